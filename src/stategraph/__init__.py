@@ -1,0 +1,1 @@
+"""stategraph: stateful, durable agent workflows (LangGraph-compatible API)."""

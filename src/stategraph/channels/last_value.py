@@ -1,0 +1,124 @@
+"""LastValue: at most one write per step; keeps its value across steps."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..errors import EmptyChannelError, ErrorCode, InvalidUpdateError
+from .base import MISSING, BaseChannel
+
+__all__ = ["LastValue", "LastValueAfterFinish"]
+
+
+def concurrent_write_error(key: str, count: int) -> InvalidUpdateError:
+    return InvalidUpdateError(
+        f"At key '{key}': Can receive only one value per step. Use an Annotated key to "
+        f"handle multiple values (got {count} writes in one step; give the field a reducer, "
+        "e.g. Annotated[list, operator.add], or let only one node write it).",
+        code=ErrorCode.INVALID_CONCURRENT_GRAPH_UPDATE,
+        channel=key,
+    )
+
+
+class LastValue(BaseChannel[Any, Any, Any]):
+    __slots__ = ("value",)
+
+    def __init__(self, typ: Any = Any, key: str = "") -> None:
+        super().__init__(typ, key)
+        self.value: Any = MISSING
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LastValue) and type(other) is type(self)
+
+    __hash__ = object.__hash__
+
+    @property
+    def ValueType(self) -> Any:  # noqa: N802
+        return self.typ
+
+    @property
+    def UpdateType(self) -> Any:  # noqa: N802
+        return self.typ
+
+    def from_checkpoint(self, checkpoint: Any) -> LastValue:
+        new = self._clone()
+        new.value = checkpoint
+        return new
+
+    def update(self, values: Sequence[Any]) -> bool:
+        if not values:
+            return False
+        if len(values) != 1:
+            raise concurrent_write_error(self.key, len(values))
+        self.value = values[-1]
+        return True
+
+    def get(self) -> Any:
+        if self.value is MISSING:
+            raise EmptyChannelError()
+        return self.value
+
+    def is_available(self) -> bool:
+        return self.value is not MISSING
+
+    def checkpoint(self) -> Any:
+        return self.value
+
+
+class LastValueAfterFinish(BaseChannel[Any, Any, Any]):
+    """Stores the last value but is readable only after ``finish()`` (deferred nodes)."""
+
+    __slots__ = ("value", "finished")
+
+    def __init__(self, typ: Any = Any, key: str = "") -> None:
+        super().__init__(typ, key)
+        self.value: Any = MISSING
+        self.finished = False
+
+    @property
+    def ValueType(self) -> Any:  # noqa: N802
+        return self.typ
+
+    @property
+    def UpdateType(self) -> Any:  # noqa: N802
+        return self.typ
+
+    def checkpoint(self) -> Any:
+        return MISSING if self.value is MISSING else (self.value, self.finished)
+
+    def from_checkpoint(self, checkpoint: Any) -> LastValueAfterFinish:
+        new = self._clone()
+        if checkpoint is MISSING:
+            new.value, new.finished = MISSING, False
+        else:
+            new.value, new.finished = checkpoint
+        return new
+
+    def update(self, values: Sequence[Any]) -> bool:
+        if not values:
+            return False
+        self.finished = False
+        self.value = values[-1]
+        return True
+
+    def consume(self) -> bool:
+        if self.finished:
+            self.finished = False
+            self.value = MISSING
+            return True
+        return False
+
+    def finish(self) -> bool:
+        if not self.finished and self.value is not MISSING:
+            self.finished = True
+            return True
+        return False
+
+    def get(self) -> Any:
+        if self.value is MISSING or not self.finished:
+            raise EmptyChannelError()
+        return self.value
+
+    def is_available(self) -> bool:
+        return self.value is not MISSING and self.finished

@@ -1,0 +1,115 @@
+"""NamedBarrierValue: available once every named source has written (join of a waiting edge)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..errors import EmptyChannelError, InvalidUpdateError
+from .base import MISSING, BaseChannel
+
+__all__ = ["NamedBarrierValue", "NamedBarrierValueAfterFinish"]
+
+
+class NamedBarrierValue(BaseChannel[None, Any, set]):
+    __slots__ = ("names", "seen")
+
+    def __init__(self, typ: Any, names: set[Any], key: str = "") -> None:
+        super().__init__(typ, key)
+        self.names = frozenset(names)
+        self.seen: set[Any] = set()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NamedBarrierValue) and other.names == self.names
+
+    __hash__ = object.__hash__
+
+    @property
+    def ValueType(self) -> Any:  # noqa: N802
+        return type(None)
+
+    @property
+    def UpdateType(self) -> Any:  # noqa: N802
+        return self.typ
+
+    def checkpoint(self) -> Any:
+        return set(self.seen) if self.seen else MISSING
+
+    def from_checkpoint(self, checkpoint: Any) -> NamedBarrierValue:
+        new = self._clone()
+        new.seen = set() if checkpoint is MISSING else set(checkpoint)
+        return new
+
+    def _add(self, values: Sequence[Any]) -> bool:
+        changed = False
+        for v in values:
+            if v not in self.names:
+                raise InvalidUpdateError(
+                    f"At key '{self.key}': value {v!r} is not one of the barrier's sources "
+                    f"{sorted(self.names)!r}.",
+                    channel=self.key,
+                )
+            if v not in self.seen:
+                self.seen.add(v)
+                changed = True
+        return changed
+
+    def update(self, values: Sequence[Any]) -> bool:
+        return self._add(values)
+
+    def get(self) -> None:
+        if self.seen != self.names:
+            raise EmptyChannelError()
+        return None
+
+    def is_available(self) -> bool:
+        return self.seen == self.names
+
+    def consume(self) -> bool:
+        if self.seen == self.names:
+            self.seen = set()
+            return True
+        return False
+
+
+class NamedBarrierValueAfterFinish(NamedBarrierValue):
+    """A barrier that also waits for ``finish()`` (join into a deferred node)."""
+
+    __slots__ = ("finished",)
+
+    def __init__(self, typ: Any, names: set[Any], key: str = "") -> None:
+        super().__init__(typ, names, key)
+        self.finished = False
+
+    def checkpoint(self) -> Any:
+        return (set(self.seen), self.finished) if self.seen else MISSING
+
+    def from_checkpoint(self, checkpoint: Any) -> NamedBarrierValueAfterFinish:
+        new = self._clone()
+        if checkpoint is MISSING:
+            new.seen, new.finished = set(), False
+        else:
+            seen, new.finished = checkpoint
+            new.seen = set(seen)
+        return new
+
+    def get(self) -> None:
+        if not self.finished or self.seen != self.names:
+            raise EmptyChannelError()
+        return None
+
+    def is_available(self) -> bool:
+        return self.finished and self.seen == self.names
+
+    def consume(self) -> bool:
+        if self.finished and self.seen == self.names:
+            self.finished = False
+            self.seen = set()
+            return True
+        return False
+
+    def finish(self) -> bool:
+        if not self.finished and self.seen == self.names:
+            self.finished = True
+            return True
+        return False

@@ -1,0 +1,298 @@
+"""How checkpoints, value blobs and writes are laid out in storage, for every backend.
+
+A stored checkpoint holds no channel values; it holds ``blob_refs``, mapping each
+non-empty channel to ``[version, origin]``: the checkpoint id that stored the value.
+Blobs are keyed ``(thread, ns, channel, origin)``, so a channel that did not change
+reuses its parent's blob, and two forks that reach the same int version never share
+or overwrite a blob.  Metadata is canonical JSON so SQL can filter on it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, NamedTuple
+
+from ..errors import CheckpointError, ErrorCode, SerializationError
+from .base import WRITES_IDX_MAP, Checkpoint, CheckpointTuple, Config
+from .serde._locate import locate_unencodable
+from .serde.base import SerializerProtocol
+
+__all__ = [
+    "BlobRef",
+    "StoredCheckpoint",
+    "WriteRow",
+    "canonical_json",
+    "checkpoint_config",
+    "config_target",
+    "decode_refs",
+    "decode_tuple",
+    "encode_checkpoint",
+    "encode_metadata",
+    "encode_refs",
+    "encode_value",
+    "filter_pairs",
+    "metadata_matches",
+    "plan_blobs",
+    "write_rows",
+]
+
+Typed = tuple[str, bytes]
+
+
+class StoredCheckpoint(NamedTuple):
+    """One checkpoint as a backend stores it (one row)."""
+
+    checkpoint_id: str
+    parent_id: str | None
+    type: str
+    checkpoint: bytes
+    metadata: str  # canonical JSON object
+    blob_refs: str  # JSON {channel: [version, origin checkpoint id]}
+
+
+class BlobRef(NamedTuple):
+    version: Any
+    origin: str
+
+
+class WriteRow(NamedTuple):
+    idx: int
+    channel: str
+    value: Any
+    upsert: bool  # special channels replace; regular writes are insert-if-absent
+
+
+def config_target(config: Mapping[str, Any]) -> tuple[str, str, str | None]:
+    """Return ``(thread_id, checkpoint_ns, checkpoint_id)`` from a run config."""
+    configurable = config.get("configurable") or {}
+    thread_id = configurable.get("thread_id")
+    if thread_id is None:
+        raise CheckpointError(
+            "The config has no configurable.thread_id, so the saver cannot tell which thread "
+            'to use. Pass config={"configurable": {"thread_id": "..."}}.',
+            code=ErrorCode.CHECKPOINT_BAD_ARGUMENT,
+        )
+    checkpoint_id = configurable.get("checkpoint_id") or configurable.get("thread_ts")
+    return str(thread_id), configurable.get("checkpoint_ns") or "", checkpoint_id
+
+
+def checkpoint_config(thread_id: str, checkpoint_ns: str, checkpoint_id: str) -> Config:
+    """Return the config that names one checkpoint."""
+    return {
+        "configurable": {
+            "thread_id": thread_id,
+            "checkpoint_ns": checkpoint_ns,
+            "checkpoint_id": checkpoint_id,
+        }
+    }
+
+
+# --- metadata ---------------------------------------------------------------------------
+
+
+def canonical_json(value: Any) -> str:
+    """Dump ``value`` as sorted, compact, ASCII JSON (the form compared by filters)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def _is_json(value: Any) -> bool:
+    try:
+        canonical_json(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def encode_metadata(metadata: Mapping[str, Any]) -> str:
+    """Return metadata as canonical JSON; non-JSON values raise E306 naming their key."""
+    try:
+        return canonical_json(dict(metadata))
+    except (TypeError, ValueError) as exc:
+        path, culprit, _ = locate_unencodable(dict(metadata), _is_json)
+        raise SerializationError(
+            f"Checkpoint metadata must be JSON, but {path.replace('$', 'metadata', 1)} holds a "
+            f"{type(culprit).__name__} ({exc}). Store strings, numbers, booleans, None, "
+            "lists or dicts with string keys in metadata.",
+            code=ErrorCode.CHECKPOINT_NOT_SERIALIZABLE,
+            path=path,
+        ) from exc
+
+
+def filter_pairs(filter: Mapping[str, Any] | None) -> list[tuple[str, str]]:
+    """Validate a ``list(filter=...)`` mapping into ``(key, canonical JSON value)`` pairs."""
+    pairs = []
+    for key, value in (filter or {}).items():
+        if not isinstance(key, str) or not key or any(c in key for c in '"\\') or not key.isprintable():
+            raise CheckpointError(
+                f"Invalid metadata filter key {key!r}: keys must be non-empty printable "
+                "strings without quotes or backslashes.",
+                code=ErrorCode.CHECKPOINT_BAD_ARGUMENT,
+            )
+        if not _is_json(value):
+            raise CheckpointError(
+                f"Metadata filter value for {key!r} is a {type(value).__name__}, which is not "
+                "JSON; filter on strings, numbers, booleans, None, lists or dicts.",
+                code=ErrorCode.CHECKPOINT_BAD_ARGUMENT,
+            )
+        pairs.append((key, canonical_json(value)))
+    return pairs
+
+
+def metadata_matches(metadata_json: str, pairs: Sequence[tuple[str, str]]) -> bool:
+    """Apply filter pairs exactly as the SQL backends do (a missing key equals null)."""
+    if not pairs:
+        return True
+    metadata = json.loads(metadata_json)
+    return all(canonical_json(metadata.get(key)) == value for key, value in pairs)
+
+
+# --- channel value blobs ----------------------------------------------------------------
+
+
+def plan_blobs(
+    checkpoint_id: str,
+    checkpoint: Checkpoint,
+    new_versions: Mapping[str, Any],
+    parent_refs: Mapping[str, BlobRef],
+) -> tuple[dict[str, BlobRef], list[str]]:
+    """Decide each channel's blob: reuse the parent's or store a new one.
+
+    Returns the refs of the new checkpoint and the channels whose value must be
+    stored.  A channel reuses the parent's blob only if it is not in ``new_versions``
+    and the parent stored it at the same version; a channel absent from
+    ``channel_values`` is empty and gets no ref.
+    """
+    versions = checkpoint["channel_versions"]
+    refs: dict[str, BlobRef] = {}
+    to_store: list[str] = []
+    for channel in checkpoint["channel_values"]:
+        version = new_versions[channel] if channel in new_versions else versions.get(channel)
+        parent = parent_refs.get(channel)
+        if channel not in new_versions and parent is not None and parent.version == version:
+            refs[channel] = parent
+        else:
+            refs[channel] = BlobRef(version, checkpoint_id)
+            to_store.append(channel)
+    return refs, to_store
+
+
+def encode_refs(refs: Mapping[str, BlobRef]) -> str:
+    """Serialize blob refs to JSON."""
+    return json.dumps({channel: [ref.version, ref.origin] for channel, ref in refs.items()})
+
+
+def decode_refs(text: str) -> dict[str, BlobRef]:
+    """Parse blob refs; malformed text raises ``ValueError`` (callers report corruption)."""
+    raw = json.loads(text)
+    if not isinstance(raw, dict):
+        raise ValueError("blob_refs is not a JSON object")
+    refs = {}
+    for channel, ref in raw.items():
+        if not (isinstance(ref, list) and len(ref) == 2 and isinstance(ref[1], str)):
+            raise ValueError(f"malformed blob ref for channel {channel!r}")
+        refs[channel] = BlobRef(ref[0], ref[1])
+    return refs
+
+
+def encode_value(serde: SerializerProtocol, channel: str, value: Any) -> Typed:
+    """Serialize a channel value; errors report the path from the state root."""
+    try:
+        return serde.dumps_typed(value)
+    except SerializationError as exc:
+        path = getattr(exc, "path", None)
+        if not isinstance(path, str) or not path.startswith("$"):
+            raise
+        rooted = f"$.{channel}{path[1:]}" if channel.isidentifier() else f"$[{channel!r}]{path[1:]}"
+        message = str(exc.args[0]).replace(f" at {path}.", f" at {rooted}.", 1)
+        raise SerializationError(message, code=exc.code, path=rooted, channel=channel) from exc
+
+
+def encode_checkpoint(serde: SerializerProtocol, checkpoint: Checkpoint) -> Typed:
+    """Serialize a checkpoint without its channel values (those go to blobs)."""
+    return serde.dumps_typed({k: v for k, v in checkpoint.items() if k != "channel_values"})
+
+
+# --- pending writes ---------------------------------------------------------------------
+
+
+def write_rows(writes: Sequence[tuple[str, Any]]) -> list[WriteRow]:
+    """Assign storage indexes to a task's writes (special channels get fixed ones)."""
+    rows = []
+    for position, (channel, value) in enumerate(writes):
+        special = WRITES_IDX_MAP.get(channel)
+        rows.append(WriteRow(position if special is None else special, channel, value, special is not None))
+    return rows
+
+
+# --- reading back -----------------------------------------------------------------------
+
+
+@contextmanager
+def loading(thread_id: str, checkpoint_ns: str, checkpoint_id: str) -> Iterator[None]:
+    """Turn any failure while decoding stored data into a CHECKPOINT_CORRUPT error.
+
+    Unknown classes (E303) pass through with a note, since the fix is configuration.
+    """
+    try:
+        yield
+    except SerializationError as exc:
+        if exc.code is not ErrorCode.CHECKPOINT_UNKNOWN_TYPE:
+            raise _corrupt(thread_id, checkpoint_ns, checkpoint_id, exc) from exc
+        exc.add_note(f"while loading checkpoint {checkpoint_id!r} of thread {thread_id!r}")
+        raise
+    except CheckpointError:
+        raise
+    except Exception as exc:
+        raise _corrupt(thread_id, checkpoint_ns, checkpoint_id, exc) from exc
+
+
+def _corrupt(thread_id: str, checkpoint_ns: str, checkpoint_id: str, exc: Exception) -> CheckpointError:
+    return CheckpointError(
+        f"Checkpoint {checkpoint_id!r} of thread {thread_id!r} (namespace {checkpoint_ns!r}) "
+        f"is corrupt or truncated and cannot be loaded: {exc}. Restore it from a backup, or "
+        "delete the thread (or prune to newer checkpoints) to continue.",
+        code=ErrorCode.CHECKPOINT_CORRUPT,
+        thread_id=thread_id,
+        checkpoint_id=checkpoint_id,
+    )
+
+
+def decode_tuple(
+    serde: SerializerProtocol,
+    thread_id: str,
+    checkpoint_ns: str,
+    row: StoredCheckpoint,
+    blobs: Mapping[str, Typed],
+    writes: Iterable[tuple[str, str, str, bytes]],
+) -> CheckpointTuple:
+    """Rebuild a ``CheckpointTuple`` from a stored row, its blobs and its writes.
+
+    ``blobs`` maps channel to the value its ref points at; ``writes`` are
+    ``(task_id, channel, type, value)`` in ``(task_id, idx)`` order.
+    """
+    with loading(thread_id, checkpoint_ns, row.checkpoint_id):
+        checkpoint = serde.loads_typed((row.type, row.checkpoint))
+        if not isinstance(checkpoint, dict) or checkpoint.get("id") != row.checkpoint_id:
+            raise ValueError("the stored checkpoint does not match its row")
+        values = {}
+        for channel in decode_refs(row.blob_refs):
+            if channel not in blobs:
+                raise ValueError(f"the value blob of channel {channel!r} is missing")
+            values[channel] = serde.loads_typed(blobs[channel])
+        checkpoint["channel_values"] = values
+        metadata = json.loads(row.metadata)
+        if not isinstance(metadata, dict):
+            raise ValueError("metadata is not a JSON object")
+        pending = [(task, channel, serde.loads_typed((t, v))) for task, channel, t, v in writes]
+    parent = None
+    if row.parent_id is not None:
+        parent = checkpoint_config(thread_id, checkpoint_ns, row.parent_id)
+    return CheckpointTuple(
+        config=checkpoint_config(thread_id, checkpoint_ns, row.checkpoint_id),
+        checkpoint=checkpoint,  # type: ignore[arg-type]
+        metadata=metadata,  # type: ignore[arg-type]
+        parent_config=parent,
+        pending_writes=pending,
+    )

@@ -1,0 +1,44 @@
+"""Which checkpoints ``prune(keep_last=N)`` keeps; pure, shared by every backend.
+
+Within one (thread, namespace) a checkpoint is kept if any of these hold:
+
+1. it is one of the ``N`` newest (by id, i.e. by creation time);
+2. it waits on an interrupt: it has an ``__interrupt__`` write and no child, so a
+   paused run on any branch can still be resumed;
+3. it is a fork point (two or more children) and the parent of a kept checkpoint,
+   so a kept branch still shows where it left the other line.  Applied repeatedly.
+
+Everything else, with its writes, is deleted; blobs no remaining checkpoint refers to
+are deleted too.  A kept checkpoint's ``parent_config`` may name a pruned checkpoint.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import NamedTuple
+
+__all__ = ["CheckpointNode", "select_kept"]
+
+
+class CheckpointNode(NamedTuple):
+    checkpoint_id: str
+    parent_id: str | None
+    has_interrupt: bool
+
+
+def select_kept(nodes: Iterable[CheckpointNode], keep_last: int) -> set[str]:
+    """Return the ids to keep among the checkpoints of one (thread, namespace)."""
+    nodes = list(nodes)
+    parents = {node.checkpoint_id: node.parent_id for node in nodes}
+    children = Counter(node.parent_id for node in nodes if node.parent_id in parents)
+    newest = sorted(parents, reverse=True)[:keep_last]
+    kept = set(newest)
+    kept.update(n.checkpoint_id for n in nodes if n.has_interrupt and not children[n.checkpoint_id])
+    frontier = list(kept)
+    while frontier:
+        parent = parents.get(frontier.pop())
+        if parent is not None and parent in parents and children[parent] >= 2 and parent not in kept:
+            kept.add(parent)
+            frontier.append(parent)
+    return kept

@@ -1,0 +1,250 @@
+"""``InMemorySaver``: a thread-safe checkpoint saver that keeps everything in dicts.
+
+Values are stored serialized, exactly as the SQL savers store them, so what you read
+back is a copy and anything that would fail to persist fails here too.  For tests and
+single-process use; everything is lost when the process exits.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from ..errors import CheckpointError, ErrorCode
+from . import _records as records
+from ._retention import CheckpointNode, select_kept
+from .base import (
+    BaseCheckpointSaver,
+    ChannelVersions,
+    Checkpoint,
+    CheckpointMetadata,
+    CheckpointTuple,
+    Config,
+    PruneStrategy,
+)
+from .serde.base import SerializerProtocol
+
+__all__ = ["InMemorySaver", "MemorySaver"]
+
+Typed = tuple[str, bytes]
+Scope = tuple[str, str]  # (thread_id, checkpoint_ns)
+StoredWrite = tuple[str, Typed, str]  # (channel, value, task_path)
+
+
+class InMemorySaver(BaseCheckpointSaver[int]):
+    """Keep checkpoints, value blobs and pending writes in process memory."""
+
+    _sync_is_nonblocking = True
+
+    def __init__(self, *, serde: SerializerProtocol | None = None) -> None:
+        super().__init__(serde=serde)
+        self._lock = threading.RLock()
+        # Invariant: every origin in a stored checkpoint's blob_refs has an entry in _blobs.
+        self.storage: dict[Scope, dict[str, records.StoredCheckpoint]] = {}
+        self.blobs: dict[tuple[str, str, str, str], Typed] = {}  # (thread, ns, channel, origin)
+        self.writes: dict[tuple[str, str, str], dict[tuple[str, int], StoredWrite]] = {}
+
+    def get_tuple(self, config: Mapping[str, Any]) -> CheckpointTuple | None:
+        """Return the checkpoint named by ``config``, or the latest of its thread and ns."""
+        thread_id, checkpoint_ns, checkpoint_id = records.config_target(config)
+        with self._lock:
+            rows = self.storage.get((thread_id, checkpoint_ns), {})
+            if checkpoint_id is None:
+                checkpoint_id = max(rows, default=None)
+            row = rows.get(checkpoint_id) if checkpoint_id is not None else None
+            return None if row is None else self._load(thread_id, checkpoint_ns, row)
+
+    def list(
+        self,
+        config: Mapping[str, Any] | None,
+        *,
+        filter: Mapping[str, Any] | None = None,
+        before: Mapping[str, Any] | None = None,
+        limit: int | None = None,
+    ) -> Iterator[CheckpointTuple]:
+        """Yield matching checkpoints newest first (see ``BaseCheckpointSaver.list``)."""
+        pairs = records.filter_pairs(filter)
+        configurable = (config or {}).get("configurable") or {}
+        before_id = ((before or {}).get("configurable") or {}).get("checkpoint_id")
+        found: list[CheckpointTuple] = []
+        with self._lock:
+            for (thread_id, checkpoint_ns), row in self._candidates(configurable):
+                if limit is not None and len(found) >= limit:
+                    break
+                if before_id is not None and row.checkpoint_id >= before_id:
+                    continue
+                if records.metadata_matches(row.metadata, pairs):
+                    found.append(self._load(thread_id, checkpoint_ns, row))
+        return iter(found)
+
+    def _candidates(
+        self, configurable: Mapping[str, Any]
+    ) -> list[tuple[Scope, records.StoredCheckpoint]]:
+        thread_id = configurable.get("thread_id")
+        checkpoint_ns = configurable.get("checkpoint_ns")
+        checkpoint_id = configurable.get("checkpoint_id")
+        rows = [
+            (scope, row)
+            for scope, by_id in self.storage.items()
+            if (thread_id is None or scope[0] == str(thread_id))
+            and (checkpoint_ns is None or scope[1] == checkpoint_ns)
+            for row in by_id.values()
+            if checkpoint_id is None or row.checkpoint_id == checkpoint_id
+        ]
+        rows.sort(key=lambda item: item[1].checkpoint_id, reverse=True)
+        return rows
+
+    def _load(self, thread_id: str, checkpoint_ns: str, row: records.StoredCheckpoint) -> CheckpointTuple:
+        blobs: dict[str, Typed] = {}
+        with records.loading(thread_id, checkpoint_ns, row.checkpoint_id):
+            for channel, ref in records.decode_refs(row.blob_refs).items():
+                blob = self.blobs.get((thread_id, checkpoint_ns, channel, ref.origin))
+                if blob is not None:
+                    blobs[channel] = blob
+        stored = self.writes.get((thread_id, checkpoint_ns, row.checkpoint_id), {})
+        writes = [
+            (task_id, channel, *value)
+            for (task_id, _), (channel, value, _) in sorted(stored.items())
+        ]
+        return records.decode_tuple(self.serde, thread_id, checkpoint_ns, row, blobs, writes)
+
+    def put(
+        self,
+        config: Mapping[str, Any],
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> Config:
+        """Store ``checkpoint`` under its parent from ``config``; return its config."""
+        thread_id, checkpoint_ns, parent_id = records.config_target(config)
+        checkpoint_id = checkpoint["id"]
+        type_, data = records.encode_checkpoint(self.serde, checkpoint)
+        metadata_json = records.encode_metadata(metadata)
+        with self._lock:
+            scope = self.storage.setdefault((thread_id, checkpoint_ns), {})
+            parent = scope.get(parent_id) if parent_id is not None else None
+            parent_refs = records.decode_refs(parent.blob_refs) if parent is not None else {}
+            refs, to_store = records.plan_blobs(checkpoint_id, checkpoint, new_versions, parent_refs)
+            values = checkpoint["channel_values"]
+            for channel in to_store:
+                key = (thread_id, checkpoint_ns, channel, checkpoint_id)
+                self.blobs[key] = records.encode_value(self.serde, channel, values[channel])
+            scope[checkpoint_id] = records.StoredCheckpoint(
+                checkpoint_id, parent_id, type_, data, metadata_json, records.encode_refs(refs)
+            )
+        return records.checkpoint_config(thread_id, checkpoint_ns, checkpoint_id)
+
+    def put_writes(
+        self,
+        config: Mapping[str, Any],
+        writes: Sequence[tuple[str, Any]],
+        task_id: str,
+        task_path: str = "",
+    ) -> None:
+        """Attach writes to the checkpoint in ``config`` (special ones replace earlier ones)."""
+        thread_id, checkpoint_ns, checkpoint_id = records.config_target(config)
+        if checkpoint_id is None:
+            raise _needs_checkpoint_id()
+        rows = [
+            (row, records.encode_value(self.serde, row.channel, row.value))
+            for row in records.write_rows(writes)
+        ]
+        with self._lock:
+            stored = self.writes.setdefault((thread_id, checkpoint_ns, checkpoint_id), {})
+            for row, value in rows:
+                if row.upsert or (task_id, row.idx) not in stored:
+                    stored[(task_id, row.idx)] = (row.channel, value, task_path)
+
+    def delete_thread(self, thread_id: str) -> None:
+        """Forget everything stored for ``thread_id``."""
+        with self._lock:
+            for store in (self.storage, self.blobs, self.writes):
+                for key in [k for k in store if k[0] == thread_id]:
+                    del store[key]
+
+    def copy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
+        """Copy a thread's checkpoints, blobs and writes; existing target rows win."""
+        with self._lock:
+            for (thread_id, checkpoint_ns), rows in list(self.storage.items()):
+                if thread_id == source_thread_id:
+                    target = self.storage.setdefault((target_thread_id, checkpoint_ns), {})
+                    for checkpoint_id, row in rows.items():
+                        target.setdefault(checkpoint_id, row)
+            for key, blob in list(self.blobs.items()):
+                if key[0] == source_thread_id:
+                    self.blobs.setdefault((target_thread_id, *key[1:]), blob)
+            for key, stored in list(self.writes.items()):
+                if key[0] == source_thread_id:
+                    target_writes = self.writes.setdefault((target_thread_id, *key[1:]), {})
+                    for write_key, write in stored.items():
+                        target_writes.setdefault(write_key, write)
+
+    def prune(
+        self,
+        thread_ids: Sequence[str],
+        *,
+        keep_last: int | None = None,
+        strategy: PruneStrategy = "keep_latest",
+    ) -> None:
+        """Drop old checkpoints; see ``stategraph.checkpoint._retention`` for what stays."""
+        keep = prune_keep_count(keep_last, strategy)
+        with self._lock:
+            for thread_id in thread_ids:
+                if keep is None:
+                    self.delete_thread(thread_id)
+                    continue
+                for scope in [s for s in self.storage if s[0] == thread_id]:
+                    self._prune_scope(scope, keep)
+
+    def _prune_scope(self, scope: Scope, keep: int) -> None:
+        rows = self.storage[scope]
+        nodes = [
+            CheckpointNode(
+                row.checkpoint_id,
+                row.parent_id,
+                any(write[0] == "__interrupt__" for write in self.writes.get((*scope, row.checkpoint_id), {}).values()),
+            )
+            for row in rows.values()
+        ]
+        kept = select_kept(nodes, keep)
+        for checkpoint_id in [c for c in rows if c not in kept]:
+            del rows[checkpoint_id]
+            self.writes.pop((*scope, checkpoint_id), None)
+        live = {
+            (channel, ref.origin)
+            for row in rows.values()
+            for channel, ref in records.decode_refs(row.blob_refs).items()
+        }
+        for key in [k for k in self.blobs if k[:2] == scope and k[2:] not in live]:
+            del self.blobs[key]
+
+
+def prune_keep_count(keep_last: int | None, strategy: PruneStrategy) -> int | None:
+    """Validate prune arguments; return how many to keep, or None to delete the threads."""
+    if strategy == "delete":
+        return None
+    if strategy != "keep_latest":
+        raise CheckpointError(
+            f"Unknown prune strategy {strategy!r}; use 'keep_latest' or 'delete'.",
+            code=ErrorCode.CHECKPOINT_BAD_ARGUMENT,
+        )
+    keep = 1 if keep_last is None else keep_last
+    if not isinstance(keep, int) or isinstance(keep, bool) or keep < 1:
+        raise CheckpointError(
+            f"prune(keep_last={keep_last!r}) must keep at least 1 checkpoint; use "
+            "strategy='delete' to remove whole threads.",
+            code=ErrorCode.CHECKPOINT_BAD_ARGUMENT,
+        )
+    return keep
+
+
+def _needs_checkpoint_id() -> CheckpointError:
+    return CheckpointError(
+        "put_writes needs configurable.checkpoint_id: writes belong to the checkpoint the "
+        "task ran from. Pass the config returned by put().",
+        code=ErrorCode.CHECKPOINT_BAD_ARGUMENT,
+    )
+
+
+MemorySaver = InMemorySaver  # LangGraph's older name

@@ -1,0 +1,24 @@
+"""Helpers that read the running task's config, store and stream writer from anywhere inside it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .pregel._context import current_task
+
+__all__ = ["get_config", "get_store", "get_stream_writer"]
+
+
+def get_config() -> dict[str, Any]:
+    """Return the RunnableConfig of the running node; raise RuntimeError outside a run."""
+    return current_task("get_config").config
+
+
+def get_store() -> Any:
+    """Return the store given to ``compile(store=...)`` (None when there is none)."""
+    return current_task("get_store").runtime.store
+
+
+def get_stream_writer() -> Any:
+    """Return a writer for ``stream_mode="custom"`` (a no-op when custom is not streamed)."""
+    return current_task("get_stream_writer").runtime.stream_writer

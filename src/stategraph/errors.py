@@ -1,0 +1,221 @@
+"""Every exception stategraph raises, in one tree.
+
+    StategraphError (Exception)               carries a stable ``code``
+    ├── GraphBuildError (+ ValueError)         structural mistakes, raised by StateGraph/compile
+    ├── InvalidUpdateError                     bad writes: concurrent LastValue, bad node return
+    ├── GraphRecursionError (+ RecursionError) a run exceeded ``recursion_limit`` supersteps
+    ├── EmptyInputError                        nothing to run: input None and nothing to resume
+    ├── EmptyChannelError                      reading a channel that holds no value
+    ├── CheckpointError                        corrupt/unknown stored data, missing checkpoints
+    │   └── ConcurrentRunError                 a second writer on the same thread
+    ├── StoreError (+ ValueError)              long-term store misuse
+    ├── SerializationError (+ TypeError)       a value that cannot be (de)serialized
+    ├── RuntimeContextError (+ RuntimeError)   get_config()/get_runtime() outside a run
+    └── NodeTimeoutError                       a node exceeded its timeout
+
+    GraphBubbleUp (Exception)                  control flow, never a failure
+    ├── GraphInterrupt                         a node paused the run (``interrupt()``)
+    │   └── NodeInterrupt                      deprecated raise-form of interrupt
+    ├── ParentCommand                          a Command(graph=PARENT) travelling up
+    └── GraphDrained                           the run stopped at a step boundary on request
+
+``GraphBubbleUp`` subclasses ``Exception`` (as in LangGraph) so existing
+``except Exception`` code keeps its meaning; the engine never retries or
+caches it.  Messages say what happened, where, and how to fix it.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+__all__ = [
+    "ErrorCode",
+    "StategraphError",
+    "GraphBuildError",
+    "InvalidUpdateError",
+    "GraphRecursionError",
+    "EmptyInputError",
+    "EmptyChannelError",
+    "CheckpointError",
+    "ConcurrentRunError",
+    "StoreError",
+    "SerializationError",
+    "RuntimeContextError",
+    "NodeTimeoutError",
+    "GraphBubbleUp",
+    "GraphInterrupt",
+    "NodeInterrupt",
+    "ParentCommand",
+    "GraphDrained",
+    "TaskNotFound",
+    "create_error_message",
+]
+
+DOCS_URL = "https://stategraph.dev/errors/"
+
+
+class ErrorCode(Enum):
+    """LangGraph's troubleshooting codes plus stategraph's own stable codes."""
+
+    GRAPH_RECURSION_LIMIT = "GRAPH_RECURSION_LIMIT"
+    INVALID_CONCURRENT_GRAPH_UPDATE = "INVALID_CONCURRENT_GRAPH_UPDATE"
+    INVALID_GRAPH_NODE_RETURN_VALUE = "INVALID_GRAPH_NODE_RETURN_VALUE"
+    MULTIPLE_SUBGRAPHS = "MULTIPLE_SUBGRAPHS"
+    INVALID_CHAT_HISTORY = "INVALID_CHAT_HISTORY"
+    # stategraph codes: E1xx build, E2xx run, E3xx persistence, E4xx store, E5xx server
+    BUILD_UNKNOWN_NODE = "E101"
+    BUILD_RESERVED_NAME = "E102"
+    BUILD_DUPLICATE_NODE = "E103"
+    BUILD_NO_ENTRY = "E104"
+    BUILD_BAD_REDUCER = "E105"
+    BUILD_ORPHAN_NODE = "E106"
+    BUILD_BAD_SCHEMA = "E107"
+    BUILD_BAD_EDGE = "E108"
+    BUILD_BAD_ARGUMENT = "E109"
+    RUN_BAD_INPUT = "E201"
+    RUN_ASYNC_IN_SYNC = "E202"
+    RUN_BAD_SEND = "E203"
+    RUN_REDUCER_FAILED = "E204"
+    RUN_BAD_CONTEXT = "E205"
+    RUN_OUTSIDE_CONTEXT = "E206"
+    RUN_TIMEOUT = "E207"
+    RUN_BAD_RESUME = "E208"
+    RUN_NO_CHECKPOINTER = "E209"
+    RUN_NON_DETERMINISTIC = "E210"
+    CHECKPOINT_CORRUPT = "E301"
+    CHECKPOINT_SCHEMA_TOO_NEW = "E302"
+    CHECKPOINT_UNKNOWN_TYPE = "E303"
+    CHECKPOINT_NOT_FOUND = "E304"
+    CHECKPOINT_CONCURRENT_WRITER = "E305"
+    CHECKPOINT_NOT_SERIALIZABLE = "E306"
+    CHECKPOINT_BAD_ARGUMENT = "E307"
+    STORE_BAD_NAMESPACE = "E401"
+    STORE_BAD_VALUE = "E402"
+    STORE_BAD_FILTER = "E403"
+    STORE_EMBEDDING = "E404"
+
+
+def create_error_message(*, message: str, error_code: ErrorCode) -> str:
+    """Append the troubleshooting link for ``error_code`` to ``message``."""
+    return f"{message}\nFor troubleshooting, visit: {DOCS_URL}{error_code.value}"
+
+
+class StategraphError(Exception):
+    """Base of stategraph's failures; ``code`` is stable across releases."""
+
+    code: ErrorCode | None = None
+
+    def __init__(self, message: str = "", *args: Any, code: ErrorCode | None = None, **attrs: Any):
+        super().__init__(message, *args)
+        if code is not None:
+            self.code = code
+        # structured context: node, channel, step, thread_id, key, path ...
+        self.attrs = attrs
+        for k, v in attrs.items():
+            setattr(self, k, v)
+
+    def __str__(self) -> str:
+        base = super().__str__()
+        if self.code is not None and self.code.value.startswith("E") and f"[{self.code.value}]" not in base:
+            return f"{base} [{self.code.value}]"
+        return base
+
+
+class GraphBuildError(StategraphError, ValueError):
+    """A structural mistake in a graph, found while building or compiling it."""
+
+
+class InvalidUpdateError(StategraphError):
+    """A node or caller wrote to channels in a way the channels cannot accept."""
+
+
+class GraphRecursionError(StategraphError, RecursionError):
+    """The run reached ``recursion_limit`` supersteps without finishing."""
+
+    code = ErrorCode.GRAPH_RECURSION_LIMIT
+
+
+class EmptyInputError(StategraphError):
+    """The run received no input and had nothing to resume."""
+
+
+class EmptyChannelError(StategraphError):
+    """A channel was read before any value was written to it."""
+
+
+class CheckpointError(StategraphError):
+    """Stored checkpoint data is missing, corrupt or unreadable."""
+
+
+class ConcurrentRunError(CheckpointError):
+    """Two runs tried to advance the same thread at once."""
+
+    code = ErrorCode.CHECKPOINT_CONCURRENT_WRITER
+
+
+class StoreError(StategraphError, ValueError):
+    """The long-term store was called with invalid arguments."""
+
+
+class SerializationError(StategraphError, TypeError):
+    """A value could not be serialized or deserialized."""
+
+
+class RuntimeContextError(StategraphError, RuntimeError):
+    """A run-scoped helper was called outside of a running graph."""
+
+    code = ErrorCode.RUN_OUTSIDE_CONTEXT
+
+
+class NodeTimeoutError(StategraphError):
+    """A node attempt took longer than its timeout (retried by the default policy)."""
+
+    code = ErrorCode.RUN_TIMEOUT
+
+
+class TaskNotFound(StategraphError):
+    """A task referenced by id does not exist (distributed mode)."""
+
+
+class GraphBubbleUp(Exception):
+    """Control-flow signal that is not a failure: never retried, cached or logged as error."""
+
+
+class GraphInterrupt(GraphBubbleUp):
+    """The run paused; ``args[0]`` is the sequence of ``Interrupt`` values."""
+
+    def __init__(self, interrupts: Any = ()) -> None:
+        super().__init__(tuple(interrupts))
+
+    @property
+    def interrupts(self) -> tuple[Any, ...]:
+        return self.args[0]
+
+
+class NodeInterrupt(GraphInterrupt):
+    """Deprecated: raise ``interrupt(value)`` instead."""
+
+    def __init__(self, value: Any, id: str | None = None) -> None:
+        from .types import Interrupt
+
+        super().__init__([Interrupt(value=value) if id is None else Interrupt(value=value, id=id)])
+
+
+class ParentCommand(GraphBubbleUp):
+    """Carries a ``Command(graph=Command.PARENT)`` to the parent graph."""
+
+    def __init__(self, command: Any) -> None:
+        super().__init__(command)
+
+    @property
+    def command(self) -> Any:
+        return self.args[0]
+
+
+class GraphDrained(GraphBubbleUp):
+    """The run stopped at a superstep boundary because a drain was requested."""
+
+    def __init__(self, reason: str = "shutdown") -> None:
+        super().__init__(reason)
+        self.reason = reason

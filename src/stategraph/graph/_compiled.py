@@ -1,0 +1,33 @@
+"""CompiledStateGraph: a Pregel that remembers its builder (for drawing and schemas)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..pregel.main import Pregel
+
+
+class CompiledStateGraph(Pregel):
+    """The runnable result of ``StateGraph.compile()``."""
+
+    builder: Any
+
+    def get_graph(self, config: Any = None, *, xray: int | bool = False) -> Any:
+        from ._drawing import state_graph_drawable
+
+        return state_graph_drawable(self, xray=xray)
+
+    def get_input_jsonschema(self, config: Any = None) -> dict[str, Any]:
+        from ._jsonschema import schema_json
+
+        return schema_json(self.builder.input_schema)
+
+    def get_output_jsonschema(self, config: Any = None) -> dict[str, Any]:
+        from ._jsonschema import schema_json
+
+        return schema_json(self.builder.output_schema)
+
+    def get_context_jsonschema(self) -> dict[str, Any] | None:
+        from ._jsonschema import schema_json
+
+        return schema_json(self.builder.context_schema) if self.builder.context_schema else None

@@ -1,0 +1,135 @@
+"""State schemas (TypedDict, dataclass, pydantic, annotated class) -> channels and managed values."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import typing
+from collections.abc import Callable
+from typing import Annotated, Any, get_args, get_origin, get_type_hints
+
+from ..channels.base import BaseChannel
+from ..channels.binop import BinaryOperatorAggregate
+from ..channels.last_value import LastValue
+from ..constants import ROOT
+from ..errors import ErrorCode
+from ..managed import is_managed_value
+
+_STRIP = {typing.Required, typing.NotRequired, getattr(typing, "ReadOnly", None)} - {None}
+
+
+def schema_hints(schema: Any) -> dict[str, Any] | None:
+    """Type hints of ``schema`` with extras, or None when it declares no fields."""
+    if schema is None or schema is Any:
+        return None
+    if get_origin(schema) is Annotated:
+        return None
+    try:
+        hints = get_type_hints(schema, include_extras=True)
+    except (TypeError, NameError):
+        hints = dict(getattr(schema, "__annotations__", {}) or {})
+    fields = getattr(schema, "model_fields", None)
+    if fields is not None:
+        hints = {k: v for k, v in hints.items() if k in fields}
+    return {k: v for k, v in hints.items() if not k.startswith("__")} or None
+
+
+def _strip(annotation: Any) -> Any:
+    while get_origin(annotation) in _STRIP:
+        annotation = get_args(annotation)[0]
+    return annotation
+
+
+def _reducer_arity_ok(fn: Callable[..., Any]) -> bool:
+    try:
+        params = [
+            p for p in inspect.signature(fn).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
+        ]
+    except (TypeError, ValueError):
+        return True
+    return len(params) == 2
+
+
+def channel_for(key: str, annotation: Any) -> BaseChannel | type:
+    """One field -> a managed value class, an explicit channel, a reducer channel or LastValue."""
+    annotation = _strip(annotation)
+    if get_origin(annotation) is Annotated:
+        base, *meta = get_args(annotation)
+        base = _strip(base)
+        if meta and is_managed_value(meta[-1]):
+            return meta[-1]
+        for m in meta:
+            if isinstance(m, BaseChannel):
+                m.key = key
+                return m
+            if isinstance(m, type) and issubclass(m, BaseChannel):
+                return m(base, key=key) if "key" in inspect.signature(m).parameters else m(base)
+        if meta and callable(meta[-1]) and not isinstance(meta[-1], type):
+            fn = meta[-1]
+            if not _reducer_arity_ok(fn):
+                raise ValueError(
+                    f"Invalid reducer signature for key '{key}': a reducer takes exactly two positional "
+                    f"arguments (current, update), e.g. operator.add. Got {fn!r}. [{ErrorCode.BUILD_BAD_REDUCER.value}]"
+                )
+            return BinaryOperatorAggregate(base, fn, key=key)
+        return LastValue(base, key=key)
+    if get_origin(annotation) is None and is_managed_value(annotation):
+        return annotation
+    return LastValue(annotation, key=key)
+
+
+def channels_of(schema: Any) -> dict[str, BaseChannel | type]:
+    hints = schema_hints(schema)
+    if hints is None:
+        if schema is not None and get_origin(schema) is Annotated:
+            return {ROOT: channel_for(ROOT, schema)}
+        return {}
+    return {k: channel_for(k, v) for k, v in hints.items()}
+
+
+def is_model_schema(schema: Any) -> bool:
+    return isinstance(schema, type) and (
+        dataclasses.is_dataclass(schema) or hasattr(schema, "model_validate")
+    )
+
+
+def make_mapper(schema: Any) -> Callable[[Any], Any] | None:
+    """Input converter for nodes declared with a dataclass or pydantic schema."""
+    if not is_model_schema(schema):
+        return None
+
+    def to_model(value: Any) -> Any:
+        if not isinstance(value, dict) or isinstance(value, schema):
+            return value
+        if dataclasses.is_dataclass(schema):
+            names = {f.name for f in dataclasses.fields(schema)}
+            return schema(**{k: v for k, v in value.items() if k in names})
+        return schema(**value)
+
+    return to_model
+
+
+def first_param_schema(fn: Any) -> Any:
+    """The class annotation of the first parameter of ``fn`` if it declares fields."""
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+        hints = get_type_hints(fn)
+    except (TypeError, ValueError, NameError):
+        return None
+    if not params:
+        return None
+    ann = hints.get(params[0].name)
+    if isinstance(ann, type) and schema_hints(ann):
+        return ann
+    return None
+
+
+def return_schema(fn: Any) -> Any:
+    try:
+        ann = get_type_hints(fn).get("return")
+    except (TypeError, NameError):
+        return None
+    if isinstance(ann, type) and schema_hints(ann) and not hasattr(ann, "__origin__"):
+        return ann
+    return None

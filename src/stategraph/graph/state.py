@@ -1,0 +1,263 @@
+"""StateGraph: declare nodes and edges over a shared state; ``compile()`` lowers it to Pregel."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
+
+from ..constants import END, NS_END, NS_SEP, START
+from ..errors import ErrorCode
+from ..types import CachePolicy, Command, RetryPolicy, TimeoutPolicy
+from ._branch import Branch
+from ._schema import channels_of, first_param_schema, return_schema
+
+__all__ = ["StateGraph", "CompiledStateGraph"]
+
+StateT = TypeVar("StateT")
+ContextT = TypeVar("ContextT")
+InputT = TypeVar("InputT")
+OutputT = TypeVar("OutputT")
+
+
+def _err(message: str, code: ErrorCode) -> ValueError:
+    # why: LangGraph raises ValueError here and programs catch it by that type; we add the code.
+    exc = ValueError(f"{message} [{code.value}]")
+    exc.code = code  # type: ignore[attr-defined]
+    return exc
+
+
+@dataclass
+class NodeSpec:
+    runnable: Any
+    metadata: dict[str, Any] | None = None
+    input_schema: Any = None
+    retry_policy: Any = None
+    cache_policy: CachePolicy | None = None
+    ends: tuple[str, ...] | dict[str, str] = ()
+    defer: bool = False
+    timeout: TimeoutPolicy | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
+    """A graph whose nodes read and update one shared state."""
+
+    def __init__(
+        self,
+        state_schema: Any = None,
+        context_schema: Any = None,
+        *,
+        input_schema: Any = None,
+        output_schema: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        context_schema = context_schema or kwargs.pop("config_schema", None)
+        input_schema = input_schema or kwargs.pop("input", None)
+        output_schema = output_schema or kwargs.pop("output", None)
+        if state_schema is None:
+            if input_schema is None or output_schema is None:
+                raise ValueError("StateGraph needs a state_schema (or both input_schema and output_schema).")
+            state_schema = input_schema
+        self.state_schema = state_schema
+        self.context_schema = context_schema
+        self.input_schema = input_schema or state_schema
+        self.output_schema = output_schema or state_schema
+        self.nodes: dict[str, NodeSpec] = {}
+        self.edges: list[tuple[str, str]] = []
+        self.waiting_edges: list[tuple[tuple[str, ...], str]] = []
+        self.branches: dict[str, dict[str, Branch]] = {}
+        self.channels: dict[str, Any] = {}
+        self.managed: dict[str, Any] = {}
+        self.schemas: dict[Any, dict[str, Any]] = {}
+        self.compiled = False
+        self._node_defaults: dict[str, Any] = {}
+        for schema in (state_schema, self.input_schema, self.output_schema):
+            self._add_schema(schema)
+
+    # ------------------------------------------------------------------ schema
+    def _add_schema(self, schema: Any, *, allow_managed: bool = True) -> None:
+        if schema is None or schema in self.schemas:
+            return
+        chans = channels_of(schema)
+        self.schemas[schema] = chans
+        for key, ch in chans.items():
+            if isinstance(ch, type):
+                if not allow_managed:
+                    raise _err(f"Managed value '{key}' is not allowed in an input/output schema.", ErrorCode.BUILD_BAD_SCHEMA)
+                self.managed[key] = ch
+                continue
+            existing = self.channels.get(key)
+            if existing is None:
+                self.channels[key] = ch
+            elif type(existing).__name__ != "LastValue" and type(ch).__name__ != "LastValue" and existing != ch:
+                raise _err(f"Channel '{key}' already exists with a different type", ErrorCode.BUILD_BAD_SCHEMA)
+            elif type(existing).__name__ == "LastValue" and type(ch).__name__ != "LastValue":
+                self.channels[key] = ch
+
+    # ------------------------------------------------------------------ nodes
+    def set_node_defaults(self, *, retry_policy: Any = None, cache_policy: Any = None, timeout: Any = None, **kwargs: Any) -> StateGraph:
+        self._node_defaults.update({k: v for k, v in (("retry_policy", retry_policy), ("cache_policy", cache_policy), ("timeout", timeout)) if v is not None})
+        return self
+
+    def add_node(
+        self,
+        node: Any,
+        action: Any = None,
+        *,
+        defer: bool = False,
+        metadata: dict[str, Any] | None = None,
+        input_schema: Any = None,
+        retry_policy: RetryPolicy | Sequence[RetryPolicy] | None = None,
+        cache_policy: CachePolicy | None = None,
+        destinations: dict[str, str] | tuple[str, ...] | None = None,
+        timeout: Any = None,
+        **kwargs: Any,
+    ) -> StateGraph:
+        """Add a node: ``add_node("name", fn)`` or ``add_node(fn)`` (named after the function)."""
+        retry_policy = retry_policy or kwargs.pop("retry", None)
+        input_schema = input_schema or kwargs.pop("input", None)
+        if not isinstance(node, str):
+            action, name = node, _name_of(node)
+        else:
+            name = node
+            if action is None:
+                raise _err(f"add_node('{name}') needs an action: add_node('{name}', fn).", ErrorCode.BUILD_BAD_ARGUMENT)
+        if self.compiled:
+            warnings.warn("Adding a node to a graph that has already been compiled. This will not be reflected in the compiled graph.", stacklevel=2)
+        if name in (START, END):
+            raise _err(f"Node `{name}` is reserved.", ErrorCode.BUILD_RESERVED_NAME)
+        for ch in (NS_SEP, NS_END):
+            if ch in name:
+                raise _err(f"'{ch}' is a reserved character and is not allowed in node names (node {name!r}).", ErrorCode.BUILD_RESERVED_NAME)
+        if name in self.nodes:
+            raise _err(f"Node `{name}` already present.", ErrorCode.BUILD_DUPLICATE_NODE)
+        if action is None or not (callable(action) or hasattr(action, "invoke")):
+            raise _err(f"Node '{name}': action must be a callable or a runnable graph, got {action!r}.", ErrorCode.BUILD_BAD_ARGUMENT)
+        inferred = input_schema or first_param_schema(action)
+        if inferred is not None:
+            self._add_schema(inferred)
+        out = return_schema(action)
+        if out is not None:
+            self._add_schema(out)
+        ends = destinations if destinations is not None else _command_ends(action)
+        self.nodes[name] = NodeSpec(
+            runnable=action, metadata=metadata, input_schema=inferred or self.state_schema,
+            retry_policy=retry_policy, cache_policy=cache_policy, ends=ends or (), defer=defer,
+            timeout=TimeoutPolicy.coerce(timeout),
+        )
+        return self
+
+    def add_edge(self, start_key: str | list[str], end_key: str) -> StateGraph:
+        """Plain edge, or a waiting edge (join) when ``start_key`` is a list."""
+        if self.compiled:
+            warnings.warn("Adding an edge to a graph that has already been compiled.", stacklevel=2)
+        if isinstance(start_key, str):
+            if start_key == END:
+                raise _err("END cannot be a start node", ErrorCode.BUILD_BAD_EDGE)
+            if end_key == START:
+                raise _err("START cannot be an end node", ErrorCode.BUILD_BAD_EDGE)
+            self.edges.append((start_key, end_key))
+            return self
+        for s in start_key:
+            if s == END:
+                raise _err("END cannot be a start node", ErrorCode.BUILD_BAD_EDGE)
+            if s not in self.nodes:
+                raise _err(f"Need to add_node `{s}` first", ErrorCode.BUILD_UNKNOWN_NODE)
+        if end_key == START:
+            raise _err("START cannot be an end node", ErrorCode.BUILD_BAD_EDGE)
+        if end_key != END and end_key not in self.nodes:
+            raise _err(f"Need to add_node `{end_key}` first", ErrorCode.BUILD_UNKNOWN_NODE)
+        self.waiting_edges.append((tuple(start_key), end_key))
+        return self
+
+    def add_conditional_edges(self, source: str, path: Any, path_map: dict[Hashable, str] | list[str] | None = None) -> StateGraph:
+        """Route from ``source`` by calling ``path`` on the state after ``source`` ran."""
+        name = getattr(path, "__name__", None) or "condition"
+        if name == "<lambda>":
+            name = "condition"
+        existing = self.branches.setdefault(source, {})
+        if name in existing:
+            raise _err(f"Branch with name `{name}` already exists for node `{source}`", ErrorCode.BUILD_BAD_EDGE)
+        existing[name] = Branch(path, path_map)
+        return self
+
+    def add_sequence(self, nodes: Sequence[Any]) -> StateGraph:
+        if not nodes:
+            raise _err("Sequence requires at least one node.", ErrorCode.BUILD_BAD_ARGUMENT)
+        previous = None
+        for item in nodes:
+            name, action = item if isinstance(item, tuple) else (_name_of(item), item)
+            if name in self.nodes:
+                raise _err(f"Node names must be unique: node with the name '{name}' already exists.", ErrorCode.BUILD_DUPLICATE_NODE)
+            self.add_node(name, action)
+            if previous is not None:
+                self.add_edge(previous, name)
+            previous = name
+        return self
+
+    def set_entry_point(self, key: str) -> StateGraph:
+        return self.add_edge(START, key)
+
+    def set_conditional_entry_point(self, path: Any, path_map: Any = None) -> StateGraph:
+        return self.add_conditional_edges(START, path, path_map)
+
+    def set_finish_point(self, key: str) -> StateGraph:
+        return self.add_edge(key, END)
+
+    # ------------------------------------------------------------------ compile
+    def validate(self, interrupt: Sequence[str] | None = None) -> StateGraph:
+        from ._validate import validate_graph
+
+        validate_graph(self, interrupt)
+        return self
+
+    def compile(
+        self,
+        checkpointer: Any = None,
+        *,
+        cache: Any = None,
+        store: Any = None,
+        interrupt_before: Any = None,
+        interrupt_after: Any = None,
+        debug: bool = False,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> CompiledStateGraph:
+        """Validate the graph and lower it to a runnable ``CompiledStateGraph``."""
+        from ._compile import compile_graph
+
+        return compile_graph(
+            self, checkpointer=checkpointer, cache=cache, store=store, interrupt_before=interrupt_before or (),
+            interrupt_after=interrupt_after or (), debug=debug, name=name or "LangGraph",
+        )
+
+
+def _name_of(action: Any) -> str:
+    get_name = getattr(action, "get_name", None)
+    if callable(get_name):
+        try:
+            return str(get_name())
+        except Exception:  # noqa: BLE001
+            pass
+    return getattr(action, "__name__", None) or type(action).__name__
+
+
+def _command_ends(action: Any) -> tuple[str, ...]:
+    try:
+        ann = get_type_hints(action).get("return")
+    except (TypeError, NameError):
+        return ()
+    found: list[str] = []
+    for candidate in get_args(ann) if get_origin(ann) is Union or str(get_origin(ann)) == "<class 'types.UnionType'>" else [ann]:
+        if get_origin(candidate) is Command or candidate is Command:
+            for arg in get_args(candidate):
+                if get_origin(arg) is Literal:
+                    found.extend(get_args(arg))
+    return tuple(found)
+
+
+from ._compiled import CompiledStateGraph  # noqa: E402  (cycle: compiled graph refers to the builder)
+
+_ = Callable

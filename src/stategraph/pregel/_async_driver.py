@@ -1,0 +1,118 @@
+"""Interpret the loop's effects with asyncio (the only async-specific code)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator
+from typing import Any
+
+from ..errors import GraphBubbleUp
+from ._runner import run_task_async
+
+_DONE = object()
+
+
+class AsyncRun:
+    def __init__(self, max_concurrency: int | None = None) -> None:
+        self.queue: asyncio.Queue[Any] = asyncio.Queue()
+        self.aloop = asyncio.get_running_loop()
+        self.thread = threading.get_ident()
+        self.semaphore = asyncio.Semaphore(max_concurrency) if max_concurrency else None
+
+    def put(self, item: Any) -> None:
+        if threading.get_ident() == self.thread:
+            self.queue.put_nowait(item)
+        else:
+            self.aloop.call_soon_threadsafe(self.queue.put_nowait, item)
+
+
+async def drive(loop: Any, run: AsyncRun) -> AsyncIterator[Any]:
+    loop.executor_for_async = lambda: None
+    gen = loop.run()
+    reply: Any = None
+    q = run.queue
+    while True:
+        try:
+            effect = gen.send(reply)
+        except StopIteration as stop:
+            loop.status = stop.value or loop.status
+            break
+        if effect[0] == "run":
+            reply = None
+            async for chunk in _run_tasks(loop, run, effect[1]):
+                yield chunk
+        else:
+            try:
+                reply = await handle(loop, effect)
+            except BaseException as exc:  # noqa: BLE001
+                reply = None
+                gen.throw(exc)
+        while not q.empty():
+            yield q.get_nowait()
+    while not q.empty():
+        yield q.get_nowait()
+
+
+async def handle(loop: Any, effect: tuple[Any, ...]) -> Any:
+    kind = effect[0]
+    if kind == "put":
+        return await loop.saver.aput(effect[1], effect[2], effect[3], effect[4])
+    if kind == "put_writes":
+        return await loop.saver.aput_writes(effect[1], effect[2], effect[3], effect[4])
+    if kind == "get_tuple":
+        return await loop.saver.aget_tuple(effect[1])
+    if kind == "cache_get":
+        return await loop.cache.aget(effect[1])
+    if kind == "cache_set":
+        return await loop.cache.aset(effect[1])
+    raise AssertionError(f"unknown effect {kind!r}")
+
+
+async def _finish(loop: Any, task: Any) -> None:
+    effect = loop.task_done(task)
+    if effect is not None:
+        await handle(loop, effect)
+
+
+async def _guarded(run: AsyncRun, task: Any) -> None:
+    if run.semaphore is None:
+        await run_task_async(task)
+    else:
+        async with run.semaphore:
+            await run_task_async(task)
+
+
+async def _run_tasks(loop: Any, run: AsyncRun, tasks: list[Any]) -> AsyncIterator[Any]:
+    q = run.queue
+    if len(tasks) == 1:
+        await run_task_async(tasks[0])
+        await _finish(loop, tasks[0])
+        return
+    pending: list[asyncio.Task[Any]] = []
+    for task in tasks:
+        fut = asyncio.ensure_future(_guarded(run, task))
+        fut.add_done_callback(lambda f, t=task: q.put_nowait((_DONE, t, f)))
+        pending.append(fut)
+    remaining = len(pending)
+    failed = False
+    try:
+        while remaining:
+            item = await q.get()
+            if item[0] is not _DONE:
+                yield item
+                continue
+            remaining -= 1
+            _, task, fut = item
+            if fut.cancelled():
+                continue
+            await _finish(loop, task)
+            err = task.error
+            if err is not None and not isinstance(err, GraphBubbleUp) and not failed:
+                failed = True
+                for f in pending:
+                    f.cancel()
+    finally:
+        for f in pending:
+            if not f.done():
+                f.cancel()

@@ -1,0 +1,77 @@
+"""Building checkpoints, their metadata, and the config a task sees."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from ..channels.base import MISSING
+from ..constants import CONF, CONFIG_KEY_TASK_ID
+
+if TYPE_CHECKING:
+    from ._loop import PregelLoop
+    from ._task import Task
+
+_RESERVED_META = {
+    "thread_id", "checkpoint_id", "checkpoint_ns", "checkpoint_map", "langgraph_step", "langgraph_node",
+    "langgraph_triggers", "langgraph_path", "langgraph_checkpoint_ns", "run_id", "step", "source",
+    "parents", "writes",
+}
+
+
+def create_checkpoint(loop: PregelLoop, step: int) -> dict[str, Any]:
+    from ..checkpoint._ids import uuid6
+
+    values = {}
+    for k, ch in loop.channels.items():
+        v = ch.checkpoint()
+        if v is not MISSING:
+            values[k] = v
+    return {
+        "v": 4,
+        "id": uuid6(clock_seq=step),
+        "ts": datetime.now(timezone.utc).isoformat(),
+        "channel_values": values,
+        "channel_versions": dict(loop.versions),
+        "versions_seen": {k: dict(v) for k, v in loop.versions_seen.items()},
+        "updated_channels": sorted(loop.updated_channels) if loop.updated_channels is not None else None,
+    }
+
+
+def metadata_for(loop: PregelLoop, source: str, step: int) -> dict[str, Any]:
+    md: dict[str, Any] = {"source": source, "step": step, "parents": dict(loop.checkpoint_map)}
+    cfg = loop.config
+    for src in (cfg.get("metadata") or {}, cfg.get(CONF) or {}):
+        for k, v in src.items():
+            if k in _RESERVED_META or k.startswith("__") or not isinstance(v, (str, int, float, bool)):
+                continue
+            md.setdefault(k, v)
+    return md
+
+
+def build_task_config(loop: PregelLoop, task: Task) -> dict[str, Any]:
+    base = loop.config
+    conf = dict(base.get(CONF) or {})
+    conf["checkpoint_ns"] = task.ns
+    conf[CONFIG_KEY_TASK_ID] = task.id
+    if loop.thread_id is not None:
+        conf["thread_id"] = loop.thread_id
+    cp_id = loop.checkpoint_config.get(CONF, {}).get("checkpoint_id")
+    conf.pop("checkpoint_id", None)
+    if cp_id:
+        conf["checkpoint_map"] = {**loop.checkpoint_map, loop.checkpoint_ns: cp_id}
+    metadata = dict(base.get("metadata") or {})
+    metadata.update(
+        langgraph_step=task.step,
+        langgraph_node=task.name,
+        langgraph_triggers=tuple(task.triggers),
+        langgraph_path=task.path,
+        langgraph_checkpoint_ns=task.ns,
+    )
+    metadata.update(task.node.metadata)
+    cfg = {k: v for k, v in base.items() if k not in (CONF, "metadata", "tags")}
+    cfg["tags"] = [*(base.get("tags") or []), *task.node.tags]
+    cfg["metadata"] = metadata
+    cfg[CONF] = conf
+    cfg.setdefault("recursion_limit", loop.recursion_limit)
+    return cfg

@@ -1,0 +1,504 @@
+"""The superstep state machine, written once.
+
+``PregelLoop.run()`` is a generator: it yields I/O *effects* (tuples) and receives their results.
+The sync and async drivers (``_sync_driver``/``_async_driver``) interpret the effects; all the
+decisions live here and in ``_algo``.
+
+Effects: ("get_tuple", config) | ("put", config, checkpoint, metadata, new_versions)
+         ("put_writes", config, writes, task_id, task_path) | ("cache_get", keys)
+         ("cache_set", pairs) | ("run", tasks)
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Generator, Sequence
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from ..channels.base import MISSING
+from ..constants import (
+    CONF, END, ERROR, INPUT, INTERRUPT, NO_WRITES, NS_SEP, NULL_TASK_ID, RESUME, RETURN, START, TASKS,
+)
+from ..errors import EmptyInputError, GraphInterrupt, GraphRecursionError, ParentCommand
+from ..types import Command, Interrupt, Send
+from . import _events
+from ._algo import apply_writes, prepare_tasks, read_channels
+from ._ids import is_interrupt_id
+from ._io import command_writes, input_writes
+from ._stream import StreamSink
+from ._task import Task
+
+if TYPE_CHECKING:
+    from .main import Pregel
+
+Effect = tuple[Any, ...]
+Gen = Generator[Effect, Any, Any]
+
+
+class PregelLoop:
+    """All state of one run (one invoke/stream call) of one graph."""
+
+    def __init__(
+        self,
+        graph: Pregel,
+        *,
+        input: Any,
+        config: dict[str, Any],
+        saver: Any,
+        cache: Any,
+        sink: StreamSink,
+        runtime: Any,
+        durability: str,
+        interrupt_before: Any,
+        interrupt_after: Any,
+        checkpoint_ns: str = "",
+        parent_task: Task | None = None,
+    ) -> None:
+        self.graph = graph
+        self.input = input
+        self.config = config
+        self.saver = saver
+        self.cache = cache
+        self.sink = sink
+        self.runtime = runtime
+        self.durability = durability
+        self.interrupt_before = interrupt_before
+        self.interrupt_after = interrupt_after
+        self.checkpoint_ns = checkpoint_ns
+        self.parent_task = parent_task
+        conf = config.get(CONF, {})
+        self.thread_id = conf.get("thread_id")
+        self.checkpoint_map: dict[str, str] = dict(conf.get("checkpoint_map") or {})
+        self.recursion_limit = config.get("recursion_limit", 25)
+        self.run_id = str(config.get("run_id") or uuid.uuid4())
+        self.id_seed = ""
+        self.step = 0
+        self.stop = 0
+        self.status = "pending"
+        self.channels: dict[str, Any] = {}
+        self.versions: dict[str, Any] = {}
+        self.versions_seen: dict[str, dict[str, Any]] = {}
+        self.updated_channels: set[str] | None = None
+        self.checkpoint: dict[str, Any] = {}
+        self.checkpoint_config: dict[str, Any] = {}
+        self.checkpoint_metadata: dict[str, Any] = {}
+        self.parent_checkpoint_config: dict[str, Any] | None = None
+        self.pending_writes: list[tuple[str, str, Any]] = []
+        self.saved_versions: dict[str, Any] = {}
+        self.resume_map: dict[str, Any] | None = None
+        self.null_resume: Any = MISSING
+        self.tasks: list[Task] = []
+        self.interrupts: list[Interrupt] = []
+        self.skip_done_tasks = False
+        self.is_nested = parent_task is not None
+        self.unsaved = False
+
+    # ------------------------------------------------------------------ the run
+    def run(self) -> Gen:
+        """Drive the whole run; returns the final status ("done" or "interrupt")."""
+        try:
+            yield from self._start()
+            while (yield from self._tick()):
+                pass
+        except GraphInterrupt as exc:
+            yield from self._on_interrupt(exc)
+            if self.is_nested:
+                raise
+            return "interrupt"
+        except BaseException:
+            if self.durability == "exit" and self.saver is not None and self.status != "pending":
+                yield from self._flush_exit()
+            raise
+        if self.durability == "exit" and self.saver is not None:
+            yield from self._flush_exit()
+        self.status = "done"
+        return "done"
+
+    # ------------------------------------------------------------------ start
+    def _start(self) -> Gen:
+        saved = None
+        if self.saver is not None:
+            cfg = self._saver_config(self.config.get(CONF, {}).get("checkpoint_id"))
+            saved = yield ("get_tuple", cfg)
+        self._restore(saved)
+        inp = self.input
+        resuming = bool(self.versions) and (inp is None or isinstance(inp, Command))
+        if isinstance(inp, Command):
+            yield from self._apply_command(inp)
+        if resuming:
+            yield from self._resume()
+        elif inp is None:
+            raise EmptyInputError(f"Received no input for {self.graph.input_channels_label}")
+        else:
+            yield from self._apply_input(inp)
+
+    def _saver_config(self, checkpoint_id: str | None) -> dict[str, Any]:
+        conf: dict[str, Any] = {"thread_id": self.thread_id, "checkpoint_ns": self.checkpoint_ns}
+        if checkpoint_id and not self.is_nested:
+            conf["checkpoint_id"] = checkpoint_id
+        return {CONF: conf}
+
+    def _restore(self, saved: Any) -> None:
+        specs = self.graph.channels
+        if saved is None:
+            cp: dict[str, Any] = {"channel_values": {}, "channel_versions": {}, "versions_seen": {}}
+            self.checkpoint_metadata = {"step": -2}
+            self.pending_writes = []
+            self.checkpoint_config = self._saver_config(None)
+        else:
+            cp = saved.checkpoint
+            self.checkpoint_metadata = dict(saved.metadata or {})
+            self.pending_writes = list(saved.pending_writes or [])
+            self.checkpoint_config = saved.config
+            self.parent_checkpoint_config = saved.parent_config
+        values = cp.get("channel_values", {})
+        self.channels = {k: spec.from_checkpoint(values.get(k, MISSING)) for k, spec in specs.items()}
+        self.versions = dict(cp.get("channel_versions", {}))
+        self.saved_versions = dict(self.versions)
+        self.versions_seen = {k: dict(v) for k, v in cp.get("versions_seen", {}).items()}
+        self.checkpoint = cp
+        self.id_seed = cp.get("id") or self.run_id
+        upd = cp.get("updated_channels")
+        self.updated_channels = set(upd) if upd is not None and saved is not None else None
+        self.step = self.checkpoint_metadata.get("step", -2) + 1
+        self.stop = self.step + self.recursion_limit + 1
+
+    def _apply_command(self, cmd: Command) -> Gen:
+        if cmd.resume is None and cmd.update is None and not cmd.goto:
+            raise EmptyInputError("Received an empty Command: set resume, update or goto.")
+        if cmd.resume is not None:
+            if self.saver is None:
+                raise RuntimeError("Cannot use Command(resume=...) without checkpointer")
+            resume = cmd.resume
+            if isinstance(resume, dict) and resume and all(is_interrupt_id(k) for k in resume):
+                self.resume_map = dict(resume)
+            else:
+                pending = [w for w in self.pending_writes if w[1] == INTERRUPT]
+                count = sum(len(w[2]) if isinstance(w[2], (list, tuple)) else 1 for w in pending)
+                if count > 1:
+                    raise RuntimeError(
+                        "When there are multiple pending interrupts, you must specify the interrupt id "
+                        "when resuming. Docs: https://docs.langchain.com/oss/python/langgraph/add-human-in-the-loop#resume-multiple-interrupts-with-one-invocation."
+                    )
+                self.null_resume = resume
+        writes = command_writes(cmd, self.graph)
+        if writes:
+            self._validate_sends(writes)
+            pseudo = Task(self, self.graph.input_node, INPUT, None, (INPUT,), (), step=self.step, id=NULL_TASK_ID)
+            pseudo.writes = writes
+            nv = self._next_version()
+            apply_writes(self, [pseudo], nv)
+            self.updated_channels = None  # rescan every node: the command may touch any trigger
+        yield from ()
+
+    def _resume(self) -> Gen:
+        # a static interrupt that already fired must not fire again
+        self.versions_seen[INTERRUPT] = dict(self.versions)
+        self.skip_done_tasks = True
+        if self.sink.wants("values"):
+            self._emit_values()
+        source = self.checkpoint_metadata.get("source")
+        requested = self.config.get(CONF, {}).get("checkpoint_id")
+        if requested and source not in ("update", "fork") and not self.is_nested and self.saver is not None:
+            # time travel: replay from an old checkpoint forks history
+            self.pending_writes = [w for w in self.pending_writes if w[1] not in (INTERRUPT, RESUME, ERROR)]
+            yield from self._save("fork", step=self.step - 1)
+        yield from ()
+
+    def _apply_input(self, inp: Any) -> Gen:
+        # discard what the previous run left pending: a new input restarts from START
+        for task in prepare_tasks(self, self.step):
+            if not task.is_push:
+                seen = self.versions_seen.setdefault(task.name, {})
+                for ch in task.triggers:
+                    if ch in self.versions:
+                        seen[ch] = self.versions[ch]
+        writes = input_writes(self.graph, inp)
+        if not writes:
+            raise EmptyInputError(f"Received no input for {self.graph.input_channels_label}")
+        pseudo = Task(self, self.graph.input_node, INPUT, inp, (INPUT,), (), step=self.step, id=NULL_TASK_ID)
+        pseudo.writes = writes
+        self.updated_channels = apply_writes(self, [pseudo], self._next_version())
+        self.pending_writes = []
+        yield from self._save("input", step=self.step)
+        self.step += 1
+
+    # ------------------------------------------------------------------ one superstep
+    def _tick(self) -> Gen:
+        if self.step > self.stop:
+            self.status = "out_of_steps"
+            raise GraphRecursionError(
+                f"Recursion limit of {self.recursion_limit} reached without hitting a stop condition. "
+                "You can increase the limit by setting the `recursion_limit` config key.",
+            )
+        tasks = prepare_tasks(self, self.step)
+        self.tasks = tasks
+        if self.saver is not None and self.sink.wants("checkpoints") or self.sink.wants("debug"):
+            _events.emit_checkpoint(self, tasks)
+        if not tasks:
+            self.status = "done"
+            return False
+        if self.skip_done_tasks:
+            self._match_pending_writes(tasks)
+            self.skip_done_tasks = False
+        if self._should_interrupt(self.interrupt_before, tasks):
+            self.status = "interrupt_before"
+            raise GraphInterrupt(())
+        todo = [t for t in tasks if not t.done]
+        if self.cache is not None:
+            yield from self._cache_lookup(todo)
+            todo = [t for t in todo if not t.done]
+        if todo:
+            if self.sink.wants("tasks") or self.sink.wants("debug"):
+                for t in todo:
+                    _events.emit_task_start(self, t)
+            yield ("run", todo)
+        yield from self._after_run(tasks)
+        return True
+
+    def _after_run(self, tasks: list[Task]) -> Gen:
+        failed = [t for t in tasks if t.error is not None and not isinstance(t.error, GraphInterrupt)]
+        if failed:
+            self.status = "error"
+            raise failed[0].error  # type: ignore[misc]
+        interrupted = [t for t in tasks if isinstance(t.error, GraphInterrupt)]
+        if interrupted:
+            raise GraphInterrupt(tuple(i for t in interrupted for i in t.error.interrupts))  # type: ignore[union-attr]
+        if self.cache is not None:
+            yield from self._cache_store(tasks)
+        self.updated_channels = apply_writes(self, tasks, self._next_version())
+        self.pending_writes = []
+        if self.sink.wants("values") and self._output_changed():
+            self._emit_values()
+        yield from self._save("loop", step=self.step)
+        self.step += 1
+        if self._should_interrupt(self.interrupt_after, tasks):
+            self.status = "interrupt_after"
+            raise GraphInterrupt(())
+
+    # ------------------------------------------------------------------ task completion
+    def task_done(self, task: Task) -> Effect | None:
+        """Called by the driver as each task finishes; returns a put_writes effect or None."""
+        task.done = True
+        err = task.error
+        if err is None:
+            if self.sink.wants("updates") and not task.node.hidden:
+                _events.emit_updates(self, task)
+            if self.sink.wants("tasks") or self.sink.wants("debug"):
+                _events.emit_task_result(self, task)
+            writes = task.writes or [(NO_WRITES, None)]
+            if task.resume:
+                writes = [*writes, (RESUME, list(task.resume))]
+            return self._writes_effect(task, writes)
+        if isinstance(err, GraphInterrupt):
+            task.interrupts = tuple(err.interrupts)
+            if self.sink.wants("tasks") or self.sink.wants("debug"):
+                _events.emit_task_result(self, task)
+            writes = [(INTERRUPT, list(err.interrupts))]
+            if task.resume:
+                writes.append((RESUME, list(task.resume)))
+            return self._writes_effect(task, writes)
+        if isinstance(err, ParentCommand):
+            return None
+        if self.sink.wants("tasks") or self.sink.wants("debug"):
+            _events.emit_task_result(self, task)
+        return self._writes_effect(task, [(ERROR, _events.error_record(err))])
+
+    def _writes_effect(self, task: Task, writes: list[tuple[str, Any]]) -> Effect | None:
+        for ch, v in writes:
+            self.pending_writes.append((task.id if self.saver is not None else "", ch, v))
+        if self.saver is None or self.durability == "exit":
+            return None
+        return ("put_writes", self.checkpoint_config, writes, task.id, _path_str(task.path))
+
+    def _match_pending_writes(self, tasks: list[Task]) -> None:
+        by_task: dict[str, list[tuple[str, Any]]] = {}
+        for tid, ch, v in self.pending_writes:
+            by_task.setdefault(tid, []).append((ch, v))
+        if self.resume_map is None and self.null_resume is MISSING:
+            null = [v for ch, v in by_task.get(NULL_TASK_ID, []) if ch == RESUME]
+            if null:
+                self.null_resume = null[-1]
+        for task in tasks:
+            writes = by_task.get(task.id)
+            if not writes:
+                continue
+            chans = {ch for ch, _ in writes}
+            for ch, v in writes:
+                if ch == RESUME:
+                    task.resume = list(v)
+            if chans & {ERROR, INTERRUPT, RESUME}:
+                continue
+            task.writes = [(ch, v) for ch, v in writes if ch not in (NO_WRITES,)]
+            task.done = True
+
+    # ------------------------------------------------------------------ interrupts
+    def _should_interrupt(self, names: Any, tasks: Sequence[Task]) -> bool:
+        if not names:
+            return False
+        seen = self.versions_seen.get(INTERRUPT, {})
+        changed = any(v > seen.get(ch, 0) if ch in seen else True for ch, v in self.versions.items())
+        if not changed:
+            return False
+        hit = any(
+            (not t.node.hidden) and (names == "*" or t.name in names) for t in tasks
+        )
+        if hit:
+            self.versions_seen[INTERRUPT] = dict(self.versions)
+        return hit
+
+    def _on_interrupt(self, exc: GraphInterrupt) -> Gen:
+        self.status = "interrupt"
+        self.interrupts = list(exc.interrupts)
+        if self.durability == "exit" and self.saver is not None:
+            yield from self._flush_exit()
+        if self.is_nested:
+            return
+        done = [t for t in self.tasks if t.done and t.error is None]
+        if done and self.status == "interrupt" and any(isinstance(t.error, GraphInterrupt) for t in self.tasks):
+            apply_writes(self, done, self._next_version())  # in memory only: output shows them
+        if self.sink.wants("updates"):
+            self.sink.emit("updates", {INTERRUPT: tuple(self.interrupts)})
+        if self.sink.wants("values") and self.interrupts:
+            out = self.read_stream_values()
+            if isinstance(out, dict):
+                self.sink.emit("values", {**out, INTERRUPT: tuple(self.interrupts)})
+
+    # ------------------------------------------------------------------ checkpoints
+    def _next_version(self) -> Any:
+        current = max(self.versions.values()) if self.versions else None
+        if self.saver is not None:
+            return self.saver.get_next_version(current, None)
+        return 1 if current is None else current + 1
+
+    def _save(self, source: str, *, step: int) -> Gen:
+        if self.saver is None:
+            self.checkpoint_metadata = {"source": source, "step": step}
+            return
+        from ._checkpoint import create_checkpoint, metadata_for
+
+        cp = create_checkpoint(self, step)
+        md = metadata_for(self, source, step)
+        self.checkpoint = cp
+        self.checkpoint_metadata = md
+        new_versions = {k: v for k, v in self.versions.items() if self.saved_versions.get(k) != v}
+        if self.durability == "exit":
+            self.unsaved = True
+            self._advance_config(cp["id"])
+            return
+        parent = self.checkpoint_config
+        result = yield ("put", parent, cp, md, new_versions)
+        self.saved_versions = dict(self.versions)
+        self.parent_checkpoint_config = parent if parent.get(CONF, {}).get("checkpoint_id") else None
+        self.checkpoint_config = result
+        self.id_seed = cp["id"]
+
+    def _advance_config(self, checkpoint_id: str) -> None:
+        parent = self.checkpoint_config
+        self.parent_checkpoint_config = parent if parent.get(CONF, {}).get("checkpoint_id") else None
+        conf = dict(parent.get(CONF, {}))
+        conf["checkpoint_id"] = checkpoint_id
+        self._exit_parent = getattr(self, "_exit_parent", parent)
+        self.checkpoint_config = {CONF: conf}
+        self.id_seed = checkpoint_id
+
+    def _flush_exit(self) -> Gen:
+        if not self.unsaved:
+            return
+        parent = getattr(self, "_exit_parent", self.checkpoint_config)
+        new_versions = {k: v for k, v in self.versions.items() if self.saved_versions.get(k) != v}
+        result = yield ("put", parent, self.checkpoint, self.checkpoint_metadata, new_versions)
+        self.saved_versions = dict(self.versions)
+        self.checkpoint_config = result
+        self.unsaved = False
+        by_task: dict[str, list[tuple[str, Any]]] = {}
+        for tid, ch, v in self.pending_writes:
+            by_task.setdefault(tid, []).append((ch, v))
+        for tid, writes in by_task.items():
+            yield ("put_writes", result, writes, tid, "")
+
+    # ------------------------------------------------------------------ cache
+    def _cache_lookup(self, tasks: list[Task]) -> Gen:
+        from ._cache import cache_keys_for
+
+        keyed = cache_keys_for(self, tasks)
+        if not keyed:
+            return
+        found = yield ("cache_get", [k for k, _ in keyed])
+        for key, task in keyed:
+            hit = found.get(key)
+            if hit is not None:
+                task.writes = list(hit)
+                task.cached = True
+                task.done = True
+                if self.sink.wants("updates"):
+                    _events.emit_updates(self, task)
+
+    def _cache_store(self, tasks: list[Task]) -> Gen:
+        pairs = {
+            t.cache_key[0]: (t.writes, t.cache_key[1])
+            for t in tasks
+            if t.cache_key is not None and not t.cached and t.error is None
+        }
+        if pairs:
+            yield ("cache_set", pairs)
+
+    # ------------------------------------------------------------------ reading
+    def read_output(self) -> Any:
+        out = self.graph.output_channels
+        if isinstance(out, str):
+            ch = self.channels.get(out)
+            return ch.get() if ch is not None and ch.is_available() else None
+        return read_channels(self.channels, out)
+
+    def _output_changed(self) -> bool:
+        upd = self.updated_channels or ()
+        stream = self.graph.stream_channels_asis
+        if isinstance(stream, str):
+            return stream in upd
+        return any(ch in upd for ch in stream)
+
+    def read_stream_values(self) -> Any:
+        return read_channels(self.channels, self.graph.stream_channels_asis)
+
+    def _emit_values(self) -> None:
+        self.sink.emit("values", self.graph.map_output_values(self.read_stream_values()))
+
+    def read_fresh(self, task: Task, select: Any) -> Any:
+        """Read ``select`` as if only ``task``'s writes had been applied (for branches)."""
+        from ._algo import managed_values
+
+        keys = [select] if isinstance(select, str) else select
+        touched = {ch for ch, _ in task.writes if ch in self.channels}
+        local = dict(self.channels)
+        for ch in touched & set(keys):
+            c = self.channels[ch].copy()
+            c.update([v for k, v in task.writes if k == ch])
+            local[ch] = c
+        managed = managed_values(self, task.step) if self.graph.managed else None
+        return read_channels(local, select, managed)
+
+    def task_config(self, task: Task) -> dict[str, Any]:
+        from ._checkpoint import build_task_config
+
+        return build_task_config(self, task)
+
+    def _validate_sends(self, writes: list[tuple[str, Any]]) -> None:
+        for ch, v in writes:
+            if ch == TASKS and isinstance(v, Send):
+                self.graph.validate_send(v, source="Command input")
+
+    def child_ns_tuple(self, task: Task) -> tuple[str, ...]:
+        return tuple(task.ns.split(NS_SEP))
+
+
+def _path_str(path: tuple[Any, ...]) -> str:
+    return "~".join(str(p) for p in path if not isinstance(p, tuple))
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+__all__ = ["PregelLoop", "START", "END", "RETURN"]

@@ -1,0 +1,225 @@
+"""Thread state: get_state, get_state_history, update_state and bulk_update_state.
+
+Each operation is a generator of saver effects, so it is written once and run by
+``run_sync``/``run_async`` below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..constants import CONF, END, ERROR, INPUT, INTERRUPT, NO_WRITES, PULL, RESERVED_WRITES, RESUME, START
+from ..errors import InvalidUpdateError
+from ..runtime import Runtime
+from ..types import PregelTask, StateSnapshot, StateUpdate
+from ._algo import apply_writes, prepare_tasks, read_channels
+from ._events import error_from_record
+from ._loop import PregelLoop
+from ._stream import StreamSink
+from ._task import Task
+
+if TYPE_CHECKING:
+    from .main import Pregel
+
+Gen = Generator[tuple[Any, ...], Any, Any]
+
+
+def _saver(graph: Pregel) -> Any:
+    from ..checkpoint.base import BaseCheckpointSaver
+
+    saver = graph.checkpointer
+    if not isinstance(saver, BaseCheckpointSaver):
+        raise ValueError("No checkpointer set: compile the graph with a checkpointer, e.g. compile(checkpointer=InMemorySaver()).")
+    return saver
+
+
+def run_sync(graph: Pregel, gen: Gen) -> Any:
+    saver = _saver(graph)
+    reply: Any = None
+    while True:
+        try:
+            eff = gen.send(reply)
+        except StopIteration as stop:
+            return stop.value
+        kind = eff[0]
+        if kind == "list":
+            reply = list(saver.list(eff[1], **eff[2]))
+        else:
+            reply = getattr(saver, kind)(*eff[1:])
+
+
+async def run_async(graph: Pregel, gen: Gen) -> Any:
+    saver = _saver(graph)
+    reply: Any = None
+    while True:
+        try:
+            eff = gen.send(reply)
+        except StopIteration as stop:
+            return stop.value
+        kind = eff[0]
+        if kind == "list":
+            reply = [t async for t in saver.alist(eff[1], **eff[2])]
+        else:
+            reply = await getattr(saver, "a" + kind)(*eff[1:])
+
+
+def _offline_loop(graph: Pregel, config: dict[str, Any]) -> PregelLoop:
+    conf = config.get(CONF, {})
+    cfg = {CONF: {k: v for k, v in conf.items() if k in ("thread_id", "checkpoint_ns", "checkpoint_id")}}
+    cfg[CONF]["thread_id"] = str(conf.get("thread_id", ""))
+    return PregelLoop(
+        graph, input=None, config=cfg, saver=graph.checkpointer, cache=None, sink=StreamSink(set(), None),
+        runtime=Runtime(), durability="sync", interrupt_before=(), interrupt_after=(),
+        checkpoint_ns=conf.get("checkpoint_ns", ""),
+    )
+
+
+def snapshot_from(graph: Pregel, config: dict[str, Any], saved: Any, *, latest: bool) -> StateSnapshot:
+    if saved is None:
+        return StateSnapshot({}, (), config, None, None, None, (), ())
+    loop = _offline_loop(graph, saved.config)
+    loop._restore(saved)
+    tasks = prepare_tasks(loop, loop.step)
+    by_task: dict[str, list[tuple[str, Any]]] = {}
+    for tid, ch, v in saved.pending_writes or []:
+        by_task.setdefault(tid, []).append((ch, v))
+    out_tasks = []
+    pending_interrupts = []
+    for t in tasks:
+        writes = by_task.get(t.id, [])
+        error = next((error_from_record(v) for ch, v in writes if ch == ERROR), None)
+        interrupts = tuple(i for ch, v in writes if ch == INTERRUPT for i in v)
+        done = bool(writes) and not any(ch in (ERROR, INTERRUPT) for ch, _ in writes)
+        result = None
+        if done:
+            allowed = graph.stream_channels_set
+            result = {ch: v for ch, v in writes if ch in allowed and ch not in RESERVED_WRITES}
+        out_tasks.append(PregelTask(t.id, t.name, t.path, error, interrupts, None, result))
+        pending_interrupts.extend(interrupts)
+    values = graph.map_output_values(read_channels(loop.channels, graph.stream_channels_asis))
+    return StateSnapshot(
+        values=values,
+        next=tuple(t.name for t in tasks),
+        config=saved.config,
+        metadata=saved.metadata,
+        created_at=saved.checkpoint.get("ts"),
+        parent_config=saved.parent_config,
+        tasks=tuple(out_tasks),
+        interrupts=tuple(pending_interrupts),
+    )
+
+
+def _get_state(graph: Pregel, config: dict[str, Any]) -> Gen:
+    saved = yield ("get_tuple", _lookup_config(config))
+    return snapshot_from(graph, config, saved, latest=True)
+
+
+def _lookup_config(config: dict[str, Any]) -> dict[str, Any]:
+    conf = dict(config.get(CONF, {}))
+    conf.setdefault("checkpoint_ns", "")
+    return {**config, CONF: conf}
+
+
+def _history(graph: Pregel, config: dict[str, Any], kwargs: dict[str, Any]) -> Gen:
+    tuples = yield ("list", _lookup_config(config), kwargs)
+    return [snapshot_from(graph, config, t, latest=False) for t in tuples]
+
+
+def get_state(graph: Pregel, config: dict[str, Any], *, subgraphs: bool = False) -> StateSnapshot:
+    return run_sync(graph, _get_state(graph, config))
+
+
+async def aget_state(graph: Pregel, config: dict[str, Any], *, subgraphs: bool = False) -> StateSnapshot:
+    return await run_async(graph, _get_state(graph, config))
+
+
+def get_state_history(graph: Pregel, config: dict[str, Any], **kwargs: Any) -> Any:
+    return iter(run_sync(graph, _history(graph, config, kwargs)))
+
+
+async def aget_state_history(graph: Pregel, config: dict[str, Any], **kwargs: Any) -> list[StateSnapshot]:
+    return await run_async(graph, _history(graph, config, kwargs))
+
+
+# ---------------------------------------------------------------------- updates
+def _infer_as_node(graph: Pregel, loop: PregelLoop) -> str:
+    user = [n for n in graph.nodes if n != START]
+    if len(user) == 1:
+        return user[0]
+    seen = {n: max(v.values()) for n, v in loop.versions_seen.items() if n in graph.nodes and v}
+    if not seen:
+        return START if START in graph.nodes else user[0]
+    top = max(seen.values())
+    winners = [n for n, v in seen.items() if v == top]
+    if len(winners) > 1:
+        raise InvalidUpdateError(f"Ambiguous update, specify as_node (candidates: {sorted(winners)})")
+    return winners[0]
+
+
+def _apply_update(graph: Pregel, loop: PregelLoop, updates: Sequence[StateUpdate]) -> list[Task]:
+    pending = {t.name: t for t in prepare_tasks(loop, loop.step)}
+    tasks = []
+    for upd in updates:
+        as_node = upd.as_node or _infer_as_node(graph, loop)
+        if as_node == END and upd.values is None:
+            for t in pending.values():
+                t.writes = []
+                tasks.append(t)
+            continue
+        if as_node == INPUT:
+            as_node = START
+        node = graph.nodes.get(as_node)
+        if node is None:
+            raise InvalidUpdateError(f"Node {as_node} does not exist")
+        masq = pending.get(as_node)
+        triggers = masq.triggers if masq is not None else tuple(
+            ch for ch in node.triggers if ch in loop.channels and loop.channels[ch].is_available()
+        )
+        task = Task(loop, node, as_node, upd.values, (PULL, as_node), triggers, step=loop.step,
+                    id=upd.task_id or (masq.id if masq is not None else None))
+        for writer in node.writers:
+            res = writer(upd.values, task)
+            if res is not None and hasattr(res, "close"):
+                res.close()
+                raise RuntimeError(f"Node '{as_node}' has an async conditional edge: use aupdate_state().")
+        tasks.append(task)
+    return tasks
+
+
+def _update(graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence[StateUpdate]]) -> Gen:
+    if not supersteps:
+        raise InvalidUpdateError("bulk_update_state needs at least one superstep of updates.")
+    loop = _offline_loop(graph, config)
+    saved = yield ("get_tuple", _lookup_config(config))
+    loop._restore(saved)
+    if saved is None:
+        loop.checkpoint_config = _lookup_config(config)
+    for updates in supersteps:
+        if len(updates) > 1 and any(u.as_node is None for u in updates):
+            raise InvalidUpdateError("When applying several updates in one superstep, give each an as_node.")
+        tasks = _apply_update(graph, loop, updates)
+        loop.updated_channels = apply_writes(loop, tasks, loop._next_version())
+        source = "input" if any(u.as_node in (INPUT,) for u in updates) else "update"
+        yield from loop._save(source, step=loop.step)
+        loop.step += 1
+    return loop.checkpoint_config
+
+
+def update_state(graph: Pregel, config: dict[str, Any], values: Any, *, as_node: str | None, task_id: str | None) -> dict[str, Any]:
+    return run_sync(graph, _update(graph, config, [[StateUpdate(values, as_node, task_id)]]))
+
+
+async def aupdate_state(graph: Pregel, config: dict[str, Any], values: Any, *, as_node: str | None, task_id: str | None) -> dict[str, Any]:
+    return await run_async(graph, _update(graph, config, [[StateUpdate(values, as_node, task_id)]]))
+
+
+def bulk_update_state(graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence[Any]]) -> dict[str, Any]:
+    return run_sync(graph, _update(graph, config, [[StateUpdate(*u) for u in s] for s in supersteps]))
+
+
+async def abulk_update_state(graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence[Any]]) -> dict[str, Any]:
+    return await run_async(graph, _update(graph, config, [[StateUpdate(*u) for u in s] for s in supersteps]))
+
+
+__all__ = ["get_state", "update_state", "NO_WRITES", "RESUME"]

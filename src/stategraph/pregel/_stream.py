@@ -1,0 +1,67 @@
+"""Stream plumbing: where chunks go (own consumer, or forwarded to an ancestor with a namespace)
+and how the consumer sees them (payload, (mode, payload), (ns, payload) or (ns, mode, payload))."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+Chunk = tuple[tuple[str, ...], str, Any]
+
+
+class StreamSink:
+    """Routes one run's chunks.  ``put`` delivers to this run's consumer; ``forward`` to an
+    ancestor run streaming with ``subgraphs=True``, under the namespace ``ns``."""
+
+    __slots__ = ("modes", "put", "ns", "forward", "subgraphs", "all_modes")
+
+    def __init__(
+        self,
+        modes: set[str],
+        put: Callable[[Any], None] | None,
+        *,
+        subgraphs: bool = False,
+        ns: tuple[str, ...] = (),
+        forward: StreamSink | None = None,
+    ) -> None:
+        self.modes = modes
+        self.put = put
+        self.subgraphs = subgraphs
+        self.ns = ns
+        self.forward = forward
+        self.all_modes = set(modes) | (forward.modes if forward is not None else set())
+
+    def wants(self, mode: str) -> bool:
+        return mode in self.all_modes
+
+    def emit(self, mode: str, payload: Any) -> None:
+        if mode in self.modes and self.put is not None:
+            self.put(((), mode, payload))
+        fwd = self.forward
+        if fwd is not None and mode in fwd.modes and fwd.put is not None:
+            fwd.put((self.ns, mode, payload))
+
+    def child_forward(self) -> StreamSink | None:
+        """The sink a nested run should forward to (None when nobody wants subgraph chunks)."""
+        if self.subgraphs:
+            return self
+        return self.forward
+
+
+def format_chunk(chunk: Chunk, *, single_mode: bool, subgraphs: bool) -> Any:
+    ns, mode, payload = chunk
+    if subgraphs:
+        return (ns, payload) if single_mode else (ns, mode, payload)
+    return payload if single_mode else (mode, payload)
+
+
+def normalize_modes(stream_mode: str | Sequence[str] | None, default: str | Sequence[str]) -> tuple[list[str], bool]:
+    mode = default if stream_mode is None else stream_mode
+    if isinstance(mode, str):
+        return [mode], True
+    modes = list(mode)
+    valid = {"values", "updates", "checkpoints", "tasks", "debug", "messages", "custom", "tools"}
+    for m in modes:
+        if m not in valid:
+            raise ValueError(f"Unknown stream_mode {m!r}: use one of {sorted(valid)}.")
+    return modes, False

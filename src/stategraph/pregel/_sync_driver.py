@@ -1,0 +1,116 @@
+"""Interpret the loop's effects with blocking calls and a thread pool (the only sync-specific code)."""
+
+from __future__ import annotations
+
+import contextvars
+import queue
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from ..errors import GraphBubbleUp
+from ._runner import run_task_sync
+
+_DONE = object()
+
+
+class SyncRun:
+    """One run's queue and executor; ``put`` is what the stream sink writes to."""
+
+    def __init__(self, max_concurrency: int | None = None) -> None:
+        self.queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self.put = self.queue.put
+        self.max_concurrency = max_concurrency
+        self._executor: ThreadPoolExecutor | None = None
+
+    def executor(self) -> ThreadPoolExecutor:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=self.max_concurrency, thread_name_prefix="stategraph")
+        return self._executor
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def drive(loop: Any, run: SyncRun) -> Iterator[Any]:
+    """Run ``loop`` to completion, yielding stream chunks as they are produced."""
+    loop.executor_for_async = lambda: None
+    gen = loop.run()
+    reply: Any = None
+    q = run.queue
+    try:
+        while True:
+            try:
+                effect = gen.send(reply)
+            except StopIteration as stop:
+                loop.status = stop.value or loop.status
+                break
+            if effect[0] == "run":
+                reply = None
+                yield from _run_tasks(loop, run, effect[1])
+            else:
+                try:
+                    reply = handle(loop, effect)
+                except BaseException as exc:  # noqa: BLE001 - let the loop see I/O failures
+                    reply = None
+                    gen.throw(exc)
+            while not q.empty():
+                yield q.get_nowait()
+        while not q.empty():
+            yield q.get_nowait()
+    finally:
+        run.close()
+
+
+def handle(loop: Any, effect: tuple[Any, ...]) -> Any:
+    kind = effect[0]
+    if kind == "put":
+        return loop.saver.put(effect[1], effect[2], effect[3], effect[4])
+    if kind == "put_writes":
+        return loop.saver.put_writes(effect[1], effect[2], effect[3], effect[4])
+    if kind == "get_tuple":
+        return loop.saver.get_tuple(effect[1])
+    if kind == "cache_get":
+        return loop.cache.get(effect[1])
+    if kind == "cache_set":
+        return loop.cache.set(effect[1])
+    raise AssertionError(f"unknown effect {kind!r}")
+
+
+def _finish(loop: Any, task: Any) -> None:
+    effect = loop.task_done(task)
+    if effect is not None:
+        handle(loop, effect)
+
+
+def _run_tasks(loop: Any, run: SyncRun, tasks: list[Any]) -> Iterator[Any]:
+    q = run.queue
+    if len(tasks) == 1:
+        run_task_sync(tasks[0])
+        _finish(loop, tasks[0])
+        return
+    executor = run.executor()
+    futures: list[Future[Any]] = []
+    for task in tasks:
+        ctx = contextvars.copy_context()
+        fut = executor.submit(ctx.run, run_task_sync, task)
+        fut.add_done_callback(lambda f, t=task: q.put((_DONE, t, f)))
+        futures.append(fut)
+    remaining = len(futures)
+    failed = False
+    while remaining:
+        item = q.get()
+        if item[0] is not _DONE:
+            yield item
+            continue
+        remaining -= 1
+        _, task, fut = item
+        if fut.cancelled():
+            continue
+        _finish(loop, task)
+        err = task.error
+        if err is not None and not isinstance(err, GraphBubbleUp) and not failed:
+            failed = True
+            for f in futures:
+                f.cancel()  # siblings not started yet are dropped; running ones finish

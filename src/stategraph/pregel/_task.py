@@ -1,0 +1,128 @@
+"""Task: one scheduled execution of a node within a superstep, plus its scratchpad.
+
+The task is also what ``get_config()``, ``interrupt()`` and ``get_runtime()`` find through the
+context variable while it runs.  Its id, namespace and config are computed lazily: most runs never
+look at them, and hashing them for every step would dominate the per-step cost.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..constants import CONF, CONFIG_KEY_CHECKPOINT_NS, NS_END, NS_SEP, PULL, PUSH
+from ._ids import task_id
+
+if TYPE_CHECKING:
+    from ._loop import PregelLoop
+    from ._node import PregelNode
+
+
+class Task:
+    __slots__ = (
+        "name", "node", "input", "path", "triggers", "writes", "loop", "step", "_id", "_config",
+        "runtime", "resume", "interrupt_index", "call_index", "_ns", "cache_key", "error",
+        "interrupts", "cached", "attempt", "timeout", "done", "parent", "call", "subgraph_counter",
+    )
+
+    def __init__(
+        self,
+        loop: PregelLoop,
+        node: PregelNode,
+        name: str,
+        value: Any,
+        path: tuple[Any, ...],
+        triggers: tuple[str, ...],
+        *,
+        step: int,
+        id: str | None = None,
+    ) -> None:
+        self.loop = loop
+        self.node = node
+        self.name = name
+        self.input = value
+        self.path = path
+        self.triggers = triggers
+        self.step = step
+        self.writes: list[tuple[str, Any]] = []
+        self._id = id
+        self._config: dict[str, Any] | None = None
+        self._ns: str | None = None
+        self.runtime: Any = loop.runtime
+        self.resume: list[Any] | None = None
+        self.interrupt_index = 0
+        self.call_index = 0
+        self.cache_key: Any = None
+        self.error: BaseException | None = None
+        self.interrupts: tuple[Any, ...] = ()
+        self.cached = False
+        self.attempt = 1
+        self.timeout = node.timeout
+        self.done = False
+        self.parent: Task | None = None
+        self.call: Any = None
+        self.subgraph_counter = 0
+
+    # -- identity -------------------------------------------------------------------------
+    @property
+    def id(self) -> str:
+        if self._id is None:
+            loop = self.loop
+            parts = [loop.id_seed, loop.checkpoint_ns, str(self.step), self.name]
+            parts.extend(_path_parts(self.path))
+            if self.path and self.path[0] == PULL:
+                parts.extend(sorted(self.triggers))
+            self._id = task_id(*parts)
+        return self._id
+
+    @property
+    def ns(self) -> str:
+        """This task's checkpoint namespace: ``{parent_ns|}{name}:{task_id}``."""
+        if self._ns is None:
+            base = self.loop.checkpoint_ns
+            own = f"{self.name}{NS_END}{self.id}"
+            self._ns = f"{base}{NS_SEP}{own}" if base else own
+        return self._ns
+
+    @property
+    def is_push(self) -> bool:
+        return bool(self.path) and self.path[0] == PUSH
+
+    # -- what nodes see ---------------------------------------------------------------------
+    @property
+    def config(self) -> dict[str, Any]:
+        if self._config is None:
+            self._config = self.loop.task_config(self)
+        return self._config
+
+    def send(self, writes: list[tuple[str, Any]]) -> None:
+        self.writes.extend(writes)
+
+    def read_fresh(self, select: Any) -> Any:
+        """State as this task sees it after its own writes (for conditional edges)."""
+        return self.loop.read_fresh(self, select)
+
+    def checkpoint_ns_config(self) -> dict[str, Any]:
+        return {CONF: {CONFIG_KEY_CHECKPOINT_NS: self.ns}}
+
+    def __repr__(self) -> str:
+        return f"Task(name={self.name!r}, path={self.path!r}, step={self.step})"
+
+
+def _path_parts(path: tuple[Any, ...]) -> list[str]:
+    out: list[str] = []
+    for p in path:
+        if isinstance(p, tuple):
+            out.extend(_path_parts(p))
+        elif isinstance(p, (str, int)):
+            out.append(str(p))
+        else:
+            out.append(type(p).__name__)
+    return out
+
+
+def path_sort_key(path: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Order tasks by path with integers zero-padded, so apply order is deterministic."""
+    return tuple(
+        f"{p:010d}" if isinstance(p, int) else ("~".join(path_sort_key(p)) if isinstance(p, tuple) else str(p))
+        for p in path[:3]
+    )

@@ -1,0 +1,364 @@
+"""Pregel: the compiled, runnable graph (invoke/stream in sync and async, state access, batch)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from ..channels.base import BaseChannel
+from ..channels.binop import BinaryOperatorAggregate
+from ..channels.last_value import LastValue, LastValueAfterFinish
+from ..channels.named_barrier_value import NamedBarrierValue
+from ..channels.untracked_value import UntrackedValue
+from ..constants import INTERRUPT, TASKS
+from ..errors import ErrorCode, InvalidUpdateError
+from ..types import RetryPolicy, Send, ensure_valid_checkpointer
+from . import _async_driver, _state, _sync_driver
+from ._node import NodeBuilder, PregelNode
+from ._prepare import make_loop
+from ._stream import format_chunk, normalize_modes
+
+_QUIET = (LastValue, LastValueAfterFinish, BinaryOperatorAggregate, NamedBarrierValue, UntrackedValue)
+
+
+class Pregel:
+    """A graph of nodes over channels, run in bulk-synchronous supersteps."""
+
+    def __init__(
+        self,
+        *,
+        nodes: Mapping[str, PregelNode | NodeBuilder],
+        channels: Mapping[str, BaseChannel | Any] | None,
+        input_channels: str | Sequence[str],
+        output_channels: str | Sequence[str],
+        stream_channels: str | Sequence[str] | None = None,
+        stream_mode: str = "values",
+        stream_eager: bool = False,
+        interrupt_before_nodes: Any = (),
+        interrupt_after_nodes: Any = (),
+        debug: bool | None = None,
+        checkpointer: Any = None,
+        store: Any = None,
+        cache: Any = None,
+        retry_policy: RetryPolicy | Sequence[RetryPolicy] = (),
+        cache_policy: Any = None,
+        context_schema: Any = None,
+        config: dict[str, Any] | None = None,
+        name: str = "LangGraph",
+        step_timeout: float | None = None,
+        trigger_to_nodes: Mapping[str, Sequence[str]] | None = None,
+        auto_validate: bool = True,
+        **_: Any,
+    ) -> None:
+        self.nodes: dict[str, PregelNode] = {
+            k: (v.build() if isinstance(v, NodeBuilder) else v) for k, v in nodes.items()
+        }
+        for k, n in self.nodes.items():
+            n.name = n.name or k
+            if not hasattr(n, "update_mode"):
+                pass
+        self.managed: dict[str, Any] = {}
+        self.channels: dict[str, BaseChannel] = {}
+        for k, ch in (channels or {}).items():
+            if isinstance(ch, BaseChannel):
+                ch.key = k
+                self.channels[k] = ch
+            else:
+                self.managed[k] = ch
+        self.input_channels = input_channels
+        self.output_channels = output_channels
+        self.stream_channels = stream_channels
+        self.stream_mode = stream_mode
+        self.stream_eager = stream_eager
+        self.interrupt_before_nodes = interrupt_before_nodes
+        self.interrupt_after_nodes = interrupt_after_nodes
+        self.debug = debug
+        self.checkpointer = ensure_valid_checkpointer(checkpointer)
+        self.store = store
+        self.cache = cache
+        self.retry_policy = [retry_policy] if isinstance(retry_policy, RetryPolicy) else list(retry_policy)
+        self.cache_policy = cache_policy
+        self.context_schema = context_schema
+        self.config = config or {}
+        self.name = name
+        self.step_timeout = step_timeout
+        self._given_trigger_to_nodes = trigger_to_nodes
+        if auto_validate:
+            self.validate()
+
+    # ------------------------------------------------------------------ derived structure
+    def validate(self) -> Pregel:
+        for name, node in self.nodes.items():
+            for ch in node.triggers:
+                if ch not in self.channels:
+                    raise ValueError(f"Node '{name}' is triggered by unknown channel '{ch}'. Add it to channels=.")
+            reads = [node.channels] if isinstance(node.channels, str) else node.channels
+            for ch in reads:
+                if ch not in self.channels and ch not in self.managed:
+                    raise ValueError(f"Node '{name}' reads unknown channel '{ch}'. Add it to channels=.")
+            if not hasattr(node, "update_mode"):
+                pass
+        ins = [self.input_channels] if isinstance(self.input_channels, str) else self.input_channels
+        for ch in ins:
+            if ch not in self.channels:
+                raise ValueError(f"Input channel '{ch}' is not in channels=.")
+        t2n: dict[str, list[str]] = {}
+        for name, node in self.nodes.items():
+            for ch in node.triggers:
+                t2n.setdefault(ch, []).append(name)
+        self.trigger_to_nodes = {k: sorted(v) for k, v in t2n.items()}
+        self.ephemeral_channels = [k for k, c in self.channels.items() if not isinstance(c, _QUIET)]
+        sc = self.stream_channels if self.stream_channels is not None else self.output_channels
+        if isinstance(sc, str):
+            self.stream_channels_set = frozenset([sc])
+            self.single_output: str | None = sc
+        else:
+            self.stream_channels_set = frozenset(sc)
+            self.single_output = None
+        self.stream_channels_asis = sc
+        self.input_node = PregelNode(name="__input__", triggers=[], channels=[], hidden=True)
+        self.input_channels_label = self.input_channels if isinstance(self.input_channels, str) else ", ".join(self.input_channels)
+        return self
+
+    def map_output_values(self, values: Any) -> Any:
+        return values
+
+    def validate_send(self, send: Send, *, source: str) -> None:
+        if send.node not in self.nodes:
+            raise InvalidUpdateError(
+                f"{source} sent Send({send.node!r}, ...) to an unknown node. Known nodes: "
+                f"{sorted(n for n in self.nodes if not n.startswith('__'))}.",
+                code=ErrorCode.RUN_BAD_SEND,
+                node=send.node,
+            )
+
+    def get_name(self) -> str:
+        return self.name
+
+    def copy(self, update: dict[str, Any] | None = None) -> Pregel:
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new.__dict__.update(update or {})
+        return new
+
+    def with_config(self, config: dict[str, Any] | None = None, **kwargs: Any) -> Pregel:
+        from ._prepare import merge_configs
+
+        return self.copy({"config": merge_configs(self.config, config, kwargs)})
+
+    # ------------------------------------------------------------------ running
+    def _modes(self, stream_mode: Any) -> tuple[list[str], bool]:
+        return normalize_modes(stream_mode, self.stream_mode)
+
+    def stream(
+        self,
+        input: Any,
+        config: dict[str, Any] | None = None,
+        *,
+        context: Any = None,
+        stream_mode: Any = None,
+        print_mode: Any = (),
+        output_keys: Any = None,
+        interrupt_before: Any = None,
+        interrupt_after: Any = None,
+        durability: str | None = None,
+        subgraphs: bool = False,
+        debug: bool | None = None,
+        **kwargs: Any,
+    ) -> Iterator[Any]:
+        """Run the graph, yielding chunks of the requested stream mode(s)."""
+        modes, single = self._modes(stream_mode)
+        run = _sync_driver.SyncRun((config or {}).get("max_concurrency"))
+        loop = make_loop(self, input, config, modes=set(modes), put=run.put, subgraphs=subgraphs, context=context,
+                         durability=durability, interrupt_before=interrupt_before, interrupt_after=interrupt_after)
+        for chunk in _sync_driver.drive(loop, run):
+            yield format_chunk(chunk, single_mode=single, subgraphs=subgraphs)
+
+    async def astream(
+        self,
+        input: Any,
+        config: dict[str, Any] | None = None,
+        *,
+        context: Any = None,
+        stream_mode: Any = None,
+        print_mode: Any = (),
+        output_keys: Any = None,
+        interrupt_before: Any = None,
+        interrupt_after: Any = None,
+        durability: str | None = None,
+        subgraphs: bool = False,
+        debug: bool | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[Any]:
+        """Async ``stream``: the same loop, driven by asyncio."""
+        modes, single = self._modes(stream_mode)
+        run = _async_driver.AsyncRun((config or {}).get("max_concurrency"))
+        loop = make_loop(self, input, config, modes=set(modes), put=run.put, subgraphs=subgraphs, context=context,
+                         durability=durability, interrupt_before=interrupt_before, interrupt_after=interrupt_after)
+        async for chunk in _async_driver.drive(loop, run):
+            yield format_chunk(chunk, single_mode=single, subgraphs=subgraphs)
+
+    def invoke(
+        self,
+        input: Any,
+        config: dict[str, Any] | None = None,
+        *,
+        context: Any = None,
+        stream_mode: Any = "values",
+        print_mode: Any = (),
+        output_keys: Any = None,
+        interrupt_before: Any = None,
+        interrupt_after: Any = None,
+        durability: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Run the graph to completion (or interrupt) and return its output."""
+        if stream_mode != "values":
+            return list(self.stream(input, config, context=context, stream_mode=stream_mode,
+                                    interrupt_before=interrupt_before, interrupt_after=interrupt_after,
+                                    durability=durability))
+        run = _sync_driver.SyncRun((config or {}).get("max_concurrency"))
+        loop = make_loop(self, input, config, modes=set(), put=None, subgraphs=False, context=context,
+                         durability=durability, interrupt_before=interrupt_before, interrupt_after=interrupt_after)
+        for _ in _sync_driver.drive(loop, run):
+            pass
+        return self._final_output(loop, kwargs.get("version"))
+
+    async def ainvoke(
+        self,
+        input: Any,
+        config: dict[str, Any] | None = None,
+        *,
+        context: Any = None,
+        stream_mode: Any = "values",
+        print_mode: Any = (),
+        output_keys: Any = None,
+        interrupt_before: Any = None,
+        interrupt_after: Any = None,
+        durability: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Async ``invoke``."""
+        if stream_mode != "values":
+            return [c async for c in self.astream(input, config, context=context, stream_mode=stream_mode,
+                                                  interrupt_before=interrupt_before, interrupt_after=interrupt_after,
+                                                  durability=durability)]
+        run = _async_driver.AsyncRun((config or {}).get("max_concurrency"))
+        loop = make_loop(self, input, config, modes=set(), put=None, subgraphs=False, context=context,
+                         durability=durability, interrupt_before=interrupt_before, interrupt_after=interrupt_after)
+        async for _ in _async_driver.drive(loop, run):
+            pass
+        return self._final_output(loop, kwargs.get("version"))
+
+    def _final_output(self, loop: Any, version: str | None) -> Any:
+        out = self.map_output_values(loop.read_output())
+        if version == "v2":
+            from ..types import GraphOutput
+
+            return GraphOutput(out, tuple(loop.interrupts))
+        if loop.interrupts:
+            if isinstance(out, dict):
+                return {**out, INTERRUPT: list(loop.interrupts)}
+            return {INTERRUPT: list(loop.interrupts)}
+        return out
+
+    def batch(self, inputs: Sequence[Any], config: Any = None, *, return_exceptions: bool = False, **kwargs: Any) -> list[Any]:
+        """Invoke once per input (each with its own config), concurrently."""
+        configs = config if isinstance(config, list) else [config] * len(inputs)
+        if len(configs) != len(inputs):
+            raise ValueError(f"batch() got {len(inputs)} inputs but {len(configs)} configs.")
+
+        def one(pair: tuple[Any, Any]) -> Any:
+            try:
+                return self.invoke(pair[0], pair[1], **kwargs)
+            except Exception as exc:
+                if return_exceptions:
+                    return exc
+                raise
+
+        if len(inputs) <= 1:
+            return [one(p) for p in zip(inputs, configs, strict=True)]
+        with ThreadPoolExecutor(max_workers=min(len(inputs), 16)) as pool:
+            return list(pool.map(one, zip(inputs, configs, strict=True)))
+
+    async def abatch(self, inputs: Sequence[Any], config: Any = None, *, return_exceptions: bool = False, **kwargs: Any) -> list[Any]:
+        configs = config if isinstance(config, list) else [config] * len(inputs)
+        coros = [self.ainvoke(i, c, **kwargs) for i, c in zip(inputs, configs, strict=True)]
+        return list(await asyncio.gather(*coros, return_exceptions=return_exceptions))
+
+    # ------------------------------------------------------------------ state (see _state.py)
+    def get_state(self, config: dict[str, Any], *, subgraphs: bool = False) -> Any:
+        return _state.get_state(self, config, subgraphs=subgraphs)
+
+    async def aget_state(self, config: dict[str, Any], *, subgraphs: bool = False) -> Any:
+        return await _state.aget_state(self, config, subgraphs=subgraphs)
+
+    def get_state_history(self, config: dict[str, Any], *, filter: Any = None, before: Any = None, limit: int | None = None) -> Iterator[Any]:
+        return _state.get_state_history(self, config, filter=filter, before=before, limit=limit)
+
+    async def aget_state_history(self, config: dict[str, Any], *, filter: Any = None, before: Any = None, limit: int | None = None) -> AsyncIterator[Any]:
+        for snap in await _state.aget_state_history(self, config, filter=filter, before=before, limit=limit):
+            yield snap
+
+    def update_state(self, config: dict[str, Any], values: Any, as_node: str | None = None, task_id: str | None = None) -> dict[str, Any]:
+        return _state.update_state(self, config, values, as_node=as_node, task_id=task_id)
+
+    async def aupdate_state(self, config: dict[str, Any], values: Any, as_node: str | None = None, task_id: str | None = None) -> dict[str, Any]:
+        return await _state.aupdate_state(self, config, values, as_node=as_node, task_id=task_id)
+
+    def bulk_update_state(self, config: dict[str, Any], supersteps: Sequence[Sequence[Any]]) -> dict[str, Any]:
+        return _state.bulk_update_state(self, config, supersteps)
+
+    async def abulk_update_state(self, config: dict[str, Any], supersteps: Sequence[Sequence[Any]]) -> dict[str, Any]:
+        return await _state.abulk_update_state(self, config, supersteps)
+
+    # ------------------------------------------------------------------ introspection
+    def get_subgraphs(self, *, namespace: str | None = None, recurse: bool = False) -> Iterator[tuple[str, Pregel]]:
+        for name, node in self.nodes.items():
+            for sub in node.subgraphs:
+                if namespace is not None and not namespace.startswith(name):
+                    continue
+                yield name, sub
+                if recurse:
+                    for ns, child in sub.get_subgraphs(recurse=True):
+                        yield f"{name}|{ns}", child
+
+    async def aget_subgraphs(self, *, namespace: str | None = None, recurse: bool = False) -> AsyncIterator[tuple[str, Pregel]]:
+        for item in self.get_subgraphs(namespace=namespace, recurse=recurse):
+            yield item
+
+    def get_graph(self, config: Any = None, *, xray: int | bool = False) -> Any:
+        from ._drawing import pregel_drawable
+
+        return pregel_drawable(self, xray=xray)
+
+    async def aget_graph(self, config: Any = None, *, xray: int | bool = False) -> Any:
+        return self.get_graph(config, xray=xray)
+
+    def clear_cache(self, nodes: Sequence[str] | None = None) -> None:
+        if self.cache is None:
+            raise ValueError("No cache is set for this graph. Cannot clear cache.")
+        self.cache.clear(self._cache_namespaces(nodes))
+
+    async def aclear_cache(self, nodes: Sequence[str] | None = None) -> None:
+        if self.cache is None:
+            raise ValueError("No cache is set for this graph. Cannot clear cache.")
+        await self.cache.aclear(self._cache_namespaces(nodes))
+
+    def _cache_namespaces(self, nodes: Sequence[str] | None) -> list[tuple[str, ...]]:
+        from ._cache import _identifier
+
+        names = nodes if nodes is not None else list(self.nodes)
+        return [("__pregel_ns_writes", _identifier(self.nodes[n]), n) for n in names if n in self.nodes]
+
+    @property
+    def stream_channels_list(self) -> list[str]:
+        return sorted(self.stream_channels_set)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name!r}, nodes={list(self.nodes)!r})"
+
+
+__all__ = ["Pregel", "TASKS"]

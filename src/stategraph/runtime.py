@@ -1,0 +1,113 @@
+"""Runtime: the run-scoped context handed to nodes (context, store, stream writer, previous).
+
+``get_runtime()`` returns it from inside any node, thread or asyncio task of a run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from .store.base import BaseStore
+
+__all__ = ["Runtime", "get_runtime", "ExecutionInfo", "ServerInfo", "RunControl"]
+
+ContextT = TypeVar("ContextT")
+
+
+def _no_op(_: Any = None) -> None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionInfo:
+    """Identifiers of the task attempt that is running."""
+
+    checkpoint_id: str | None = None
+    checkpoint_ns: str = ""
+    task_id: str | None = None
+    thread_id: str | None = None
+    run_id: str | None = None
+    node_attempt: int = 1
+    node_first_attempt_time: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ServerInfo:
+    assistant_id: str | None = None
+    graph_id: str | None = None
+    user: Any = None
+
+
+class RunControl:
+    """Cooperative drain: ``request_drain()`` stops the run at the next superstep boundary."""
+
+    __slots__ = ("_reason",)
+
+    def __init__(self) -> None:
+        self._reason: str | None = None
+
+    def request_drain(self, reason: str = "shutdown") -> None:
+        self._reason = reason
+
+    @property
+    def drain_requested(self) -> bool:
+        return self._reason is not None
+
+    @property
+    def drain_reason(self) -> str | None:
+        return self._reason
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Runtime(Generic[ContextT]):
+    """Run-scoped values: ``context`` (your context_schema), ``store``, ``stream_writer``, ``previous``."""
+
+    context: ContextT = field(default=None)  # type: ignore[assignment]
+    store: BaseStore | None = None
+    stream_writer: Any = _no_op
+    heartbeat: Any = _no_op
+    previous: Any = None
+    execution_info: ExecutionInfo | None = None
+    server_info: ServerInfo | None = None
+    control: RunControl | None = None
+
+    def merge(self, other: Runtime[Any]) -> Runtime[Any]:
+        """Field-wise merge; ``other`` wins where it is set."""
+        return Runtime(
+            context=other.context if other.context is not None else self.context,
+            store=other.store or self.store,
+            stream_writer=other.stream_writer if other.stream_writer is not _no_op else self.stream_writer,
+            heartbeat=other.heartbeat if other.heartbeat is not _no_op else self.heartbeat,
+            previous=other.previous if other.previous is not None else self.previous,
+            execution_info=other.execution_info or self.execution_info,
+            server_info=other.server_info or self.server_info,
+            control=other.control or self.control,
+        )
+
+    def override(self, **fields: Any) -> Runtime[ContextT]:
+        return dataclasses.replace(self, **fields)
+
+    def patch_execution_info(self, **fields: Any) -> Runtime[ContextT]:
+        info = self.execution_info or ExecutionInfo()
+        return dataclasses.replace(self, execution_info=dataclasses.replace(info, **fields))
+
+    @property
+    def drain_requested(self) -> bool:
+        return bool(self.control and self.control.drain_requested)
+
+    @property
+    def drain_reason(self) -> str | None:
+        return self.control.drain_reason if self.control else None
+
+
+DEFAULT_RUNTIME: Runtime[Any] = Runtime()
+
+
+def get_runtime(context_schema: type[ContextT] | None = None) -> Runtime[ContextT]:
+    """Return the Runtime of the running node (``context_schema`` only narrows the type)."""
+    from .pregel._context import current_task
+
+    return current_task("get_runtime").runtime

@@ -1,0 +1,383 @@
+"""Long-term store contract: items, operations as data, and the ``BaseStore`` ABC.
+
+A backend implements only ``batch``/``abatch`` over ``GetOp``/``SearchOp``/
+``PutOp``/``ListNamespacesOp``; the friendly methods below build those ops once
+for both the sync and the async form.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, Literal, NamedTuple, TypeAlias, TypedDict
+
+from ._filter import check_filter
+from ._paths import get_text_at_path, tokenize_path
+from ._validate import (
+    InvalidNamespaceError,
+    as_namespace,
+    check_index_arg,
+    check_max_depth,
+    check_page,
+    check_ttl,
+    check_value,
+    validate_namespace,
+)
+
+__all__ = [
+    "NOT_PROVIDED",
+    "BaseStore",
+    "GetOp",
+    "IndexConfig",
+    "InvalidNamespaceError",
+    "Item",
+    "ListNamespacesOp",
+    "MatchCondition",
+    "NamespaceMatchType",
+    "NamespacePath",
+    "NotProvided",
+    "Op",
+    "PutOp",
+    "Result",
+    "SearchItem",
+    "SearchOp",
+    "TTLConfig",
+    "get_text_at_path",
+    "tokenize_path",
+]
+
+
+def _as_datetime(value: datetime | str) -> datetime:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+class Item:
+    """A stored value with its namespace, key and timestamps."""
+
+    __slots__ = ("value", "key", "namespace", "created_at", "updated_at")
+
+    def __init__(
+        self,
+        *,
+        value: dict[str, Any],
+        key: str,
+        namespace: tuple[str, ...],
+        created_at: datetime | str,
+        updated_at: datetime | str,
+    ) -> None:
+        self.value = value
+        self.key = key
+        self.namespace = tuple(namespace)
+        self.created_at = _as_datetime(created_at)
+        self.updated_at = _as_datetime(updated_at)
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.value, self.key, self.namespace, self.created_at, self.updated_at)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Item):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash((self.namespace, self.key))
+
+    def dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict (namespace as a list, timestamps as ISO strings)."""
+        return {
+            "namespace": list(self.namespace),
+            "key": self.key,
+            "value": self.value,
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+        }
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(namespace={self.namespace!r}, key={self.key!r}, "
+            f"value={self.value!r}, created_at={self.created_at.isoformat()!r}, "
+            f"updated_at={self.updated_at.isoformat()!r}{self._repr_extra()})"
+        )
+
+    def _repr_extra(self) -> str:
+        return ""
+
+
+class SearchItem(Item):
+    """An Item returned by search, with its similarity ``score`` (None without a query)."""
+
+    __slots__ = ("score",)
+
+    def __init__(
+        self,
+        namespace: tuple[str, ...],
+        key: str,
+        value: dict[str, Any],
+        created_at: datetime | str,
+        updated_at: datetime | str,
+        score: float | None = None,
+    ) -> None:
+        super().__init__(
+            value=value, key=key, namespace=namespace, created_at=created_at, updated_at=updated_at
+        )
+        self.score = score
+
+    def dict(self) -> dict[str, Any]:
+        """Return the Item dict plus ``score``."""
+        return {**super().dict(), "score": self.score}
+
+    def _repr_extra(self) -> str:
+        return f", score={self.score!r}"
+
+
+NamespaceMatchType: TypeAlias = Literal["prefix", "suffix"]
+NamespacePath: TypeAlias = tuple[str, ...]  # labels, where "*" matches any one label
+
+
+class MatchCondition(NamedTuple):
+    """Keep namespaces whose start (``prefix``) or end (``suffix``) matches ``path``."""
+
+    match_type: NamespaceMatchType
+    path: NamespacePath
+
+
+class GetOp(NamedTuple):
+    """Read one item by namespace and key."""
+
+    namespace: tuple[str, ...]
+    key: str
+    refresh_ttl: bool = True
+
+
+class SearchOp(NamedTuple):
+    """Find items under a namespace prefix, optionally filtered and ranked by ``query``."""
+
+    namespace_prefix: tuple[str, ...]
+    filter: dict[str, Any] | None = None
+    limit: int = 10
+    offset: int = 0
+    query: str | None = None
+    refresh_ttl: bool = True
+
+
+class PutOp(NamedTuple):
+    """Write (or with ``value=None`` delete) one item; ``ttl`` is in minutes."""
+
+    namespace: tuple[str, ...]
+    key: str
+    value: dict[str, Any] | None
+    index: Literal[False] | list[str] | None = None
+    ttl: float | None = None
+
+
+class ListNamespacesOp(NamedTuple):
+    """List distinct namespaces, filtered by match conditions and truncated to ``max_depth``."""
+
+    match_conditions: tuple[MatchCondition, ...] | None = None
+    max_depth: int | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+Op: TypeAlias = GetOp | SearchOp | PutOp | ListNamespacesOp
+Result: TypeAlias = Item | list[Item] | list[SearchItem] | list[tuple[str, ...]] | None
+
+
+class NotProvided:
+    """Type of ``NOT_PROVIDED``: an argument the caller left out (distinct from None)."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_PROVIDED"
+
+
+NOT_PROVIDED = NotProvided()
+
+
+class TTLConfig(TypedDict, total=False):
+    """Expiry settings of a store; ``default_ttl`` is in minutes."""
+
+    refresh_on_read: bool
+    default_ttl: float | None
+    sweep_interval_minutes: int | None
+    omit_expired: bool
+
+
+class IndexConfig(TypedDict, total=False):
+    """Semantic-search settings: vector size, embedder, and the value fields to embed."""
+
+    dims: int
+    embed: Any  # why: Embeddings object, sync/async function, or "provider:model" string
+    fields: list[str] | None
+
+
+class BaseStore(ABC):
+    """A key-value store of dict values, grouped into hierarchical namespaces.
+
+    Override ``batch`` and ``abatch``; everything else is built on them.
+    """
+
+    supports_ttl: bool = False
+    ttl_config: TTLConfig | None = None
+
+    @abstractmethod
+    def batch(self, ops: Iterable[Op]) -> list[Result]:
+        """Run ``ops`` in order and return one result per op."""
+
+    @abstractmethod
+    async def abatch(self, ops: Iterable[Op]) -> list[Result]:
+        """Run ``ops`` in order without blocking the event loop."""
+
+    # -- op builders: the only place the friendly methods' logic lives ------------
+
+    def _refresh(self, refresh_ttl: bool | None) -> bool:
+        if refresh_ttl is not None:
+            return refresh_ttl
+        return (self.ttl_config or {}).get("refresh_on_read", True)
+
+    def _get_op(self, namespace: Any, key: str, refresh_ttl: bool | None) -> GetOp:
+        return GetOp(as_namespace(namespace), str(key), self._refresh(refresh_ttl))
+
+    def _search_op(
+        self, prefix: Any, query: str | None, filter: Any, page: tuple[int, int], refresh: Any
+    ) -> SearchOp:
+        check_filter(filter)
+        check_page(*page)
+        prefix = as_namespace(prefix, what="namespace prefix")
+        return SearchOp(prefix, filter, page[0], page[1], query, self._refresh(refresh))
+
+    def _put_op(self, namespace: Any, key: str, value: Any, index: Any, ttl: Any) -> PutOp:
+        namespace = validate_namespace(namespace)
+        check_value(namespace, str(key), value)
+        check_index_arg(index)
+        if ttl is NOT_PROVIDED:
+            ttl = (self.ttl_config or {}).get("default_ttl")
+        elif ttl is not None and not self.supports_ttl:
+            raise NotImplementedError(
+                f"{type(self).__name__} does not support TTL; drop ttl={ttl!r} from put() "
+                "or use a store with supports_ttl=True."
+            )
+        check_ttl(ttl)
+        return PutOp(namespace, str(key), value, index=index, ttl=ttl)
+
+    def _delete_op(self, namespace: Any, key: str) -> PutOp:
+        return PutOp(as_namespace(namespace), str(key), None)
+
+    def _list_op(
+        self, prefix: Any, suffix: Any, max_depth: int | None, page: tuple[int, int]
+    ) -> ListNamespacesOp:
+        conditions = tuple(
+            MatchCondition(kind, as_namespace(path, what=f"{kind} path"))
+            for kind, path in (("prefix", prefix), ("suffix", suffix))
+            if path is not None
+        )
+        check_max_depth(max_depth)
+        check_page(*page)
+        return ListNamespacesOp(conditions or None, max_depth, page[0], page[1])
+
+    # -- friendly API: sync and async differ only in the batch call ----------------
+
+    def get(
+        self, namespace: tuple[str, ...], key: str, *, refresh_ttl: bool | None = None
+    ) -> Item | None:
+        """Return the item at ``namespace``/``key``, or None."""
+        return self.batch([self._get_op(namespace, key, refresh_ttl)])[0]  # type: ignore[return-value]
+
+    async def aget(
+        self, namespace: tuple[str, ...], key: str, *, refresh_ttl: bool | None = None
+    ) -> Item | None:
+        """Async ``get``."""
+        return (await self.abatch([self._get_op(namespace, key, refresh_ttl)]))[0]  # type: ignore[return-value]
+
+    def search(
+        self,
+        namespace_prefix: tuple[str, ...],
+        /,
+        *,
+        query: str | None = None,
+        filter: dict[str, Any] | None = None,
+        limit: int = 10,
+        offset: int = 0,
+        refresh_ttl: bool | None = None,
+    ) -> list[SearchItem]:
+        """Return items under ``namespace_prefix``, filtered, ranked by ``query`` if given."""
+        op = self._search_op(namespace_prefix, query, filter, (limit, offset), refresh_ttl)
+        return self.batch([op])[0]  # type: ignore[return-value]
+
+    async def asearch(
+        self,
+        namespace_prefix: tuple[str, ...],
+        /,
+        *,
+        query: str | None = None,
+        filter: dict[str, Any] | None = None,
+        limit: int = 10,
+        offset: int = 0,
+        refresh_ttl: bool | None = None,
+    ) -> list[SearchItem]:
+        """Async ``search``."""
+        op = self._search_op(namespace_prefix, query, filter, (limit, offset), refresh_ttl)
+        return (await self.abatch([op]))[0]  # type: ignore[return-value]
+
+    def put(
+        self,
+        namespace: tuple[str, ...],
+        key: str,
+        value: dict[str, Any],
+        index: Literal[False] | list[str] | None = None,
+        *,
+        ttl: float | None | NotProvided = NOT_PROVIDED,
+    ) -> None:
+        """Store ``value`` at ``namespace``/``key``; ``ttl`` in minutes (default from config)."""
+        self.batch([self._put_op(namespace, key, value, index, ttl)])
+
+    async def aput(
+        self,
+        namespace: tuple[str, ...],
+        key: str,
+        value: dict[str, Any],
+        index: Literal[False] | list[str] | None = None,
+        *,
+        ttl: float | None | NotProvided = NOT_PROVIDED,
+    ) -> None:
+        """Async ``put``."""
+        await self.abatch([self._put_op(namespace, key, value, index, ttl)])
+
+    def delete(self, namespace: tuple[str, ...], key: str) -> None:
+        """Remove the item at ``namespace``/``key`` (no error if absent)."""
+        self.batch([self._delete_op(namespace, key)])
+
+    async def adelete(self, namespace: tuple[str, ...], key: str) -> None:
+        """Async ``delete``."""
+        await self.abatch([self._delete_op(namespace, key)])
+
+    def list_namespaces(
+        self,
+        *,
+        prefix: NamespacePath | None = None,
+        suffix: NamespacePath | None = None,
+        max_depth: int | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[tuple[str, ...]]:
+        """Return sorted distinct namespaces; ``"*"`` in prefix/suffix matches any label."""
+        op = self._list_op(prefix, suffix, max_depth, (limit, offset))
+        return self.batch([op])[0]  # type: ignore[return-value]
+
+    async def alist_namespaces(
+        self,
+        *,
+        prefix: NamespacePath | None = None,
+        suffix: NamespacePath | None = None,
+        max_depth: int | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[tuple[str, ...]]:
+        """Async ``list_namespaces``."""
+        op = self._list_op(prefix, suffix, max_depth, (limit, offset))
+        return (await self.abatch([op]))[0]  # type: ignore[return-value]

@@ -1,0 +1,329 @@
+"""``InMemoryStore``: the dict-backed reference store, with vector search and TTL.
+
+Each ``batch`` is planned (checked, texts collected), embedded once, then applied
+in op order under one lock, so a batch either fails before writing or applies whole.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from ..errors import ErrorCode, StoreError
+from ._embed import Embedder, EmbedRequest, ensure_embedder
+from ._filter import check_filter, matches_filter
+from ._paths import get_text_at_path, validate_path
+from ._validate import as_namespace, check_max_depth, check_page, check_put_op
+from ._vector import Vector, best_score, normalize
+from .base import (
+    BaseStore,
+    GetOp,
+    IndexConfig,
+    Item,
+    ListNamespacesOp,
+    MatchCondition,
+    Op,
+    PutOp,
+    Result,
+    SearchItem,
+    SearchOp,
+    TTLConfig,
+)
+
+__all__ = ["InMemoryStore"]
+
+Namespace = tuple[str, ...]
+
+
+@dataclass(slots=True)
+class _Record:
+    value: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+    vectors: tuple[Vector, ...]  # unit vectors, one per embedded text; () = not indexed
+    ttl_minutes: float | None
+    expires_at: float | None  # on the store's clock (seconds); None = never
+
+    def is_expired(self, now: float) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
+
+
+@dataclass
+class _Plan:
+    """A checked batch: its ops, the texts each put embeds, and what to embed."""
+
+    ops: list[Op]
+    put_texts: dict[int, list[str]] = field(default_factory=dict)  # op position -> texts
+    request: EmbedRequest = field(default_factory=EmbedRequest)
+    # op position -> unit vectors, filled after embedding
+    vectors: dict[int, tuple[Vector, ...]] = field(default_factory=dict)
+
+
+def _check_index_config(index: IndexConfig) -> IndexConfig:
+    dims = index.get("dims")
+    if isinstance(dims, bool) or not isinstance(dims, int) or dims < 1:
+        raise StoreError(
+            f"IndexConfig dims={dims!r} must be a positive integer: the length of the "
+            "vectors your embed returns.",
+            code=ErrorCode.STORE_EMBEDDING,
+        )
+    if index.get("embed") is None:
+        raise StoreError(
+            "IndexConfig needs 'embed': an embeddings object, a function "
+            "list[str] -> list[list[float]], or a 'provider:model' string.",
+            code=ErrorCode.STORE_EMBEDDING,
+        )
+    fields = index.get("fields") or ["$"]
+    for path in fields:
+        validate_path(path)
+    return {**index, "fields": list(fields)}
+
+
+def _matches_namespace(namespace: Namespace, condition: MatchCondition) -> bool:
+    path = condition.path
+    if len(path) > len(namespace):
+        return False
+    labels = namespace[: len(path)] if condition.match_type == "prefix" else namespace[-len(path) :]
+    return all(want in ("*", label) for want, label in zip(path, labels, strict=False))
+
+
+class InMemoryStore(BaseStore):
+    """A thread-safe store kept in process memory, for development and tests.
+
+    Pass ``index`` to enable semantic search and ``ttl`` for a default expiry;
+    ``sweep_ttl()`` drops expired items (reads already hide them).
+    """
+
+    supports_ttl = True
+
+    def __init__(self, *, index: IndexConfig | None = None, ttl: TTLConfig | None = None) -> None:
+        self.index_config: IndexConfig | None = _check_index_config(index) if index else None
+        self.embeddings: Embedder | None = (
+            ensure_embedder(self.index_config["embed"]) if self.index_config else None
+        )
+        self.ttl_config = ttl
+        # Invariant: no namespace maps to an empty dict; dict order is insertion order.
+        self._data: dict[Namespace, dict[str, _Record]] = {}
+        self._lock = threading.RLock()
+        self._clock: Callable[[], float] = time.time  # why: tests substitute a fake clock
+
+    # -- batch: plan, embed (the only sync/async difference), apply --------------------
+
+    def batch(self, ops: Iterable[Op]) -> list[Result]:
+        """Run ``ops`` in order and return one result per op."""
+        plan = self._plan(ops)
+        if plan.request and self.embeddings is not None:
+            self.embeddings.fill(plan.request)
+        return self._apply(plan)
+
+    async def abatch(self, ops: Iterable[Op]) -> list[Result]:
+        """Run ``ops`` in order; embedding runs without blocking the loop."""
+        plan = self._plan(ops)
+        if plan.request and self.embeddings is not None:
+            await self.embeddings.afill(plan.request)
+        return self._apply(plan)
+
+    def sweep_ttl(self) -> int:
+        """Delete every expired item now and return how many were removed."""
+        with self._lock:
+            now = self._clock()
+            expired = [
+                (namespace, key)
+                for namespace, records in self._data.items()
+                for key, record in records.items()
+                if record.is_expired(now)
+            ]
+            for namespace, key in expired:
+                self._remove(namespace, key)
+        return len(expired)
+
+    # -- planning ------------------------------------------------------------------
+
+    def _plan(self, ops: Iterable[Op]) -> _Plan:
+        plan = _Plan(ops=[])
+        for position, op in enumerate(ops):
+            plan.ops.append(self._check_op(op))
+            self._collect_texts(plan, position)
+        return plan
+
+    def _check_op(self, op: Op) -> Op:
+        if isinstance(op, PutOp):
+            return check_put_op(op)
+        if isinstance(op, GetOp):
+            return op._replace(namespace=as_namespace(op.namespace), key=str(op.key))
+        if isinstance(op, SearchOp):
+            check_filter(op.filter)
+            check_page(op.limit, op.offset)
+            return op._replace(namespace_prefix=as_namespace(op.namespace_prefix))
+        if isinstance(op, ListNamespacesOp):
+            check_max_depth(op.max_depth)
+            check_page(op.limit, op.offset)
+            return op
+        raise StoreError(
+            f"Unknown store op {op!r}: use GetOp, SearchOp, PutOp or ListNamespacesOp.",
+            code=ErrorCode.STORE_BAD_VALUE,
+        )
+
+    def _collect_texts(self, plan: _Plan, position: int) -> None:
+        op = plan.ops[position]
+        if self.index_config is None:
+            return
+        if isinstance(op, SearchOp) and op.query:
+            plan.request.queries.setdefault(op.query, None)
+        if isinstance(op, PutOp) and op.value is not None and op.index is not False:
+            fields = op.index if op.index is not None else self.index_config["fields"] or ["$"]
+            texts = [text for path in fields for text in get_text_at_path(op.value, path)]
+            plan.put_texts[position] = texts
+            for text in texts:
+                plan.request.documents.setdefault(text, None)
+
+    def _unit_vector(self, raw: Any, where: str) -> Vector:
+        dims = self.index_config["dims"] if self.index_config else 0
+        vector = list(raw) if isinstance(raw, Iterable) and not isinstance(raw, str) else None
+        if vector is None or len(vector) != dims:
+            size = type(raw).__name__ if vector is None else f"{len(vector)} dimensions"
+            raise StoreError(
+                f"Embedding for {where} has {size} but the index expects {dims} "
+                "dimensions. Set IndexConfig dims to your model's output size.",
+                code=ErrorCode.STORE_EMBEDDING,
+            )
+        return normalize(vector)
+
+    def _attach_vectors(self, plan: _Plan) -> dict[str, Vector]:
+        """Check dimensions of every new vector (naming its item); return query vectors."""
+        for position, texts in plan.put_texts.items():
+            op = plan.ops[position]
+            where = f"item {op.key!r} in namespace {op.namespace!r}"  # type: ignore[union-attr]
+            plan.vectors[position] = tuple(
+                self._unit_vector(plan.request.documents[text], where) for text in texts
+            )
+        return {
+            query: self._unit_vector(raw, f"search query {query!r}")
+            for query, raw in plan.request.queries.items()
+        }
+
+    # -- applying ------------------------------------------------------------------
+
+    def _apply(self, plan: _Plan) -> list[Result]:
+        queries = self._attach_vectors(plan)
+        results: list[Result] = []
+        with self._lock:
+            now = self._clock()
+            for position, op in enumerate(plan.ops):
+                if isinstance(op, PutOp):
+                    results.append(self._put(op, plan.vectors.get(position, ()), now))
+                elif isinstance(op, GetOp):
+                    results.append(self._get(op, now))
+                elif isinstance(op, SearchOp):
+                    results.append(self._search(op, queries.get(op.query or ""), now))
+                else:
+                    results.append(self._list_namespaces(op, now))  # type: ignore[arg-type]
+        return results
+
+    def _remove(self, namespace: Namespace, key: str) -> None:
+        records = self._data.get(namespace)
+        if records is not None and records.pop(key, None) is not None and not records:
+            del self._data[namespace]
+
+    def _put(self, op: PutOp, vectors: tuple[Vector, ...], now: float) -> None:
+        if op.value is None:
+            self._remove(op.namespace, op.key)
+            return
+        stamp = datetime.now(UTC)
+        previous = self._data.get(op.namespace, {}).get(op.key)
+        if previous is not None and previous.is_expired(now):
+            previous = None
+        self._data.setdefault(op.namespace, {})[op.key] = _Record(
+            value=copy.deepcopy(dict(op.value)),
+            created_at=previous.created_at if previous else stamp,
+            updated_at=stamp,
+            vectors=vectors,
+            ttl_minutes=op.ttl,
+            expires_at=None if op.ttl is None else now + op.ttl * 60,
+        )
+
+    def _live(self, namespace: Namespace, key: str, record: _Record, refresh: bool, now: float):
+        """Return ``record`` unless expired (then drop it); extend its TTL if asked."""
+        if record.is_expired(now):
+            self._remove(namespace, key)
+            return None
+        if refresh and record.ttl_minutes is not None:
+            record.expires_at = now + record.ttl_minutes * 60
+        return record
+
+    def _get(self, op: GetOp, now: float) -> Item | None:
+        record = self._data.get(op.namespace, {}).get(op.key)
+        if record is None or not self._live(op.namespace, op.key, record, op.refresh_ttl, now):
+            return None
+        return Item(
+            value=copy.deepcopy(record.value),
+            key=op.key,
+            namespace=op.namespace,
+            created_at=record.created_at,
+            updated_at=record.updated_at,
+        )
+
+    def _candidates(self, op: SearchOp, now: float) -> Iterator[tuple[Namespace, str, _Record]]:
+        prefix = op.namespace_prefix
+        expired = []
+        for namespace, records in self._data.items():
+            if namespace[: len(prefix)] != prefix:
+                continue
+            for key, record in records.items():
+                if record.is_expired(now):
+                    expired.append((namespace, key))
+                elif matches_filter(record.value, op.filter):
+                    yield namespace, key, record
+        for namespace, key in expired:
+            self._remove(namespace, key)
+
+    def _search(self, op: SearchOp, query: Vector | None, now: float) -> list[SearchItem]:
+        found = list(self._candidates(op, now))
+        scores: list[float | None] = [None] * len(found)
+        if query is not None:
+            scores = [best_score(query, record.vectors) for _, _, record in found]
+            order = sorted(range(len(found)), key=lambda i: _rank(scores[i]))
+            found, scores = [found[i] for i in order], [scores[i] for i in order]
+        page = slice(op.offset, op.offset + op.limit)
+        items = []
+        for (namespace, key, record), score in zip(found[page], scores[page], strict=True):
+            self._live(namespace, key, record, op.refresh_ttl, now)
+            items.append(_search_item(namespace, key, record, score))
+        return items
+
+    def _list_namespaces(self, op: ListNamespacesOp, now: float) -> list[Namespace]:
+        live = [
+            namespace
+            for namespace, records in self._data.items()
+            if any(not record.is_expired(now) for record in records.values())
+        ]
+        conditions = op.match_conditions or ()
+        kept = {
+            namespace[: op.max_depth] if op.max_depth else namespace
+            for namespace in live
+            if all(_matches_namespace(namespace, condition) for condition in conditions)
+        }
+        return sorted(kept)[op.offset : op.offset + op.limit]
+
+
+def _rank(score: float | None) -> tuple[int, float]:
+    """Sort key: scored items by descending score, then unscored ones (stable order)."""
+    return (1, 0.0) if score is None else (0, -score)
+
+
+def _search_item(
+    namespace: Namespace, key: str, record: _Record, score: float | None
+) -> SearchItem:
+    return SearchItem(
+        namespace,
+        key,
+        copy.deepcopy(record.value),
+        record.created_at,
+        record.updated_at,
+        score,
+    )

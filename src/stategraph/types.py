@@ -1,0 +1,332 @@
+"""Public value types: Send, Command, Interrupt, policies, snapshots, and ``interrupt()``.
+
+These are plain data; the engine in ``stategraph.pregel`` gives them meaning.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, NamedTuple, TypeAlias, TypeVar
+
+if TYPE_CHECKING:
+    from .checkpoint.base import BaseCheckpointSaver
+
+__all__ = [
+    "All",
+    "CacheKey",
+    "CachePolicy",
+    "Checkpointer",
+    "Command",
+    "Durability",
+    "GraphOutput",
+    "Interrupt",
+    "Overwrite",
+    "PregelExecutableTask",
+    "PregelTask",
+    "RetryPolicy",
+    "Send",
+    "StateSnapshot",
+    "StateUpdate",
+    "StreamMode",
+    "StreamWriter",
+    "TimeoutPolicy",
+    "default_retry_on",
+    "interrupt",
+    "ensure_valid_checkpointer",
+]
+
+StreamMode: TypeAlias = Literal["values", "updates", "checkpoints", "tasks", "debug", "messages", "custom"]
+StreamWriter: TypeAlias = Callable[[Any], None]
+Durability: TypeAlias = Literal["sync", "async", "exit"]
+All: TypeAlias = Literal["*"]
+Checkpointer: TypeAlias = "None | bool | BaseCheckpointSaver"
+
+N = TypeVar("N", bound=Hashable)
+ValueT = TypeVar("ValueT")
+
+
+def ensure_valid_checkpointer(checkpointer: Any) -> Any:
+    """Return ``checkpointer`` if it is None, a bool or a saver; raise TypeError otherwise."""
+    from .checkpoint.base import BaseCheckpointSaver
+
+    if checkpointer is None or isinstance(checkpointer, (bool, BaseCheckpointSaver)):
+        return checkpointer
+    raise TypeError(
+        f"Invalid checkpointer {checkpointer!r}: expected None, True, False or a "
+        "BaseCheckpointSaver instance such as InMemorySaver()."
+    )
+
+
+def default_retry_on(exc: Exception) -> bool:
+    """Retry on transient failures; never on the usual programming errors."""
+    if isinstance(exc, ConnectionError):
+        return True
+    if isinstance(exc, NodeTimeoutErrorType()):
+        return True
+    if isinstance(
+        exc,
+        (
+            ValueError,
+            TypeError,
+            ArithmeticError,
+            ImportError,
+            LookupError,
+            NameError,
+            SyntaxError,
+            RuntimeError,
+            ReferenceError,
+            StopIteration,
+            StopAsyncIteration,
+            OSError,
+        ),
+    ):
+        return False
+    status = _http_status(exc)
+    if status is not None:
+        return 500 <= status < 600
+    return True
+
+
+def NodeTimeoutErrorType() -> type:  # noqa: N802 - lazy class lookup
+    from .errors import NodeTimeoutError
+
+    return NodeTimeoutError
+
+
+def _http_status(exc: Exception) -> int | None:
+    # httpx.HTTPStatusError / requests.HTTPError carry .response.status_code; checked by
+    # duck typing so neither library is imported.
+    name = type(exc).__name__
+    if name in ("HTTPStatusError", "HTTPError"):
+        response = getattr(exc, "response", None)
+        code = getattr(response, "status_code", None)
+        if isinstance(code, int):
+            return code
+    return None
+
+
+class RetryPolicy(NamedTuple):
+    """How a failing node is retried: exponential backoff with optional jitter."""
+
+    initial_interval: float = 0.5
+    backoff_factor: float = 2.0
+    max_interval: float = 128.0
+    max_attempts: int = 3
+    jitter: bool = True
+    retry_on: type[Exception] | Sequence[type[Exception]] | Callable[[Exception], bool] = default_retry_on
+
+
+KeyFuncT = TypeVar("KeyFuncT", bound=Callable[..., str | bytes])
+
+
+def _default_cache_key(*args: Any, **kwargs: Any) -> str:
+    from .cache._key import default_cache_key
+
+    return default_cache_key(*args, **kwargs)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CachePolicy(Generic[KeyFuncT]):
+    """Cache a node's writes keyed on its input; ``ttl`` in seconds, None for no expiry."""
+
+    key_func: KeyFuncT = _default_cache_key  # type: ignore[assignment]
+    ttl: int | None = None
+
+
+class CacheKey(NamedTuple):
+    ns: tuple[str, ...]
+    key: str
+    ttl: int | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class TimeoutPolicy:
+    """Per-attempt limits for a node: ``run_timeout`` wall clock, ``idle_timeout`` no progress."""
+
+    run_timeout: float | None = None
+    idle_timeout: float | None = None
+    refresh_on: Literal["auto", "heartbeat"] = "auto"
+
+    def __post_init__(self) -> None:
+        for name in ("run_timeout", "idle_timeout"):
+            v = getattr(self, name)
+            if v is not None and v <= 0:
+                raise ValueError(f"TimeoutPolicy.{name} must be positive, got {v!r}")
+
+    @classmethod
+    def coerce(cls, value: float | timedelta | TimeoutPolicy | None) -> TimeoutPolicy | None:
+        if value is None or isinstance(value, TimeoutPolicy):
+            return value
+        if isinstance(value, timedelta):
+            value = value.total_seconds()
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return cls(run_timeout=float(value))
+        raise TypeError(f"timeout must be a number of seconds, a timedelta or a TimeoutPolicy, got {value!r}")
+
+
+class Send:
+    """A message to run ``node`` with ``arg`` as its whole input in the next superstep."""
+
+    __slots__ = ("node", "arg", "timeout")
+
+    def __init__(self, node: str, arg: Any, *, timeout: TimeoutPolicy | float | None = None) -> None:
+        self.node = node
+        self.arg = arg
+        self.timeout = TimeoutPolicy.coerce(timeout)
+
+    def __hash__(self) -> int:
+        return hash((self.node, _hashable(self.arg)))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Send) and (self.node, self.arg, self.timeout) == (
+            other.node,
+            other.arg,
+            other.timeout,
+        )
+
+    def __repr__(self) -> str:
+        return f"Send(node={self.node!r}, arg={self.arg!r})"
+
+
+def _hashable(v: Any) -> Any:
+    try:
+        hash(v)
+        return v
+    except TypeError:
+        return repr(v)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Command(Generic[N]):
+    """Update state, jump to nodes, resume interrupts, or address the parent graph."""
+
+    graph: str | None = None
+    update: Any | None = None
+    resume: dict[str, Any] | Any | None = None
+    goto: Send | Sequence[Send | N] | N = ()
+
+    PARENT: ClassVar[Literal["__parent__"]] = "__parent__"
+
+    def __repr__(self) -> str:
+        parts = ", ".join(
+            f"{f.name}={getattr(self, f.name)!r}"
+            for f in dataclasses.fields(self)
+            if getattr(self, f.name) not in (None, ())
+        )
+        return f"Command({parts})"
+
+    def _update_as_tuples(self) -> Sequence[tuple[str, Any]]:
+        from .pregel._io import update_as_tuples
+
+        return update_as_tuples(self.update)
+
+
+# langchain-core tools may return a Command; it looks for this marker base when installed.
+try:  # pragma: no cover - exercised only with langchain-core installed
+    import sys as _sys
+
+    if "langchain_core" in _sys.modules:
+        from langchain_core.tools.base import ToolOutputMixin as _ToolOutputMixin  # type: ignore
+
+        Command.__bases__ = (_ToolOutputMixin, *Command.__bases__)  # type: ignore[assignment]
+except Exception:  # noqa: BLE001
+    pass
+
+
+@dataclass(slots=True)
+class Interrupt(Generic[ValueT]):
+    """A pause raised by ``interrupt(value)``; ``id`` identifies it for resuming."""
+
+    value: ValueT
+    id: str = "placeholder-id"
+
+    @property
+    def interrupt_id(self) -> str:
+        return self.id
+
+    @classmethod
+    def from_ns(cls, value: Any, ns: str) -> Interrupt[Any]:
+        from .pregel._ids import interrupt_id
+
+        return cls(value=value, id=interrupt_id(ns, 0))
+
+
+@dataclass(slots=True)
+class Overwrite:
+    """Replace a reducer channel's value instead of folding into it."""
+
+    value: Any
+    type: str = "__overwrite__"
+
+
+class StateUpdate(NamedTuple):
+    values: dict[str, Any] | None
+    as_node: str | None = None
+    task_id: str | None = None
+
+
+class PregelTask(NamedTuple):
+    id: str
+    name: str
+    path: tuple[str | int | tuple, ...]
+    error: Exception | None = None
+    interrupts: tuple[Interrupt, ...] = ()
+    state: Any = None
+    result: Any | None = None
+
+
+class StateSnapshot(NamedTuple):
+    """The state of a thread at one checkpoint."""
+
+    values: dict[str, Any] | Any
+    next: tuple[str, ...]
+    config: dict[str, Any]
+    metadata: dict[str, Any] | None
+    created_at: str | None
+    parent_config: dict[str, Any] | None
+    tasks: tuple[PregelTask, ...]
+    interrupts: tuple[Interrupt, ...] = ()
+
+
+@dataclass(frozen=True)
+class GraphOutput(Generic[ValueT]):
+    """Return value of ``invoke(..., version="v2")``."""
+
+    value: ValueT
+    interrupts: tuple[Interrupt, ...] = ()
+
+
+@dataclass(frozen=True)
+class PregelExecutableTask:
+    """A task as the engine runs it (exported for compatibility; treat as read-only)."""
+
+    name: str
+    input: Any
+    proc: Any
+    writes: Any
+    config: dict[str, Any]
+    triggers: Sequence[str]
+    retry_policy: Sequence[RetryPolicy]
+    cache_key: CacheKey | None
+    id: str
+    path: tuple[Any, ...]
+    writers: Sequence[Any] = ()
+    subgraphs: Sequence[Any] = ()
+    timeout: TimeoutPolicy | None = None
+
+
+def interrupt(value: Any, *, response_schema: Any = None) -> Any:
+    """Pause the current node and surface ``value``; return the resume value when resumed.
+
+    The node re-runs from its start when resumed; earlier ``interrupt()`` calls in it
+    return their stored answers in order.  Needs a checkpointer.
+    """
+    from .pregel._interrupt import interrupt as _interrupt
+
+    return _interrupt(value, response_schema=response_schema)
+
+
+del field

@@ -1,0 +1,8 @@
+"""Make the repository root importable, so ``import bench`` works under any pytest invocation."""
+
+import sys
+from pathlib import Path
+
+REPO_ROOT = str(Path(__file__).resolve().parents[2])
+if REPO_ROOT not in sys.path:
+    sys.path.insert(0, REPO_ROOT)
