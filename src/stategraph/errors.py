@@ -1,11 +1,13 @@
 """Every exception stategraph raises, in one tree.
 
-    StategraphError (Exception)               carries a stable ``code``
-    ├── GraphBuildError (+ ValueError)         structural mistakes, raised by StateGraph/compile
+    Exception
     ├── InvalidUpdateError                     bad writes: concurrent LastValue, bad node return
-    ├── GraphRecursionError (+ RecursionError) a run exceeded ``recursion_limit`` supersteps
     ├── EmptyInputError                        nothing to run: input None and nothing to resume
     ├── EmptyChannelError                      reading a channel that holds no value
+    RecursionError
+    └── GraphRecursionError                    a run exceeded ``recursion_limit`` supersteps
+    StategraphError (Exception)                stategraph's own failures
+    ├── GraphBuildError (+ ValueError)         structural mistakes, raised by StateGraph/compile
     ├── CheckpointError                        corrupt/unknown stored data, missing checkpoints
     │   └── ConcurrentRunError                 a second writer on the same thread
     ├── StoreError (+ ValueError)              long-term store misuse
@@ -19,6 +21,11 @@
     ├── ParentCommand                          a Command(graph=PARENT) travelling up
     └── GraphDrained                           the run stopped at a step boundary on request
 
+The first four keep LangGraph's exact bases (programs and tests check their MRO); they carry
+a ``code`` through the ``Coded`` mixin.  Where LangGraph raises a builtin (ValueError,
+RuntimeError, TypeError, KeyError) we raise the same builtin with a ``[Exxx]`` code in the
+message and a ``code`` attribute.
+
 ``GraphBubbleUp`` subclasses ``Exception`` (as in LangGraph) so existing
 ``except Exception`` code keeps its meaning; the engine never retries or
 caches it.  Messages say what happened, where, and how to fix it.
@@ -31,6 +38,7 @@ from typing import Any
 
 __all__ = [
     "ErrorCode",
+    "Coded",
     "StategraphError",
     "GraphBuildError",
     "InvalidUpdateError",
@@ -101,13 +109,13 @@ def create_error_message(*, message: str, error_code: ErrorCode) -> str:
     return f"{message}\nFor troubleshooting, visit: {DOCS_URL}{error_code.value}"
 
 
-class StategraphError(Exception):
-    """Base of stategraph's failures; ``code`` is stable across releases."""
+class Coded:
+    """Mixin: a stable ``code`` plus structured attributes (node, channel, step, key...)."""
 
     code: ErrorCode | None = None
 
     def __init__(self, message: str = "", *args: Any, code: ErrorCode | None = None, **attrs: Any):
-        super().__init__(message, *args)
+        BaseException.__init__(self, message, *args)  # type: ignore[arg-type]
         if code is not None:
             self.code = code
         # structured context: node, channel, step, thread_id, key, path ...
@@ -116,32 +124,48 @@ class StategraphError(Exception):
             setattr(self, k, v)
 
     def __str__(self) -> str:
-        base = super().__str__()
+        base = BaseException.__str__(self)  # type: ignore[arg-type]
         if self.code is not None and self.code.value.startswith("E") and f"[{self.code.value}]" not in base:
             return f"{base} [{self.code.value}]"
         return base
+
+
+class StategraphError(Coded, Exception):
+    """Base of stategraph's own failures; ``code`` is stable across releases."""
 
 
 class GraphBuildError(StategraphError, ValueError):
     """A structural mistake in a graph, found while building or compiling it."""
 
 
-class InvalidUpdateError(StategraphError):
+class InvalidUpdateError(Exception, Coded):
     """A node or caller wrote to channels in a way the channels cannot accept."""
 
+    __init__ = Coded.__init__
+    __str__ = Coded.__str__
 
-class GraphRecursionError(StategraphError, RecursionError):
+
+class GraphRecursionError(RecursionError, Coded):
     """The run reached ``recursion_limit`` supersteps without finishing."""
+
+    __init__ = Coded.__init__
+    __str__ = Coded.__str__
 
     code = ErrorCode.GRAPH_RECURSION_LIMIT
 
 
-class EmptyInputError(StategraphError):
+class EmptyInputError(Exception, Coded):
     """The run received no input and had nothing to resume."""
 
+    __init__ = Coded.__init__
+    __str__ = Coded.__str__
 
-class EmptyChannelError(StategraphError):
+
+class EmptyChannelError(Exception, Coded):
     """A channel was read before any value was written to it."""
+
+    __init__ = Coded.__init__
+    __str__ = Coded.__str__
 
 
 class CheckpointError(StategraphError):

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from stategraph.errors import ErrorCode, StoreError
-from stategraph.store._embed import EmbedRequest, Embedder, ensure_embedder
+from stategraph.store._embed import Embedder, EmbedRequest, ensure_embedder
 
 pytestmark = pytest.mark.anyio
 

@@ -36,6 +36,7 @@ __all__ = [
     "metadata_matches",
     "plan_blobs",
     "write_rows",
+    "write_target",
 ]
 
 Typed = tuple[str, bytes]
@@ -76,6 +77,18 @@ def config_target(config: Mapping[str, Any]) -> tuple[str, str, str | None]:
         )
     checkpoint_id = configurable.get("checkpoint_id") or configurable.get("thread_ts")
     return str(thread_id), configurable.get("checkpoint_ns") or "", checkpoint_id
+
+
+def write_target(config: Mapping[str, Any]) -> tuple[str, str, str]:
+    """Like ``config_target`` but the checkpoint id is required (writes attach to it)."""
+    thread_id, checkpoint_ns, checkpoint_id = config_target(config)
+    if checkpoint_id is None:
+        raise CheckpointError(
+            "put_writes needs configurable.checkpoint_id: writes belong to the checkpoint "
+            "the task ran from. Pass the config returned by put().",
+            code=ErrorCode.CHECKPOINT_BAD_ARGUMENT,
+        )
+    return thread_id, checkpoint_ns, checkpoint_id
 
 
 def checkpoint_config(thread_id: str, checkpoint_ns: str, checkpoint_id: str) -> Config:

@@ -18,7 +18,9 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple
 
-__all__ = ["CheckpointNode", "select_kept"]
+from ..errors import CheckpointError, ErrorCode
+
+__all__ = ["CheckpointNode", "keep_count", "select_kept"]
 
 
 class CheckpointNode(NamedTuple):
@@ -42,3 +44,22 @@ def select_kept(nodes: Iterable[CheckpointNode], keep_last: int) -> set[str]:
             kept.add(parent)
             frontier.append(parent)
     return kept
+
+
+def keep_count(keep_last: int | None, strategy: str) -> int | None:
+    """Validate prune arguments; return how many to keep, or None to delete the threads."""
+    if strategy == "delete":
+        return None
+    if strategy != "keep_latest":
+        raise CheckpointError(
+            f"Unknown prune strategy {strategy!r}; use 'keep_latest' or 'delete'.",
+            code=ErrorCode.CHECKPOINT_BAD_ARGUMENT,
+        )
+    keep = 1 if keep_last is None else keep_last
+    if not isinstance(keep, int) or isinstance(keep, bool) or keep < 1:
+        raise CheckpointError(
+            f"prune(keep_last={keep_last!r}) must keep at least 1 checkpoint; use "
+            "strategy='delete' to remove whole threads.",
+            code=ErrorCode.CHECKPOINT_BAD_ARGUMENT,
+        )
+    return keep

@@ -11,9 +11,9 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from ..errors import CheckpointError, ErrorCode
+from ..constants import INTERRUPT
 from . import _records as records
-from ._retention import CheckpointNode, select_kept
+from ._retention import CheckpointNode, keep_count, select_kept
 from .base import (
     BaseCheckpointSaver,
     ChannelVersions,
@@ -127,9 +127,10 @@ class InMemorySaver(BaseCheckpointSaver[int]):
             parent_refs = records.decode_refs(parent.blob_refs) if parent is not None else {}
             refs, to_store = records.plan_blobs(checkpoint_id, checkpoint, new_versions, parent_refs)
             values = checkpoint["channel_values"]
-            for channel in to_store:
-                key = (thread_id, checkpoint_ns, channel, checkpoint_id)
-                self.blobs[key] = records.encode_value(self.serde, channel, values[channel])
+            # Encode everything before storing anything, so a bad value leaves no trace.
+            encoded = {c: records.encode_value(self.serde, c, values[c]) for c in to_store}
+            for channel, blob in encoded.items():
+                self.blobs[(thread_id, checkpoint_ns, channel, checkpoint_id)] = blob
             scope[checkpoint_id] = records.StoredCheckpoint(
                 checkpoint_id, parent_id, type_, data, metadata_json, records.encode_refs(refs)
             )
@@ -143,9 +144,7 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         task_path: str = "",
     ) -> None:
         """Attach writes to the checkpoint in ``config`` (special ones replace earlier ones)."""
-        thread_id, checkpoint_ns, checkpoint_id = records.config_target(config)
-        if checkpoint_id is None:
-            raise _needs_checkpoint_id()
+        thread_id, checkpoint_ns, checkpoint_id = records.write_target(config)
         rows = [
             (row, records.encode_value(self.serde, row.channel, row.value))
             for row in records.write_rows(writes)
@@ -188,7 +187,7 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         strategy: PruneStrategy = "keep_latest",
     ) -> None:
         """Drop old checkpoints; see ``stategraph.checkpoint._retention`` for what stays."""
-        keep = prune_keep_count(keep_last, strategy)
+        keep = keep_count(keep_last, strategy)
         with self._lock:
             for thread_id in thread_ids:
                 if keep is None:
@@ -200,11 +199,7 @@ class InMemorySaver(BaseCheckpointSaver[int]):
     def _prune_scope(self, scope: Scope, keep: int) -> None:
         rows = self.storage[scope]
         nodes = [
-            CheckpointNode(
-                row.checkpoint_id,
-                row.parent_id,
-                any(write[0] == "__interrupt__" for write in self.writes.get((*scope, row.checkpoint_id), {}).values()),
-            )
+            CheckpointNode(row.checkpoint_id, row.parent_id, self._has_interrupt(scope, row))
             for row in rows.values()
         ]
         kept = select_kept(nodes, keep)
@@ -219,32 +214,9 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         for key in [k for k in self.blobs if k[:2] == scope and k[2:] not in live]:
             del self.blobs[key]
 
-
-def prune_keep_count(keep_last: int | None, strategy: PruneStrategy) -> int | None:
-    """Validate prune arguments; return how many to keep, or None to delete the threads."""
-    if strategy == "delete":
-        return None
-    if strategy != "keep_latest":
-        raise CheckpointError(
-            f"Unknown prune strategy {strategy!r}; use 'keep_latest' or 'delete'.",
-            code=ErrorCode.CHECKPOINT_BAD_ARGUMENT,
-        )
-    keep = 1 if keep_last is None else keep_last
-    if not isinstance(keep, int) or isinstance(keep, bool) or keep < 1:
-        raise CheckpointError(
-            f"prune(keep_last={keep_last!r}) must keep at least 1 checkpoint; use "
-            "strategy='delete' to remove whole threads.",
-            code=ErrorCode.CHECKPOINT_BAD_ARGUMENT,
-        )
-    return keep
-
-
-def _needs_checkpoint_id() -> CheckpointError:
-    return CheckpointError(
-        "put_writes needs configurable.checkpoint_id: writes belong to the checkpoint the "
-        "task ran from. Pass the config returned by put().",
-        code=ErrorCode.CHECKPOINT_BAD_ARGUMENT,
-    )
+    def _has_interrupt(self, scope: Scope, row: records.StoredCheckpoint) -> bool:
+        stored = self.writes.get((*scope, row.checkpoint_id), {})
+        return any(channel == INTERRUPT for channel, _, _ in stored.values())
 
 
 MemorySaver = InMemorySaver  # LangGraph's older name

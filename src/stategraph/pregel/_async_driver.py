@@ -38,6 +38,10 @@ async def drive(loop: Any, run: AsyncRun) -> AsyncIterator[Any]:
         except StopIteration as stop:
             loop.status = stop.value or loop.status
             break
+        except BaseException:
+            while not q.empty():
+                yield q.get_nowait()
+            raise
         if effect[0] == "run":
             reply = None
             async for chunk in _run_tasks(loop, run, effect[1]):

@@ -29,7 +29,7 @@ def create_checkpoint(loop: PregelLoop, step: int) -> dict[str, Any]:
             values[k] = v
     return {
         "v": 4,
-        "id": uuid6(clock_seq=step),
+        "id": str(uuid6(clock_seq=step)),
         "ts": datetime.now(timezone.utc).isoformat(),
         "channel_values": values,
         "channel_versions": dict(loop.versions),

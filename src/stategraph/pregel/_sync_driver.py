@@ -46,6 +46,10 @@ def drive(loop: Any, run: SyncRun) -> Iterator[Any]:
             except StopIteration as stop:
                 loop.status = stop.value or loop.status
                 break
+            except BaseException:
+                while not q.empty():
+                    yield q.get_nowait()
+                raise
             if effect[0] == "run":
                 reply = None
                 yield from _run_tasks(loop, run, effect[1])

@@ -1,0 +1,68 @@
+"""The checkpoint schema as numbered migrations; the list index is the version.
+
+``checkpoint_migrations`` records applied versions.  Never edit a released
+migration; append a new one.
+"""
+
+from __future__ import annotations
+
+from ...errors import CheckpointError, ErrorCode
+from .dialect import Dialect
+from .plans import Plan, Query
+
+__all__ = ["MIGRATIONS", "setup"]
+
+MIGRATIONS: tuple[str, ...] = (
+    """CREATE TABLE IF NOT EXISTS checkpoints (
+        thread_id TEXT NOT NULL,
+        checkpoint_ns TEXT NOT NULL DEFAULT '',
+        checkpoint_id TEXT NOT NULL,
+        parent_checkpoint_id TEXT,
+        type TEXT NOT NULL,
+        checkpoint {bytes} NOT NULL,
+        metadata {json} NOT NULL DEFAULT '{{}}',
+        blob_refs {json} NOT NULL DEFAULT '{{}}',
+        PRIMARY KEY (thread_id, checkpoint_ns, checkpoint_id)
+    )""",
+    # checkpoint_id is the checkpoint that stored the value; later checkpoints refer to it.
+    """CREATE TABLE IF NOT EXISTS checkpoint_blobs (
+        thread_id TEXT NOT NULL,
+        checkpoint_ns TEXT NOT NULL DEFAULT '',
+        channel TEXT NOT NULL,
+        checkpoint_id TEXT NOT NULL,
+        version TEXT NOT NULL,
+        type TEXT NOT NULL,
+        value {bytes},
+        PRIMARY KEY (thread_id, checkpoint_ns, channel, checkpoint_id)
+    )""",
+    """CREATE TABLE IF NOT EXISTS checkpoint_writes (
+        thread_id TEXT NOT NULL,
+        checkpoint_ns TEXT NOT NULL DEFAULT '',
+        checkpoint_id TEXT NOT NULL,
+        task_id TEXT NOT NULL,
+        idx INTEGER NOT NULL,
+        channel TEXT NOT NULL,
+        type TEXT NOT NULL,
+        value {bytes},
+        task_path TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (thread_id, checkpoint_ns, checkpoint_id, task_id, idx)
+    )""",
+    "CREATE INDEX IF NOT EXISTS checkpoints_by_id ON checkpoints (checkpoint_id)",
+)
+
+
+def setup(dialect: Dialect) -> Plan[None]:
+    """Apply the missing migrations; refuse a database written by a newer version."""
+    yield Query("CREATE TABLE IF NOT EXISTS checkpoint_migrations (v INTEGER PRIMARY KEY)")
+    rows = yield Query("SELECT MAX(v) FROM checkpoint_migrations")
+    current = rows[0][0] if rows and rows[0][0] is not None else -1
+    if current >= len(MIGRATIONS):
+        raise CheckpointError(
+            f"The checkpoint database has schema version {current}, but this stategraph "
+            f"knows versions up to {len(MIGRATIONS) - 1}: it was written by a newer release. "
+            "Upgrade stategraph (or point the saver at another database).",
+            code=ErrorCode.CHECKPOINT_SCHEMA_TOO_NEW,
+        )
+    for version in range(current + 1, len(MIGRATIONS)):
+        yield Query(MIGRATIONS[version].format(bytes=dialect.bytes_type, json=dialect.json_type))
+        yield Query(dialect.render("INSERT INTO checkpoint_migrations (v) VALUES (?)"), (version,))

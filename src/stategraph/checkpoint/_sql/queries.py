@@ -1,0 +1,136 @@
+"""SQL text of the checkpoint operations, written once with ``?`` placeholders.
+
+``Queries(dialect)`` renders it for one database; builders cover the statements whose
+shape depends on arguments (``list`` filters, blob fetches).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .dialect import Dialect
+
+__all__ = ["CHECKPOINT_COLUMNS", "Queries", "queries_for"]
+
+CHECKPOINT_COLUMNS = (
+    "thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint, "
+    "metadata, blob_refs"
+)
+_SCOPE = "thread_id = ? AND checkpoint_ns = ?"
+_BLOB_COLUMNS = "thread_id, checkpoint_ns, channel, checkpoint_id, version, type, value"
+_WRITE_COLUMNS = "thread_id, checkpoint_ns, checkpoint_id, task_id, idx, channel, type, value, task_path"
+_WRITE_KEY = "thread_id, checkpoint_ns, checkpoint_id, task_id, idx"
+
+
+def _copy(table: str, columns: str) -> str:
+    # Copy every row of one thread to another; rows the target already has win.
+    source = columns.replace("thread_id", "?", 1)
+    return (
+        f"INSERT INTO {table} ({columns}) SELECT {source} FROM {table} WHERE thread_id = ? "
+        "ON CONFLICT DO NOTHING"
+    )
+
+
+class Queries:
+    """Every statement of the checkpoint savers, rendered for one dialect."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
+        r = dialect.render
+        self.select_by_id = r(f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoints WHERE {_SCOPE} AND checkpoint_id = ?")
+        self.select_latest = r(
+            f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoints WHERE {_SCOPE} "
+            "ORDER BY checkpoint_id DESC LIMIT 1"
+        )
+        self.select_refs = r(f"SELECT blob_refs FROM checkpoints WHERE {_SCOPE} AND checkpoint_id = ?")
+        self.select_writes = r(
+            "SELECT task_id, channel, type, value FROM checkpoint_writes "
+            f"WHERE {_SCOPE} AND checkpoint_id = ? ORDER BY task_id, idx"
+        )
+        self.upsert_checkpoint = r(
+            f"INSERT INTO checkpoints ({CHECKPOINT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (thread_id, checkpoint_ns, checkpoint_id) DO UPDATE SET "
+            "parent_checkpoint_id = excluded.parent_checkpoint_id, type = excluded.type, "
+            "checkpoint = excluded.checkpoint, metadata = excluded.metadata, "
+            "blob_refs = excluded.blob_refs"
+        )
+        self.upsert_blob = r(
+            f"INSERT INTO checkpoint_blobs ({_BLOB_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (thread_id, checkpoint_ns, channel, checkpoint_id) DO UPDATE SET "
+            "version = excluded.version, type = excluded.type, value = excluded.value"
+        )
+        write_insert = f"INSERT INTO checkpoint_writes ({_WRITE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        self.upsert_write = r(
+            f"{write_insert} ON CONFLICT ({_WRITE_KEY}) DO UPDATE SET channel = excluded.channel, "
+            "type = excluded.type, value = excluded.value, task_path = excluded.task_path"
+        )
+        self.insert_write = r(f"{write_insert} ON CONFLICT ({_WRITE_KEY}) DO NOTHING")
+        self.delete_thread = tuple(
+            r(f"DELETE FROM {table} WHERE thread_id = ?")
+            for table in ("checkpoint_writes", "checkpoint_blobs", "checkpoints")
+        )
+        self.copy_thread = (
+            r(_copy("checkpoints", CHECKPOINT_COLUMNS)),
+            r(_copy("checkpoint_blobs", _BLOB_COLUMNS)),
+            r(_copy("checkpoint_writes", _WRITE_COLUMNS)),
+        )
+        self.select_nodes = r(
+            "SELECT checkpoint_ns, checkpoint_id, parent_checkpoint_id FROM checkpoints WHERE thread_id = ?"
+        )
+        self.select_interrupted = r(
+            "SELECT DISTINCT checkpoint_ns, checkpoint_id FROM checkpoint_writes "
+            "WHERE thread_id = ? AND channel = ?"
+        )
+        self.delete_checkpoint = r(f"DELETE FROM checkpoints WHERE {_SCOPE} AND checkpoint_id = ?")
+        self.delete_writes_of = r(f"DELETE FROM checkpoint_writes WHERE {_SCOPE} AND checkpoint_id = ?")
+        self.select_thread_refs = r("SELECT checkpoint_ns, blob_refs FROM checkpoints WHERE thread_id = ?")
+        self.select_blob_keys = r(
+            "SELECT checkpoint_ns, channel, checkpoint_id FROM checkpoint_blobs WHERE thread_id = ?"
+        )
+        self.delete_blob = r(
+            f"DELETE FROM checkpoint_blobs WHERE {_SCOPE} AND channel = ? AND checkpoint_id = ?"
+        )
+
+    def select_blobs(self, count: int) -> str:
+        """Fetch ``count`` blobs of one (thread, ns) by ``(channel, origin)`` pairs."""
+        pairs = ", ".join(["(?, ?)"] * count)
+        return self.dialect.render(
+            "SELECT channel, checkpoint_id, type, value FROM checkpoint_blobs "
+            f"WHERE {_SCOPE} AND (channel, checkpoint_id) IN (VALUES {pairs})"
+        )
+
+    def select_list(
+        self,
+        configurable: Mapping[str, Any],
+        pairs: Sequence[tuple[str, str]],
+        before_id: str | None,
+        limit: int | None,
+    ) -> tuple[str, list[Any]]:
+        """Build the ``list`` query; every value, filter keys included, is a bound parameter."""
+        conditions: list[str] = []
+        params: list[Any] = []
+        for column in ("thread_id", "checkpoint_ns", "checkpoint_id"):
+            if configurable.get(column) is not None:
+                conditions.append(f"{column} = ?")
+                params.append(str(configurable[column]))
+        for key, value_json in pairs:
+            condition, condition_params = self.dialect.metadata_equals(key, value_json)
+            conditions.append(condition)
+            params.extend(condition_params)
+        if before_id is not None:
+            conditions.append("checkpoint_id < ?")
+            params.append(before_id)
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        sql = f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoints{where} ORDER BY checkpoint_id DESC, thread_id, checkpoint_ns"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        return self.dialect.render(sql), params
+
+
+@functools.cache
+def queries_for(dialect: Dialect) -> Queries:
+    """Return the (cached) rendered statements for ``dialect``."""
+    return Queries(dialect)
