@@ -50,9 +50,11 @@ ValueT = TypeVar("ValueT")
 
 def ensure_valid_checkpointer(checkpointer: Any) -> Any:
     """Return ``checkpointer`` if it is None, a bool or a saver; raise TypeError otherwise."""
+    if checkpointer is None or isinstance(checkpointer, bool):
+        return checkpointer
     from .checkpoint.base import BaseCheckpointSaver
 
-    if checkpointer is None or isinstance(checkpointer, (bool, BaseCheckpointSaver)):
+    if isinstance(checkpointer, BaseCheckpointSaver):
         return checkpointer
     raise TypeError(
         f"Invalid checkpointer {checkpointer!r}: expected None, True, False or a "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from hashlib import blake2b
 from typing import TYPE_CHECKING, Any
 
 from ..constants import CACHE_NS_WRITES
@@ -20,6 +19,8 @@ def _identifier(node: Any) -> str:
 
 
 def cache_keys_for(loop: PregelLoop, tasks: list[Task]) -> list[tuple[Any, Task]]:
+    from hashlib import blake2b
+
     out = []
     default = loop.graph.cache_policy
     for t in tasks:

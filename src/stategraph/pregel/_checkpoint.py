@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from ..channels.base import MISSING
@@ -20,6 +19,8 @@ _RESERVED_META = {
 
 
 def create_checkpoint(loop: PregelLoop, step: int) -> dict[str, Any]:
+    from datetime import datetime, timezone
+
     from ..checkpoint._ids import uuid6
 
     values = {}

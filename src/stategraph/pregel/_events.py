@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from ..constants import CONF, ERROR, INTERRUPT, NO_WRITES, RESERVED_WRITES, RETURN, TASKS
@@ -13,6 +12,8 @@ if TYPE_CHECKING:
 
 
 def _now() -> str:
+    from datetime import datetime, timezone
+
     return datetime.now(timezone.utc).isoformat()
 
 

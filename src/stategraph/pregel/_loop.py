@@ -11,9 +11,8 @@ Effects: ("get_tuple", config) | ("put", config, checkpoint, metadata, new_versi
 
 from __future__ import annotations
 
-import uuid
+import os
 from collections.abc import Generator, Sequence
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from ..channels.base import MISSING
@@ -71,7 +70,7 @@ class PregelLoop:
         self.thread_id = conf.get("thread_id")
         self.checkpoint_map: dict[str, str] = dict(conf.get("checkpoint_map") or {})
         self.recursion_limit = config.get("recursion_limit", 25)
-        self.run_id = str(config.get("run_id") or uuid.uuid4())
+        self.run_id = str(config.get("run_id") or os.urandom(16).hex())
         self.id_seed = ""
         self.step = 0
         self.stop = 0
@@ -495,10 +494,6 @@ class PregelLoop:
 
 def _path_str(path: tuple[Any, ...]) -> str:
     return "~".join(str(p) for p in path if not isinstance(p, tuple))
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat()
 
 
 __all__ = ["PregelLoop", "START", "END", "RETURN"]

@@ -6,7 +6,6 @@ import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..checkpoint.base import BaseCheckpointSaver
 from ..constants import CONF, NS_END, NS_SEP
 from ..errors import ErrorCode
 from ..runtime import Runtime
@@ -20,6 +19,11 @@ if TYPE_CHECKING:
 _CHECKPOINTER_KEYS_ERROR = (
     "Checkpointer requires one or more of the following 'configurable' keys: thread_id, checkpoint_ns, checkpoint_id"
 )
+
+
+def _is_saver(obj: Any) -> bool:
+    # duck-typed so that importing the engine does not import the serializer stack
+    return obj is not None and not isinstance(obj, bool) and hasattr(obj, "get_tuple") and hasattr(obj, "put_writes")
 
 
 def merge_configs(*configs: dict[str, Any] | None) -> dict[str, Any]:
@@ -81,7 +85,7 @@ def make_loop(
     saver = graph.checkpointer
     if saver is True:
         raise RuntimeError("checkpointer=True is only valid for subgraphs: give the root graph a saver, e.g. InMemorySaver().")
-    if not isinstance(saver, BaseCheckpointSaver):
+    if not _is_saver(saver):
         saver = None
     if saver is not None and not cfg.get(CONF, {}).get("thread_id"):
         if not any(cfg.get(CONF, {}).get(k) for k in ("thread_id", "checkpoint_ns", "checkpoint_id")):
@@ -121,7 +125,7 @@ def _nested_loop(graph: Pregel, input: Any, config: dict[str, Any] | None, paren
     cfg.pop("run_id", None)
     cfg.setdefault(CONF, {}).pop("checkpoint_id", None)
     cp = graph.checkpointer
-    saver = None if cp is False else (cp if isinstance(cp, BaseCheckpointSaver) else ploop.saver)
+    saver = None if cp is False else (cp if _is_saver(cp) else ploop.saver)
     if cp is True:
         ns = strip_task_ids(ns)
     parent_cp = ploop.checkpoint_config.get(CONF, {}).get("checkpoint_id")

@@ -5,7 +5,6 @@ The attempt logic is shared; only the call/sleep lines differ between the sync a
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import dataclasses
 import inspect
@@ -94,12 +93,16 @@ def run_task_sync(task: Task) -> None:
 
 
 async def call_in_thread(func: Any, value: Any, task: Task) -> Any:
+    import asyncio
+
     ctx = contextvars.copy_context()
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(task.loop.executor_for_async(), ctx.run, func, value, task)
 
 
 async def run_task_async(task: Task) -> None:
+    import asyncio
+
     node = task.node
     token = CURRENT_TASK.set(task)
     try:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextvars
 import queue
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 from ..errors import GraphBubbleUp
 from ._runner import run_task_sync
@@ -21,10 +23,12 @@ class SyncRun:
         self.queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self.put = self.queue.put
         self.max_concurrency = max_concurrency
-        self._executor: ThreadPoolExecutor | None = None
+        self._executor: "ThreadPoolExecutor | None" = None
 
-    def executor(self) -> ThreadPoolExecutor:
+    def executor(self) -> "ThreadPoolExecutor":
         if self._executor is None:
+            from concurrent.futures import ThreadPoolExecutor
+
             self._executor = ThreadPoolExecutor(max_workers=self.max_concurrency, thread_name_prefix="stategraph")
         return self._executor
 
@@ -95,7 +99,7 @@ def _run_tasks(loop: Any, run: SyncRun, tasks: list[Any]) -> Iterator[Any]:
         _finish(loop, tasks[0])
         return
     executor = run.executor()
-    futures: list[Future[Any]] = []
+    futures: "list[Future[Any]]" = []
     for task in tasks:
         ctx = contextvars.copy_context()
         fut = executor.submit(ctx.run, run_task_sync, task)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from ..channels.base import BaseChannel
@@ -15,7 +13,7 @@ from ..channels.untracked_value import UntrackedValue
 from ..constants import INTERRUPT, TASKS
 from ..errors import ErrorCode, InvalidUpdateError
 from ..types import RetryPolicy, Send, ensure_valid_checkpointer
-from . import _async_driver, _state, _sync_driver
+from . import _sync_driver
 from ._node import NodeBuilder, PregelNode
 from ._prepare import make_loop
 from ._stream import format_chunk, normalize_modes
@@ -194,6 +192,8 @@ class Pregel:
     ) -> AsyncIterator[Any]:
         """Async ``stream``: the same loop, driven by asyncio."""
         modes, single = self._modes(stream_mode)
+        from . import _async_driver
+
         run = _async_driver.AsyncRun((config or {}).get("max_concurrency"))
         loop = make_loop(self, input, config, modes=set(modes), put=run.put, subgraphs=subgraphs, context=context,
                          durability=durability, interrupt_before=interrupt_before, interrupt_after=interrupt_after)
@@ -245,6 +245,8 @@ class Pregel:
             return [c async for c in self.astream(input, config, context=context, stream_mode=stream_mode,
                                                   interrupt_before=interrupt_before, interrupt_after=interrupt_after,
                                                   durability=durability)]
+        from . import _async_driver
+
         run = _async_driver.AsyncRun((config or {}).get("max_concurrency"))
         loop = make_loop(self, input, config, modes=set(), put=None, subgraphs=False, context=context,
                          durability=durability, interrupt_before=interrupt_before, interrupt_after=interrupt_after)
@@ -280,38 +282,58 @@ class Pregel:
 
         if len(inputs) <= 1:
             return [one(p) for p in zip(inputs, configs, strict=True)]
+        from concurrent.futures import ThreadPoolExecutor
+
         with ThreadPoolExecutor(max_workers=min(len(inputs), 16)) as pool:
             return list(pool.map(one, zip(inputs, configs, strict=True)))
 
     async def abatch(self, inputs: Sequence[Any], config: Any = None, *, return_exceptions: bool = False, **kwargs: Any) -> list[Any]:
         configs = config if isinstance(config, list) else [config] * len(inputs)
         coros = [self.ainvoke(i, c, **kwargs) for i, c in zip(inputs, configs, strict=True)]
+        import asyncio
+
         return list(await asyncio.gather(*coros, return_exceptions=return_exceptions))
 
     # ------------------------------------------------------------------ state (see _state.py)
     def get_state(self, config: dict[str, Any], *, subgraphs: bool = False) -> Any:
+        from . import _state
+
         return _state.get_state(self, config, subgraphs=subgraphs)
 
     async def aget_state(self, config: dict[str, Any], *, subgraphs: bool = False) -> Any:
+        from . import _state
+
         return await _state.aget_state(self, config, subgraphs=subgraphs)
 
     def get_state_history(self, config: dict[str, Any], *, filter: Any = None, before: Any = None, limit: int | None = None) -> Iterator[Any]:
+        from . import _state
+
         return _state.get_state_history(self, config, filter=filter, before=before, limit=limit)
 
     async def aget_state_history(self, config: dict[str, Any], *, filter: Any = None, before: Any = None, limit: int | None = None) -> AsyncIterator[Any]:
+        from . import _state
+
         for snap in await _state.aget_state_history(self, config, filter=filter, before=before, limit=limit):
             yield snap
 
     def update_state(self, config: dict[str, Any], values: Any, as_node: str | None = None, task_id: str | None = None) -> dict[str, Any]:
+        from . import _state
+
         return _state.update_state(self, config, values, as_node=as_node, task_id=task_id)
 
     async def aupdate_state(self, config: dict[str, Any], values: Any, as_node: str | None = None, task_id: str | None = None) -> dict[str, Any]:
+        from . import _state
+
         return await _state.aupdate_state(self, config, values, as_node=as_node, task_id=task_id)
 
     def bulk_update_state(self, config: dict[str, Any], supersteps: Sequence[Sequence[Any]]) -> dict[str, Any]:
+        from . import _state
+
         return _state.bulk_update_state(self, config, supersteps)
 
     async def abulk_update_state(self, config: dict[str, Any], supersteps: Sequence[Sequence[Any]]) -> dict[str, Any]:
+        from . import _state
+
         return await _state.abulk_update_state(self, config, supersteps)
 
     # ------------------------------------------------------------------ introspection

@@ -85,7 +85,9 @@ class Queries:
         )
         self.delete_checkpoint = r(f"DELETE FROM checkpoints WHERE {_SCOPE} AND checkpoint_id = ?")
         self.delete_writes_of = r(f"DELETE FROM checkpoint_writes WHERE {_SCOPE} AND checkpoint_id = ?")
-        self.select_thread_refs = r("SELECT checkpoint_ns, blob_refs FROM checkpoints WHERE thread_id = ?")
+        self.select_thread_refs = r(
+            "SELECT checkpoint_ns, checkpoint_id, blob_refs FROM checkpoints WHERE thread_id = ?"
+        )
         self.select_blob_keys = r(
             "SELECT checkpoint_ns, channel, checkpoint_id FROM checkpoint_blobs WHERE thread_id = ?"
         )

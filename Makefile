@@ -1,0 +1,23 @@
+PY ?= .venv/bin/python
+
+help:  ## list targets
+	@grep -E '^[a-z]+:.*##' Makefile | sed 's/:.*##/\t/'
+
+install:  ## create .venv with every extra and the test tools
+	python3 -m venv .venv && .venv/bin/pip install -q -e '.[dev]'
+
+demo:  ## run the seed example
+	$(PY) examples/01_seed_runtime.py
+
+lint:  ## ruff
+	$(PY) -m ruff check src tests
+
+test:  ## the README's test command
+	$(PY) -m pytest -q
+
+bench:  ## LangGraph vs stategraph (needs .venv-bench, see bench/README.md)
+	.venv-bench/bin/python -m bench.run --quick
+
+check: lint test  ## what CI runs
+
+.PHONY: help install demo lint test bench check

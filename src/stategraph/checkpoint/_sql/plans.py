@@ -1,0 +1,215 @@
+"""Each checkpoint operation once, as a generator of ``Query`` effects.
+
+A plan yields a ``Query``; the driver runs it inside one transaction and sends back
+the fetched rows (``None`` for ``many`` statements).  Work before the first yield
+(validation, serialization) runs before the transaction starts.  Plans never touch a
+connection, so the sync and async savers (and later Postgres) share them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Generator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from ...constants import INTERRUPT
+from .. import _records as records
+from .._retention import CheckpointNode, keep_count, select_kept
+from ..base import ChannelVersions, Checkpoint, CheckpointMetadata, CheckpointTuple, Config
+from ..serde.base import SerializerProtocol
+from .dialect import Dialect
+from .queries import queries_for
+
+__all__ = [
+    "Plan",
+    "Query",
+    "copy_thread",
+    "delete_thread",
+    "get_tuple",
+    "list_tuples",
+    "prune",
+    "put",
+    "put_writes",
+]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """One statement to run; with ``many`` the params are a list of parameter rows."""
+
+    sql: str
+    params: Sequence[Any] = ()
+    many: bool = False
+
+
+Plan = Generator[Query, Any, T]
+Row = Sequence[Any]
+
+
+def get_tuple(dialect: Dialect, serde: SerializerProtocol, config: Mapping[str, Any]) -> Plan[CheckpointTuple | None]:
+    """Load the checkpoint named by ``config``, or the latest of its thread and ns."""
+    q = queries_for(dialect)
+    thread_id, checkpoint_ns, checkpoint_id = records.config_target(config)
+    if checkpoint_id is None:
+        rows = yield Query(q.select_latest, (thread_id, checkpoint_ns))
+    else:
+        rows = yield Query(q.select_by_id, (thread_id, checkpoint_ns, checkpoint_id))
+    if not rows:
+        return None
+    return (yield from _load(dialect, serde, rows[0]))
+
+
+def list_tuples(
+    dialect: Dialect,
+    serde: SerializerProtocol,
+    config: Mapping[str, Any] | None,
+    *,
+    filter: Mapping[str, Any] | None,
+    before: Mapping[str, Any] | None,
+    limit: int | None,
+) -> Plan[list[CheckpointTuple]]:
+    """Load matching checkpoints newest first (see ``BaseCheckpointSaver.list``)."""
+    q = queries_for(dialect)
+    configurable = (config or {}).get("configurable") or {}
+    before_id = ((before or {}).get("configurable") or {}).get("checkpoint_id")
+    sql, params = q.select_list(configurable, records.filter_pairs(filter), before_id, limit)
+    rows = yield Query(sql, params)
+    found = []
+    for row in rows:
+        found.append((yield from _load(dialect, serde, row)))
+    return found
+
+
+def _load(dialect: Dialect, serde: SerializerProtocol, row: Row) -> Plan[CheckpointTuple]:
+    q = queries_for(dialect)
+    thread_id, checkpoint_ns = row[0], row[1]
+    stored = records.StoredCheckpoint(*row[2:])
+    with records.loading(thread_id, checkpoint_ns, stored.checkpoint_id):
+        refs = records.decode_refs(stored.blob_refs)
+    blobs: dict[str, tuple[str, bytes]] = {}
+    if refs:
+        keys = [value for channel, ref in refs.items() for value in (channel, ref.origin)]
+        found = yield Query(q.select_blobs(len(refs)), (thread_id, checkpoint_ns, *keys))
+        for channel, origin, type_, value in found:
+            if refs[channel].origin == origin:
+                blobs[channel] = (type_, value)
+    writes = yield Query(q.select_writes, (thread_id, checkpoint_ns, stored.checkpoint_id))
+    return records.decode_tuple(serde, thread_id, checkpoint_ns, stored, blobs, writes)
+
+
+def put(
+    dialect: Dialect,
+    serde: SerializerProtocol,
+    config: Mapping[str, Any],
+    checkpoint: Checkpoint,
+    metadata: CheckpointMetadata,
+    new_versions: ChannelVersions,
+) -> Plan[Config]:
+    """Store a checkpoint; only changed channels get new blobs (see ``_records``)."""
+    q = queries_for(dialect)
+    thread_id, checkpoint_ns, parent_id = records.config_target(config)
+    checkpoint_id = checkpoint["id"]
+    type_, data = records.encode_checkpoint(serde, checkpoint)
+    metadata_json = records.encode_metadata(metadata)
+    values = checkpoint["channel_values"]
+    # Encode before the first query: drivers run that part outside the transaction.
+    encoded = {c: records.encode_value(serde, c, v) for c, v in values.items() if c in new_versions}
+    parent_refs: dict[str, records.BlobRef] = {}
+    if parent_id is not None:
+        rows = yield Query(q.select_refs, (thread_id, checkpoint_ns, parent_id))
+        if rows:
+            with records.loading(thread_id, checkpoint_ns, parent_id):
+                parent_refs = records.decode_refs(rows[0][0])
+    refs, to_store = records.plan_blobs(checkpoint_id, checkpoint, new_versions, parent_refs)
+    blob_rows = [
+        (thread_id, checkpoint_ns, channel, checkpoint_id, json.dumps(refs[channel].version),
+         *(encoded.get(channel) or records.encode_value(serde, channel, values[channel])))
+        for channel in to_store
+    ]  # fmt: skip
+    if blob_rows:
+        yield Query(q.upsert_blob, blob_rows, many=True)
+    row = (thread_id, checkpoint_ns, checkpoint_id, parent_id, type_, data, metadata_json)
+    yield Query(q.upsert_checkpoint, (*row, records.encode_refs(refs)))
+    return records.checkpoint_config(thread_id, checkpoint_ns, checkpoint_id)
+
+
+def put_writes(
+    dialect: Dialect,
+    serde: SerializerProtocol,
+    config: Mapping[str, Any],
+    writes: Sequence[tuple[str, Any]],
+    task_id: str,
+    task_path: str,
+) -> Plan[None]:
+    """Store a task's writes: special channels upserted, others insert-if-absent."""
+    q = queries_for(dialect)
+    thread_id, checkpoint_ns, checkpoint_id = records.write_target(config)
+    upserts: list[tuple[Any, ...]] = []
+    inserts: list[tuple[Any, ...]] = []
+    for row in records.write_rows(writes):
+        type_, value = records.encode_value(serde, row.channel, row.value)
+        params = (thread_id, checkpoint_ns, checkpoint_id, task_id, row.idx, row.channel, type_, value, task_path)
+        (upserts if row.upsert else inserts).append(params)
+    if upserts:
+        yield Query(q.upsert_write, upserts, many=True)
+    if inserts:
+        yield Query(q.insert_write, inserts, many=True)
+
+
+def delete_thread(dialect: Dialect, thread_id: str) -> Plan[None]:
+    """Delete all rows of one thread."""
+    for sql in queries_for(dialect).delete_thread:
+        yield Query(sql, (str(thread_id),))
+
+
+def copy_thread(dialect: Dialect, source_thread_id: str, target_thread_id: str) -> Plan[None]:
+    """Copy all rows of one thread to another; rows the target has are kept."""
+    for sql in queries_for(dialect).copy_thread:
+        yield Query(sql, (str(target_thread_id), str(source_thread_id)))
+
+
+def prune(
+    dialect: Dialect, thread_ids: Sequence[str], keep_last: int | None, strategy: str
+) -> Plan[None]:
+    """Apply the retention rule of ``_retention`` to each thread, then drop dead blobs."""
+    keep = keep_count(keep_last, strategy)
+    for thread_id in thread_ids:
+        if keep is None:
+            yield from delete_thread(dialect, thread_id)
+        else:
+            yield from _prune_thread(dialect, str(thread_id), keep)
+
+
+def _prune_thread(dialect: Dialect, thread_id: str, keep: int) -> Plan[None]:
+    q = queries_for(dialect)
+    nodes = yield Query(q.select_nodes, (thread_id,))
+    interrupted = {tuple(r) for r in (yield Query(q.select_interrupted, (thread_id, INTERRUPT)))}
+    by_scope: dict[str, list[CheckpointNode]] = {}
+    for checkpoint_ns, checkpoint_id, parent_id in nodes:
+        node = CheckpointNode(checkpoint_id, parent_id, (checkpoint_ns, checkpoint_id) in interrupted)
+        by_scope.setdefault(checkpoint_ns, []).append(node)
+    doomed = [
+        (thread_id, checkpoint_ns, node.checkpoint_id)
+        for checkpoint_ns, scope_nodes in by_scope.items()
+        for kept in [select_kept(scope_nodes, keep)]
+        for node in scope_nodes
+        if node.checkpoint_id not in kept
+    ]
+    if doomed:
+        yield Query(q.delete_writes_of, doomed, many=True)
+        yield Query(q.delete_checkpoint, doomed, many=True)
+    live = set()
+    for checkpoint_ns, checkpoint_id, blob_refs in (yield Query(q.select_thread_refs, (thread_id,))):
+        with records.loading(thread_id, checkpoint_ns, checkpoint_id):
+            refs = records.decode_refs(blob_refs)
+        live.update((checkpoint_ns, channel, ref.origin) for channel, ref in refs.items())
+    dead = [
+        (thread_id, *key)
+        for key in map(tuple, (yield Query(q.select_blob_keys, (thread_id,))))
+        if key not in live
+    ]
+    if dead:
+        yield Query(q.delete_blob, dead, many=True)

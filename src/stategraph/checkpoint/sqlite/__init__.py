@@ -1,0 +1,148 @@
+"""``SqliteSaver``: checkpoints in a SQLite database through the stdlib ``sqlite3``.
+
+One connection shared by threads under a lock (``check_same_thread=False``), WAL mode,
+numbered migrations applied on first use.  The operations themselves are the shared
+plans of ``stategraph.checkpoint._sql``; this module only drives them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from .._sql import migrations, plans
+from .._sql.dialect import SQLITE
+from ..base import (
+    BaseCheckpointSaver,
+    ChannelVersions,
+    Checkpoint,
+    CheckpointMetadata,
+    CheckpointTuple,
+    Config,
+    PruneStrategy,
+)
+from ..serde.base import SerializerProtocol
+
+__all__ = ["SqliteSaver"]
+
+
+def drive(conn: sqlite3.Connection, plan: plans.Plan[Any], begin: str) -> Any:
+    """Run ``plan`` on ``conn`` in one transaction; return the plan's result."""
+    try:
+        query = next(plan)  # the plan's pure prelude runs outside the transaction
+    except StopIteration as done:
+        return done.value
+    cursor = conn.cursor()
+    if not conn.in_transaction:
+        cursor.execute(begin)
+    try:
+        while True:
+            if query.many:
+                cursor.executemany(query.sql, query.params)
+                reply = None
+            else:
+                reply = cursor.execute(query.sql, query.params).fetchall()
+            try:
+                query = plan.send(reply)
+            except StopIteration as done:
+                result = done.value
+                break
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+    return result
+
+
+class SqliteSaver(BaseCheckpointSaver[int]):
+    """Store checkpoints in SQLite; safe to share between threads."""
+
+    def __init__(self, conn: sqlite3.Connection, *, serde: SerializerProtocol | None = None) -> None:
+        super().__init__(serde=serde)
+        self.conn = conn
+        self.lock = threading.RLock()
+        self.is_setup = False
+
+    @classmethod
+    @contextmanager
+    def from_conn_string(cls, conn_string: str, **kwargs: Any) -> Iterator[SqliteSaver]:
+        """Open ``conn_string`` (a path or ``":memory:"``), yield a saver, close on exit."""
+        conn = sqlite3.connect(conn_string, check_same_thread=False)
+        try:
+            yield cls(conn, **kwargs)
+        finally:
+            conn.close()
+
+    def setup(self) -> None:
+        """Enable WAL and apply missing migrations; a newer schema raises E302."""
+        with self.lock:
+            if self.is_setup:
+                return
+            for statement in SQLITE.connection_setup:
+                self.conn.execute(statement)
+            drive(self.conn, migrations.setup(SQLITE), SQLITE.begin_write)
+            self.is_setup = True
+
+    def _run(self, plan: plans.Plan[Any], *, write: bool) -> Any:
+        self.setup()
+        with self.lock:
+            return drive(self.conn, plan, SQLITE.begin_write if write else SQLITE.begin_read)
+
+    def get_tuple(self, config: Mapping[str, Any]) -> CheckpointTuple | None:
+        """See ``BaseCheckpointSaver.get_tuple``."""
+        return self._run(plans.get_tuple(SQLITE, self.serde, config), write=False)
+
+    def list(
+        self,
+        config: Mapping[str, Any] | None,
+        *,
+        filter: Mapping[str, Any] | None = None,
+        before: Mapping[str, Any] | None = None,
+        limit: int | None = None,
+    ) -> Iterator[CheckpointTuple]:
+        """See ``BaseCheckpointSaver.list``."""
+        plan = plans.list_tuples(SQLITE, self.serde, config, filter=filter, before=before, limit=limit)
+        return iter(self._run(plan, write=False))
+
+    def put(
+        self,
+        config: Mapping[str, Any],
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> Config:
+        """See ``BaseCheckpointSaver.put``."""
+        plan = plans.put(SQLITE, self.serde, config, checkpoint, metadata, new_versions)
+        return self._run(plan, write=True)
+
+    def put_writes(
+        self,
+        config: Mapping[str, Any],
+        writes: Sequence[tuple[str, Any]],
+        task_id: str,
+        task_path: str = "",
+    ) -> None:
+        """See ``BaseCheckpointSaver.put_writes``."""
+        plan = plans.put_writes(SQLITE, self.serde, config, writes, task_id, task_path)
+        self._run(plan, write=True)
+
+    def delete_thread(self, thread_id: str) -> None:
+        """See ``BaseCheckpointSaver.delete_thread``."""
+        self._run(plans.delete_thread(SQLITE, thread_id), write=True)
+
+    def copy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
+        """See ``BaseCheckpointSaver.copy_thread``."""
+        self._run(plans.copy_thread(SQLITE, source_thread_id, target_thread_id), write=True)
+
+    def prune(
+        self,
+        thread_ids: Sequence[str],
+        *,
+        keep_last: int | None = None,
+        strategy: PruneStrategy = "keep_latest",
+    ) -> None:
+        """See ``BaseCheckpointSaver.prune``."""
+        self._run(plans.prune(SQLITE, thread_ids, keep_last, strategy), write=True)

@@ -1,0 +1,152 @@
+"""``AsyncSqliteSaver``: the SQLite saver for asyncio, on ``aiosqlite``.
+
+Runs the same plans as ``SqliteSaver``.  Its sync methods (from ``BaseCheckpointSaver``)
+work from other threads by running on the saver's event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+import aiosqlite
+
+from .._sql import migrations, plans
+from .._sql.dialect import SQLITE
+from ..base import (
+    BaseCheckpointSaver,
+    ChannelVersions,
+    Checkpoint,
+    CheckpointMetadata,
+    CheckpointTuple,
+    Config,
+    PruneStrategy,
+)
+from ..serde.base import SerializerProtocol
+
+__all__ = ["AsyncSqliteSaver"]
+
+
+async def drive(conn: aiosqlite.Connection, plan: plans.Plan[Any], begin: str) -> Any:
+    """Run ``plan`` on ``conn`` in one transaction; return the plan's result."""
+    try:
+        query = next(plan)  # the plan's pure prelude runs outside the transaction
+    except StopIteration as done:
+        return done.value
+    if not conn.in_transaction:
+        await conn.execute(begin)
+    try:
+        while True:
+            if query.many:
+                await conn.executemany(query.sql, query.params)
+                reply = None
+            else:
+                async with conn.execute(query.sql, query.params) as cursor:
+                    reply = await cursor.fetchall()
+            try:
+                query = plan.send(reply)
+            except StopIteration as done:
+                result = done.value
+                break
+    except BaseException:
+        await conn.rollback()
+        raise
+    await conn.commit()
+    return result
+
+
+class AsyncSqliteSaver(BaseCheckpointSaver[int]):
+    """Store checkpoints in SQLite from asyncio code."""
+
+    def __init__(self, conn: aiosqlite.Connection, *, serde: SerializerProtocol | None = None) -> None:
+        super().__init__(serde=serde)
+        self.conn = conn
+        # why: one transaction at a time on the shared connection; this is the saver's
+        # async driver, the only place that needs an asyncio lock.
+        self.lock = asyncio.Lock()
+        self.is_setup = False
+        try:
+            self.loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            self.loop = None
+
+    @classmethod
+    @asynccontextmanager
+    async def from_conn_string(cls, conn_string: str, **kwargs: Any) -> AsyncIterator[AsyncSqliteSaver]:
+        """Open ``conn_string`` (a path or ``":memory:"``), yield a saver, close on exit."""
+        async with aiosqlite.connect(conn_string) as conn:
+            yield cls(conn, **kwargs)
+
+    async def setup(self) -> None:
+        """Enable WAL and apply missing migrations; a newer schema raises E302."""
+        async with self.lock:
+            if self.is_setup:
+                return
+            for statement in SQLITE.connection_setup:
+                await self.conn.execute(statement)
+            await drive(self.conn, migrations.setup(SQLITE), SQLITE.begin_write)
+            self.is_setup = True
+
+    async def _run(self, plan: plans.Plan[Any], *, write: bool) -> Any:
+        await self.setup()
+        async with self.lock:
+            return await drive(self.conn, plan, SQLITE.begin_write if write else SQLITE.begin_read)
+
+    async def aget_tuple(self, config: Mapping[str, Any]) -> CheckpointTuple | None:
+        """See ``BaseCheckpointSaver.get_tuple``."""
+        return await self._run(plans.get_tuple(SQLITE, self.serde, config), write=False)
+
+    async def alist(
+        self,
+        config: Mapping[str, Any] | None,
+        *,
+        filter: Mapping[str, Any] | None = None,
+        before: Mapping[str, Any] | None = None,
+        limit: int | None = None,
+    ) -> AsyncIterator[CheckpointTuple]:
+        """See ``BaseCheckpointSaver.list``."""
+        plan = plans.list_tuples(SQLITE, self.serde, config, filter=filter, before=before, limit=limit)
+        for item in await self._run(plan, write=False):
+            yield item
+
+    async def aput(
+        self,
+        config: Mapping[str, Any],
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> Config:
+        """See ``BaseCheckpointSaver.put``."""
+        plan = plans.put(SQLITE, self.serde, config, checkpoint, metadata, new_versions)
+        return await self._run(plan, write=True)
+
+    async def aput_writes(
+        self,
+        config: Mapping[str, Any],
+        writes: Sequence[tuple[str, Any]],
+        task_id: str,
+        task_path: str = "",
+    ) -> None:
+        """See ``BaseCheckpointSaver.put_writes``."""
+        plan = plans.put_writes(SQLITE, self.serde, config, writes, task_id, task_path)
+        await self._run(plan, write=True)
+
+    async def adelete_thread(self, thread_id: str) -> None:
+        """See ``BaseCheckpointSaver.delete_thread``."""
+        await self._run(plans.delete_thread(SQLITE, thread_id), write=True)
+
+    async def acopy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
+        """See ``BaseCheckpointSaver.copy_thread``."""
+        await self._run(plans.copy_thread(SQLITE, source_thread_id, target_thread_id), write=True)
+
+    async def aprune(
+        self,
+        thread_ids: Sequence[str],
+        *,
+        keep_last: int | None = None,
+        strategy: PruneStrategy = "keep_latest",
+    ) -> None:
+        """See ``BaseCheckpointSaver.prune``."""
+        await self._run(plans.prune(SQLITE, thread_ids, keep_last, strategy), write=True)

@@ -1,0 +1,22 @@
+"""Every example in examples/ runs and prints what it promises."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("[0-9][0-9]_*.py"))
+EXPECTED = {
+    "01_seed_runtime.py": "{'response': 'Hello Alice! Nice to see you again.'}",
+    "02_reducers_and_checkpoints.py": "resumed: {'log': ['drafted', 'review: yes']}",
+}
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_example_runs(path: Path) -> None:
+    out = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert EXPECTED[path.name] in out.stdout
