@@ -354,10 +354,10 @@ class BaseCheckpointSaver(ABC, Generic[V]):
         return getattr(type(self), name) is not getattr(BaseCheckpointSaver, name)
 
     def _missing(self, name: str) -> NotImplementedError:
-        twin = name[1:] if name.startswith("a") else f"a{name}"
+        sync_name = name[1:] if name.startswith("a") else name
         return NotImplementedError(
-            f"{type(self).__name__} implements neither {name!r} nor {twin!r}; a checkpoint "
-            "saver must override one of the two."
+            f"{type(self).__name__} implements neither {sync_name!r} nor {'a' + sync_name!r}; "
+            "a checkpoint saver must override one of the two."
         )
 
     def _blocking(self, async_name: str, make: Any) -> Any:

@@ -144,7 +144,11 @@ def apply_writes(loop: PregelLoop, tasks: Sequence[Task], next_version: Any) -> 
             versions[ch] = next_version
             if channels[ch].is_available():
                 updated.add(ch)
-    for ch in loop.graph.ephemeral_channels:
+    # Only a channel that changed last step can still hold a one-step value (None: unknown).
+    previous = loop.updated_channels
+    ephemeral = loop.graph.ephemeral_channels
+    candidates = ephemeral if previous is None else [ch for ch in previous if ch in ephemeral]
+    for ch in candidates:
         if ch not in grouped and channels[ch].update(()):
             versions[ch] = next_version
     if not _triggers_any(loop, updated):

@@ -107,7 +107,7 @@ class Pregel:
             for ch in node.triggers:
                 t2n.setdefault(ch, []).append(name)
         self.trigger_to_nodes = {k: sorted(v) for k, v in t2n.items()}
-        self.ephemeral_channels = [k for k, c in self.channels.items() if not isinstance(c, _QUIET)]
+        self.ephemeral_channels = frozenset(k for k, c in self.channels.items() if not isinstance(c, _QUIET))
         sc = self.stream_channels if self.stream_channels is not None else self.output_channels
         if isinstance(sc, str):
             self.stream_channels_set = frozenset([sc])

@@ -1,0 +1,95 @@
+"""InMemorySaver: the conformance suite plus what is specific to keeping data in dicts."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stategraph.checkpoint.memory import InMemorySaver, MemorySaver
+
+from .conformance import *  # noqa: F403 - the shared spec cases run against this backend
+from .conformance import Portal, config, make_checkpoint
+
+
+class MemoryBackend:
+    name = "memory"
+
+    @contextmanager
+    def open(self, portal: Portal, tmp_path: Path) -> Iterator[InMemorySaver]:
+        yield InMemorySaver()
+
+    def corrupt_checkpoint(self, saver: InMemorySaver, portal: Portal, thread_id: str, checkpoint_id: str) -> None:
+        for (stored_thread, _), rows in saver.storage.items():
+            if stored_thread == thread_id and checkpoint_id in rows:
+                row = rows[checkpoint_id]
+                rows[checkpoint_id] = row._replace(checkpoint=row.checkpoint[:5])
+
+    def count_blobs(self, saver: InMemorySaver, portal: Portal, thread_id: str) -> int:
+        return sum(1 for key in saver.blobs if key[0] == thread_id)
+
+    @contextmanager
+    def open_newer_schema(self, portal: Portal, tmp_path: Path) -> Iterator[Any]:
+        pytest.skip("InMemorySaver has no stored schema")
+        yield
+
+
+@pytest.fixture
+def backend() -> MemoryBackend:
+    return MemoryBackend()
+
+
+def test_memory_saver_is_the_old_name() -> None:
+    assert MemorySaver is InMemorySaver
+
+
+def test_only_serialized_bytes_are_kept() -> None:
+    saver = InMemorySaver()
+    value = {"a": [1, 2]}
+    saved = saver.put(config("t"), make_checkpoint({"v": value}, {"v": 1}), {}, {"v": 1})
+    saver.put_writes(saved, [("v", value)], "task")
+    (row,) = saver.storage[("t", "")].values()
+    assert isinstance(row.checkpoint, bytes)
+    assert "channel_values" not in saver.serde.loads_typed((row.type, row.checkpoint))
+    for type_, data in saver.blobs.values():
+        assert isinstance(type_, str) and isinstance(data, bytes)
+    for stored in saver.writes.values():
+        assert all(isinstance(value[1], bytes) for _, value, _ in stored.values())
+
+
+def test_async_methods_run_inline_without_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_threads(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("InMemorySaver must not hop to a thread")
+
+    monkeypatch.setattr(asyncio, "to_thread", no_threads)
+    saver = InMemorySaver()
+
+    async def scenario() -> Any:
+        saved = await saver.aput(config("t"), make_checkpoint({"a": 1}, {"a": 1}), {}, {"a": 1})
+        return [t async for t in saver.alist(None)], await saver.aget(saved)
+
+    listed, checkpoint = asyncio.run(scenario())
+    assert len(listed) == 1 and checkpoint["channel_values"] == {"a": 1}
+
+
+def test_concurrent_writers_on_many_threads_all_land() -> None:
+    saver = InMemorySaver()
+
+    def write(thread_id: str) -> None:
+        parent = config(thread_id)
+        for step in range(20):
+            parent = saver.put(parent, make_checkpoint({"n": step}, {"n": step + 1}, step=step), {}, {"n": step + 1})
+            saver.put_writes(parent, [("n", step)], "task")
+
+    workers = [threading.Thread(target=write, args=(f"t{n}",)) for n in range(8)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert len(list(saver.list(None))) == 160
+    assert all(saver.get(config(f"t{n}"))["channel_values"] == {"n": 19} for n in range(8))

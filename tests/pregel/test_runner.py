@@ -1,0 +1,205 @@
+"""Retries: which failures are retried, how often, how long to wait (both drivers)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, TypedDict
+
+import pytest
+
+from stategraph.errors import NodeTimeoutError
+from stategraph.graph import END, START, StateGraph
+from stategraph.pregel._retry import retry_delay
+from stategraph.types import RetryPolicy, default_retry_on
+
+
+class State(TypedDict, total=False):
+    x: int
+
+
+def fast(**kw: Any) -> RetryPolicy:
+    return RetryPolicy(initial_interval=0.001, backoff_factor=1.0, jitter=False, **kw)
+
+
+def flaky_graph(errors: list[BaseException], policy: Any, calls: list[int], *, is_async: bool = False) -> Any:
+    """A node that raises errors[i] on attempt i, then returns x+1."""
+
+    def body(state: State) -> dict[str, int]:
+        calls.append(1)
+        if len(calls) <= len(errors):
+            raise errors[len(calls) - 1]
+        return {"x": state["x"] + 1}
+
+    async def abody(state: State) -> dict[str, int]:
+        await asyncio.sleep(0)
+        return body(state)
+
+    g = StateGraph(State)
+    g.add_node("work", abody if is_async else body, retry_policy=policy)
+    g.add_edge(START, "work").add_edge("work", END)
+    return g.compile()
+
+
+class Transient(Exception):
+    pass
+
+
+def test_default_policy_retries_generic_errors(driver: Any) -> None:
+    calls: list[int] = []
+    app = flaky_graph([Transient("1"), Transient("2")], fast(), calls, is_async=driver.is_async)
+    assert driver.run(app, {"x": 1}) == {"x": 2}
+    assert len(calls) == 3
+
+
+def test_default_policy_does_not_retry_value_error(driver: Any) -> None:
+    calls: list[int] = []
+    app = flaky_graph([ValueError("bad")], fast(), calls)
+    with pytest.raises(ValueError, match="bad"):
+        driver.run(app, {"x": 1})
+    assert len(calls) == 1
+
+
+def test_max_attempts_bounds_the_calls(driver: Any) -> None:
+    calls: list[int] = []
+    app = flaky_graph([ConnectionError(str(i)) for i in range(5)], fast(max_attempts=2), calls)
+    with pytest.raises(ConnectionError, match="1"):
+        driver.run(app, {"x": 1})
+    assert len(calls) == 2
+
+
+def test_no_policy_means_no_retry(driver: Any) -> None:
+    calls: list[int] = []
+    app = flaky_graph([ConnectionError("down")], None, calls)
+    with pytest.raises(ConnectionError):
+        driver.run(app, {"x": 1})
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("retry_on", "error", "retried"),
+    [
+        (ValueError, ValueError("v"), True),
+        (KeyError, ValueError("v"), False),
+        ((KeyError, ValueError), ValueError("v"), True),
+        ([KeyError, TypeError], ValueError("v"), False),
+        (lambda exc: "again" in str(exc), ValueError("again"), True),
+        (lambda exc: "again" in str(exc), ValueError("stop"), False),
+    ],
+)
+def test_retry_on_types_sequences_and_callables(driver: Any, retry_on: Any, error: Exception, retried: bool) -> None:
+    calls: list[int] = []
+    app = flaky_graph([error], fast(retry_on=retry_on), calls)
+    if retried:
+        assert driver.run(app, {"x": 1}) == {"x": 2}
+        assert len(calls) == 2
+    else:
+        with pytest.raises(type(error)):
+            driver.run(app, {"x": 1})
+        assert len(calls) == 1
+
+
+def test_first_matching_policy_wins(driver: Any) -> None:
+    calls: list[int] = []
+    policies = [fast(retry_on=KeyError, max_attempts=5), fast(retry_on=ValueError, max_attempts=2)]
+    app = flaky_graph([ValueError(str(i)) for i in range(4)], policies, calls)
+    with pytest.raises(ValueError):
+        driver.run(app, {"x": 1})
+    assert len(calls) == 2
+
+
+def test_graph_wide_default_applies_through_set_node_defaults(driver: Any) -> None:
+    calls: list[int] = []
+
+    def body(state: State) -> dict[str, int]:
+        calls.append(1)
+        if len(calls) < 3:
+            raise Transient()
+        return {"x": 7}
+
+    g = StateGraph(State).set_node_defaults(retry_policy=fast(max_attempts=3))
+    g.add_node("work", body).add_edge(START, "work")
+    assert driver.run(g.compile(), {"x": 0}) == {"x": 7}
+    assert len(calls) == 3
+
+
+def test_interrupts_are_never_retried(driver: Any) -> None:
+    from stategraph.checkpoint.memory import InMemorySaver
+    from stategraph.types import interrupt
+
+    calls: list[int] = []
+
+    def ask(state: State) -> dict[str, int]:
+        calls.append(1)
+        return {"x": interrupt("q")}
+
+    g = StateGraph(State)
+    g.add_node("ask", ask, retry_policy=fast(retry_on=lambda e: True, max_attempts=5))
+    g.add_edge(START, "ask")
+    out = driver.run(g.compile(checkpointer=InMemorySaver()), {"x": 0}, {"configurable": {"thread_id": "t"}})
+    assert [i.value for i in out["__interrupt__"]] == ["q"]
+    assert len(calls) == 1
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: runtime.execution_info is never set, so node_attempt is not visible")
+def test_runtime_reports_node_attempt(driver: Any) -> None:
+    attempts: list[int] = []
+
+    def body(state: State, runtime: Any) -> dict[str, int]:
+        attempts.append(runtime.execution_info.node_attempt)
+        if len(attempts) < 2:
+            raise Transient()
+        return {"x": 1}
+
+    g = StateGraph(State)
+    g.add_node("work", body, retry_policy=fast()).add_edge(START, "work")
+    driver.run(g.compile(), {"x": 0})
+    assert attempts == [1, 2]
+
+
+# -- pure policy decisions --------------------------------------------------------------------
+
+
+def test_retry_delay_is_exponential_and_capped() -> None:
+    p = RetryPolicy(initial_interval=1.0, backoff_factor=2.0, max_interval=5.0, max_attempts=10, jitter=False)
+    assert [retry_delay([p], Transient(), n) for n in range(1, 6)] == [1.0, 2.0, 4.0, 5.0, 5.0]
+    assert retry_delay([p], Transient(), 10) is None  # attempts exhausted
+    assert retry_delay([], Transient(), 1) is None
+    assert retry_delay(None, Transient(), 1) is None
+
+
+def test_jitter_adds_up_to_one_second() -> None:
+    p = RetryPolicy(initial_interval=0.5, jitter=True)
+    delays = [retry_delay([p], Transient(), 1) for _ in range(50)]
+    assert all(0.5 <= d < 1.5 for d in delays)  # type: ignore[operator]
+    assert len(set(delays)) > 1
+
+
+def test_bad_retry_on_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="retry_on"):
+        retry_delay([RetryPolicy(retry_on=42)], Transient(), 1)  # type: ignore[arg-type]
+
+
+class _Response:
+    def __init__(self, status_code: int) -> None:
+        self.status_code = status_code
+
+
+class HTTPStatusError(Exception):
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.response = _Response(status)
+
+
+@pytest.mark.parametrize(
+    ("exc", "expected"),
+    [
+        (ValueError(), False), (TypeError(), False), (ZeroDivisionError(), False), (KeyError(), False),
+        (IndexError(), False), (NameError(), False), (RuntimeError(), False), (OSError(), False),
+        (ImportError(), False), (StopIteration(), False),
+        (ConnectionError(), True), (ConnectionResetError(), True), (Transient(), True),
+        (NodeTimeoutError("slow"), True), (HTTPStatusError(503), True), (HTTPStatusError(404), False),
+    ],
+)
+def test_default_retry_on(exc: Exception, expected: bool) -> None:
+    assert default_retry_on(exc) is expected
+
