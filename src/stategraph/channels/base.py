@@ -88,9 +88,16 @@ class BaseChannel(Generic[Value, Update, CheckpointT], ABC):
 
     def _clone(self) -> Any:
         # Empty instance of the same kind and configuration (used by from_checkpoint).
-        new = self.__class__.__new__(self.__class__)
-        for cls in type(self).__mro__:
-            for slot in getattr(cls, "__slots__", ()):
-                if hasattr(self, slot):
-                    setattr(new, slot, getattr(self, slot))
+        cls = self.__class__
+        slots = _SLOTS.get(cls)
+        if slots is None:
+            slots = _SLOTS[cls] = tuple(
+                slot for klass in cls.__mro__ for slot in getattr(klass, "__slots__", ()) if hasattr(self, slot)
+            )
+        new = cls.__new__(cls)
+        for slot in slots:
+            setattr(new, slot, getattr(self, slot))
         return new
+
+
+_SLOTS: dict[type, tuple[str, ...]] = {}

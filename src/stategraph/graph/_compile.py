@@ -77,6 +77,7 @@ def _branch_writers(builder: StateGraph, graph: Any, name: str, reads: Any) -> l
 def _start_node(builder: StateGraph, graph: Any) -> PregelNode:
     input_keys = set(channels_of(builder.input_schema)) & set(builder.channels)
     edges = _edge_writes(builder, START)
+    validators = field_validators(builder)
 
     def write_input(value: Any, task: Any) -> None:
         if value is None:
@@ -85,7 +86,10 @@ def _start_node(builder: StateGraph, graph: Any) -> PregelNode:
         if not isinstance(value, dict) and update_as_tuples(value) == [(ROOT, value)] and ROOT not in input_keys:
             raise InvalidUpdateError(f"Expected dict, got {value!r}", code=ErrorCode.INVALID_GRAPH_NODE_RETURN_VALUE)
         pairs = [(ROOT, value)] if ROOT in input_keys else update_as_tuples(value)
-        task.send([(k, v) for k, v in pairs if k in input_keys] + edges)
+        writes = [(k, v) for k, v in pairs if k in input_keys]
+        if validators:
+            writes = validate_writes(START, writes, validators)
+        task.send(writes + edges)
 
     reads = [k for k in builder.channels]
     return PregelNode(
@@ -101,6 +105,7 @@ def _user_node(builder: StateGraph, graph: Any, name: str, joins: list[str]) -> 
     is_graph = hasattr(spec.runnable, "nodes") and hasattr(spec.runnable, "stream_channels_asis")
     func, afunc = adapt_callable(spec.runnable)
     allowed = set(builder.channels)
+    validators = field_validators(builder)
     defaults = builder._node_defaults
     retry = spec.retry_policy or defaults.get("retry_policy")
     return PregelNode(
@@ -110,7 +115,7 @@ def _user_node(builder: StateGraph, graph: Any, name: str, joins: list[str]) -> 
         mapper=make_mapper(spec.input_schema),
         func=func,
         afunc=afunc,
-        writers=[_updater(name, allowed, _edge_writes(builder, name), graph, strict=not is_graph),
+        writers=[_updater(name, allowed, _edge_writes(builder, name), graph, strict=not is_graph, validators=validators),
                  *_branch_writers(builder, graph, name, reads)],
         retry_policy=[retry] if isinstance(retry, RetryPolicy) else retry,
         cache_policy=spec.cache_policy or defaults.get("cache_policy"),
@@ -122,14 +127,49 @@ def _user_node(builder: StateGraph, graph: Any, name: str, joins: list[str]) -> 
     )
 
 
-def _updater(name: str, allowed: set[str], edges: list[tuple[str, Any]], graph: Any, *, strict: bool) -> Any:
+def _updater(name: str, allowed: set[str], edges: list[tuple[str, Any]], graph: Any, *, strict: bool,
+             validators: dict[str, Any] | None = None) -> Any:
     def write(output: Any, task: Any) -> None:
         writes = output_writes(name, output, allowed, graph, strict=strict)
+        if validators:
+            writes = validate_writes(name, writes, validators)
         if edges:
             writes.extend(edges)
         task.send(writes)
 
     return write
+
+
+def field_validators(builder: StateGraph) -> dict[str, Any]:
+    """Pydantic state: one validator per plain (non-reducer) field, applied to every write."""
+    schema = builder.state_schema
+    fields = getattr(schema, "model_fields", None)
+    if not fields:
+        return {}
+    from pydantic import TypeAdapter
+
+    from ..channels.last_value import LastValue
+
+    out = {}
+    for key, info in fields.items():
+        if isinstance(builder.channels.get(key), LastValue) and info.annotation is not None:
+            out[key] = TypeAdapter(info.annotation)
+    return out
+
+
+def validate_writes(name: str, writes: list[tuple[str, Any]], validators: dict[str, Any]) -> list[tuple[str, Any]]:
+    checked = []
+    for key, value in writes:
+        adapter = validators.get(key)
+        if adapter is not None:
+            try:
+                value = adapter.validate_python(value)
+            except Exception as exc:  # pydantic.ValidationError: keep its type, say where
+                exc.add_note(f"while validating state key {key!r} written by node {name!r}; "
+                             "nothing from this step was applied")
+                raise
+        checked.append((key, value))
+    return checked
 
 
 def output_writes(name: str, output: Any, allowed: set[str], graph: Any, *, strict: bool) -> list[tuple[str, Any]]:

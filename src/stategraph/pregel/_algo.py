@@ -93,8 +93,11 @@ def prepare_tasks(loop: PregelLoop, step: int) -> list[Task]:
             value = read_channels(channels, node.channels, managed)
         if node.mapper is not None:
             value = node.mapper(value)
-        triggers = tuple(ch for ch in node.triggers if channels.get(ch) is not None and channels[ch].is_available())
-        tasks.append(Task(loop, node, name, value, (PULL, name), triggers or tuple(node.triggers), step=step))
+        if len(node.triggers) == 1:
+            triggers = node.trigger_tuple
+        else:
+            triggers = tuple(ch for ch in node.triggers if ch in channels and channels[ch].is_available())
+        tasks.append(Task(loop, node, name, value, (PULL, name), triggers or node.trigger_tuple, step=step))
     return tasks
 
 
@@ -108,20 +111,20 @@ def apply_writes(loop: PregelLoop, tasks: Sequence[Task], next_version: Any) -> 
     seen_all = loop.versions_seen
     ordered = sorted(tasks, key=lambda t: path_sort_key(t.path)) if len(tasks) > 1 else tasks
     for task in ordered:
-        if task.triggers and task.triggers[0] != PUSH:
-            seen = seen_all.get(task.name)
-            if seen is None:
-                seen = seen_all[task.name] = {}
-            for ch in task.triggers:
-                if ch in versions:
-                    seen[ch] = versions[ch]
-    updated: set[str] = set()
-    # consume the trigger channels that were read (resets barriers, deferred channels)
-    for task in ordered:
-        for ch in task.triggers:
+        triggers = task.triggers
+        if not triggers or triggers[0] == PUSH:
+            continue
+        seen = seen_all.get(task.name)
+        if seen is None:
+            seen = seen_all[task.name] = {}
+        for ch in triggers:
+            if ch in versions:
+                seen[ch] = versions[ch]
+            # consume the trigger channels that were read (resets barriers, deferred channels)
             c = channels.get(ch)
             if c is not None and c.consume():
                 versions[ch] = next_version
+    updated: set[str] = set()
     grouped: dict[str, list[Any]] = {}
     for task in ordered:
         for ch, value in task.writes:

@@ -78,6 +78,7 @@ class PregelLoop:
         self.channels: dict[str, Any] = {}
         self.versions: dict[str, Any] = {}
         self.versions_seen: dict[str, dict[str, Any]] = {}
+        self.max_version: Any = None
         self.updated_channels: set[str] | None = None
         self.checkpoint: dict[str, Any] = {}
         self.checkpoint_config: dict[str, Any] = {}
@@ -91,6 +92,11 @@ class PregelLoop:
         self.interrupts: list[Interrupt] = []
         self.skip_done_tasks = False
         self.is_nested = parent_task is not None
+        modes = sink.all_modes
+        self.want_values = "values" in modes
+        self.want_updates = "updates" in modes
+        self.want_task_events = "tasks" in modes or "debug" in modes
+        self.want_checkpoint_events = saver is not None and ("checkpoints" in modes or "debug" in modes)
         self.unsaved = False
 
     # ------------------------------------------------------------------ the run
@@ -154,6 +160,7 @@ class PregelLoop:
         values = cp.get("channel_values", {})
         self.channels = {k: spec.from_checkpoint(values.get(k, MISSING)) for k, spec in specs.items()}
         self.versions = dict(cp.get("channel_versions", {}))
+        self.max_version = max(self.versions.values()) if self.versions else None
         self.saved_versions = dict(self.versions)
         self.versions_seen = {k: dict(v) for k, v in cp.get("versions_seen", {}).items()}
         self.checkpoint = cp
@@ -233,7 +240,7 @@ class PregelLoop:
             )
         tasks = prepare_tasks(self, self.step)
         self.tasks = tasks
-        if self.saver is not None and self.sink.wants("checkpoints") or self.sink.wants("debug"):
+        if self.want_checkpoint_events:
             _events.emit_checkpoint(self, tasks)
         if not tasks:
             self.status = "done"
@@ -249,7 +256,7 @@ class PregelLoop:
             yield from self._cache_lookup(todo)
             todo = [t for t in todo if not t.done]
         if todo:
-            if self.sink.wants("tasks") or self.sink.wants("debug"):
+            if self.want_task_events:
                 for t in todo:
                     _events.emit_task_start(self, t)
             yield ("run", todo)
@@ -268,9 +275,12 @@ class PregelLoop:
             yield from self._cache_store(tasks)
         self.updated_channels = apply_writes(self, tasks, self._next_version())
         self.pending_writes = []
-        if self.sink.wants("values") and self._output_changed():
+        if self.want_values and self._output_changed():
             self._emit_values()
-        yield from self._save("loop", step=self.step)
+        if self.saver is not None:
+            yield from self._save("loop", step=self.step)
+        else:
+            self.checkpoint_metadata = {"source": "loop", "step": self.step}
         self.step += 1
         if self._should_interrupt(self.interrupt_after, tasks):
             self.status = "interrupt_after"
@@ -282,9 +292,9 @@ class PregelLoop:
         task.done = True
         err = task.error
         if err is None:
-            if self.sink.wants("updates") and not task.node.hidden:
+            if self.want_updates and not task.node.hidden:
                 _events.emit_updates(self, task)
-            if self.sink.wants("tasks") or self.sink.wants("debug"):
+            if self.want_task_events:
                 _events.emit_task_result(self, task)
             writes = task.writes or [(NO_WRITES, None)]
             if task.resume:
@@ -366,10 +376,15 @@ class PregelLoop:
 
     # ------------------------------------------------------------------ checkpoints
     def _next_version(self) -> Any:
-        current = max(self.versions.values()) if self.versions else None
+        # Invariant: self.max_version == max(self.versions.values()) (None when empty); every
+        # bump in apply_writes uses the value returned here, so it stays the maximum.
+        current = self.max_version
         if self.saver is not None:
-            return self.saver.get_next_version(current, None)
-        return 1 if current is None else current + 1
+            nv = self.saver.get_next_version(current, None)
+        else:
+            nv = 1 if current is None else current + 1
+        self.max_version = nv
+        return nv
 
     def _save(self, source: str, *, step: int) -> Gen:
         if self.saver is None:

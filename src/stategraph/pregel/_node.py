@@ -21,7 +21,7 @@ class PregelNode:
     """An engine actor.  ``func``/``afunc`` take (input, task) and return the output."""
 
     __slots__ = (
-        "name", "triggers", "channels", "mapper", "func", "afunc", "writers", "retry_policy",
+        "name", "triggers", "trigger_tuple", "channels", "mapper", "func", "afunc", "writers", "retry_policy",
         "cache_policy", "metadata", "tags", "subgraphs", "timeout", "hidden", "bound", "input_schema", "update_mode",
     )
 
@@ -48,6 +48,7 @@ class PregelNode:
     ) -> None:
         self.name = name
         self.triggers = list(triggers)
+        self.trigger_tuple = tuple(triggers)
         self.channels = channels if isinstance(channels, str) else list(channels)
         self.func = func
         self.afunc = afunc

@@ -75,6 +75,30 @@ def _offline_loop(graph: Pregel, config: dict[str, Any]) -> PregelLoop:
     )
 
 
+def _snapshot(graph: Pregel, config: dict[str, Any], saved: Any, *, subgraphs: bool) -> Gen:
+    """A snapshot, with subgraph tasks' ``state`` filled (child snapshot or child config)."""
+    snap = snapshot_from(graph, config, saved, latest=True)
+    if saved is None or not any(graph.nodes[t.name].subgraphs for t in snap.tasks if t.name in graph.nodes):
+        return snap
+    tasks = []
+    thread = saved.config[CONF].get("thread_id")
+    parent_ns = saved.config[CONF].get("checkpoint_ns", "")
+    for t in snap.tasks:
+        node = graph.nodes.get(t.name)
+        if node is None or not node.subgraphs:
+            tasks.append(t)
+            continue
+        ns = f"{parent_ns}|{t.name}:{t.id}" if parent_ns else f"{t.name}:{t.id}"
+        child_cfg = {CONF: {"thread_id": thread, "checkpoint_ns": ns}}
+        state: Any = child_cfg
+        if subgraphs:
+            child_saved = yield ("get_tuple", child_cfg)
+            if child_saved is not None:
+                state = yield from _snapshot(node.subgraphs[0], child_cfg, child_saved, subgraphs=True)
+        tasks.append(t._replace(state=state))
+    return snap._replace(tasks=tuple(tasks))
+
+
 def snapshot_from(graph: Pregel, config: dict[str, Any], saved: Any, *, latest: bool) -> StateSnapshot:
     if saved is None:
         return StateSnapshot({}, (), config, None, None, None, (), ())
@@ -110,9 +134,9 @@ def snapshot_from(graph: Pregel, config: dict[str, Any], saved: Any, *, latest: 
     )
 
 
-def _get_state(graph: Pregel, config: dict[str, Any]) -> Gen:
+def _get_state(graph: Pregel, config: dict[str, Any], subgraphs: bool = False) -> Gen:
     saved = yield ("get_tuple", _lookup_config(config))
-    return snapshot_from(graph, config, saved, latest=True)
+    return (yield from _snapshot(graph, config, saved, subgraphs=subgraphs))
 
 
 def _lookup_config(config: dict[str, Any]) -> dict[str, Any]:
@@ -123,15 +147,18 @@ def _lookup_config(config: dict[str, Any]) -> dict[str, Any]:
 
 def _history(graph: Pregel, config: dict[str, Any], kwargs: dict[str, Any]) -> Gen:
     tuples = yield ("list", _lookup_config(config), kwargs)
-    return [snapshot_from(graph, config, t, latest=False) for t in tuples]
+    out = []
+    for t in tuples:
+        out.append((yield from _snapshot(graph, config, t, subgraphs=False)))
+    return out
 
 
 def get_state(graph: Pregel, config: dict[str, Any], *, subgraphs: bool = False) -> StateSnapshot:
-    return run_sync(graph, _get_state(graph, config))
+    return run_sync(graph, _get_state(graph, config, subgraphs))
 
 
 async def aget_state(graph: Pregel, config: dict[str, Any], *, subgraphs: bool = False) -> StateSnapshot:
-    return await run_async(graph, _get_state(graph, config))
+    return await run_async(graph, _get_state(graph, config, subgraphs))
 
 
 def get_state_history(graph: Pregel, config: dict[str, Any], **kwargs: Any) -> Any:

@@ -43,6 +43,7 @@ def drive(loop: Any, run: SyncRun) -> Iterator[Any]:
     gen = loop.run()
     reply: Any = None
     q = run.queue
+    streaming = bool(loop.sink.all_modes) or loop.sink.put is not None
     try:
         while True:
             try:
@@ -63,8 +64,9 @@ def drive(loop: Any, run: SyncRun) -> Iterator[Any]:
                 except BaseException as exc:  # noqa: BLE001 - let the loop see I/O failures
                     reply = None
                     gen.throw(exc)
-            while not q.empty():
-                yield q.get_nowait()
+            if streaming:
+                while not q.empty():
+                    yield q.get_nowait()
         while not q.empty():
             yield q.get_nowait()
     finally:

@@ -86,12 +86,14 @@ def test_savers_store_only_ciphertext(kind: str, tmp_path: Any) -> None:
         stored = b"".join(data for _, data in saver.blobs.values())
         assert saver.get(saved)["channel_values"] == {"v": "MARKER-555"}
     else:
-        with SqliteSaver.from_conn_string(path) as saver:
+        with SqliteSaver.from_conn_string(path, serde=serde) as saver:
             saved = saver.put(config("t"), checkpoint, {}, {"v": 1})
             assert saver.get(saved)["channel_values"] == {"v": "MARKER-555"}
         with sqlite3.connect(path) as conn:
             stored = b"".join(row[0] for row in conn.execute("SELECT value FROM checkpoint_blobs"))
             assert {row[0] for row in conn.execute("SELECT type FROM checkpoint_blobs")} == {"msgpack+aes"}
-        with SqliteSaver.from_conn_string(path) as keyless, pytest.raises(CheckpointError):
-            keyless.get(saved)
+        with SqliteSaver.from_conn_string(path) as keyless:
+            with pytest.raises(SerializationError, match="EncryptedSerializer") as raised:
+                keyless.get(saved)
+            assert raised.value.code is ErrorCode.CHECKPOINT_UNKNOWN_TYPE
     assert stored and b"MARKER-555" not in stored

@@ -1,0 +1,241 @@
+"""get_state / get_state_history / update_state / bulk_update_state (both drivers)."""
+
+from __future__ import annotations
+
+import operator
+from typing import Annotated, Any, TypedDict
+
+import pytest
+
+from stategraph.checkpoint.memory import InMemorySaver
+from stategraph.errors import InvalidUpdateError
+from stategraph.graph import END, START, StateGraph
+from stategraph.types import StateSnapshot, StateUpdate
+
+
+class State(TypedDict, total=False):
+    x: int
+    log: Annotated[list, operator.add]
+
+
+def cfg(thread: str = "t") -> dict[str, Any]:
+    return {"configurable": {"thread_id": thread}}
+
+
+def chain(**compile_kw: Any) -> Any:
+    """START -> a -> b -> c -> END, each appending its name to log."""
+    g = StateGraph(State)
+    for name in "abc":
+        g.add_node(name, lambda s, name=name: {"log": [name]})
+    g.add_edge(START, "a").add_edge("a", "b").add_edge("b", "c").add_edge("c", END)
+    return g.compile(checkpointer=InMemorySaver(), **compile_kw)
+
+
+def diamond(**compile_kw: Any) -> Any:
+    """START -> a -> (b, c) -> d (waiting edge)."""
+    g = StateGraph(State)
+    for name in "abcd":
+        g.add_node(name, lambda s, name=name: {"log": [name]})
+    g.add_edge(START, "a").add_edge("a", "b").add_edge("a", "c").add_edge(["b", "c"], "d")
+    return g.compile(checkpointer=InMemorySaver(), **compile_kw)
+
+
+def test_get_state_after_a_run(driver: Any) -> None:
+    app = chain()
+    driver.run(app, {"x": 1, "log": []}, cfg())
+    snap = driver.get_state(app, cfg())
+    assert isinstance(snap, StateSnapshot)
+    assert snap.values == {"x": 1, "log": ["a", "b", "c"]}
+    assert snap.next == () and snap.tasks == () and snap.interrupts == ()
+    assert snap.metadata["source"] == "loop" and snap.metadata["step"] == 3
+    assert snap.config["configurable"]["thread_id"] == "t"
+    assert snap.config["configurable"]["checkpoint_ns"] == ""
+    assert isinstance(snap.created_at, str) and "T" in snap.created_at
+    assert snap.parent_config["configurable"]["checkpoint_id"] != snap.config["configurable"]["checkpoint_id"]
+
+
+def test_get_state_of_unknown_thread_is_empty(driver: Any) -> None:
+    snap = driver.get_state(chain(), cfg("never"))
+    assert snap.values == {} and snap.next == () and snap.metadata is None
+
+
+def test_state_methods_need_a_checkpointer(driver: Any) -> None:
+    g = StateGraph(State)
+    g.add_node("a", lambda s: None).add_edge(START, "a")
+    with pytest.raises(ValueError, match="No checkpointer set"):
+        driver.get_state(g.compile(), cfg())
+    with pytest.raises(ValueError, match="No checkpointer set"):
+        driver.update_state(g.compile(), cfg(), {"x": 1})
+
+
+def test_history_is_newest_first_with_next_tasks(driver: Any) -> None:
+    app = chain()
+    driver.run(app, {"x": 1, "log": []}, cfg())
+    history = driver.history(app, cfg())
+    assert [(s.metadata["source"], s.metadata["step"], s.next) for s in history] == [
+        ("loop", 3, ()),
+        ("loop", 2, ("c",)),
+        ("loop", 1, ("b",)),
+        ("loop", 0, ("a",)),
+        ("input", -1, ("__start__",)),
+    ]
+    assert history[1].values == {"x": 1, "log": ["a", "b"]}
+    for newer, older in zip(history, history[1:]):
+        assert newer.parent_config == older.config
+
+
+def test_history_filter_before_and_limit(driver: Any) -> None:
+    app = chain()
+    driver.run(app, {"x": 1, "log": []}, cfg())
+    everything = driver.history(app, cfg())
+    assert [s.metadata["step"] for s in driver.history(app, cfg(), limit=2)] == [3, 2]
+    assert [s.metadata["step"] for s in driver.history(app, cfg(), filter={"source": "input"})] == [-1]
+    assert [s.metadata["step"] for s in driver.history(app, cfg(), filter={"step": 1})] == [1]
+    before = driver.history(app, cfg(), before=everything[1].config)
+    assert [s.metadata["step"] for s in before] == [1, 0, -1]
+    assert [s.metadata["step"] for s in driver.history(app, cfg(), before=everything[1].config, limit=1)] == [1]
+
+
+def test_update_state_infers_the_last_node_and_applies_reducers(driver: Any) -> None:
+    app = chain()
+    driver.run(app, {"x": 1, "log": []}, cfg())
+    latest = driver.get_state(app, cfg())
+    new_config = driver.update_state(app, cfg(), {"log": ["patched"], "x": 2})
+    assert new_config["configurable"]["checkpoint_id"] != latest.config["configurable"]["checkpoint_id"]
+    snap = driver.get_state(app, cfg())
+    assert snap.values == {"x": 2, "log": ["a", "b", "c", "patched"]}
+    assert snap.metadata["source"] == "update" and snap.metadata["step"] == 4
+    assert snap.next == ()  # as c: c -> END
+    assert snap.parent_config == latest.config
+
+
+def test_update_state_as_node_decides_next(driver: Any) -> None:
+    app = chain()
+    driver.run(app, {"x": 1, "log": []}, cfg())
+    driver.update_state(app, cfg(), {"x": 7}, as_node="a")
+    snap = driver.get_state(app, cfg())
+    assert snap.next == ("b",)
+    assert driver.run(app, None, cfg()) == {"x": 7, "log": ["a", "b", "c", "b", "c"]}
+
+
+def test_update_of_a_past_checkpoint_forks_history(driver: Any) -> None:
+    app = chain()
+    driver.run(app, {"x": 1, "log": []}, cfg())
+    past = next(s for s in driver.history(app, cfg()) if s.metadata["step"] == 1)
+    assert past.next == ("b",)
+    fork_config = driver.update_state(app, past.config, {"x": 99}, as_node="a")
+    fork = driver.get_state(app, fork_config)
+    assert fork.metadata["source"] == "update" and fork.metadata["step"] == 2
+    assert fork.parent_config == past.config
+    assert fork.values == {"x": 99, "log": ["a"]}
+    assert fork.next == ("b",)
+    chunks = driver.stream(app, None, fork_config, stream_mode="updates")
+    assert chunks == [{"b": {"log": ["b"]}}, {"c": {"log": ["c"]}}]
+    assert driver.get_state(app, cfg()).values == {"x": 99, "log": ["a", "b", "c"]}
+
+
+def test_update_on_a_fresh_thread_acts_as_start(driver: Any) -> None:
+    app = chain()
+    driver.update_state(app, cfg("fresh"), {"x": 5, "log": ["seed"]})
+    snap = driver.get_state(app, cfg("fresh"))
+    assert snap.values == {"x": 5, "log": ["seed"]}
+    assert snap.next == ("a",)
+    assert driver.run(app, None, cfg("fresh")) == {"x": 5, "log": ["seed", "a", "b", "c"]}
+
+
+def test_ambiguous_and_unknown_as_node(driver: Any) -> None:
+    app = diamond(interrupt_before=["d"])
+    driver.run(app, {"x": 1, "log": []}, cfg())
+    assert driver.get_state(app, cfg()).next == ("d",)
+    with pytest.raises(InvalidUpdateError, match="Ambiguous update, specify as_node"):
+        driver.update_state(app, cfg(), {"x": 3})
+    with pytest.raises(InvalidUpdateError, match="Node zzz does not exist"):
+        driver.update_state(app, cfg(), {"x": 3}, as_node="zzz")
+
+
+def test_update_as_end_clears_pending_tasks(driver: Any) -> None:
+    app = diamond(interrupt_before=["d"])
+    driver.run(app, {"x": 1, "log": []}, cfg())
+    driver.update_state(app, cfg(), None, as_node=END)
+    snap = driver.get_state(app, cfg())
+    assert snap.next == ()
+    assert snap.values == {"x": 1, "log": ["a", "b", "c"]}
+
+
+def test_replay_from_a_past_checkpoint_re_executes_and_branches(driver: Any) -> None:
+    app = diamond()
+    driver.run(app, {"x": 1, "log": []}, cfg())
+    past = next(s for s in driver.history(app, cfg()) if s.metadata["step"] == 1)
+    assert past.next == ("b", "c")
+    chunks = driver.stream(app, None, past.config, stream_mode="updates")
+    assert chunks == [{"b": {"log": ["b"]}}, {"c": {"log": ["c"]}}, {"d": {"log": ["d"]}}]
+    sources = [(s.metadata["source"], s.metadata["step"]) for s in driver.history(app, cfg())]
+    assert sources[:3] == [("loop", 3), ("loop", 2), ("fork", 1)]
+    assert len(sources) == 8  # the old branch is kept
+
+
+def test_bulk_update_applies_supersteps_in_order(driver: Any) -> None:
+    app = chain()
+    driver.bulk_update_state(app, cfg("bulk"), [
+        [StateUpdate({"x": 1, "log": ["i"]}, "__input__")],
+        [StateUpdate({"log": ["A"]}, "a")],
+    ])
+    snap = driver.get_state(app, cfg("bulk"))
+    assert snap.values == {"x": 1, "log": ["i", "A"]}
+    assert snap.next == ("b",)
+    history = [(s.metadata["source"], s.metadata["step"]) for s in driver.history(app, cfg("bulk"))]
+    assert history == [("update", 0), ("input", -1)]
+
+
+def test_bulk_update_several_nodes_in_one_superstep(driver: Any) -> None:
+    app = diamond(interrupt_before=["d"])
+    driver.run(app, {"x": 1, "log": []}, cfg())
+    driver.bulk_update_state(app, cfg(), [[StateUpdate({"log": ["B"]}, "b"), StateUpdate({"log": ["C"]}, "c")]])
+    snap = driver.get_state(app, cfg())
+    assert snap.values["log"] == ["a", "b", "c", "B", "C"]
+    assert snap.metadata["source"] == "update"
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: update_state saves updated_channels of the update only, so a "
+                                       "pending task whose trigger was not rewritten (d behind a full join "
+                                       "barrier) is lost: next == () and invoke(None) never runs d")
+def test_update_keeps_pending_tasks_it_does_not_touch(driver: Any) -> None:
+    app = diamond(interrupt_before=["d"])
+    driver.run(app, {"x": 1, "log": []}, cfg())
+    driver.update_state(app, cfg(), {"x": 5}, as_node="b")
+    assert driver.get_state(app, cfg()).next == ("d",)
+    assert driver.run(app, None, cfg()) == {"x": 5, "log": ["a", "b", "c", "d"]}
+
+
+def test_bulk_update_rejects_ambiguous_and_concurrent_updates(driver: Any) -> None:
+    app = diamond(interrupt_before=["d"])
+    driver.run(app, {"x": 1, "log": []}, cfg())
+    with pytest.raises(InvalidUpdateError, match="as_node"):
+        driver.bulk_update_state(app, cfg(), [[StateUpdate({"x": 1}), StateUpdate({"x": 2})]])
+    with pytest.raises(InvalidUpdateError, match="At key 'x'"):
+        driver.bulk_update_state(app, cfg(), [[StateUpdate({"x": 1}, "b"), StateUpdate({"x": 2}, "c")]])
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: bulk_update_state([]) raises InvalidUpdateError, not ValueError")
+def test_bulk_update_with_no_supersteps_is_a_value_error(driver: Any) -> None:
+    with pytest.raises(ValueError):
+        driver.bulk_update_state(chain(), cfg(), [])
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: bulk_update_state([[]]) silently saves a checkpoint")
+def test_bulk_update_with_an_empty_superstep_is_a_value_error(driver: Any) -> None:
+    app = chain()
+    driver.run(app, {"x": 1, "log": []}, cfg())
+    with pytest.raises(ValueError):
+        driver.bulk_update_state(app, cfg(), [[]])
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: as_node='__copy__' is not supported ('Node __copy__ does not exist')")
+def test_update_as_copy_forks_a_sibling(driver: Any) -> None:
+    app = chain()
+    driver.run(app, {"x": 1, "log": []}, cfg())
+    latest = driver.get_state(app, cfg())
+    copied = driver.get_state(app, driver.update_state(app, cfg(), None, as_node="__copy__"))
+    assert copied.metadata["source"] == "fork"
+    assert copied.values == latest.values
+    assert copied.parent_config == latest.parent_config
