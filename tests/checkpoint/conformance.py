@@ -60,7 +60,7 @@ class Backend(Protocol):
         """Yield a fresh, empty saver."""
 
     def corrupt_checkpoint(self, saver: Any, portal: Portal, thread_id: str, checkpoint_id: str) -> None:
-        """Damage the stored bytes of one checkpoint."""
+        """Truncate the stored checkpoint bytes and blob refs of one checkpoint."""
 
     def count_blobs(self, saver: Any, portal: Portal, thread_id: str) -> int:
         """Return how many value blobs are stored for a thread."""
@@ -555,6 +555,17 @@ def test_a_corrupt_checkpoint_raises_naming_it(harness: Harness, backend: Backen
     assert (raised.value.thread_id, raised.value.checkpoint_id) == ("t", id_of(bad))
     assert id_of(bad) in str(raised.value)
     assert harness.get(good)["channel_values"] == {"a": 1}
+
+
+def test_a_failed_prune_changes_nothing(harness: Harness, backend: Backend, saver: Any, portal: Portal) -> None:
+    made = _thread_with_history(harness, "t")
+    _thread_with_history(harness, "u")
+    backend.corrupt_checkpoint(saver, portal, "u", id_of(harness.get_tuple(config("u")).config))
+    with pytest.raises(CheckpointError) as raised:
+        harness.prune(["t", "u"])
+    assert raised.value.code is ErrorCode.CHECKPOINT_CORRUPT
+    assert [harness.get(c)["channel_values"]["a"] for c in made] == [0, 1, 2]
+    assert backend.count_blobs(saver, portal, "t") == 5
 
 
 def test_a_newer_schema_is_refused(backend: Backend, portal: Portal, tmp_path: Path, mode: str) -> None:

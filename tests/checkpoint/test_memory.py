@@ -28,7 +28,7 @@ class MemoryBackend:
         for (stored_thread, _), rows in saver.storage.items():
             if stored_thread == thread_id and checkpoint_id in rows:
                 row = rows[checkpoint_id]
-                rows[checkpoint_id] = row._replace(checkpoint=row.checkpoint[:5])
+                rows[checkpoint_id] = row._replace(checkpoint=row.checkpoint[:5], blob_refs=row.blob_refs[:5])
 
     def count_blobs(self, saver: InMemorySaver, portal: Portal, thread_id: str) -> int:
         return sum(1 for key in saver.blobs if key[0] == thread_id)

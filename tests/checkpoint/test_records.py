@@ -18,15 +18,20 @@ def _checkpoint(values: dict, versions: dict) -> dict:
 
 
 def test_plan_blobs_reuses_only_same_version_parent_blobs() -> None:
-    parent = {"same": BlobRef(1, "c1"), "bumped": BlobRef(1, "c1"), "gone": BlobRef(1, "c1")}
+    parent = {
+        "same": BlobRef(1, "c1"), "bumped": BlobRef(1, "c1"), "gone": BlobRef(1, "c1"), "drifted": BlobRef(1, "c1"),
+    }  # fmt: skip
     checkpoint = _checkpoint(
-        {"same": 1, "bumped": 2, "new": 3, "stale": 4}, {"same": 1, "bumped": 2, "new": 1, "stale": 5, "gone": 2}
+        {"same": 1, "bumped": 2, "new": 3, "stale": 4, "drifted": 5},
+        {"same": 1, "bumped": 2, "new": 1, "stale": 5, "gone": 2, "drifted": 3},
     )
     refs, to_store = records.plan_blobs("c2", checkpoint, {"bumped": 2, "new": 1}, parent)
     assert refs == {
-        "same": BlobRef(1, "c1"), "bumped": BlobRef(2, "c2"), "new": BlobRef(1, "c2"), "stale": BlobRef(5, "c2"),
+        "same": BlobRef(1, "c1"), "bumped": BlobRef(2, "c2"), "new": BlobRef(1, "c2"),
+        "stale": BlobRef(5, "c2"), "drifted": BlobRef(3, "c2"),
     }  # fmt: skip
-    assert to_store == ["bumped", "new", "stale"]  # "stale": parent lacks it at version 5
+    # "stale": the parent lacks it; "drifted": the parent has another version of it.
+    assert to_store == ["bumped", "new", "stale", "drifted"]
     assert records.decode_refs(records.encode_refs(refs)) == refs
 
 

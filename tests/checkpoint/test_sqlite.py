@@ -50,7 +50,8 @@ class SqliteBackend:
     def corrupt_checkpoint(self, saver: Any, portal: Portal, thread_id: str, checkpoint_id: str) -> None:
         _execute(
             self.path,
-            "UPDATE checkpoints SET checkpoint = substr(checkpoint, 1, 5) WHERE thread_id = ? AND checkpoint_id = ?",
+            "UPDATE checkpoints SET checkpoint = substr(checkpoint, 1, 5), blob_refs = substr(blob_refs, 1, 5) "
+            "WHERE thread_id = ? AND checkpoint_id = ?",
             (thread_id, checkpoint_id),
         )
 

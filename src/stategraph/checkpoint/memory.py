@@ -152,7 +152,7 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         with self._lock:
             stored = self.writes.setdefault((thread_id, checkpoint_ns, checkpoint_id), {})
             for row, value in rows:
-                if row.upsert or (task_id, row.idx) not in stored:
+                if (task_id, row.idx) not in stored:
                     stored[(task_id, row.idx)] = (row.channel, value, task_path)
 
     def delete_thread(self, thread_id: str) -> None:
@@ -189,30 +189,34 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         """Drop old checkpoints; see ``stategraph.checkpoint._retention`` for what stays."""
         keep = keep_count(keep_last, strategy)
         with self._lock:
-            for thread_id in thread_ids:
-                if keep is None:
+            if keep is None:
+                for thread_id in thread_ids:
                     self.delete_thread(thread_id)
-                    continue
-                for scope in [s for s in self.storage if s[0] == thread_id]:
-                    self._prune_scope(scope, keep)
+                return
+            # Decide everything first, so a corrupt row aborts before anything is deleted.
+            scopes = [s for s in self.storage if s[0] in set(map(str, thread_ids))]
+            decisions = [(scope, *self._prune_decision(scope, keep)) for scope in scopes]
+            for scope, kept, live in decisions:
+                rows = self.storage[scope]
+                for checkpoint_id in [c for c in rows if c not in kept]:
+                    del rows[checkpoint_id]
+                    self.writes.pop((*scope, checkpoint_id), None)
+                for key in [k for k in self.blobs if k[:2] == scope and k[2:] not in live]:
+                    del self.blobs[key]
 
-    def _prune_scope(self, scope: Scope, keep: int) -> None:
+    def _prune_decision(self, scope: Scope, keep: int) -> tuple[set[str], set[tuple[str, str]]]:
         rows = self.storage[scope]
         nodes = [
             CheckpointNode(row.checkpoint_id, row.parent_id, self._has_interrupt(scope, row))
             for row in rows.values()
         ]
         kept = select_kept(nodes, keep)
-        for checkpoint_id in [c for c in rows if c not in kept]:
-            del rows[checkpoint_id]
-            self.writes.pop((*scope, checkpoint_id), None)
-        live = {
-            (channel, ref.origin)
-            for row in rows.values()
-            for channel, ref in records.decode_refs(row.blob_refs).items()
-        }
-        for key in [k for k in self.blobs if k[:2] == scope and k[2:] not in live]:
-            del self.blobs[key]
+        live: set[tuple[str, str]] = set()
+        for checkpoint_id in kept:
+            with records.loading(*scope, checkpoint_id):
+                refs = records.decode_refs(rows[checkpoint_id].blob_refs)
+            live.update((channel, ref.origin) for channel, ref in refs.items())
+        return kept, live
 
     def _has_interrupt(self, scope: Scope, row: records.StoredCheckpoint) -> bool:
         stored = self.writes.get((*scope, row.checkpoint_id), {})

@@ -1,0 +1,178 @@
+"""Crash-injection harness: run a durable graph on a SQLite file, SIGKILL it at random points,
+resume, and check the invariants after every kill.
+
+    python tests/scenarios/_crash_worker.py KILLS SEED DIR
+
+Prints one JSON line: {"kills": n, "runs": n, "failures": [...], "seconds": s}.
+The runner never starts threads itself (every graph run happens in a forked child), so
+forking stays safe.  Invariants checked after each kill:
+  1. the database opens and the thread's latest checkpoint loads;
+  2. resuming (invoke(None)) completes and the final state equals an uninterrupted run's;
+  3. no task whose writes were committed before the kill runs again during the resume.
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+import os
+import random
+import signal
+import sys
+import time
+from typing import Annotated, TypedDict
+
+STEPS = 6
+
+
+class State(TypedDict):
+    log: Annotated[list[str], operator.add]
+    n: int
+
+
+def build(saver, start_log: str | None = None):
+    from stategraph.graph import END, START, StateGraph
+
+    def node(name: str, delay: float):
+        def run(state: State) -> dict:
+            if start_log:
+                with open(start_log, "a") as f:
+                    f.write(f"{name}@{state['n']}\n")
+            time.sleep(delay)
+            return {"log": [f"{name}{state['n']}"]}
+
+        return run
+
+    def step(state: State) -> dict:
+        return {"n": state["n"] + 1, "log": [f"s{state['n']}"]}
+
+    def route(state: State) -> list[str] | str:
+        return ["a", "b", "c"] if state["n"] < STEPS else END
+
+    g = StateGraph(State)
+    g.add_node("step", step)
+    for name, delay in (("a", 0.002), ("b", 0.004), ("c", 0.006)):
+        g.add_node(name, node(name, delay))
+    g.add_edge(START, "step")
+    g.add_conditional_edges("step", route, ["a", "b", "c", END])
+    g.add_edge(["a", "b", "c"], "step")
+    return g.compile(checkpointer=saver)
+
+
+def _saver(path: str):
+    import sqlite3
+
+    from stategraph.checkpoint.sqlite import SqliteSaver
+
+    return SqliteSaver(sqlite3.connect(path, check_same_thread=False))
+
+
+def _in_child(fn) -> int:
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            fn()
+        except BaseException:  # noqa: BLE001
+            import traceback
+
+            traceback.print_exc()
+            code = 1
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
+
+
+def _committed_tasks(path: str, cfg: dict) -> set[str]:
+    """``name@n`` of the latest checkpoint's tasks whose successful writes are stored."""
+    saver = _saver(path)
+    graph = build(saver)
+    snap = graph.get_state(cfg)
+    n = (snap.values or {}).get("n")
+    return {f"{t.name}@{n}" for t in snap.tasks if t.result is not None and t.error is None and not t.interrupts}
+
+
+def main() -> int:
+    kills, seed, workdir = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+    import stategraph.checkpoint.sqlite  # noqa: F401 - load once so forked runs start at once
+    import stategraph.graph  # noqa: F401
+    rng = random.Random(seed)
+    cfg = {"configurable": {"thread_id": "crash"}}
+    reference_path = os.path.join(workdir, "reference.sqlite")
+    ref_out = os.path.join(workdir, "reference.json")
+
+    def reference() -> None:
+        out = build(_saver(reference_path)).invoke({"log": [], "n": 0}, cfg)
+        with open(ref_out, "w") as f:
+            json.dump(out, f)
+
+    assert _in_child(reference) == 0, "uninterrupted run failed"
+    with open(ref_out) as f:
+        expected = json.load(f)
+    failures: list[str] = []
+    mid_run = resumed_with_committed = 0
+    started = time.monotonic()
+    for i in range(kills):
+        path = os.path.join(workdir, f"run{i}.sqlite")
+        pid = os.fork()
+        if pid == 0:
+            try:
+                build(_saver(path)).invoke({"log": [], "n": 0}, cfg)
+            finally:
+                os._exit(0)
+        time.sleep(rng.uniform(0.0, 0.12))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        result_file = os.path.join(workdir, f"run{i}.json")
+        starts = os.path.join(workdir, f"run{i}.starts")
+        committed_file = os.path.join(workdir, f"run{i}.committed")
+        stage_file = os.path.join(workdir, f"run{i}.stage")
+
+        def check_and_resume() -> None:
+            committed = _committed_tasks(path, cfg)
+            snap = build(_saver(path)).get_state(cfg)
+            with open(stage_file, "w") as f:
+                json.dump({"step": (snap.metadata or {}).get("step"), "done": not snap.next and bool(snap.values)}, f)
+            with open(committed_file, "w") as f:
+                json.dump(sorted(committed), f)
+            graph = build(_saver(path), start_log=starts)
+            if graph.get_state(cfg).values:  # killed before the input checkpoint: nothing to resume
+                out = graph.invoke(None, cfg) if graph.get_state(cfg).next else graph.get_state(cfg).values
+            else:
+                out = graph.invoke({"log": [], "n": 0}, cfg)
+            with open(result_file, "w") as f:
+                json.dump(out, f)
+
+        if _in_child(check_and_resume) != 0:
+            failures.append(f"kill {i}: database did not open or resume raised")
+            continue
+        with open(result_file) as f:
+            got = json.load(f)
+        if got != expected:
+            failures.append(f"kill {i}: final state differs: {got} != {expected}")
+        with open(committed_file) as f:
+            committed = set(json.load(f))
+        with open(stage_file) as f:
+            stage = json.load(f)
+        mid_run += 0 if stage["done"] or stage["step"] is None else 1
+        resumed_with_committed += 1 if committed else 0
+        first_round = set()
+        if os.path.exists(starts):
+            with open(starts) as f:
+                first_round = {line.strip() for line in f if line.strip()}
+        again = committed & first_round
+        if again:
+            failures.append(f"kill {i}: committed tasks ran again after resume: {sorted(again)}")
+        for suffix in (".sqlite", ".sqlite-wal", ".sqlite-shm", ".json", ".starts", ".committed", ".stage"):
+            p = os.path.join(workdir, f"run{i}{suffix}")
+            if os.path.exists(p):
+                os.remove(p)
+    print(json.dumps({
+        "kills": kills, "killed_mid_run": mid_run, "resumed_with_committed_tasks": resumed_with_committed,
+        "failures": failures, "seconds": round(time.monotonic() - started, 1),
+    }))
+    return 0 if not failures else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
