@@ -13,7 +13,8 @@
     ├── StoreError (+ ValueError)              long-term store misuse
     ├── SerializationError (+ TypeError)       a value that cannot be (de)serialized
     ├── RuntimeContextError (+ RuntimeError)   get_config()/get_runtime() outside a run
-    └── NodeTimeoutError                       a node exceeded its timeout
+    ├── NodeTimeoutError                       a node exceeded its timeout
+    └── UnknownInterruptError (+ RuntimeError) a resume that matches no pending interrupt
 
     GraphBubbleUp (Exception)                  control flow, never a failure
     ├── GraphInterrupt                         a node paused the run (``interrupt()``)
@@ -57,6 +58,7 @@ __all__ = [
     "ParentCommand",
     "GraphDrained",
     "TaskNotFound",
+    "UnknownInterruptError",
     "create_error_message",
 ]
 
@@ -196,6 +198,15 @@ class NodeTimeoutError(StategraphError):
     """A node attempt took longer than its timeout (retried by the default policy)."""
 
     code = ErrorCode.RUN_TIMEOUT
+
+
+class UnknownInterruptError(StategraphError, RuntimeError):
+    """A resume did not match the pending interrupts (``reason``: not_pending, empty_map, ambiguous)."""
+
+    code = ErrorCode.RUN_BAD_RESUME
+
+    def __init__(self, message: str, *, reason: str, interrupt_ids: Any = (), pending_ids: Any = ()) -> None:
+        super().__init__(message, reason=reason, interrupt_ids=list(interrupt_ids), pending_ids=list(pending_ids))
 
 
 class TaskNotFound(StategraphError):

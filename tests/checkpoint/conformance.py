@@ -56,10 +56,14 @@ class Backend(Protocol):
 
     name: str
 
-    def open(self, portal: Portal, tmp_path: Path) -> AbstractContextManager[BaseCheckpointSaver[Any]]:
+    def open(
+        self, portal: Portal, tmp_path: Path
+    ) -> AbstractContextManager[BaseCheckpointSaver[Any]]:
         """Yield a fresh, empty saver."""
 
-    def corrupt_checkpoint(self, saver: Any, portal: Portal, thread_id: str, checkpoint_id: str) -> None:
+    def corrupt_checkpoint(
+        self, saver: Any, portal: Portal, thread_id: str, checkpoint_id: str
+    ) -> None:
         """Truncate the stored checkpoint bytes and blob refs of one checkpoint."""
 
     def count_blobs(self, saver: Any, portal: Portal, thread_id: str) -> int:
@@ -121,7 +125,9 @@ class Writer:
         self.versions: dict[str, int] = {}
         self.step = -1
 
-    def save(self, updates: dict[str, Any], *, drop: tuple[str, ...] = (), **metadata: Any) -> dict[str, Any]:
+    def save(
+        self, updates: dict[str, Any], *, drop: tuple[str, ...] = (), **metadata: Any
+    ) -> dict[str, Any]:
         new_versions = {}
         for channel in (*updates, *drop):
             self.versions[channel] = self.versions.get(channel, 0) + 1
@@ -146,7 +152,9 @@ class Writer:
         return writer
 
 
-def config(thread_id: str, checkpoint_ns: str | None = "", checkpoint_id: str | None = None) -> dict[str, Any]:
+def config(
+    thread_id: str, checkpoint_ns: str | None = "", checkpoint_id: str | None = None
+) -> dict[str, Any]:
     configurable: dict[str, Any] = {"thread_id": thread_id}
     if checkpoint_ns is not None:
         configurable["checkpoint_ns"] = checkpoint_ns
@@ -155,7 +163,9 @@ def config(thread_id: str, checkpoint_ns: str | None = "", checkpoint_id: str | 
     return {"configurable": configurable}
 
 
-def make_checkpoint(values: dict[str, Any], versions: dict[str, Any], *, step: int = 0) -> Checkpoint:
+def make_checkpoint(
+    values: dict[str, Any], versions: dict[str, Any], *, step: int = 0
+) -> Checkpoint:
     checkpoint = empty_checkpoint()
     checkpoint["id"] = new_checkpoint_id(step)
     checkpoint["channel_values"] = values
@@ -214,7 +224,13 @@ def test_put_returns_config_naming_the_new_checkpoint(harness: Harness) -> None:
 
 def test_get_tuple_round_trips_every_field(harness: Harness) -> None:
     checkpoint = make_checkpoint({"a": [1, 2], "b": ("x", None)}, {"a": 3, "b": 7}, step=4)
-    metadata = {"source": "loop", "step": 4, "parents": {"": "p"}, "run_id": "r", "user": {"k": [1]}}
+    metadata = {
+        "source": "loop",
+        "step": 4,
+        "parents": {"": "p"},
+        "run_id": "r",
+        "user": {"k": [1]},
+    }
     saved = harness.put(config("t"), checkpoint, metadata, {"a": 3, "b": 7})
     found = harness.get_tuple(saved)
     assert found.config == saved
@@ -259,7 +275,9 @@ def test_values_round_trip_with_exact_types(harness: Harness) -> None:
         "list": [1, (2, 3)], "tuple": (1, [2]), "set": {1, 2}, "frozen": frozenset({"a"}),
         "bytes": b"\x00\xff", "none": None, "nested": {"k": {1: (True, 1.5)}}, "big": 2**70,
     }  # fmt: skip
-    saved = harness.put(config("t"), make_checkpoint(values, dict.fromkeys(values, 1)), {}, dict.fromkeys(values, 1))
+    saved = harness.put(
+        config("t"), make_checkpoint(values, dict.fromkeys(values, 1)), {}, dict.fromkeys(values, 1)
+    )
     assert_same(harness.get(saved)["channel_values"], values)
 
 
@@ -272,7 +290,9 @@ def test_stored_values_are_copies(harness: Harness) -> None:
     assert harness.get(saved)["channel_values"] == {"a": [1]}
 
 
-def test_unchanged_channels_reuse_the_parent_blob(harness: Harness, backend: Backend, saver: Any, portal: Portal) -> None:
+def test_unchanged_channels_reuse_the_parent_blob(
+    harness: Harness, backend: Backend, saver: Any, portal: Portal
+) -> None:
     writer = Writer(harness, "t")
     writer.save({"a": 1, "big": ["x"] * 100})
     writer.save({"a": 2})
@@ -397,7 +417,9 @@ def test_list_includes_pending_writes(harness: Harness) -> None:
 
 def test_metadata_must_be_json(harness: Harness) -> None:
     with pytest.raises(SerializationError) as raised:
-        harness.put(config("t"), make_checkpoint({}, {}), {"source": "loop", "bad": {"x": object()}}, {})
+        harness.put(
+            config("t"), make_checkpoint({}, {}), {"source": "loop", "bad": {"x": object()}}, {}
+        )
     assert raised.value.code is ErrorCode.CHECKPOINT_NOT_SERIALIZABLE
     assert "metadata.bad.x" in str(raised.value)
     assert harness.get_tuple(config("t")) is None
@@ -470,7 +492,9 @@ def _thread_with_history(harness: Harness, thread_id: str) -> list[dict[str, Any
     return made
 
 
-def test_delete_thread_removes_everything_of_that_thread_only(harness: Harness, backend: Backend, saver: Any, portal: Portal) -> None:
+def test_delete_thread_removes_everything_of_that_thread_only(
+    harness: Harness, backend: Backend, saver: Any, portal: Portal
+) -> None:
     _thread_with_history(harness, "t")
     kept = Writer(harness, "u").save({"a": 1})
     harness.delete_thread("t")
@@ -495,7 +519,9 @@ def test_copy_thread_duplicates_history_independently(harness: Harness) -> None:
     assert harness.get(config("dst", "node:1"))["channel_values"] == {"a": "child"}
 
 
-def test_prune_keeps_the_latest_per_namespace_with_its_values_and_writes(harness: Harness, backend: Backend, saver: Any, portal: Portal) -> None:
+def test_prune_keeps_the_latest_per_namespace_with_its_values_and_writes(
+    harness: Harness, backend: Backend, saver: Any, portal: Portal
+) -> None:
     made = _thread_with_history(harness, "t")
     other = _thread_with_history(harness, "u")
     harness.prune(["t"])
@@ -544,7 +570,9 @@ def test_prune_delete_strategy_and_bad_arguments(harness: Harness) -> None:
 # --- errors and serialization -------------------------------------------------------------
 
 
-def test_a_corrupt_checkpoint_raises_naming_it(harness: Harness, backend: Backend, saver: Any, portal: Portal) -> None:
+def test_a_corrupt_checkpoint_raises_naming_it(
+    harness: Harness, backend: Backend, saver: Any, portal: Portal
+) -> None:
     writer = Writer(harness, "t")
     good = writer.save({"a": 1})
     bad = writer.save({"a": 2})
@@ -557,7 +585,9 @@ def test_a_corrupt_checkpoint_raises_naming_it(harness: Harness, backend: Backen
     assert harness.get(good)["channel_values"] == {"a": 1}
 
 
-def test_a_failed_prune_changes_nothing(harness: Harness, backend: Backend, saver: Any, portal: Portal) -> None:
+def test_a_failed_prune_changes_nothing(
+    harness: Harness, backend: Backend, saver: Any, portal: Portal
+) -> None:
     made = _thread_with_history(harness, "t")
     _thread_with_history(harness, "u")
     backend.corrupt_checkpoint(saver, portal, "u", id_of(harness.get_tuple(config("u")).config))
@@ -568,7 +598,9 @@ def test_a_failed_prune_changes_nothing(harness: Harness, backend: Backend, save
     assert backend.count_blobs(saver, portal, "t") == 5
 
 
-def test_a_newer_schema_is_refused(backend: Backend, portal: Portal, tmp_path: Path, mode: str) -> None:
+def test_a_newer_schema_is_refused(
+    backend: Backend, portal: Portal, tmp_path: Path, mode: str
+) -> None:
     with backend.open_newer_schema(portal, tmp_path) as newer:
         with pytest.raises(CheckpointError) as raised:
             Harness(newer, mode, portal).get_tuple(config("t"))
@@ -585,8 +617,12 @@ def test_an_unserializable_value_names_its_path_and_stores_nothing(harness: Harn
     assert harness.get_tuple(config("t")) is None
 
 
-def test_unknown_classes_are_not_loaded_until_allowed(harness: Harness, saver: Any, mode: str, portal: Portal) -> None:
-    saved = harness.put(config("t"), make_checkpoint({"a": Unregistered(1)}, {"a": 1}), {}, {"a": 1})
+def test_unknown_classes_are_not_loaded_until_allowed(
+    harness: Harness, saver: Any, mode: str, portal: Portal
+) -> None:
+    saved = harness.put(
+        config("t"), make_checkpoint({"a": Unregistered(1)}, {"a": 1}), {}, {"a": 1}
+    )
     with pytest.raises(SerializationError) as raised:
         harness.get(saved)
     assert raised.value.code is ErrorCode.CHECKPOINT_UNKNOWN_TYPE
@@ -595,7 +631,9 @@ def test_unknown_classes_are_not_loaded_until_allowed(harness: Harness, saver: A
     assert allowed.get(saved)["channel_values"] == {"a": Unregistered(1)}
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(value=checkpoint_values)
 def test_any_supported_value_round_trips(harness: Harness, value: Any) -> None:
     thread_id = str(uuid.uuid4())

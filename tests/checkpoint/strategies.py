@@ -54,7 +54,9 @@ def assert_same(actual: Any, expected: Any, path: str = "$") -> None:
     assert type(actual) is type(expected), f"{path}: {type(actual)!r} is not {type(expected)!r}"
     if isinstance(expected, dict):
         typed_keys = {(type(k), k) for k in actual}
-        assert typed_keys == {(type(k), k) for k in expected}, f"{path}: keys {actual!r} != {expected!r}"
+        assert typed_keys == {(type(k), k) for k in expected}, (
+            f"{path}: keys {actual!r} != {expected!r}"
+        )
         for key, value in expected.items():
             assert_same(actual[key], value, f"{path}[{key!r}]")
     elif isinstance(expected, (list, tuple)):

@@ -41,7 +41,12 @@ def test_public_names() -> None:
 
 
 def test_special_write_indexes() -> None:
-    assert WRITES_IDX_MAP == {"__error__": -1, "__scheduled__": -2, "__interrupt__": -3, "__resume__": -4}
+    assert WRITES_IDX_MAP == {
+        "__error__": -1,
+        "__scheduled__": -2,
+        "__interrupt__": -3,
+        "__resume__": -4,
+    }
 
 
 def test_empty_checkpoint() -> None:
@@ -50,7 +55,11 @@ def test_empty_checkpoint() -> None:
     assert uuid.UUID(checkpoint["id"]).version == 6
     stamped = datetime.fromisoformat(checkpoint["ts"])
     assert stamped.tzinfo is not None and abs((datetime.now(UTC) - stamped).total_seconds()) < 5
-    assert (checkpoint["channel_values"], checkpoint["channel_versions"], checkpoint["versions_seen"]) == ({}, {}, {})
+    assert (
+        checkpoint["channel_values"],
+        checkpoint["channel_versions"],
+        checkpoint["versions_seen"],
+    ) == ({}, {}, {})
     assert checkpoint["updated_channels"] is None
     assert empty_checkpoint()["id"] > checkpoint["id"]
 
@@ -58,7 +67,10 @@ def test_empty_checkpoint() -> None:
 def test_copy_checkpoint_detaches_the_maps() -> None:
     original = empty_checkpoint()
     original.update(
-        channel_values={"a": 1}, channel_versions={"a": 1}, versions_seen={"n": {"a": 1}}, updated_channels=["a"]
+        channel_values={"a": 1},
+        channel_versions={"a": 1},
+        versions_seen={"n": {"a": 1}},
+        updated_channels=["a"],
     )
     copied = copy_checkpoint(original)
     copied["channel_values"]["a"] = 2
@@ -88,7 +100,12 @@ def test_get_checkpoint_metadata_merges_config_and_strips_nul() -> None:
     assert merged == {
         "source": "loop", "step": 1, "note": "xy", "user": "ann", "tenant": 7, "flag": True, "ratio": 0.5,
     }  # fmt: skip
-    assert {"thread_id", "checkpoint_ns", "checkpoint_id", "langgraph_node"} <= EXCLUDED_METADATA_KEYS
+    assert {
+        "thread_id",
+        "checkpoint_ns",
+        "checkpoint_id",
+        "langgraph_node",
+    } <= EXCLUDED_METADATA_KEYS
 
 
 def test_get_next_version_counts_ints_from_zero() -> None:

@@ -26,7 +26,9 @@ def test_uuid6_layout() -> None:
     assert abs(_unix_seconds(value) - time.time()) < 2
 
 
-def test_ids_sort_in_creation_order_even_within_one_clock_tick(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ids_sort_in_creation_order_even_within_one_clock_tick(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(time, "time_ns", lambda: 1_700_000_000_000_000_000)
     made = [new_checkpoint_id(step) for step in (5, 4, 3, 2, 1, 0, -1) * 20]
     assert made == sorted(made) and len(set(made)) == len(made)

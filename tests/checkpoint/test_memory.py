@@ -24,11 +24,15 @@ class MemoryBackend:
     def open(self, portal: Portal, tmp_path: Path) -> Iterator[InMemorySaver]:
         yield InMemorySaver()
 
-    def corrupt_checkpoint(self, saver: InMemorySaver, portal: Portal, thread_id: str, checkpoint_id: str) -> None:
+    def corrupt_checkpoint(
+        self, saver: InMemorySaver, portal: Portal, thread_id: str, checkpoint_id: str
+    ) -> None:
         for (stored_thread, _), rows in saver.storage.items():
             if stored_thread == thread_id and checkpoint_id in rows:
                 row = rows[checkpoint_id]
-                rows[checkpoint_id] = row._replace(checkpoint=row.checkpoint[:5], blob_refs=row.blob_refs[:5])
+                rows[checkpoint_id] = row._replace(
+                    checkpoint=row.checkpoint[:5], blob_refs=row.blob_refs[:5]
+                )
 
     def count_blobs(self, saver: InMemorySaver, portal: Portal, thread_id: str) -> int:
         return sum(1 for key in saver.blobs if key[0] == thread_id)
@@ -83,7 +87,12 @@ def test_concurrent_writers_on_many_threads_all_land() -> None:
     def write(thread_id: str) -> None:
         parent = config(thread_id)
         for step in range(20):
-            parent = saver.put(parent, make_checkpoint({"n": step}, {"n": step + 1}, step=step), {}, {"n": step + 1})
+            parent = saver.put(
+                parent,
+                make_checkpoint({"n": step}, {"n": step + 1}, step=step),
+                {},
+                {"n": step + 1},
+            )
             saver.put_writes(parent, [("n", step)], "task")
 
     workers = [threading.Thread(target=write, args=(f"t{n}",)) for n in range(8)]

@@ -43,7 +43,10 @@ def test_keeps_chains_of_fork_points_above_kept_checkpoints() -> None:
 
 
 def test_parents_outside_the_scope_are_ignored() -> None:
-    nodes = [CheckpointNode("02", "pruned-earlier", False), CheckpointNode("03", "pruned-earlier", False)]
+    nodes = [
+        CheckpointNode("02", "pruned-earlier", False),
+        CheckpointNode("03", "pruned-earlier", False),
+    ]
     assert select_kept(nodes, 1) == {"03"}
 
 
@@ -51,6 +54,11 @@ def test_keep_count() -> None:
     assert keep_count(None, "keep_latest") == 1
     assert keep_count(4, "keep_latest") == 4
     assert keep_count(3, "delete") is None
-    for keep_last, strategy in ((0, "keep_latest"), (True, "keep_latest"), (1.5, "keep_latest"), (1, "other")):
+    for keep_last, strategy in (
+        (0, "keep_latest"),
+        (True, "keep_latest"),
+        (1.5, "keep_latest"),
+        (1, "other"),
+    ):
         with pytest.raises(CheckpointError):
             keep_count(keep_last, strategy)  # type: ignore[arg-type]

@@ -47,7 +47,9 @@ class SqliteBackend:
         with self._saver(portal, self.path) as saver:
             yield saver
 
-    def corrupt_checkpoint(self, saver: Any, portal: Portal, thread_id: str, checkpoint_id: str) -> None:
+    def corrupt_checkpoint(
+        self, saver: Any, portal: Portal, thread_id: str, checkpoint_id: str
+    ) -> None:
         _execute(
             self.path,
             "UPDATE checkpoints SET checkpoint = substr(checkpoint, 1, 5), blob_refs = substr(blob_refs, 1, 5) "
@@ -56,14 +58,18 @@ class SqliteBackend:
         )
 
     def count_blobs(self, saver: Any, portal: Portal, thread_id: str) -> int:
-        return _execute(self.path, "SELECT COUNT(*) FROM checkpoint_blobs WHERE thread_id = ?", (thread_id,))[0][0]
+        return _execute(
+            self.path, "SELECT COUNT(*) FROM checkpoint_blobs WHERE thread_id = ?", (thread_id,)
+        )[0][0]
 
     @contextmanager
     def open_newer_schema(self, portal: Portal, tmp_path: Path) -> Iterator[Any]:
         path = tmp_path / "newer.sqlite"
         with self._saver(portal, path) as saver:
             Harness(saver, "sync", portal).get_tuple(config("t"))  # creates the schema
-        _execute(path, "INSERT INTO checkpoint_migrations (v) VALUES (?)", (len(migrations.MIGRATIONS),))
+        _execute(
+            path, "INSERT INTO checkpoint_migrations (v) VALUES (?)", (len(migrations.MIGRATIONS),)
+        )
         with self._saver(portal, path) as saver:
             yield saver
 
@@ -88,12 +94,16 @@ def backend(request: pytest.FixtureRequest) -> SqliteBackend:
 
 def test_setup_records_migrations_and_enables_wal(harness: Harness, backend: SqliteBackend) -> None:
     harness.get_tuple(config("t"))
-    versions = [v for (v,) in _execute(backend.path, "SELECT v FROM checkpoint_migrations ORDER BY v")]
+    versions = [
+        v for (v,) in _execute(backend.path, "SELECT v FROM checkpoint_migrations ORDER BY v")
+    ]
     assert versions == list(range(len(migrations.MIGRATIONS)))
     assert _execute(backend.path, "PRAGMA journal_mode")[0][0] == "wal"
 
 
-def test_a_failing_migration_leaves_no_partial_schema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_migration_leaves_no_partial_schema(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, "CREATE TABLE broken ("))
     path = tmp_path / "broken.sqlite"
     with SqliteSaver.from_conn_string(str(path)) as saver, pytest.raises(sqlite3.OperationalError):
@@ -101,7 +111,9 @@ def test_a_failing_migration_leaves_no_partial_schema(tmp_path: Path, monkeypatc
     assert _execute(path, "SELECT name FROM sqlite_master WHERE type = 'table'") == []
 
 
-def test_data_survives_reopening_the_file(harness: Harness, backend: SqliteBackend, portal: Portal) -> None:
+def test_data_survives_reopening_the_file(
+    harness: Harness, backend: SqliteBackend, portal: Portal
+) -> None:
     saved = Writer(harness, "t").save({"a": (1, "x")}, source="input")
     with backend._saver(portal, backend.path) as reopened:
         found = Harness(reopened, harness.mode, portal).get_tuple(saved)
@@ -109,9 +121,13 @@ def test_data_survives_reopening_the_file(harness: Harness, backend: SqliteBacke
     assert found.metadata["source"] == "input"
 
 
-def test_rows_hold_json_metadata_and_no_channel_values(harness: Harness, backend: SqliteBackend) -> None:
+def test_rows_hold_json_metadata_and_no_channel_values(
+    harness: Harness, backend: SqliteBackend
+) -> None:
     Writer(harness, "t").save({"secret_marker_value": "MARKER-12345"}, user="ann")
-    ((metadata, checkpoint),) = _execute(backend.path, "SELECT metadata, checkpoint FROM checkpoints")
+    ((metadata, checkpoint),) = _execute(
+        backend.path, "SELECT metadata, checkpoint FROM checkpoints"
+    )
     assert json.loads(metadata) == {"source": "loop", "step": -1, "user": "ann"}
     assert b"MARKER-12345" not in checkpoint
     (blob,) = _execute(backend.path, "SELECT value FROM checkpoint_blobs")
@@ -127,7 +143,9 @@ def test_a_missing_blob_is_reported_as_corruption(harness: Harness, backend: Sql
     assert "'a'" in str(raised.value)
 
 
-def test_garbage_in_blob_refs_is_reported_as_corruption(harness: Harness, backend: SqliteBackend) -> None:
+def test_garbage_in_blob_refs_is_reported_as_corruption(
+    harness: Harness, backend: SqliteBackend
+) -> None:
     saved = Writer(harness, "t").save({"a": 1})
     _execute(backend.path, "UPDATE checkpoints SET blob_refs = '[1'")
     with pytest.raises(CheckpointError) as raised:

@@ -137,7 +137,12 @@ def filter_pairs(filter: Mapping[str, Any] | None) -> list[tuple[str, str]]:
     """Validate a ``list(filter=...)`` mapping into ``(key, canonical JSON value)`` pairs."""
     pairs = []
     for key, value in (filter or {}).items():
-        if not isinstance(key, str) or not key or any(c in key for c in '"\\') or not key.isprintable():
+        if (
+            not isinstance(key, str)
+            or not key
+            or any(c in key for c in '"\\')
+            or not key.isprintable()
+        ):
             raise CheckpointError(
                 f"Invalid metadata filter key {key!r}: keys must be non-empty printable "
                 "strings without quotes or backslashes.",
@@ -235,7 +240,9 @@ def write_rows(writes: Sequence[tuple[str, Any]]) -> list[WriteRow]:
     rows = []
     for position, (channel, value) in enumerate(writes):
         special = WRITES_IDX_MAP.get(channel)
-        rows.append(WriteRow(position if special is None else special, channel, value, special is not None))
+        rows.append(
+            WriteRow(position if special is None else special, channel, value, special is not None)
+        )
     return rows
 
 
@@ -261,7 +268,9 @@ def loading(thread_id: str, checkpoint_ns: str, checkpoint_id: str) -> Iterator[
         raise _corrupt(thread_id, checkpoint_ns, checkpoint_id, exc) from exc
 
 
-def _corrupt(thread_id: str, checkpoint_ns: str, checkpoint_id: str, exc: Exception) -> CheckpointError:
+def _corrupt(
+    thread_id: str, checkpoint_ns: str, checkpoint_id: str, exc: Exception
+) -> CheckpointError:
     return CheckpointError(
         f"Checkpoint {checkpoint_id!r} of thread {thread_id!r} (namespace {checkpoint_ns!r}) "
         f"is corrupt or truncated and cannot be loaded: {exc}. Restore it from a backup, or "

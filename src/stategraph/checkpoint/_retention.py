@@ -40,7 +40,12 @@ def select_kept(nodes: Iterable[CheckpointNode], keep_last: int) -> set[str]:
     frontier = list(kept)
     while frontier:
         parent = parents.get(frontier.pop())
-        if parent is not None and parent in parents and children[parent] >= 2 and parent not in kept:
+        if (
+            parent is not None
+            and parent in parents
+            and children[parent] >= 2
+            and parent not in kept
+        ):
             kept.add(parent)
             frontier.append(parent)
     return kept

@@ -249,9 +249,7 @@ class BaseCheckpointSaver(ABC, Generic[V]):
         Only channels in ``new_versions`` get new value blobs; the others keep
         referring to the blob their current version was stored under.
         """
-        return self._blocking(
-            "aput", lambda: self.aput(config, checkpoint, metadata, new_versions)
-        )
+        return self._blocking("aput", lambda: self.aput(config, checkpoint, metadata, new_versions))
 
     async def aput(
         self,

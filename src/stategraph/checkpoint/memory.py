@@ -95,7 +95,9 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         rows.sort(key=lambda item: item[1].checkpoint_id, reverse=True)
         return rows
 
-    def _load(self, thread_id: str, checkpoint_ns: str, row: records.StoredCheckpoint) -> CheckpointTuple:
+    def _load(
+        self, thread_id: str, checkpoint_ns: str, row: records.StoredCheckpoint
+    ) -> CheckpointTuple:
         blobs: dict[str, Typed] = {}
         with records.loading(thread_id, checkpoint_ns, row.checkpoint_id):
             for channel, ref in records.decode_refs(row.blob_refs).items():
@@ -125,7 +127,9 @@ class InMemorySaver(BaseCheckpointSaver[int]):
             scope = self.storage.setdefault((thread_id, checkpoint_ns), {})
             parent = scope.get(parent_id) if parent_id is not None else None
             parent_refs = records.decode_refs(parent.blob_refs) if parent is not None else {}
-            refs, to_store = records.plan_blobs(checkpoint_id, checkpoint, new_versions, parent_refs)
+            refs, to_store = records.plan_blobs(
+                checkpoint_id, checkpoint, new_versions, parent_refs
+            )
             values = checkpoint["channel_values"]
             # Encode everything before storing anything, so a bad value leaves no trace.
             encoded = {c: records.encode_value(self.serde, c, values[c]) for c in to_store}
@@ -152,7 +156,7 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         with self._lock:
             stored = self.writes.setdefault((thread_id, checkpoint_ns, checkpoint_id), {})
             for row, value in rows:
-                if (task_id, row.idx) not in stored:
+                if row.upsert or (task_id, row.idx) not in stored:
                     stored[(task_id, row.idx)] = (row.channel, value, task_path)
 
     def delete_thread(self, thread_id: str) -> None:

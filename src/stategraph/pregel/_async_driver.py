@@ -30,6 +30,14 @@ class AsyncRun:
 async def drive(loop: Any, run: AsyncRun) -> AsyncIterator[Any]:
     loop.executor_for_async = lambda: None
     gen = loop.run()
+    try:
+        async for chunk in _drive(loop, run, gen):
+            yield chunk
+    finally:
+        gen.close()
+
+
+async def _drive(loop: Any, run: AsyncRun, gen: Any) -> AsyncIterator[Any]:
     reply: Any = None
     q = run.queue
     while True:

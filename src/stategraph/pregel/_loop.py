@@ -19,7 +19,7 @@ from ..channels.base import MISSING
 from ..constants import (
     CONF, END, ERROR, INPUT, INTERRUPT, NO_WRITES, NS_SEP, NULL_TASK_ID, RESUME, RETURN, START, TASKS,
 )
-from ..errors import EmptyInputError, GraphInterrupt, GraphRecursionError, ParentCommand
+from ..errors import EmptyInputError, GraphInterrupt, GraphRecursionError, ParentCommand, UnknownInterruptError
 from ..types import Command, Interrupt, Send
 from . import _events
 from ._algo import apply_writes, prepare_tasks, read_channels
@@ -102,6 +102,17 @@ class PregelLoop:
     # ------------------------------------------------------------------ the run
     def run(self) -> Gen:
         """Drive the whole run; returns the final status ("done" or "interrupt")."""
+        from . import _threads
+
+        lease = None
+        if self.saver is not None and not self.is_nested and self.thread_id is not None:
+            lease = _threads.acquire(self.saver, str(self.thread_id), self.checkpoint_ns)
+        try:
+            return (yield from self._run())
+        finally:
+            _threads.release(lease)
+
+    def _run(self) -> Gen:
         try:
             yield from self._start()
             while (yield from self._tick()):
@@ -174,20 +185,7 @@ class PregelLoop:
         if cmd.resume is None and cmd.update is None and not cmd.goto:
             raise EmptyInputError("Received an empty Command: set resume, update or goto.")
         if cmd.resume is not None:
-            if self.saver is None:
-                raise RuntimeError("Cannot use Command(resume=...) without checkpointer")
-            resume = cmd.resume
-            if isinstance(resume, dict) and resume and all(is_interrupt_id(k) for k in resume):
-                self.resume_map = dict(resume)
-            else:
-                pending = [w for w in self.pending_writes if w[1] == INTERRUPT]
-                count = sum(len(w[2]) if isinstance(w[2], (list, tuple)) else 1 for w in pending)
-                if count > 1:
-                    raise RuntimeError(
-                        "When there are multiple pending interrupts, you must specify the interrupt id "
-                        "when resuming. Docs: https://docs.langchain.com/oss/python/langgraph/add-human-in-the-loop#resume-multiple-interrupts-with-one-invocation."
-                    )
-                self.null_resume = resume
+            self._check_resume(cmd.resume)
         writes = command_writes(cmd, self.graph)
         if writes:
             self._validate_sends(writes)
@@ -197,6 +195,42 @@ class PregelLoop:
             apply_writes(self, [pseudo], nv)
             self.updated_channels = None  # rescan every node: the command may touch any trigger
         yield from ()
+
+    def _check_resume(self, resume: Any) -> None:
+        if self.saver is None:
+            raise RuntimeError("Cannot use Command(resume=...) without checkpointer")
+        pending = [i for w in self.pending_writes if w[1] == INTERRUPT for i in (w[2] if isinstance(w[2], (list, tuple)) else [w[2]])]
+        pending_ids = [getattr(i, "id", None) for i in pending]
+        if self.is_nested:
+            pending_ids = []
+        if isinstance(resume, dict) and resume and all(is_interrupt_id(k) for k in resume):
+            unknown = [k for k in resume if k not in pending_ids]
+            if unknown and not self.is_nested and not self._has_nested_interrupts():
+                raise UnknownInterruptError(
+                    f"Command(resume=...) names interrupt ids that are not pending on thread {self.thread_id!r}: "
+                    f"{unknown}. Pending: {pending_ids}. Read them from graph.get_state(config).interrupts.",
+                    reason="not_pending", interrupt_ids=unknown, pending_ids=pending_ids,
+                )
+            self.resume_map = dict(resume)
+            return
+        if len(pending) > 1:
+            raise RuntimeError(
+                "When there are multiple pending interrupts, you must specify the interrupt id when resuming. "
+                f"Pending interrupt ids: {pending_ids}; resume with Command(resume={{id: value, ...}})."
+            )
+        if not pending and not self.is_nested and not self._has_nested_interrupts():
+            raise UnknownInterruptError(
+                f"Command(resume=...) was given but thread {self.thread_id!r} has no pending interrupt. "
+                "Resume only after a run returned '__interrupt__'; to continue a paused run without a "
+                "value use invoke(None, config).",
+                reason="not_pending", pending_ids=[],
+            )
+        self.null_resume = resume
+
+    def _has_nested_interrupts(self) -> bool:
+        # an interrupt raised inside a subgraph is pending on the subgraph's own namespace; the
+        # parent only sees its task failed with an interrupt write
+        return any(w[1] == INTERRUPT for w in self.pending_writes)
 
     def _resume(self) -> Gen:
         # a static interrupt that already fired must not fire again

@@ -70,6 +70,7 @@ def drive(loop: Any, run: SyncRun) -> Iterator[Any]:
         while not q.empty():
             yield q.get_nowait()
     finally:
+        gen.close()
         run.close()
 
 

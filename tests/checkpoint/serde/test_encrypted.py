@@ -54,7 +54,10 @@ def test_key_from_environment_and_bad_keys(monkeypatch: pytest.MonkeyPatch) -> N
     explicit = EncryptedSerializer.from_pycryptodome_aes(key=b"0123456789abcdef")
     assert explicit.loads_typed(from_env.dumps_typed([1])) == [1]
     monkeypatch.delenv("LANGGRAPH_AES_KEY")
-    for make in (lambda: EncryptedSerializer.from_aes(), lambda: EncryptedSerializer.from_aes(key=b"short")):
+    for make in (
+        lambda: EncryptedSerializer.from_aes(),
+        lambda: EncryptedSerializer.from_aes(key=b"short"),
+    ):
         with pytest.raises(CheckpointError) as raised:
             make()
         assert raised.value.code is ErrorCode.CHECKPOINT_BAD_ARGUMENT
@@ -91,7 +94,9 @@ def test_savers_store_only_ciphertext(kind: str, tmp_path: Any) -> None:
             assert saver.get(saved)["channel_values"] == {"v": "MARKER-555"}
         with sqlite3.connect(path) as conn:
             stored = b"".join(row[0] for row in conn.execute("SELECT value FROM checkpoint_blobs"))
-            assert {row[0] for row in conn.execute("SELECT type FROM checkpoint_blobs")} == {"msgpack+aes"}
+            assert {row[0] for row in conn.execute("SELECT type FROM checkpoint_blobs")} == {
+                "msgpack+aes"
+            }
         with SqliteSaver.from_conn_string(path) as keyless:
             with pytest.raises(SerializationError, match="EncryptedSerializer") as raised:
                 keyless.get(saved)

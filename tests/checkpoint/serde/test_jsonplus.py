@@ -108,10 +108,14 @@ def test_stdlib_values_round_trip_exactly(value: Any) -> None:
 def test_stategraph_types_round_trip_without_registration() -> None:
     values = [
         Send("node", {"a": (1,)}, timeout=2.5),
-        Command(update={"k": 1}, goto=[Send("x", 1), "y"], resume={"id": "yes"}, graph=Command.PARENT),
+        Command(
+            update={"k": 1}, goto=[Send("x", 1), "y"], resume={"id": "yes"}, graph=Command.PARENT
+        ),
         Interrupt(value={"ask": "?"}, id="abc"),
         Overwrite(value=[1, 2]),
-        PregelTask("id", "name", ("__pregel_pull", "name"), interrupts=(Interrupt(value=1, id="i"),)),
+        PregelTask(
+            "id", "name", ("__pregel_pull", "name"), interrupts=(Interrupt(value=1, id="i"),)
+        ),
     ]
     for value, loaded in zip(values, round_trip(values), strict=True):
         assert type(loaded) is type(value) and loaded == value
@@ -193,7 +197,11 @@ def test_classes_off_the_allowlist_are_never_imported(canary_module: str) -> Non
         JsonPlusSerializer().loads_typed(_payload_naming(canary_module, "Thing"))
     assert raised.value.code is ErrorCode.CHECKPOINT_UNKNOWN_TYPE
     message = str(raised.value)
-    assert f"{canary_module}.Thing" in message and "allowed_modules" in message and "register" in message
+    assert (
+        f"{canary_module}.Thing" in message
+        and "allowed_modules" in message
+        and "register" in message
+    )
     assert canary_module not in sys.modules
     assert not hasattr(builtins, "__stategraph_canary_imported__")
     lenient = JsonPlusSerializer(allow_all_already_imported=True)
@@ -202,8 +210,12 @@ def test_classes_off_the_allowlist_are_never_imported(canary_module: str) -> Non
     assert canary_module not in sys.modules
 
 
-def test_allowed_modules_may_be_imported_and_already_imported_ones_opted_in(canary_module: str) -> None:
-    loaded = JsonPlusSerializer(allowed_modules=[canary_module]).loads_typed(_payload_naming(canary_module, "Thing"))
+def test_allowed_modules_may_be_imported_and_already_imported_ones_opted_in(
+    canary_module: str,
+) -> None:
+    loaded = JsonPlusSerializer(allowed_modules=[canary_module]).loads_typed(
+        _payload_naming(canary_module, "Thing")
+    )
     assert type(loaded).__name__ == "Thing" and loaded.x == 1
     lenient = JsonPlusSerializer(allow_all_already_imported=True)
     assert lenient.loads_typed(_payload_naming(canary_module, "Thing")).x == 1
@@ -310,7 +322,9 @@ def test_documented_lossy_conversions() -> None:
     class Name(str):
         pass
 
-    loaded = round_trip({"e": ValueError("bad"), "s": Name("x"), "d": collections.defaultdict(list, a=[1])})
+    loaded = round_trip(
+        {"e": ValueError("bad"), "s": Name("x"), "d": collections.defaultdict(list, a=[1])}
+    )
     assert loaded == {"e": "ValueError('bad')", "s": "x", "d": {"a": [1]}}
     assert type(loaded["s"]) is str and type(loaded["d"]) is dict
     assert_same(round_trip([bytearray(b"x")]), [b"x"])

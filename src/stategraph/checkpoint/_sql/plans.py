@@ -49,7 +49,9 @@ Plan = Generator[Query, Any, T]
 Row = Sequence[Any]
 
 
-def get_tuple(dialect: Dialect, serde: SerializerProtocol, config: Mapping[str, Any]) -> Plan[CheckpointTuple | None]:
+def get_tuple(
+    dialect: Dialect, serde: SerializerProtocol, config: Mapping[str, Any]
+) -> Plan[CheckpointTuple | None]:
     """Load the checkpoint named by ``config``, or the latest of its thread and ns."""
     q = queries_for(dialect)
     thread_id, checkpoint_ns, checkpoint_id = records.config_target(config)
@@ -151,7 +153,17 @@ def put_writes(
     inserts: list[tuple[Any, ...]] = []
     for row in records.write_rows(writes):
         type_, value = records.encode_value(serde, row.channel, row.value)
-        params = (thread_id, checkpoint_ns, checkpoint_id, task_id, row.idx, row.channel, type_, value, task_path)
+        params = (
+            thread_id,
+            checkpoint_ns,
+            checkpoint_id,
+            task_id,
+            row.idx,
+            row.channel,
+            type_,
+            value,
+            task_path,
+        )
         (upserts if row.upsert else inserts).append(params)
     if upserts:
         yield Query(q.upsert_write, upserts, many=True)
@@ -189,7 +201,9 @@ def _prune_thread(dialect: Dialect, thread_id: str, keep: int) -> Plan[None]:
     interrupted = {tuple(r) for r in (yield Query(q.select_interrupted, (thread_id, INTERRUPT)))}
     by_scope: dict[str, list[CheckpointNode]] = {}
     for checkpoint_ns, checkpoint_id, parent_id in nodes:
-        node = CheckpointNode(checkpoint_id, parent_id, (checkpoint_ns, checkpoint_id) in interrupted)
+        node = CheckpointNode(
+            checkpoint_id, parent_id, (checkpoint_ns, checkpoint_id) in interrupted
+        )
         by_scope.setdefault(checkpoint_ns, []).append(node)
     doomed = [
         (thread_id, checkpoint_ns, node.checkpoint_id)
@@ -202,7 +216,9 @@ def _prune_thread(dialect: Dialect, thread_id: str, keep: int) -> Plan[None]:
         yield Query(q.delete_writes_of, doomed, many=True)
         yield Query(q.delete_checkpoint, doomed, many=True)
     live = set()
-    for checkpoint_ns, checkpoint_id, blob_refs in (yield Query(q.select_thread_refs, (thread_id,))):
+    for checkpoint_ns, checkpoint_id, blob_refs in (
+        yield Query(q.select_thread_refs, (thread_id,))
+    ):
         with records.loading(thread_id, checkpoint_ns, checkpoint_id):
             refs = records.decode_refs(blob_refs)
         live.update((checkpoint_ns, channel, ref.origin) for channel, ref in refs.items())

@@ -72,7 +72,9 @@ def _register_all() -> None:
     _register(range, lambda r: [r.start, r.stop, r.step], lambda s: range(*s))
     _register(collections.deque, lambda d: [list(d), d.maxlen], lambda s: collections.deque(*s))
     _register(collections.OrderedDict, lambda d: list(d.items()), collections.OrderedDict)
-    _register(collections.Counter, lambda d: list(d.items()), lambda s: collections.Counter(dict(s)))
+    _register(
+        collections.Counter, lambda d: list(d.items()), lambda s: collections.Counter(dict(s))
+    )
     _register(dt.datetime, _datetime_state, _datetime_from)
     _register(dt.date, lambda d: [d.year, d.month, d.day], lambda s: dt.date(*s))
     _register(dt.time, _time_state, _time_from)

@@ -123,7 +123,9 @@ class JsonPlusSerializer:
         raise TypeError(f"unsupported type {type_key(cls)}")
 
     def _ext(self, code: int, state: list[Any]) -> ormsgpack.Ext:
-        return ormsgpack.Ext(code, ormsgpack.packb(state, default=self._default, option=_PACK_OPTIONS))
+        return ormsgpack.Ext(
+            code, ormsgpack.packb(state, default=self._default, option=_PACK_OPTIONS)
+        )
 
     def _encodes(self, value: Any) -> bool:
         try:

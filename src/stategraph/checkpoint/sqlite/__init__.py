@@ -60,7 +60,9 @@ def drive(conn: sqlite3.Connection, plan: plans.Plan[Any], begin: str) -> Any:
 class SqliteSaver(BaseCheckpointSaver[int]):
     """Store checkpoints in SQLite; safe to share between threads."""
 
-    def __init__(self, conn: sqlite3.Connection, *, serde: SerializerProtocol | None = None) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, *, serde: SerializerProtocol | None = None
+    ) -> None:
         super().__init__(serde=serde)
         self.conn = conn
         self.lock = threading.RLock()
@@ -104,7 +106,9 @@ class SqliteSaver(BaseCheckpointSaver[int]):
         limit: int | None = None,
     ) -> Iterator[CheckpointTuple]:
         """See ``BaseCheckpointSaver.list``."""
-        plan = plans.list_tuples(SQLITE, self.serde, config, filter=filter, before=before, limit=limit)
+        plan = plans.list_tuples(
+            SQLITE, self.serde, config, filter=filter, before=before, limit=limit
+        )
         return iter(self._run(plan, write=False))
 
     def put(

@@ -60,7 +60,9 @@ async def drive(conn: aiosqlite.Connection, plan: plans.Plan[Any], begin: str) -
 class AsyncSqliteSaver(BaseCheckpointSaver[int]):
     """Store checkpoints in SQLite from asyncio code."""
 
-    def __init__(self, conn: aiosqlite.Connection, *, serde: SerializerProtocol | None = None) -> None:
+    def __init__(
+        self, conn: aiosqlite.Connection, *, serde: SerializerProtocol | None = None
+    ) -> None:
         super().__init__(serde=serde)
         self.conn = conn
         # why: one transaction at a time on the shared connection; this is the saver's
@@ -74,7 +76,9 @@ class AsyncSqliteSaver(BaseCheckpointSaver[int]):
 
     @classmethod
     @asynccontextmanager
-    async def from_conn_string(cls, conn_string: str, **kwargs: Any) -> AsyncIterator[AsyncSqliteSaver]:
+    async def from_conn_string(
+        cls, conn_string: str, **kwargs: Any
+    ) -> AsyncIterator[AsyncSqliteSaver]:
         """Open ``conn_string`` (a path or ``":memory:"``), yield a saver, close on exit."""
         async with aiosqlite.connect(conn_string) as conn:
             yield cls(conn, **kwargs)
@@ -107,7 +111,9 @@ class AsyncSqliteSaver(BaseCheckpointSaver[int]):
         limit: int | None = None,
     ) -> AsyncIterator[CheckpointTuple]:
         """See ``BaseCheckpointSaver.list``."""
-        plan = plans.list_tuples(SQLITE, self.serde, config, filter=filter, before=before, limit=limit)
+        plan = plans.list_tuples(
+            SQLITE, self.serde, config, filter=filter, before=before, limit=limit
+        )
         for item in await self._run(plan, write=False):
             yield item
 
