@@ -57,7 +57,7 @@ def test_checkpoint_round_trip(seen: set[str]) -> None:
 @given(st.permutations(["a", "b", "c"]))
 def test_order_of_arrival_does_not_matter(order: list[str]) -> None:
     ch = NamedBarrierValue(str, {"a", "b", "c"})
-    for i, name in enumerate(order):
+    for _i, name in enumerate(order):
         assert not ch.is_available()
         ch.update([name])
     assert ch.is_available()

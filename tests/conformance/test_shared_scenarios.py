@@ -22,7 +22,6 @@ PENDING = {
     "067_*": "functional API (issue 4)",
     "069_*": "functional API (issue 4)",
     "078_*": "functional API (issue 4)",
-    "081_*": "messages (issue 7)",
     "082_*": "prebuilt (issue 7)",
     "083_*": "prebuilt (issue 7)",
 }

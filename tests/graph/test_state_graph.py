@@ -393,6 +393,45 @@ def test_node_triggered_by_two_edges_in_one_step_runs_once(driver: Any) -> None:
     assert driver.run(g.compile(), {"log": []})["log"] == ["a", "b", "c"]
 
 
+def test_max_concurrency_bounds_parallel_tasks(driver: Any) -> None:
+    active, peak = [0], [0]
+    lock = threading.Lock()
+
+    def work(state: State) -> dict[str, Any]:
+        with lock:
+            active[0] += 1
+            peak[0] = max(peak[0], active[0])
+        threading.Event().wait(0.03)
+        with lock:
+            active[0] -= 1
+        return {"log": [1]}
+
+    g = StateGraph(State)
+    for i in range(5):
+        g.add_node(f"n{i}", work).add_edge(START, f"n{i}")
+    out = driver.run(g.compile(), {"log": []}, {"max_concurrency": 2})
+    assert out == {"log": [1] * 5}
+    assert peak[0] == 2
+
+
+@dataclasses.dataclass
+class Item:
+    v: int
+
+
+def test_send_arg_is_mapped_to_the_nodes_dataclass_schema(driver: Any) -> None:
+    seen: list[Any] = []
+
+    def work(item: Item) -> dict[str, Any]:
+        seen.append(item)
+        return {"log": [item.v * 10]}
+
+    g = StateGraph(State)
+    g.add_node("work", work).add_conditional_edges(START, lambda s: [Send("work", {"v": i}) for i in range(3)])
+    assert driver.run(g.compile(), {"log": []}) == {"log": [0, 10, 20]}
+    assert sorted(seen, key=lambda i: i.v) == [Item(0), Item(1), Item(2)]
+
+
 def test_cache_policy_hit_skips_the_node(driver: Any) -> None:
     calls: list[int] = []
 

@@ -247,6 +247,8 @@ def test_breakpoints_given_per_call(driver: Any) -> None:
     assert driver.run(app, None, cfg("star"), interrupt_after="*") == {"log": ["a", "b"]}
 
 
+@pytest.mark.xfail(strict=True, reason="BUG (or undocumented deliberate change in ca2c44a): Command(resume=...) at a "
+                                       "static breakpoint raises UnknownInterruptError; LangGraph resumes (ref 2.7)")
 def test_resume_with_command_passes_a_static_breakpoint(driver: Any) -> None:
     app = abc_graph().compile(checkpointer=InMemorySaver(), interrupt_before=["b"])
     driver.run(app, {"log": []}, cfg())

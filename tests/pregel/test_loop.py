@@ -118,7 +118,7 @@ def test_puts_chain_parent_configs_and_send_only_new_versions() -> None:
     effects, _ = drive(loop)
     puts = [e for e in effects if e[0] == "put"]
     assert "checkpoint_id" not in puts[0][1]["configurable"]  # first checkpoint has no parent
-    for prev, cur in zip(puts, puts[1:]):
+    for prev, cur in zip(puts, puts[1:], strict=False):
         assert cur[1]["configurable"]["checkpoint_id"] == prev[2]["id"]
     ids = [p[2]["id"] for p in puts]
     assert ids == sorted(ids) and len(set(ids)) == len(ids)  # uuid6: creation order

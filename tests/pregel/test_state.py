@@ -80,8 +80,20 @@ def test_history_is_newest_first_with_next_tasks(driver: Any) -> None:
         ("input", -1, ("__start__",)),
     ]
     assert history[1].values == {"x": 1, "log": ["a", "b"]}
-    for newer, older in zip(history, history[1:]):
+    for newer, older in zip(history, history[1:], strict=False):
         assert newer.parent_config == older.config
+
+
+@pytest.mark.parametrize(("durability", "expected"), [
+    ("exit", [("loop", 3)]),
+    ("sync", [("loop", 3), ("loop", 2), ("loop", 1), ("loop", 0), ("input", -1)]),
+    ("async", [("loop", 3), ("loop", 2), ("loop", 1), ("loop", 0), ("input", -1)]),
+])
+def test_durability_decides_which_checkpoints_are_kept(driver: Any, durability: str, expected: list[Any]) -> None:
+    app = chain()
+    assert driver.run(app, {"x": 1, "log": []}, cfg(), durability=durability) == {"x": 1, "log": ["a", "b", "c"]}
+    assert [(s.metadata["source"], s.metadata["step"]) for s in driver.history(app, cfg())] == expected
+    assert driver.get_state(app, cfg()).values == {"x": 1, "log": ["a", "b", "c"]}
 
 
 def test_history_filter_before_and_limit(driver: Any) -> None:

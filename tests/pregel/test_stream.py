@@ -139,7 +139,7 @@ def test_checkpoints_mode(driver: Any) -> None:
         ("input", -1, ["__start__"]), ("loop", 0, ["a"]), ("loop", 1, ["b"]), ("loop", 2, []),
     ]
     assert chunks[0]["parent_config"] is None
-    for prev, cur in zip(chunks, chunks[1:]):
+    for prev, cur in zip(chunks, chunks[1:], strict=False):
         assert cur["parent_config"] == prev["config"]
     assert chunks[1]["values"] == {"x": 1, "log": []}
     assert [t["name"] for t in chunks[1]["tasks"]] == ["a"]

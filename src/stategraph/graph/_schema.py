@@ -41,14 +41,16 @@ def _strip(annotation: Any) -> Any:
 
 
 def _reducer_arity_ok(fn: Callable[..., Any]) -> bool:
+    """A reducer must accept exactly two positional arguments (defaults allowed)."""
     try:
-        params = [
-            p for p in inspect.signature(fn).parameters.values()
-            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
-        ]
+        params = list(inspect.signature(fn).parameters.values())
     except (TypeError, ValueError):
         return True
-    return len(params) == 2
+    if any(p.kind == p.VAR_POSITIONAL for p in params):
+        return True
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    required = [p for p in positional if p.default is p.empty]
+    return len(required) <= 2 <= len(positional)
 
 
 def channel_for(key: str, annotation: Any) -> BaseChannel | type:

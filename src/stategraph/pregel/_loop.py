@@ -98,6 +98,9 @@ class PregelLoop:
         self.want_task_events = "tasks" in modes or "debug" in modes
         self.want_checkpoint_events = saver is not None and ("checkpoints" in modes or "debug" in modes)
         self.unsaved = False
+        # The newest checkpoint id of this thread+ns as far as this run knows ("" = none yet);
+        # every put carries it so the saver can refuse a concurrent writer (compare-and-set).
+        self.expected_head: str | None = None
 
     # ------------------------------------------------------------------ the run
     def run(self) -> Gen:
@@ -135,8 +138,14 @@ class PregelLoop:
     def _start(self) -> Gen:
         saved = None
         if self.saver is not None:
-            cfg = self._saver_config(self.config.get(CONF, {}).get("checkpoint_id"))
+            requested = self.config.get(CONF, {}).get("checkpoint_id")
+            cfg = self._saver_config(requested)
             saved = yield ("get_tuple", cfg)
+            if requested and not self.is_nested:
+                latest = yield ("get_tuple", self._saver_config(None))
+                self.expected_head = latest.config[CONF]["checkpoint_id"] if latest is not None else ""
+            else:
+                self.expected_head = saved.config[CONF]["checkpoint_id"] if saved is not None else ""
         self._restore(saved)
         inp = self.input
         resuming = bool(self.versions) and (inp is None or isinstance(inp, Command))
@@ -436,11 +445,17 @@ class PregelLoop:
             self._advance_config(cp["id"])
             return
         parent = self.checkpoint_config
-        result = yield ("put", parent, cp, md, new_versions)
+        result = yield ("put", self._with_head(parent), cp, md, new_versions)
+        self.expected_head = cp["id"]
         self.saved_versions = dict(self.versions)
         self.parent_checkpoint_config = parent if parent.get(CONF, {}).get("checkpoint_id") else None
         self.checkpoint_config = result
         self.id_seed = cp["id"]
+
+    def _with_head(self, config: dict[str, Any]) -> dict[str, Any]:
+        if self.expected_head is None:
+            return config
+        return {**config, CONF: {**config.get(CONF, {}), "__pregel_expected_head": self.expected_head}}
 
     def _advance_config(self, checkpoint_id: str) -> None:
         parent = self.checkpoint_config
@@ -456,7 +471,8 @@ class PregelLoop:
             return
         parent = getattr(self, "_exit_parent", self.checkpoint_config)
         new_versions = {k: v for k, v in self.versions.items() if self.saved_versions.get(k) != v}
-        result = yield ("put", parent, self.checkpoint, self.checkpoint_metadata, new_versions)
+        result = yield ("put", self._with_head(parent), self.checkpoint, self.checkpoint_metadata, new_versions)
+        self.expected_head = self.checkpoint["id"]
         self.saved_versions = dict(self.versions)
         self.checkpoint_config = result
         self.unsaved = False

@@ -219,6 +219,11 @@ def _update(graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence
         raise InvalidUpdateError("bulk_update_state needs at least one superstep of updates.")
     loop = _offline_loop(graph, config)
     saved = yield ("get_tuple", _lookup_config(config))
+    latest = saved
+    if config.get(CONF, {}).get("checkpoint_id"):
+        conf = {k: v for k, v in _lookup_config(config)[CONF].items() if k != "checkpoint_id"}
+        latest = yield ("get_tuple", {CONF: conf})
+    loop.expected_head = latest.config[CONF]["checkpoint_id"] if latest is not None else ""
     loop._restore(saved)
     if saved is None:
         loop.checkpoint_config = _lookup_config(config)
