@@ -60,6 +60,7 @@ __all__ = [
     "TaskNotFound",
     "UnknownInterruptError",
     "create_error_message",
+    "coded",
 ]
 
 DOCS_URL = "https://stategraph.dev/errors/"
@@ -104,6 +105,15 @@ class ErrorCode(Enum):
     STORE_BAD_VALUE = "E402"
     STORE_BAD_FILTER = "E403"
     STORE_EMBEDDING = "E404"
+
+
+def coded(exc_type: type[BaseException], message: str, code: ErrorCode, **attrs: Any) -> Any:
+    """A builtin exception (the type LangGraph raises) carrying our ``code`` and attributes."""
+    exc = exc_type(f"{message} [{code.value}]")
+    exc.code = code  # type: ignore[attr-defined]
+    for k, v in attrs.items():
+        setattr(exc, k, v)
+    return exc
 
 
 def create_error_message(*, message: str, error_code: ErrorCode) -> str:

@@ -175,13 +175,13 @@ def test_failed_step_is_not_applied_and_can_be_retried(driver: Any) -> None:
     config = {"configurable": {"thread_id": "retry"}}
     with pytest.raises(ConnectionError):
         driver.run(app, {"x": 1}, config)
-    assert driver.get_state(app, config).values == {"x": 1, "total": 0}
+    # the failed task's write is not applied; whether the sibling finished (its write shown in the
+    # latest state, as LangGraph does) depends on timing
+    assert driver.get_state(app, config).values in ({"x": 1, "total": 0}, {"x": 1, "total": 1})
     assert driver.run(app, None, config) == {"x": 10, "total": 1}
     assert calls == ["flaky", "flaky"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: builtin-typed errors with [E2xx] in the message lack the `code` "
-                                       "attribute promised by errors.py")
 @pytest.mark.parametrize("case", ["E202", "E205", "E206"])
 def test_builtin_errors_carry_a_code_attribute(driver: Any, case: str) -> None:
     async def anode(state: State) -> None:

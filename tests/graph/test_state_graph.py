@@ -67,7 +67,6 @@ def test_pydantic_state_nodes_receive_models_and_output_is_set_keys(driver: Any)
         driver.run(app, {"x": "not a number"})
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: invoke(version='v2') returns a dict, not the output schema model")
 def test_v2_output_is_coerced_to_the_model(driver: Any) -> None:
     g = StateGraph(PState)
     g.add_node("n", lambda s: {"x": s.x + 1}).add_edge(START, "n")

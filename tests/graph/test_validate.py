@@ -161,8 +161,6 @@ def test_invalid_checkpointer_is_a_type_error() -> None:
         base().add_edge(START, "a").compile(checkpointer=object())
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: managed values in input_schema/output_schema are accepted; "
-                                       "LangGraph raises ValueError")
 def test_managed_value_in_input_schema_is_rejected() -> None:
     class WithManaged(TypedDict):
         remaining: RemainingSteps
@@ -171,8 +169,6 @@ def test_managed_value_in_input_schema_is_rejected() -> None:
         StateGraph(State, input_schema=WithManaged)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the reducer-arity ValueError has [E105] in its message but no .code "
-                                       "attribute (every other build error sets it)")
 def test_reducer_arity_error_carries_a_code_attribute() -> None:
     class Bad(TypedDict):
         items: Annotated[list, lambda a: a]
@@ -181,8 +177,6 @@ def test_reducer_arity_error_carries_a_code_attribute() -> None:
     assert getattr(exc, "code", None) is ErrorCode.BUILD_BAD_REDUCER
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: an annotation that cannot be resolved (NameError in get_type_hints) "
-                                       "silently becomes a LastValue channel, dropping its reducer")
 def test_unresolvable_annotation_is_reported() -> None:
     class Unresolved(TypedDict):
         items: "Annotated[list, undefined_reducer]"  # noqa: F821

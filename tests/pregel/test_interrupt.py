@@ -121,9 +121,6 @@ def test_parallel_interrupts_resumed_one_at_a_time_by_id(driver: Any) -> None:
     assert ran.count("c") == 3
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a task that finished after being resumed re-runs on the next "
-                                       "resume of a sibling (its stale __interrupt__/__resume__ writes make "
-                                       "_match_pending_writes treat it as not done)")
 def test_task_finished_by_an_earlier_resume_is_not_re_run(driver: Any) -> None:
     ran: list[str] = []
     app = parallel_askers(ran)
@@ -148,8 +145,6 @@ def test_plain_resume_with_two_pending_interrupts_is_an_error(driver: Any) -> No
         driver.run(app, Command(resume="same"), cfg())
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: latest get_state() ignores pending writes of finished tasks "
-                                       "(values, next and interrupts stay as before the step)")
 def test_latest_state_applies_finished_siblings_after_partial_resume(driver: Any) -> None:
     app = parallel_askers([])
     out = driver.run(app, {"x": 1, "log": []}, cfg())
@@ -247,8 +242,6 @@ def test_breakpoints_given_per_call(driver: Any) -> None:
     assert driver.run(app, None, cfg("star"), interrupt_after="*") == {"log": ["a", "b"]}
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (or undocumented deliberate change in ca2c44a): Command(resume=...) at a "
-                                       "static breakpoint raises UnknownInterruptError; LangGraph resumes (ref 2.7)")
 def test_resume_with_command_passes_a_static_breakpoint(driver: Any) -> None:
     app = abc_graph().compile(checkpointer=InMemorySaver(), interrupt_before=["b"])
     driver.run(app, {"log": []}, cfg())

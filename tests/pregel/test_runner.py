@@ -140,7 +140,6 @@ def test_interrupts_are_never_retried(driver: Any) -> None:
     assert len(calls) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: runtime.execution_info is never set, so node_attempt is not visible")
 def test_runtime_reports_node_attempt(driver: Any) -> None:
     attempts: list[int] = []
 

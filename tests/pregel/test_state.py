@@ -208,9 +208,6 @@ def test_bulk_update_several_nodes_in_one_superstep(driver: Any) -> None:
     assert snap.metadata["source"] == "update"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: update_state saves updated_channels of the update only, so a "
-                                       "pending task whose trigger was not rewritten (d behind a full join "
-                                       "barrier) is lost: next == () and invoke(None) never runs d")
 def test_update_keeps_pending_tasks_it_does_not_touch(driver: Any) -> None:
     app = diamond(interrupt_before=["d"])
     driver.run(app, {"x": 1, "log": []}, cfg())
@@ -228,13 +225,11 @@ def test_bulk_update_rejects_ambiguous_and_concurrent_updates(driver: Any) -> No
         driver.bulk_update_state(app, cfg(), [[StateUpdate({"x": 1}, "b"), StateUpdate({"x": 2}, "c")]])
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: bulk_update_state([]) raises InvalidUpdateError, not ValueError")
 def test_bulk_update_with_no_supersteps_is_a_value_error(driver: Any) -> None:
     with pytest.raises(ValueError):
         driver.bulk_update_state(chain(), cfg(), [])
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: bulk_update_state([[]]) silently saves a checkpoint")
 def test_bulk_update_with_an_empty_superstep_is_a_value_error(driver: Any) -> None:
     app = chain()
     driver.run(app, {"x": 1, "log": []}, cfg())
@@ -242,7 +237,6 @@ def test_bulk_update_with_an_empty_superstep_is_a_value_error(driver: Any) -> No
         driver.bulk_update_state(app, cfg(), [[]])
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: as_node='__copy__' is not supported ('Node __copy__ does not exist')")
 def test_update_as_copy_forks_a_sibling(driver: Any) -> None:
     app = chain()
     driver.run(app, {"x": 1, "log": []}, cfg())

@@ -66,7 +66,6 @@ def test_updates_of_a_node_without_writes_is_none(driver: Any) -> None:
     assert driver.stream(g.compile(), {"x": 1}, stream_mode="updates") == [{"noop": None}]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: compiled StateGraph defaults to stream_mode='values'; LangGraph uses 'updates'")
 def test_default_mode_of_a_state_graph_is_updates(driver: Any) -> None:
     chunks = driver.stream(chain().compile(), {"x": 1})
     assert chunks == [{"a": {"x": 2, "log": ["a"]}}, {"b": {"log": ["b"]}}]

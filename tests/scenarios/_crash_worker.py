@@ -137,7 +137,7 @@ def main() -> int:
                 json.dump(sorted(committed), f)
             graph = build(_saver(path), start_log=starts)
             if graph.get_state(cfg).values:  # killed before the input checkpoint: nothing to resume
-                out = graph.invoke(None, cfg) if graph.get_state(cfg).next else graph.get_state(cfg).values
+                out = graph.invoke(None, cfg)  # a finished thread just returns its state
             else:
                 out = graph.invoke({"log": [], "n": 0}, cfg)
             with open(result_file, "w") as f:

@@ -10,11 +10,12 @@ or overwrite a blob.  Metadata is canonical JSON so SQL can filter on it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from ..errors import CheckpointError, ErrorCode, SerializationError
+from ._delta import load_value
 from .base import WRITES_IDX_MAP, Checkpoint, CheckpointTuple, Config
 from .serde._locate import locate_unencodable
 from .serde.base import SerializerProtocol
@@ -286,23 +287,26 @@ def decode_tuple(
     thread_id: str,
     checkpoint_ns: str,
     row: StoredCheckpoint,
-    blobs: Mapping[str, Typed],
+    lookup: Callable[[str, str], Typed | None],
     writes: Iterable[tuple[str, str, str, bytes]],
 ) -> CheckpointTuple:
     """Rebuild a ``CheckpointTuple`` from a stored row, its blobs and its writes.
 
-    ``blobs`` maps channel to the value its ref points at; ``writes`` are
-    ``(task_id, channel, type, value)`` in ``(task_id, idx)`` order.
+    ``lookup(channel, origin)`` returns a stored blob (delta chains are followed
+    through it); ``writes`` are ``(task_id, channel, type, value)`` in ``(task_id, idx)``
+    order.
     """
     with loading(thread_id, checkpoint_ns, row.checkpoint_id):
         checkpoint = serde.loads_typed((row.type, row.checkpoint))
         if not isinstance(checkpoint, dict) or checkpoint.get("id") != row.checkpoint_id:
             raise ValueError("the stored checkpoint does not match its row")
         values = {}
-        for channel in decode_refs(row.blob_refs):
-            if channel not in blobs:
+        for channel, ref in decode_refs(row.blob_refs).items():
+            if lookup(channel, ref.origin) is None:
                 raise ValueError(f"the value blob of channel {channel!r} is missing")
-            values[channel] = serde.loads_typed(blobs[channel])
+            values[channel] = load_value(
+                serde, ref.origin, lambda origin, c=channel: lookup(c, origin)
+            )
         checkpoint["channel_values"] = values
         metadata = json.loads(row.metadata)
         if not isinstance(metadata, dict):

@@ -56,7 +56,7 @@ def compile_graph(builder: StateGraph, **opts: Any) -> CompiledStateGraph:
         stream_channels=stream, checkpointer=opts["checkpointer"], store=opts["store"], cache=opts["cache"],
         interrupt_before_nodes=opts["interrupt_before"], interrupt_after_nodes=opts["interrupt_after"],
         context_schema=builder.context_schema, name=opts["name"], debug=opts["debug"],
-        retry_policy=(), cache_policy=None,
+        retry_policy=(), cache_policy=None, stream_mode="updates",
     )
     builder.compiled = True
     return graph

@@ -12,6 +12,15 @@ class CompiledStateGraph(Pregel):
 
     builder: Any
 
+    def coerce_output(self, value: Any) -> Any:
+        """invoke(version="v2") returns the output schema's model/dataclass instance."""
+        from ._schema import is_model_schema
+
+        schema = self.builder.output_schema
+        if isinstance(value, dict) and is_model_schema(schema):
+            return schema(**value)
+        return value
+
     def get_graph(self, config: Any = None, *, xray: int | bool = False) -> Any:
         from ._drawing import state_graph_drawable
 

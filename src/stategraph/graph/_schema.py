@@ -12,7 +12,7 @@ from ..channels.base import BaseChannel
 from ..channels.binop import BinaryOperatorAggregate
 from ..channels.last_value import LastValue
 from ..constants import ROOT
-from ..errors import ErrorCode
+from ..errors import ErrorCode, coded
 from ..managed import is_managed_value
 
 _STRIP = {typing.Required, typing.NotRequired, getattr(typing, "ReadOnly", None)} - {None}
@@ -26,7 +26,14 @@ def schema_hints(schema: Any) -> dict[str, Any] | None:
         return None
     try:
         hints = get_type_hints(schema, include_extras=True)
-    except (TypeError, NameError):
+    except NameError as exc:
+        raise coded(
+            ValueError,
+            f"Cannot resolve the annotations of schema {getattr(schema, '__name__', schema)!r}: {exc}. "
+            "Define or import every name used in its field annotations (including reducers).",
+            ErrorCode.BUILD_BAD_SCHEMA,
+        ) from exc
+    except TypeError:
         hints = dict(getattr(schema, "__annotations__", {}) or {})
     fields = getattr(schema, "model_fields", None)
     if fields is not None:
@@ -70,9 +77,11 @@ def channel_for(key: str, annotation: Any) -> BaseChannel | type:
         if meta and callable(meta[-1]) and not isinstance(meta[-1], type):
             fn = meta[-1]
             if not _reducer_arity_ok(fn):
-                raise ValueError(
+                raise coded(
+                    ValueError,
                     f"Invalid reducer signature for key '{key}': a reducer takes exactly two positional "
-                    f"arguments (current, update), e.g. operator.add. Got {fn!r}. [{ErrorCode.BUILD_BAD_REDUCER.value}]"
+                    f"arguments (current, update), e.g. operator.add. Got {fn!r}.",
+                    ErrorCode.BUILD_BAD_REDUCER, key=key,
                 )
             return BinaryOperatorAggregate(base, fn, key=key)
         return LastValue(base, key=key)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from ..constants import END, NS_END, NS_SEP, START
-from ..errors import ErrorCode
+from ..errors import ErrorCode, coded
 from ..types import CachePolicy, Command, RetryPolicy, TimeoutPolicy
 from ._branch import Branch
 from ._schema import channels_of, first_param_schema, return_schema
@@ -23,9 +23,7 @@ OutputT = TypeVar("OutputT")
 
 def _err(message: str, code: ErrorCode) -> ValueError:
     # why: LangGraph raises ValueError here and programs catch it by that type; we add the code.
-    exc = ValueError(f"{message} [{code.value}]")
-    exc.code = code  # type: ignore[attr-defined]
-    return exc
+    return coded(ValueError, message, code)
 
 
 @dataclass
@@ -73,8 +71,9 @@ class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
         self.schemas: dict[Any, dict[str, Any]] = {}
         self.compiled = False
         self._node_defaults: dict[str, Any] = {}
-        for schema in (state_schema, self.input_schema, self.output_schema):
-            self._add_schema(schema)
+        self._add_schema(state_schema)
+        for schema in (self.input_schema, self.output_schema):
+            self._add_schema(schema, allow_managed=schema is state_schema)
 
     # ------------------------------------------------------------------ schema
     def _add_schema(self, schema: Any, *, allow_managed: bool = True) -> None:

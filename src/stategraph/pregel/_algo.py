@@ -177,6 +177,17 @@ def _with_context(exc: InvalidUpdateError, channel: str, loop: PregelLoop, tasks
     return exc
 
 
+def is_finished(writes: Sequence[tuple[str, Any]]) -> bool:
+    """A task finished a run iff it stored a regular write or the no-writes marker.
+
+    Interrupted or failed attempts store only ERROR / INTERRUPT / RESUME markers, so any other
+    channel proves a completed attempt (earlier interrupt markers may remain beside it).
+    """
+    from ..constants import ERROR, INTERRUPT, RESUME
+
+    return any(ch not in (ERROR, INTERRUPT, RESUME) for ch, _ in writes)
+
+
 def null_writes(pending: Sequence[tuple[str, str, Any]]) -> list[tuple[str, Any]]:
     return [(ch, v) for tid, ch, v in pending if tid == NULL_TASK_ID]
 

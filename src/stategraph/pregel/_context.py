@@ -12,8 +12,12 @@ def current_task(caller: str) -> Any:
     """Return the running task, or raise RuntimeError naming ``caller``."""
     task = CURRENT_TASK.get()
     if task is None:
-        raise RuntimeError(
+        from ..errors import ErrorCode, coded
+
+        raise coded(
+            RuntimeError,
             f"{caller}() was called outside of a running graph: call it from inside a node, "
-            "a task or an entrypoint while the graph runs (invoke/stream). [E206]"
+            "a task or an entrypoint while the graph runs (invoke/stream).",
+            ErrorCode.RUN_OUTSIDE_CONTEXT,
         )
     return task

@@ -22,7 +22,7 @@ from ..constants import (
 from ..errors import EmptyInputError, GraphInterrupt, GraphRecursionError, ParentCommand, UnknownInterruptError
 from ..types import Command, Interrupt, Send
 from . import _events
-from ._algo import apply_writes, prepare_tasks, read_channels
+from ._algo import apply_writes, is_finished, prepare_tasks, read_channels
 from ._ids import is_interrupt_id
 from ._io import command_writes, input_writes
 from ._stream import StreamSink
@@ -227,11 +227,10 @@ class PregelLoop:
                 "When there are multiple pending interrupts, you must specify the interrupt id when resuming. "
                 f"Pending interrupt ids: {pending_ids}; resume with Command(resume={{id: value, ...}})."
             )
-        if not pending and not self.is_nested and not self._has_nested_interrupts():
+        if not self.versions and not self.is_nested:
             raise UnknownInterruptError(
-                f"Command(resume=...) was given but thread {self.thread_id!r} has no pending interrupt. "
-                "Resume only after a run returned '__interrupt__'; to continue a paused run without a "
-                "value use invoke(None, config).",
+                f"Command(resume=...) was given but thread {self.thread_id!r} has no checkpoint to resume. "
+                "Start the thread with an input first; resume after a run returned '__interrupt__'.",
                 reason="not_pending", pending_ids=[],
             )
         self.null_resume = resume
@@ -376,14 +375,13 @@ class PregelLoop:
             writes = by_task.get(task.id)
             if not writes:
                 continue
-            chans = {ch for ch, _ in writes}
+            if is_finished(writes):
+                task.writes = [(ch, v) for ch, v in writes if ch not in (NO_WRITES, ERROR, INTERRUPT, RESUME)]
+                task.done = True
+                continue
             for ch, v in writes:
                 if ch == RESUME:
                     task.resume = list(v)
-            if chans & {ERROR, INTERRUPT, RESUME}:
-                continue
-            task.writes = [(ch, v) for ch, v in writes if ch not in (NO_WRITES,)]
-            task.done = True
 
     # ------------------------------------------------------------------ interrupts
     def _should_interrupt(self, names: Any, tasks: Sequence[Task]) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..constants import CONF, NS_END, NS_SEP
-from ..errors import ErrorCode
+from ..errors import ErrorCode, coded
 from ..runtime import Runtime
 from ._context import CURRENT_TASK
 from ._loop import PregelLoop
@@ -51,9 +51,11 @@ def coerce_context(graph: Pregel, context: Any) -> Any:
         try:
             return schema(**context)
         except TypeError as exc:
-            raise TypeError(
+            raise coded(
+                TypeError,
                 f"context {context!r} does not fit context_schema {schema.__name__}: {exc}. "
-                f"Pass {schema.__name__}(...) or a dict with its fields. [{ErrorCode.RUN_BAD_CONTEXT.value}]"
+                f"Pass {schema.__name__}(...) or a dict with its fields.",
+                ErrorCode.RUN_BAD_CONTEXT,
             ) from exc
     return context
 

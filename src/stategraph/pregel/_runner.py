@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from ..constants import CONF
-from ..errors import ErrorCode, GraphBubbleUp, InvalidUpdateError, ParentCommand
+from ..errors import ErrorCode, GraphBubbleUp, InvalidUpdateError, ParentCommand, coded
 from ..types import Command
 from ._context import CURRENT_TASK
 from ._retry import retry_delay
@@ -24,10 +24,11 @@ def _policies(task: Task) -> Any:
 
 
 def _async_only_error(task: Task) -> RuntimeError:
-    return RuntimeError(
+    return coded(
+        RuntimeError,
         f"Node '{task.name}' is async (or has an async conditional edge) but the graph was run with a "
-        "sync method. Use ainvoke()/astream() for graphs with async nodes, or make the node a plain "
-        f"function. [{ErrorCode.RUN_ASYNC_IN_SYNC.value}]"
+        "sync method. Use ainvoke()/astream() for graphs with async nodes, or make the node a plain function.",
+        ErrorCode.RUN_ASYNC_IN_SYNC, node=task.name,
     )
 
 
@@ -44,6 +45,7 @@ def _on_failure(task: Task, exc: BaseException) -> float | None:
         return None
     task.writes.clear()
     task.attempt += 1
+    task.runtime = None  # rebuilt with the new node_attempt
     return delay
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..constants import CONF, END, ERROR, INPUT, INTERRUPT, NO_WRITES, PULL, RESERVED_WRITES, RESUME, START
+from ..constants import CONF, COPY, END, ERROR, INPUT, INTERRUPT, NO_WRITES, PULL, RESERVED_WRITES, RESUME, START
 from ..errors import InvalidUpdateError
 from ..runtime import Runtime
 from ..types import PregelTask, StateSnapshot, StateUpdate
-from ._algo import apply_writes, prepare_tasks, read_channels
+from ._algo import apply_writes, is_finished, prepare_tasks, read_channels
 from ._events import error_from_record
 from ._loop import PregelLoop
 from ._stream import StreamSink
@@ -77,7 +77,8 @@ def _offline_loop(graph: Pregel, config: dict[str, Any]) -> PregelLoop:
 
 def _snapshot(graph: Pregel, config: dict[str, Any], saved: Any, *, subgraphs: bool) -> Gen:
     """A snapshot, with subgraph tasks' ``state`` filled (child snapshot or child config)."""
-    snap = snapshot_from(graph, config, saved, latest=True)
+    latest = not (config.get(CONF) or {}).get("checkpoint_id")
+    snap = snapshot_from(graph, config, saved, latest=latest)
     if saved is None or not any(graph.nodes[t.name].subgraphs for t in snap.tasks if t.name in graph.nodes):
         return snap
     tasks = []
@@ -110,21 +111,31 @@ def snapshot_from(graph: Pregel, config: dict[str, Any], saved: Any, *, latest: 
         by_task.setdefault(tid, []).append((ch, v))
     out_tasks = []
     pending_interrupts = []
+    finished = []
     for t in tasks:
         writes = by_task.get(t.id, [])
         error = next((error_from_record(v) for ch, v in writes if ch == ERROR), None)
         interrupts = tuple(i for ch, v in writes if ch == INTERRUPT for i in v)
-        done = bool(writes) and not any(ch in (ERROR, INTERRUPT) for ch, _ in writes)
+        done = is_finished(writes)
         result = None
         if done:
             allowed = graph.stream_channels_set
             result = {ch: v for ch, v in writes if ch in allowed and ch not in RESERVED_WRITES}
+            t.writes = [(ch, v) for ch, v in writes if ch not in (ERROR, INTERRUPT, RESUME, NO_WRITES)]
+            finished.append(t)
+            error, interrupts = None, ()
         out_tasks.append(PregelTask(t.id, t.name, t.path, error, interrupts, None, result))
         pending_interrupts.extend(interrupts)
+    if latest and finished:
+        # the latest state shows what finished tasks of an interrupted step already wrote
+        apply_writes(loop, finished, loop._next_version())
+        nexts = tuple(t.name for t in tasks if t not in finished)
+    else:
+        nexts = tuple(t.name for t in tasks)
     values = graph.map_output_values(read_channels(loop.channels, graph.stream_channels_asis))
     return StateSnapshot(
         values=values,
-        next=tuple(t.name for t in tasks),
+        next=nexts,
         config=saved.config,
         metadata=saved.metadata,
         created_at=saved.checkpoint.get("ts"),
@@ -149,7 +160,7 @@ def _history(graph: Pregel, config: dict[str, Any], kwargs: dict[str, Any]) -> G
     tuples = yield ("list", _lookup_config(config), kwargs)
     out = []
     for t in tuples:
-        out.append((yield from _snapshot(graph, config, t, subgraphs=False)))
+        out.append((yield from _snapshot(graph, t.config, t, subgraphs=False)))
     return out
 
 
@@ -216,7 +227,9 @@ def _apply_update(graph: Pregel, loop: PregelLoop, updates: Sequence[StateUpdate
 
 def _update(graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence[StateUpdate]]) -> Gen:
     if not supersteps:
-        raise InvalidUpdateError("bulk_update_state needs at least one superstep of updates.")
+        raise ValueError("No supersteps provided: bulk_update_state needs a list of supersteps of StateUpdates.")
+    if any(len(step) == 0 for step in supersteps):
+        raise ValueError("No updates provided: every superstep given to bulk_update_state needs at least one StateUpdate.")
     loop = _offline_loop(graph, config)
     saved = yield ("get_tuple", _lookup_config(config))
     latest = saved
@@ -227,15 +240,32 @@ def _update(graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence
     loop._restore(saved)
     if saved is None:
         loop.checkpoint_config = _lookup_config(config)
+    if len(supersteps) == 1 and len(supersteps[0]) == 1 and supersteps[0][0].as_node == COPY:
+        return (yield from _copy(graph, loop, saved, supersteps[0][0].values))
     for updates in supersteps:
         if len(updates) > 1 and any(u.as_node is None for u in updates):
             raise InvalidUpdateError("When applying several updates in one superstep, give each an as_node.")
         tasks = _apply_update(graph, loop, updates)
-        loop.updated_channels = apply_writes(loop, tasks, loop._next_version())
+        apply_writes(loop, tasks, loop._next_version())
+        loop.updated_channels = None  # the next run rescans every node: pending tasks may remain
         source = "input" if any(u.as_node in (INPUT,) for u in updates) else "update"
         yield from loop._save(source, step=loop.step)
         loop.step += 1
     return loop.checkpoint_config
+
+
+def _copy(graph: Pregel, loop: PregelLoop, saved: Any, values: Any) -> Gen:
+    """as_node="__copy__": save the checkpoint again as a sibling (source="fork")."""
+    if saved is None:
+        raise InvalidUpdateError("Cannot copy a checkpoint that does not exist: the thread has none.")
+    loop.checkpoint_config = saved.parent_config or {CONF: {k: v for k, v in saved.config[CONF].items() if k != "checkpoint_id"}}
+    loop.updated_channels = None
+    yield from loop._save("fork", step=loop.step - 1)
+    config = loop.checkpoint_config
+    for item in values or ():
+        vals, as_node = item if isinstance(item, tuple) else (item, None)
+        config = yield from _update(graph, config, [[StateUpdate(vals, as_node)]])
+    return config
 
 
 def update_state(graph: Pregel, config: dict[str, Any], values: Any, *, as_node: str | None, task_id: str | None) -> dict[str, Any]:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 class Task:
     __slots__ = (
         "name", "node", "input", "path", "triggers", "writes", "loop", "step", "_id", "_config",
-        "runtime", "resume", "interrupt_index", "call_index", "_ns", "cache_key", "error",
+        "_runtime", "resume", "interrupt_index", "call_index", "_ns", "cache_key", "error",
         "interrupts", "cached", "attempt", "timeout", "done", "parent", "call", "subgraph_counter",
     )
 
@@ -47,7 +47,7 @@ class Task:
         self._id = id
         self._config: dict[str, Any] | None = None
         self._ns: str | None = None
-        self.runtime: Any = loop.runtime
+        self._runtime: Any = None
         self.resume: list[Any] | None = None
         self.interrupt_index = 0
         self.call_index = 0
@@ -88,6 +88,22 @@ class Task:
         return bool(self.path) and self.path[0] == PUSH
 
     # -- what nodes see ---------------------------------------------------------------------
+    @property
+    def runtime(self) -> Any:
+        """The run's Runtime with this attempt's ``execution_info`` (built on first use)."""
+        if self._runtime is None:
+            loop = self.loop
+            cp_id = loop.checkpoint_config.get(CONF, {}).get("checkpoint_id")
+            self._runtime = loop.runtime.patch_execution_info(
+                checkpoint_id=cp_id, checkpoint_ns=loop.checkpoint_ns, task_id=self.id,
+                thread_id=loop.thread_id, run_id=loop.run_id, node_attempt=self.attempt,
+            )
+        return self._runtime
+
+    @runtime.setter
+    def runtime(self, value: Any) -> None:
+        self._runtime = value
+
     @property
     def config(self) -> dict[str, Any]:
         if self._config is None:

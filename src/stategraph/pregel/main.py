@@ -123,6 +123,9 @@ class Pregel:
     def map_output_values(self, values: Any) -> Any:
         return values
 
+    def coerce_output(self, value: Any) -> Any:
+        return value
+
     def validate_send(self, send: Send, *, source: str) -> None:
         if send.node not in self.nodes:
             raise InvalidUpdateError(
@@ -259,7 +262,7 @@ class Pregel:
         if version == "v2":
             from ..types import GraphOutput
 
-            return GraphOutput(out, tuple(loop.interrupts))
+            return GraphOutput(self.coerce_output(out), tuple(loop.interrupts))
         if loop.interrupts:
             if isinstance(out, dict):
                 return {**out, INTERRUPT: list(loop.interrupts)}
