@@ -4,7 +4,9 @@ A stored checkpoint holds no channel values; it holds ``blob_refs``, mapping eac
 non-empty channel to ``[version, origin]``: the checkpoint id that stored the value.
 Blobs are keyed ``(thread, ns, channel, origin)``, so a channel that did not change
 reuses its parent's blob, and two forks that reach the same int version never share
-or overwrite a blob.  Metadata is canonical JSON so SQL can filter on it.
+or overwrite a blob.  A list that extends its parent's list is stored as a delta blob
+on top of the parent's (see ``_delta``).  Metadata is canonical JSON so SQL can filter
+on it.
 """
 
 from __future__ import annotations

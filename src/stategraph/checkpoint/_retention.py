@@ -8,19 +8,21 @@ Within one (thread, namespace) a checkpoint is kept if any of these hold:
 3. it is a fork point (two or more children) and the parent of a kept checkpoint,
    so a kept branch still shows where it left the other line.  Applied repeatedly.
 
-Everything else, with its writes, is deleted; blobs no remaining checkpoint refers to
-are deleted too.  A kept checkpoint's ``parent_config`` may name a pruned checkpoint.
+Everything else, with its writes, is deleted; blobs no remaining checkpoint refers to,
+directly or as the base of a delta chain (``with_bases``), are deleted too.  A kept checkpoint's ``parent_config`` may name a pruned checkpoint.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
-from typing import NamedTuple
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple, TypeVar
 
 from ..errors import CheckpointError, ErrorCode
 
-__all__ = ["CheckpointNode", "keep_count", "select_kept"]
+__all__ = ["CheckpointNode", "keep_count", "select_kept", "with_bases"]
+
+T = TypeVar("T")
 
 
 class CheckpointNode(NamedTuple):
@@ -68,3 +70,19 @@ def keep_count(keep_last: int | None, strategy: str) -> int | None:
             code=ErrorCode.CHECKPOINT_BAD_ARGUMENT,
         )
     return keep
+
+
+def with_bases(live: Iterable[T], base_of: Mapping[T, T]) -> set[T]:
+    """Return ``live`` plus every blob a live delta blob builds on, transitively.
+
+    ``base_of`` maps a delta blob's key to its base's key (see ``_delta``); pruning
+    must keep a kept checkpoint's whole chain, even blobs no kept checkpoint names.
+    """
+    kept = set(live)
+    frontier = list(kept)
+    while frontier:
+        base = base_of.get(frontier.pop())
+        if base is not None and base not in kept:
+            kept.add(base)
+            frontier.append(base)
+    return kept

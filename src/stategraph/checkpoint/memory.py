@@ -12,8 +12,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from ..constants import INTERRUPT
+from . import _delta as delta
 from . import _records as records
-from ._retention import CheckpointNode, keep_count, select_kept
+from ._head import check_head, expected_head
+from ._retention import CheckpointNode, keep_count, select_kept, with_bases
 from .base import (
     BaseCheckpointSaver,
     ChannelVersions,
@@ -44,6 +46,9 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         self.storage: dict[Scope, dict[str, records.StoredCheckpoint]] = {}
         self.blobs: dict[tuple[str, str, str, str], Typed] = {}  # (thread, ns, channel, origin)
         self.writes: dict[tuple[str, str, str], dict[tuple[str, int], StoredWrite]] = {}
+        self._lists = delta.ListCache()  # delta-blob bookkeeping (see checkpoint._delta)
+        # Invariant: _heads[scope] == max(storage[scope]) for every non-empty scope.
+        self._heads: dict[Scope, str] = {}
 
     def get_tuple(self, config: Mapping[str, Any]) -> CheckpointTuple | None:
         """Return the checkpoint named by ``config``, or the latest of its thread and ns."""
@@ -98,18 +103,19 @@ class InMemorySaver(BaseCheckpointSaver[int]):
     def _load(
         self, thread_id: str, checkpoint_ns: str, row: records.StoredCheckpoint
     ) -> CheckpointTuple:
-        blobs: dict[str, Typed] = {}
-        with records.loading(thread_id, checkpoint_ns, row.checkpoint_id):
-            for channel, ref in records.decode_refs(row.blob_refs).items():
-                blob = self.blobs.get((thread_id, checkpoint_ns, channel, ref.origin))
-                if blob is not None:
-                    blobs[channel] = blob
         stored = self.writes.get((thread_id, checkpoint_ns, row.checkpoint_id), {})
         writes = [
             (task_id, channel, *value)
             for (task_id, _), (channel, value, _) in sorted(stored.items())
         ]
-        return records.decode_tuple(self.serde, thread_id, checkpoint_ns, row, blobs, writes)
+        return records.decode_tuple(
+            self.serde,
+            thread_id,
+            checkpoint_ns,
+            row,
+            lambda channel, origin: self.blobs.get((thread_id, checkpoint_ns, channel, origin)),
+            writes,
+        )
 
     def put(
         self,
@@ -120,24 +126,51 @@ class InMemorySaver(BaseCheckpointSaver[int]):
     ) -> Config:
         """Store ``checkpoint`` under its parent from ``config``; return its config."""
         thread_id, checkpoint_ns, parent_id = records.config_target(config)
+        expected = expected_head(config)
         checkpoint_id = checkpoint["id"]
         type_, data = records.encode_checkpoint(self.serde, checkpoint)
         metadata_json = records.encode_metadata(metadata)
+        values = checkpoint["channel_values"]
+        encoded = {
+            c: records.encode_value(self.serde, c, v)
+            for c, v in values.items()
+            if c in new_versions
+        }
         with self._lock:
-            scope = self.storage.setdefault((thread_id, checkpoint_ns), {})
+            scope = self.storage.get((thread_id, checkpoint_ns), {})
+            if expected is not None:
+                head = self._heads.get((thread_id, checkpoint_ns))
+                check_head(thread_id, checkpoint_ns, checkpoint_id, expected, head)
             parent = scope.get(parent_id) if parent_id is not None else None
             parent_refs = records.decode_refs(parent.blob_refs) if parent is not None else {}
             refs, to_store = records.plan_blobs(
                 checkpoint_id, checkpoint, new_versions, parent_refs
             )
-            values = checkpoint["channel_values"]
             # Encode everything before storing anything, so a bad value leaves no trace.
-            encoded = {c: records.encode_value(self.serde, c, values[c]) for c in to_store}
-            for channel, blob in encoded.items():
-                self.blobs[(thread_id, checkpoint_ns, channel, checkpoint_id)] = blob
-            scope[checkpoint_id] = records.StoredCheckpoint(
-                checkpoint_id, parent_id, type_, data, metadata_json, records.encode_refs(refs)
+            stores = {
+                c: (
+                    values[c],
+                    encoded.get(c) or records.encode_value(self.serde, c, values[c]),
+                    parent_refs[c].origin if c in parent_refs else None,
+                )
+                for c in to_store
+            }
+            chosen = delta.plan_list_blobs(
+                self.serde,
+                self._lists,
+                (thread_id, checkpoint_ns, checkpoint_id),
+                stores,
+                lambda c, o: self.blobs.get((thread_id, checkpoint_ns, c, o)),
             )
+            for channel, blob in chosen.items():
+                self.blobs[(thread_id, checkpoint_ns, channel, checkpoint_id)] = blob.typed
+            self.storage.setdefault((thread_id, checkpoint_ns), {})[checkpoint_id] = (
+                records.StoredCheckpoint(
+                    checkpoint_id, parent_id, type_, data, metadata_json, records.encode_refs(refs)
+                )
+            )
+            head = self._heads.get((thread_id, checkpoint_ns))
+            self._heads[(thread_id, checkpoint_ns)] = max(head or checkpoint_id, checkpoint_id)
         return records.checkpoint_config(thread_id, checkpoint_ns, checkpoint_id)
 
     def put_writes(
@@ -162,9 +195,10 @@ class InMemorySaver(BaseCheckpointSaver[int]):
     def delete_thread(self, thread_id: str) -> None:
         """Forget everything stored for ``thread_id``."""
         with self._lock:
-            for store in (self.storage, self.blobs, self.writes):
+            for store in (self.storage, self.blobs, self.writes, self._heads):
                 for key in [k for k in store if k[0] == thread_id]:
                     del store[key]
+            self._lists.drop_threads([thread_id])
 
     def copy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
         """Copy a thread's checkpoints, blobs and writes; existing target rows win."""
@@ -174,6 +208,7 @@ class InMemorySaver(BaseCheckpointSaver[int]):
                     target = self.storage.setdefault((target_thread_id, checkpoint_ns), {})
                     for checkpoint_id, row in rows.items():
                         target.setdefault(checkpoint_id, row)
+                    self._heads[(target_thread_id, checkpoint_ns)] = max(target)
             for key, blob in list(self.blobs.items()):
                 if key[0] == source_thread_id:
                     self.blobs.setdefault((target_thread_id, *key[1:]), blob)
@@ -220,7 +255,17 @@ class InMemorySaver(BaseCheckpointSaver[int]):
             with records.loading(*scope, checkpoint_id):
                 refs = records.decode_refs(rows[checkpoint_id].blob_refs)
             live.update((channel, ref.origin) for channel, ref in refs.items())
-        return kept, live
+        return kept, with_bases(live, self._bases(scope))
+
+    def _bases(self, scope: Scope) -> dict[tuple[str, str], tuple[str, str]]:
+        """Map each delta blob of ``scope`` to its base: (channel, origin) -> (channel, base)."""
+        bases = {}
+        for (thread_id, checkpoint_ns, channel, origin), blob in self.blobs.items():
+            if (thread_id, checkpoint_ns) == scope and blob[0] == delta.DELTA_TYPE:
+                with records.loading(thread_id, checkpoint_ns, origin):
+                    base = delta.delta_base(blob)
+                bases[(channel, origin)] = (channel, base)
+        return bases
 
     def _has_interrupt(self, scope: Scope, row: records.StoredCheckpoint) -> bool:
         stored = self.writes.get((*scope, row.checkpoint_id), {})

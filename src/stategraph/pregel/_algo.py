@@ -109,6 +109,8 @@ def apply_writes(loop: PregelLoop, tasks: Sequence[Task], next_version: Any) -> 
     channels = loop.channels
     versions = loop.versions
     seen_all = loop.versions_seen
+    graph = loop.graph
+    consumers = graph.consumers
     ordered = sorted(tasks, key=lambda t: path_sort_key(t.path)) if len(tasks) > 1 else tasks
     for task in ordered:
         triggers = task.triggers
@@ -121,8 +123,7 @@ def apply_writes(loop: PregelLoop, tasks: Sequence[Task], next_version: Any) -> 
             if ch in versions:
                 seen[ch] = versions[ch]
             # consume the trigger channels that were read (resets barriers, deferred channels)
-            c = channels.get(ch)
-            if c is not None and c.consume():
+            if ch in consumers and channels[ch].consume():
                 versions[ch] = next_version
     updated: set[str] = set()
     grouped: dict[str, list[Any]] = {}
@@ -154,18 +155,15 @@ def apply_writes(loop: PregelLoop, tasks: Sequence[Task], next_version: Any) -> 
     for ch in candidates:
         if ch not in grouped and channels[ch].update(()):
             versions[ch] = next_version
-    if not _triggers_any(loop, updated):
-        for ch, c in channels.items():
+    if graph.finishers and updated.isdisjoint(graph.trigger_channels):
+        # nothing else will run: release deferred nodes and barriers
+        for ch in graph.finishers:
+            c = channels[ch]
             if c.finish():
                 versions[ch] = next_version
                 if c.is_available():
                     updated.add(ch)
     return updated
-
-
-def _triggers_any(loop: PregelLoop, updated: set[str]) -> bool:
-    t2n = loop.graph.trigger_to_nodes
-    return any(t2n.get(ch) for ch in updated) or (TASKS in updated)
 
 
 def _with_context(exc: InvalidUpdateError, channel: str, loop: PregelLoop, tasks: Sequence[Task]) -> InvalidUpdateError:

@@ -18,11 +18,24 @@ if TYPE_CHECKING:
 
 
 class Task:
-    __slots__ = (
-        "name", "node", "input", "path", "triggers", "writes", "loop", "step", "_id", "_config",
-        "_runtime", "resume", "interrupt_index", "call_index", "_ns", "cache_key", "error",
-        "interrupts", "cached", "attempt", "timeout", "done", "parent", "call", "subgraph_counter",
-    )
+    # why: no __slots__ here: the rarely-set fields default on the class, so creating a task
+    # (once per node per step) assigns only the eight fields every task needs.
+    _id: str | None = None
+    _config: dict[str, Any] | None = None
+    _ns: str | None = None
+    _runtime: Any = None
+    resume: list[Any] | None = None
+    interrupt_index = 0
+    call_index = 0
+    cache_key: Any = None
+    error: BaseException | None = None
+    interrupts: tuple[Any, ...] = ()
+    cached = False
+    attempt = 1
+    done = False
+    parent: Task | None = None
+    call: Any = None
+    subgraph_counter = 0
 
     def __init__(
         self,
@@ -44,23 +57,16 @@ class Task:
         self.triggers = triggers
         self.step = step
         self.writes: list[tuple[str, Any]] = []
-        self._id = id
-        self._config: dict[str, Any] | None = None
-        self._ns: str | None = None
-        self._runtime: Any = None
-        self.resume: list[Any] | None = None
-        self.interrupt_index = 0
-        self.call_index = 0
-        self.cache_key: Any = None
-        self.error: BaseException | None = None
-        self.interrupts: tuple[Any, ...] = ()
-        self.cached = False
-        self.attempt = 1
-        self.timeout = node.timeout
-        self.done = False
-        self.parent: Task | None = None
-        self.call: Any = None
-        self.subgraph_counter = 0
+        if id is not None:
+            self._id = id
+
+    @property
+    def timeout(self) -> Any:
+        return self.__dict__.get("_timeout", self.node.timeout)
+
+    @timeout.setter
+    def timeout(self, value: Any) -> None:
+        self._timeout = value
 
     # -- identity -------------------------------------------------------------------------
     @property

@@ -107,6 +107,9 @@ class Pregel:
             for ch in node.triggers:
                 t2n.setdefault(ch, []).append(name)
         self.trigger_to_nodes = {k: sorted(v) for k, v in t2n.items()}
+        self.consumers = frozenset(k for k, c in self.channels.items() if type(c).consume is not BaseChannel.consume)
+        self.finishers = frozenset(k for k, c in self.channels.items() if type(c).finish is not BaseChannel.finish)
+        self.trigger_channels = frozenset(self.trigger_to_nodes) | {TASKS}
         self.ephemeral_channels = frozenset(k for k, c in self.channels.items() if not isinstance(c, _QUIET))
         sc = self.stream_channels if self.stream_channels is not None else self.output_channels
         if isinstance(sc, str):

@@ -48,6 +48,9 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (thread_id, checkpoint_ns, checkpoint_id, task_id, idx)
     )""",
     "CREATE INDEX IF NOT EXISTS checkpoints_by_id ON checkpoints (checkpoint_id)",
+    # The base of a delta blob (see checkpoint._delta), also written in the blob itself; a
+    # column so a recursive query can fetch a chain at once and prune can keep it.
+    "ALTER TABLE checkpoint_blobs ADD COLUMN base_checkpoint_id TEXT",
 )
 
 

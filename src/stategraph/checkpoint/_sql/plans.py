@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ...constants import INTERRUPT
+from .. import _delta as delta
 from .. import _records as records
-from .._retention import CheckpointNode, keep_count, select_kept
+from .._head import check_head, expected_head
+from .._retention import CheckpointNode, keep_count, select_kept, with_bases
 from ..base import ChannelVersions, Checkpoint, CheckpointMetadata, CheckpointTuple, Config
 from ..serde.base import SerializerProtocol
 from .dialect import Dialect
@@ -91,15 +93,26 @@ def _load(dialect: Dialect, serde: SerializerProtocol, row: Row) -> Plan[Checkpo
     stored = records.StoredCheckpoint(*row[2:])
     with records.loading(thread_id, checkpoint_ns, stored.checkpoint_id):
         refs = records.decode_refs(stored.blob_refs)
-    blobs: dict[str, tuple[str, bytes]] = {}
-    if refs:
-        keys = [value for channel, ref in refs.items() for value in (channel, ref.origin)]
-        found = yield Query(q.select_blobs(len(refs)), (thread_id, checkpoint_ns, *keys))
-        for channel, origin, type_, value in found:
-            if refs[channel].origin == origin:
-                blobs[channel] = (type_, value)
+    pairs = [(channel, ref.origin) for channel, ref in refs.items()]
+    blobs = yield from _fetch_chains(dialect, thread_id, checkpoint_ns, pairs)
     writes = yield Query(q.select_writes, (thread_id, checkpoint_ns, stored.checkpoint_id))
-    return records.decode_tuple(serde, thread_id, checkpoint_ns, stored, blobs, writes)
+    return records.decode_tuple(
+        serde, thread_id, checkpoint_ns, stored, lambda c, o: blobs.get((c, o)), writes
+    )
+
+
+def _fetch_chains(
+    dialect: Dialect, thread_id: str, checkpoint_ns: str, pairs: Sequence[tuple[str, str]]
+) -> Plan[dict[tuple[str, str], tuple[str, bytes]]]:
+    """Fetch blobs by (channel, origin) plus every blob their delta chains build on."""
+    if not pairs:
+        return {}
+    keys = [value for pair in pairs for value in pair]
+    rows = yield Query(
+        queries_for(dialect).select_blob_chains(len(pairs)),
+        (thread_id, checkpoint_ns, *keys, thread_id, checkpoint_ns),
+    )
+    return {(channel, origin): (type_, value) for channel, origin, type_, value in rows}
 
 
 def put(
@@ -109,16 +122,22 @@ def put(
     checkpoint: Checkpoint,
     metadata: CheckpointMetadata,
     new_versions: ChannelVersions,
+    *,
+    lists: delta.ListCache,
 ) -> Plan[Config]:
-    """Store a checkpoint; only changed channels get new blobs (see ``_records``)."""
+    """Store a checkpoint: check the head, store changed channels (lists as deltas)."""
     q = queries_for(dialect)
     thread_id, checkpoint_ns, parent_id = records.config_target(config)
+    expected = expected_head(config)
     checkpoint_id = checkpoint["id"]
     type_, data = records.encode_checkpoint(serde, checkpoint)
     metadata_json = records.encode_metadata(metadata)
     values = checkpoint["channel_values"]
     # Encode before the first query: drivers run that part outside the transaction.
     encoded = {c: records.encode_value(serde, c, v) for c, v in values.items() if c in new_versions}
+    if expected is not None:
+        (head,) = (yield Query(q.select_head, (thread_id, checkpoint_ns)))[0]
+        check_head(thread_id, checkpoint_ns, checkpoint_id, expected, head)
     parent_refs: dict[str, records.BlobRef] = {}
     if parent_id is not None:
         rows = yield Query(q.select_refs, (thread_id, checkpoint_ns, parent_id))
@@ -126,10 +145,24 @@ def put(
             with records.loading(thread_id, checkpoint_ns, parent_id):
                 parent_refs = records.decode_refs(rows[0][0])
     refs, to_store = records.plan_blobs(checkpoint_id, checkpoint, new_versions, parent_refs)
+    stores = {
+        channel: (
+            values[channel],
+            encoded.get(channel) or records.encode_value(serde, channel, values[channel]),
+            parent_refs[channel].origin if channel in parent_refs else None,
+        )
+        for channel in to_store
+    }
+    missing = delta.bases_to_fetch(lists, thread_id, checkpoint_ns, stores)
+    stored = yield from _fetch_chains(dialect, thread_id, checkpoint_ns, missing)
+    chosen = delta.plan_list_blobs(
+        serde, lists, (thread_id, checkpoint_ns, checkpoint_id), stores,
+        lambda c, o: stored.get((c, o)),
+    )  # fmt: skip
     blob_rows = [
         (thread_id, checkpoint_ns, channel, checkpoint_id, json.dumps(refs[channel].version),
-         *(encoded.get(channel) or records.encode_value(serde, channel, values[channel])))
-        for channel in to_store
+         *blob.typed, blob.base)
+        for channel, blob in chosen.items()
     ]  # fmt: skip
     if blob_rows:
         yield Query(q.upsert_blob, blob_rows, many=True)
@@ -222,10 +255,9 @@ def _prune_thread(dialect: Dialect, thread_id: str, keep: int) -> Plan[None]:
         with records.loading(thread_id, checkpoint_ns, checkpoint_id):
             refs = records.decode_refs(blob_refs)
         live.update((checkpoint_ns, channel, ref.origin) for channel, ref in refs.items())
-    dead = [
-        (thread_id, *key)
-        for key in map(tuple, (yield Query(q.select_blob_keys, (thread_id,))))
-        if key not in live
-    ]
+    blobs = yield Query(q.select_blob_keys, (thread_id,))
+    bases = {(ns, channel, origin): (ns, channel, base) for ns, channel, origin, base in blobs}
+    live = with_bases(live, {key: base for key, base in bases.items() if base[2] is not None})
+    dead = [(thread_id, *key) for key in bases if key not in live]
     if dead:
         yield Query(q.delete_blob, dead, many=True)

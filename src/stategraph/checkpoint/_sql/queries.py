@@ -19,7 +19,9 @@ CHECKPOINT_COLUMNS = (
     "metadata, blob_refs"
 )
 _SCOPE = "thread_id = ? AND checkpoint_ns = ?"
-_BLOB_COLUMNS = "thread_id, checkpoint_ns, channel, checkpoint_id, version, type, value"
+_BLOB_COLUMNS = (
+    "thread_id, checkpoint_ns, channel, checkpoint_id, version, type, value, base_checkpoint_id"
+)
 _WRITE_COLUMNS = (
     "thread_id, checkpoint_ns, checkpoint_id, task_id, idx, channel, type, value, task_path"
 )
@@ -50,6 +52,7 @@ class Queries:
             f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoints WHERE {_SCOPE} "
             "ORDER BY checkpoint_id DESC LIMIT 1"
         )
+        self.select_head = r(f"SELECT MAX(checkpoint_id) FROM checkpoints WHERE {_SCOPE}")
         self.select_refs = r(
             f"SELECT blob_refs FROM checkpoints WHERE {_SCOPE} AND checkpoint_id = ?"
         )
@@ -65,9 +68,10 @@ class Queries:
             "blob_refs = excluded.blob_refs"
         )
         self.upsert_blob = r(
-            f"INSERT INTO checkpoint_blobs ({_BLOB_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            f"INSERT INTO checkpoint_blobs ({_BLOB_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (thread_id, checkpoint_ns, channel, checkpoint_id) DO UPDATE SET "
-            "version = excluded.version, type = excluded.type, value = excluded.value"
+            "version = excluded.version, type = excluded.type, value = excluded.value, "
+            "base_checkpoint_id = excluded.base_checkpoint_id"
         )
         write_insert = (
             f"INSERT INTO checkpoint_writes ({_WRITE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -101,18 +105,28 @@ class Queries:
             "SELECT checkpoint_ns, checkpoint_id, blob_refs FROM checkpoints WHERE thread_id = ?"
         )
         self.select_blob_keys = r(
-            "SELECT checkpoint_ns, channel, checkpoint_id FROM checkpoint_blobs WHERE thread_id = ?"
+            "SELECT checkpoint_ns, channel, checkpoint_id, base_checkpoint_id "
+            "FROM checkpoint_blobs WHERE thread_id = ?"
         )
         self.delete_blob = r(
             f"DELETE FROM checkpoint_blobs WHERE {_SCOPE} AND channel = ? AND checkpoint_id = ?"
         )
 
-    def select_blobs(self, count: int) -> str:
-        """Fetch ``count`` blobs of one (thread, ns) by ``(channel, origin)`` pairs."""
+    def select_blob_chains(self, count: int) -> str:
+        """Fetch ``count`` blobs of one (thread, ns) by ``(channel, origin)``, with their bases.
+
+        Parameters: thread, ns, the pairs, thread, ns.  ``UNION`` stops on a looping chain.
+        """
         pairs = ", ".join(["(?, ?)"] * count)
         return self.dialect.render(
-            "SELECT channel, checkpoint_id, type, value FROM checkpoint_blobs "
-            f"WHERE {_SCOPE} AND (channel, checkpoint_id) IN (VALUES {pairs})"
+            "WITH RECURSIVE chain (channel, checkpoint_id, base, type, value) AS ("
+            "SELECT channel, checkpoint_id, base_checkpoint_id, type, value FROM checkpoint_blobs "
+            f"WHERE {_SCOPE} AND (channel, checkpoint_id) IN (VALUES {pairs}) "
+            "UNION SELECT b.channel, b.checkpoint_id, b.base_checkpoint_id, b.type, b.value "
+            "FROM checkpoint_blobs b JOIN chain c "
+            "ON b.channel = c.channel AND b.checkpoint_id = c.base "
+            "WHERE b.thread_id = ? AND b.checkpoint_ns = ?"
+            ") SELECT channel, checkpoint_id, type, value FROM chain"
         )
 
     def select_list(

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from .._delta import ListCache
 from .._sql import migrations, plans
 from .._sql.dialect import SQLITE
 from ..base import (
@@ -67,6 +68,7 @@ class SqliteSaver(BaseCheckpointSaver[int]):
         self.conn = conn
         self.lock = threading.RLock()
         self.is_setup = False
+        self._lists = ListCache()  # delta-blob bookkeeping (see checkpoint._delta)
 
     @classmethod
     @contextmanager
@@ -119,7 +121,9 @@ class SqliteSaver(BaseCheckpointSaver[int]):
         new_versions: ChannelVersions,
     ) -> Config:
         """See ``BaseCheckpointSaver.put``."""
-        plan = plans.put(SQLITE, self.serde, config, checkpoint, metadata, new_versions)
+        plan = plans.put(
+            SQLITE, self.serde, config, checkpoint, metadata, new_versions, lists=self._lists
+        )
         return self._run(plan, write=True)
 
     def put_writes(
@@ -136,6 +140,7 @@ class SqliteSaver(BaseCheckpointSaver[int]):
     def delete_thread(self, thread_id: str) -> None:
         """See ``BaseCheckpointSaver.delete_thread``."""
         self._run(plans.delete_thread(SQLITE, thread_id), write=True)
+        self._lists.drop_threads([str(thread_id)])
 
     def copy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
         """See ``BaseCheckpointSaver.copy_thread``."""

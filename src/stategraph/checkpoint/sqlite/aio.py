@@ -13,6 +13,7 @@ from typing import Any
 
 import aiosqlite
 
+from .._delta import ListCache
 from .._sql import migrations, plans
 from .._sql.dialect import SQLITE
 from ..base import (
@@ -69,6 +70,7 @@ class AsyncSqliteSaver(BaseCheckpointSaver[int]):
         # async driver, the only place that needs an asyncio lock.
         self.lock = asyncio.Lock()
         self.is_setup = False
+        self._lists = ListCache()  # delta-blob bookkeeping (see checkpoint._delta)
         try:
             self.loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
         except RuntimeError:
@@ -125,7 +127,9 @@ class AsyncSqliteSaver(BaseCheckpointSaver[int]):
         new_versions: ChannelVersions,
     ) -> Config:
         """See ``BaseCheckpointSaver.put``."""
-        plan = plans.put(SQLITE, self.serde, config, checkpoint, metadata, new_versions)
+        plan = plans.put(
+            SQLITE, self.serde, config, checkpoint, metadata, new_versions, lists=self._lists
+        )
         return await self._run(plan, write=True)
 
     async def aput_writes(
@@ -142,6 +146,7 @@ class AsyncSqliteSaver(BaseCheckpointSaver[int]):
     async def adelete_thread(self, thread_id: str) -> None:
         """See ``BaseCheckpointSaver.delete_thread``."""
         await self._run(plans.delete_thread(SQLITE, thread_id), write=True)
+        self._lists.drop_threads([str(thread_id)])
 
     async def acopy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
         """See ``BaseCheckpointSaver.copy_thread``."""
