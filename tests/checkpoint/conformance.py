@@ -51,6 +51,13 @@ class Portal:
         self.loop.close()
 
 
+@dataclasses.dataclass(frozen=True)
+class StoredBlobInfo:
+    type: str
+    size: int  # bytes of the stored value
+    base: str | None  # origin of the base blob, for a delta
+
+
 class Backend(Protocol):
     """What the suite needs from a backend besides the saver API."""
 
@@ -68,6 +75,16 @@ class Backend(Protocol):
 
     def count_blobs(self, saver: Any, portal: Portal, thread_id: str) -> int:
         """Return how many value blobs are stored for a thread."""
+
+    def stored_blobs(
+        self, saver: Any, portal: Portal, thread_id: str
+    ) -> dict[tuple[str, str, str], StoredBlobInfo]:
+        """Describe a thread's value blobs by (namespace, channel, origin checkpoint id)."""
+
+    def corrupt_blob(
+        self, saver: Any, portal: Portal, thread_id: str, channel: str, origin: str
+    ) -> None:
+        """Truncate one stored value blob to its first 5 bytes."""
 
     def open_newer_schema(self, portal: Portal, tmp_path: Path) -> AbstractContextManager[Any]:
         """Yield a saver over storage whose schema is newer than the code (or skip)."""

@@ -11,10 +11,20 @@ from typing import Any
 
 import pytest
 
+from stategraph.checkpoint._delta import delta_base
 from stategraph.checkpoint.memory import InMemorySaver, MemorySaver
 
 from .conformance import *  # noqa: F403 - the shared spec cases run against this backend
-from .conformance import Portal, config, make_checkpoint
+from .conformance import Portal, StoredBlobInfo, config, make_checkpoint
+from .conformance_delta import *  # noqa: F403
+from .conformance_head import *  # noqa: F403
+
+
+def _base_or_none(blob: tuple[str, bytes]) -> str | None:
+    try:
+        return delta_base(blob)
+    except ValueError:  # a blob a test corrupted
+        return None
 
 
 class MemoryBackend:
@@ -36,6 +46,22 @@ class MemoryBackend:
 
     def count_blobs(self, saver: InMemorySaver, portal: Portal, thread_id: str) -> int:
         return sum(1 for key in saver.blobs if key[0] == thread_id)
+
+    def stored_blobs(
+        self, saver: InMemorySaver, portal: Portal, thread_id: str
+    ) -> dict[tuple[str, str, str], StoredBlobInfo]:
+        return {
+            key[1:]: StoredBlobInfo(blob[0], len(blob[1]), _base_or_none(blob))
+            for key, blob in saver.blobs.items()
+            if key[0] == thread_id
+        }
+
+    def corrupt_blob(
+        self, saver: InMemorySaver, portal: Portal, thread_id: str, channel: str, origin: str
+    ) -> None:
+        for key, (type_, value) in list(saver.blobs.items()):
+            if key[0] == thread_id and key[2:] == (channel, origin):
+                saver.blobs[key] = (type_, value[:5])
 
     @contextmanager
     def open_newer_schema(self, portal: Portal, tmp_path: Path) -> Iterator[Any]:

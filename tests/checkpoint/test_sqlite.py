@@ -18,7 +18,9 @@ from stategraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from stategraph.errors import CheckpointError, ErrorCode
 
 from .conformance import *  # noqa: F403 - the shared spec cases run against both savers
-from .conformance import Harness, Portal, Writer, config, id_of, make_checkpoint
+from .conformance import Harness, Portal, StoredBlobInfo, Writer, config, id_of, make_checkpoint
+from .conformance_delta import *  # noqa: F403
+from .conformance_head import *  # noqa: F403
 
 
 def _execute(path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
@@ -61,6 +63,27 @@ class SqliteBackend:
         return _execute(
             self.path, "SELECT COUNT(*) FROM checkpoint_blobs WHERE thread_id = ?", (thread_id,)
         )[0][0]
+
+    def stored_blobs(
+        self, saver: Any, portal: Portal, thread_id: str
+    ) -> dict[tuple[str, str, str], StoredBlobInfo]:
+        rows = _execute(
+            self.path,
+            "SELECT checkpoint_ns, channel, checkpoint_id, type, length(value), base_checkpoint_id "
+            "FROM checkpoint_blobs WHERE thread_id = ?",
+            (thread_id,),
+        )
+        return {(ns, c, o): StoredBlobInfo(t, size or 0, base) for ns, c, o, t, size, base in rows}
+
+    def corrupt_blob(
+        self, saver: Any, portal: Portal, thread_id: str, channel: str, origin: str
+    ) -> None:
+        _execute(
+            self.path,
+            "UPDATE checkpoint_blobs SET value = substr(value, 1, 5) "
+            "WHERE thread_id = ? AND channel = ? AND checkpoint_id = ?",
+            (thread_id, channel, origin),
+        )
 
     @contextmanager
     def open_newer_schema(self, portal: Portal, tmp_path: Path) -> Iterator[Any]:

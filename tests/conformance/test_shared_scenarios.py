@@ -19,9 +19,6 @@ SHARED = ROOT.parent / "shared" / "conformance"
 
 # areas of later issues (functional API, messages/prebuilt); each entry names its issue.
 PENDING = {
-    "067_*": "functional API (issue 4)",
-    "069_*": "functional API (issue 4)",
-    "078_*": "functional API (issue 4)",
     "082_*": "prebuilt (issue 7)",
     "083_*": "prebuilt (issue 7)",
 }

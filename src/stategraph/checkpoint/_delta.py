@@ -14,36 +14,36 @@ ref, which is always right because refs name their origin checkpoint.
 
 Bounds: a delta is written only while the delta bytes since the chain's snapshot stay
 within the snapshot's own bytes and the chain stays within ``MAX_CHAIN`` deltas;
-otherwise a full snapshot is stored.  Snapshots so grow geometrically and a chain is
-read with at most ~2x the value's bytes.
+otherwise a full snapshot is stored.  Snapshots so grow geometrically (total bytes
+~3x the final value while the cap does not bind) and a chain is read with at most
+~2x the value's bytes.
 
 "Extends" is decided on encodings, not ``==``: the base list's items must encode to a
 byte prefix of the new list's items (msgpack items are self-delimiting, so this means
 the first items decode identically).  ``==`` would take ``True`` for ``1`` or an aware
 datetime for the same instant in another zone, and reading back would silently return
-the old item.  The per-saver ``ListCache`` keeps those encodings (immutable bytes,
-never engine objects) so the common put compares bytes and decodes nothing.
+the old item.  The per-saver ``ListCache`` (``_list_cache``) keeps those encodings so
+the common put compares bytes and decodes nothing, and a read of a cached list decodes
+them in one go instead of walking its chain.
 """
 
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
+from ._list_cache import ChainState, ListCache, ListPrint
 from .serde.base import SerializerProtocol
 from .serde.jsonplus import JsonPlusSerializer
 
 __all__ = [
     "DELTA_TYPE",
     "MAX_CHAIN",
-    "ChainState",
+    "BlobSource",
     "Delta",
-    "ListCache",
-    "ListPrint",
     "StoredBlob",
+    "bases_to_fetch",
     "chain_state",
     "choose_blob",
     "decode_delta",
@@ -51,35 +51,22 @@ __all__ = [
     "encode_delta",
     "list_print",
     "load_value",
+    "plan_list_blobs",
 ]
 
 Typed = tuple[str, bytes]
 Lookup = Callable[[str], "Typed | None"]  # origin checkpoint id -> stored blob
 
 DELTA_TYPE = "delta"
-# why: bounds the pieces a read decodes.  With a per-step delta of a few hundred bytes the
-# byte rule alone would allow chains of hundreds of links; see docs in choose_blob.
-MAX_CHAIN = 64
+# why: bounds the pieces a cold read decodes.  Any fixed cap makes storage grow as
+# steps^2 / cap once it binds before the byte rule: with 64, a list growing ~500 bytes a
+# step stores 4.1x its final size after 300 steps (vs 2.4x with 256, where a cold read
+# of the 300th step walks ~130 pieces in ~4 ms).
+MAX_CHAIN = 256
 
 # Prints need a deterministic msgpack encoding; a serde whose tag is not "msgpack"
 # (e.g. encrypted) is printed with the default encoder instead.
 _PRINTER = JsonPlusSerializer()
-
-
-class ListPrint(NamedTuple):
-    """A list's item count and the concatenated msgpack encodings of its items."""
-
-    count: int
-    items: bytes
-
-
-class ChainState(NamedTuple):
-    """What deciding the next blob needs to know about a stored list blob."""
-
-    print: ListPrint
-    depth: int  # deltas between the snapshot and this blob
-    since: int  # bytes of those deltas
-    snapshot: int  # bytes of the snapshot
 
 
 class Delta(NamedTuple):
@@ -151,6 +138,14 @@ def list_print(value: Any, encoded: Typed | None = None) -> ListPrint | None:
     return found if found is not None and found.count == len(value) else None
 
 
+def _array_header(count: int) -> bytes:
+    if count <= 0x0F:
+        return bytes([0x90 | count])
+    if count <= 0xFFFF:
+        return b"\xdc" + count.to_bytes(2, "big")
+    return b"\xdd" + count.to_bytes(4, "big")
+
+
 def _piece_print(serde: SerializerProtocol, typed: Typed) -> ListPrint:
     if typed[0] == "msgpack":
         found = _items_region(bytes(typed[1]))
@@ -162,7 +157,18 @@ def _piece_print(serde: SerializerProtocol, typed: Typed) -> ListPrint:
     return found
 
 
-# --- reading ----------------------------------------------------------------------------
+# --- reading ---------------------------------------------------------------------------
+
+
+class BlobSource(NamedTuple):
+    """Where ``load_value`` finds blobs; every key is ``(channel, origin)``."""
+
+    lookup: Callable[[str, str], Typed | None]
+    # States of list blobs taken from a ListCache before reading (only ``native`` ones):
+    # their prints decode straight to the value, with no chain to walk.
+    cached: Mapping[tuple[str, str], ChainState] = {}
+    # Called with the state of every delta chain read, to warm a ListCache.
+    remember: Callable[[str, str, ChainState], None] | None = None
 
 
 def _walk(origin: str, lookup: Lookup) -> list[tuple[Typed, Delta | None]]:
@@ -185,29 +191,52 @@ def _walk(origin: str, lookup: Lookup) -> list[tuple[Typed, Delta | None]]:
         current = delta.base
 
 
-def load_value(serde: SerializerProtocol, origin: str, lookup: Lookup) -> Any:
-    """Decode the blob stored at ``origin``, rebuilding it from its chain if it is a delta."""
-    typed = lookup(origin)
-    if typed is None or typed[0] != DELTA_TYPE:
-        return serde.loads_typed(typed)  # type: ignore[arg-type]
-    pieces = _walk(origin, lookup)
+def load_value(serde: SerializerProtocol, channel: str, origin: str, source: BlobSource) -> Any:
+    """Decode a channel's blob, rebuilding it from its chain if it is a delta."""
+    state = source.cached.get((channel, origin))
+    if state is not None:
+        header = _array_header(state.print.count)
+        return serde.loads_typed(("msgpack", header + state.print.items))
+    typed = source.lookup(channel, origin)
+    if typed is None:
+        raise ValueError(f"the value blob of channel {channel!r} is missing")
+    if typed[0] != DELTA_TYPE:
+        value = serde.loads_typed(typed)
+        if source.remember is not None and typed[0] == "msgpack" and type(value) is list:
+            source.remember(channel, origin, _state_of(serde, [(typed, None)]))
+        return value
+    pieces = _walk(origin, lambda o: source.lookup(channel, o))
     value = serde.loads_typed(pieces[0][0])
     if type(value) is not list:
         raise ValueError("the snapshot of a delta chain is not a list")
     for _, delta in pieces[1:]:
         assert delta is not None
         if len(value) != delta.base_length:
-            raise ValueError(f"a delta expects a base of {delta.base_length} items, got {len(value)}")
+            raise ValueError(
+                f"a delta expects a base of {delta.base_length} items, got {len(value)}"
+            )
         items = serde.loads_typed(delta.items)
         if type(items) is not list:
             raise ValueError("the items of a delta are not a list")
         value.extend(items)
+    if source.remember is not None and _is_native(pieces):
+        source.remember(channel, origin, _state_of(serde, pieces))
     return value
+
+
+def _is_native(pieces: list[tuple[Typed, Delta | None]]) -> bool:
+    """Whether every piece's items are the serde's own msgpack bytes."""
+    return pieces[0][0][0] == "msgpack" and all(
+        delta.items[0] == "msgpack" for _, delta in pieces[1:] if delta is not None
+    )
 
 
 def chain_state(serde: SerializerProtocol, origin: str, lookup: Lookup) -> ChainState:
     """Compute the state of a stored list blob from its chain (no cache)."""
-    pieces = _walk(origin, lookup)
+    return _state_of(serde, _walk(origin, lookup))
+
+
+def _state_of(serde: SerializerProtocol, pieces: list[tuple[Typed, Delta | None]]) -> ChainState:
     snapshot = pieces[0][0]
     first = _piece_print(serde, snapshot)
     parts, count, since = [first.items], first.count, 0
@@ -219,7 +248,13 @@ def chain_state(serde: SerializerProtocol, origin: str, lookup: Lookup) -> Chain
         parts.append(piece.items)
         count += piece.count
         since += len(typed[1])
-    return ChainState(ListPrint(count, b"".join(parts)), len(pieces) - 1, since, len(snapshot[1]))
+    return ChainState(
+        ListPrint(count, b"".join(parts)),
+        len(pieces) - 1,
+        since,
+        len(snapshot[1]),
+        _is_native(pieces),
+    )
 
 
 # --- writing ----------------------------------------------------------------------------
@@ -237,8 +272,10 @@ def choose_blob(
     state).  Returns the blob and the state to cache for it (None if it is no list).
     """
     new = list_print(value, encoded)
-    full = StoredBlob(encoded, None), (
-        None if new is None else ChainState(new, 0, 0, len(encoded[1]))
+    native = encoded[0] == "msgpack"
+    full = (
+        StoredBlob(encoded, None),
+        (None if new is None else ChainState(new, 0, 0, len(encoded[1]), native)),
     )
     if new is None or base is None:
         return full
@@ -253,7 +290,7 @@ def choose_blob(
     since = state.since + len(blob[1])
     if since > state.snapshot:
         return full
-    return StoredBlob(blob, origin), ChainState(new, state.depth + 1, since, state.snapshot)
+    return StoredBlob(blob, origin), ChainState(new, state.depth + 1, since, state.snapshot, native)
 
 
 def plan_list_blobs(
@@ -309,55 +346,3 @@ def bases_to_fetch(
         and origin is not None
         and cache.get((thread_id, checkpoint_ns, channel, origin)) is None
     ]
-
-
-class ListCache:
-    """Per-saver LRU of ``ChainState`` by (thread, ns, channel, origin); thread-safe.
-
-    Entries are immutable bytes and counts, never engine values.  Invariant: an entry
-    describes the blob stored under its key by this process (or read from storage).
-    """
-
-    def __init__(self, *, max_entries: int = 64, max_bytes: int = 32 << 20) -> None:
-        self._entries: OrderedDict[tuple[str, str, str, str], ChainState] = OrderedDict()
-        self._bytes = 0
-        self._max_entries, self._max_bytes = max_entries, max_bytes
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, str, str, str]) -> ChainState | None:
-        """Return the cached state for ``key`` (marking it recently used), or None."""
-        with self._lock:
-            state = self._entries.get(key)
-            if state is not None:
-                self._entries.move_to_end(key)
-            return state
-
-    def put(self, key: tuple[str, str, str, str], state: ChainState) -> None:
-        """Cache ``state`` for ``key``, evicting the least recently used beyond the bounds."""
-        with self._lock:
-            old = self._entries.pop(key, None)
-            if old is not None:
-                self._bytes -= len(old.print.items)
-            self._entries[key] = state
-            self._bytes += len(state.print.items)
-            while self._entries and (
-                len(self._entries) > self._max_entries or self._bytes > self._max_bytes
-            ):
-                _, evicted = self._entries.popitem(last=False)
-                self._bytes -= len(evicted.print.items)
-
-    def drop_threads(self, thread_ids: Sequence[str]) -> None:
-        """Forget every entry of ``thread_ids``."""
-        doomed = set(thread_ids)
-        with self._lock:
-            for key in [k for k in self._entries if k[0] in doomed]:
-                self._bytes -= len(self._entries.pop(key).print.items)
-
-    def clear(self) -> None:
-        """Forget everything (as a fresh process would)."""
-        with self._lock:
-            self._entries.clear()
-            self._bytes = 0
-
-    def __len__(self) -> int:
-        return len(self._entries)

@@ -12,12 +12,12 @@ on it.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from ..errors import CheckpointError, ErrorCode, SerializationError
-from ._delta import load_value
+from ._delta import BlobSource, load_value
 from .base import WRITES_IDX_MAP, Checkpoint, CheckpointTuple, Config
 from .serde._locate import locate_unencodable
 from .serde.base import SerializerProtocol
@@ -289,14 +289,13 @@ def decode_tuple(
     thread_id: str,
     checkpoint_ns: str,
     row: StoredCheckpoint,
-    lookup: Callable[[str, str], Typed | None],
+    blobs: BlobSource,
     writes: Iterable[tuple[str, str, str, bytes]],
 ) -> CheckpointTuple:
     """Rebuild a ``CheckpointTuple`` from a stored row, its blobs and its writes.
 
-    ``lookup(channel, origin)`` returns a stored blob (delta chains are followed
-    through it); ``writes`` are ``(task_id, channel, type, value)`` in ``(task_id, idx)``
-    order.
+    ``blobs`` finds each ref's blob (and the chain of a delta blob); ``writes`` are
+    ``(task_id, channel, type, value)`` in ``(task_id, idx)`` order.
     """
     with loading(thread_id, checkpoint_ns, row.checkpoint_id):
         checkpoint = serde.loads_typed((row.type, row.checkpoint))
@@ -304,11 +303,7 @@ def decode_tuple(
             raise ValueError("the stored checkpoint does not match its row")
         values = {}
         for channel, ref in decode_refs(row.blob_refs).items():
-            if lookup(channel, ref.origin) is None:
-                raise ValueError(f"the value blob of channel {channel!r} is missing")
-            values[channel] = load_value(
-                serde, ref.origin, lambda origin, c=channel: lookup(c, origin)
-            )
+            values[channel] = load_value(serde, channel, ref.origin, blobs)
         checkpoint["channel_values"] = values
         metadata = json.loads(row.metadata)
         if not isinstance(metadata, dict):

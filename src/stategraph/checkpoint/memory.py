@@ -15,6 +15,7 @@ from ..constants import INTERRUPT
 from . import _delta as delta
 from . import _records as records
 from ._head import check_head, expected_head
+from ._list_cache import ListCache, cached_states
 from ._retention import CheckpointNode, keep_count, select_kept, with_bases
 from .base import (
     BaseCheckpointSaver,
@@ -46,7 +47,7 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         self.storage: dict[Scope, dict[str, records.StoredCheckpoint]] = {}
         self.blobs: dict[tuple[str, str, str, str], Typed] = {}  # (thread, ns, channel, origin)
         self.writes: dict[tuple[str, str, str], dict[tuple[str, int], StoredWrite]] = {}
-        self._lists = delta.ListCache()  # delta-blob bookkeeping (see checkpoint._delta)
+        self._lists = ListCache()  # delta-blob bookkeeping (see checkpoint._delta)
         # Invariant: _heads[scope] == max(storage[scope]) for every non-empty scope.
         self._heads: dict[Scope, str] = {}
 
@@ -58,7 +59,10 @@ class InMemorySaver(BaseCheckpointSaver[int]):
             if checkpoint_id is None:
                 checkpoint_id = max(rows, default=None)
             row = rows.get(checkpoint_id) if checkpoint_id is not None else None
-            return None if row is None else self._load(thread_id, checkpoint_ns, row)
+            if row is None:
+                return None
+            # A run starts by reading its checkpoint, then extends its lists: warm the cache.
+            return self._load(thread_id, checkpoint_ns, row, remember=True)
 
     def list(
         self,
@@ -80,7 +84,7 @@ class InMemorySaver(BaseCheckpointSaver[int]):
                 if before_id is not None and row.checkpoint_id >= before_id:
                     continue
                 if records.metadata_matches(row.metadata, pairs):
-                    found.append(self._load(thread_id, checkpoint_ns, row))
+                    found.append(self._load(thread_id, checkpoint_ns, row, remember=False))
         return iter(found)
 
     def _candidates(
@@ -101,21 +105,24 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         return rows
 
     def _load(
-        self, thread_id: str, checkpoint_ns: str, row: records.StoredCheckpoint
+        self, thread_id: str, checkpoint_ns: str, row: records.StoredCheckpoint, *, remember: bool
     ) -> CheckpointTuple:
         stored = self.writes.get((thread_id, checkpoint_ns, row.checkpoint_id), {})
         writes = [
             (task_id, channel, *value)
             for (task_id, _), (channel, value, _) in sorted(stored.items())
         ]
-        return records.decode_tuple(
-            self.serde,
-            thread_id,
-            checkpoint_ns,
-            row,
+        with records.loading(thread_id, checkpoint_ns, row.checkpoint_id):
+            refs = records.decode_refs(row.blob_refs)
+        pairs = [(channel, ref.origin) for channel, ref in refs.items()]
+        source = delta.BlobSource(
             lambda channel, origin: self.blobs.get((thread_id, checkpoint_ns, channel, origin)),
-            writes,
+            cached_states(self._lists, thread_id, checkpoint_ns, pairs),
+            (lambda c, o, state: self._lists.put((thread_id, checkpoint_ns, c, o), state))
+            if remember
+            else None,
         )
+        return records.decode_tuple(self.serde, thread_id, checkpoint_ns, row, source, writes)
 
     def put(
         self,

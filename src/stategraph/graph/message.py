@@ -1,14 +1,19 @@
 """Messages state: ``add_messages`` (merge by id), ``MessagesState`` and ``push_message``.
 
-With langchain-core installed the reducer works on its message classes exactly as LangGraph's
-does.  (stategraph's own message model for LangChain-free programs is issue 7's work.)
+Two message models, one algorithm.  Once langchain-core is imported in the process (a user's
+model, tool or message came from it) the reducer returns langchain-core messages exactly as
+LangGraph does; otherwise it returns ``stategraph.messages`` classes with the same fields.  The
+reducer never imports langchain-core itself (except for ``format="langchain-openai"``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
-from collections.abc import Callable, Sequence
 from typing import Annotated, Any, TypedDict
+
+from ..messages import AIMessageChunk, BaseMessage, convert_to_messages, to_langchain
+from ..messages._langchain import langchain_loaded
 
 __all__ = ["add_messages", "MessagesState", "REMOVE_ALL_MESSAGES", "MessageGraph", "push_message"]
 
@@ -16,18 +21,15 @@ REMOVE_ALL_MESSAGES = "__remove_all__"
 
 
 def _lc() -> Any:
-    try:
-        from langchain_core import messages
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "add_messages needs langchain-core for now: pip install 'stategraph[langchain]'."
-        ) from exc
+    from langchain_core import messages
+
     return messages
 
 
-def _coerce(value: Any) -> list[Any]:
+def _coerce_langchain(value: Any) -> list[Any]:
     lc = _lc()
-    items = value if isinstance(value, list) else [value]
+    items = list(value) if isinstance(value, list) else [value]
+    items = [to_langchain(m) if isinstance(m, BaseMessage) else m for m in items]
     out = []
     for m in lc.convert_to_messages(items):
         if isinstance(m, lc.BaseMessageChunk):
@@ -36,35 +38,42 @@ def _coerce(value: Any) -> list[Any]:
     return out
 
 
-def _with_ids(messages: list[Any]) -> list[Any]:
+def _coerce(value: Any, use_langchain: bool) -> list[Any]:
+    """Wrap, convert to message objects, turn chunks into messages and give every one an id."""
+    if use_langchain:
+        msgs = _coerce_langchain(value)
+    else:
+        msgs = convert_to_messages(value if isinstance(value, list) else [value])
     out = []
-    for m in messages:
+    for m in msgs:
+        if isinstance(m, AIMessageChunk):
+            m = m.to_message()
         if m.id is None:
-            m = m.model_copy(update={"id": str(uuid.uuid4())})
+            new_id = str(uuid.uuid4())
+            m = dataclasses.replace(m, id=new_id) if isinstance(m, BaseMessage) else m.model_copy(update={"id": new_id})
         out.append(m)
     return out
 
 
-def add_messages(left: Any = None, right: Any = None, *, format: str | None = None) -> Any:
-    """Merge two message lists: append new ids, replace existing ids, delete on RemoveMessage."""
-    if left is None and right is None:
-        return lambda a, b: add_messages(a, b, format=format)
-    if left is None or right is None:
-        raise ValueError("add_messages needs both lists: call add_messages(left, right).")
-    lc = _lc()
-    left_msgs = _with_ids(_coerce(left))
-    right_msgs = _with_ids(_coerce(right))
-    cut = max((i for i, m in enumerate(right_msgs) if isinstance(m, lc.RemoveMessage) and m.id == REMOVE_ALL_MESSAGES), default=None)
+def _is_remove(message: Any) -> bool:
+    return getattr(message, "type", None) == "remove"
+
+
+def _merge(left: list[Any], right: list[Any]) -> list[Any]:
+    cut = max((i for i, m in enumerate(right) if _is_remove(m) and m.id == REMOVE_ALL_MESSAGES), default=None)
     if cut is not None:
-        return right_msgs[cut + 1:]
-    merged = list(left_msgs)
+        return right[cut + 1:]
+    merged = list(left)
     index = {m.id: i for i, m in enumerate(merged)}
     removed: set[str] = set()
-    for m in right_msgs:
+    for m in right:
         pos = index.get(m.id)
-        if isinstance(m, lc.RemoveMessage):
+        if _is_remove(m):
             if pos is None:
-                raise ValueError(f"Attempting to delete a message with an ID that doesn't exist ('{m.id}')")
+                raise ValueError(
+                    f"Attempting to delete a message with an ID that doesn't exist ('{m.id}'): "
+                    "RemoveMessage ids must name a message already in the list."
+                )
             removed.add(m.id)
             continue
         if pos is not None:
@@ -72,11 +81,25 @@ def add_messages(left: Any = None, right: Any = None, *, format: str | None = No
         else:
             index[m.id] = len(merged)
             merged.append(m)
-    result = [m for m in merged if m.id not in removed]
-    if format == "langchain-openai":
-        result = _lc().convert_to_messages(_lc().convert_to_openai_messages(result))
-    elif format is not None:
+    return [m for m in merged if m.id not in removed]
+
+
+def add_messages(left: Any = None, right: Any = None, *, format: str | None = None) -> Any:
+    """Merge two message lists: append new ids, replace existing ids, delete on RemoveMessage.
+
+    ``add_messages(format=...)`` with no lists returns the configured reducer.
+    """
+    if left is None and right is None:
+        return lambda a, b: add_messages(a, b, format=format)
+    if left is None or right is None:
+        raise ValueError("add_messages needs both lists: call add_messages(left, right).")
+    if format is not None and format != "langchain-openai":
         raise ValueError(f"Unrecognized format={format!r}: the only supported value is 'langchain-openai'.")
+    use_langchain = format is not None or langchain_loaded()
+    result = _merge(_coerce(left, use_langchain), _coerce(right, use_langchain))
+    if format == "langchain-openai":
+        lc = _lc()
+        result = lc.convert_to_messages(lc.convert_to_openai_messages(result))
     return result
 
 
@@ -85,13 +108,21 @@ class MessagesState(TypedDict):
 
 
 def push_message(message: Any, *, state_key: str | None = "messages") -> Any:
-    """Write ``message`` to ``state_key`` from inside a node (it must carry an id)."""
+    """Emit ``message`` to ``stream_mode="messages"`` now and write it to ``state_key``.
+
+    Only inside a running node; the message must carry an id (so the node-end dedupe skips it).
+    """
     from ..pregel._context import current_task
+    from ..pregel._messages import emit_pushed
 
     task = current_task("push_message")
-    msg = _coerce(message)[0]
-    if not msg.id:
-        raise ValueError("push_message needs a message with an id.")
+    msg = _coerce(message, langchain_loaded())[0]
+    if not getattr(message, "id", None) and not (isinstance(message, dict) and message.get("id")):
+        raise ValueError(
+            "push_message() needs a message with an id, so the stream can match it to the state: "
+            "give it one, e.g. AIMessage('...', id=str(uuid.uuid4()))."
+        )
+    emit_pushed(task, msg)
     if state_key is not None:
         task.send([(state_key, [msg])])
     return msg
@@ -102,6 +133,3 @@ def MessageGraph() -> Any:  # noqa: N802 - deprecated LangGraph name
     from .state import StateGraph
 
     return StateGraph(Annotated[list, add_messages])
-
-
-_ = (Callable, Sequence)

@@ -28,7 +28,21 @@ class AsyncRun:
 
 
 async def drive(loop: Any, run: AsyncRun) -> AsyncIterator[Any]:
+    from concurrent.futures import ThreadPoolExecutor
+
     loop.executor_for_async = lambda: None
+    loop.event_loop = run.aloop
+    loop.event_loop_thread = run.thread
+    loop.handle_async = lambda effect: handle(loop, effect)
+    loop.handle_sync = lambda effect: _blocking_handle(loop, effect, run)
+    pool: list[Any] = []
+
+    def submit(fn: Any, *args: Any) -> Any:
+        if not pool:
+            pool.append(ThreadPoolExecutor(max_workers=64, thread_name_prefix="stategraph"))
+        return pool[0].submit(fn, *args)
+
+    loop.submit_sync = submit
     gen = loop.run()
     try:
         async for chunk in _drive(loop, run, gen):
@@ -64,6 +78,13 @@ async def _drive(loop: Any, run: AsyncRun, gen: Any) -> AsyncIterator[Any]:
             yield q.get_nowait()
     while not q.empty():
         yield q.get_nowait()
+
+
+def _blocking_handle(loop: Any, effect: tuple[Any, ...], run: AsyncRun) -> Any:
+    """Run an effect from a worker thread of an async run (a sync task finishing)."""
+    import asyncio
+
+    return asyncio.run_coroutine_threadsafe(handle(loop, effect), run.aloop).result()
 
 
 async def handle(loop: Any, effect: tuple[Any, ...]) -> Any:

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..channels.base import MISSING
 from ..constants import (
-    CONF, END, ERROR, INPUT, INTERRUPT, NO_WRITES, NS_SEP, NULL_TASK_ID, RESUME, RETURN, START, TASKS,
+    CONF, END, ERROR, INPUT, INTERRUPT, NO_WRITES, NS_SEP, NULL_TASK_ID, PREVIOUS, RESUME, RETURN, START, TASKS,
 )
 from ..errors import EmptyInputError, GraphInterrupt, GraphRecursionError, ParentCommand, UnknownInterruptError
 from ..types import Command, Interrupt, Send
-from . import _events
+from . import _events, _messages
 from ._algo import apply_writes, is_finished, prepare_tasks, read_channels
 from ._ids import is_interrupt_id
 from ._io import command_writes, input_writes
@@ -97,10 +97,19 @@ class PregelLoop:
         self.want_updates = "updates" in modes
         self.want_task_events = "tasks" in modes or "debug" in modes
         self.want_checkpoint_events = saver is not None and ("checkpoints" in modes or "debug" in modes)
+        if "messages" in modes:
+            _messages.attach(self)  # stream_mode="messages": node-output messages, langchain tokens
         self.unsaved = False
         # The newest checkpoint id of this thread+ns as far as this run knows ("" = none yet);
         # every put carries it so the saver can refuse a concurrent writer (compare-and-set).
         self.expected_head: str | None = None
+        # task calls (functional API): saved writes by task id, and how the driver runs I/O
+        self.saved_writes: dict[str, list[tuple[str, Any]]] = {}
+        self.event_loop: Any = None
+        self.event_loop_thread: int | None = None
+        self.handle_sync: Any = None
+        self.handle_async: Any = None
+        self.submit_sync: Any = None
 
     # ------------------------------------------------------------------ the run
     def run(self) -> Gen:
@@ -185,6 +194,11 @@ class PregelLoop:
         self.versions_seen = {k: dict(v) for k, v in cp.get("versions_seen", {}).items()}
         self.checkpoint = cp
         self.id_seed = cp.get("id") or self.run_id
+        for tid, ch, v in self.pending_writes:
+            self.saved_writes.setdefault(tid, []).append((ch, v))
+        prev = self.channels.get(PREVIOUS)
+        if prev is not None and prev.is_available():
+            self.runtime = self.runtime.override(previous=prev.get())
         upd = cp.get("updated_channels")
         self.updated_channels = set(upd) if upd is not None and saved is not None else None
         self.step = self.checkpoint_metadata.get("step", -2) + 1

@@ -29,7 +29,8 @@ class SyncRun:
         if self._executor is None:
             from concurrent.futures import ThreadPoolExecutor
 
-            self._executor = ThreadPoolExecutor(max_workers=self.max_concurrency, thread_name_prefix="stategraph")
+            # why: task calls block their caller's thread on a child; a small pool would deadlock
+            self._executor = ThreadPoolExecutor(max_workers=self.max_concurrency or 64, thread_name_prefix="stategraph")
         return self._executor
 
     def close(self) -> None:
@@ -40,6 +41,8 @@ class SyncRun:
 def drive(loop: Any, run: SyncRun) -> Iterator[Any]:
     """Run ``loop`` to completion, yielding stream chunks as they are produced."""
     loop.executor_for_async = lambda: None
+    loop.handle_sync = lambda effect: handle(loop, effect)
+    loop.submit_sync = lambda fn, *args: run.executor().submit(fn, *args)
     gen = loop.run()
     reply: Any = None
     q = run.queue

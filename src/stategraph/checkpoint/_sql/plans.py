@@ -17,6 +17,7 @@ from ...constants import INTERRUPT
 from .. import _delta as delta
 from .. import _records as records
 from .._head import check_head, expected_head
+from .._list_cache import ListCache, cached_states
 from .._retention import CheckpointNode, keep_count, select_kept, with_bases
 from ..base import ChannelVersions, Checkpoint, CheckpointMetadata, CheckpointTuple, Config
 from ..serde.base import SerializerProtocol
@@ -52,7 +53,7 @@ Row = Sequence[Any]
 
 
 def get_tuple(
-    dialect: Dialect, serde: SerializerProtocol, config: Mapping[str, Any]
+    dialect: Dialect, serde: SerializerProtocol, config: Mapping[str, Any], lists: ListCache
 ) -> Plan[CheckpointTuple | None]:
     """Load the checkpoint named by ``config``, or the latest of its thread and ns."""
     q = queries_for(dialect)
@@ -63,7 +64,8 @@ def get_tuple(
         rows = yield Query(q.select_by_id, (thread_id, checkpoint_ns, checkpoint_id))
     if not rows:
         return None
-    return (yield from _load(dialect, serde, rows[0]))
+    # A run starts by reading its checkpoint, then extends its lists: warm the cache.
+    return (yield from _load(dialect, serde, rows[0], lists, remember=True))
 
 
 def list_tuples(
@@ -74,6 +76,7 @@ def list_tuples(
     filter: Mapping[str, Any] | None,
     before: Mapping[str, Any] | None,
     limit: int | None,
+    lists: ListCache,
 ) -> Plan[list[CheckpointTuple]]:
     """Load matching checkpoints newest first (see ``BaseCheckpointSaver.list``)."""
     q = queries_for(dialect)
@@ -83,22 +86,36 @@ def list_tuples(
     rows = yield Query(sql, params)
     found = []
     for row in rows:
-        found.append((yield from _load(dialect, serde, row)))
+        found.append((yield from _load(dialect, serde, row, lists, remember=False)))
     return found
 
 
-def _load(dialect: Dialect, serde: SerializerProtocol, row: Row) -> Plan[CheckpointTuple]:
+def _load(
+    dialect: Dialect,
+    serde: SerializerProtocol,
+    row: Row,
+    lists: ListCache,
+    *,
+    remember: bool,
+) -> Plan[CheckpointTuple]:
     q = queries_for(dialect)
     thread_id, checkpoint_ns = row[0], row[1]
     stored = records.StoredCheckpoint(*row[2:])
     with records.loading(thread_id, checkpoint_ns, stored.checkpoint_id):
         refs = records.decode_refs(stored.blob_refs)
     pairs = [(channel, ref.origin) for channel, ref in refs.items()]
-    blobs = yield from _fetch_chains(dialect, thread_id, checkpoint_ns, pairs)
+    cached = cached_states(lists, thread_id, checkpoint_ns, pairs)
+    missing = [pair for pair in pairs if pair not in cached]
+    blobs = yield from _fetch_chains(dialect, thread_id, checkpoint_ns, missing)
     writes = yield Query(q.select_writes, (thread_id, checkpoint_ns, stored.checkpoint_id))
-    return records.decode_tuple(
-        serde, thread_id, checkpoint_ns, stored, lambda c, o: blobs.get((c, o)), writes
+    source = delta.BlobSource(
+        lambda c, o: blobs.get((c, o)),
+        cached,
+        (lambda c, o, state: lists.put((thread_id, checkpoint_ns, c, o), state))
+        if remember
+        else None,
     )
+    return records.decode_tuple(serde, thread_id, checkpoint_ns, stored, source, writes)
 
 
 def _fetch_chains(
@@ -123,7 +140,7 @@ def put(
     metadata: CheckpointMetadata,
     new_versions: ChannelVersions,
     *,
-    lists: delta.ListCache,
+    lists: ListCache,
 ) -> Plan[Config]:
     """Store a checkpoint: check the head, store changed channels (lists as deltas)."""
     q = queries_for(dialect)

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from .._delta import ListCache
+from .._list_cache import ListCache
 from .._sql import migrations, plans
 from .._sql.dialect import SQLITE
 from ..base import (
@@ -97,7 +97,7 @@ class SqliteSaver(BaseCheckpointSaver[int]):
 
     def get_tuple(self, config: Mapping[str, Any]) -> CheckpointTuple | None:
         """See ``BaseCheckpointSaver.get_tuple``."""
-        return self._run(plans.get_tuple(SQLITE, self.serde, config), write=False)
+        return self._run(plans.get_tuple(SQLITE, self.serde, config, self._lists), write=False)
 
     def list(
         self,
@@ -109,7 +109,7 @@ class SqliteSaver(BaseCheckpointSaver[int]):
     ) -> Iterator[CheckpointTuple]:
         """See ``BaseCheckpointSaver.list``."""
         plan = plans.list_tuples(
-            SQLITE, self.serde, config, filter=filter, before=before, limit=limit
+            SQLITE, self.serde, config, filter=filter, before=before, limit=limit, lists=self._lists
         )
         return iter(self._run(plan, write=False))
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import aiosqlite
 
-from .._delta import ListCache
+from .._list_cache import ListCache
 from .._sql import migrations, plans
 from .._sql.dialect import SQLITE
 from ..base import (
@@ -102,7 +102,9 @@ class AsyncSqliteSaver(BaseCheckpointSaver[int]):
 
     async def aget_tuple(self, config: Mapping[str, Any]) -> CheckpointTuple | None:
         """See ``BaseCheckpointSaver.get_tuple``."""
-        return await self._run(plans.get_tuple(SQLITE, self.serde, config), write=False)
+        return await self._run(
+            plans.get_tuple(SQLITE, self.serde, config, self._lists), write=False
+        )
 
     async def alist(
         self,
@@ -114,7 +116,7 @@ class AsyncSqliteSaver(BaseCheckpointSaver[int]):
     ) -> AsyncIterator[CheckpointTuple]:
         """See ``BaseCheckpointSaver.list``."""
         plan = plans.list_tuples(
-            SQLITE, self.serde, config, filter=filter, before=before, limit=limit
+            SQLITE, self.serde, config, filter=filter, before=before, limit=limit, lists=self._lists
         )
         for item in await self._run(plan, write=False):
             yield item

@@ -1,0 +1,151 @@
+"""The functional API: ``@entrypoint`` turns a function into a graph, ``@task`` into a durable step.
+
+Both lower onto the same Pregel engine as StateGraph: an entrypoint is one node triggered by
+the input; each task call is a PUSH task of the same superstep whose result is saved, so a
+resumed entrypoint gets stored results back instead of calling again.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from ..channels.ephemeral_value import EphemeralValue
+from ..channels.last_value import LastValue
+from ..constants import END, PREVIOUS, RETURN, START
+from ..pregel._call import adapt_callable, is_async_callable
+from ..pregel._node import PregelNode
+from ..pregel.main import Pregel
+from ..types import CachePolicy, RetryPolicy
+
+__all__ = ["entrypoint", "task"]
+
+R = TypeVar("R")
+S = TypeVar("S")
+
+
+def _return_writer(out: Any, task: Any) -> None:
+    task.send([(RETURN, out)])
+
+
+class _TaskFunction:
+    """What ``@task`` returns: call it inside a run to get a future of the result."""
+
+    def __init__(self, func: Callable[..., Any], *, name: str | None, retry_policy: Any, cache_policy: Any) -> None:
+        self.func = func
+        self.name = name or getattr(func, "__name__", "task")
+        self.retry_policy = retry_policy
+        self.cache_policy = cache_policy
+        policies = [retry_policy] if isinstance(retry_policy, RetryPolicy) else retry_policy
+        if is_async_callable(func):
+            sync, asyn = None, _star(func, is_async=True)
+        else:
+            sync, asyn = _star(func, is_async=False), None
+        self.node = PregelNode(name=self.name, triggers=[], channels=[], func=sync, afunc=asyn,
+                               writers=[_return_writer], retry_policy=policies, cache_policy=cache_policy,
+                               bound=func, update_mode="return")
+        functools.update_wrapper(self, func)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from ..pregel._functional import call_task
+
+        return call_task(self.name, self.node, args, kwargs)
+
+    def clear_cache(self, cache: Any) -> None:
+        cache.clear([("__pregel_ns_writes", self.name)])
+
+    async def aclear_cache(self, cache: Any) -> None:
+        await cache.aclear([("__pregel_ns_writes", self.name)])
+
+
+def _star(func: Callable[..., Any], *, is_async: bool) -> Callable[[Any, Any], Any]:
+    if is_async:
+
+        async def call_async(value: Any, task: Any) -> Any:
+            args, kwargs = value
+            return await func(*args, **kwargs)
+
+        return call_async
+
+    def call(value: Any, task: Any) -> Any:
+        args, kwargs = value
+        return func(*args, **kwargs)
+
+    return call
+
+
+def task(
+    func: Callable[..., Any] | None = None,
+    *,
+    name: str | None = None,
+    retry_policy: RetryPolicy | None = None,
+    cache_policy: CachePolicy | None = None,
+    **kwargs: Any,
+) -> Any:
+    """Mark ``func`` as a durable task: ``@task`` or ``@task(retry_policy=...)``."""
+    retry_policy = retry_policy or kwargs.pop("retry", None)
+
+    def decorate(fn: Callable[..., Any]) -> _TaskFunction:
+        return _TaskFunction(fn, name=name, retry_policy=retry_policy, cache_policy=cache_policy)
+
+    return decorate(func) if func is not None else decorate
+
+
+class entrypoint(Generic[R]):  # noqa: N801 - LangGraph's public name
+    """Decorator: turn a function of one input into a runnable, checkpointable graph."""
+
+    def __init__(
+        self,
+        checkpointer: Any = None,
+        store: Any = None,
+        cache: Any = None,
+        context_schema: Any = None,
+        cache_policy: CachePolicy | None = None,
+        retry_policy: RetryPolicy | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.checkpointer = checkpointer
+        self.store = store
+        self.cache = cache
+        self.context_schema = context_schema or kwargs.pop("config_schema", None)
+        self.cache_policy = cache_policy
+        self.retry_policy = retry_policy or kwargs.pop("retry", None)
+
+    @dataclass(frozen=True)
+    class final(Generic[R, S]):  # noqa: N801
+        """Return ``value`` to the caller but save ``save`` as ``previous`` for the next run."""
+
+        value: R
+        save: S
+
+    def __call__(self, func: Callable[..., Any]) -> Pregel:
+        if inspect.isgeneratorfunction(func) or inspect.isasyncgenfunction(func):
+            raise NotImplementedError("Generators are not supported by @entrypoint: return a value instead.")
+        params = [p for p in inspect.signature(func).parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        if not params:
+            raise ValueError(f"@entrypoint function {func.__name__!r} needs at least one parameter for its input.")
+        name = func.__name__
+        sync, asyn = adapt_callable(func)
+
+        def write_result(out: Any, task: Any) -> None:
+            if isinstance(out, entrypoint.final):
+                task.send([(END, out.value), (PREVIOUS, out.save)])
+            else:
+                task.send([(END, out), (PREVIOUS, out)])
+
+        node = PregelNode(name=name, triggers=[START], channels=START, func=sync, afunc=asyn,
+                          writers=[write_result], bound=func,
+                          retry_policy=[self.retry_policy] if isinstance(self.retry_policy, RetryPolicy) else self.retry_policy,
+                          cache_policy=self.cache_policy)
+        graph = Pregel(
+            nodes={name: node},
+            channels={START: EphemeralValue(Any), END: LastValue(Any), PREVIOUS: LastValue(Any)},
+            input_channels=START, output_channels=END, stream_channels=END, stream_mode="updates",
+            stream_eager=True, checkpointer=self.checkpointer, store=self.store, cache=self.cache,
+            context_schema=self.context_schema, name=name,
+        )
+        functools.update_wrapper(graph, func, updated=())  # type: ignore[arg-type]
+        return graph

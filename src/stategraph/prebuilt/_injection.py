@@ -1,0 +1,118 @@
+"""Tool arguments the ToolNode fills in instead of the model: state, store, runtime, call id.
+
+``InjectedState`` / ``InjectedStore`` are ``Annotated`` markers; a parameter typed
+``ToolRuntime`` receives the whole runtime.  Marked parameters are hidden from the schema
+the model sees.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Generic, TypeVar, get_args, get_origin, get_type_hints
+
+__all__ = ["InjectedState", "InjectedStore", "ToolRuntime", "Injection", "find_injections"]
+
+ContextT = TypeVar("ContextT")
+StateT = TypeVar("StateT")
+
+
+class InjectedState:
+    """Marker: fill this tool argument with the graph state (or one field of it).
+
+    ``Annotated[dict, InjectedState]`` passes the whole state;
+    ``Annotated[list, InjectedState("messages")]`` passes one key.
+    """
+
+    def __init__(self, field: str | None = None) -> None:
+        self.field = field
+
+    def __repr__(self) -> str:
+        return f"InjectedState(field={self.field!r})"
+
+
+class InjectedStore:
+    """Marker: fill this tool argument with the graph's long-term store (``BaseStore``)."""
+
+    def __repr__(self) -> str:
+        return "InjectedStore()"
+
+
+@dataclass
+class ToolRuntime(Generic[ContextT, StateT]):
+    """Everything a tool may need from the run; injected into a parameter typed ``ToolRuntime``."""
+
+    state: Any = None
+    context: Any = None
+    config: dict[str, Any] = field(default_factory=dict)
+    stream_writer: Any = None
+    tool_call_id: str | None = None
+    store: Any = None
+    tools: list[Any] = field(default_factory=list)
+    execution_info: Any = None
+    server_info: Any = None
+
+    def emit_output_delta(self, delta: Any) -> None:
+        """Send a partial tool output to ``stream_mode="custom"`` consumers."""
+        if self.stream_writer is not None:
+            self.stream_writer({"tool_call_id": self.tool_call_id, "delta": delta})
+
+
+@dataclass(frozen=True)
+class Injection:
+    """What to pass to one parameter: kind is 'state' | 'store' | 'runtime' | 'tool_call_id'."""
+
+    kind: str
+    field: str | None = None
+
+
+def _marker_of(annotation: Any) -> Injection | None:
+    origin = get_origin(annotation)
+    if annotation is ToolRuntime or origin is ToolRuntime:
+        return Injection("runtime")
+    if origin is not Annotated:
+        return None
+    base, *extras = get_args(annotation)
+    if base is ToolRuntime or get_origin(base) is ToolRuntime:
+        return Injection("runtime")
+    for extra in extras:
+        if extra is InjectedState or isinstance(extra, InjectedState):
+            return Injection("state", getattr(extra, "field", None) if not isinstance(extra, type) else None)
+        if extra is InjectedStore or isinstance(extra, InjectedStore):
+            return Injection("store")
+        name = extra.__name__ if isinstance(extra, type) else type(extra).__name__
+        if name == "InjectedToolCallId":  # langchain-core's marker, matched by name (no import)
+            return Injection("tool_call_id")
+    return None
+
+
+def find_injections(fn: Any) -> dict[str, Injection]:
+    """Map parameter name -> Injection for every injected parameter of ``fn``."""
+    if fn is None:
+        return {}
+    try:
+        hints = get_type_hints(fn, include_extras=True)
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError, NameError):
+        return {}
+    found = {}
+    for name in params:
+        marker = _marker_of(hints.get(name))
+        if marker is not None:
+            found[name] = marker
+    return found
+
+
+def resolve(injection: Injection, *, state: Any, runtime: ToolRuntime[Any, Any]) -> Any:
+    """The value to pass for ``injection`` in this call."""
+    if injection.kind == "runtime":
+        return runtime
+    if injection.kind == "store":
+        return runtime.store
+    if injection.kind == "tool_call_id":
+        return runtime.tool_call_id
+    if injection.field is None:
+        return state
+    if isinstance(state, dict):
+        return state.get(injection.field)
+    return getattr(state, injection.field, None)

@@ -1,0 +1,98 @@
+"""Calling a ``@task`` from inside a running task: a PUSH task in the same superstep.
+
+The child's id is derived from its parent's path and call index, so on resume the same call
+finds its saved ``__return__`` write and resolves without running again.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextvars
+import threading
+from typing import Any
+
+from ..constants import PUSH, RETURN
+from ._context import current_task
+from ._task import Task
+
+
+class SyncAsyncFuture(concurrent.futures.Future):
+    """A concurrent future that can also be awaited."""
+
+    def __await__(self) -> Any:
+        import asyncio
+
+        return asyncio.wrap_future(self).__await__()
+
+
+def _resolved(value: Any = None, error: BaseException | None = None) -> SyncAsyncFuture:
+    fut = SyncAsyncFuture()
+    if error is not None:
+        fut.set_exception(error)
+    else:
+        fut.set_result(value)
+    return fut
+
+
+def _return_value(task: Task) -> Any:
+    if task.error is not None:
+        raise task.error
+    for ch, v in task.writes:
+        if ch == RETURN:
+            return v
+    return None
+
+
+def _run_sync(child: Task) -> Any:
+    from ._runner import run_task_sync
+
+    run_task_sync(child)
+    effect = child.loop.task_done(child)
+    if effect is not None:
+        child.loop.handle_sync(effect)
+    return _return_value(child)
+
+
+async def _run_async(child: Task) -> Any:
+    from ._runner import run_task_async
+
+    await run_task_async(child)
+    effect = child.loop.task_done(child)
+    if effect is not None:
+        await child.loop.handle_async(effect)
+    return _return_value(child)
+
+
+def call_task(name: str, node: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """Schedule ``node`` as a child of the running task; return a future of its result."""
+    parent = current_task(f"task {name!r}")
+    loop = parent.loop
+    index = parent.call_index
+    parent.call_index += 1
+    child = Task(loop, node, name, (args, kwargs), (PUSH, parent.path, index, parent.id, "call"), (PUSH,), step=parent.step)
+    child.parent = parent
+    saved = loop.saved_writes.get(child.id)
+    if saved:
+        from ._algo import is_finished
+        from ..constants import RESUME
+
+        if is_finished(saved):
+            return _resolved(next((v for ch, v in saved if ch == RETURN), None))
+        for ch, v in saved:
+            if ch == RESUME:
+                child.resume = list(v)
+    aloop = loop.event_loop
+    on_loop_thread = aloop is not None and threading.get_ident() == loop.event_loop_thread
+    if node.afunc is not None and node.func is None:
+        if not on_loop_thread:
+            raise RuntimeError(
+                f"Task {name!r} is async and was called from a sync context: call it from an async "
+                "entrypoint/node and await it, or make the task a plain function."
+            )
+        import asyncio
+
+        return asyncio.ensure_future(_run_async(child))
+    ctx = contextvars.copy_context()
+    if on_loop_thread:
+        return aloop.run_in_executor(None, ctx.run, _run_sync, child)
+    return loop.submit_sync(ctx.run, _run_sync, child)

@@ -1,0 +1,109 @@
+"""What differs between the SQL databases the store runs on.
+
+Shared SQL text is written with ``?`` placeholders and ``{text}``-style type slots;
+a dialect renders it.  Every value, JSON paths included, is a bound parameter.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["POSTGRES", "SQLITE", "StoreDialect"]
+
+
+@dataclass(frozen=True)
+class StoreDialect:
+    """The SQL variations the shared store queries are rendered with."""
+
+    name: str
+    param: str  # placeholder for one bound value
+    text_type: str  # namespace/key columns: must compare byte-wise (code point order)
+    json_type: str
+    json_param: str  # how a JSON text parameter is written into a value column
+    float_type: str
+    bytes_type: str
+    begin_read: str | None  # None: the driver opens the transaction itself
+    begin_write: str | None
+    setup_lock: str | None = None  # taken inside the migration transaction
+    allows_nul: bool = True  # may text hold "\x00"?
+
+    def render(self, sql: str) -> str:
+        """Fill the type slots and replace ``?`` placeholders with this dialect's."""
+        sql = sql.format(
+            text=self.text_type,
+            json=self.json_type,
+            json_param=self.json_param,
+            float=self.float_type,
+            bytes=self.bytes_type,
+        )
+        return sql if self.param == "?" else sql.replace("?", self.param)
+
+    def text_at(self) -> str:
+        """SQL for the text at a bound JSON path of ``value`` (NULL when absent)."""
+        raise NotImplementedError
+
+    def json_path(self, parts: list[str]) -> Any:
+        """Return the bound parameter that names ``parts`` for ``text_at``, or None."""
+        raise NotImplementedError
+
+    def load_json(self, raw: Any) -> Any:
+        """Decode a value column as fetched (text for SQLite, already parsed for jsonb)."""
+        return json.loads(raw) if isinstance(raw, (str, bytes, bytearray)) else raw
+
+
+@dataclass(frozen=True)
+class SqliteDialect(StoreDialect):
+    """SQLite >= 3.35 (``RETURNING``); JSON via the built-in JSON1 functions."""
+
+    def text_at(self) -> str:
+        return "json_extract(value, ?)"
+
+    def json_path(self, parts: list[str]) -> Any:
+        # why: SQLite's JSON path grammar has no escape for '"' inside a quoted label,
+        # so such keys are not pushed down (the exact Python filter still applies).
+        if any('"' in part or "\\" in part for part in parts):
+            return None
+        return "$" + "".join(f'."{part}"' for part in parts)
+
+
+@dataclass(frozen=True)
+class PostgresDialect(StoreDialect):
+    """PostgreSQL >= 12 with psycopg 3; JSONB values, path given as a text[] parameter."""
+
+    def text_at(self) -> str:
+        return "(value #>> ?::text[])"
+
+    def json_path(self, parts: list[str]) -> Any:
+        return list(parts)
+
+
+SQLITE = SqliteDialect(
+    name="sqlite",
+    param="?",
+    text_type="TEXT",
+    json_type="TEXT",
+    json_param="?",
+    float_type="REAL",
+    bytes_type="BLOB",
+    begin_read="BEGIN",
+    # why: IMMEDIATE takes the write lock up front, avoiding SQLITE_BUSY on lock upgrade.
+    begin_write="BEGIN IMMEDIATE",
+)
+
+POSTGRES = PostgresDialect(
+    name="postgres",
+    param="%s",
+    text_type='TEXT COLLATE "C"',
+    json_type="JSONB",
+    json_param="?::jsonb",
+    float_type="DOUBLE PRECISION",
+    bytes_type="BYTEA",
+    begin_read=None,
+    begin_write=None,
+    # why: two processes calling setup() at once would race on CREATE TABLE IF NOT
+    # EXISTS and on the migration numbers; the lock ends with the transaction.
+    setup_lock="SELECT pg_advisory_xact_lock(4242421)",
+    allows_nul=False,
+)

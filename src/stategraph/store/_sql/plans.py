@@ -1,0 +1,212 @@
+"""Each store operation once, as a generator of ``Query`` effects.
+
+A plan yields a ``Query``; the driver runs it inside one transaction and sends back
+the fetched rows (``None`` for ``many`` statements).  Work before the first yield
+(serialising every value) runs before the transaction starts, so a bad value
+writes nothing.  Plans never touch a connection: SQLite and Postgres, sync and
+async, all run these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from ...errors import ErrorCode, StoreError
+from .._filter import matches_filter
+from ..base import GetOp, Item, ListNamespacesOp, MatchCondition, PutOp, Result, SearchItem, SearchOp
+from .codec import decode_namespace, encode_namespace, encode_value, encode_vector, to_datetime
+from .dialect import StoreDialect
+from .prepare import PreparedBatch
+from .queries import Where, prefilter, queries_for
+from .scoring import best_scores
+
+__all__ = ["Plan", "Query", "run_batch", "sweep"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """One statement to run; with ``many`` the params are a list of parameter rows."""
+
+    sql: str
+    params: Sequence[Any] = ()
+    many: bool = False
+
+
+Plan = Generator[Query, Any, T]
+Namespace = tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """The two times of a batch: ``now`` for expiry (fake-able), ``stamp`` for items."""
+
+    now: float
+    stamp: float
+
+
+def _check_storable(dialect: StoreDialect, op: PutOp) -> None:
+    if dialect.allows_nul or op.value is None:
+        return
+    if "\x00" in op.key or any("\x00" in label for label in op.namespace):
+        raise StoreError(
+            f"Key {op.key!r} or namespace {op.namespace!r} holds a NUL character ('\\x00'), "
+            "which PostgreSQL cannot store. Remove or replace it.",
+            code=ErrorCode.STORE_BAD_NAMESPACE,
+            namespace=op.namespace,
+            key=op.key,
+        )
+
+
+def run_batch(dialect: StoreDialect, batch: PreparedBatch, clock: Clock) -> Plan[list[Result]]:
+    """Apply ``batch`` in op order and return one result per op."""
+    texts: dict[int, str] = {}
+    for position, op in enumerate(batch.ops):
+        if isinstance(op, PutOp) and op.value is not None:
+            _check_storable(dialect, op)
+            texts[position] = encode_value(
+                op.namespace, op.key, op.value, allows_nul=dialect.allows_nul
+            )
+    results: list[Result] = []
+    for position, op in enumerate(batch.ops):
+        if isinstance(op, PutOp):
+            vectors = batch.vectors.get(position, ())
+            yield from _put(dialect, op, texts.get(position), vectors, clock)
+            results.append(None)
+        elif isinstance(op, GetOp):
+            results.append((yield from _get(dialect, op, clock.now)))
+        elif isinstance(op, SearchOp):
+            query = batch.queries.get(op.query) if op.query else None
+            results.append((yield from _search(dialect, op, query, clock.now)))
+        else:
+            results.append((yield from _list_namespaces(dialect, op, clock.now)))
+    return results
+
+
+def _put(
+    dialect: StoreDialect, op: PutOp, text: str | None, vectors: Sequence[Any], clock: Clock
+) -> Plan[None]:
+    q = queries_for(dialect)
+    prefix = encode_namespace(op.namespace)
+    yield Query(q.delete_vectors, (prefix, op.key))
+    if text is None:
+        yield Query(q.delete_item, (prefix, op.key))
+        return
+    expires = None if op.ttl is None else clock.now + op.ttl * 60
+    row = (prefix, op.key, text, clock.stamp, clock.stamp, expires, op.ttl, clock.now)
+    yield Query(q.upsert_item, row)
+    if vectors:
+        rows = [(prefix, op.key, i, encode_vector(v)) for i, v in enumerate(vectors)]
+        yield Query(q.insert_vector, rows, many=True)
+
+
+def _get(dialect: StoreDialect, op: GetOp, now: float) -> Plan[Item | None]:
+    q = queries_for(dialect)
+    prefix = encode_namespace(op.namespace)
+    rows = yield Query(q.select_item, (prefix, op.key, now))
+    if not rows:
+        return None
+    value, created_at, updated_at, ttl_minutes = rows[0]
+    if op.refresh_ttl and ttl_minutes is not None:
+        yield Query(q.refresh_ttl, (now, prefix, op.key))
+    return Item(
+        value=dialect.load_json(value),
+        key=op.key,
+        namespace=op.namespace,
+        created_at=to_datetime(created_at),
+        updated_at=to_datetime(updated_at),
+    )
+
+
+def _rank(score: float | None) -> tuple[int, float]:
+    """Sort key: scored items by descending score, then unscored ones (stable order)."""
+    return (1, 0.0) if score is None else (0, -score)
+
+
+def _search(
+    dialect: StoreDialect, op: SearchOp, query: Sequence[float] | None, now: float
+) -> Plan[list[SearchItem]]:
+    q = queries_for(dialect)
+    where = Where().live(now).under(op.namespace_prefix)
+    prefilter(dialect, op.filter, where)
+    paged_in_sql = not op.filter and query is None
+    page = (op.limit, op.offset) if paged_in_sql else None
+    sql, params = q.select_candidates(where, with_value=query is None or bool(op.filter), page=page)
+    rows = [list(row) for row in (yield Query(sql, params))]
+    if op.filter:
+        for row in rows:
+            row[2] = dialect.load_json(row[2])
+        rows = [row for row in rows if matches_filter(row[2], op.filter)]
+    scores: dict[tuple[str, str], float] = {}
+    if query is not None:
+        vector_sql, vector_params = q.select_vectors(Where().under(op.namespace_prefix))
+        scores = best_scores(query, (yield Query(vector_sql, vector_params)))
+        rows.sort(key=lambda row: _rank(scores.get((row[0], row[1]))))
+    if not paged_in_sql:
+        rows = rows[op.offset : op.offset + op.limit]
+    if query is not None and not op.filter and rows:
+        pairs = [value for row in rows for value in (row[0], row[1])]
+        values = {(p, k): v for p, k, v in (yield Query(q.select_values(len(rows)), pairs))}
+        for row in rows:
+            row[2] = dialect.load_json(values[(row[0], row[1])])
+    elif not op.filter:
+        for row in rows:
+            row[2] = dialect.load_json(row[2])
+    refresh = [(now, row[0], row[1]) for row in rows if op.refresh_ttl and row[5] is not None]
+    if refresh:
+        yield Query(q.refresh_ttl, refresh, many=True)
+    return [
+        SearchItem(
+            decode_namespace(prefix),
+            key,
+            value,
+            to_datetime(created_at),
+            to_datetime(updated_at),
+            scores.get((prefix, key)) if query is not None else None,
+        )
+        for prefix, key, value, created_at, updated_at, _ in rows
+    ]
+
+
+def _matches(namespace: Namespace, condition: MatchCondition) -> bool:
+    path = condition.path
+    if len(path) > len(namespace):
+        return False
+    labels = namespace[: len(path)] if condition.match_type == "prefix" else namespace[-len(path) :]
+    return all(want in ("*", label) for want, label in zip(path, labels, strict=False))
+
+
+def _list_namespaces(dialect: StoreDialect, op: ListNamespacesOp, now: float) -> Plan[list[Namespace]]:
+    conditions = op.match_conditions or ()
+    where = Where().live(now)
+    for condition in conditions:
+        if condition.match_type == "prefix":
+            lead = condition.path
+            if "*" in lead:
+                lead = lead[: lead.index("*")]
+            where.under(lead)
+    simple = op.max_depth is None and all(
+        condition.match_type == "prefix" and "*" not in condition.path for condition in conditions
+    )
+    sql, params = queries_for(dialect).select_namespaces(
+        where, (op.limit, op.offset) if simple else None
+    )
+    namespaces = [decode_namespace(row[0]) for row in (yield Query(sql, params))]
+    if simple:
+        return namespaces
+    kept = {
+        namespace[: op.max_depth] if op.max_depth else namespace
+        for namespace in namespaces
+        if all(_matches(namespace, condition) for condition in conditions)
+    }
+    return sorted(kept)[op.offset : op.offset + op.limit]
+
+
+def sweep(dialect: StoreDialect, now: float) -> Plan[int]:
+    """Delete every item expired at ``now`` (and its vectors); return how many."""
+    q = queries_for(dialect)
+    yield Query(q.sweep_vectors, (now,))
+    return len((yield Query(q.sweep_items, (now,))))

@@ -1,0 +1,194 @@
+"""The store shells around the shared plans: checking, embedding, TTL sweeping.
+
+``SqlStore`` turns a batch into a plan.  ``SyncSqlStore`` and ``AsyncSqlStore``
+differ only in how they embed and drive it (``_run`` / ``_arun``, given by each
+database's store) and in the sweeper's kind (a thread or a task).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
+from typing import Any, ClassVar
+
+from ...errors import ErrorCode, coded
+from .._embed import Embedder, ensure_embedder
+from ..base import BaseStore, IndexConfig, Op, Result, TTLConfig
+from ..memory import _check_index_config
+from . import plans
+from .dialect import StoreDialect
+from .prepare import PreparedBatch, attach_vectors, prepare
+
+__all__ = ["AsyncSqlStore", "SqlStore", "SyncSqlStore"]
+
+logger = logging.getLogger("stategraph.store")
+DEFAULT_SWEEP_MINUTES = 5.0
+
+
+class SqlStore(BaseStore):
+    """A store whose operations are the shared SQL plans of ``store._sql.plans``."""
+
+    supports_ttl = True
+    dialect: ClassVar[StoreDialect]
+
+    def __init__(self, *, index: IndexConfig | None = None, ttl: TTLConfig | None = None) -> None:
+        self.index_config: IndexConfig | None = _check_index_config(index) if index else None
+        self.embeddings: Embedder | None = (
+            ensure_embedder(self.index_config["embed"]) if self.index_config else None
+        )
+        self.ttl_config = ttl
+        self.is_setup = False
+        # why: expiry is decided on this clock; tests substitute a fake one
+        self._clock: Callable[[], float] = time.time
+
+    def _plan(self, batch: PreparedBatch) -> plans.Plan[list[Result]]:
+        if self.index_config is not None:
+            attach_vectors(batch, self.index_config["dims"])
+        return plans.run_batch(self.dialect, batch, plans.Clock(self._clock(), time.time()))
+
+    def _sweep_seconds(self, minutes: float | None) -> float:
+        if minutes is None:
+            minutes = (self.ttl_config or {}).get("sweep_interval_minutes") or DEFAULT_SWEEP_MINUTES
+        return float(minutes) * 60
+
+
+class SyncSqlStore(SqlStore):
+    """A store on a blocking connection; ``abatch`` runs the I/O in a worker thread."""
+
+    _sweeper: tuple[threading.Event, threading.Thread] | None = None
+
+    def _run(self, plan: plans.Plan[Any], *, write: bool) -> Any:
+        raise NotImplementedError
+
+    def batch(self, ops: Iterable[Op]) -> list[Result]:
+        """Run ``ops`` in order, in one transaction; return one result per op."""
+        batch = prepare(ops, self.index_config)
+        if batch.request and self.embeddings is not None:
+            self.embeddings.fill(batch.request)
+        return self._run(self._plan(batch), write=batch.writes)
+
+    async def abatch(self, ops: Iterable[Op]) -> list[Result]:
+        """Run ``ops`` without blocking the event loop (the I/O runs in a thread)."""
+        batch = prepare(ops, self.index_config)
+        if batch.request and self.embeddings is not None:
+            await self.embeddings.afill(batch.request)
+        return await asyncio.to_thread(self._run, self._plan(batch), write=batch.writes)
+
+    def sweep_ttl(self) -> int:
+        """Delete every expired item now and return how many were removed."""
+        return self._run(plans.sweep(self.dialect, self._clock()), write=True)
+
+    def start_ttl_sweeper(self, sweep_interval_minutes: float | None = None) -> Future[None]:
+        """Sweep expired items every interval in a daemon thread until stopped.
+
+        The interval defaults to ``ttl_config["sweep_interval_minutes"]``, else 5
+        minutes.  The returned future completes when the sweeper stops.
+        """
+        self.stop_ttl_sweeper()
+        interval = self._sweep_seconds(sweep_interval_minutes)
+        stop = threading.Event()
+        done: Future[None] = Future()
+
+        def loop() -> None:
+            try:
+                while not stop.wait(interval):
+                    try:
+                        self.sweep_ttl()
+                    except Exception:  # why: one failed sweep must not end the sweeper
+                        logger.exception("TTL sweep of %s failed; retrying next interval", self)
+            finally:
+                done.set_result(None)
+
+        thread = threading.Thread(target=loop, name="stategraph-ttl-sweeper", daemon=True)
+        self._sweeper = (stop, thread)
+        thread.start()
+        return done
+
+    def stop_ttl_sweeper(self, timeout: float | None = None) -> bool:
+        """Stop the sweeper; return True once it has stopped (or none was running)."""
+        if self._sweeper is None:
+            return True
+        stop, thread = self._sweeper
+        stop.set()
+        thread.join(timeout)
+        if thread.is_alive():
+            return False
+        self._sweeper = None
+        return True
+
+
+class AsyncSqlStore(SqlStore):
+    """A store on an asyncio connection; sync methods work only from other threads."""
+
+    _sweeper: tuple[asyncio.Event, asyncio.Task[None]] | None = None
+    loop: asyncio.AbstractEventLoop | None = None
+
+    async def _arun(self, plan: plans.Plan[Any], *, write: bool) -> Any:
+        raise NotImplementedError
+
+    async def abatch(self, ops: Iterable[Op]) -> list[Result]:
+        """Run ``ops`` in order, in one transaction; return one result per op."""
+        self.loop = asyncio.get_running_loop()
+        batch = prepare(ops, self.index_config)
+        if batch.request and self.embeddings is not None:
+            await self.embeddings.afill(batch.request)
+        return await self._arun(self._plan(batch), write=batch.writes)
+
+    def batch(self, ops: Iterable[Op]) -> list[Result]:
+        """Run ``ops`` on the store's event loop from another thread, blocking."""
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if self.loop is None or running is self.loop or not self.loop.is_running():
+            raise coded(
+                asyncio.InvalidStateError,
+                f"{type(self).__name__} was called synchronously "
+                + ("from its own event loop, which would deadlock" if running else "with no running event loop")
+                + ". Use the a-methods (aget, aput, asearch...) in async code; sync calls "
+                "work only from another thread while the store's loop runs.",
+                ErrorCode.RUN_ASYNC_IN_SYNC,
+            )
+        return asyncio.run_coroutine_threadsafe(self.abatch(ops), self.loop).result()
+
+    async def sweep_ttl(self) -> int:  # type: ignore[override]
+        """Delete every expired item now and return how many were removed."""
+        return await self._arun(plans.sweep(self.dialect, self._clock()), write=True)
+
+    async def start_ttl_sweeper(self, sweep_interval_minutes: float | None = None) -> asyncio.Task[None]:
+        """Sweep expired items every interval in a background task until stopped."""
+        await self.stop_ttl_sweeper()
+        interval = self._sweep_seconds(sweep_interval_minutes)
+        stop = asyncio.Event()
+
+        async def loop() -> None:
+            while True:
+                try:
+                    await asyncio.wait_for(stop.wait(), interval)
+                    return
+                except TimeoutError:
+                    pass
+                try:
+                    await self.sweep_ttl()
+                except Exception:  # why: one failed sweep must not end the sweeper
+                    logger.exception("TTL sweep of %s failed; retrying next interval", self)
+
+        task = asyncio.create_task(loop(), name="stategraph-ttl-sweeper")
+        self._sweeper = (stop, task)
+        return task
+
+    async def stop_ttl_sweeper(self, timeout: float | None = None) -> bool:
+        """Stop the sweeper; return True once it has stopped (or none was running)."""
+        if self._sweeper is None:
+            return True
+        stop, task = self._sweeper
+        stop.set()
+        done, _ = await asyncio.wait([task], timeout=timeout)
+        if not done:
+            return False
+        self._sweeper = None
+        return True

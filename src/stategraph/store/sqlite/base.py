@@ -1,0 +1,106 @@
+"""``SqliteStore``: the long-term store in SQLite through the stdlib ``sqlite3``.
+
+One connection shared by threads under a lock (``check_same_thread=False``), WAL
+mode for files, numbered migrations on first use.  The operations are the plans of
+``stategraph.store._sql``; this module only drives them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from .._sql import migrations, plans
+from .._sql.dialect import SQLITE
+from .._sql.stores import SyncSqlStore
+from ..base import IndexConfig, TTLConfig
+
+__all__ = ["SqliteStore", "drive"]
+
+CONNECTION_SETUP = ("PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=5000")
+
+
+def drive(conn: sqlite3.Connection, plan: plans.Plan[Any], begin: str) -> Any:
+    """Run ``plan`` on ``conn`` in one transaction; return the plan's result."""
+    try:
+        query = next(plan)  # the plan's pure prelude runs outside the transaction
+    except StopIteration as done:
+        return done.value
+    cursor = conn.cursor()
+    if not conn.in_transaction:
+        cursor.execute(begin)
+    try:
+        while True:
+            if query.many:
+                cursor.executemany(query.sql, query.params)
+                reply = None
+            else:
+                reply = cursor.execute(query.sql, query.params).fetchall()
+            try:
+                query = plan.send(reply)
+            except StopIteration as done:
+                result = done.value
+                break
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+    return result
+
+
+class SqliteStore(SyncSqlStore):
+    """A long-term store in SQLite; safe to share between threads.
+
+    ``index`` enables semantic search, ``ttl`` a default expiry (minutes); call
+    ``setup()`` once (the first operation also does).
+    """
+
+    dialect = SQLITE
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        *,
+        index: IndexConfig | None = None,
+        ttl: TTLConfig | None = None,
+    ) -> None:
+        super().__init__(index=index, ttl=ttl)
+        self.conn = conn
+        self.lock = threading.RLock()
+
+    @classmethod
+    @contextmanager
+    def from_conn_string(
+        cls,
+        conn_string: str,
+        *,
+        index: IndexConfig | None = None,
+        ttl: TTLConfig | None = None,
+    ) -> Iterator[SqliteStore]:
+        """Open ``conn_string`` (a path or ``":memory:"``), yield a store, close on exit."""
+        conn = sqlite3.connect(conn_string, check_same_thread=False)
+        store = cls(conn, index=index, ttl=ttl)
+        try:
+            yield store
+        finally:
+            store.stop_ttl_sweeper()
+            conn.close()
+
+    def setup(self) -> None:
+        """Enable WAL and apply the missing migrations (a newer schema raises E302)."""
+        with self.lock:
+            if self.is_setup:
+                return
+            for statement in CONNECTION_SETUP:
+                self.conn.execute(statement)
+            drive(self.conn, migrations.setup(SQLITE), "BEGIN IMMEDIATE")
+            self.is_setup = True
+
+    def _run(self, plan: plans.Plan[Any], *, write: bool) -> Any:
+        if not self.is_setup:
+            self.setup()
+        with self.lock:
+            return drive(self.conn, plan, SQLITE.begin_write if write else SQLITE.begin_read)
