@@ -132,7 +132,11 @@ def snapshot_from(graph: Pregel, config: dict[str, Any], saved: Any, *, latest: 
         nexts = tuple(t.name for t in tasks if t not in finished)
     else:
         nexts = tuple(t.name for t in tasks)
-    values = graph.map_output_values(read_channels(loop.channels, graph.stream_channels_asis))
+    asis = graph.stream_channels_asis
+    if isinstance(asis, str) and not loop.channels[asis].is_available():
+        values: Any = {}
+    else:
+        values = graph.map_output_values(read_channels(loop.channels, asis))
     return StateSnapshot(
         values=values,
         next=nexts,

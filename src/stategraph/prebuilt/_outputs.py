@@ -1,0 +1,120 @@
+"""Turning tool results into messages, and keeping the history valid when tools return Commands.
+
+The strict rule every provider enforces: each tool call of an AI message is answered by exactly
+one tool message.  ``fold_parent_command`` keeps it when a handoff (``Command(graph=PARENT)``)
+leaves the subgraph: the answers of the other calls of the same AI message travel with it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from ..messages import ToolMessage, is_message, to_langchain
+from ..messages._langchain import langchain_loaded
+from ..types import Command
+
+__all__ = ["tool_message", "result_to_output", "fold_parent_command", "answered_call_ids"]
+
+
+def tool_message(content: Any, *, name: str, tool_call_id: str, status: str = "success") -> Any:
+    """A tool message in the process's message model (langchain-core once it is imported)."""
+    msg = ToolMessage(content, name=name, tool_call_id=tool_call_id, status=status)  # type: ignore[arg-type]
+    return to_langchain(msg) if langchain_loaded() else msg
+
+
+def _content(result: Any) -> Any:
+    if isinstance(result, str):
+        return result
+    if isinstance(result, list) and all(isinstance(b, (str, dict)) for b in result):
+        return result
+    try:
+        return json.dumps(result, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return str(result)
+
+
+def _is_tool_message(value: Any) -> bool:
+    return is_message(value) and getattr(value, "type", None) == "tool"
+
+
+def _update_messages(cmd: Command, key: str) -> list[Any]:
+    update = cmd.update
+    if isinstance(update, dict):
+        value = update.get(key)
+    elif isinstance(update, (list, tuple)):
+        value = [v for k, v in update if k == key]  # type: ignore[misc]
+        value = value[-1] if value else None
+    else:
+        value = None
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def answered_call_ids(cmd: Command, key: str) -> set[str]:
+    return {m.tool_call_id for m in _update_messages(cmd, key) if _is_tool_message(m)}
+
+
+def result_to_output(result: Any, call: dict[str, Any], key: str) -> Any:
+    """A tool's return value -> a tool message, or the Command / message it returned."""
+    if isinstance(result, Command):
+        if result.graph is None or result.graph == Command.PARENT:
+            _check_answered(result, call, key)
+        return result
+    if _is_tool_message(result):
+        return result
+    if isinstance(result, list) and result and all(isinstance(r, Command) or _is_tool_message(r) for r in result):
+        return result
+    return tool_message(_content(result), name=call["name"], tool_call_id=call.get("id") or "")
+
+
+def _check_answered(cmd: Command, call: dict[str, Any], key: str) -> None:
+    update = cmd.update
+    has_messages = (isinstance(update, dict) and key in update) or (
+        isinstance(update, (list, tuple)) and any(k == key for k, _ in update))
+    if has_messages and call.get("id") not in answered_call_ids(cmd, key):
+        raise ValueError(
+            f"Tool {call['name']!r} returned a Command whose update has no ToolMessage answering its tool "
+            f"call {call.get('id')!r}. Every tool call in the history must be answered: add "
+            "ToolMessage(content, tool_call_id=<the call id>) to Command.update's messages."
+        )
+
+
+def _with_messages(cmd: Command, key: str, messages: list[Any]) -> Command:
+    update = cmd.update
+    if isinstance(update, dict):
+        new_update: Any = {**update, key: messages}
+    elif isinstance(update, (list, tuple)):
+        new_update = [(k, v) for k, v in update if k != key] + [(key, messages)]
+    else:
+        new_update = {key: messages}
+    return dataclasses.replace(cmd, update=new_update)
+
+
+def fold_parent_command(outputs: Sequence[Any], calls: Sequence[dict[str, Any]], key: str) -> Command:
+    """One ``Command(graph=PARENT)`` answering every call of this turn, in call order.
+
+    The first parent command wins; later ones are answered with an error message instead of
+    handing off twice.  Local commands' tool messages are kept; their other updates are dropped
+    because the subgraph they would apply to is being left.
+    """
+    first = next(i for i, o in enumerate(outputs) if isinstance(o, Command) and o.graph == Command.PARENT)
+    winner: Command = outputs[first]
+    answers: list[Any] = []
+    for i, (out, call) in enumerate(zip(outputs, calls, strict=True)):
+        if isinstance(out, Command) and out.graph == Command.PARENT and i != first:
+            answers.append(tool_message(
+                f"Error: not executed. '{calls[first]['name']}' already hands off this turn; "
+                "call one handoff tool at a time.",
+                name=call["name"], tool_call_id=call.get("id") or "", status="error"))
+        elif isinstance(out, Command):
+            answers.extend(m for m in _update_messages(out, key) if _is_tool_message(m)
+                           and m.tool_call_id == call.get("id"))
+        elif _is_tool_message(out):
+            answers.append(out)
+    call_ids = {c.get("id") for c in calls}
+    kept = [m for m in _update_messages(winner, key) if not (_is_tool_message(m) and m.tool_call_id in call_ids)]
+    return _with_messages(winner, key, kept + answers)

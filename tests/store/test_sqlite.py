@@ -1,0 +1,231 @@
+"""SqliteStore / AsyncSqliteStore: the conformance suite plus SQLite-specific behaviour."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+import pytest
+
+from stategraph.errors import ErrorCode, StoreError
+from stategraph.store.base import PutOp
+from stategraph.store.sqlite import AsyncSqliteStore, SqliteStore
+from stategraph.testing import FakeEmbeddings
+
+from ._sql_fixtures import AsyncSqlConformance, SqlConformance
+from .conformance import DIMS, StoreDriver, indexed
+
+pytestmark = pytest.mark.anyio
+
+
+class _OpensOnSetup(AsyncSqliteStore):
+    """An AsyncSqliteStore that connects on first use, so a sync fixture can build it."""
+
+    def __init__(self, path: Path, opened: list[aiosqlite.Connection], **kwargs: Any) -> None:
+        super().__init__(None, **kwargs)  # type: ignore[arg-type]
+        self._path = path
+        self._opened = opened
+
+    async def setup(self) -> None:
+        if self.conn is None:
+            self.conn = await aiosqlite.connect(self._path)
+            self._opened.append(self.conn)
+        await super().setup()
+
+
+@pytest.fixture
+def sync_factory(tmp_path: Path) -> Iterator[Callable[..., SqliteStore]]:
+    conns: list[sqlite3.Connection] = []
+
+    def open_store(**kwargs: Any) -> SqliteStore:
+        conns.append(sqlite3.connect(tmp_path / f"store{len(conns)}.db", check_same_thread=False))
+        return SqliteStore(conns[-1], **kwargs)
+
+    yield open_store
+    for conn in conns:
+        conn.close()
+
+
+@pytest.fixture
+def async_factory(tmp_path: Path) -> Iterator[Callable[..., AsyncSqliteStore]]:
+    opened: list[aiosqlite.Connection] = []
+    count = iter(range(1000))
+
+    def open_store(**kwargs: Any) -> AsyncSqliteStore:
+        return _OpensOnSetup(tmp_path / f"astore{next(count)}.db", opened, **kwargs)
+
+    yield open_store
+    for conn in opened:
+        conn.stop()  # ends aiosqlite's worker thread without needing the test's loop
+
+
+class TestSqliteConformance(SqlConformance):
+    @pytest.fixture
+    def open_store(self, sync_factory: Callable[..., SqliteStore]) -> Callable[..., SqliteStore]:
+        return sync_factory
+
+
+class TestAsyncSqliteConformance(AsyncSqlConformance):
+    @pytest.fixture
+    def open_store(
+        self, async_factory: Callable[..., AsyncSqliteStore]
+    ) -> Callable[..., AsyncSqliteStore]:
+        return async_factory
+
+
+# -- SQLite specifics ---------------------------------------------------------------
+
+
+def test_from_conn_string_and_setup_are_idempotent(tmp_path: Path) -> None:
+    path = str(tmp_path / "s.db")
+    with SqliteStore.from_conn_string(path) as store:
+        store.setup()
+        store.setup()
+        store.put(("a",), "k", {"v": 1})
+    with SqliteStore.from_conn_string(path) as store:  # reopen: data and schema persist
+        assert store.get(("a",), "k").value == {"v": 1}
+        versions = store.conn.execute("SELECT v FROM store_migrations ORDER BY v").fetchall()
+    assert [v for (v,) in versions] == list(range(len(versions))) and len(versions) >= 4
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = str(tmp_path / "s.db")
+    with SqliteStore.from_conn_string(path) as store:
+        store.setup()
+        store.conn.execute("INSERT INTO store_migrations (v) VALUES (999)")
+        store.conn.commit()
+    with SqliteStore.from_conn_string(path) as store:
+        with pytest.raises(StoreError, match="schema version 999") as caught:
+            store.get(("a",), "k")
+    assert caught.value.code is ErrorCode.CHECKPOINT_SCHEMA_TOO_NEW
+
+
+async def test_async_from_conn_string(tmp_path: Path) -> None:
+    async with AsyncSqliteStore.from_conn_string(str(tmp_path / "a.db"), index=indexed()) as store:
+        await store.aput(("docs",), "cats", {"text": "cats purr"})
+        await store.aput(("docs",), "dogs", {"text": "dogs bark"})
+        found = await store.asearch(("docs",), query="cats purr")
+        assert [item.key for item in found] == ["cats", "dogs"]
+        assert found[0].score == pytest.approx(1.0, abs=1e-6)
+
+
+def test_failed_embedding_writes_nothing(sync_factory: Callable[..., SqliteStore]) -> None:
+    def broken(texts: list[str]) -> list[list[float]]:
+        raise RuntimeError("model offline")
+
+    store = sync_factory(index={"dims": DIMS, "embed": broken, "fields": ["text"]})
+    store.put(("docs",), "plain", {"text": "x"}, index=False)
+    with pytest.raises(RuntimeError, match="model offline"):
+        store.batch([PutOp(("docs",), "a", {"text": "y"}, index=False), PutOp(("docs",), "b", {"text": "z"})])
+    assert store.get(("docs",), "a") is None
+
+
+@pytest.mark.parametrize("value", [{"when": object()}, {"x": float("nan")}, {"s": {1, 2}}], ids=repr)
+def test_non_json_values_are_refused_naming_the_item(
+    sync_factory: Callable[..., SqliteStore], value: dict
+) -> None:
+    store = sync_factory()
+    with pytest.raises(StoreError, match=r"key 'bad' in namespace \('docs',\) is not JSON") as caught:
+        store.batch([PutOp(("docs",), "good", {"v": 1}), PutOp(("docs",), "bad", value)])
+    assert caught.value.code is ErrorCode.STORE_BAD_VALUE
+    assert store.get(("docs",), "good") is None  # the whole batch was refused
+
+
+def test_vectors_are_replaced_and_deleted(sync_factory: Callable[..., SqliteStore]) -> None:
+    store = sync_factory(index=indexed(["tags[*]"]))
+    store.put(("docs",), "k", {"tags": ["a", "b", "c"]})
+    count = "SELECT COUNT(*) FROM store_vectors"
+    assert store.conn.execute(count).fetchone() == (3,)
+    store.put(("docs",), "k", {"tags": ["a"]})
+    assert store.conn.execute(count).fetchone() == (1,)
+    store.delete(("docs",), "k")
+    assert store.conn.execute(count).fetchone() == (0,)
+
+
+def test_search_scores_without_numpy_match_numpy(sync_factory: Callable[..., SqliteStore]) -> None:
+    from stategraph.store._sql import scoring
+
+    store = sync_factory(index=indexed())
+    for i, text in enumerate(["cats purr", "dogs bark loudly", "cats and dogs", "stock prices"]):
+        store.put(("docs",), str(i), {"text": text})
+    rows = store.conn.execute("SELECT prefix, key, embedding FROM store_vectors").fetchall()
+    query = FakeEmbeddings(DIMS).embed_query("cats dogs")
+    pure = scoring.best_scores(query, rows, use_numpy=False)
+    assert pure[(rows[2][0], "2")] == pytest.approx(1.0, abs=1e-6)
+    if scoring._np is not None:
+        assert scoring.best_scores(query, rows) == pytest.approx(pure)
+
+
+def test_sweeper_thread_deletes_expired_items(sync_factory: Callable[..., SqliteStore]) -> None:
+    store = sync_factory()
+    clock = [1000.0]
+    store._clock = lambda: clock[0]
+    store.put(("docs",), "gone", {"v": 1}, ttl=1)
+    store.put(("docs",), "kept", {"v": 2})
+    clock[0] += 120
+    done = store.start_ttl_sweeper(sweep_interval_minutes=0.001)
+    for _ in range(200):
+        if store.conn.execute("SELECT COUNT(*) FROM store").fetchone() == (1,):
+            break
+        asyncio.run(asyncio.sleep(0.01))
+    assert store.stop_ttl_sweeper(timeout=5)
+    assert done.done()
+    assert [row[0] for row in store.conn.execute("SELECT key FROM store")] == ["kept"]
+    assert store.stop_ttl_sweeper() is True  # stopping twice is fine
+
+
+async def test_async_sweeper_task_deletes_expired_items(
+    async_factory: Callable[..., AsyncSqliteStore],
+) -> None:
+    store = async_factory()
+    clock = [1000.0]
+    store._clock = lambda: clock[0]
+    await store.aput(("docs",), "gone", {"v": 1}, ttl=1)
+    await store.aput(("docs",), "kept", {"v": 2})
+    clock[0] += 120
+    task = await store.start_ttl_sweeper(sweep_interval_minutes=0.001)
+    for _ in range(200):
+        if len(await store.asearch(("docs",), refresh_ttl=False)) == 1 and await store.sweep_ttl() == 0:
+            break
+        await asyncio.sleep(0.01)
+    assert await store.stop_ttl_sweeper(timeout=5)
+    assert task.done()
+    async with store.conn.execute("SELECT key FROM store") as cursor:
+        assert [row[0] for row in await cursor.fetchall()] == ["kept"]
+
+
+def test_real_clock_ttl(sync_factory: Callable[..., SqliteStore]) -> None:
+    import time
+
+    store = sync_factory()
+    store.put(("docs",), "k", {"v": 1}, ttl=0.005)  # 0.3 s
+    assert store.get(("docs",), "k", refresh_ttl=False) is not None
+    time.sleep(0.4)
+    assert store.get(("docs",), "k") is None
+
+
+def test_namespace_order_matches_tuple_order(mode: str = "sync") -> None:
+    labels = [("user",), ("user", "x"), ("user-1",), ("user!",), ("user", "\x01"), ("user", "\x02z"), ("a b",)]
+    with SqliteStore.from_conn_string(":memory:") as store:
+        for namespace in labels:
+            store.put(namespace, "k", {"v": 1})
+        assert store.list_namespaces() == sorted(labels)
+        assert store.list_namespaces(limit=3, offset=2) == sorted(labels)[2:5]
+        assert {item.namespace for item in store.search(("user",))} == {
+            ("user",),
+            ("user", "x"),
+            ("user", "\x01"),
+            ("user", "\x02z"),
+        }
+        assert store.get(("user", "\x01"), "k") is not None
+
+
+def test_driver_mode_fixture_is_complete() -> None:
+    # StoreDriver must find both forms of every friendly method on the SQLite stores.
+    for name in ("get", "put", "search", "delete", "list_namespaces", "batch"):
+        assert callable(getattr(SqliteStore, name)) and callable(getattr(SqliteStore, "a" + name))
+    assert StoreDriver is not None
