@@ -12,6 +12,7 @@ EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("[0-9]
 EXPECTED = {
     "01_seed_runtime.py": "{'response': 'Hello Alice! Nice to see you again.'}",
     "02_reducers_and_checkpoints.py": "resumed: {'log': ['drafted', 'review: yes']}",
+    "05_functional_api.py": "resumed: {'essay': 'An essay about cats.', 'review': 'looks good'}\ntask calls: ['cats']",
 }
 
 

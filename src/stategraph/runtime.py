@@ -52,6 +52,24 @@ class RunControl:
     def request_drain(self, reason: str = "shutdown") -> None:
         self._reason = reason
 
+    def step(self, name: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """Call ``fn(*args, **kwargs)`` once per thread and journal its result.
+
+        Exactly-once for the *recorded result*: after an interrupt, an error or a crash, the
+        node re-runs and this call returns the stored value without calling ``fn``.  ``fn``
+        itself is at-least-once: a crash after ``fn`` returned but before the journal write
+        committed runs it again.  Calls are matched by name and position within the node.
+        """
+        from .pregel._functional import journal_step
+
+        return journal_step(name, fn, args, kwargs)
+
+    async def astep(self, name: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """Async ``step``: ``fn`` may be sync or async."""
+        from .pregel._functional import ajournal_step
+
+        return await ajournal_step(name, fn, args, kwargs)
+
     @property
     def drain_requested(self) -> bool:
         return self._reason is not None
@@ -93,6 +111,24 @@ class Runtime(Generic[ContextT]):
     def patch_execution_info(self, **fields: Any) -> Runtime[ContextT]:
         info = self.execution_info or ExecutionInfo()
         return dataclasses.replace(self, execution_info=dataclasses.replace(info, **fields))
+
+    def step(self, name: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """Call ``fn(*args, **kwargs)`` once per thread and journal its result.
+
+        Exactly-once for the *recorded result*: after an interrupt, an error or a crash, the
+        node re-runs and this call returns the stored value without calling ``fn``.  ``fn``
+        itself is at-least-once: a crash after ``fn`` returned but before the journal write
+        committed runs it again.  Calls are matched by name and position within the node.
+        """
+        from .pregel._functional import journal_step
+
+        return journal_step(name, fn, args, kwargs)
+
+    async def astep(self, name: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """Async ``step``: ``fn`` may be sync or async."""
+        from .pregel._functional import ajournal_step
+
+        return await ajournal_step(name, fn, args, kwargs)
 
     @property
     def drain_requested(self) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,7 @@ def sync_factory(tmp_path: Path) -> Iterator[Callable[..., SqliteStore]]:
 
 
 @pytest.fixture
-def async_factory(tmp_path: Path) -> Iterator[Callable[..., AsyncSqliteStore]]:
+async def async_factory(tmp_path: Path) -> AsyncIterator[Callable[..., AsyncSqliteStore]]:
     opened: list[aiosqlite.Connection] = []
     count = iter(range(1000))
 
@@ -60,7 +60,7 @@ def async_factory(tmp_path: Path) -> Iterator[Callable[..., AsyncSqliteStore]]:
 
     yield open_store
     for conn in opened:
-        conn.stop()  # ends aiosqlite's worker thread without needing the test's loop
+        await conn.close()
 
 
 class TestSqliteConformance(SqlConformance):

@@ -181,7 +181,7 @@ _BOX: list[Any] = []
 
 def _box_class() -> Any:
     if not _BOX:
-        from langchain_core.messages import ToolOutputMixin
+        from langchain_core.messages.tool import ToolOutputMixin
 
         class _Boxed(ToolOutputMixin):
             def __init__(self, value: Any) -> None:

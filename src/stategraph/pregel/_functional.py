@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextvars
+import inspect
 import threading
 from typing import Any
 
@@ -96,3 +97,59 @@ def call_task(name: str, node: Any, args: tuple[Any, ...], kwargs: dict[str, Any
     if on_loop_thread:
         return aloop.run_in_executor(None, ctx.run, _run_sync, child)
     return loop.submit_sync(ctx.run, _run_sync, child)
+
+
+def journal_step(name: str, fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """Run ``fn`` once per thread: record its result as a write of a child task id.
+
+    When the calling node re-runs (after an interrupt, an error or a crash), the call at the
+    same position finds its recorded result and returns it without calling ``fn`` again.
+    """
+    parent = current_task("runtime.step")
+    loop = parent.loop
+    index = parent.call_index
+    parent.call_index += 1
+    child = Task(loop, parent.node, name, None, (PUSH, parent.path, index, parent.id, "step"), (PUSH,), step=parent.step)
+    saved = loop.saved_writes.get(child.id)
+    if saved:
+        for ch, v in saved:
+            if ch == RETURN:
+                return v
+    value = fn(*args, **kwargs)
+    if inspect.isawaitable(value):
+        raise TypeError(f"runtime.step({name!r}, ...) got an async function: use `await runtime.astep(...)`.")
+    _record(loop, child, value, sync=True)
+    return value
+
+
+async def ajournal_step(name: str, fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    parent = current_task("runtime.astep")
+    loop = parent.loop
+    index = parent.call_index
+    parent.call_index += 1
+    child = Task(loop, parent.node, name, None, (PUSH, parent.path, index, parent.id, "step"), (PUSH,), step=parent.step)
+    saved = loop.saved_writes.get(child.id)
+    if saved:
+        for ch, v in saved:
+            if ch == RETURN:
+                return v
+    value = fn(*args, **kwargs)
+    if inspect.isawaitable(value):
+        value = await value
+    effect = _record(loop, child, value, sync=False)
+    if effect is not None:
+        await loop.handle_async(effect)
+    return value
+
+
+def _record(loop: Any, child: Task, value: Any, *, sync: bool) -> Any:
+    # why: journaled results are committed at once, whatever the durability mode: that is the
+    # whole guarantee (a later crash must not lose them)
+    loop.saved_writes[child.id] = [(RETURN, value)]
+    if loop.saver is None:
+        return None
+    effect = ("put_writes", loop.checkpoint_config, [(RETURN, value)], child.id, "")
+    if sync:
+        loop.handle_sync(effect)
+        return None
+    return effect

@@ -1,0 +1,140 @@
+"""@entrypoint / @task on the engine: results, parallel tasks, previous, final, interrupts, replay."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import pytest
+
+from stategraph.checkpoint.memory import InMemorySaver
+from stategraph.func import entrypoint, task
+from stategraph.types import Command, interrupt
+
+
+def test_tasks_run_in_parallel_and_return_results(driver: Any) -> None:
+    @task
+    def slow_double(x: int) -> int:
+        time.sleep(0.05)
+        return 2 * x
+
+    @entrypoint()
+    def flow(xs: list[int]) -> list[int]:
+        futures = [slow_double(x) for x in xs]
+        return [f.result() for f in futures]
+
+    started = time.perf_counter()
+    assert driver.run(flow, [1, 2, 3, 4]) == [2, 4, 6, 8]
+    assert time.perf_counter() - started < 0.18  # four 50 ms tasks overlapped
+
+
+def test_async_tasks_are_awaitable() -> None:
+    @task
+    async def fetch(i: int) -> str:
+        await asyncio.sleep(0)
+        return f"item{i}"
+
+    @entrypoint()
+    async def agg(n: int) -> list[str]:
+        return list(await asyncio.gather(*[fetch(i) for i in range(n)]))
+
+    assert asyncio.run(agg.ainvoke(3)) == ["item0", "item1", "item2"]
+
+
+def test_async_task_from_sync_entrypoint_is_a_clear_error() -> None:
+    @task
+    async def fetch(i: int) -> int:
+        return i
+
+    @entrypoint()
+    def flow(n: int) -> int:
+        return fetch(n).result()
+
+    with pytest.raises(RuntimeError, match="async"):
+        flow.invoke(1)
+
+
+def test_previous_and_final(driver: Any) -> None:
+    @entrypoint(checkpointer=InMemorySaver())
+    def counter(step: int, *, previous: Any = None) -> entrypoint.final[int, int]:
+        total = (previous or 0) + step
+        return entrypoint.final(value=total * 10, save=total)
+
+    cfg = {"configurable": {"thread_id": "c"}}
+    assert driver.run(counter, 1, cfg) == 10
+    assert driver.run(counter, 2, cfg) == 30
+    assert driver.get_state(counter, cfg).values == 30
+
+
+def test_task_result_is_replayed_not_recomputed_on_resume(driver: Any) -> None:
+    calls: list[str] = []
+
+    @task
+    def expensive(topic: str) -> str:
+        calls.append(topic)
+        return f"essay on {topic}"
+
+    @entrypoint(checkpointer=InMemorySaver())
+    def flow(topic: str) -> dict[str, str]:
+        essay = expensive(topic).result()
+        verdict = interrupt({"essay": essay})
+        return {"essay": essay, "verdict": verdict}
+
+    cfg = {"configurable": {"thread_id": "r"}}
+    first = driver.run(flow, "cats", cfg)
+    assert first["__interrupt__"][0].value == {"essay": "essay on cats"}
+    assert driver.run(flow, Command(resume="ok"), cfg) == {"essay": "essay on cats", "verdict": "ok"}
+    assert calls == ["cats"]
+
+
+def test_updates_stream_shows_tasks_then_entrypoint(driver: Any) -> None:
+    @task
+    def inc(x: int) -> int:
+        return x + 1
+
+    @entrypoint()
+    def flow(x: int) -> int:
+        return inc(inc(x).result()).result()
+
+    assert driver.stream(flow, 1) == [{"inc": 2}, {"inc": 3}, {"flow": 3}]
+
+
+def test_task_error_propagates_and_retry_policy_applies(driver: Any) -> None:
+    from stategraph.types import RetryPolicy
+
+    attempts: list[int] = []
+
+    @task(retry_policy=RetryPolicy(max_attempts=3, initial_interval=0.001, jitter=False, retry_on=KeyError))
+    def flaky() -> str:
+        attempts.append(1)
+        if len(attempts) < 3:
+            raise KeyError("transient")
+        return "ok"
+
+    @entrypoint()
+    def flow(_: Any) -> str:
+        return flaky().result()
+
+    assert driver.run(flow, None if False else 0) == "ok"
+    assert len(attempts) == 3
+
+
+def test_task_outside_a_run_is_a_clear_error() -> None:
+    @task
+    def t() -> int:
+        return 1
+
+    with pytest.raises(RuntimeError, match="outside of a running graph"):
+        t()
+
+
+def test_entrypoint_needs_an_input_parameter_and_no_generators() -> None:
+    with pytest.raises(ValueError, match="at least one parameter"):
+        entrypoint()(lambda: 1)
+
+    def gen(x: int):
+        yield x
+
+    with pytest.raises(NotImplementedError):
+        entrypoint()(gen)
