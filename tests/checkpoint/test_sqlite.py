@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import AsyncExitStack, contextmanager
@@ -207,3 +209,89 @@ def test_sqlite_saver_is_safe_across_threads(tmp_path: Path) -> None:
             worker.join()
         assert len(list(saver.list(None))) == 60
         assert all(saver.get(config(f"t{n}"))["channel_values"] == {"n": 9} for n in range(6))
+
+
+# A process that loads the thread head, waits for the go file, then tries to extend the head.
+_RACER = r"""
+import asyncio, pathlib, sys, time
+from stategraph.checkpoint._ids import new_checkpoint_id
+from stategraph.checkpoint.base import empty_checkpoint
+from stategraph.checkpoint.sqlite import SqliteSaver
+from stategraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+from stategraph.errors import ConcurrentRunError
+
+path, flavour, go = sys.argv[1], sys.argv[2], pathlib.Path(sys.argv[3])
+
+def child_of(head):
+    config = {"configurable": {**head.config["configurable"],
+                               "__pregel_expected_head": head.config["configurable"]["checkpoint_id"]}}
+    checkpoint = empty_checkpoint()
+    checkpoint["id"] = new_checkpoint_id()
+    checkpoint["channel_values"] = {"a": checkpoint["id"]}
+    checkpoint["channel_versions"] = {"a": 2}
+    return config, checkpoint
+
+def wait_for_go():
+    print("ready", flush=True)
+    while not go.exists():
+        time.sleep(0.001)
+
+def report(put):
+    try:
+        put()
+        print("won", flush=True)
+    except ConcurrentRunError as error:
+        print("refused", error.actual_head, flush=True)
+
+async def run_async():
+    async with AsyncSqliteSaver.from_conn_string(path) as saver:
+        config, checkpoint = child_of(await saver.aget_tuple({"configurable": {"thread_id": "t"}}))
+        wait_for_go()
+        try:
+            await saver.aput(config, checkpoint, {}, {"a": 2})
+            print("won", flush=True)
+        except ConcurrentRunError as error:
+            print("refused", error.actual_head, flush=True)
+
+if flavour == "async":
+    asyncio.run(run_async())
+else:
+    with SqliteSaver.from_conn_string(path) as saver:
+        config, checkpoint = child_of(saver.get_tuple({"configurable": {"thread_id": "t"}}))
+        wait_for_go()
+        report(lambda: saver.put(config, checkpoint, {}, {"a": 2}))
+"""
+
+
+@pytest.mark.parametrize("flavours", [("sync",) * 3, ("async",) * 3, ("sync", "async", "sync")])
+def test_processes_racing_from_one_head_leave_exactly_one_child(
+    tmp_path: Path, flavours: tuple[str, ...]
+) -> None:
+    path = tmp_path / "race.sqlite"
+    with SqliteSaver.from_conn_string(str(path)) as saver:
+        saver.put(config("t"), make_checkpoint({"a": 0}, {"a": 1}), {}, {"a": 1})
+    for round_ in range(2):
+        (head,) = _execute(path, "SELECT MAX(checkpoint_id) FROM checkpoints")[0]
+        go = tmp_path / f"go-{round_}"
+        racers = [
+            subprocess.Popen(
+                [sys.executable, "-c", _RACER, str(path), flavour, str(go)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for flavour in flavours
+        ]
+        for racer in racers:  # every racer has loaded the same head
+            assert racer.stdout is not None and racer.stdout.readline() == "ready\n"
+        go.touch()
+        outputs = [racer.communicate(timeout=60) for racer in racers]
+        results = [out.split() for out, _ in outputs]
+        assert all(racer.returncode == 0 for racer in racers), [err for _, err in outputs]
+        assert sorted(r[0] for r in results) == ["refused"] * (len(racers) - 1) + ["won"]
+        children = _execute(
+            path, "SELECT checkpoint_id FROM checkpoints WHERE parent_checkpoint_id = ?", (head,)
+        )
+        assert len(children) == 1
+        assert all(r[1] == children[0][0] for r in results if r[0] == "refused")
+    assert _execute(path, "SELECT COUNT(*) FROM checkpoints")[0][0] == 3

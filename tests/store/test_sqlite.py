@@ -29,11 +29,13 @@ class _OpensOnSetup(AsyncSqliteStore):
         super().__init__(None, **kwargs)  # type: ignore[arg-type]
         self._path = path
         self._opened = opened
+        self._connecting = asyncio.Lock()
 
     async def setup(self) -> None:
-        if self.conn is None:
-            self.conn = await aiosqlite.connect(self._path)
-            self._opened.append(self.conn)
+        async with self._connecting:
+            if self.conn is None:
+                self.conn = await aiosqlite.connect(self._path)
+                self._opened.append(self.conn)
         await super().setup()
 
 

@@ -34,8 +34,14 @@ def _return_writer(out: Any, task: Any) -> None:
 class _TaskFunction:
     """What ``@task`` returns: call it inside a run to get a future of the result."""
 
-    def __init__(self, func: Callable[..., Any], *, name: str | None, retry_policy: Any, cache_policy: Any) -> None:
+    def __init__(self, func: Callable[..., Any], *, name: str | None, retry_policy: Any, cache_policy: Any,
+                 timeout: Any = None) -> None:
+        from ..types import TimeoutPolicy
+
         self.func = func
+        self.timeout = TimeoutPolicy.coerce(timeout)
+        if self.timeout is not None and not is_async_callable(func):
+            raise ValueError(f"@task {getattr(func, '__name__', func)!r}: timeout= needs an async function.")
         self.name = name or getattr(func, "__name__", "task")
         self.retry_policy = retry_policy
         self.cache_policy = cache_policy
@@ -46,7 +52,7 @@ class _TaskFunction:
             sync, asyn = _star(func, is_async=False), None
         self.node = PregelNode(name=self.name, triggers=[], channels=[], func=sync, afunc=asyn,
                                writers=[_return_writer], retry_policy=policies, cache_policy=cache_policy,
-                               bound=func, update_mode="return")
+                               bound=func, update_mode="return", timeout=self.timeout)
         functools.update_wrapper(self, func)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -83,13 +89,14 @@ def task(
     name: str | None = None,
     retry_policy: RetryPolicy | None = None,
     cache_policy: CachePolicy | None = None,
+    timeout: Any = None,
     **kwargs: Any,
 ) -> Any:
     """Mark ``func`` as a durable task: ``@task`` or ``@task(retry_policy=...)``."""
     retry_policy = retry_policy or kwargs.pop("retry", None)
 
     def decorate(fn: Callable[..., Any]) -> _TaskFunction:
-        return _TaskFunction(fn, name=name, retry_policy=retry_policy, cache_policy=cache_policy)
+        return _TaskFunction(fn, name=name, retry_policy=retry_policy, cache_policy=cache_policy, timeout=timeout)
 
     return decorate(func) if func is not None else decorate
 

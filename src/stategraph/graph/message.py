@@ -8,7 +8,6 @@ reducer never imports langchain-core itself (except for ``format="langchain-open
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 from typing import Annotated, Any, TypedDict
 
@@ -49,8 +48,9 @@ def _coerce(value: Any, use_langchain: bool) -> list[Any]:
         if isinstance(m, AIMessageChunk):
             m = m.to_message()
         if m.id is None:
-            new_id = str(uuid.uuid4())
-            m = dataclasses.replace(m, id=new_id) if isinstance(m, BaseMessage) else m.model_copy(update={"id": new_id})
+            # why: in place, as LangGraph does: the node's own update (seen in stream_mode="updates")
+            # then shows the id the state got.
+            m.id = str(uuid.uuid4())
         out.append(m)
     return out
 

@@ -10,6 +10,7 @@ from typing import Any, Generic, Literal, TypeVar, Union, get_args, get_origin, 
 from ..constants import END, NS_END, NS_SEP, START
 from ..errors import ErrorCode, coded
 from ..types import CachePolicy, Command, RetryPolicy, TimeoutPolicy
+from ..pregel._call import is_async_callable
 from ._branch import Branch
 from ._schema import channels_of, first_param_schema, return_schema
 
@@ -140,6 +141,10 @@ class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
         out = return_schema(action)
         if out is not None:
             self._add_schema(out)
+        if timeout is not None and not is_async_callable(action):
+            raise _err(
+                f"Node '{name}': timeout= needs an async node (a sync function cannot be stopped safely). "
+                "Make the node `async def`, or drop the timeout.", ErrorCode.BUILD_BAD_ARGUMENT)
         ends = destinations if destinations is not None else _command_ends(action)
         self.nodes[name] = NodeSpec(
             runnable=action, metadata=metadata, input_schema=inferred or self.state_schema,

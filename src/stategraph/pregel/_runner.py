@@ -102,6 +102,21 @@ async def call_in_thread(func: Any, value: Any, task: Task) -> Any:
     return await loop.run_in_executor(task.loop.executor_for_async(), ctx.run, func, value, task)
 
 
+async def _with_timeout(coro: Any, task: Task, seconds: float) -> Any:
+    import asyncio
+
+    from ..errors import NodeTimeoutError
+
+    try:
+        return await asyncio.wait_for(coro, seconds)
+    except TimeoutError:
+        raise NodeTimeoutError(
+            f"Node '{task.name}' exceeded its run timeout of {seconds} s (attempt {task.attempt}). "
+            "Raise the timeout, or make the node faster; the default retry policy retries this.",
+            node=task.name, kind="run", run_timeout=seconds,
+        ) from None
+
+
 async def run_task_async(task: Task) -> None:
     import asyncio
 
@@ -113,7 +128,11 @@ async def run_task_async(task: Task) -> None:
                 if task.call is not None:
                     out, task.call = task.call, None
                 elif node.afunc is not None:
-                    out = await node.afunc(task.input, task)
+                    timeout = task.timeout
+                    if timeout is not None and timeout.run_timeout is not None:
+                        out = await _with_timeout(node.afunc(task.input, task), task, timeout.run_timeout)
+                    else:
+                        out = await node.afunc(task.input, task)
                 else:
                     out = await call_in_thread(node.func, task.input, task)
                 for writer in node.writers:
