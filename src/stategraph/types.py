@@ -92,7 +92,7 @@ def default_retry_on(exc: Exception) -> bool:
     return True
 
 
-def NodeTimeoutErrorType() -> type:  # noqa: N802 - lazy class lookup
+def NodeTimeoutErrorType() -> type:
     from .errors import NodeTimeoutError
 
     return NodeTimeoutError
@@ -234,7 +234,7 @@ try:  # pragma: no cover - exercised only with langchain-core installed
         from langchain_core.tools.base import ToolOutputMixin as _ToolOutputMixin  # type: ignore
 
         Command.__bases__ = (_ToolOutputMixin, *Command.__bases__)  # type: ignore[assignment]
-except Exception:  # noqa: BLE001
+except Exception:
     pass
 
 

@@ -73,7 +73,7 @@ def _in_child(fn) -> int:
         code = 0
         try:
             fn()
-        except BaseException:  # noqa: BLE001
+        except BaseException:
             import traceback
 
             traceback.print_exc()
@@ -94,7 +94,7 @@ def _committed_tasks(path: str, cfg: dict) -> set[str]:
 
 def main() -> int:
     kills, seed, workdir = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-    import stategraph.checkpoint.sqlite  # noqa: F401 - load once so forked runs start at once
+    import stategraph.checkpoint.sqlite
     import stategraph.graph  # noqa: F401
     rng = random.Random(seed)
     cfg = {"configurable": {"thread_id": "crash"}}
@@ -128,7 +128,8 @@ def main() -> int:
         committed_file = os.path.join(workdir, f"run{i}.committed")
         stage_file = os.path.join(workdir, f"run{i}.stage")
 
-        def check_and_resume() -> None:
+        def check_and_resume(path: str = path, starts: str = starts, stage_file: str = stage_file,
+                             committed_file: str = committed_file, result_file: str = result_file) -> None:
             committed = _committed_tasks(path, cfg)
             snap = build(_saver(path)).get_state(cfg)
             with open(stage_file, "w") as f:

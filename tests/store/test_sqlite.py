@@ -13,6 +13,7 @@ import pytest
 
 from stategraph.errors import ErrorCode, StoreError
 from stategraph.store.base import PutOp
+from stategraph.store._vector import cosine
 from stategraph.store.sqlite import AsyncSqliteStore, SqliteStore
 from stategraph.testing import FakeEmbeddings
 
@@ -157,7 +158,11 @@ def test_search_scores_without_numpy_match_numpy(sync_factory: Callable[..., Sql
     rows = store.conn.execute("SELECT prefix, key, embedding FROM store_vectors").fetchall()
     query = FakeEmbeddings(DIMS).embed_query("cats dogs")
     pure = scoring.best_scores(query, rows, use_numpy=False)
-    assert pure[(rows[2][0], "2")] == pytest.approx(1.0, abs=1e-6)
+    for prefix, key, _ in rows:
+        text = store.get(("docs",), key).value["text"]
+        want = cosine(FakeEmbeddings(DIMS).embed_query(text), query)
+        assert pure[(prefix, key)] == pytest.approx(want, abs=1e-6)
+    assert pure[(rows[2][0], "2")] == pytest.approx(2 / 6**0.5, abs=1e-6)
     if scoring._np is not None:
         assert scoring.best_scores(query, rows) == pytest.approx(pure)
 

@@ -44,12 +44,12 @@ class BaseChannel(Generic[Value, Update, CheckpointT], ABC):
 
     @property
     @abstractmethod
-    def ValueType(self) -> Any:  # noqa: N802 - LangGraph's public name
+    def ValueType(self) -> Any:
         """The type of the stored value."""
 
     @property
     @abstractmethod
-    def UpdateType(self) -> Any:  # noqa: N802
+    def UpdateType(self) -> Any:
         """The type of one write."""
 
     def copy(self) -> BaseChannel[Value, Update, CheckpointT]:

@@ -27,7 +27,7 @@ def _initial_value(typ: Any) -> Any:
     base = _ABSTRACT_TO_CONCRETE.get(base, base)
     try:
         return base()
-    except Exception:  # noqa: BLE001 - no default constructor: start empty
+    except Exception:
         return MISSING
 
 
@@ -62,11 +62,11 @@ class BinaryOperatorAggregate(BaseChannel[Any, Any, Any]):
     __hash__ = object.__hash__
 
     @property
-    def ValueType(self) -> Any:  # noqa: N802
+    def ValueType(self) -> Any:
         return self.typ
 
     @property
-    def UpdateType(self) -> Any:  # noqa: N802
+    def UpdateType(self) -> Any:
         return self.typ
 
     def from_checkpoint(self, checkpoint: Any) -> BinaryOperatorAggregate:

@@ -34,11 +34,11 @@ class LastValue(BaseChannel[Any, Any, Any]):
     __hash__ = object.__hash__
 
     @property
-    def ValueType(self) -> Any:  # noqa: N802
+    def ValueType(self) -> Any:
         return self.typ
 
     @property
-    def UpdateType(self) -> Any:  # noqa: N802
+    def UpdateType(self) -> Any:
         return self.typ
 
     def from_checkpoint(self, checkpoint: Any) -> LastValue:
@@ -77,11 +77,11 @@ class LastValueAfterFinish(BaseChannel[Any, Any, Any]):
         self.finished = False
 
     @property
-    def ValueType(self) -> Any:  # noqa: N802
+    def ValueType(self) -> Any:
         return self.typ
 
     @property
-    def UpdateType(self) -> Any:  # noqa: N802
+    def UpdateType(self) -> Any:
         return self.typ
 
     def checkpoint(self) -> Any:

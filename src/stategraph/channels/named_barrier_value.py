@@ -25,11 +25,11 @@ class NamedBarrierValue(BaseChannel[None, Any, set]):
     __hash__ = object.__hash__
 
     @property
-    def ValueType(self) -> Any:  # noqa: N802
+    def ValueType(self) -> Any:
         return type(None)
 
     @property
-    def UpdateType(self) -> Any:  # noqa: N802
+    def UpdateType(self) -> Any:
         return self.typ
 
     def checkpoint(self) -> Any:

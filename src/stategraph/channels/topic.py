@@ -25,11 +25,11 @@ class Topic(BaseChannel[Any, Any, Any]):
     __hash__ = object.__hash__
 
     @property
-    def ValueType(self) -> Any:  # noqa: N802
+    def ValueType(self) -> Any:
         return list[self.typ]  # type: ignore[name-defined]
 
     @property
-    def UpdateType(self) -> Any:  # noqa: N802
+    def UpdateType(self) -> Any:
         return self.typ | list[self.typ]  # type: ignore[name-defined]
 
     def checkpoint(self) -> Any:

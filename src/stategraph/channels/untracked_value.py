@@ -26,11 +26,11 @@ class UntrackedValue(BaseChannel[Any, Any, Any]):
     __hash__ = object.__hash__
 
     @property
-    def ValueType(self) -> Any:  # noqa: N802
+    def ValueType(self) -> Any:
         return self.typ
 
     @property
-    def UpdateType(self) -> Any:  # noqa: N802
+    def UpdateType(self) -> Any:
         return self.typ
 
     def checkpoint(self) -> Any:

@@ -101,7 +101,7 @@ def task(
     return decorate(func) if func is not None else decorate
 
 
-class entrypoint(Generic[R]):  # noqa: N801 - LangGraph's public name
+class entrypoint(Generic[R]):
     """Decorator: turn a function of one input into a runnable, checkpointable graph."""
 
     def __init__(
@@ -122,7 +122,7 @@ class entrypoint(Generic[R]):  # noqa: N801 - LangGraph's public name
         self.retry_policy = retry_policy or kwargs.pop("retry", None)
 
     @dataclass(frozen=True)
-    class final(Generic[R, S]):  # noqa: N801
+    class final(Generic[R, S]):
         """Return ``value`` to the caller but save ``save`` as ``previous`` for the next run."""
 
         value: R

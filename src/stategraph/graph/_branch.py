@@ -78,7 +78,7 @@ class Branch:
 
 
 def _literal_map(path: Any) -> dict[Hashable, str] | None:
-    fn = path if inspect.isfunction(path) or inspect.ismethod(path) else getattr(path, "__call__", None)
+    fn = path if inspect.isfunction(path) or inspect.ismethod(path) else (path.__call__ if callable(path) else None)
     try:
         ann = get_type_hints(fn).get("return") if fn is not None else None
     except (TypeError, NameError):

@@ -8,7 +8,7 @@ from ..channels.ephemeral_value import EphemeralValue
 from ..channels.last_value import LastValueAfterFinish
 from ..channels.named_barrier_value import NamedBarrierValue, NamedBarrierValueAfterFinish
 from ..channels.topic import Topic
-from ..constants import END, ROOT, START, TASKS, TAG_HIDDEN
+from ..constants import END, ROOT, START, TAG_HIDDEN, TASKS
 from ..errors import ErrorCode, InvalidUpdateError, ParentCommand
 from ..pregel._call import adapt_callable
 from ..pregel._io import goto_writes, update_as_tuples

@@ -128,7 +128,7 @@ def push_message(message: Any, *, state_key: str | None = "messages") -> Any:
     return msg
 
 
-def MessageGraph() -> Any:  # noqa: N802 - deprecated LangGraph name
+def MessageGraph() -> Any:
     """Deprecated: a StateGraph whose whole state is one message list."""
     from .state import StateGraph
 

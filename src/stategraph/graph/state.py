@@ -9,8 +9,8 @@ from typing import Any, Generic, Literal, TypeVar, Union, get_args, get_origin, 
 
 from ..constants import END, NS_END, NS_SEP, START
 from ..errors import ErrorCode, coded
-from ..types import CachePolicy, Command, RetryPolicy, TimeoutPolicy
 from ..pregel._call import is_async_callable
+from ..types import CachePolicy, Command, RetryPolicy, TimeoutPolicy
 from ._branch import Branch
 from ._schema import channels_of, first_param_schema, return_schema
 
@@ -243,7 +243,7 @@ def _name_of(action: Any) -> str:
     if callable(get_name):
         try:
             return str(get_name())
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass
     return getattr(action, "__name__", None) or type(action).__name__
 

@@ -41,64 +41,76 @@ def managed_values(loop: PregelLoop, step: int) -> dict[str, Any]:
 
 def prepare_tasks(loop: PregelLoop, step: int) -> list[Task]:
     """PUSH tasks (one per pending Send, by index) then PULL tasks (triggered nodes, by name)."""
-    tasks: list[Task] = []
-    channels = loop.channels
-    nodes = loop.graph.nodes
-    tasks_ch = channels.get(TASKS)
-    if tasks_ch is not None and tasks_ch.is_available():
-        for idx, packet in enumerate(tasks_ch.get()):
-            if not isinstance(packet, Send):
-                continue
-            node = nodes.get(packet.node)
-            if node is None:  # validated when written; kept for saved data
-                continue
-            value = node.mapper(packet.arg) if node.mapper is not None else packet.arg
-            task = Task(loop, node, packet.node, value, (PUSH, idx), (PUSH,), step=step)
-            if packet.timeout is not None:
-                task.timeout = packet.timeout
+    tasks = _push_tasks(loop, step)
+    managed: list[dict[str, Any] | None] = [None]
+    for name in _candidates(loop):
+        task = _pull_task(loop, name, step, managed)
+        if task is not None:
             tasks.append(task)
+    return tasks
+
+
+def _push_tasks(loop: PregelLoop, step: int) -> list[Task]:
+    tasks: list[Task] = []
+    tasks_ch = loop.channels.get(TASKS)
+    if tasks_ch is None or not tasks_ch.is_available():
+        return tasks
+    nodes = loop.graph.nodes
+    for idx, packet in enumerate(tasks_ch.get()):
+        node = nodes.get(packet.node) if isinstance(packet, Send) else None
+        if node is None:  # validated when written; kept for saved data
+            continue
+        value = node.mapper(packet.arg) if node.mapper is not None else packet.arg
+        task = Task(loop, node, packet.node, value, (PUSH, idx), (PUSH,), step=step)
+        if packet.timeout is not None:
+            task.timeout = packet.timeout
+        tasks.append(task)
+    return tasks
+
+
+def _candidates(loop: PregelLoop) -> Iterable[str]:
+    """Nodes subscribed to a channel that changed last step (every node when unknown)."""
     updated = loop.updated_channels
     if updated is None:
-        candidates: Iterable[str] = nodes
+        return loop.graph.nodes
+    names: set[str] = set()
+    t2n = loop.graph.trigger_to_nodes
+    for ch in updated:
+        names.update(t2n.get(ch, ()))
+    return sorted(names)
+
+
+def _is_triggered(loop: PregelLoop, name: str, triggers: Sequence[str]) -> bool:
+    channels, versions = loop.channels, loop.versions
+    seen = loop.versions_seen.get(name)
+    for ch in triggers:
+        c = channels.get(ch)
+        if c is not None and c.is_available() and (seen is None or versions.get(ch, 0) > seen.get(ch, 0)):
+            return True
+    return False
+
+
+def _pull_task(loop: PregelLoop, name: str, step: int, managed: list[dict[str, Any] | None]) -> Task | None:
+    node = loop.graph.nodes[name]
+    if not _is_triggered(loop, name, node.triggers):
+        return None
+    channels = loop.channels
+    if node.channels.__class__ is str:
+        try:
+            value = channels[node.channels].get()
+        except EmptyChannelError:
+            return None
     else:
-        names: set[str] = set()
-        t2n = loop.graph.trigger_to_nodes
-        for ch in updated:
-            names.update(t2n.get(ch, ()))
-        candidates = sorted(names)
-    versions = loop.versions
-    seen_all = loop.versions_seen
-    managed = None
-    for name in candidates:
-        node = nodes[name]
-        seen = seen_all.get(name)
-        triggered = False
-        for ch in node.triggers:
-            c = channels.get(ch)
-            if c is None or not c.is_available():
-                continue
-            if seen is None or versions.get(ch, 0) > seen.get(ch, 0):
-                triggered = True
-                break
-        if not triggered:
-            continue
-        if node.channels.__class__ is str:
-            try:
-                value = channels[node.channels].get()
-            except EmptyChannelError:
-                continue
-        else:
-            if managed is None and loop.graph.managed:
-                managed = managed_values(loop, step)
-            value = read_channels(channels, node.channels, managed)
-        if node.mapper is not None:
-            value = node.mapper(value)
-        if len(node.triggers) == 1:
-            triggers = node.trigger_tuple
-        else:
-            triggers = tuple(ch for ch in node.triggers if ch in channels and channels[ch].is_available())
-        tasks.append(Task(loop, node, name, value, (PULL, name), triggers or node.trigger_tuple, step=step))
-    return tasks
+        if managed[0] is None and loop.graph.managed:
+            managed[0] = managed_values(loop, step)
+        value = read_channels(channels, node.channels, managed[0])
+    if node.mapper is not None:
+        value = node.mapper(value)
+    if len(node.triggers) == 1:
+        triggers = node.trigger_tuple
+    else:
+        triggers = tuple(ch for ch in node.triggers if ch in channels and channels[ch].is_available())
+    return Task(loop, node, name, value, (PULL, name), triggers or node.trigger_tuple, step=step)
 
 
 def apply_writes(loop: PregelLoop, tasks: Sequence[Task], next_version: Any) -> set[str]:
@@ -106,12 +118,30 @@ def apply_writes(loop: PregelLoop, tasks: Sequence[Task], next_version: Any) -> 
 
     Invariant: the result does not depend on the order in which tasks finished.
     """
-    channels = loop.channels
-    versions = loop.versions
-    seen_all = loop.versions_seen
-    graph = loop.graph
-    consumers = graph.consumers
     ordered = sorted(tasks, key=lambda t: path_sort_key(t.path)) if len(tasks) > 1 else tasks
+    _mark_seen_and_consume(loop, ordered, next_version)
+    grouped = _group_writes(loop, ordered)
+    channels, versions = loop.channels, loop.versions
+    updated: set[str] = set()
+    for ch, values in grouped.items():
+        try:
+            changed = channels[ch].update(values)
+        except InvalidUpdateError as exc:
+            raise _with_context(exc, ch, loop, ordered) from None
+        if changed:
+            versions[ch] = next_version
+            if channels[ch].is_available():
+                updated.add(ch)
+    _expire_ephemeral(loop, grouped, next_version)
+    graph = loop.graph
+    if graph.finishers and updated.isdisjoint(graph.trigger_channels):
+        _finish(loop, updated, next_version)
+    return updated
+
+
+def _mark_seen_and_consume(loop: PregelLoop, ordered: Sequence[Task], next_version: Any) -> None:
+    channels, versions, seen_all = loop.channels, loop.versions, loop.versions_seen
+    consumers = loop.graph.consumers
     for task in ordered:
         triggers = task.triggers
         if not triggers or triggers[0] == PUSH:
@@ -125,45 +155,45 @@ def apply_writes(loop: PregelLoop, tasks: Sequence[Task], next_version: Any) -> 
             # consume the trigger channels that were read (resets barriers, deferred channels)
             if ch in consumers and channels[ch].consume():
                 versions[ch] = next_version
-    updated: set[str] = set()
+
+
+def _group_writes(loop: PregelLoop, ordered: Sequence[Task]) -> dict[str, list[Any]]:
+    channels = loop.channels
     grouped: dict[str, list[Any]] = {}
     for task in ordered:
         for ch, value in task.writes:
-            if ch in RESERVED_WRITES:
+            if ch in RESERVED_WRITES or ch not in channels:
                 continue
-            if ch in channels:
-                lst = grouped.get(ch)
-                if lst is None:
-                    grouped[ch] = [value]
-                else:
-                    lst.append(value)
+            lst = grouped.get(ch)
+            if lst is None:
+                grouped[ch] = [value]
+            else:
+                lst.append(value)
     if TASKS in channels and TASKS not in grouped and channels[TASKS].is_available():
         grouped[TASKS] = []  # clear delivered Sends
-    for ch, values in grouped.items():
-        try:
-            changed = channels[ch].update(values)
-        except InvalidUpdateError as exc:
-            raise _with_context(exc, ch, loop, ordered) from None
-        if changed:
-            versions[ch] = next_version
-            if channels[ch].is_available():
-                updated.add(ch)
+    return grouped
+
+
+def _expire_ephemeral(loop: PregelLoop, grouped: dict[str, list[Any]], next_version: Any) -> None:
     # Only a channel that changed last step can still hold a one-step value (None: unknown).
     previous = loop.updated_channels
     ephemeral = loop.graph.ephemeral_channels
     candidates = ephemeral if previous is None else [ch for ch in previous if ch in ephemeral]
+    channels, versions = loop.channels, loop.versions
     for ch in candidates:
         if ch not in grouped and channels[ch].update(()):
             versions[ch] = next_version
-    if graph.finishers and updated.isdisjoint(graph.trigger_channels):
-        # nothing else will run: release deferred nodes and barriers
-        for ch in graph.finishers:
-            c = channels[ch]
-            if c.finish():
-                versions[ch] = next_version
-                if c.is_available():
-                    updated.add(ch)
-    return updated
+
+
+def _finish(loop: PregelLoop, updated: set[str], next_version: Any) -> None:
+    """Nothing else would run: release deferred nodes and finish-barriers."""
+    channels, versions = loop.channels, loop.versions
+    for ch in loop.graph.finishers:
+        c = channels[ch]
+        if c.finish():
+            versions[ch] = next_version
+            if c.is_available():
+                updated.add(ch)
 
 
 def _with_context(exc: InvalidUpdateError, channel: str, loop: PregelLoop, tasks: Sequence[Task]) -> InvalidUpdateError:

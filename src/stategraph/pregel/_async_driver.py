@@ -71,7 +71,7 @@ async def _drive(loop: Any, run: AsyncRun, gen: Any) -> AsyncIterator[Any]:
         else:
             try:
                 reply = await handle(loop, effect)
-            except BaseException as exc:  # noqa: BLE001
+            except BaseException as exc:
                 reply = None
                 gen.throw(exc)
         while not q.empty():

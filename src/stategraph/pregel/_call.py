@@ -116,7 +116,7 @@ def _is_runnable(obj: Any) -> bool:
         and not inspect.ismethod(obj)
         and hasattr(obj, "invoke")
         and hasattr(obj, "ainvoke")
-        and callable(getattr(obj, "invoke"))
+        and callable(obj.invoke)
     )
 
 

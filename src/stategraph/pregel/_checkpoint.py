@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from ..channels.base import MISSING
@@ -19,7 +20,7 @@ _RESERVED_META = {
 
 
 def create_checkpoint(loop: PregelLoop, step: int) -> dict[str, Any]:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from ..checkpoint._ids import uuid6
 
@@ -31,7 +32,7 @@ def create_checkpoint(loop: PregelLoop, step: int) -> dict[str, Any]:
     return {
         "v": 4,
         "id": str(uuid6(clock_seq=step)),
-        "ts": datetime.now(timezone.utc).isoformat(),
+        "ts": datetime.now(UTC).isoformat(),
         "channel_values": values,
         "channel_versions": dict(loop.versions),
         "versions_seen": {k: dict(v) for k, v in loop.versions_seen.items()},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from ..constants import CONF, ERROR, INTERRUPT, NO_WRITES, RESERVED_WRITES, RETURN, TASKS
@@ -12,9 +13,9 @@ if TYPE_CHECKING:
 
 
 def _now() -> str:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return datetime.now(timezone.utc).isoformat()
+    return datetime.now(UTC).isoformat()
 
 
 def task_update(loop: PregelLoop, task: Task) -> Any:
@@ -132,7 +133,7 @@ def error_from_record(value: Any) -> Exception:
         if isinstance(cls, type) and issubclass(cls, Exception):
             try:
                 return cls(value.get("message", ""))
-            except Exception:  # noqa: BLE001
+            except Exception:
                 pass
         return type(str(value["type"]), (Exception,), {})(value.get("message", ""))
     return Exception(str(value))

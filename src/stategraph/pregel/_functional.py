@@ -74,8 +74,8 @@ def call_task(name: str, node: Any, args: tuple[Any, ...], kwargs: dict[str, Any
     child.parent = parent
     saved = loop.saved_writes.get(child.id)
     if saved:
-        from ._algo import is_finished
         from ..constants import RESUME
+        from ._algo import is_finished
 
         if is_finished(saved):
             return _resolved(next((v for ch, v in saved if ch == RETURN), None))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+
 def _digest(*parts: str) -> bytes:
     from hashlib import blake2b
 

@@ -17,9 +17,27 @@ from typing import TYPE_CHECKING, Any
 
 from ..channels.base import MISSING
 from ..constants import (
-    CONF, END, ERROR, INPUT, INTERRUPT, NO_WRITES, NS_SEP, NULL_TASK_ID, PREVIOUS, RESUME, RETURN, START, TASKS,
+    CONF,
+    END,
+    ERROR,
+    INPUT,
+    INTERRUPT,
+    NO_WRITES,
+    NS_SEP,
+    NULL_TASK_ID,
+    PREVIOUS,
+    RESUME,
+    RETURN,
+    START,
+    TASKS,
 )
-from ..errors import EmptyInputError, GraphInterrupt, GraphRecursionError, ParentCommand, UnknownInterruptError
+from ..errors import (
+    EmptyInputError,
+    GraphInterrupt,
+    GraphRecursionError,
+    ParentCommand,
+    UnknownInterruptError,
+)
 from ..types import Command, Interrupt, Send
 from . import _events, _messages
 from ._algo import apply_writes, is_finished, prepare_tasks, read_channels

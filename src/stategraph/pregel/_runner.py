@@ -83,7 +83,7 @@ def run_task_sync(task: Task) -> None:
                         res.close() if hasattr(res, "close") else None
                         raise _async_only_error(task)
                 return
-            except BaseException as exc:  # noqa: BLE001 - recorded on the task
+            except BaseException as exc:
                 delay = _on_failure(task, exc)
                 if task.call is not None:
                     continue
@@ -142,7 +142,7 @@ async def run_task_async(task: Task) -> None:
                 return
             except asyncio.CancelledError:
                 raise
-            except BaseException as exc:  # noqa: BLE001
+            except BaseException as exc:
                 delay = _on_failure(task, exc)
                 if task.call is not None:
                     continue

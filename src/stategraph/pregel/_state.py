@@ -9,7 +9,19 @@ from __future__ import annotations
 from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..constants import CONF, COPY, END, ERROR, INPUT, INTERRUPT, NO_WRITES, PULL, RESERVED_WRITES, RESUME, START
+from ..constants import (
+    CONF,
+    COPY,
+    END,
+    ERROR,
+    INPUT,
+    INTERRUPT,
+    NO_WRITES,
+    PULL,
+    RESERVED_WRITES,
+    RESUME,
+    START,
+)
 from ..errors import InvalidUpdateError
 from ..runtime import Runtime
 from ..types import PregelTask, StateSnapshot, StateUpdate

@@ -23,9 +23,9 @@ class SyncRun:
         self.queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self.put = self.queue.put
         self.max_concurrency = max_concurrency
-        self._executor: "ThreadPoolExecutor | None" = None
+        self._executor: ThreadPoolExecutor | None = None
 
-    def executor(self) -> "ThreadPoolExecutor":
+    def executor(self) -> ThreadPoolExecutor:
         if self._executor is None:
             from concurrent.futures import ThreadPoolExecutor
 
@@ -64,7 +64,7 @@ def drive(loop: Any, run: SyncRun) -> Iterator[Any]:
             else:
                 try:
                     reply = handle(loop, effect)
-                except BaseException as exc:  # noqa: BLE001 - let the loop see I/O failures
+                except BaseException as exc:
                     reply = None
                     gen.throw(exc)
             if streaming:
@@ -105,7 +105,7 @@ def _run_tasks(loop: Any, run: SyncRun, tasks: list[Any]) -> Iterator[Any]:
         _finish(loop, tasks[0])
         return
     executor = run.executor()
-    futures: "list[Future[Any]]" = []
+    futures: list[Future[Any]] = []
     for task in tasks:
         ctx = contextvars.copy_context()
         fut = executor.submit(ctx.run, run_task_sync, task)
