@@ -1,0 +1,15 @@
+"""Deprecation warnings raised for LangGraph APIs kept for compatibility."""
+
+__all__ = ["LangGraphDeprecationWarning", "LangGraphDeprecatedSinceV05", "LangGraphDeprecatedSinceV10"]
+
+
+class LangGraphDeprecationWarning(DeprecationWarning):
+    """Base of the deprecation warnings (name kept from LangGraph so filters keep working)."""
+
+
+class LangGraphDeprecatedSinceV05(LangGraphDeprecationWarning):
+    pass
+
+
+class LangGraphDeprecatedSinceV10(LangGraphDeprecationWarning):
+    pass
