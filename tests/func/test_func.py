@@ -138,3 +138,24 @@ def test_entrypoint_needs_an_input_parameter_and_no_generators() -> None:
 
     with pytest.raises(NotImplementedError):
         entrypoint()(gen)
+
+
+def test_task_cache_policy_skips_repeated_calls(driver: Any) -> None:
+    from stategraph.cache.memory import InMemoryCache
+    from stategraph.types import CachePolicy
+
+    calls: list[int] = []
+
+    @task(cache_policy=CachePolicy(key_func=lambda x: str(x)))
+    def square(x: int) -> int:
+        calls.append(x)
+        return x * x
+
+    @entrypoint(cache=InMemoryCache())
+    def flow(xs: list[int]) -> list[int]:
+        return [square(x).result() for x in xs]
+
+    assert driver.run(flow, [2, 3]) == [4, 9]
+    chunks = driver.stream(flow, [2, 4])
+    assert calls == [2, 3, 4]
+    assert {"square": 4, "__metadata__": {"cached": True}} in chunks

@@ -44,23 +44,60 @@ def _return_value(task: Task) -> Any:
     return None
 
 
+def _cache_key(child: Task) -> Any:
+    """(full key, ttl) for a task call with a CachePolicy and a cache, else None."""
+    from hashlib import blake2b
+
+    from ..constants import CACHE_NS_WRITES
+
+    policy = child.node.cache_policy or child.loop.graph.cache_policy
+    if policy is None or child.loop.cache is None:
+        return None
+    args, kwargs = child.input
+    raw = policy.key_func(*args, **kwargs)
+    raw = raw.encode() if isinstance(raw, str) else raw
+    return ((CACHE_NS_WRITES, child.name), blake2b(raw, digest_size=16).hexdigest()), policy.ttl
+
+
+def _cache_hit(child: Task, found: dict[Any, Any]) -> bool:
+    hit = found.get(child.cache_key[0]) if found else None
+    if hit is None:
+        return False
+    child.writes, child.cached = list(hit), True
+    return True
+
+
 def _run_sync(child: Task) -> Any:
     from ._runner import run_task_sync
 
-    run_task_sync(child)
-    effect = child.loop.task_done(child)
+    loop = child.loop
+    child.cache_key = _cache_key(child)
+    if child.cache_key is not None and _cache_hit(child, loop.handle_sync(("cache_get", [child.cache_key[0]]))):
+        pass
+    else:
+        run_task_sync(child)
+        if child.cache_key is not None and child.error is None:
+            loop.handle_sync(("cache_set", {child.cache_key[0]: (child.writes, child.cache_key[1])}))
+    effect = loop.task_done(child)
     if effect is not None:
-        child.loop.handle_sync(effect)
+        loop.handle_sync(effect)
     return _return_value(child)
 
 
 async def _run_async(child: Task) -> Any:
     from ._runner import run_task_async
 
-    await run_task_async(child)
-    effect = child.loop.task_done(child)
+    loop = child.loop
+    child.cache_key = _cache_key(child)
+    if child.cache_key is not None and _cache_hit(child, await loop.handle_async(("cache_get", [child.cache_key[0]]))):
+        pass
+    else:
+        await run_task_async(child)
+        if child.cache_key is not None and child.error is None:
+            await loop.handle_async(("cache_set", {child.cache_key[0]: (child.writes, child.cache_key[1])}))
+    effect = loop.task_done(child)
     if effect is not None:
-        await child.loop.handle_async(effect)
+        await loop.handle_async(effect)
     return _return_value(child)
 
 
