@@ -32,6 +32,7 @@ PUSH: Final = sys.intern("__pregel_push")
 PULL: Final = sys.intern("__pregel_pull")
 OVERWRITE: Final = sys.intern("__overwrite__")
 ROOT: Final = sys.intern("__root__")
+CALL: Final = sys.intern("__call__")  # marker write of a task call: (parent task id, index, name)
 COPY: Final = "__copy__"
 SELF: Final = "__self__"
 CACHE_NS_WRITES: Final = "__pregel_ns_writes"
@@ -54,7 +55,7 @@ CONFIG_KEY_DURABILITY: Final = "__pregel_durability"
 CONFIG_KEY_RESUMING: Final = "__pregel_resuming"
 
 # Writes to these channels are control markers: never applied to channels.
-RESERVED_WRITES: Final = frozenset({NO_WRITES, PUSH, RESUME, INTERRUPT, RETURN, ERROR, SCHEDULED})
+RESERVED_WRITES: Final = frozenset({NO_WRITES, PUSH, RESUME, INTERRUPT, RETURN, ERROR, SCHEDULED, CALL})
 RESERVED_NAMES: Final = frozenset({START, END, INTERRUPT, RESUME, ERROR, NO_WRITES, TASKS, INPUT})
 
 

@@ -159,3 +159,50 @@ def test_task_cache_policy_skips_repeated_calls(driver: Any) -> None:
     chunks = driver.stream(flow, [2, 4])
     assert calls == [2, 3, 4]
     assert {"square": 4, "__metadata__": {"cached": True}} in chunks
+
+
+def test_changed_call_order_on_resume_is_reported(driver: Any) -> None:
+    order = {"first": "a"}
+
+    @task
+    def a() -> str:
+        return "a"
+
+    @task
+    def b() -> str:
+        return "b"
+
+    @entrypoint(checkpointer=InMemorySaver())
+    def flow(_: Any) -> str:
+        first = (a if order["first"] == "a" else b)().result()
+        return first + interrupt("go?")
+
+    cfg = {"configurable": {"thread_id": "nd"}}
+    driver.run(flow, 0, cfg)
+    order["first"] = "b"
+    with pytest.raises(RuntimeError, match=r"Task call #0 in 'flow' was 'a' .* is 'b' now") as info:
+        driver.run(flow, Command(resume="!"), cfg)
+    assert info.value.code.value == "E210"
+
+
+def test_tasks_called_from_state_graph_nodes_and_from_tasks(driver: Any) -> None:
+    from typing import TypedDict
+
+    from stategraph.graph import END, START, StateGraph
+
+    @task
+    def leaf(x: int) -> int:
+        return x + 1
+
+    @task
+    def branch(x: int) -> int:
+        return leaf(x).result() * 10
+
+    class S(TypedDict):
+        x: int
+
+    def node(state: S) -> dict:
+        return {"x": branch(state["x"]).result()}
+
+    g = StateGraph(S).add_node("node", node).add_edge(START, "node").add_edge("node", END).compile()
+    assert driver.run(g, {"x": 1}) == {"x": 20}

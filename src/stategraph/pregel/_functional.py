@@ -12,7 +12,8 @@ import inspect
 import threading
 from typing import Any
 
-from ..constants import PUSH, RETURN
+from ..constants import CALL, PUSH, RETURN
+from ..errors import ErrorCode, coded
 from ._context import current_task
 from ._task import Task
 
@@ -67,6 +68,11 @@ def _cache_hit(child: Task, found: dict[Any, Any]) -> bool:
     return True
 
 
+def _mark_call(child: Task) -> None:
+    if child.error is None and child.parent is not None:
+        child.writes.append((CALL, [child.parent.id, child.path[2], child.name]))
+
+
 def _run_sync(child: Task) -> Any:
     from ._runner import run_task_sync
 
@@ -78,6 +84,7 @@ def _run_sync(child: Task) -> Any:
         run_task_sync(child)
         if child.cache_key is not None and child.error is None:
             loop.handle_sync(("cache_set", {child.cache_key[0]: (child.writes, child.cache_key[1])}))
+    _mark_call(child)
     effect = loop.task_done(child)
     if effect is not None:
         loop.handle_sync(effect)
@@ -95,6 +102,7 @@ async def _run_async(child: Task) -> Any:
         await run_task_async(child)
         if child.cache_key is not None and child.error is None:
             await loop.handle_async(("cache_set", {child.cache_key[0]: (child.writes, child.cache_key[1])}))
+    _mark_call(child)
     effect = loop.task_done(child)
     if effect is not None:
         await loop.handle_async(effect)
@@ -107,8 +115,18 @@ def call_task(name: str, node: Any, args: tuple[Any, ...], kwargs: dict[str, Any
     loop = parent.loop
     index = parent.call_index
     parent.call_index += 1
+    recorded = loop.saved_calls.get((parent.id, index))
+    if recorded is not None and recorded != name:
+        raise coded(
+            RuntimeError,
+            f"Task call #{index} in {parent.name!r} was {recorded!r} when this thread first ran, but is "
+            f"{name!r} now. An entrypoint or node must call tasks in the same order every time it runs; "
+            "move non-deterministic choices into a task (or journal them with runtime.step).",
+            ErrorCode.RUN_NON_DETERMINISTIC, node=parent.name, task=name, position=index,
+        )
     child = Task(loop, node, name, (args, kwargs), (PUSH, parent.path, index, parent.id, "call"), (PUSH,), step=parent.step)
     child.parent = parent
+    child.call = None
     saved = loop.saved_writes.get(child.id)
     if saved:
         from ..constants import RESUME

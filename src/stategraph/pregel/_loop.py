@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..channels.base import MISSING
 from ..constants import (
+    CALL,
     CONF,
     END,
     ERROR,
@@ -123,6 +124,7 @@ class PregelLoop:
         self.expected_head: str | None = None
         # task calls (functional API): saved writes by task id, and how the driver runs I/O
         self.saved_writes: dict[str, list[tuple[str, Any]]] = {}
+        self.saved_calls: dict[tuple[str, int], str] = {}
         self.event_loop: Any = None
         self.event_loop_thread: int | None = None
         self.handle_sync: Any = None
@@ -214,6 +216,8 @@ class PregelLoop:
         self.id_seed = cp.get("id") or self.run_id
         for tid, ch, v in self.pending_writes:
             self.saved_writes.setdefault(tid, []).append((ch, v))
+            if ch == CALL:
+                self.saved_calls[(v[0], v[1])] = v[2]
         prev = self.channels.get(PREVIOUS)
         if prev is not None and prev.is_available():
             self.runtime = self.runtime.override(previous=prev.get())
