@@ -136,6 +136,8 @@ SNAPSHOT = {
     "stategraph.store.memory": ["InMemoryStore"],
     "stategraph.cache.base": ["BaseCache", "FullKey", "Namespace", "ValueT"],
     "stategraph.cache.memory": ["InMemoryCache"],
+    "stategraph.cache.redis": ["RedisCache"],
+    "stategraph.cache.sqlite": ["SqliteCache"],
 }
 
 
