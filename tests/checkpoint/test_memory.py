@@ -11,13 +11,16 @@ from typing import Any
 
 import pytest
 
-from stategraph.checkpoint._delta import delta_base
+from stategraph.checkpoint._delta import DELTA_TYPE, delta_base
 from stategraph.checkpoint.memory import InMemorySaver, MemorySaver
+from stategraph.checkpoint.serde.encrypted import EncryptedSerializer
 
 from .conformance import *  # noqa: F403 - the shared spec cases run against this backend
-from .conformance import Portal, StoredBlobInfo, config, make_checkpoint
+from .conformance import Harness, Portal, StoredBlobInfo, Writer, config, make_checkpoint
 from .conformance_delta import *  # noqa: F403
+from .conformance_delta import grow
 from .conformance_head import *  # noqa: F403
+from .strategies import assert_same
 
 
 def _base_or_none(blob: tuple[str, bytes]) -> str | None:
@@ -128,3 +131,18 @@ def test_concurrent_writers_on_many_threads_all_land() -> None:
         worker.join()
     assert len(list(saver.list(None))) == 160
     assert all(saver.get(config(f"t{n}"))["channel_values"] == {"n": 19} for n in range(8))
+
+
+def test_deltas_go_through_an_encrypting_serializer() -> None:
+    saver = InMemorySaver(serde=EncryptedSerializer.from_aes(key=b"k" * 16))
+    history = grow(Writer(Harness(saver, "sync", None), "t"), 60)  # type: ignore[arg-type]
+    final_size = len(saver.serde.dumps_typed(history[-1][1])[1])
+    blobs = [blob for key, blob in saver.blobs.items() if key[0] == "t"]
+    assert sum(blob[0] == DELTA_TYPE for blob in blobs) > 40
+    assert sum(len(blob[1]) for blob in blobs) <= 3 * final_size
+    assert not any(b"question" in blob[1] for blob in blobs)  # the items stay encrypted
+    for warm in (True, False):
+        if not warm:
+            saver._lists.clear()
+        for saved, value in history:
+            assert_same(saver.get(saved)["channel_values"]["messages"], value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stategraph.checkpoint._retention import CheckpointNode, keep_count, select_kept
+from stategraph.checkpoint._retention import CheckpointNode, keep_count, select_kept, with_bases
 from stategraph.errors import CheckpointError
 
 
@@ -62,3 +62,11 @@ def test_keep_count() -> None:
     ):
         with pytest.raises(CheckpointError):
             keep_count(keep_last, strategy)  # type: ignore[arg-type]
+
+
+def test_with_bases_follows_delta_chains_transitively() -> None:
+    bases = {"d3": "d2", "d2": "s1", "x2": "x1", "loop1": "loop2", "loop2": "loop1"}
+    assert with_bases({"d3"}, bases) == {"d3", "d2", "s1"}
+    assert with_bases({"s1", "x2"}, bases) == {"s1", "x2", "x1"}
+    assert with_bases({"loop1"}, bases) == {"loop1", "loop2"}
+    assert with_bases(set(), bases) == set()

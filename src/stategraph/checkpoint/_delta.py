@@ -167,7 +167,7 @@ class BlobSource(NamedTuple):
     # States of list blobs taken from a ListCache before reading (only ``native`` ones):
     # their prints decode straight to the value, with no chain to walk.
     cached: Mapping[tuple[str, str], ChainState] = {}
-    # Called with the state of every delta chain read, to warm a ListCache.
+    # Called with the state of every list read from native blobs, to warm a ListCache.
     remember: Callable[[str, str, ChainState], None] | None = None
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "BlobRef",
     "StoredCheckpoint",
     "WriteRow",
+    "blob_stores",
     "canonical_json",
     "checkpoint_config",
     "config_target",
@@ -197,6 +198,28 @@ def plan_blobs(
             refs[channel] = BlobRef(version, checkpoint_id)
             to_store.append(channel)
     return refs, to_store
+
+
+def blob_stores(
+    serde: SerializerProtocol,
+    values: Mapping[str, Any],
+    encoded: Mapping[str, Typed],
+    to_store: Sequence[str],
+    parent_refs: Mapping[str, BlobRef],
+) -> dict[str, tuple[Any, Typed, str | None]]:
+    """Return, per channel to store, its value, full blob and the parent's blob origin.
+
+    ``encoded`` holds the blobs already made (before the transaction); the rest are
+    encoded here.  ``_delta.plan_list_blobs`` takes the result.
+    """
+    return {
+        channel: (
+            values[channel],
+            encoded.get(channel) or encode_value(serde, channel, values[channel]),
+            parent_refs[channel].origin if channel in parent_refs else None,
+        )
+        for channel in to_store
+    }
 
 
 def encode_refs(refs: Mapping[str, BlobRef]) -> str:

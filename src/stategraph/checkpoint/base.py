@@ -247,7 +247,11 @@ class BaseCheckpointSaver(ABC, Generic[V]):
         """Store ``checkpoint`` as a child of ``config``'s checkpoint; return its config.
 
         Only channels in ``new_versions`` get new value blobs; the others keep
-        referring to the blob their current version was stored under.
+        referring to the blob their current version was stored under.  If
+        ``configurable["__pregel_expected_head"]`` is set, the newest checkpoint of the
+        thread and namespace must be that id (``""``: none) and ``checkpoint["id"]`` must
+        sort after it, checked atomically with the insert; otherwise nothing is stored
+        and ``ConcurrentRunError`` is raised (see ``_head``).
         """
         return self._blocking("aput", lambda: self.aput(config, checkpoint, metadata, new_versions))
 

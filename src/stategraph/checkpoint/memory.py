@@ -154,14 +154,7 @@ class InMemorySaver(BaseCheckpointSaver[int]):
                 checkpoint_id, checkpoint, new_versions, parent_refs
             )
             # Encode everything before storing anything, so a bad value leaves no trace.
-            stores = {
-                c: (
-                    values[c],
-                    encoded.get(c) or records.encode_value(self.serde, c, values[c]),
-                    parent_refs[c].origin if c in parent_refs else None,
-                )
-                for c in to_store
-            }
+            stores = records.blob_stores(self.serde, values, encoded, to_store, parent_refs)
             chosen = delta.plan_list_blobs(
                 self.serde,
                 self._lists,

@@ -162,14 +162,7 @@ def put(
             with records.loading(thread_id, checkpoint_ns, parent_id):
                 parent_refs = records.decode_refs(rows[0][0])
     refs, to_store = records.plan_blobs(checkpoint_id, checkpoint, new_versions, parent_refs)
-    stores = {
-        channel: (
-            values[channel],
-            encoded.get(channel) or records.encode_value(serde, channel, values[channel]),
-            parent_refs[channel].origin if channel in parent_refs else None,
-        )
-        for channel in to_store
-    }
+    stores = records.blob_stores(serde, values, encoded, to_store, parent_refs)
     missing = delta.bases_to_fetch(lists, thread_id, checkpoint_ns, stores)
     stored = yield from _fetch_chains(dialect, thread_id, checkpoint_ns, missing)
     chosen = delta.plan_list_blobs(
