@@ -12,7 +12,11 @@ EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("[0-9]
 EXPECTED = {
     "01_seed_runtime.py": "{'response': 'Hello Alice! Nice to see you again.'}",
     "02_reducers_and_checkpoints.py": "resumed: {'log': ['drafted', 'review: yes']}",
+    "07_react_agent.py": "[tools] convert_c_to_f -> 75.2\nIt is sunny in Paris: 24 C, which is 75.2 F.",
+    "08_human_approval.py": "tool: Booked 2 seat(s) to Lisbon.\nai: Done: your flight is booked.",
+    "09_supervisor.py": "Next year's headcount at +10% is 165.\nhistory problems: []",
     "05_functional_api.py": "resumed: {'essay': 'An essay about cats.', 'review': 'looks good'}\ntask calls: ['cats']",
+    "06_memory_store.py": "Which instrument do I play? -> you told me: I play the cello on weekends",
 }
 
 

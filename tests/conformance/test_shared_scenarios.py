@@ -19,8 +19,6 @@ SHARED = ROOT.parent / "shared" / "conformance"
 
 # areas of later issues (functional API, messages/prebuilt); each entry names its issue.
 PENDING = {
-    "082_*": "prebuilt (issue 7)",
-    "083_*": "prebuilt (issue 7)",
 }
 
 

@@ -99,7 +99,7 @@ def add_messages(left: Any = None, right: Any = None, *, format: str | None = No
     result = _merge(_coerce(left, use_langchain), _coerce(right, use_langchain))
     if format == "langchain-openai":
         lc = _lc()
-        result = lc.convert_to_messages(lc.convert_to_openai_messages(result))
+        result = lc.convert_to_messages(lc.convert_to_openai_messages(result, include_id=True))
     return result
 
 

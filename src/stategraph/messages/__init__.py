@@ -5,7 +5,7 @@ The classes carry the attributes LangGraph code reads (``type``, ``content``, ``
 through OpenAI-style dicts and ``to_langchain``/``from_langchain`` through langchain-core.
 """
 
-from typing import Any, Union
+from typing import Any
 
 from ._convert import coerce_message as coerce_message
 from ._convert import convert_to_messages as convert_to_messages
@@ -47,7 +47,7 @@ __all__ = [
     "tool_call",
 ]
 
-AnyMessage = Union[HumanMessage, AIMessage, SystemMessage, ToolMessage, RemoveMessage]
+AnyMessage = HumanMessage | AIMessage | SystemMessage | ToolMessage | RemoveMessage
 
 
 def is_message(value: Any) -> bool:

@@ -91,7 +91,7 @@ class BaseMessage:
         return f"{head}\n\n{self.text}"
 
     def pretty_print(self) -> None:
-        print(self.pretty_repr())  # noqa: T201 - the point of the method
+        print(self.pretty_repr())
 
 
 @dataclass(eq=True)

@@ -17,6 +17,8 @@ def schema_spec(schema: Any) -> dict[str, Any]:
                                                  "parameters": params}}
     if hasattr(schema, "model_json_schema"):
         params = schema.model_json_schema()
+    elif hasattr(schema, "__required_keys__"):  # TypedDict: typing's own is not pydantic-readable on 3.11
+        params = _typed_dict_schema(schema)
     else:
         from pydantic import TypeAdapter
 
@@ -24,6 +26,16 @@ def schema_spec(schema: Any) -> dict[str, Any]:
     name = getattr(schema, "__name__", "structured_output")
     return {"type": "function", "function": {"name": name, "description": (schema.__doc__ or "").strip(),
                                              "parameters": params}}
+
+
+def _typed_dict_schema(schema: Any) -> dict[str, Any]:
+    from typing import get_type_hints
+
+    from ..prebuilt._schema import _json_type
+
+    hints = get_type_hints(schema)
+    return {"type": "object", "properties": {k: _json_type(v) for k, v in hints.items()},
+            "required": sorted(schema.__required_keys__)}
 
 
 def parse_structured(schema: Any, args: dict[str, Any]) -> Any:

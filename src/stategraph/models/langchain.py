@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
-from ..messages import AIMessage, AIMessageChunk, BaseMessage, convert_to_messages, from_langchain, to_langchain
+from ..messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    convert_to_messages,
+    from_langchain,
+    to_langchain,
+)
 
 __all__ = ["LangChainChatModel"]
 

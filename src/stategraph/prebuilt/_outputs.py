@@ -75,7 +75,10 @@ def _check_answered(cmd: Command, call: dict[str, Any], key: str) -> None:
     update = cmd.update
     has_messages = (isinstance(update, dict) and key in update) or (
         isinstance(update, (list, tuple)) and any(k == key for k, _ in update))
-    if has_messages and call.get("id") not in answered_call_ids(cmd, key):
+    carries_call = cmd.graph is None or any(
+        getattr(m, "type", None) == "ai" and any(c.get("id") == call.get("id") for c in m.tool_calls)
+        for m in _update_messages(cmd, key))  # a handoff that leaves the calling message out needs no answer
+    if has_messages and carries_call and call.get("id") not in answered_call_ids(cmd, key):
         raise ValueError(
             f"Tool {call['name']!r} returned a Command whose update has no ToolMessage answering its tool "
             f"call {call.get('id')!r}. Every tool call in the history must be answered: add "
@@ -117,4 +120,7 @@ def fold_parent_command(outputs: Sequence[Any], calls: Sequence[dict[str, Any]],
             answers.append(out)
     call_ids = {c.get("id") for c in calls}
     kept = [m for m in _update_messages(winner, key) if not (_is_tool_message(m) and m.tool_call_id in call_ids)]
+    carried = any(getattr(m, "type", None) == "ai" and {c.get("id") for c in m.tool_calls} & call_ids for m in kept)
+    if not carried and winner.update is not None:
+        answers = []  # the handoff left the calling AI message out: its answers would be orphans
     return _with_messages(winner, key, kept + answers)

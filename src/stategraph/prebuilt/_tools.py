@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import inspect
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +29,7 @@ class ToolInvocationError(Exception):
             " Please fix the error and try again."
         )
         self.tool_name = tool_name
-        self.args = args
+        self.tool_kwargs = args
         self.source = source
 
 
@@ -166,17 +167,27 @@ def _boxed(obj: Any) -> Any:
         if fn is None:
             continue
         if inspect.iscoroutinefunction(fn):
+            @functools.wraps(fn)
             async def wrapped_async(*a: Any, _fn: Any = fn, **kw: Any) -> Any:
-                return box(await _fn(*a, **kw))
+                return _box_commands(box, await _fn(*a, **kw))
             update[attr] = wrapped_async
         else:
+            @functools.wraps(fn)
             def wrapped(*a: Any, _fn: Any = fn, **kw: Any) -> Any:
-                return box(_fn(*a, **kw))
+                return _box_commands(box, _fn(*a, **kw))
             update[attr] = wrapped
     return obj.model_copy(update=update) if update else obj
 
 
 _BOX: list[Any] = []
+
+
+def _box_commands(box: Any, result: Any) -> Any:
+    from ..types import Command
+
+    if isinstance(result, Command) or (isinstance(result, list) and any(isinstance(r, Command) for r in result)):
+        return box(result)
+    return result
 
 
 def _box_class() -> Any:

@@ -19,11 +19,20 @@ from typing import Any, Literal, TypedDict, Union, get_args, get_origin, get_typ
 
 from ..errors import ErrorCode, GraphBubbleUp, coded
 from ..types import Command
-from ._injection import ToolRuntime, resolve
+from ._injection import InjectedState, InjectedStore, ToolRuntime, resolve
 from ._outputs import fold_parent_command, result_to_output, tool_message
 from ._tools import Tool, ToolInvocationError, as_tool
 
-__all__ = ["ToolNode", "tools_condition", "ToolCallRequest", "ToolCallWithContext", "msg_content_output"]
+__all__ = [
+    "InjectedState",
+    "InjectedStore",
+    "ToolCallRequest",
+    "ToolCallWithContext",
+    "ToolNode",
+    "ToolRuntime",
+    "msg_content_output",
+    "tools_condition",
+]
 
 _DEFAULT = object()
 TOOL_CALL_ERROR_TEMPLATE = "Error: {error}\n Please fix your mistakes."
@@ -192,7 +201,7 @@ class ToolNode:
             return result_to_output(result, call, self.messages_key)
         except GraphBubbleUp:
             raise
-        except Exception as exc:  # noqa: BLE001 - routed through handle_tool_errors
+        except Exception as exc:
             return self._on_error(exc, call)
 
     def _run_one(self, call: dict[str, Any], state: Any, runtime: Any, config: Any) -> Any:
@@ -224,7 +233,7 @@ class ToolNode:
             return result_to_output(result, call, self.messages_key)
         except GraphBubbleUp:
             raise
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             return self._on_error(exc, call)
 
     async def _arun_one(self, call: dict[str, Any], state: Any, runtime: Any, config: Any) -> Any:

@@ -1,0 +1,62 @@
+"""Long-term memory: facts stored in one thread are recalled by meaning in another.
+
+The agent keeps per-user facts in a SqliteStore with semantic search (deterministic
+fake embeddings, so no model or network); checkpoints keep each thread's own chat.
+"""
+
+import uuid
+from dataclasses import dataclass
+from typing import TypedDict
+
+from stategraph.checkpoint.memory import InMemorySaver
+from stategraph.graph import END, START, StateGraph
+from stategraph.runtime import Runtime
+from stategraph.store.sqlite import SqliteStore
+from stategraph.testing import FakeEmbeddings
+
+
+@dataclass
+class Context:
+    user_id: str
+
+
+class State(TypedDict, total=False):
+    message: str
+    reply: str
+
+
+def agent(state: State, runtime: Runtime[Context]) -> State:
+    """Remember 'remember: ...' messages; answer anything else from the closest memory."""
+    memories = (runtime.context.user_id, "memories")
+    text = state["message"]
+    if text.lower().startswith("remember:"):
+        fact = text.split(":", 1)[1].strip()
+        runtime.store.put(memories, str(uuid.uuid4()), {"text": fact})
+        return {"reply": f"noted: {fact}"}
+    found = runtime.store.search(memories, query=text, limit=1)
+    if not found:
+        return {"reply": "I don't know yet."}
+    return {"reply": f"you told me: {found[0].value['text']} (score {found[0].score:.2f})"}
+
+
+index = {"dims": 256, "embed": FakeEmbeddings(256), "fields": ["text"]}
+with SqliteStore.from_conn_string(":memory:", index=index) as store:
+    graph = (
+        StateGraph(State, context_schema=Context)
+        .add_node("agent", agent)
+        .add_edge(START, "agent")
+        .add_edge("agent", END)
+        .compile(checkpointer=InMemorySaver(), store=store)
+    )
+    alice = Context(user_id="alice")
+
+    teach = {"configurable": {"thread_id": "monday-chat"}}
+    for fact in ["I live in Lisbon", "My favourite food is ramen", "I play the cello on weekends"]:
+        print(graph.invoke({"message": f"remember: {fact}"}, teach, context=alice)["reply"])
+
+    ask = {"configurable": {"thread_id": "friday-chat"}}  # a new thread: no shared chat state
+    for question in ["What is my favourite food?", "Where do I live?", "Which instrument do I play?"]:
+        print(question, "->", graph.invoke({"message": question}, ask, context=alice)["reply"])
+
+    bob = Context(user_id="bob")  # memories are per user: bob has none
+    print("bob:", graph.invoke({"message": "Where do I live?"}, ask, context=bob)["reply"])

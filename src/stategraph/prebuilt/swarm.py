@@ -1,0 +1,74 @@
+"""create_swarm: agents hand the conversation to each other; the last one keeps talking next turn.
+
+Each agent gets handoff tools (``create_handoff_tool``) that jump to another agent and record it
+in ``active_agent``.  The graph starts at the active agent (``default_active_agent`` on a new
+thread), so with a checkpointer the conversation resumes where it was handed last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, NotRequired
+
+from ..constants import START
+from ..graph.message import MessagesState
+from .handoff import check_tool_history, handoff_tool_name
+from .handoff import create_handoff_tool as _create_handoff_tool
+
+__all__ = ["SwarmState", "create_swarm", "create_handoff_tool", "add_active_agent_router", "check_tool_history"]
+
+
+class SwarmState(MessagesState):
+    """The team state: the conversation plus which agent speaks next."""
+
+    active_agent: NotRequired[str]
+
+
+def create_handoff_tool(*, agent_name: str, name: str | None = None, description: str | None = None) -> Any:
+    """A tool that hands the conversation to ``agent_name`` and makes it the active agent."""
+    return _create_handoff_tool(agent_name=agent_name, name=name or handoff_tool_name(agent_name),
+                                description=description, extra_update={"active_agent": agent_name})
+
+
+def _destinations(agent: Any, names: list[str]) -> tuple[str, ...]:
+    found: list[str] = []
+    for node in getattr(agent, "nodes", {}).values():
+        bound = getattr(node, "bound", None)
+        for tool in getattr(bound, "tools_by_name", {}).values():
+            dest = getattr(tool, "__handoff_destination__", None)
+            if dest in names and dest not in found:
+                found.append(dest)
+    return tuple(found)
+
+
+def add_active_agent_router(builder: Any, *, route_to: list[str], default_active_agent: str) -> Any:
+    """Start ``builder``'s graph at ``state["active_agent"]`` (or ``default_active_agent``)."""
+    if default_active_agent not in route_to:
+        raise ValueError(f"default_active_agent {default_active_agent!r} is not one of the agents {route_to}.")
+
+    def route_to_active_agent(state: Any) -> str:
+        active = state.get("active_agent") if isinstance(state, dict) else getattr(state, "active_agent", None)
+        return active or default_active_agent
+
+    builder.add_conditional_edges(START, route_to_active_agent, list(route_to))
+    return builder
+
+
+def create_swarm(
+    agents: Sequence[Any],
+    *,
+    default_active_agent: str,
+    state_schema: Any = SwarmState,
+    context_schema: Any = None,
+) -> Any:
+    """Build (not compile) a swarm of named agents; ``.compile(checkpointer=...)`` it to run."""
+    from ..graph import StateGraph
+
+    names = [getattr(a, "name", None) for a in agents]
+    if any(not n or n == "LangGraph" for n in names) or len(set(names)) != len(names):
+        raise ValueError(f"Every swarm agent needs a unique name (create_react_agent(..., name=...)); got {names}.")
+    graph = StateGraph(state_schema, context_schema=context_schema)
+    add_active_agent_router(graph, route_to=names, default_active_agent=default_active_agent)  # type: ignore[arg-type]
+    for agent, name in zip(agents, names, strict=True):
+        graph.add_node(name, agent, destinations=_destinations(agent, names))  # type: ignore[arg-type]
+    return graph
