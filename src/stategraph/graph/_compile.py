@@ -176,6 +176,8 @@ def output_writes(name: str, output: Any, allowed: set[str], graph: Any, *, stri
     """A node's return value -> channel writes (state update + Command routing)."""
     if output is None:
         return []
+    if allowed == {ROOT} and not isinstance(output, Command):
+        return [(ROOT, output)]  # a root-channel graph (MessageGraph): the output is the value
     if isinstance(output, dict):
         return _filter(name, list(output.items()), allowed, strict)
     if isinstance(output, Command):

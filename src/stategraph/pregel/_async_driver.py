@@ -118,7 +118,7 @@ async def _guarded(run: AsyncRun, task: Any) -> None:
 
 async def _run_tasks(loop: Any, run: AsyncRun, tasks: list[Any]) -> AsyncIterator[Any]:
     q = run.queue
-    if len(tasks) == 1:
+    if len(tasks) == 1 and not loop.live_stream:
         await run_task_async(tasks[0])
         await _finish(loop, tasks[0])
         return

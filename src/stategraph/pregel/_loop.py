@@ -116,6 +116,9 @@ class PregelLoop:
         self.want_updates = "updates" in modes
         self.want_task_events = "tasks" in modes or "debug" in modes
         self.want_checkpoint_events = saver is not None and ("checkpoints" in modes or "debug" in modes)
+        # chunks produced while a node runs (tokens, custom) must reach the consumer live, so
+        # even a lone task then runs beside the driver instead of inline
+        self.live_stream = "messages" in modes or "custom" in modes
         if "messages" in modes:
             _messages.attach(self)  # stream_mode="messages": node-output messages, langchain tokens
         self.unsaved = False

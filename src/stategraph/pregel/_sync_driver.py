@@ -100,7 +100,7 @@ def _finish(loop: Any, task: Any) -> None:
 
 def _run_tasks(loop: Any, run: SyncRun, tasks: list[Any]) -> Iterator[Any]:
     q = run.queue
-    if len(tasks) == 1:
+    if len(tasks) == 1 and not loop.live_stream:
         run_task_sync(tasks[0])
         _finish(loop, tasks[0])
         return
