@@ -320,6 +320,18 @@ class BaseCheckpointSaver(ABC, Generic[V]):
             "copy_thread", lambda: self.copy_thread(source_thread_id, target_thread_id)
         )
 
+    def batch(self, ops: Sequence[tuple[Any, ...]]) -> builtins.list[Any]:
+        """Apply ("put", ...) / ("put_writes", ...) ops in order; return each op's result.
+
+        The engine uses this for ``durability="async"``: steps are written behind the run in
+        groups.  SQL savers override it to commit a whole group in one transaction.
+        """
+        return [getattr(self, op[0])(*op[1:]) for op in ops]
+
+    async def abatch(self, ops: Sequence[tuple[Any, ...]]) -> builtins.list[Any]:
+        """Async ``batch``."""
+        return [await getattr(self, "a" + op[0])(*op[1:]) for op in ops]
+
     def prune(
         self,
         thread_ids: Sequence[str],

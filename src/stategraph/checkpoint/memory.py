@@ -50,6 +50,8 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         self._lists = ListCache()  # delta-blob bookkeeping (see checkpoint._delta)
         # Invariant: _heads[scope] == max(storage[scope]) for every non-empty scope.
         self._heads: dict[Scope, str] = {}
+        # decoded blob refs of the newest put per scope: the next step's parent
+        self._last_refs: dict[Scope, tuple[str, dict[str, Any]]] = {}
 
     def get_tuple(self, config: Mapping[str, Any]) -> CheckpointTuple | None:
         """Return the checkpoint named by ``config``, or the latest of its thread and ns."""
@@ -149,7 +151,13 @@ class InMemorySaver(BaseCheckpointSaver[int]):
                 head = self._heads.get((thread_id, checkpoint_ns))
                 check_head(thread_id, checkpoint_ns, checkpoint_id, expected, head)
             parent = scope.get(parent_id) if parent_id is not None else None
-            parent_refs = records.decode_refs(parent.blob_refs) if parent is not None else {}
+            last = self._last_refs.get((thread_id, checkpoint_ns))
+            if parent is None:
+                parent_refs: dict[str, Any] = {}
+            elif last is not None and last[0] == parent_id:
+                parent_refs = last[1]  # why: the common case (a run's next step) skips a JSON decode
+            else:
+                parent_refs = records.decode_refs(parent.blob_refs)
             refs, to_store = records.plan_blobs(
                 checkpoint_id, checkpoint, new_versions, parent_refs
             )
@@ -171,6 +179,7 @@ class InMemorySaver(BaseCheckpointSaver[int]):
             )
             head = self._heads.get((thread_id, checkpoint_ns))
             self._heads[(thread_id, checkpoint_ns)] = max(head or checkpoint_id, checkpoint_id)
+            self._last_refs[(thread_id, checkpoint_ns)] = (checkpoint_id, refs)
         return records.checkpoint_config(thread_id, checkpoint_ns, checkpoint_id)
 
     def put_writes(

@@ -121,7 +121,7 @@ def apply_writes(loop: PregelLoop, tasks: Sequence[Task], next_version: Any) -> 
     ordered = sorted(tasks, key=lambda t: path_sort_key(t.path)) if len(tasks) > 1 else tasks
     _mark_seen_and_consume(loop, ordered, next_version)
     grouped = _group_writes(loop, ordered)
-    channels, versions = loop.channels, loop.versions
+    channels, versions, dirty = loop.channels, loop.versions, loop.dirty
     updated: set[str] = set()
     for ch, values in grouped.items():
         try:
@@ -130,6 +130,7 @@ def apply_writes(loop: PregelLoop, tasks: Sequence[Task], next_version: Any) -> 
             raise _with_context(exc, ch, loop, ordered) from None
         if changed:
             versions[ch] = next_version
+            dirty.add(ch)
             if channels[ch].is_available():
                 updated.add(ch)
     _expire_ephemeral(loop, grouped, next_version)
@@ -146,15 +147,16 @@ def _mark_seen_and_consume(loop: PregelLoop, ordered: Sequence[Task], next_versi
         triggers = task.triggers
         if not triggers or triggers[0] == PUSH:
             continue
-        seen = seen_all.get(task.name)
-        if seen is None:
-            seen = seen_all[task.name] = {}
+        # copy-on-write: a saved checkpoint may still share the previous dict
+        seen = dict(seen_all.get(task.name) or ())
+        seen_all[task.name] = seen
         for ch in triggers:
             if ch in versions:
                 seen[ch] = versions[ch]
             # consume the trigger channels that were read (resets barriers, deferred channels)
             if ch in consumers and channels[ch].consume():
                 versions[ch] = next_version
+                loop.dirty.add(ch)
 
 
 def _group_writes(loop: PregelLoop, ordered: Sequence[Task]) -> dict[str, list[Any]]:
@@ -183,6 +185,7 @@ def _expire_ephemeral(loop: PregelLoop, grouped: dict[str, list[Any]], next_vers
     for ch in candidates:
         if ch not in grouped and channels[ch].update(()):
             versions[ch] = next_version
+            loop.dirty.add(ch)
 
 
 def _finish(loop: PregelLoop, updated: set[str], next_version: Any) -> None:
@@ -192,6 +195,7 @@ def _finish(loop: PregelLoop, updated: set[str], next_version: Any) -> None:
         c = channels[ch]
         if c.finish():
             versions[ch] = next_version
+            loop.dirty.add(ch)
             if c.is_available():
                 updated.add(ch)
 

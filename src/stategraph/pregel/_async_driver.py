@@ -9,6 +9,7 @@ from typing import Any
 
 from ..errors import GraphBubbleUp
 from ._runner import run_task_async
+from ._writer import TaskWriter, put_reply
 
 _DONE = object()
 
@@ -43,10 +44,22 @@ async def drive(loop: Any, run: AsyncRun) -> AsyncIterator[Any]:
         return pool[0].submit(fn, *args)
 
     loop.submit_sync = submit
+    if loop.saver is not None and loop.durability == "async" and _groups_commits(loop.saver, "abatch"):
+        loop.writer = TaskWriter(loop.saver)
     gen = loop.run()
     try:
         async for chunk in _drive(loop, run, gen):
             yield chunk
+    except BaseException:
+        if loop.writer is not None:
+            try:
+                await loop.writer.flush()  # what the run committed before failing stays saved
+            except Exception:  # noqa: BLE001, S110 - the run's own error is the one to report
+                pass
+        raise
+    else:
+        if loop.writer is not None:
+            await loop.writer.flush()
     finally:
         gen.close()
 
@@ -80,6 +93,12 @@ async def _drive(loop: Any, run: AsyncRun, gen: Any) -> AsyncIterator[Any]:
         yield q.get_nowait()
 
 
+def _groups_commits(saver: Any, name: str) -> bool:
+    from ._sync_driver import _groups_commits as check
+
+    return check(saver, name)
+
+
 def _blocking_handle(loop: Any, effect: tuple[Any, ...], run: AsyncRun) -> Any:
     """Run an effect from a worker thread of an async run (a sync task finishing)."""
     import asyncio
@@ -89,6 +108,17 @@ def _blocking_handle(loop: Any, effect: tuple[Any, ...], run: AsyncRun) -> Any:
 
 async def handle(loop: Any, effect: tuple[Any, ...]) -> Any:
     kind = effect[0]
+    writer = loop.writer
+    if writer is not None:
+        if kind == "put":
+            writer.submit(effect)
+            return put_reply(effect)
+        if kind == "put_writes":
+            writer.submit(effect)
+            return None
+        await writer.flush()
+    if kind == "put_writes_now":
+        return await loop.saver.aput_writes(effect[1], effect[2], effect[3], effect[4])
     if kind == "put":
         return await loop.saver.aput(effect[1], effect[2], effect[3], effect[4])
     if kind == "put_writes":

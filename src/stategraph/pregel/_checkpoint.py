@@ -24,18 +24,25 @@ def create_checkpoint(loop: PregelLoop, step: int) -> dict[str, Any]:
 
     from ..checkpoint._ids import uuid6
 
-    values = {}
-    for k, ch in loop.channels.items():
-        v = ch.checkpoint()
-        if v is not MISSING:
-            values[k] = v
+    # Invariant: loop.values_cache holds checkpoint() of every non-empty channel as of the
+    # last checkpoint; only channels whose version changed since (loop.dirty) are re-read.
+    cache = loop.values_cache
+    for k in loop.dirty:
+        v = loop.channels[k].checkpoint()
+        if v is MISSING:
+            cache.pop(k, None)
+        else:
+            cache[k] = v
+    loop.unsaved_changes |= loop.dirty
+    loop.dirty = set()
+    values = dict(cache)
     return {
         "v": 4,
         "id": str(uuid6(clock_seq=step)),
         "ts": datetime.now(UTC).isoformat(),
         "channel_values": values,
         "channel_versions": dict(loop.versions),
-        "versions_seen": {k: dict(v) for k, v in loop.versions_seen.items()},
+        "versions_seen": dict(loop.versions_seen),  # inner dicts are copy-on-write (_algo)
         "updated_channels": sorted(loop.updated_channels) if loop.updated_channels is not None else None,
     }
 

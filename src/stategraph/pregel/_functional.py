@@ -203,7 +203,7 @@ def _record(loop: Any, child: Task, value: Any, *, sync: bool) -> Any:
     loop.saved_writes[child.id] = [(RETURN, value)]
     if loop.saver is None:
         return None
-    effect = ("put_writes", loop.checkpoint_config, [(RETURN, value)], child.id, "")
+    effect = ("put_writes_now", loop.checkpoint_config, [(RETURN, value)], child.id, "")
     if sync:
         loop.handle_sync(effect)
         return None

@@ -98,6 +98,10 @@ class PregelLoop:
         self.versions: dict[str, Any] = {}
         self.versions_seen: dict[str, dict[str, Any]] = {}
         self.max_version: Any = None
+        # channels whose version changed since the last checkpoint was built / saved
+        self.dirty: set[str] = set()
+        self.unsaved_changes: set[str] = set()
+        self.values_cache: dict[str, Any] = {}
         self.updated_channels: set[str] | None = None
         self.checkpoint: dict[str, Any] = {}
         self.checkpoint_config: dict[str, Any] = {}
@@ -133,6 +137,7 @@ class PregelLoop:
         self.handle_sync: Any = None
         self.handle_async: Any = None
         self.submit_sync: Any = None
+        self.writer: Any = None  # set by a driver for durability="async" (see _writer.py)
 
     # ------------------------------------------------------------------ the run
     def run(self) -> Gen:
@@ -213,8 +218,10 @@ class PregelLoop:
         self.channels = {k: spec.from_checkpoint(values.get(k, MISSING)) for k, spec in specs.items()}
         self.versions = dict(cp.get("channel_versions", {}))
         self.max_version = max(self.versions.values()) if self.versions else None
-        self.saved_versions = dict(self.versions)
         self.versions_seen = {k: dict(v) for k, v in cp.get("versions_seen", {}).items()}
+        self.values_cache = {k: v for k, v in values.items() if k in self.channels and v is not MISSING}
+        self.dirty = set()
+        self.unsaved_changes = set()
         self.checkpoint = cp
         self.id_seed = cp.get("id") or self.run_id
         for tid, ch, v in self.pending_writes:
@@ -476,7 +483,7 @@ class PregelLoop:
         md = metadata_for(self, source, step)
         self.checkpoint = cp
         self.checkpoint_metadata = md
-        new_versions = {k: v for k, v in self.versions.items() if self.saved_versions.get(k) != v}
+        new_versions = self._new_versions()
         if self.durability == "exit":
             self.unsaved = True
             self._advance_config(cp["id"])
@@ -484,10 +491,15 @@ class PregelLoop:
         parent = self.checkpoint_config
         result = yield ("put", self._with_head(parent), cp, md, new_versions)
         self.expected_head = cp["id"]
-        self.saved_versions = dict(self.versions)
+        self.unsaved_changes = set()
         self.parent_checkpoint_config = parent if parent.get(CONF, {}).get("checkpoint_id") else None
         self.checkpoint_config = result
         self.id_seed = cp["id"]
+
+    def _new_versions(self) -> dict[str, Any]:
+        """Versions of the channels changed since the last put (the saver stores only those)."""
+        versions = self.versions
+        return {k: versions[k] for k in self.unsaved_changes if k in versions}
 
     def _with_head(self, config: dict[str, Any]) -> dict[str, Any]:
         if self.expected_head is None:
@@ -507,10 +519,10 @@ class PregelLoop:
         if not self.unsaved:
             return
         parent = getattr(self, "_exit_parent", self.checkpoint_config)
-        new_versions = {k: v for k, v in self.versions.items() if self.saved_versions.get(k) != v}
+        new_versions = self._new_versions()
         result = yield ("put", self._with_head(parent), self.checkpoint, self.checkpoint_metadata, new_versions)
         self.expected_head = self.checkpoint["id"]
-        self.saved_versions = dict(self.versions)
+        self.unsaved_changes = set()
         self.checkpoint_config = result
         self.unsaved = False
         by_task: dict[str, list[tuple[str, Any]]] = {}

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 from ..errors import GraphBubbleUp
 from ._runner import run_task_sync
+from ._writer import ThreadWriter, put_reply
 
 _DONE = object()
 
@@ -42,6 +43,8 @@ def drive(loop: Any, run: SyncRun) -> Iterator[Any]:
     """Run ``loop`` to completion, yielding stream chunks as they are produced."""
     loop.executor_for_async = lambda: None
     loop.handle_sync = lambda effect: handle(loop, effect)
+    if loop.saver is not None and loop.durability == "async" and _groups_commits(loop.saver, "batch"):
+        loop.writer = ThreadWriter(loop.saver)
     loop.submit_sync = lambda fn, *args: run.executor().submit(fn, *args)
     gen = loop.run()
     reply: Any = None
@@ -72,13 +75,43 @@ def drive(loop: Any, run: SyncRun) -> Iterator[Any]:
                     yield q.get_nowait()
         while not q.empty():
             yield q.get_nowait()
+        if loop.writer is not None:
+            loop.writer.flush()
+    except BaseException:
+        if loop.writer is not None:
+            try:
+                loop.writer.flush()  # what the run committed before failing stays saved
+            except Exception:  # noqa: BLE001, S110 - the run's own error is the one to report
+                pass
+        raise
     finally:
         gen.close()
+        if loop.writer is not None:
+            loop.writer.close()
         run.close()
+
+
+def _groups_commits(saver: Any, name: str) -> bool:
+    # only savers that commit a batch in one transaction gain from writing behind the run;
+    # for in-process savers the hand-off would cost more than the put
+    from ..checkpoint.base import BaseCheckpointSaver
+
+    return getattr(type(saver), name, None) is not getattr(BaseCheckpointSaver, name)
 
 
 def handle(loop: Any, effect: tuple[Any, ...]) -> Any:
     kind = effect[0]
+    writer = loop.writer
+    if writer is not None:
+        if kind == "put":
+            writer.submit(effect)
+            return put_reply(effect)
+        if kind == "put_writes":
+            writer.submit(effect)
+            return None
+        writer.flush()  # reads and commit-now ops see everything queued before them
+    if kind == "put_writes_now":
+        return loop.saver.put_writes(effect[1], effect[2], effect[3], effect[4])
     if kind == "put":
         return loop.saver.put(effect[1], effect[2], effect[3], effect[4])
     if kind == "put_writes":

@@ -1,7 +1,7 @@
 """What differs between SQL databases: placeholders, column types, JSON filters.
 
-Only SQLite is implemented; a Postgres dialect sets ``param = "%s"``, ``BYTEA``/``JSONB``
-and its own ``metadata_equals``.  Upserts use ``ON CONFLICT``, which both accept.
+``SQLITE`` and ``POSTGRES``.  Upserts use ``ON CONFLICT`` and blob chains ``WITH
+RECURSIVE``, which both accept, so the shared queries differ only in what is here.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["SQLITE", "Dialect", "SqliteDialect"]
+__all__ = ["POSTGRES", "SQLITE", "Dialect", "PostgresDialect", "SqliteDialect"]
 
 
 @dataclass(frozen=True)
@@ -51,5 +51,34 @@ SQLITE = SqliteDialect(
     begin_read="BEGIN",
     # why: IMMEDIATE takes the write lock up front, avoiding SQLITE_BUSY on lock upgrade.
     begin_write="BEGIN IMMEDIATE",
-    connection_setup=("PRAGMA journal_mode=WAL",),
+    # why: in WAL mode synchronous=NORMAL keeps every commit atomic and durable against a
+    # process crash (the crash harness kills with SIGKILL); only an OS crash or power loss can
+    # drop the last commits, never corrupt the file.  FULL costs an fsync per step.
+    connection_setup=("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL"),
+)
+
+
+@dataclass(frozen=True)
+class PostgresDialect(Dialect):
+    """PostgreSQL >= 13 through psycopg 3 (``%s`` placeholders)."""
+
+    def metadata_equals(self, key: str, value_json: str) -> tuple[str, list[Any]]:
+        # Metadata is canonical JSON *text*, and `json ->` returns a member's text verbatim,
+        # so equal text is exact equality as on SQLite (JSONB would take 1.0 for 1 and store
+        # 1e16 back as an int).  Key and value are both bound, never inlined.
+        return "COALESCE(CAST(CAST(metadata AS json) -> CAST(? AS text) AS text), 'null') = ?", [
+            key,
+            value_json,
+        ]
+
+
+# why: metadata and blob refs are TEXT, not JSONB, so they read back byte for byte (see
+# metadata_equals); transactions are opened by the psycopg driver, not by these strings.
+POSTGRES = PostgresDialect(
+    name="postgres",
+    param="%s",
+    bytes_type="BYTEA",
+    json_type="TEXT",
+    begin_read="BEGIN",
+    begin_write="BEGIN",
 )

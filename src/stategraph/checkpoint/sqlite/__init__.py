@@ -58,6 +58,19 @@ def drive(conn: sqlite3.Connection, plan: plans.Plan[Any], begin: str) -> Any:
     return result
 
 
+def _batch_plan(serde: SerializerProtocol, lists: Any, ops: Sequence[tuple[Any, ...]]) -> plans.Plan[list[Any]]:
+    """The plans of several ops composed into one (so they share one transaction)."""
+    results: list[Any] = []
+    for op in ops:
+        if op[0] == "put":
+            results.append((yield from plans.put(SQLITE, serde, op[1], op[2], op[3], op[4], lists=lists)))
+        elif op[0] == "put_writes":
+            results.append((yield from plans.put_writes(SQLITE, serde, op[1], op[2], op[3], op[4] if len(op) > 4 else "")))
+        else:
+            raise ValueError(f"batch() takes put and put_writes ops, got {op[0]!r}")
+    return results
+
+
 class SqliteSaver(BaseCheckpointSaver[int]):
     """Store checkpoints in SQLite; safe to share between threads."""
 
@@ -136,6 +149,10 @@ class SqliteSaver(BaseCheckpointSaver[int]):
         """See ``BaseCheckpointSaver.put_writes``."""
         plan = plans.put_writes(SQLITE, self.serde, config, writes, task_id, task_path)
         self._run(plan, write=True)
+
+    def batch(self, ops: Sequence[tuple[Any, ...]]) -> list[Any]:
+        """Apply put / put_writes ops in ONE transaction (all or nothing)."""
+        return self._run(_batch_plan(self.serde, self._lists, ops), write=True)
 
     def delete_thread(self, thread_id: str) -> None:
         """See ``BaseCheckpointSaver.delete_thread``."""

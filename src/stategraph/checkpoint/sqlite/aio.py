@@ -121,6 +121,12 @@ class AsyncSqliteSaver(BaseCheckpointSaver[int]):
         for item in await self._run(plan, write=False):
             yield item
 
+    async def abatch(self, ops: Sequence[tuple[Any, ...]]) -> list[Any]:
+        """Apply put / put_writes ops in ONE transaction (all or nothing)."""
+        from . import _batch_plan
+
+        return await self._run(_batch_plan(self.serde, self._lists, ops), write=True)
+
     async def aput(
         self,
         config: Mapping[str, Any],
