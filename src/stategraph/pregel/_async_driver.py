@@ -54,7 +54,7 @@ async def drive(loop: Any, run: AsyncRun) -> AsyncIterator[Any]:
         if loop.writer is not None:
             try:
                 await loop.writer.flush()  # what the run committed before failing stays saved
-            except Exception:  # noqa: BLE001, S110 - the run's own error is the one to report
+            except Exception:
                 pass
         raise
     else:
@@ -65,11 +65,13 @@ async def drive(loop: Any, run: AsyncRun) -> AsyncIterator[Any]:
 
 
 async def _drive(loop: Any, run: AsyncRun, gen: Any) -> AsyncIterator[Any]:
+    """Send each effect's result (or error) back into the loop; yield chunks in between."""
     reply: Any = None
+    error: BaseException | None = None
     q = run.queue
     while True:
         try:
-            effect = gen.send(reply)
+            effect = gen.throw(error) if error is not None else gen.send(reply)
         except StopIteration as stop:
             loop.status = stop.value or loop.status
             break
@@ -77,16 +79,15 @@ async def _drive(loop: Any, run: AsyncRun, gen: Any) -> AsyncIterator[Any]:
             while not q.empty():
                 yield q.get_nowait()
             raise
+        reply, error = None, None
         if effect[0] == "run":
-            reply = None
             async for chunk in _run_tasks(loop, run, effect[1]):
                 yield chunk
         else:
             try:
                 reply = await handle(loop, effect)
             except BaseException as exc:
-                reply = None
-                gen.throw(exc)
+                error = exc
         while not q.empty():
             yield q.get_nowait()
     while not q.empty():

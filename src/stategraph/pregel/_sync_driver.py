@@ -47,41 +47,15 @@ def drive(loop: Any, run: SyncRun) -> Iterator[Any]:
         loop.writer = ThreadWriter(loop.saver)
     loop.submit_sync = lambda fn, *args: run.executor().submit(fn, *args)
     gen = loop.run()
-    reply: Any = None
-    q = run.queue
-    streaming = bool(loop.sink.all_modes) or loop.sink.put is not None
     try:
-        while True:
-            try:
-                effect = gen.send(reply)
-            except StopIteration as stop:
-                loop.status = stop.value or loop.status
-                break
-            except BaseException:
-                while not q.empty():
-                    yield q.get_nowait()
-                raise
-            if effect[0] == "run":
-                reply = None
-                yield from _run_tasks(loop, run, effect[1])
-            else:
-                try:
-                    reply = handle(loop, effect)
-                except BaseException as exc:
-                    reply = None
-                    gen.throw(exc)
-            if streaming:
-                while not q.empty():
-                    yield q.get_nowait()
-        while not q.empty():
-            yield q.get_nowait()
+        yield from _pump(loop, run, gen)
         if loop.writer is not None:
             loop.writer.flush()
     except BaseException:
         if loop.writer is not None:
             try:
                 loop.writer.flush()  # what the run committed before failing stays saved
-            except Exception:  # noqa: BLE001, S110 - the run's own error is the one to report
+            except Exception:
                 pass
         raise
     finally:
@@ -89,6 +63,37 @@ def drive(loop: Any, run: SyncRun) -> Iterator[Any]:
         if loop.writer is not None:
             loop.writer.close()
         run.close()
+
+
+def _pump(loop: Any, run: SyncRun, gen: Any) -> Iterator[Any]:
+    """Send each effect's result (or error) back into the loop; yield chunks in between."""
+    q = run.queue
+    streaming = bool(loop.sink.all_modes) or loop.sink.put is not None
+    reply: Any = None
+    error: BaseException | None = None
+    while True:
+        try:
+            effect = gen.throw(error) if error is not None else gen.send(reply)
+        except StopIteration as stop:
+            loop.status = stop.value or loop.status
+            break
+        except BaseException:
+            while not q.empty():
+                yield q.get_nowait()
+            raise
+        reply, error = None, None
+        if effect[0] == "run":
+            yield from _run_tasks(loop, run, effect[1])
+        else:
+            try:
+                reply = handle(loop, effect)
+            except BaseException as exc:
+                error = exc
+        if streaming:
+            while not q.empty():
+                yield q.get_nowait()
+    while not q.empty():
+        yield q.get_nowait()
 
 
 def _groups_commits(saver: Any, name: str) -> bool:

@@ -69,7 +69,7 @@ class ThreadWriter:
                 ops, self.pending, self.busy = self.pending, [], True
             try:
                 self.saver.batch(ops)
-            except BaseException as exc:  # noqa: BLE001 - surfaced at the next flush/submit
+            except BaseException as exc:
                 with self.cond:
                     self.error = exc
             finally:
@@ -108,7 +108,7 @@ class TaskWriter:
             ops, self.pending = self.pending, []
             try:
                 await self.saver.abatch(ops)
-            except BaseException as exc:  # noqa: BLE001
+            except BaseException as exc:
                 self.error = exc
                 return
 
