@@ -32,6 +32,8 @@ PACKAGES = [
     "langgraph",
     "langgraph-checkpoint",
     "langgraph-checkpoint-sqlite",
+    "langgraph-checkpoint-postgres",
+    "psycopg",
     "langchain-core",
     "aiosqlite",
     "ormsgpack",

@@ -12,7 +12,7 @@ import statistics
 import subprocess
 import sys
 
-from bench import durable
+from bench import durable, durable_postgres, store
 from bench._spec import Metrics, Settings, Workload, expect, metric
 from bench._timing import amedian_seconds, median_seconds
 from bench.floor import run_chain, run_fanout, run_gather
@@ -181,6 +181,8 @@ WORKLOADS: dict[str, Workload] = {
         _async(),
         _import(),
         *durable.WORKLOADS,
+        *durable_postgres.WORKLOADS,
+        *store.WORKLOADS,
     ]
 }
 

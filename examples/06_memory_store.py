@@ -55,7 +55,11 @@ with SqliteStore.from_conn_string(":memory:", index=index) as store:
         print(graph.invoke({"message": f"remember: {fact}"}, teach, context=alice)["reply"])
 
     ask = {"configurable": {"thread_id": "friday-chat"}}  # a new thread: no shared chat state
-    for question in ["What is my favourite food?", "Where do I live?", "Which instrument do I play?"]:
+    for question in [
+        "What is my favourite food?",
+        "Where do I live?",
+        "Which instrument do I play?",
+    ]:
         print(question, "->", graph.invoke({"message": question}, ask, context=alice)["reply"])
 
     bob = Context(user_id="bob")  # memories are per user: bob has none

@@ -50,7 +50,9 @@ def _require(name: str, url: str, default_port: int) -> str:
 
 def postgres_dsn() -> str:
     """The PostgreSQL URL to test against, or skip/fail the calling test."""
-    return _require("PostgreSQL", os.environ.get("STATEGRAPH_POSTGRES_DSN", DEFAULT_POSTGRES_DSN), 5432)
+    return _require(
+        "PostgreSQL", os.environ.get("STATEGRAPH_POSTGRES_DSN", DEFAULT_POSTGRES_DSN), 5432
+    )
 
 
 def redis_url() -> str:

@@ -25,7 +25,8 @@ def test_same_agent_runs_with_and_without_langchain() -> None:
                         ["tool", "5", []], ["tool", "HEY", []], ["ai", "2 + 3 = 5 and HEY", []]]
     for result in (with_lc, without):
         assert result["history"] == expected_history
-        # the tools' answers arrive whole, then the final reply token by token
-        assert result["tokens"] == ["5", "HEY", "2", " +", " 3", " =", " 5", " and", " HEY"]
+        # the tools' answers arrive whole (parallel tools: in either order), then the reply token by token
+        assert sorted(result["tokens"][:2]) == ["5", "HEY"]
+        assert result["tokens"][2:] == ["2", " +", " 3", " =", " 5", " and", " HEY"]
     assert (with_lc["message_module"], with_lc["langchain_imported"]) == ("langchain_core", True)
     assert (without["message_module"], without["langchain_imported"]) == ("stategraph", False)

@@ -15,10 +15,10 @@ from typing import Any
 
 import psycopg
 import pytest
-from _services import postgres_dsn
 from psycopg.conninfo import make_conninfo
 from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
+from _services import postgres_dsn
 from stategraph.errors import ErrorCode, StoreError
 from stategraph.store.base import PutOp
 from stategraph.store.postgres import AsyncPostgresStore, PostgresStore
@@ -89,7 +89,9 @@ class _ConnectsOnSetup(AsyncPostgresStore):
                     )
                     await self.conn.open()
                 else:
-                    self.conn = await psycopg.AsyncConnection.connect(self._dsn, **CONNECTION_KWARGS)
+                    self.conn = await psycopg.AsyncConnection.connect(
+                        self._dsn, **CONNECTION_KWARGS
+                    )
                 self._opened.append(self.conn)
         await super().setup()
 
@@ -144,7 +146,9 @@ def test_from_conn_string_with_and_without_pool(schema_dsn: str) -> None:
     with PostgresStore.from_conn_string(schema_dsn, index=indexed()) as store:
         store.put(("docs",), "cats", {"text": "cats purr"})
     pool_config = {"min_size": 1, "max_size": 2}
-    with PostgresStore.from_conn_string(schema_dsn, pool_config=pool_config, index=indexed()) as store:
+    with PostgresStore.from_conn_string(
+        schema_dsn, pool_config=pool_config, index=indexed()
+    ) as store:
         assert isinstance(store.conn, ConnectionPool)
         assert store.search(("docs",), query="cats purr")[0].score == pytest.approx(1.0, abs=1e-6)
 
@@ -152,12 +156,16 @@ def test_from_conn_string_with_and_without_pool(schema_dsn: str) -> None:
 async def test_async_from_conn_string_with_and_without_pool(schema_dsn: str) -> None:
     async with AsyncPostgresStore.from_conn_string(schema_dsn, ttl={"default_ttl": 5}) as store:
         await store.aput(("docs",), "k", {"v": 1})
-    async with AsyncPostgresStore.from_conn_string(schema_dsn, pool_config={"max_size": 2}) as store:
+    async with AsyncPostgresStore.from_conn_string(
+        schema_dsn, pool_config={"max_size": 2}
+    ) as store:
         assert isinstance(store.conn, AsyncConnectionPool)
         assert (await store.aget(("docs",), "k")).value == {"v": 1}
 
 
-def test_concurrent_setup_from_many_connections_applies_each_migration_once(schema_dsn: str) -> None:
+def test_concurrent_setup_from_many_connections_applies_each_migration_once(
+    schema_dsn: str,
+) -> None:
     stores = [PostgresStore(psycopg.connect(schema_dsn, **CONNECTION_KWARGS)) for _ in range(6)]
     errors: list[BaseException] = []
     barrier = threading.Barrier(len(stores))

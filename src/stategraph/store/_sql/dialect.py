@@ -28,6 +28,13 @@ class StoreDialect:
     begin_write: str | None
     setup_lock: str | None = None  # taken inside the migration transaction
     allows_nul: bool = True  # may text hold "\x00"?
+    # SQLite's planner has no statistics on prefix ranges: the plan asks how many rows a
+    # prefix holds and, when many, writes the range so the planner walks the newest-first
+    # index.  (Postgres plans well from its statistics once ANALYZE/autovacuum ran.)
+    probes_prefix: bool = False
+    # Can one statement clear an item's vectors and upsert it (a data-modifying CTE)?
+    # Then a lone put needs no explicit transaction: one round trip instead of four.
+    clears_in_upsert: bool = False
 
     def render(self, sql: str) -> str:
         """Fill the type slots and replace ``?`` placeholders with this dialect's."""
@@ -48,6 +55,14 @@ class StoreDialect:
         """Return the bound parameter that names ``parts`` for ``text_at``, or None."""
         raise NotImplementedError
 
+    def is_string_at(self) -> str:
+        """SQL: the member at a bound JSON path of ``value`` is a JSON string."""
+        raise NotImplementedError
+
+    def without_index(self, column: str) -> str:
+        """Write ``column`` so the planner will not use an index on it."""
+        return column
+
     def load_json(self, raw: Any) -> Any:
         """Decode a value column as fetched (text for SQLite, already parsed for jsonb)."""
         return json.loads(raw) if isinstance(raw, (str, bytes, bytearray)) else raw
@@ -60,10 +75,17 @@ class SqliteDialect(StoreDialect):
     def text_at(self) -> str:
         return "json_extract(value, ?)"
 
+    def is_string_at(self) -> str:
+        return "json_type(value, ?) = 'text'"
+
+    def without_index(self, column: str) -> str:
+        return "+" + column
+
     def json_path(self, parts: list[str]) -> Any:
-        # why: SQLite's JSON path grammar has no escape for '"' inside a quoted label,
-        # so such keys are not pushed down (the exact Python filter still applies).
-        if any('"' in part or "\\" in part for part in parts):
+        # why: SQLite's JSON path grammar has no escape for '"' inside a quoted label and
+        # does not match keys stored JSON-escaped (control characters), so such keys are
+        # not pushed down; the exact Python filter still applies.
+        if any(char in '"\\' or char < " " for part in parts for char in part):
             return None
         return "$" + "".join(f'."{part}"' for part in parts)
 
@@ -74,6 +96,9 @@ class PostgresDialect(StoreDialect):
 
     def text_at(self) -> str:
         return "(value #>> ?::text[])"
+
+    def is_string_at(self) -> str:
+        return "jsonb_typeof(value #> ?::text[]) = 'string'"
 
     def json_path(self, parts: list[str]) -> Any:
         return list(parts)
@@ -90,6 +115,7 @@ SQLITE = SqliteDialect(
     begin_read="BEGIN",
     # why: IMMEDIATE takes the write lock up front, avoiding SQLITE_BUSY on lock upgrade.
     begin_write="BEGIN IMMEDIATE",
+    probes_prefix=True,
 )
 
 POSTGRES = PostgresDialect(
@@ -106,4 +132,5 @@ POSTGRES = PostgresDialect(
     # EXISTS and on the migration numbers; the lock ends with the transaction.
     setup_lock="SELECT pg_advisory_xact_lock(4242421)",
     allows_nul=False,
+    clears_in_upsert=True,
 )

@@ -37,6 +37,10 @@ MIGRATIONS: tuple[str, ...] = (
         embedding {bytes} NOT NULL,
         PRIMARY KEY (prefix, key, idx)
     )""",
+    # Newest-first search orders by (updated_at, prefix, key) DESC; an index in that
+    # exact order lets a broad search stop after one page instead of sorting every row.
+    "DROP INDEX IF EXISTS store_updated_at",
+    "CREATE INDEX IF NOT EXISTS store_recent ON store (updated_at, prefix, key)",
 )
 
 

@@ -9,14 +9,31 @@ async, all run these.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ...errors import ErrorCode, StoreError
 from .._filter import matches_filter
-from ..base import GetOp, Item, ListNamespacesOp, MatchCondition, PutOp, Result, SearchItem, SearchOp
-from .codec import decode_namespace, encode_namespace, encode_value, encode_vector, to_datetime
+from ..base import (
+    GetOp,
+    Item,
+    ListNamespacesOp,
+    MatchCondition,
+    PutOp,
+    Result,
+    SearchItem,
+    SearchOp,
+)
+from .codec import (
+    decode_namespace,
+    encode_namespace,
+    encode_value,
+    encode_vector,
+    prefix_bound,
+    to_datetime,
+)
 from .dialect import StoreDialect
 from .prepare import PreparedBatch
 from .queries import Where, prefilter, queries_for
@@ -91,13 +108,16 @@ def _put(
 ) -> Plan[None]:
     q = queries_for(dialect)
     prefix = encode_namespace(op.namespace)
-    yield Query(q.delete_vectors, (prefix, op.key))
-    if text is None:
-        yield Query(q.delete_item, (prefix, op.key))
-        return
-    expires = None if op.ttl is None else clock.now + op.ttl * 60
+    expires = None if text is None or op.ttl is None else clock.now + op.ttl * 60
     row = (prefix, op.key, text, clock.stamp, clock.stamp, expires, op.ttl, clock.now)
-    yield Query(q.upsert_item, row)
+    if text is not None and dialect.clears_in_upsert:
+        yield Query(q.clear_and_upsert_item, (prefix, op.key, *row))
+    else:
+        yield Query(q.delete_vectors, (prefix, op.key))
+        if text is None:
+            yield Query(q.delete_item, (prefix, op.key))
+            return
+        yield Query(q.upsert_item, row)
     if vectors:
         rows = [(prefix, op.key, i, encode_vector(v)) for i, v in enumerate(vectors)]
         yield Query(q.insert_vector, rows, many=True)
@@ -126,49 +146,111 @@ def _rank(score: float | None) -> tuple[int, float]:
     return (1, 0.0) if score is None else (0, -score)
 
 
+# A prefix holding at least this many rows is "broad" (see StoreDialect.probes_prefix).
+BROAD_PREFIX_ROWS = 256
+
+
+def _candidates_where(dialect: StoreDialect, op: SearchOp, now: float) -> Plan[tuple[Where, bool]]:
+    """Return the WHERE clause of a search and whether it matches exactly ``op.filter``."""
+    column = "prefix"
+    if dialect.probes_prefix and op.namespace_prefix:
+        low = encode_namespace(op.namespace_prefix)
+        rows = yield Query(
+            queries_for(dialect).count_under, (low, prefix_bound(low), BROAD_PREFIX_ROWS)
+        )
+        if rows[0][0] >= BROAD_PREFIX_ROWS:
+            column = dialect.without_index("prefix")
+    where = Where().live(now).under(op.namespace_prefix, column)
+    exact = prefilter(dialect, op.filter, where)
+    return where, exact
+
+
 def _search(
     dialect: StoreDialect, op: SearchOp, query: Sequence[float] | None, now: float
 ) -> Plan[list[SearchItem]]:
     q = queries_for(dialect)
-    where = Where().live(now).under(op.namespace_prefix)
-    prefilter(dialect, op.filter, where)
-    paged_in_sql = not op.filter and query is None
+    where, exact = yield from _candidates_where(dialect, op, now)
+    if query is not None and exact:
+        return (yield from _ranked_search(dialect, op, query, where, now))
+    paged_in_sql = exact and query is None
     page = (op.limit, op.offset) if paged_in_sql else None
-    sql, params = q.select_candidates(where, with_value=query is None or bool(op.filter), page=page)
+    # With a query and no filter, values are fetched for the final page only.
+    with_value = query is None or bool(op.filter)
+    sql, params = q.select_candidates(where, with_value=with_value, page=page)
     rows = [list(row) for row in (yield Query(sql, params))]
-    if op.filter:
+    if with_value:
         for row in rows:
             row[2] = dialect.load_json(row[2])
+    if op.filter:
         rows = [row for row in rows if matches_filter(row[2], op.filter)]
-    scores: dict[tuple[str, str], float] = {}
+    scores: dict[tuple[str, str], float] | None = None
     if query is not None:
         vector_sql, vector_params = q.select_vectors(Where().under(op.namespace_prefix))
         scores = best_scores(query, (yield Query(vector_sql, vector_params)))
-        rows.sort(key=lambda row: _rank(scores.get((row[0], row[1]))))
+        rows.sort(key=lambda row: _rank(scores.get((row[0], row[1]))))  # type: ignore[union-attr]
     if not paged_in_sql:
         rows = rows[op.offset : op.offset + op.limit]
-    if query is not None and not op.filter and rows:
-        pairs = [value for row in rows for value in (row[0], row[1])]
-        values = {(p, k): v for p, k, v in (yield Query(q.select_values(len(rows)), pairs))}
-        for row in rows:
-            row[2] = dialect.load_json(values[(row[0], row[1])])
-    elif not op.filter:
-        for row in rows:
-            row[2] = dialect.load_json(row[2])
+    if not with_value and rows:
+        yield from _fill_values(dialect, rows)
     refresh = [(now, row[0], row[1]) for row in rows if op.refresh_ttl and row[5] is not None]
     if refresh:
         yield Query(q.refresh_ttl, refresh, many=True)
-    return [
-        SearchItem(
-            decode_namespace(prefix),
-            key,
-            value,
-            to_datetime(created_at),
-            to_datetime(updated_at),
-            scores.get((prefix, key)) if query is not None else None,
-        )
-        for prefix, key, value, created_at, updated_at, _ in rows
-    ]
+    return [_search_item(row, scores) for row in rows]
+
+
+def _ranked_search(
+    dialect: StoreDialect, op: SearchOp, query: Sequence[float], where: Where, now: float
+) -> Plan[list[SearchItem]]:
+    """Semantic search whose filter SQL decides exactly: rank vectors, then load one page.
+
+    Scored items come first (best score first), then unindexed ones, newest first.
+    """
+    q = queries_for(dialect)
+    wanted = op.offset + op.limit
+    sql, params = q.select_item_vectors(where)
+    scores = best_scores(query, (yield Query(sql, params)))
+    ranked = heapq.nlargest(wanted, scores, key=scores.__getitem__)
+    if len(ranked) < wanted:
+        sql, params = q.select_unindexed(where, wanted - len(ranked))
+        ranked += [(row[0], row[1]) for row in (yield Query(sql, params))]
+    page = ranked[op.offset :]
+    if not page:
+        return []
+    pairs = [value for item in page for value in item]
+    fetched = {
+        (row[0], row[1]): list(row) for row in (yield Query(q.select_rows(len(page)), pairs))
+    }
+    rows = [fetched[item] for item in page if item in fetched]
+    for row in rows:
+        row[2] = dialect.load_json(row[2])
+    refresh = [(now, row[0], row[1]) for row in rows if op.refresh_ttl and row[5] is not None]
+    if refresh:
+        yield Query(q.refresh_ttl, refresh, many=True)
+    return [_search_item(row, scores) for row in rows]
+
+
+def _fill_values(dialect: StoreDialect, rows: list[list[Any]]) -> Plan[None]:
+    """Fetch and decode the values of candidate ``rows`` (prefix, key, None, ...) in place."""
+    pairs = [value for row in rows for value in (row[0], row[1])]
+    fetched = yield Query(queries_for(dialect).select_values(len(rows)), pairs)
+    values = {(prefix, key): value for prefix, key, value in fetched}
+    # why: under READ COMMITTED another writer may delete an item between the two reads
+    rows[:] = [row for row in rows if (row[0], row[1]) in values]
+    for row in rows:
+        row[2] = dialect.load_json(values[(row[0], row[1])])
+
+
+def _search_item(row: Sequence[Any], scores: dict[tuple[str, str], float] | None) -> SearchItem:
+    prefix, key, value, created_at, updated_at, _ = row
+    score = None if scores is None else scores.get((prefix, key))
+    return SearchItem(
+        decode_namespace(prefix),
+        key,
+        value,
+        to_datetime(created_at),
+        to_datetime(updated_at),
+        score,
+    )
 
 
 def _matches(namespace: Namespace, condition: MatchCondition) -> bool:
@@ -179,7 +261,9 @@ def _matches(namespace: Namespace, condition: MatchCondition) -> bool:
     return all(want in ("*", label) for want, label in zip(path, labels, strict=False))
 
 
-def _list_namespaces(dialect: StoreDialect, op: ListNamespacesOp, now: float) -> Plan[list[Namespace]]:
+def _list_namespaces(
+    dialect: StoreDialect, op: ListNamespacesOp, now: float
+) -> Plan[list[Namespace]]:
     conditions = op.match_conditions or ()
     where = Where().live(now)
     for condition in conditions:

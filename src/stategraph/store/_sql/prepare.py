@@ -33,6 +33,17 @@ class PreparedBatch:
     vectors: dict[int, tuple[Vector, ...]] = field(default_factory=dict)
     queries: dict[str, Vector] = field(default_factory=dict)
 
+    def needs_transaction(self, *, one_statement_put: bool) -> bool:
+        """False when each op is atomic alone: gets only, or one put that is one statement.
+
+        Call after ``attach_vectors``: a put with vectors takes several statements.
+        """
+        if all(isinstance(op, GetOp) for op in self.ops):
+            return False
+        lone_put = len(self.ops) == 1 and isinstance(self.ops[0], PutOp)
+        value = lone_put and self.ops[0].value is not None  # type: ignore[union-attr]
+        return not (value and one_statement_put and not self.vectors.get(0))
+
     @property
     def writes(self) -> bool:
         """True if running the batch may write (a put, or a read that refreshes TTLs)."""

@@ -36,15 +36,16 @@ class Where:
         self.add(_LIVE, now)
         return self
 
-    def under(self, namespace_prefix: Sequence[str]) -> Where:
+    def under(self, namespace_prefix: Sequence[str], column: str = "prefix") -> Where:
         """Keep namespaces that start with the labels of ``namespace_prefix``."""
         if namespace_prefix:
             low = encode_namespace(namespace_prefix)
-            self.add("prefix >= ? AND prefix < ?", low, prefix_bound(low))
+            self.add(f"{column} >= ? AND {column} < ?", low, prefix_bound(low))
         return self
 
-    def sql(self) -> str:
-        return f" WHERE {' AND '.join(self.conditions)}" if self.conditions else ""
+    def sql(self, *extra: str) -> str:
+        conditions = [*self.conditions, *extra]
+        return f" WHERE {' AND '.join(conditions)}" if conditions else ""
 
 
 def _equal_operands(condition: Any) -> list[str] | None:
@@ -52,7 +53,7 @@ def _equal_operands(condition: Any) -> list[str] | None:
     if isinstance(condition, str):
         return [condition]
     if isinstance(condition, Mapping) and len(condition) == 1:
-        (op, operand), = condition.items()
+        ((op, operand),) = condition.items()
         if op == "$eq" and isinstance(operand, str):
             return [operand]
         if op == "$in" and operand and all(isinstance(item, str) for item in operand):
@@ -60,24 +61,30 @@ def _equal_operands(condition: Any) -> list[str] | None:
     return None
 
 
-def prefilter(dialect: StoreDialect, filter: Mapping[str, Any] | None, where: Where) -> None:
-    """Add SQL conditions that keep every row ``filter`` matches (and usually few more).
+def prefilter(dialect: StoreDialect, filter: Mapping[str, Any] | None, where: Where) -> bool:
+    """Add SQL conditions that keep every row ``filter`` matches; True if exactly those.
 
     Only string equality and ``$in`` of strings are pushed down; the caller still
-    applies ``_filter.matches_filter`` to the rows, which decides exactly.  A key is
-    looked up as a literal top-level key or as a dotted path, so both are tried.
+    applies ``_filter.matches_filter`` to the rows.  A key is looked up as a literal
+    top-level key or as a dotted path, so a dotted key tries both (not exact).
     """
+    exact = True
     for key, condition in (filter or {}).items():
         operands = _equal_operands(condition)
-        if operands is None:
-            continue
         paths = [[key], key.split(".")] if "." in key else [[key]]
         bound = [dialect.json_path(parts) for parts in paths]
-        if any(path is None for path in bound):
+        if operands is None or any(path is None for path in bound):
+            exact = False
             continue
         marks = ", ".join("?" * len(operands))
+        if len(bound) == 1:
+            sql = f"({dialect.text_at()} IN ({marks}) AND {dialect.is_string_at()})"
+            where.add(sql, bound[0], *operands, bound[0])
+            continue
+        exact = False
         clause = " OR ".join(f"{dialect.text_at()} IN ({marks})" for _ in bound)
         where.add(f"({clause})", *[v for path in bound for v in (path, *operands)])
+    return exact
 
 
 class Queries:
@@ -90,13 +97,17 @@ class Queries:
             f"SELECT value, created_at, updated_at, ttl_minutes FROM store WHERE {_ITEM} AND {_LIVE}"
         )
         # An expired row being overwritten starts a new item: it gets a new created_at.
-        self.upsert_item = r(
+        upsert = (
             "INSERT INTO store (prefix, key, value, created_at, updated_at, expires_at, "
             "ttl_minutes) VALUES (?, ?, {json_param}, ?, ?, ?, ?) ON CONFLICT (prefix, key) "
             "DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, "
             "created_at = CASE WHEN store.expires_at IS NOT NULL AND store.expires_at <= ? "
             "THEN excluded.created_at ELSE store.created_at END, "
             "expires_at = excluded.expires_at, ttl_minutes = excluded.ttl_minutes"
+        )
+        self.upsert_item = r(upsert)
+        self.clear_and_upsert_item = r(
+            f"WITH cleared AS (DELETE FROM store_vectors WHERE {_ITEM}) {upsert}"
         )
         self.delete_item = r(f"DELETE FROM store WHERE {_ITEM}")
         self.delete_vectors = r(f"DELETE FROM store_vectors WHERE {_ITEM}")
@@ -112,13 +123,16 @@ class Queries:
             "(SELECT prefix, key FROM store WHERE expires_at <= ?)"
         )
         self.sweep_items = r("DELETE FROM store WHERE expires_at <= ? RETURNING key")
+        self.count_under = r(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM store WHERE prefix >= ? AND prefix < ? LIMIT ?) AS probe"
+        )
 
     def select_candidates(self, where: Where, *, with_value: bool, page: tuple[int, int] | None):
         """Rows (prefix, key, value|NULL, created, updated, ttl) newest first."""
         value = "value" if with_value else "NULL"
         sql = (
             f"SELECT prefix, key, {value}, created_at, updated_at, ttl_minutes FROM store"
-            f"{where.sql()} ORDER BY updated_at DESC, prefix, key"
+            f"{where.sql()} ORDER BY updated_at DESC, prefix DESC, key DESC"
         )
         params = list(where.params)
         if page is not None:
@@ -128,7 +142,37 @@ class Queries:
 
     def select_vectors(self, where: Where) -> tuple[str, list[Any]]:
         """Rows (prefix, key, embedding) of every vector under a namespace prefix."""
-        return self.dialect.render(f"SELECT prefix, key, embedding FROM store_vectors{where.sql()}"), list(where.params)
+        return self.dialect.render(
+            f"SELECT prefix, key, embedding FROM store_vectors{where.sql()}"
+        ), list(where.params)
+
+    def select_item_vectors(self, where: Where) -> tuple[str, list[Any]]:
+        """Rows (prefix, key, embedding) of the vectors of the items ``where`` selects."""
+        sql = (
+            "SELECT prefix, key, embedding FROM store_vectors WHERE (prefix, key) IN "
+            f"(SELECT prefix, key FROM store{where.sql()})"
+        )
+        return self.dialect.render(sql), list(where.params)
+
+    def select_unindexed(self, where: Where, limit: int) -> tuple[str, list[Any]]:
+        """Rows (prefix, key) of up to ``limit`` items without vectors, newest first."""
+        no_vectors = (
+            "NOT EXISTS (SELECT 1 FROM store_vectors v "
+            "WHERE v.prefix = store.prefix AND v.key = store.key)"
+        )
+        sql = (
+            f"SELECT prefix, key FROM store{where.sql(no_vectors)} "
+            "ORDER BY updated_at DESC, prefix DESC, key DESC LIMIT ?"
+        )
+        return self.dialect.render(sql), [*where.params, limit]
+
+    def select_rows(self, count: int) -> str:
+        """Candidate rows (prefix, key, value, created, updated, ttl) of ``count`` pairs."""
+        pairs = ", ".join(["(?, ?)"] * count)
+        return self.dialect.render(
+            "SELECT prefix, key, value, created_at, updated_at, ttl_minutes FROM store "
+            f"WHERE (prefix, key) IN (VALUES {pairs})"
+        )
 
     def select_values(self, count: int) -> str:
         """Rows (prefix, key, value) for ``count`` (prefix, key) pairs."""

@@ -45,10 +45,13 @@ class SqlStore(BaseStore):
         # why: expiry is decided on this clock; tests substitute a fake one
         self._clock: Callable[[], float] = time.time
 
-    def _plan(self, batch: PreparedBatch) -> plans.Plan[list[Result]]:
+    def _plan(self, batch: PreparedBatch) -> tuple[plans.Plan[list[Result]], dict[str, bool]]:
+        """Return the batch's plan and the ``_run`` options it needs (write, atomic)."""
         if self.index_config is not None:
             attach_vectors(batch, self.index_config["dims"])
-        return plans.run_batch(self.dialect, batch, plans.Clock(self._clock(), time.time()))
+        plan = plans.run_batch(self.dialect, batch, plans.Clock(self._clock(), time.time()))
+        atomic = batch.needs_transaction(one_statement_put=self.dialect.clears_in_upsert)
+        return plan, {"write": batch.writes, "atomic": atomic}
 
     def _sweep_seconds(self, minutes: float | None) -> float:
         if minutes is None:
@@ -61,7 +64,8 @@ class SyncSqlStore(SqlStore):
 
     _sweeper: tuple[threading.Event, threading.Thread] | None = None
 
-    def _run(self, plan: plans.Plan[Any], *, write: bool) -> Any:
+    def _run(self, plan: plans.Plan[Any], *, write: bool, atomic: bool = True) -> Any:
+        """Run ``plan``: in one transaction if ``atomic``, taking write locks if ``write``."""
         raise NotImplementedError
 
     def batch(self, ops: Iterable[Op]) -> list[Result]:
@@ -69,14 +73,16 @@ class SyncSqlStore(SqlStore):
         batch = prepare(ops, self.index_config)
         if batch.request and self.embeddings is not None:
             self.embeddings.fill(batch.request)
-        return self._run(self._plan(batch), write=batch.writes)
+        plan, options = self._plan(batch)
+        return self._run(plan, **options)
 
     async def abatch(self, ops: Iterable[Op]) -> list[Result]:
         """Run ``ops`` without blocking the event loop (the I/O runs in a thread)."""
         batch = prepare(ops, self.index_config)
         if batch.request and self.embeddings is not None:
             await self.embeddings.afill(batch.request)
-        return await asyncio.to_thread(self._run, self._plan(batch), write=batch.writes)
+        plan, options = self._plan(batch)
+        return await asyncio.to_thread(lambda: self._run(plan, **options))
 
     def sweep_ttl(self) -> int:
         """Delete every expired item now and return how many were removed."""
@@ -127,7 +133,8 @@ class AsyncSqlStore(SqlStore):
     _sweeper: tuple[asyncio.Event, asyncio.Task[None]] | None = None
     loop: asyncio.AbstractEventLoop | None = None
 
-    async def _arun(self, plan: plans.Plan[Any], *, write: bool) -> Any:
+    async def _arun(self, plan: plans.Plan[Any], *, write: bool, atomic: bool = True) -> Any:
+        """Run ``plan``: in one transaction if ``atomic``, taking write locks if ``write``."""
         raise NotImplementedError
 
     async def abatch(self, ops: Iterable[Op]) -> list[Result]:
@@ -136,7 +143,8 @@ class AsyncSqlStore(SqlStore):
         batch = prepare(ops, self.index_config)
         if batch.request and self.embeddings is not None:
             await self.embeddings.afill(batch.request)
-        return await self._arun(self._plan(batch), write=batch.writes)
+        plan, options = self._plan(batch)
+        return await self._arun(plan, **options)
 
     def batch(self, ops: Iterable[Op]) -> list[Result]:
         """Run ``ops`` on the store's event loop from another thread, blocking."""
@@ -148,7 +156,11 @@ class AsyncSqlStore(SqlStore):
             raise coded(
                 asyncio.InvalidStateError,
                 f"{type(self).__name__} was called synchronously "
-                + ("from its own event loop, which would deadlock" if running else "with no running event loop")
+                + (
+                    "from its own event loop, which would deadlock"
+                    if running
+                    else "with no running event loop"
+                )
                 + ". Use the a-methods (aget, aput, asearch...) in async code; sync calls "
                 "work only from another thread while the store's loop runs.",
                 ErrorCode.RUN_ASYNC_IN_SYNC,
@@ -159,7 +171,9 @@ class AsyncSqlStore(SqlStore):
         """Delete every expired item now and return how many were removed."""
         return await self._arun(plans.sweep(self.dialect, self._clock()), write=True)
 
-    async def start_ttl_sweeper(self, sweep_interval_minutes: float | None = None) -> asyncio.Task[None]:
+    async def start_ttl_sweeper(
+        self, sweep_interval_minutes: float | None = None
+    ) -> asyncio.Task[None]:
         """Sweep expired items every interval in a background task until stopped."""
         await self.stop_ttl_sweeper()
         interval = self._sweep_seconds(sweep_interval_minutes)

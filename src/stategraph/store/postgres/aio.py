@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from typing import Any
 
 from psycopg import AsyncConnection
@@ -24,13 +24,14 @@ from .base import CONNECTION_KWARGS, PoolConfig
 __all__ = ["AsyncPostgresStore", "drive"]
 
 
-async def drive(conn: AsyncConnection[Any], plan: plans.Plan[Any]) -> Any:
-    """Run ``plan`` on ``conn`` in one transaction; return the plan's result."""
+async def drive(conn: AsyncConnection[Any], plan: plans.Plan[Any], *, atomic: bool = True) -> Any:
+    """Run ``plan`` on ``conn`` in one transaction (``atomic=False``: in autocommit)."""
     try:
         query = next(plan)  # the plan's pure prelude runs outside the transaction
     except StopIteration as done:
         return done.value
-    async with conn.transaction(), conn.cursor(row_factory=tuple_row) as cursor:
+    transaction = conn.transaction() if atomic else nullcontext()
+    async with transaction, conn.cursor(row_factory=tuple_row) as cursor:
         while True:
             if query.many:
                 await cursor.executemany(query.sql, query.params)
@@ -118,8 +119,8 @@ class AsyncPostgresStore(AsyncSqlStore):
                 await drive(conn, migrations.setup(POSTGRES))
             self.is_setup = True
 
-    async def _arun(self, plan: plans.Plan[Any], *, write: bool) -> Any:
+    async def _arun(self, plan: plans.Plan[Any], *, write: bool, atomic: bool = True) -> Any:
         if not self.is_setup:
             await self.setup()
         async with self._connection() as conn:
-            return await drive(conn, plan)
+            return await drive(conn, plan, atomic=atomic)

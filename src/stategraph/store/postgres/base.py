@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any, TypedDict
 
 from psycopg import Connection
@@ -39,13 +39,16 @@ class PoolConfig(TypedDict, total=False):
     kwargs: dict[str, Any]  # extra connection arguments
 
 
-def drive(conn: Connection[Any], plan: plans.Plan[Any]) -> Any:
-    """Run ``plan`` on ``conn`` in one transaction; return the plan's result."""
+def drive(conn: Connection[Any], plan: plans.Plan[Any], *, atomic: bool = True) -> Any:
+    """Run ``plan`` on ``conn`` in one transaction (``atomic=False``: in autocommit)."""
     try:
         query = next(plan)  # the plan's pure prelude runs outside the transaction
     except StopIteration as done:
         return done.value
-    with conn.transaction(), conn.cursor(row_factory=tuple_row) as cursor:
+    with (
+        conn.transaction() if atomic else nullcontext(),
+        conn.cursor(row_factory=tuple_row) as cursor,
+    ):
         while True:
             if query.many:
                 cursor.executemany(query.sql, query.params)
@@ -122,11 +125,11 @@ class PostgresStore(SyncSqlStore):
                 drive(conn, migrations.setup(POSTGRES))
             self.is_setup = True
 
-    def _run(self, plan: plans.Plan[Any], *, write: bool) -> Any:
+    def _run(self, plan: plans.Plan[Any], *, write: bool, atomic: bool = True) -> Any:
         if not self.is_setup:
             self.setup()
         with self._connection() as conn:
-            return drive(conn, plan)
+            return drive(conn, plan, atomic=atomic)
 
 
 def _serve(store: PostgresStore) -> Iterator[PostgresStore]:

@@ -17,18 +17,18 @@ from .._sql import migrations, plans
 from .._sql.dialect import SQLITE
 from .._sql.stores import AsyncSqlStore
 from ..base import IndexConfig, TTLConfig
-from .base import CONNECTION_SETUP
+from .base import CONNECTION_SETUP, _begin
 
 __all__ = ["AsyncSqliteStore", "drive"]
 
 
-async def drive(conn: aiosqlite.Connection, plan: plans.Plan[Any], begin: str) -> Any:
-    """Run ``plan`` on ``conn`` in one transaction; return the plan's result."""
+async def drive(conn: aiosqlite.Connection, plan: plans.Plan[Any], begin: str | None) -> Any:
+    """Run ``plan`` on ``conn`` in one transaction (``begin=None``: statement by statement)."""
     try:
         query = next(plan)  # the plan's pure prelude runs outside the transaction
     except StopIteration as done:
         return done.value
-    if not conn.in_transaction:
+    if begin is not None and not conn.in_transaction:
         await conn.execute(begin)
     try:
         while True:
@@ -99,8 +99,8 @@ class AsyncSqliteStore(AsyncSqlStore):
             await drive(self.conn, migrations.setup(SQLITE), "BEGIN IMMEDIATE")
             self.is_setup = True
 
-    async def _arun(self, plan: plans.Plan[Any], *, write: bool) -> Any:
+    async def _arun(self, plan: plans.Plan[Any], *, write: bool, atomic: bool = True) -> Any:
         if not self.is_setup:
             await self.setup()
         async with self.lock:
-            return await drive(self.conn, plan, SQLITE.begin_write if write else SQLITE.begin_read)
+            return await drive(self.conn, plan, _begin(write, atomic))

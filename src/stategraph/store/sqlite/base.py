@@ -18,19 +18,27 @@ from .._sql.dialect import SQLITE
 from .._sql.stores import SyncSqlStore
 from ..base import IndexConfig, TTLConfig
 
-__all__ = ["SqliteStore", "drive"]
+__all__ = ["CONNECTION_SETUP", "SqliteStore", "drive"]
 
 CONNECTION_SETUP = ("PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=5000")
 
 
-def drive(conn: sqlite3.Connection, plan: plans.Plan[Any], begin: str) -> Any:
-    """Run ``plan`` on ``conn`` in one transaction; return the plan's result."""
+def _begin(write: bool, atomic: bool) -> str | None:
+    # Gets alone need no transaction: a get is one SELECT (plus, when its item has a
+    # TTL to refresh, one UPDATE, which sqlite3 wraps in a transaction of its own).
+    if not atomic:
+        return None
+    return SQLITE.begin_write if write else SQLITE.begin_read
+
+
+def drive(conn: sqlite3.Connection, plan: plans.Plan[Any], begin: str | None) -> Any:
+    """Run ``plan`` on ``conn`` in one transaction (``begin=None``: statement by statement)."""
     try:
         query = next(plan)  # the plan's pure prelude runs outside the transaction
     except StopIteration as done:
         return done.value
     cursor = conn.cursor()
-    if not conn.in_transaction:
+    if begin is not None and not conn.in_transaction:
         cursor.execute(begin)
     try:
         while True:
@@ -99,8 +107,8 @@ class SqliteStore(SyncSqlStore):
             drive(self.conn, migrations.setup(SQLITE), "BEGIN IMMEDIATE")
             self.is_setup = True
 
-    def _run(self, plan: plans.Plan[Any], *, write: bool) -> Any:
+    def _run(self, plan: plans.Plan[Any], *, write: bool, atomic: bool = True) -> Any:
         if not self.is_setup:
             self.setup()
         with self.lock:
-            return drive(self.conn, plan, SQLITE.begin_write if write else SQLITE.begin_read)
+            return drive(self.conn, plan, _begin(write, atomic))

@@ -1,0 +1,181 @@
+"""Long-term store workloads: put/get/search throughput and vector search latency.
+
+The same 10k items go into each library's store on each backend: ``memory``
+(InMemoryStore), ``sqlite`` (SqliteStore, file in a temp dir) and ``postgres``
+(PostgresStore, a throwaway schema on ``STATEGRAPH_POSTGRES_DSN`` or the local
+server).  Both libraries get the same deterministic hashed-words embedding.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import random
+import re
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from time import perf_counter
+from typing import Any
+
+from bench._spec import Metrics, Settings, Workload, expect, metric
+from bench.graphs import api
+
+__all__ = ["WORKLOADS", "embed"]
+
+ITEMS = 10_000
+GROUPS = 50
+DIMS = 64
+BACKENDS = ("memory", "sqlite", "postgres")
+DEFAULT_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def embed(texts: list[str]) -> list[list[float]]:
+    """A hashed bag of words scaled to unit length: same vectors in every process."""
+    vectors = []
+    for text in texts:
+        vector = [0.0] * DIMS
+        for word in _WORD.findall(text.lower()):
+            digest = hashlib.blake2b(word.encode(), digest_size=8).digest()
+            vector[int.from_bytes(digest, "big") % DIMS] += 1.0
+        norm = math.sqrt(sum(x * x for x in vector)) or 1.0
+        vectors.append([x / norm for x in vector])
+    return vectors
+
+
+QUERY = "topic42 tag7"
+
+
+def _best_score(query: str) -> float:
+    """The highest cosine any item reaches for ``query``, by brute force."""
+    (target,) = embed([query])
+    vectors = embed([_text(i) for i in range(ITEMS)])
+    return max(sum(a * b for a, b in zip(target, vector, strict=True)) for vector in vectors)
+
+
+def _text(i: int) -> str:
+    return f"note {i} on topic{i % 97} with tag{i % 89}"
+
+
+@contextmanager
+def _postgres_conninfo() -> Iterator[str]:
+    import psycopg
+    from psycopg.conninfo import make_conninfo
+
+    dsn = os.environ.get("STATEGRAPH_POSTGRES_DSN", DEFAULT_DSN)
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(dsn, autocommit=True) as admin:
+        admin.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield make_conninfo(dsn, options=f"-c search_path={schema}")
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as admin:
+            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@contextmanager
+def open_store(lib: str, backend: str, **kwargs: Any) -> Iterator[Any]:
+    """Yield ``lib``'s store on ``backend``, set up and empty."""
+    if backend == "memory":
+        kwargs.pop("ttl", None)
+        yield api(lib, "store.memory").InMemoryStore(**kwargs)
+        return
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "store.sqlite")
+            with api(lib, "store.sqlite").SqliteStore.from_conn_string(path, **kwargs) as store:
+                store.setup()
+                yield store
+        return
+    with _postgres_conninfo() as conninfo:
+        postgres = api(lib, "store.postgres")
+        with postgres.PostgresStore.from_conn_string(conninfo, **kwargs) as store:
+            store.setup()
+            yield store
+
+
+def _per_call_us(calls: list[Any], fn: Any) -> float:
+    start = perf_counter()
+    for args in calls:
+        fn(*args)
+    return (perf_counter() - start) / len(calls) * 1e6
+
+
+def _crud(backend: str) -> Workload:
+    labels = [f"store_{backend} {what}" for what in ("put", "get", "search", "search filter")]
+
+    def run(lib: str, settings: Settings) -> Metrics:
+        rng = random.Random(7)
+        items = [
+            (
+                ("users", f"u{i % 10}", "memories"),
+                f"k{i}",
+                {"text": _text(i), "group": f"g{i % GROUPS}", "i": i},
+            )
+            for i in range(ITEMS)
+        ]
+        probes = [items[rng.randrange(ITEMS)] for _ in range(settings.pick(ITEMS, 2000))]
+        searches = settings.pick(500, 100)
+        with open_store(lib, backend) as store:
+            put_us = _per_call_us(items, store.put)
+            found = [store.get(namespace, key) for namespace, key, _ in probes[:50]]
+            expect(
+                all(
+                    f is not None and f.value == v
+                    for f, (_, _, v) in zip(found, probes, strict=False)
+                ),
+                "get returned wrong items",
+            )
+            get_us = _per_call_us([(n, k) for n, k, _ in probes], store.get)
+            hits = store.search(("users",), limit=10)
+            expect(len(hits) == 10, f"search returned {len(hits)} items")
+            search_us = _per_call_us([(("users",),)] * searches, store.search)
+            filtered = store.search(("users",), filter={"group": "g7"}, limit=10)
+            expect(
+                len(filtered) == 10 and all(h.value["group"] == "g7" for h in filtered),
+                "filtered search is wrong",
+            )
+            calls = [(("users", f"u{g % 10}"), f"g{g}") for g in range(GROUPS)] * (
+                searches // GROUPS
+            )
+            filter_us = _per_call_us(
+                calls, lambda ns, g: store.search(ns, filter={"group": g}, limit=10)
+            )
+        values = (put_us, get_us, search_us, filter_us)
+        return {label: metric(value, "us") for label, value in zip(labels, values, strict=True)}
+
+    question = (
+        f"{ITEMS} puts, then gets of random keys, namespace searches (limit 10) and filtered "
+        f"searches (limit 10) on the {backend} store: us per call."
+    )
+    return Workload(f"store_{backend}", question, run)
+
+
+def _vector(backend: str) -> Workload:
+    label = f"store_{backend}_vector search @{ITEMS // 1000}k (per query)"
+
+    def run(lib: str, settings: Settings) -> Metrics:
+        index = {"dims": DIMS, "embed": embed, "fields": ["text"]}
+        put_op = api(lib, "store.base").PutOp
+        with open_store(lib, backend, index=index) as store:
+            for start in range(0, ITEMS, 500):
+                store.batch(
+                    [
+                        put_op(("docs",), f"k{i}", {"text": _text(i)})
+                        for i in range(start, start + 500)
+                    ]
+                )
+            top = store.search(("docs",), query=QUERY, limit=10)
+            expect(abs(top[0].score - _best_score(QUERY)) < 1e-4, f"wrong top hit {top[0]!r}")
+            queries = [(("docs",),) for _ in range(settings.pick(50, 10))]
+            us = _per_call_us(queries, lambda ns: store.search(ns, query=QUERY, limit=10))
+        return {label: metric(us / 1e3, "ms")}
+
+    question = f"Semantic search latency (limit 10) over {ITEMS} items indexed with {DIMS}-dim vectors, {backend} store."
+    return Workload(f"store_{backend}_vector", question, run)
+
+
+WORKLOADS = [workload for backend in BACKENDS for workload in (_crud(backend), _vector(backend))]
