@@ -133,6 +133,8 @@ SNAPSHOT = {
         "get_text_at_path",
         "tokenize_path",
     ],
+    'stategraph.store.sqlite': ['AsyncSqliteStore', 'SqliteStore'],
+    'stategraph.store.postgres': ['AsyncPostgresStore', 'PoolConfig', 'PostgresStore'],
     "stategraph.store.memory": ["InMemoryStore"],
     "stategraph.cache.base": ["BaseCache", "FullKey", "Namespace", "ValueT"],
     "stategraph.cache.memory": ["InMemoryCache"],
