@@ -5,37 +5,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..errors import EmptyChannelError, InvalidUpdateError
-from .base import MISSING, BaseChannel
+from ..errors import InvalidUpdateError
+from ._single import SingleValueChannel
+from .base import MISSING
 
 __all__ = ["EphemeralValue"]
 
 
-class EphemeralValue(BaseChannel[Any, Any, Any]):
-    __slots__ = ("value", "guard")
+class EphemeralValue(SingleValueChannel):
+    __slots__ = ("guard",)
 
     def __init__(self, typ: Any = Any, guard: bool = True, key: str = "") -> None:
         super().__init__(typ, key)
         self.guard = guard
-        self.value: Any = MISSING
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, EphemeralValue) and other.guard == self.guard
 
-    __hash__ = object.__hash__
-
-    @property
-    def ValueType(self) -> Any:
-        return self.typ
-
-    @property
-    def UpdateType(self) -> Any:
-        return self.typ
-
-    def from_checkpoint(self, checkpoint: Any) -> EphemeralValue:
-        new = self._clone()
-        new.value = checkpoint
-        return new
+    __hash__ = SingleValueChannel.__hash__
 
     def update(self, values: Sequence[Any]) -> bool:
         if not values:
@@ -51,14 +38,3 @@ class EphemeralValue(BaseChannel[Any, Any, Any]):
             )
         self.value = values[-1]
         return True
-
-    def get(self) -> Any:
-        if self.value is MISSING:
-            raise EmptyChannelError()
-        return self.value
-
-    def is_available(self) -> bool:
-        return self.value is not MISSING
-
-    def checkpoint(self) -> Any:
-        return self.value

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import EmptyChannelError, ErrorCode, InvalidUpdateError
+from ._single import SingleValueChannel
 from .base import MISSING, BaseChannel
 
 __all__ = ["LastValue", "LastValueAfterFinish"]
@@ -21,30 +22,13 @@ def concurrent_write_error(key: str, count: int) -> InvalidUpdateError:
     )
 
 
-class LastValue(BaseChannel[Any, Any, Any]):
-    __slots__ = ("value",)
-
-    def __init__(self, typ: Any = Any, key: str = "") -> None:
-        super().__init__(typ, key)
-        self.value: Any = MISSING
+class LastValue(SingleValueChannel):
+    __slots__ = ()
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, LastValue) and type(other) is type(self)
 
-    __hash__ = object.__hash__
-
-    @property
-    def ValueType(self) -> Any:
-        return self.typ
-
-    @property
-    def UpdateType(self) -> Any:
-        return self.typ
-
-    def from_checkpoint(self, checkpoint: Any) -> LastValue:
-        new = self._clone()
-        new.value = checkpoint
-        return new
+    __hash__ = SingleValueChannel.__hash__
 
     def update(self, values: Sequence[Any]) -> bool:
         if not values:
@@ -53,17 +37,6 @@ class LastValue(BaseChannel[Any, Any, Any]):
             raise concurrent_write_error(self.key, len(values))
         self.value = values[-1]
         return True
-
-    def get(self) -> Any:
-        if self.value is MISSING:
-            raise EmptyChannelError()
-        return self.value
-
-    def is_available(self) -> bool:
-        return self.value is not MISSING
-
-    def checkpoint(self) -> Any:
-        return self.value
 
 
 class LastValueAfterFinish(BaseChannel[Any, Any, Any]):

@@ -156,6 +156,19 @@ class Pregel:
     def _modes(self, stream_mode: Any) -> tuple[list[str], bool]:
         return normalize_modes(stream_mode, self.stream_mode)
 
+    def _setup(self, make_run: Any, input: Any, config: Any, stream_mode: Any, subgraphs: bool, *,
+               streaming: bool = True, **options: Any) -> Any:
+        """The driver state of one run, its loop, and whether a single mode was asked for.
+
+        Written once for stream/astream/invoke/ainvoke; ``streaming=False`` (invoke) means
+        nobody consumes chunks, so the loop builds none.
+        """
+        run = make_run((config or {}).get("max_concurrency"))
+        modes, single = self._modes(stream_mode) if streaming else ([], True)
+        loop = make_loop(self, input, config, modes=set(modes), put=run.put if streaming else None,
+                         subgraphs=subgraphs, **options)
+        return run, loop, single
+
     def stream(
         self,
         input: Any,
@@ -173,10 +186,9 @@ class Pregel:
         **kwargs: Any,
     ) -> Iterator[Any]:
         """Run the graph, yielding chunks of the requested stream mode(s)."""
-        modes, single = self._modes(stream_mode)
-        run = _sync_driver.SyncRun((config or {}).get("max_concurrency"))
-        loop = make_loop(self, input, config, modes=set(modes), put=run.put, subgraphs=subgraphs, context=context,
-                         durability=durability, interrupt_before=interrupt_before, interrupt_after=interrupt_after)
+        run, loop, single = self._setup(_sync_driver.SyncRun, input, config, stream_mode, subgraphs, context=context,
+                                        durability=durability, interrupt_before=interrupt_before,
+                                        interrupt_after=interrupt_after)
         for chunk in _sync_driver.drive(loop, run):
             yield format_chunk(chunk, single_mode=single, subgraphs=subgraphs)
 
@@ -197,12 +209,11 @@ class Pregel:
         **kwargs: Any,
     ) -> AsyncIterator[Any]:
         """Async ``stream``: the same loop, driven by asyncio."""
-        modes, single = self._modes(stream_mode)
         from . import _async_driver
 
-        run = _async_driver.AsyncRun((config or {}).get("max_concurrency"))
-        loop = make_loop(self, input, config, modes=set(modes), put=run.put, subgraphs=subgraphs, context=context,
-                         durability=durability, interrupt_before=interrupt_before, interrupt_after=interrupt_after)
+        run, loop, single = self._setup(_async_driver.AsyncRun, input, config, stream_mode, subgraphs, context=context,
+                                        durability=durability, interrupt_before=interrupt_before,
+                                        interrupt_after=interrupt_after)
         async for chunk in _async_driver.drive(loop, run):
             yield format_chunk(chunk, single_mode=single, subgraphs=subgraphs)
 
@@ -225,9 +236,9 @@ class Pregel:
             return list(self.stream(input, config, context=context, stream_mode=stream_mode,
                                     interrupt_before=interrupt_before, interrupt_after=interrupt_after,
                                     durability=durability))
-        run = _sync_driver.SyncRun((config or {}).get("max_concurrency"))
-        loop = make_loop(self, input, config, modes=set(), put=None, subgraphs=False, context=context,
-                         durability=durability, interrupt_before=interrupt_before, interrupt_after=interrupt_after)
+        run, loop, _ = self._setup(_sync_driver.SyncRun, input, config, None, False, streaming=False, context=context,
+                                   durability=durability, interrupt_before=interrupt_before,
+                                   interrupt_after=interrupt_after)
         for _ in _sync_driver.drive(loop, run):
             pass
         return self._final_output(loop, kwargs.get("version"))
@@ -253,9 +264,9 @@ class Pregel:
                                                   durability=durability)]
         from . import _async_driver
 
-        run = _async_driver.AsyncRun((config or {}).get("max_concurrency"))
-        loop = make_loop(self, input, config, modes=set(), put=None, subgraphs=False, context=context,
-                         durability=durability, interrupt_before=interrupt_before, interrupt_after=interrupt_after)
+        run, loop, _ = self._setup(_async_driver.AsyncRun, input, config, None, False, streaming=False, context=context,
+                                   durability=durability, interrupt_before=interrupt_before,
+                                   interrupt_after=interrupt_after)
         async for _ in _async_driver.drive(loop, run):
             pass
         return self._final_output(loop, kwargs.get("version"))
