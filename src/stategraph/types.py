@@ -8,23 +8,23 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, NamedTuple, TypeAlias, TypeVar
 
 if TYPE_CHECKING:
+    from ._types_lazy import TimeoutPolicy
     from .checkpoint.base import BaseCheckpointSaver
 
 __all__ = [
     "All",
     "CacheKey",
-    "CachePolicy",
+    "CachePolicy",  # noqa: F822 - provided lazily by __getattr__
     "Checkpointer",
     "Command",
     "Durability",
-    "GraphOutput",
+    "GraphOutput",  # noqa: F822
     "Interrupt",
     "Overwrite",
-    "PregelExecutableTask",
+    "PregelExecutableTask",  # noqa: F822
     "PregelTask",
     "RetryPolicy",
     "Send",
@@ -121,52 +121,10 @@ class RetryPolicy(NamedTuple):
     retry_on: type[Exception] | Sequence[type[Exception]] | Callable[[Exception], bool] = default_retry_on
 
 
-KeyFuncT = TypeVar("KeyFuncT", bound=Callable[..., str | bytes])
-
-
-def _default_cache_key(*args: Any, **kwargs: Any) -> str:
-    from .cache._key import default_cache_key
-
-    return default_cache_key(*args, **kwargs)
-
-
-@dataclass(frozen=True, kw_only=True)
-class CachePolicy(Generic[KeyFuncT]):
-    """Cache a node's writes keyed on its input; ``ttl`` in seconds, None for no expiry."""
-
-    key_func: KeyFuncT = _default_cache_key  # type: ignore[assignment]
-    ttl: int | None = None
-
-
 class CacheKey(NamedTuple):
     ns: tuple[str, ...]
     key: str
     ttl: int | None
-
-
-@dataclass(frozen=True, kw_only=True)
-class TimeoutPolicy:
-    """Per-attempt limits for a node: ``run_timeout`` wall clock, ``idle_timeout`` no progress."""
-
-    run_timeout: float | None = None
-    idle_timeout: float | None = None
-    refresh_on: Literal["auto", "heartbeat"] = "auto"
-
-    def __post_init__(self) -> None:
-        for name in ("run_timeout", "idle_timeout"):
-            v = getattr(self, name)
-            if v is not None and v <= 0:
-                raise ValueError(f"TimeoutPolicy.{name} must be positive, got {v!r}")
-
-    @classmethod
-    def coerce(cls, value: float | timedelta | TimeoutPolicy | None) -> TimeoutPolicy | None:
-        if value is None or isinstance(value, TimeoutPolicy):
-            return value
-        if isinstance(value, timedelta):
-            value = value.total_seconds()
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return cls(run_timeout=float(value))
-        raise TypeError(f"timeout must be a number of seconds, a timedelta or a TimeoutPolicy, got {value!r}")
 
 
 class Send:
@@ -177,7 +135,12 @@ class Send:
     def __init__(self, node: str, arg: Any, *, timeout: TimeoutPolicy | float | None = None) -> None:
         self.node = node
         self.arg = arg
-        self.timeout = TimeoutPolicy.coerce(timeout)
+        if timeout is None:
+            self.timeout = None
+        else:
+            from ._types_lazy import TimeoutPolicy
+
+            self.timeout = TimeoutPolicy.coerce(timeout)
 
     def __hash__(self) -> int:
         return hash((self.node, _hashable(self.arg)))
@@ -293,31 +256,15 @@ class StateSnapshot(NamedTuple):
     interrupts: tuple[Interrupt, ...] = ()
 
 
-@dataclass(frozen=True)
-class GraphOutput(Generic[ValueT]):
-    """Return value of ``invoke(..., version="v2")``."""
-
-    value: ValueT
-    interrupts: tuple[Interrupt, ...] = ()
+_LAZY = {"CachePolicy", "TimeoutPolicy", "GraphOutput", "PregelExecutableTask"}
 
 
-@dataclass(frozen=True)
-class PregelExecutableTask:
-    """A task as the engine runs it (exported for compatibility; treat as read-only)."""
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from . import _types_lazy
 
-    name: str
-    input: Any
-    proc: Any
-    writes: Any
-    config: dict[str, Any]
-    triggers: Sequence[str]
-    retry_policy: Sequence[RetryPolicy]
-    cache_key: CacheKey | None
-    id: str
-    path: tuple[Any, ...]
-    writers: Sequence[Any] = ()
-    subgraphs: Sequence[Any] = ()
-    timeout: TimeoutPolicy | None = None
+        return getattr(_types_lazy, name)
+    raise AttributeError(f"module 'stategraph.types' has no attribute {name!r}")
 
 
 def interrupt(value: Any, *, response_schema: Any = None) -> Any:

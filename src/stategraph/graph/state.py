@@ -5,12 +5,25 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Generic,
+    Literal,
+    TypeVar,
+    Union,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
+
+if TYPE_CHECKING:
+    from .._types_lazy import CachePolicy, TimeoutPolicy
 
 from ..constants import END, NS_END, NS_SEP, START
 from ..errors import ErrorCode, coded
 from ..pregel._call import is_async_callable
-from ..types import CachePolicy, Command, RetryPolicy, TimeoutPolicy
+from ..types import Command, RetryPolicy
 from ._branch import Branch
 from ._schema import channels_of, first_param_schema, return_schema
 
@@ -149,7 +162,7 @@ class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
         self.nodes[name] = NodeSpec(
             runnable=action, metadata=metadata, input_schema=inferred or self.state_schema,
             retry_policy=retry_policy, cache_policy=cache_policy, ends=ends or (), defer=defer,
-            timeout=TimeoutPolicy.coerce(timeout),
+            timeout=_coerce_timeout(timeout),
         )
         return self
 
@@ -236,6 +249,14 @@ class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
             self, checkpointer=checkpointer, cache=cache, store=store, interrupt_before=interrupt_before or (),
             interrupt_after=interrupt_after or (), debug=debug, name=name or "LangGraph",
         )
+
+
+def _coerce_timeout(timeout: Any) -> Any:
+    if timeout is None:
+        return None
+    from .._types_lazy import TimeoutPolicy
+
+    return TimeoutPolicy.coerce(timeout)
 
 
 def _name_of(action: Any) -> str:

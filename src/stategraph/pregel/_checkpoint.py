@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from ..channels.base import MISSING
@@ -20,7 +19,7 @@ _RESERVED_META = {
 
 
 def create_checkpoint(loop: PregelLoop, step: int) -> dict[str, Any]:
-    from datetime import datetime
+    from datetime import UTC, datetime
 
     from ..checkpoint._ids import uuid6
 

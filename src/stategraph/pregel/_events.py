@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from ..constants import CONF, ERROR, INTERRUPT, NO_WRITES, RESERVED_WRITES, RETURN, TASKS
@@ -13,7 +12,7 @@ if TYPE_CHECKING:
 
 
 def _now() -> str:
-    from datetime import datetime
+    from datetime import UTC, datetime
 
     return datetime.now(UTC).isoformat()
 

@@ -6,9 +6,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..types import CachePolicy, RetryPolicy, TimeoutPolicy
+if TYPE_CHECKING:
+    from .._types_lazy import CachePolicy, TimeoutPolicy
+
+from ..types import RetryPolicy
 from ._call import adapt_callable
 
 __all__ = ["PregelNode", "NodeBuilder", "ChannelWriteEntry"]

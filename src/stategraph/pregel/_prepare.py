@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from ..constants import CONF, NS_END, NS_SEP
 from ..errors import ErrorCode, coded
-from ..runtime import Runtime
 from ._context import CURRENT_TASK
 from ._loop import PregelLoop
 from ._stream import StreamSink
@@ -97,11 +96,13 @@ def make_loop(
     limit = cfg.get("recursion_limit", 25)
     if not isinstance(limit, int) or limit < 1:
         raise ValueError(f"recursion_limit must be at least 1, got {limit!r}")
+    from ..runtime import Runtime
+
     sink = StreamSink(modes, put, subgraphs=subgraphs)
     runtime = Runtime(
         context=coerce_context(graph, context),
         store=graph.store,
-        stream_writer=_custom_writer(sink) if sink.wants("custom") else Runtime().stream_writer,
+        stream_writer=_custom_writer(sink) if sink.wants("custom") else _runtime_no_op(),
     )
     return PregelLoop(
         graph, input=input, config=cfg, saver=saver, cache=graph.cache, sink=sink, runtime=runtime,
@@ -109,6 +110,12 @@ def make_loop(
         interrupt_before=graph.interrupt_before_nodes if interrupt_before is None else interrupt_before,
         interrupt_after=graph.interrupt_after_nodes if interrupt_after is None else interrupt_after,
     )
+
+
+def _runtime_no_op() -> Any:
+    from ..runtime import _no_op
+
+    return _no_op
 
 
 def _custom_writer(sink: StreamSink) -> Callable[[Any], None]:
@@ -137,11 +144,13 @@ def _nested_loop(graph: Pregel, input: Any, config: dict[str, Any] | None, paren
     cfg[CONF]["checkpoint_map"] = cmap
     forward = ploop.sink.child_forward()
     sink = StreamSink(kw["modes"], kw["put"], subgraphs=False, ns=tuple(ns.split(NS_SEP)), forward=forward)
+    from ..runtime import Runtime
+
     context = coerce_context(graph, kw["context"]) if kw["context"] is not None else ploop.runtime.context
     runtime = Runtime(
         context=context,
         store=graph.store or ploop.runtime.store,
-        stream_writer=_custom_writer(sink) if sink.wants("custom") else Runtime().stream_writer,
+        stream_writer=_custom_writer(sink) if sink.wants("custom") else _runtime_no_op(),
         previous=None,
     )
     loop = PregelLoop(

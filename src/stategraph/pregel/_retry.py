@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,5 +28,7 @@ def retry_delay(policies: Sequence[RetryPolicy] | None, exc: Exception, attempt:
         return None
     delay = min(policy.max_interval, policy.initial_interval * policy.backoff_factor ** (attempt - 1))
     if policy.jitter:
+        import random
+
         delay += random.uniform(0, 1)
     return delay
