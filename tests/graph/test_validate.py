@@ -183,3 +183,20 @@ def test_unresolvable_annotation_is_reported() -> None:
 
     with pytest.raises((NameError, ValueError)):
         StateGraph(Unresolved)
+
+
+def test_orphan_node_is_reported_with_a_code() -> None:
+    import warnings as _w
+    from typing import TypedDict as _TD
+
+    from stategraph.graph import START as _START
+    from stategraph.graph import StateGraph as _SG
+
+    class _S(_TD):
+        x: int
+
+    with _w.catch_warnings(record=True) as caught:
+        _w.simplefilter("always")
+        _SG(_S).add_node("a", lambda s: s).add_node("lost", lambda s: s).add_edge(_START, "a").compile()
+    messages = [str(w.message) for w in caught]
+    assert any("['lost']" in m and "[E106]" in m for m in messages), messages

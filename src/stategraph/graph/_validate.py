@@ -50,9 +50,33 @@ def validate_graph(builder: StateGraph, interrupt: Sequence[str] | None = None) 
             if end != END and end not in builder.nodes:
                 raise _err(f"Node '{name}' declares destination '{end}', which is not a node. {_known(builder, end)}",
                            ErrorCode.BUILD_UNKNOWN_NODE)
+    _warn_orphans(builder)
     for node in interrupt or ():
         if node != "*" and node not in builder.nodes:
             raise _err(f"Interrupt node `{node}` not found. {_known(builder, node)}", ErrorCode.BUILD_UNKNOWN_NODE)
+
+
+def _warn_orphans(builder: StateGraph) -> None:
+    """Warn about nodes nothing routes to (they can still be reached by an undeclared Command)."""
+    import warnings
+
+    reached = {t for _, t in builder.edges} | {t for _, t in builder.waiting_edges}
+    for branches in builder.branches.values():
+        for branch in branches.values():
+            if branch.ends is None:
+                return  # a path without a map may route anywhere
+            reached.update(branch.ends)
+    for spec in builder.nodes.values():
+        reached.update(spec.ends.keys() if isinstance(spec.ends, dict) else spec.ends)
+    orphans = sorted(n for n in builder.nodes if n not in reached)
+    if orphans:
+        warnings.warn(
+            f"Nodes {orphans} have no incoming edge, conditional edge or declared destination, so "
+            "they run only if some node returns Command(goto=...) or Send to them. Add an edge, or "
+            "declare destinations=(...) / a Command[Literal[...]] return type on the routing node. "
+            f"[{ErrorCode.BUILD_ORPHAN_NODE.value}]",
+            stacklevel=4,
+        )
 
 
 def check_interrupt_list(builder: StateGraph, names: Any) -> None:
