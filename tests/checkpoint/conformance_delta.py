@@ -127,9 +127,19 @@ def test_an_item_changed_in_place_is_not_taken_for_an_extension(harness: Harness
     assert messages_of(harness, second) == [
         PAD, {"content": "edited in place"}, {"content": "next"},
     ]  # fmt: skip
+    # Reads return a new list each time (items are shared, see checkpoint._list_cache).
     loaded = messages_of(harness, second)
-    loaded[1]["content"] = "caller mutates what it read"
-    assert messages_of(harness, second)[1] == {"content": "edited in place"}
+    loaded.append({"content": "caller extends what it read"})
+    assert len(messages_of(harness, second)) == 3
+
+
+def test_an_item_edited_in_place_and_returned_again_is_stored(harness: Harness) -> None:
+    writer = Writer(harness, "t")
+    messages = [dict(PAD), {"content": "original"}]
+    writer.save({"messages": messages})
+    messages[1]["content"] = "edited in place"  # re-returned by id: same objects, a new list
+    second = writer.save({"messages": list(messages)})
+    assert messages_of(harness, second) == [PAD, {"content": "edited in place"}]
 
 
 def test_a_saver_with_an_empty_cache_continues_chains_from_storage(

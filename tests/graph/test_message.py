@@ -135,3 +135,23 @@ def test_without_langchain_the_reducer_uses_stategraph_messages() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "['stategraph.messages._model', 'stategraph.messages._model'] False"
+
+
+@pytest.mark.parametrize(
+    "right",
+    [
+        [{"role": "user", "content": "new", "id": "n1"}, {"role": "ai", "content": "x", "id": "n2"}],
+        [{"role": "user", "content": "twice", "id": "n1"}, {"role": "ai", "content": "y", "id": "n1"}],
+        [{"role": "user", "content": "replaces", "id": "a"}, {"role": "ai", "content": "z", "id": "n3"}],
+        [RemoveMessage(id="b"), {"role": "user", "content": "after", "id": "n4"}],
+    ],
+)
+def test_a_list_of_ready_messages_merges_as_the_general_path_does(right: list[object]) -> None:
+    left = add_messages([], [HumanMessage("a", id="a"), AIMessage("b", id="b")])
+    fast = add_messages(left, right)
+    lc = message_mod.langchain_loaded()
+    general = message_mod._merge(
+        message_mod._coerce(list(left), lc), message_mod._coerce(right, lc)
+    )
+    assert fast == general and fast is not left
+    assert [m.id for m in left] == ["a", "b"]  # the input list is never changed

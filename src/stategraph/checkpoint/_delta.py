@@ -169,6 +169,10 @@ class BlobSource(NamedTuple):
     cached: Mapping[tuple[str, str], ChainState] = {}
     # Called with the state of every list read from native blobs, to warm a ListCache.
     remember: Callable[[str, str, ChainState], None] | None = None
+    # The kept items of a list (``ListCache.items_at``): read back as a new list, no decoding.
+    items: Callable[[str, str], tuple[Any, ...] | None] | None = None
+    # Called with the items of every list decoded (and ``remember``ed), to keep them.
+    remember_items: Callable[[str, str, tuple[Any, ...]], None] | None = None
 
 
 def _walk(origin: str, lookup: Lookup) -> list[tuple[Typed, Delta | None]]:
@@ -193,6 +197,16 @@ def _walk(origin: str, lookup: Lookup) -> list[tuple[Typed, Delta | None]]:
 
 def load_value(serde: SerializerProtocol, channel: str, origin: str, source: BlobSource) -> Any:
     """Decode a channel's blob, rebuilding it from its chain if it is a delta."""
+    kept = source.items(channel, origin) if source.items is not None else None
+    if kept is not None:
+        return list(kept)  # why: a new list each read; the items are shared (never mutated)
+    value = _decode_value(serde, channel, origin, source)
+    if source.remember_items is not None and type(value) is list:
+        source.remember_items(channel, origin, tuple(value))
+    return value
+
+
+def _decode_value(serde: SerializerProtocol, channel: str, origin: str, source: BlobSource) -> Any:
     state = source.cached.get((channel, origin))
     if state is not None:
         header = _array_header(state.print.count)
@@ -297,18 +311,32 @@ def plan_list_blobs(
     serde: SerializerProtocol,
     cache: ListCache,
     scope: tuple[str, str, str],
-    stores: Mapping[str, tuple[Any, Typed, str | None]],
+    stores: Mapping[str, tuple[Any, Typed | None, str | None]],
     lookup: Callable[[str, str], Typed | None],
+    appended: Mapping[str, Any] = {},
 ) -> dict[str, StoredBlob]:
     """Choose every blob of one ``put`` and record the new chain states in ``cache``.
 
     ``scope`` is (thread, ns, new checkpoint id); ``stores`` maps channel to (value,
-    full blob, parent's blob origin or None); ``lookup(channel, origin)`` reads stored
-    blobs (used only when the cache misses).
+    full blob or None if not encoded yet, parent's blob origin or None); ``lookup(channel,
+    origin)`` reads stored blobs (used only when the cache misses); ``appended`` holds the
+    ``_appends.Appended`` of lists that extend their kept list (used if it is the parent's).
     """
+    from ._appends import choose_appended
+    from ._records import encode_value
+
     thread_id, checkpoint_ns, checkpoint_id = scope
     chosen = {}
     for channel, (value, encoded, parent_origin) in stores.items():
+        new_key = (thread_id, checkpoint_ns, channel, checkpoint_id)
+        hint = appended.get(channel)
+        if hint is not None and hint.origin == parent_origin != checkpoint_id:
+            chosen[channel], state = choose_appended(hint)
+            cache.put(new_key, state)
+            cache.put_items(new_key, tuple(value), value)
+            continue
+        if encoded is None:
+            encoded = encode_value(serde, channel, value)
         base = None
         if type(value) is list and parent_origin is not None and parent_origin != checkpoint_id:
             key = (thread_id, checkpoint_ns, channel, parent_origin)
@@ -321,7 +349,8 @@ def plan_list_blobs(
         chosen[channel], new_state = choose_blob(serde, value, encoded, base)
         if new_state is not None:
             # A failed commit leaves an entry for a key no checkpoint refers to: harmless.
-            cache.put((thread_id, checkpoint_ns, channel, checkpoint_id), new_state)
+            cache.put(new_key, new_state)
+            cache.put_items(new_key, tuple(value), value)
     return chosen
 
 

@@ -2,8 +2,14 @@
 
 Keyed by (thread, ns, channel, origin), a ``ChainState`` says what ``_delta`` needs to
 extend a stored list: its items' encodings (the print), and where its delta chain stands
-against the snapshot bounds.  Entries are immutable bytes and counts, never engine
-values, so nothing a node mutates later can change them.
+against the snapshot bounds.  Those entries are immutable bytes and counts.
+
+Beside them, per (thread, ns, channel), the cache keeps the *items* of the newest list
+stored or read (a tuple, with its origin), so that reading it back decodes nothing and the
+next ``put`` encodes only the appended items (``_appends``).  The items are the very
+objects the engine holds: like any reducer value, an item in state must never be mutated
+in place (a node returns a new message instead of editing one); a mutated item would be
+seen by later reads in this process but not stored.
 """
 
 from __future__ import annotations
@@ -13,9 +19,18 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import NamedTuple
 
-__all__ = ["ChainState", "ListCache", "ListPrint", "cached_states"]
+__all__ = ["ChainState", "Kept", "ListCache", "ListPrint", "cached_states", "kept_items"]
 
 Key = tuple[str, str, str, str]  # (thread_id, checkpoint_ns, channel, origin)
+Slot = tuple[str, str, str]  # (thread_id, checkpoint_ns, channel)
+
+
+class Kept(NamedTuple):
+    """The items of the newest list of a slot."""
+
+    origin: str
+    items: tuple[object, ...]
+    source: list[object] | None  # the list put (None if read): reused means edited in place
 
 
 class ListPrint(NamedTuple):
@@ -44,6 +59,8 @@ class ListCache:
 
     def __init__(self, *, max_entries: int = 64, max_bytes: int = 32 << 20) -> None:
         self._entries: OrderedDict[Key, ChainState] = OrderedDict()
+        # slot -> (origin, items, the list object they were taken from when it was put)
+        self._items: OrderedDict[Slot, Kept] = OrderedDict()
         self._bytes = 0
         self._max_entries, self._max_bytes = max_entries, max_bytes
         self._lock = threading.Lock()
@@ -70,17 +87,44 @@ class ListCache:
                 _, evicted = self._entries.popitem(last=False)
                 self._bytes -= len(evicted.print.items)
 
+    def items(self, slot: Slot) -> Kept | None:
+        """Return the newest list kept for ``slot``, or None."""
+        with self._lock:
+            found = self._items.get(slot)
+            if found is not None:
+                self._items.move_to_end(slot)
+            return found
+
+    def items_at(self, key: Key) -> tuple[object, ...] | None:
+        """Return the kept items of the list stored under ``key``, or None."""
+        found = self.items(key[:3])  # type: ignore[arg-type]
+        return found.items if found is not None and found.origin == key[3] else None
+
+    def put_items(
+        self, key: Key, items: tuple[object, ...], source: list[object] | None = None
+    ) -> None:
+        """Keep ``items`` as the newest list of ``key``'s slot (replacing older ones)."""
+        with self._lock:
+            slot = key[:3]
+            self._items.pop(slot, None)  # type: ignore[call-overload]
+            self._items[slot] = Kept(key[3], items, source)  # type: ignore[index]
+            while len(self._items) > self._max_entries:
+                self._items.popitem(last=False)
+
     def drop_threads(self, thread_ids: Sequence[str]) -> None:
         """Forget every entry of ``thread_ids``."""
         doomed = set(thread_ids)
         with self._lock:
             for key in [k for k in self._entries if k[0] in doomed]:
                 self._bytes -= len(self._entries.pop(key).print.items)
+            for slot in [k for k in self._items if k[0] in doomed]:
+                del self._items[slot]
 
     def clear(self) -> None:
         """Forget everything (as a fresh process would)."""
         with self._lock:
             self._entries.clear()
+            self._items.clear()
             self._bytes = 0
 
     def __len__(self) -> int:
@@ -96,4 +140,16 @@ def cached_states(
         state = cache.get((thread_id, checkpoint_ns, channel, origin))
         if state is not None and state.native:
             found[(channel, origin)] = state
+    return found
+
+
+def kept_items(
+    cache: ListCache, thread_id: str, checkpoint_ns: str, pairs: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[object, ...]]:
+    """Return the kept list items of ``(channel, origin)`` pairs, to read from."""
+    found = {}
+    for channel, origin in pairs:
+        items = cache.items_at((thread_id, checkpoint_ns, channel, origin))
+        if items is not None:
+            found[(channel, origin)] = items
     return found

@@ -12,7 +12,7 @@ on it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
@@ -206,16 +206,20 @@ def blob_stores(
     encoded: Mapping[str, Typed],
     to_store: Sequence[str],
     parent_refs: Mapping[str, BlobRef],
-) -> dict[str, tuple[Any, Typed, str | None]]:
+    deferred: Container[str] = (),
+) -> dict[str, tuple[Any, Typed | None, str | None]]:
     """Return, per channel to store, its value, full blob and the parent's blob origin.
 
     ``encoded`` holds the blobs already made (before the transaction); the rest are
-    encoded here.  ``_delta.plan_list_blobs`` takes the result.
+    encoded here, except ``deferred`` channels (lists that may need only their new items
+    encoded: their blob is None).  ``_delta.plan_list_blobs`` takes the result.
     """
     return {
         channel: (
             values[channel],
-            encoded.get(channel) or encode_value(serde, channel, values[channel]),
+            None
+            if channel in deferred
+            else encoded.get(channel) or encode_value(serde, channel, values[channel]),
             parent_refs[channel].origin if channel in parent_refs else None,
         )
         for channel in to_store

@@ -12,10 +12,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from ..constants import INTERRUPT
+from . import _appends as appends
 from . import _delta as delta
 from . import _records as records
 from ._head import check_head, expected_head
-from ._list_cache import ListCache, cached_states
+from ._list_cache import ListCache, cached_states, kept_items
 from ._retention import CheckpointNode, keep_count, select_kept, with_bases
 from .base import (
     BaseCheckpointSaver,
@@ -117,10 +118,15 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         with records.loading(thread_id, checkpoint_ns, row.checkpoint_id):
             refs = records.decode_refs(row.blob_refs)
         pairs = [(channel, ref.origin) for channel, ref in refs.items()]
+        kept = kept_items(self._lists, thread_id, checkpoint_ns, pairs)
         source = delta.BlobSource(
             lambda channel, origin: self.blobs.get((thread_id, checkpoint_ns, channel, origin)),
             cached_states(self._lists, thread_id, checkpoint_ns, pairs),
             (lambda c, o, state: self._lists.put((thread_id, checkpoint_ns, c, o), state))
+            if remember
+            else None,
+            lambda c, o: kept.get((c, o)),
+            (lambda c, o, items: self._lists.put_items((thread_id, checkpoint_ns, c, o), items))
             if remember
             else None,
         )
@@ -140,10 +146,13 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         type_, data = records.encode_checkpoint(self.serde, checkpoint)
         metadata_json = records.encode_metadata(metadata)
         values = checkpoint["channel_values"]
+        appended = appends.prepare_appends(
+            self.serde, self._lists, (thread_id, checkpoint_ns), values, new_versions
+        )
         encoded = {
             c: records.encode_value(self.serde, c, v)
             for c, v in values.items()
-            if c in new_versions
+            if c in new_versions and c not in appended
         }
         with self._lock:
             scope = self.storage.get((thread_id, checkpoint_ns), {})
@@ -162,13 +171,16 @@ class InMemorySaver(BaseCheckpointSaver[int]):
                 checkpoint_id, checkpoint, new_versions, parent_refs
             )
             # Encode everything before storing anything, so a bad value leaves no trace.
-            stores = records.blob_stores(self.serde, values, encoded, to_store, parent_refs)
+            stores = records.blob_stores(
+                self.serde, values, encoded, to_store, parent_refs, appended
+            )
             chosen = delta.plan_list_blobs(
                 self.serde,
                 self._lists,
                 (thread_id, checkpoint_ns, checkpoint_id),
                 stores,
                 lambda c, o: self.blobs.get((thread_id, checkpoint_ns, c, o)),
+                appended,
             )
             for channel, blob in chosen.items():
                 self.blobs[(thread_id, checkpoint_ns, channel, checkpoint_id)] = blob.typed

@@ -8,6 +8,7 @@ reducer never imports langchain-core itself (except for ``format="langchain-open
 
 from __future__ import annotations
 
+import operator
 import uuid
 from typing import Annotated, Any, TypedDict
 
@@ -84,6 +85,42 @@ def _merge(left: list[Any], right: list[Any]) -> list[Any]:
     return [m for m in merged if m.id not in removed]
 
 
+_message_id = operator.attrgetter("id")
+_FINAL: dict[tuple[type, bool], bool] = {}  # (type, langchain model) -> kept as is by _coerce
+
+
+def _is_final(cls: type, use_langchain: bool) -> bool:
+    found = _FINAL.get((cls, use_langchain))
+    if found is None:
+        if use_langchain:
+            lc = _lc()
+            found = issubclass(cls, lc.BaseMessage) and not issubclass(cls, lc.BaseMessageChunk)
+        else:
+            found = issubclass(cls, BaseMessage) and not issubclass(cls, AIMessageChunk)
+        _FINAL[(cls, use_langchain)] = found
+    return found
+
+
+def _ready_ids(left: list[Any], use_langchain: bool) -> set[Any] | None:
+    """The ids of ``left`` if ``_coerce`` would keep every item as it is, else None."""
+    if not all(_is_final(cls, use_langchain) for cls in set(map(type, left))):
+        return None
+    ids = set(map(_message_id, left))
+    return None if None in ids else ids
+
+
+def _append_or_merge(left: list[Any], left_ids: set[Any], right: list[Any]) -> list[Any]:
+    """``_merge`` for a ready ``left``: an update of new ids only is a concatenation."""
+    new_ids = set(map(_message_id, right))
+    if (
+        len(new_ids) < len(right)
+        or not left_ids.isdisjoint(new_ids)
+        or any(_is_remove(m) for m in right)
+    ):
+        return _merge(left, right)
+    return left + right
+
+
 def add_messages(left: Any = None, right: Any = None, *, format: str | None = None) -> Any:
     """Merge two message lists: append new ids, replace existing ids, delete on RemoveMessage.
 
@@ -96,6 +133,9 @@ def add_messages(left: Any = None, right: Any = None, *, format: str | None = No
     if format is not None and format != "langchain-openai":
         raise ValueError(f"Unrecognized format={format!r}: the only supported value is 'langchain-openai'.")
     use_langchain = format is not None or langchain_loaded()
+    left_ids = _ready_ids(left, use_langchain) if format is None and type(left) is list else None
+    if left_ids is not None:  # the common case: O(len(right)) beyond two C-level scans
+        return _append_or_merge(left, left_ids, _coerce(right, use_langchain))
     result = _merge(_coerce(left, use_langchain), _coerce(right, use_langchain))
     if format == "langchain-openai":
         lc = _lc()

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ...constants import INTERRUPT
+from .. import _appends as appends
 from .. import _delta as delta
 from .. import _records as records
 from .._head import check_head, expected_head
-from .._list_cache import ListCache, cached_states
+from .._list_cache import ListCache, cached_states, kept_items
 from .._retention import CheckpointNode, keep_count, select_kept, with_bases
 from ..base import ChannelVersions, Checkpoint, CheckpointMetadata, CheckpointTuple, Config
 from ..serde.base import SerializerProtocol
@@ -105,13 +106,18 @@ def _load(
         refs = records.decode_refs(stored.blob_refs)
     pairs = [(channel, ref.origin) for channel, ref in refs.items()]
     cached = cached_states(lists, thread_id, checkpoint_ns, pairs)
-    missing = [pair for pair in pairs if pair not in cached]
+    kept = kept_items(lists, thread_id, checkpoint_ns, pairs)
+    missing = [pair for pair in pairs if pair not in cached and pair not in kept]
     blobs = yield from _fetch_chains(dialect, thread_id, checkpoint_ns, missing)
     writes = yield Query(q.select_writes, (thread_id, checkpoint_ns, stored.checkpoint_id))
     source = delta.BlobSource(
         lambda c, o: blobs.get((c, o)),
         cached,
         (lambda c, o, state: lists.put((thread_id, checkpoint_ns, c, o), state))
+        if remember
+        else None,
+        lambda c, o: kept.get((c, o)),
+        (lambda c, o, items: lists.put_items((thread_id, checkpoint_ns, c, o), items))
         if remember
         else None,
     )
@@ -150,8 +156,14 @@ def put(
     type_, data = records.encode_checkpoint(serde, checkpoint)
     metadata_json = records.encode_metadata(metadata)
     values = checkpoint["channel_values"]
-    # Encode before the first query: drivers run that part outside the transaction.
-    encoded = {c: records.encode_value(serde, c, v) for c, v in values.items() if c in new_versions}
+    # Encode before the first query: drivers run that part outside the transaction.  Lists
+    # that extend their kept list encode only their new items.
+    appended = appends.prepare_appends(serde, lists, (thread_id, checkpoint_ns), values, new_versions)
+    encoded = {
+        c: records.encode_value(serde, c, v)
+        for c, v in values.items()
+        if c in new_versions and c not in appended
+    }
     if expected is not None:
         (head,) = (yield Query(q.select_head, (thread_id, checkpoint_ns)))[0]
         check_head(thread_id, checkpoint_ns, checkpoint_id, expected, head)
@@ -162,12 +174,12 @@ def put(
             with records.loading(thread_id, checkpoint_ns, parent_id):
                 parent_refs = records.decode_refs(rows[0][0])
     refs, to_store = records.plan_blobs(checkpoint_id, checkpoint, new_versions, parent_refs)
-    stores = records.blob_stores(serde, values, encoded, to_store, parent_refs)
+    stores = records.blob_stores(serde, values, encoded, to_store, parent_refs, appended)
     missing = delta.bases_to_fetch(lists, thread_id, checkpoint_ns, stores)
     stored = yield from _fetch_chains(dialect, thread_id, checkpoint_ns, missing)
     chosen = delta.plan_list_blobs(
         serde, lists, (thread_id, checkpoint_ns, checkpoint_id), stores,
-        lambda c, o: stored.get((c, o)),
+        lambda c, o: stored.get((c, o)), appended,
     )  # fmt: skip
     blob_rows = [
         (thread_id, checkpoint_ns, channel, checkpoint_id, json.dumps(refs[channel].version),
