@@ -23,59 +23,88 @@ def put_reply(effect: tuple[Any, ...]) -> dict[str, Any]:
 
 
 class ThreadWriter:
-    """Commits queued ops on a background thread (sync driver)."""
+    """One run's handle on its saver's shared background committer (sync driver)."""
+
+    def __init__(self, saver: Any) -> None:
+        self.committer = _committer_for(saver)
+
+    def submit(self, op: tuple[Any, ...]) -> None:
+        self.committer.submit(self, op)
+
+    def flush(self) -> None:
+        self.committer.flush(self)
+
+    def close(self) -> None:
+        return None
+
+
+class _Committer:
+    """A long-lived daemon thread per saver: commits queued ops of all runs in groups.
+
+    why: starting a thread per run cost more than a short run's commits; one per saver
+    keeps the hand-off to a queue append.  Errors go back to the run whose op failed.
+    """
 
     def __init__(self, saver: Any) -> None:
         self.saver = saver
-        self.pending: list[tuple[Any, ...]] = []
-        self.busy = False
-        self.error: BaseException | None = None
+        self.pending: list[tuple[Any, tuple[Any, ...]]] = []
+        self.in_flight: set[int] = set()  # ids of runs with ops being committed
+        self.errors: dict[int, BaseException] = {}
         self.cond = threading.Condition()
-        self.thread: threading.Thread | None = None
-        self.closed = False
+        threading.Thread(target=self._work, name="stategraph-writer", daemon=True).start()
 
-    def submit(self, op: tuple[Any, ...]) -> None:
+    def submit(self, owner: Any, op: tuple[Any, ...]) -> None:
         with self.cond:
-            self._raise()
-            self.pending.append(op)
-            if self.thread is None:
-                self.thread = threading.Thread(target=self._work, name="stategraph-writer", daemon=True)
-                self.thread.start()
+            self._raise(owner)
+            self.pending.append((owner, op))
             self.cond.notify_all()
 
-    def flush(self) -> None:
+    def flush(self, owner: Any) -> None:
+        key = id(owner)
         with self.cond:
-            while (self.pending or self.busy) and self.error is None:
+            while key in self.in_flight or any(o is owner for o, _ in self.pending):
                 self.cond.wait()
-            self._raise()
+            self._raise(owner)
 
-    def close(self) -> None:
-        with self.cond:
-            self.closed = True
-            self.cond.notify_all()
-
-    def _raise(self) -> None:
-        if self.error is not None:
-            err, self.error = self.error, None
+    def _raise(self, owner: Any) -> None:
+        err = self.errors.pop(id(owner), None)
+        if err is not None:
             raise err
 
     def _work(self) -> None:
         while True:
             with self.cond:
-                while not self.pending and not self.closed:
+                while not self.pending:
                     self.cond.wait()
-                if not self.pending and self.closed:
-                    return
-                ops, self.pending, self.busy = self.pending, [], True
+                batch, self.pending = self.pending, []
+                owners = {id(o) for o, _ in batch}
+                self.in_flight |= owners
             try:
-                self.saver.batch(ops)
+                self.saver.batch([op for _, op in batch])
             except BaseException as exc:
                 with self.cond:
-                    self.error = exc
+                    for key in owners:
+                        self.errors[key] = exc
             finally:
                 with self.cond:
-                    self.busy = False
+                    self.in_flight -= owners
                     self.cond.notify_all()
+
+
+_committers: dict[int, _Committer] = {}
+_committers_lock = threading.Lock()
+
+
+def _committer_for(saver: Any) -> _Committer:
+    with _committers_lock:
+        found = getattr(saver, "_stategraph_committer", None)
+        if found is None:
+            found = _Committer(saver)
+            try:
+                saver._stategraph_committer = found
+            except AttributeError:  # a saver with __slots__: keep it in the registry
+                found = _committers.setdefault(id(saver), found)
+        return found
 
 
 class TaskWriter:
