@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from ..._sqlite_driver import drive as _shared_drive
 from .._list_cache import ListCache
 from .._sql import migrations, plans
 from .._sql.dialect import SQLITE
@@ -30,32 +31,7 @@ from ..serde.base import SerializerProtocol
 __all__ = ["SqliteSaver"]
 
 
-def drive(conn: sqlite3.Connection, plan: plans.Plan[Any], begin: str) -> Any:
-    """Run ``plan`` on ``conn`` in one transaction; return the plan's result."""
-    try:
-        query = next(plan)  # the plan's pure prelude runs outside the transaction
-    except StopIteration as done:
-        return done.value
-    cursor = conn.cursor()
-    if not conn.in_transaction:
-        cursor.execute(begin)
-    try:
-        while True:
-            if query.many:
-                cursor.executemany(query.sql, query.params)
-                reply = None
-            else:
-                reply = cursor.execute(query.sql, query.params).fetchall()
-            try:
-                query = plan.send(reply)
-            except StopIteration as done:
-                result = done.value
-                break
-    except BaseException:
-        conn.rollback()
-        raise
-    conn.commit()
-    return result
+drive = _shared_drive
 
 
 def _batch_plan(serde: SerializerProtocol, lists: Any, ops: Sequence[tuple[Any, ...]]) -> plans.Plan[list[Any]]:

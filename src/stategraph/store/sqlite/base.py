@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from ..._sqlite_driver import drive as _shared_drive
 from .._sql import migrations, plans
 from .._sql.dialect import SQLITE
 from .._sql.stores import SyncSqlStore
@@ -31,32 +32,7 @@ def _begin(write: bool, atomic: bool) -> str | None:
     return SQLITE.begin_write if write else SQLITE.begin_read
 
 
-def drive(conn: sqlite3.Connection, plan: plans.Plan[Any], begin: str | None) -> Any:
-    """Run ``plan`` on ``conn`` in one transaction (``begin=None``: statement by statement)."""
-    try:
-        query = next(plan)  # the plan's pure prelude runs outside the transaction
-    except StopIteration as done:
-        return done.value
-    cursor = conn.cursor()
-    if begin is not None and not conn.in_transaction:
-        cursor.execute(begin)
-    try:
-        while True:
-            if query.many:
-                cursor.executemany(query.sql, query.params)
-                reply = None
-            else:
-                reply = cursor.execute(query.sql, query.params).fetchall()
-            try:
-                query = plan.send(reply)
-            except StopIteration as done:
-                result = done.value
-                break
-    except BaseException:
-        conn.rollback()
-        raise
-    conn.commit()
-    return result
+drive = _shared_drive
 
 
 class SqliteStore(SyncSqlStore):
