@@ -5,22 +5,22 @@ server).  Each library is used the way its docs set it up: LangGraph's savers on
 connections with ``autocommit``, ``prepare_threshold=0`` and ``dict_row`` (and ``setup()``
 called), stategraph's through ``from_conn_string`` (its pool checks connections before use).
 The 100-thread run starts 4 processes (``python -m bench.durable_postgres load ...``), each
-running 25 graph threads as asyncio tasks on one ``AsyncPostgresSaver`` over a pool of 10.
+running 25 graph threads, one OS thread each, on one ``PostgresSaver`` over a pool of 10.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -68,26 +68,22 @@ def sync_saver(lib: str, conninfo: str) -> Iterator[Any]:
         yield saver
 
 
-@asynccontextmanager
-async def async_saver(lib: str, conninfo: str) -> AsyncIterator[Any]:
-    """Yield ``lib``'s AsyncPostgresSaver over a pool of ``POOL_SIZE``, set up."""
-    aio = api(lib, "checkpoint.postgres.aio")
+@contextmanager
+def pooled_saver(lib: str, conninfo: str) -> Iterator[Any]:
+    """Yield ``lib``'s PostgresSaver over a pool of ``POOL_SIZE`` connections, set up."""
+    postgres = api(lib, "checkpoint.postgres")
     if lib == "stategraph":
         pool_config = {"min_size": POOL_SIZE, "max_size": POOL_SIZE}
-        async with aio.AsyncPostgresSaver.from_conn_string(
-            conninfo, pool_config=pool_config
-        ) as saver:
-            await saver.setup()
+        with postgres.PostgresSaver.from_conn_string(conninfo, pool_config=pool_config) as saver:
+            saver.setup()
             yield saver
         return
-    from psycopg_pool import AsyncConnectionPool
+    from psycopg_pool import ConnectionPool
 
-    pool = AsyncConnectionPool(
-        conninfo, min_size=POOL_SIZE, max_size=POOL_SIZE, kwargs=_langgraph_kwargs(), open=False
-    )
-    async with pool:
-        saver = aio.AsyncPostgresSaver(pool)
-        await saver.setup()
+    kwargs = _langgraph_kwargs()
+    with ConnectionPool(conninfo, min_size=POOL_SIZE, max_size=POOL_SIZE, kwargs=kwargs) as pool:
+        saver = postgres.PostgresSaver(pool)
+        saver.setup()
         yield saver
 
 
@@ -133,23 +129,29 @@ def _one_thread() -> Workload:
 # --- 100 threads in 4 processes ---------------------------------------------------------
 
 
-async def _load(lib: str, conninfo: str, rounds: int, go: Path, name: str) -> dict[str, Any]:
+def _load(lib: str, conninfo: str, rounds: int, go: Path, name: str) -> dict[str, Any]:
     """Run ``TASKS`` graph threads ``rounds`` invokes each once ``go`` exists."""
-    async with async_saver(lib, conninfo) as saver:
+    with pooled_saver(lib, conninfo) as saver:
         graph = build_seq(lib, SEQ, checkpointer=saver)
         configs = [{"configurable": {"thread_id": f"{name}-{n}"}} for n in range(TASKS)]
-        await asyncio.gather(*(graph.ainvoke({"x": 0}, c) for c in configs))  # warm-up
+        for config in configs:  # warm-up, and every thread has a history
+            graph.invoke({"x": 0}, config)
         print("ready", flush=True)
         while not go.exists():
-            await asyncio.sleep(0.001)
+            time.sleep(0.001)
+        outs: list[Any] = []
 
-        async def thread(config: dict[str, Any]) -> list[Any]:
-            return [await graph.ainvoke({"x": 0}, config) for _ in range(rounds)]
+        def thread(config: dict[str, Any]) -> None:
+            outs.extend(graph.invoke({"x": 0}, config) for _ in range(rounds))
 
+        workers = [threading.Thread(target=thread, args=(config,)) for config in configs]
         started = time.time()
-        outs = await asyncio.gather(*(thread(c) for c in configs))
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
         ended = time.time()
-    ok = all(out == {"x": SEQ} for outs_ in outs for out in outs_)
+    ok = len(outs) == TASKS * rounds and all(out == {"x": SEQ} for out in outs)
     return {"started": started, "ended": ended, "steps": TASKS * rounds * SEQ, "ok": ok}
 
 
@@ -167,13 +169,15 @@ def _many_threads() -> Workload:
     def run(lib: str, settings: Settings) -> Metrics:
         rounds = settings.pick(20, 5)
         with fresh_schema() as conninfo, tempfile.TemporaryDirectory() as tmp:
+            # why: LangGraph's setup() is not safe from several processes at once (its
+            # CREATE INDEX CONCURRENTLY waits on the others), so the schema is made here.
+            with sync_saver(lib, conninfo):
+                pass
             go = Path(tmp) / "go"
             workers = [_spawn(lib, conninfo, rounds, go, f"p{n}") for n in range(PROCESSES)]
             for worker in workers:
-                line = worker.stdout.readline() if worker.stdout else ""
-                expect(
-                    line == "ready\n", f"a load process failed: {worker.communicate()[1][-500:]}"
-                )
+                if (worker.stdout.readline() if worker.stdout else "") != "ready\n":
+                    expect(False, f"a load process failed: {worker.communicate()[1][-500:]}")
             go.touch()
             outputs = [worker.communicate(timeout=600) for worker in workers]
         reports = [json.loads(out.strip().splitlines()[-1]) for out, _ in outputs]
@@ -183,8 +187,8 @@ def _many_threads() -> Workload:
         return {label: metric(wall / steps * 1e6, "us/step")}
 
     question = (
-        f"{PROCESSES} processes x {TASKS} asyncio tasks, each its own thread invoking seq_{SEQ} "
-        f"again and again, AsyncPostgresSaver over a pool of {POOL_SIZE} per process: wall time "
+        f"{PROCESSES} processes x {TASKS} OS threads, each its own graph thread invoking "
+        f"seq_{SEQ} again and again, PostgresSaver over a pool of {POOL_SIZE} per process: wall time "
         "per checkpointed step over all of them (1e6 / this = aggregate steps/s)."
     )
     return Workload("pg_seq_100threads", question, run)
@@ -236,7 +240,7 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     lib, conninfo, rounds, go, name = argv[1:6]
-    report = asyncio.run(_load(lib, conninfo, int(rounds), Path(go), name))
+    report = _load(lib, conninfo, int(rounds), Path(go), name)
     print(json.dumps(report), flush=True)
     return 0
 

@@ -1,7 +1,10 @@
 """Crash-injection harness: run a durable graph on a SQLite file, SIGKILL it at random points,
 resume, and check the invariants after every kill.
 
-    python tests/scenarios/_crash_worker.py KILLS SEED DIR
+    python tests/scenarios/_crash_worker.py KILLS SEED DIR [--postgres DSN]
+
+With ``--postgres`` the runs use PostgresSaver instead, one schema per run in DSN's
+database, and the kill window stretches to 0.9x the (slower) uninterrupted run's duration.
 
 Prints one JSON line: {"kills": n, "runs": n, "failures": [...], "seconds": s}.
 The runner never starts threads itself (every graph run happens in a forked child), so
@@ -23,6 +26,8 @@ import time
 from typing import Annotated, TypedDict
 
 STEPS = 6
+SQLITE_WINDOW = 0.12  # seconds after the start within which a run is killed
+POSTGRES_DSN: str | None = None  # set by --postgres
 
 
 class State(TypedDict):
@@ -59,12 +64,43 @@ def build(saver, start_log: str | None = None):
     return g.compile(checkpointer=saver)
 
 
+def _store(workdir: str, name: str) -> str:
+    """Where run ``name`` keeps its checkpoints: a SQLite file, or a Postgres schema name."""
+    return os.path.join(workdir, f"{name}.sqlite") if POSTGRES_DSN is None else name
+
+
 def _saver(path: str):
+    if POSTGRES_DSN is not None:
+        return _postgres_saver(path)
     import sqlite3
 
     from stategraph.checkpoint.sqlite import SqliteSaver
 
     return SqliteSaver(sqlite3.connect(path, check_same_thread=False))
+
+
+def _postgres_saver(schema: str):
+    from psycopg.conninfo import make_conninfo
+
+    from stategraph.checkpoint.postgres import PostgresSaver
+
+    assert POSTGRES_DSN is not None
+    return PostgresSaver(make_conninfo(POSTGRES_DSN, options=f"-c search_path={schema}"))
+
+
+def _prepare(path: str) -> None:
+    """On Postgres, create and migrate the run's schema first, so kills land in the run."""
+    if POSTGRES_DSN is None:
+        return
+
+    def create() -> None:
+        import psycopg
+
+        with psycopg.connect(POSTGRES_DSN, autocommit=True) as admin:
+            admin.execute(f'CREATE SCHEMA "{path}"')
+        _saver(path).setup()
+
+    assert _in_child(create) == 0, f"setting up schema {path!r} failed"
 
 
 def _in_child(fn) -> int:
@@ -93,12 +129,16 @@ def _committed_tasks(path: str, cfg: dict) -> set[str]:
 
 
 def main() -> int:
+    global POSTGRES_DSN
     kills, seed, workdir = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+    if sys.argv[4:5] == ["--postgres"]:
+        POSTGRES_DSN = sys.argv[5]
+        import stategraph.checkpoint.postgres
     import stategraph.checkpoint.sqlite
     import stategraph.graph  # noqa: F401
     rng = random.Random(seed)
     cfg = {"configurable": {"thread_id": "crash"}}
-    reference_path = os.path.join(workdir, "reference.sqlite")
+    reference_path = _store(workdir, "reference")
     ref_out = os.path.join(workdir, "reference.json")
 
     def reference() -> None:
@@ -106,21 +146,27 @@ def main() -> int:
         with open(ref_out, "w") as f:
             json.dump(out, f)
 
+    _prepare(reference_path)
+    reference_started = time.monotonic()
     assert _in_child(reference) == 0, "uninterrupted run failed"
+    window = SQLITE_WINDOW
+    if POSTGRES_DSN is not None:
+        window = max(window, 0.9 * (time.monotonic() - reference_started))
     with open(ref_out) as f:
         expected = json.load(f)
     failures: list[str] = []
     mid_run = resumed_with_committed = 0
     started = time.monotonic()
     for i in range(kills):
-        path = os.path.join(workdir, f"run{i}.sqlite")
+        path = _store(workdir, f"run{i}")
+        _prepare(path)
         pid = os.fork()
         if pid == 0:
             try:
                 build(_saver(path)).invoke({"log": [], "n": 0}, cfg)
             finally:
                 os._exit(0)
-        time.sleep(rng.uniform(0.0, 0.12))
+        time.sleep(rng.uniform(0.0, window))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         result_file = os.path.join(workdir, f"run{i}.json")
@@ -132,8 +178,10 @@ def main() -> int:
                              committed_file: str = committed_file, result_file: str = result_file) -> None:
             committed = _committed_tasks(path, cfg)
             snap = build(_saver(path)).get_state(cfg)
+            # done: the run finished (no tasks left).  `not snap.next` would also hold mid-step
+            # when every task's writes were committed but the step's checkpoint was not.
             with open(stage_file, "w") as f:
-                json.dump({"step": (snap.metadata or {}).get("step"), "done": not snap.next and bool(snap.values)}, f)
+                json.dump({"step": (snap.metadata or {}).get("step"), "done": not snap.tasks and bool(snap.values)}, f)
             with open(committed_file, "w") as f:
                 json.dump(sorted(committed), f)
             graph = build(_saver(path), start_log=starts)

@@ -1,0 +1,156 @@
+"""``PostgresSaver``: checkpoints in PostgreSQL through psycopg 3.
+
+Same storage as the SQLite saver (the shared plans of ``checkpoint._sql``, rendered by
+the ``POSTGRES`` dialect): changed channels only, growing lists as delta blobs, writes
+and checkpoint each in one transaction.  Tables live in the connection's
+``search_path`` schema; ``setup()`` applies numbered migrations under an advisory lock,
+so many processes may run it at once.  The head compare-and-set of ``put`` holds across
+processes (an advisory lock per thread and namespace).  A dropped connection is retried
+once on a fresh one (see ``_operation``).  ``aio.AsyncPostgresSaver`` is the asyncio form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from psycopg import Connection, Pipeline
+from psycopg_pool import ConnectionPool
+
+from .._list_cache import ListCache
+from ..base import (
+    BaseCheckpointSaver,
+    ChannelVersions,
+    Checkpoint,
+    CheckpointMetadata,
+    CheckpointTuple,
+    Config,
+    PruneStrategy,
+)
+from ..serde.base import SerializerProtocol
+from . import _operation as operation
+from ._connect import CONNECTION_KWARGS, PoolConfig, pool_arguments
+from ._sync_driver import Connections
+
+__all__ = ["PoolConfig", "PostgresSaver"]
+
+
+class PostgresSaver(BaseCheckpointSaver[int]):
+    """Store checkpoints in PostgreSQL; safe to share between threads.
+
+    ``conn`` is a psycopg ``Connection`` (shared under a lock, in autocommit mode), a
+    ``ConnectionPool`` (concurrent operations each take a connection; make it with
+    ``check=ConnectionPool.check_connection``) or a connection string (one connection,
+    opened on first use; ``close()`` closes it).  ``pipe`` (LangGraph's argument) or
+    ``pipeline=True`` sends each transaction's writes without waiting for each.
+    """
+
+    def __init__(
+        self,
+        conn: Connection[Any] | ConnectionPool | str,
+        pipe: Pipeline | None = None,
+        serde: SerializerProtocol | None = None,
+        *,
+        pipeline: bool = False,
+    ) -> None:
+        super().__init__(serde=serde)
+        self.conn = conn
+        self.pipe = pipe
+        self._io = Connections(conn, pipeline=pipeline or pipe is not None)
+        self._lists = ListCache()  # delta-blob bookkeeping (see checkpoint._delta)
+
+    @classmethod
+    @contextmanager
+    def from_conn_string(
+        cls,
+        conn_string: str,
+        *,
+        pipeline: bool = False,
+        pool_config: PoolConfig | None = None,
+        serde: SerializerProtocol | None = None,
+    ) -> Iterator[PostgresSaver]:
+        """Connect (a checked pool with ``pool_config``), yield a saver, close on exit."""
+        if pool_config is not None:
+            check = ConnectionPool.check_connection
+            with ConnectionPool(**pool_arguments(conn_string, pool_config, check)) as pool:
+                yield cls(pool, serde=serde, pipeline=pipeline)
+            return
+        with Connection.connect(conn_string, **CONNECTION_KWARGS) as conn:
+            saver = cls(conn, serde=serde, pipeline=pipeline)
+            try:
+                yield saver
+            finally:
+                saver.close()
+
+    @property
+    def is_setup(self) -> bool:
+        """Whether this saver has applied (or checked) the migrations."""
+        return self._io.is_setup
+
+    def setup(self) -> None:
+        """Apply the missing migrations (safe across processes; a newer schema raises E302)."""
+        self._io.setup()
+
+    def close(self) -> None:
+        """Close the connection the saver opened itself (after a DSN or a reconnect)."""
+        self._io.close()
+
+    def get_tuple(self, config: Mapping[str, Any]) -> CheckpointTuple | None:
+        """See ``BaseCheckpointSaver.get_tuple``."""
+        return self._io.run(operation.get_tuple(self.serde, self._lists, config))
+
+    def list(
+        self,
+        config: Mapping[str, Any] | None,
+        *,
+        filter: Mapping[str, Any] | None = None,
+        before: Mapping[str, Any] | None = None,
+        limit: int | None = None,
+    ) -> Iterator[CheckpointTuple]:
+        """See ``BaseCheckpointSaver.list``."""
+        found = operation.list_tuples(
+            self.serde, self._lists, config, filter=filter, before=before, limit=limit
+        )
+        return iter(self._io.run(found))
+
+    def put(
+        self,
+        config: Mapping[str, Any],
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> Config:
+        """See ``BaseCheckpointSaver.put``."""
+        return self._io.run(
+            operation.put(self.serde, self._lists, config, checkpoint, metadata, new_versions)
+        )
+
+    def put_writes(
+        self,
+        config: Mapping[str, Any],
+        writes: Sequence[tuple[str, Any]],
+        task_id: str,
+        task_path: str = "",
+    ) -> None:
+        """See ``BaseCheckpointSaver.put_writes``."""
+        self._io.run(operation.put_writes(self.serde, config, writes, task_id, task_path))
+
+    def delete_thread(self, thread_id: str) -> None:
+        """See ``BaseCheckpointSaver.delete_thread``."""
+        self._io.run(operation.delete_thread(thread_id))
+        self._lists.drop_threads([str(thread_id)])
+
+    def copy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
+        """See ``BaseCheckpointSaver.copy_thread``."""
+        self._io.run(operation.copy_thread(source_thread_id, target_thread_id))
+
+    def prune(
+        self,
+        thread_ids: Sequence[str],
+        *,
+        keep_last: int | None = None,
+        strategy: PruneStrategy = "keep_latest",
+    ) -> None:
+        """See ``BaseCheckpointSaver.prune``."""
+        self._io.run(operation.prune(thread_ids, keep_last, strategy))

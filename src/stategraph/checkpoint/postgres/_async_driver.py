@@ -1,0 +1,160 @@
+"""Run a Postgres saver's operations: one transaction each, one retry on a dropped connection.
+
+``_sync_driver`` is generated from this file by ``_unasync``: edit this one, then run
+``python src/stategraph/checkpoint/postgres/_unasync.py`` (the tests fail on drift).
+Connections come from a pool (one per operation, checked before use when the pool was
+made with ``check=``) or are a single connection shared under a lock and reopened once
+it has dropped.  What a retry may do is decided per operation in ``_operation``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, nullcontext
+from logging import getLogger
+from typing import Any
+
+from psycopg import AsyncConnection, OperationalError
+from psycopg.rows import tuple_row
+from psycopg_pool import AsyncConnectionPool
+
+from .._sql.plans import Plan
+from ._connect import CONNECTION_KWARGS, conninfo_of
+from ._operation import Operation, begin_statements, returns_rows
+from ._operation import setup as setup_operation
+
+__all__ = ["AsyncConnections", "drive", "rollback"]
+
+logger = getLogger("stategraph.checkpoint")
+
+
+async def drive(
+    conn: AsyncConnection[Any],
+    plan: Plan[Any],
+    lock: tuple[int, int] | None = None,
+    *,
+    pipeline: bool = False,
+) -> Any:
+    """Run ``plan`` on ``conn`` in one transaction, after taking ``lock``; return its result.
+
+    In ``pipeline`` mode statements whose rows the plan does not read are sent without
+    waiting for them; their errors surface at the next read or at commit.
+    """
+    try:
+        query = next(plan)  # the plan's pure prelude runs outside the transaction
+    except StopIteration as done:
+        return done.value
+    async with conn.cursor(row_factory=tuple_row) as cursor:
+        try:
+            async with conn.pipeline() if pipeline else nullcontext():
+                for statement, params in begin_statements(lock, pipeline=pipeline):
+                    await cursor.execute(statement, params, prepare=False)
+                while True:
+                    if query.many and len(query.params) != 1:
+                        await cursor.executemany(query.sql, query.params)
+                        reply = None
+                    else:
+                        await cursor.execute(
+                            query.sql, query.params[0] if query.many else query.params
+                        )
+                        reply = await cursor.fetchall() if returns_rows(query.sql) else []
+                    try:
+                        query = plan.send(None if query.many else reply)
+                    except StopIteration as done:
+                        result = done.value
+                        break
+                await cursor.execute("COMMIT", prepare=False)
+        except BaseException:
+            await rollback(conn)
+            raise
+    return result
+
+
+async def rollback(conn: AsyncConnection[Any]) -> None:
+    """End a failed transaction, unless the connection is gone (then the server did)."""
+    if conn.closed:
+        return
+    try:
+        await conn.rollback()
+    except OperationalError:
+        pass  # why: the connection dropped now; the caller re-raises the first error
+
+
+class AsyncConnections:
+    """Where a saver gets its connections; runs its operations (``run``)."""
+
+    def __init__(
+        self,
+        source: AsyncConnection[Any] | AsyncConnectionPool | str,
+        *,
+        pipeline: bool = False,
+    ) -> None:
+        self.pool = source if isinstance(source, AsyncConnectionPool) else None
+        self.conn = source if isinstance(source, AsyncConnection) else None
+        # Invariant: with no pool, conninfo reopens the shared connection (password included).
+        self.conninfo = source if isinstance(source, str) else None
+        if self.conn is not None:
+            self.conninfo = conninfo_of(self.conn)
+        self.pipeline = pipeline
+        self.owned: AsyncConnection[Any] | None = None  # opened here, so closed by close()
+        self.is_setup = False
+        # why: one transaction at a time on a shared connection, and one setup per saver.
+        self.lock = asyncio.Lock()
+        self.setup_lock = asyncio.Lock()
+
+    async def setup(self) -> None:
+        """Apply the missing migrations once (safe when many processes do it at once)."""
+        async with self.setup_lock:
+            if not self.is_setup:
+                await self.attempt(setup_operation())
+                self.is_setup = True
+
+    async def run(self, operation: Operation) -> Any:
+        """Set up if needed, then run ``operation`` (see ``attempt``)."""
+        if not self.is_setup:
+            await self.setup()
+        return await self.attempt(operation)
+
+    async def attempt(self, operation: Operation) -> Any:
+        """Run ``operation``; if its connection dropped, once more on a fresh connection."""
+        for retry in (False, True):
+            async with self.connection() as conn:
+                try:
+                    if retry and operation.committed is not None:
+                        if await drive(conn, operation.committed()):
+                            return operation.result
+                    plan = operation.make()
+                    return await drive(conn, plan, operation.lock, pipeline=self.pipeline)
+                except OperationalError as exc:
+                    if retry or not conn.closed:
+                        raise
+                    logger.warning("PostgreSQL connection lost (%s); retrying on a new one", exc)
+        raise AssertionError("unreachable: the retry either returns or raises")
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[AsyncConnection[Any]]:
+        """Lend a connection: the pool's, or the shared one (reopened if it dropped)."""
+        if self.pool is not None:
+            async with self.pool.connection() as conn:
+                yield conn
+            return
+        async with self.lock:
+            if self.conn is None or self.conn.closed:
+                await self._reopen()
+            assert self.conn is not None
+            yield self.conn
+
+    async def _reopen(self) -> None:
+        dropped, kwargs = self.conn, dict(CONNECTION_KWARGS)
+        if dropped is not None:
+            kwargs["prepare_threshold"] = dropped.prepare_threshold
+            await dropped.close()
+        assert self.conninfo is not None
+        self.conn = self.owned = await AsyncConnection.connect(self.conninfo, **kwargs)
+
+    async def close(self) -> None:
+        """Close the connection opened here, if any (a pool or a caller's connection stays)."""
+        if self.owned is not None:
+            await self.owned.close()
+            self.owned = None
