@@ -110,6 +110,10 @@ SNAPSHOT = {
     "stategraph.checkpoint.memory": ["InMemorySaver", "MemorySaver"],
     "stategraph.checkpoint.sqlite": ["SqliteSaver"],
     "stategraph.checkpoint.sqlite.aio": ["AsyncSqliteSaver"],
+    "stategraph.checkpoint.postgres": ["PoolConfig", "PostgresSaver"],
+    "stategraph.checkpoint.postgres.aio": ["AsyncPostgresSaver"],
+    'stategraph.checkpoint.postgres': ['PoolConfig', 'PostgresSaver'],
+    'stategraph.checkpoint.postgres.aio': ['AsyncPostgresSaver'],
     "stategraph.checkpoint.serde.jsonplus": ["JsonPlusSerializer"],
     "stategraph.checkpoint.serde.encrypted": ["AesGcmCipher", "EncryptedSerializer"],
     "stategraph.store.base": [
