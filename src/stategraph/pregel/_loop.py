@@ -9,6 +9,9 @@ Effects: ("get_tuple", config) | ("put", config, checkpoint, metadata, new_versi
          ("cache_set", pairs) | ("run", tasks)
 """
 
+# why: over the 400-line target: the loop's phases (start/resume, tick, task completion,
+# checkpointing, exit) share one object's state.  The next split moves resume and exit handling
+# into their own modules (noted in the session's closing note).
 from __future__ import annotations
 
 import os
