@@ -55,9 +55,8 @@ async def drive(
                         await cursor.executemany(query.sql, query.params)
                         reply = None
                     else:
-                        await cursor.execute(
-                            query.sql, query.params[0] if query.many else query.params
-                        )
+                        params = query.params[0] if query.many else query.params
+                        await cursor.execute(query.sql, params)
                         reply = await cursor.fetchall() if returns_rows(query.sql) else []
                     try:
                         query = plan.send(None if query.many else reply)

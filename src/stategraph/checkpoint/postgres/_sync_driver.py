@@ -57,9 +57,8 @@ def drive(
                         cursor.executemany(query.sql, query.params)
                         reply = None
                     else:
-                        cursor.execute(
-                            query.sql, query.params[0] if query.many else query.params
-                        )
+                        params = query.params[0] if query.many else query.params
+                        cursor.execute(query.sql, params)
                         reply = cursor.fetchall() if returns_rows(query.sql) else []
                     try:
                         query = plan.send(None if query.many else reply)
