@@ -37,3 +37,31 @@ def drive(conn: sqlite3.Connection, plan: Generator[Any, Any, Any], begin: str |
         raise
     conn.commit()
     return result
+
+
+async def adrive(conn: Any, plan: Generator[Any, Any, Any], begin: str | None) -> Any:
+    """``drive`` for an aiosqlite connection."""
+    try:
+        query = next(plan)
+    except StopIteration as done:
+        return done.value
+    if begin is not None and not conn.in_transaction:
+        await conn.execute(begin)
+    try:
+        while True:
+            if query.many:
+                await conn.executemany(query.sql, query.params)
+                reply = None
+            else:
+                async with conn.execute(query.sql, query.params) as cursor:
+                    reply = await cursor.fetchall()
+            try:
+                query = plan.send(reply)
+            except StopIteration as done:
+                result = done.value
+                break
+    except BaseException:
+        await conn.rollback()
+        raise
+    await conn.commit()
+    return result

@@ -13,6 +13,7 @@ from typing import Any
 
 import aiosqlite
 
+from ..._sqlite_driver import adrive as _shared_adrive
 from .._sql import migrations, plans
 from .._sql.dialect import SQLITE
 from .._sql.stores import AsyncSqlStore
@@ -22,32 +23,7 @@ from .base import CONNECTION_SETUP, _begin
 __all__ = ["AsyncSqliteStore", "drive"]
 
 
-async def drive(conn: aiosqlite.Connection, plan: plans.Plan[Any], begin: str | None) -> Any:
-    """Run ``plan`` on ``conn`` in one transaction (``begin=None``: statement by statement)."""
-    try:
-        query = next(plan)  # the plan's pure prelude runs outside the transaction
-    except StopIteration as done:
-        return done.value
-    if begin is not None and not conn.in_transaction:
-        await conn.execute(begin)
-    try:
-        while True:
-            if query.many:
-                await conn.executemany(query.sql, query.params)
-                reply = None
-            else:
-                async with conn.execute(query.sql, query.params) as cursor:
-                    reply = await cursor.fetchall()
-            try:
-                query = plan.send(reply)
-            except StopIteration as done:
-                result = done.value
-                break
-    except BaseException:
-        await conn.rollback()
-        raise
-    await conn.commit()
-    return result
+drive = _shared_adrive
 
 
 class AsyncSqliteStore(AsyncSqlStore):
