@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
-import inspect
 import typing
 from collections.abc import Callable
 from typing import Annotated, Any, get_args, get_origin, get_type_hints
 
 from ..channels.base import BaseChannel
-from ..channels.binop import BinaryOperatorAggregate
 from ..channels.last_value import LastValue
 from ..constants import ROOT
 from ..errors import ErrorCode, coded
 from ..managed import is_managed_value
+
+# why: ``inspect`` and ``dataclasses`` (~5 ms to import) are imported inside the functions that
+# use them, so ``import stategraph.graph`` stays cheap; they load on the first ``add_node``.
 
 _STRIP = {typing.Required, typing.NotRequired, getattr(typing, "ReadOnly", None)} - {None}
 
@@ -49,6 +49,8 @@ def _strip(annotation: Any) -> Any:
 
 def _reducer_arity_ok(fn: Callable[..., Any]) -> bool:
     """A reducer must accept exactly two positional arguments (defaults allowed)."""
+    import inspect
+
     try:
         params = list(inspect.signature(fn).parameters.values())
     except (TypeError, ValueError):
@@ -73,21 +75,29 @@ def channel_for(key: str, annotation: Any) -> BaseChannel | type:
                 m.key = key
                 return m
             if isinstance(m, type) and issubclass(m, BaseChannel):
+                import inspect
+
                 return m(base, key=key) if "key" in inspect.signature(m).parameters else m(base)
         if meta and callable(meta[-1]) and not isinstance(meta[-1], type):
-            fn = meta[-1]
-            if not _reducer_arity_ok(fn):
-                raise coded(
-                    ValueError,
-                    f"Invalid reducer signature for key '{key}': a reducer takes exactly two positional "
-                    f"arguments (current, update), e.g. operator.add. Got {fn!r}.",
-                    ErrorCode.BUILD_BAD_REDUCER, key=key,
-                )
-            return BinaryOperatorAggregate(base, fn, key=key)
+            return _reducer_channel(key, base, meta[-1])
         return LastValue(base, key=key)
     if get_origin(annotation) is None and is_managed_value(annotation):
         return annotation
     return LastValue(annotation, key=key)
+
+
+def _reducer_channel(key: str, typ: Any, fn: Callable[[Any, Any], Any]) -> BaseChannel:
+    if not _reducer_arity_ok(fn):
+        raise coded(
+            ValueError,
+            f"Invalid reducer signature for key '{key}': a reducer takes exactly two positional "
+            f"arguments (current, update), e.g. operator.add. Got {fn!r}.",
+            ErrorCode.BUILD_BAD_REDUCER, key=key,
+        )
+    # why: binop imports ``stategraph.types`` (dataclasses); load it with the first reducer field.
+    from ..channels.binop import BinaryOperatorAggregate
+
+    return BinaryOperatorAggregate(typ, fn, key=key)
 
 
 def channels_of(schema: Any) -> dict[str, BaseChannel | type]:
@@ -100,6 +110,8 @@ def channels_of(schema: Any) -> dict[str, BaseChannel | type]:
 
 
 def is_model_schema(schema: Any) -> bool:
+    import dataclasses
+
     return isinstance(schema, type) and (
         dataclasses.is_dataclass(schema) or hasattr(schema, "model_validate")
     )
@@ -109,6 +121,8 @@ def make_mapper(schema: Any) -> Callable[[Any], Any] | None:
     """Input converter for nodes declared with a dataclass or pydantic schema."""
     if not is_model_schema(schema):
         return None
+
+    import dataclasses
 
     def to_model(value: Any) -> Any:
         if not isinstance(value, dict) or isinstance(value, schema):
@@ -123,6 +137,8 @@ def make_mapper(schema: Any) -> Callable[[Any], Any] | None:
 
 def first_param_schema(fn: Any) -> Any:
     """The class annotation of the first parameter of ``fn`` if it declares fields."""
+    import inspect
+
     try:
         params = list(inspect.signature(fn).parameters.values())
         hints = get_type_hints(fn)

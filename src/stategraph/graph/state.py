@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Hashable, Sequence
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -17,15 +16,21 @@ from typing import (
     get_type_hints,
 )
 
-if TYPE_CHECKING:
-    from .._types_lazy import CachePolicy, TimeoutPolicy
-
+from .._lazy import lazy_exports
 from ..constants import END, NS_END, NS_SEP, START
 from ..errors import ErrorCode, coded
-from ..pregel._call import is_async_callable
-from ..types import Command, RetryPolicy
-from ._branch import Branch
 from ._schema import channels_of, first_param_schema, return_schema
+
+if TYPE_CHECKING:
+    from .._types_lazy import CachePolicy, TimeoutPolicy
+    from ..types import RetryPolicy
+    from ._branch import Branch
+    from ._compiled import CompiledStateGraph
+
+# why: importing this module loads neither the engine nor ``stategraph.types`` (whose dataclasses
+# pull in ``inspect``): ``Branch``, ``Command`` and the engine's helpers are imported inside the
+# methods that use them, and ``CompiledStateGraph`` (a Pregel subclass) loads through the module
+# ``__getattr__`` at the end.
 
 __all__ = ["StateGraph", "CompiledStateGraph"]
 
@@ -40,17 +45,43 @@ def _err(message: str, code: ErrorCode) -> ValueError:
     return coded(ValueError, message, code)
 
 
-@dataclass
 class NodeSpec:
-    runnable: Any
-    metadata: dict[str, Any] | None = None
-    input_schema: Any = None
-    retry_policy: Any = None
-    cache_policy: CachePolicy | None = None
-    ends: tuple[str, ...] | dict[str, str] = ()
-    defer: bool = False
-    timeout: TimeoutPolicy | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    """One node as declared with ``add_node``; ``compile()`` lowers it to a PregelNode."""
+
+    # why: a plain slotted class, not a dataclass: ``dataclasses`` imports ``inspect`` (~5 ms).
+    __slots__ = ("runnable", "metadata", "input_schema", "retry_policy", "cache_policy", "ends", "defer", "timeout")
+
+    def __init__(
+        self,
+        runnable: Any,
+        *,
+        metadata: dict[str, Any] | None = None,
+        input_schema: Any = None,
+        retry_policy: Any = None,
+        cache_policy: CachePolicy | None = None,
+        ends: tuple[str, ...] | dict[str, str] = (),
+        defer: bool = False,
+        timeout: TimeoutPolicy | None = None,
+    ) -> None:
+        self.runnable = runnable
+        self.metadata = metadata
+        self.input_schema = input_schema
+        self.retry_policy = retry_policy
+        self.cache_policy = cache_policy
+        self.ends = ends
+        self.defer = defer
+        self.timeout = timeout
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"NodeSpec({fields})"
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not NodeSpec:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value (as a dataclass would be)
 
 
 class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
@@ -154,7 +185,7 @@ class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
         out = return_schema(action)
         if out is not None:
             self._add_schema(out)
-        if timeout is not None and not is_async_callable(action):
+        if timeout is not None and not _is_async_callable(action):
             raise _err(
                 f"Node '{name}': timeout= needs an async node (a sync function cannot be stopped safely). "
                 "Make the node `async def`, or drop the timeout.", ErrorCode.BUILD_BAD_ARGUMENT)
@@ -197,6 +228,8 @@ class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
         existing = self.branches.setdefault(source, {})
         if name in existing:
             raise _err(f"Branch with name `{name}` already exists for node `{source}`", ErrorCode.BUILD_BAD_EDGE)
+        from ._branch import Branch
+
         existing[name] = Branch(path, path_map)
         return self
 
@@ -251,6 +284,12 @@ class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
         )
 
 
+def _is_async_callable(action: Any) -> bool:
+    from ..pregel._call import is_async_callable
+
+    return is_async_callable(action)
+
+
 def _coerce_timeout(timeout: Any) -> Any:
     if timeout is None:
         return None
@@ -270,6 +309,8 @@ def _name_of(action: Any) -> str:
 
 
 def _command_ends(action: Any) -> tuple[str, ...]:
+    from ..types import Command
+
     try:
         ann = get_type_hints(action).get("return")
     except (TypeError, NameError):
@@ -283,6 +324,4 @@ def _command_ends(action: Any) -> tuple[str, ...]:
     return tuple(found)
 
 
-from ._compiled import CompiledStateGraph  # noqa: E402  (cycle: compiled graph refers to the builder)
-
-_ = Callable
+__getattr__, __dir__ = lazy_exports(__name__, {"CompiledStateGraph": "._compiled"})
