@@ -83,7 +83,7 @@ def _encode_suffix(serde: SerializerProtocol, items: list[Any]) -> tuple[Typed, 
 def choose_appended(appended: Appended) -> tuple[StoredBlob, ChainState]:
     """Pick a delta or full blob for an appended list (as ``choose_blob`` would)."""
     origin, state, suffix, added = appended
-    new = ListPrint(state.print.count + added.count, state.print.items + added.items)
+    new = state.print.extended(added.count, added.items)
     if state.depth < MAX_CHAIN:
         blob = encode_delta(origin, state.print.count, suffix)
         since = state.since + len(blob[1])
@@ -92,4 +92,5 @@ def choose_appended(appended: Appended) -> tuple[StoredBlob, ChainState]:
                 new, state.depth + 1, since, state.snapshot, True
             )
     full = ("msgpack", _array_header(new.count) + new.items)
-    return StoredBlob(full, None), ChainState(new, 0, 0, len(full[1]), True)
+    compact = ListPrint(new.count, new.items)  # why: one piece again; drops the joined pieces
+    return StoredBlob(full, None), ChainState(compact, 0, 0, len(full[1]), True)
