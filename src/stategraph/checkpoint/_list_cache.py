@@ -92,6 +92,7 @@ class ChainState(NamedTuple):
     since: int  # bytes of those deltas
     snapshot: int  # bytes of the snapshot
     native: bool  # print made of the serde's own "msgpack" bytes, so it can be decoded
+    root: str | None = None  # origin of the chain's snapshot when depth > 0 (None: unknown)
 
 
 class ListCache:
