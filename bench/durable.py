@@ -82,8 +82,8 @@ def _content(message: Any) -> str:
     return message["content"] if isinstance(message, dict) else message.content
 
 
-def _chat(graph: Any, turns: int, config: dict[str, Any]) -> list[float]:
-    """Run ``turns`` turns on one thread; return seconds per turn."""
+def _chat(graph: Any, turns: int, config: dict[str, Any]) -> tuple[list[float], list[Any]]:
+    """Run ``turns`` turns on one thread; return seconds per turn and the final messages."""
     times = []
     for turn in range(1, turns + 1):
         start = perf_counter()
@@ -93,7 +93,7 @@ def _chat(graph: Any, turns: int, config: dict[str, Any]) -> list[float]:
     expect(len(messages) == 2 * turns, f"expected {2 * turns} messages, got {len(messages)}")
     want = [text(t) for t in range(1, turns + 1) for text in (human_text, ai_text)]
     expect([_content(m) for m in messages] == want, "thread messages are wrong or out of order")
-    return times
+    return times, messages
 
 
 def _db_bytes(path: str) -> int:
@@ -102,9 +102,10 @@ def _db_bytes(path: str) -> int:
     return sum(os.path.getsize(f) for f in files if os.path.exists(f))
 
 
-def _thread_labels(turns: int) -> tuple[str, str, str]:
+def _thread_labels(turns: int) -> tuple[str, str, str, str]:
     return (
         f"thread_{turns} db bytes (floor: message JSON)",
+        f"thread_{turns} serialized final messages (saver serde)",
         f"thread_{turns} ms/turn, turns 1-{WINDOW}",
         f"thread_{turns} ms/turn, turns {turns - WINDOW + 1}-{turns}",
     )
@@ -113,15 +114,18 @@ def _thread_labels(turns: int) -> tuple[str, str, str]:
 def _thread() -> Workload:
     def run(lib: str, settings: Settings) -> Metrics:
         turns = thread_turns(settings)
-        size_label, early_label, late_label = _thread_labels(turns)
+        size_label, final_label, early_label, late_label = _thread_labels(turns)
         config = {"configurable": {"thread_id": "chat"}}
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "thread.sqlite")
             with _sqlite_saver(lib, path) as saver:
-                times = _chat(build_chat(lib, saver), turns, config)
+                times, messages = _chat(build_chat(lib, saver), turns, config)
+                # The least a saver could store: the final list, as its own serde encodes it.
+                final = len(saver.serde.dumps_typed(messages)[1])
             size = _db_bytes(path)
         return {
             size_label: metric(size, "bytes"),
+            final_label: metric(final, "bytes"),
             early_label: metric(statistics.fmean(times[:WINDOW]) * 1e3, "ms"),
             late_label: metric(statistics.fmean(times[-WINDOW:]) * 1e3, "ms"),
         }

@@ -212,7 +212,7 @@ def _thread() -> Workload:
         config = {"configurable": {"thread_id": "chat"}}
         with fresh_schema() as conninfo:
             with sync_saver(lib, conninfo) as saver:
-                times = _chat(build_chat(lib, saver), turns, config)
+                times, _ = _chat(build_chat(lib, saver), turns, config)
             size = schema_bytes(conninfo)
         return {
             size_label: metric(size, "bytes"),

@@ -89,12 +89,17 @@ def test_choose_blob_takes_a_snapshot_when_the_chain_is_due() -> None:
     snapshot = state_of(base).snapshot
     for due in (
         state_of(base, depth=MAX_CHAIN),  # the chain is as long as allowed
-        state_of(base, since=snapshot - 10),  # this delta would pass the snapshot's bytes
+        # this delta would pass SNAPSHOT_RATIO times the snapshot's bytes
+        state_of(base, since=delta.SNAPSHOT_RATIO * snapshot - 10),
     ):
         blob, state = delta.choose_blob(SERDE, new, encoded, ("c1", due))
         assert blob.base is None and state is not None and state.depth == 0
-    blob, state = delta.choose_blob(SERDE, new, encoded, ("c1", state_of(base, depth=3)))
-    assert blob.base == "c1" and state is not None and state.depth == 4
+    blob, state = delta.choose_blob(SERDE, new, encoded, ("c1", state_of(base, since=snapshot)))
+    assert blob.base == "c1" and state is not None and state.depth == 1
+    assert blob.root == state.root == "c1"  # the first delta on a snapshot roots there
+    deep = state_of(base, depth=3)._replace(root="c0")
+    blob, state = delta.choose_blob(SERDE, new, encoded, ("c1", deep))
+    assert (blob.base, blob.root, state.depth, state.root) == ("c1", "c0", 4, "c0")
 
 
 def test_values_that_are_no_list_are_stored_in_full_without_state() -> None:

@@ -43,3 +43,16 @@ def test_drop_threads_clear_and_native_lookups() -> None:
     assert cache.get(("t", "", "a", "1")) is None and len(cache) == 1
     cache.clear()
     assert len(cache) == 0
+
+
+def test_extended_prints_share_pieces_but_never_each_others_items() -> None:
+    base = ListPrint(1, b"a")
+    left = base.extended(2, b"bc")
+    right = base.extended(1, b"x")  # a fork of the same base: must not see b"bc"
+    deeper = left.extended(1, b"d")
+    assert (base.count, base.items, base.size) == (1, b"a", 1)
+    assert (left.count, left.items, left.size) == (3, b"abc", 3)
+    assert (right.count, right.items) == (2, b"ax")
+    assert (deeper.count, deeper.items, deeper.size) == (4, b"abcd", 4)
+    assert left.extended(1, b"e").items == b"abce"
+    assert deeper == ListPrint(4, b"abcd") and deeper != ListPrint(4, b"abce")

@@ -20,7 +20,15 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from ..errors import SerializationError
-from ._delta import MAX_CHAIN, StoredBlob, _array_header, _items_region, encode_delta
+from ._delta import (
+    MAX_CHAIN,
+    SNAPSHOT_RATIO,
+    StoredBlob,
+    _array_header,
+    _items_region,
+    chain_root,
+    encode_delta,
+)
 from ._list_cache import ChainState, ListCache, ListPrint
 from .serde.base import SerializerProtocol
 
@@ -83,13 +91,15 @@ def _encode_suffix(serde: SerializerProtocol, items: list[Any]) -> tuple[Typed, 
 def choose_appended(appended: Appended) -> tuple[StoredBlob, ChainState]:
     """Pick a delta or full blob for an appended list (as ``choose_blob`` would)."""
     origin, state, suffix, added = appended
-    new = ListPrint(state.print.count + added.count, state.print.items + added.items)
+    new = state.print.extended(added.count, added.items)
     if state.depth < MAX_CHAIN:
         blob = encode_delta(origin, state.print.count, suffix)
         since = state.since + len(blob[1])
-        if since <= state.snapshot:
-            return StoredBlob(blob, origin), ChainState(
-                new, state.depth + 1, since, state.snapshot, True
+        if since <= SNAPSHOT_RATIO * state.snapshot:
+            root = chain_root(origin, state)
+            return StoredBlob(blob, origin, root), ChainState(
+                new, state.depth + 1, since, state.snapshot, True, root
             )
     full = ("msgpack", _array_header(new.count) + new.items)
-    return StoredBlob(full, None), ChainState(new, 0, 0, len(full[1]), True)
+    compact = ListPrint(new.count, new.items)  # why: one piece again; drops the joined pieces
+    return StoredBlob(full, None), ChainState(compact, 0, 0, len(full[1]), True)

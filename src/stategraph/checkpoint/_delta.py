@@ -13,10 +13,12 @@ to a full snapshot and appends the suffixes; a fork deltas against its own paren
 ref, which is always right because refs name their origin checkpoint.
 
 Bounds: a delta is written only while the delta bytes since the chain's snapshot stay
-within the snapshot's own bytes and the chain stays within ``MAX_CHAIN`` deltas;
-otherwise a full snapshot is stored.  Snapshots so grow geometrically (total bytes
-~3x the final value while the cap does not bind) and a chain is read with at most
-~2x the value's bytes.
+within ``SNAPSHOT_RATIO`` times the snapshot's own bytes and the chain stays within
+``MAX_CHAIN`` deltas; otherwise a full snapshot is stored.  Snapshots so grow
+geometrically (x9 each) and add ~1/8 of the final value on average, while a read
+fetches about the value's own bytes.  Every delta also records its chain's snapshot
+(``root``) and is newer than its base, so the SQL savers fetch a whole chain with one
+range read of the primary key (``_sql/chains.py``) however long it is.
 
 "Extends" is decided on encodings, not ``==``: the base list's items must encode to a
 byte prefix of the new list's items (msgpack items are self-delimiting, so this means
@@ -40,10 +42,12 @@ from .serde.jsonplus import JsonPlusSerializer
 __all__ = [
     "DELTA_TYPE",
     "MAX_CHAIN",
+    "SNAPSHOT_RATIO",
     "BlobSource",
     "Delta",
     "StoredBlob",
     "bases_to_fetch",
+    "chain_root",
     "chain_state",
     "choose_blob",
     "decode_delta",
@@ -58,11 +62,15 @@ Typed = tuple[str, bytes]
 Lookup = Callable[[str], "Typed | None"]  # origin checkpoint id -> stored blob
 
 DELTA_TYPE = "delta"
-# why: bounds the pieces a cold read decodes.  Any fixed cap makes storage grow as
-# steps^2 / cap once it binds before the byte rule: with 64, a list growing ~500 bytes a
-# step stores 4.1x its final size after 300 steps (vs 2.4x with 256, where a cold read
-# of the 300th step walks ~130 pieces in ~4 ms).
-MAX_CHAIN = 256
+# why: a snapshot costs its whole list again; the deltas after it are read anyway.  With 1
+# (snapshot once the deltas outweigh it) a 1000-turn thread stored 2-3x its final list in
+# snapshots; with 8 it stores ~1/8, and a cold read fetches one range of rows.
+SNAPSHOT_RATIO = 8
+# why: bounds the rows of one chain, a cold read's per-row cost (a ~2 us row and a small
+# decode each: ~10 ms at the cap).  A cap that binds before the byte rule makes storage
+# grow as steps^2 / cap, so it sits well above the chains the byte rule allows for
+# lists of non-trivial items (a 1000-turn thread peaks at ~1800).
+MAX_CHAIN = 4096
 
 # Prints need a deterministic msgpack encoding; a serde whose tag is not "msgpack"
 # (e.g. encrypted) is printed with the default encoder instead.
@@ -78,6 +86,7 @@ class Delta(NamedTuple):
 class StoredBlob(NamedTuple):
     typed: Typed
     base: str | None  # the delta's base origin; None for a full value
+    root: str | None = None  # the delta's snapshot origin (None: a full value, or unknown)
 
 
 # --- encoding ---------------------------------------------------------------------------
@@ -252,6 +261,7 @@ def chain_state(serde: SerializerProtocol, origin: str, lookup: Lookup) -> Chain
 
 def _state_of(serde: SerializerProtocol, pieces: list[tuple[Typed, Delta | None]]) -> ChainState:
     snapshot = pieces[0][0]
+    root = pieces[1][1].base if len(pieces) > 1 and pieces[1][1] is not None else None
     first = _piece_print(serde, snapshot)
     parts, count, since = [first.items], first.count, 0
     for typed, delta in pieces[1:]:
@@ -268,6 +278,7 @@ def _state_of(serde: SerializerProtocol, pieces: list[tuple[Typed, Delta | None]
         since,
         len(snapshot[1]),
         _is_native(pieces),
+        root,
     )
 
 
@@ -302,9 +313,17 @@ def choose_blob(
         return full
     blob = encode_delta(origin, state.print.count, serde.dumps_typed(value[state.print.count :]))
     since = state.since + len(blob[1])
-    if since > state.snapshot:
+    if since > SNAPSHOT_RATIO * state.snapshot:
         return full
-    return StoredBlob(blob, origin), ChainState(new, state.depth + 1, since, state.snapshot, native)
+    root = chain_root(origin, state)
+    return StoredBlob(blob, origin, root), ChainState(
+        new, state.depth + 1, since, state.snapshot, native, root
+    )
+
+
+def chain_root(origin: str, state: ChainState) -> str | None:
+    """Return the snapshot origin of a delta on the blob ``origin`` (in ``state``)."""
+    return origin if state.depth == 0 else state.root
 
 
 def plan_list_blobs(
@@ -330,7 +349,11 @@ def plan_list_blobs(
     for channel, (value, encoded, parent_origin) in stores.items():
         new_key = (thread_id, checkpoint_ns, channel, checkpoint_id)
         hint = appended.get(channel)
-        if hint is not None and hint.origin == parent_origin != checkpoint_id:
+        if parent_origin is not None and not parent_origin < checkpoint_id:
+            # why: a chain's blobs must sort from its snapshot up (the range read of
+            # _sql/chains.py); an id older than its parent's (a clock step back) starts afresh.
+            parent_origin = None
+        if hint is not None and hint.origin == parent_origin:
             chosen[channel], state = choose_appended(hint)
             cache.put(new_key, state)
             cache.put_items(new_key, tuple(value), value)
@@ -338,7 +361,7 @@ def plan_list_blobs(
         if encoded is None:
             encoded = encode_value(serde, channel, value)
         base = None
-        if type(value) is list and parent_origin is not None and parent_origin != checkpoint_id:
+        if type(value) is list and parent_origin is not None:
             key = (thread_id, checkpoint_ns, channel, parent_origin)
             state = cache.get(key)
             if state is None:

@@ -33,11 +33,55 @@ class Kept(NamedTuple):
     source: list[object] | None  # the list put (None if read): reused means edited in place
 
 
-class ListPrint(NamedTuple):
-    """A list's item count and the concatenated msgpack encodings of its items."""
+class ListPrint:
+    """A list's item count and the concatenated msgpack encodings of its items.
 
-    count: int
-    items: bytes
+    The bytes are held as pieces and joined on first use: ``extended`` (every ``put`` of a
+    growing list) then costs O(new items), not a copy of the whole list's bytes.
+    """
+
+    __slots__ = ("count", "size", "_pieces", "_used", "_joined")
+
+    def __init__(self, count: int, items: bytes) -> None:
+        self.count = count
+        self.size = len(items)  # == len(self.items)
+        # Invariant: the first ``_used`` pieces make this print; a longer ``_pieces`` list is
+        # shared with the print that appended after them (pieces are never changed).
+        self._pieces = [items]
+        self._used = 1
+        self._joined: bytes | None = items
+
+    @property
+    def items(self) -> bytes:
+        joined = self._joined
+        if joined is None:  # (two threads may both join: same bytes, no harm)
+            joined = self._joined = b"".join(self._pieces[: self._used])
+        return joined
+
+    def extended(self, count: int, items: bytes) -> ListPrint:
+        """Return the print of this list plus ``count`` items encoded as ``items``."""
+        new = ListPrint.__new__(ListPrint)
+        with _EXTEND_LOCK:
+            pieces = self._pieces
+            if len(pieces) != self._used:  # another print already grew from this one
+                pieces = pieces[: self._used]
+            pieces.append(items)
+        new.count, new.size = self.count + count, self.size + len(items)
+        new._pieces, new._used, new._joined = pieces, self._used + 1, None
+        return new
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ListPrint):
+            return NotImplemented
+        return self.count == other.count and self.items == other.items
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"ListPrint(count={self.count}, size={self.size})"
+
+
+_EXTEND_LOCK = threading.Lock()
 
 
 class ChainState(NamedTuple):
@@ -48,6 +92,7 @@ class ChainState(NamedTuple):
     since: int  # bytes of those deltas
     snapshot: int  # bytes of the snapshot
     native: bool  # print made of the serde's own "msgpack" bytes, so it can be decoded
+    root: str | None = None  # origin of the chain's snapshot when depth > 0 (None: unknown)
 
 
 class ListCache:
@@ -78,14 +123,14 @@ class ListCache:
         with self._lock:
             old = self._entries.pop(key, None)
             if old is not None:
-                self._bytes -= len(old.print.items)
+                self._bytes -= old.print.size
             self._entries[key] = state
-            self._bytes += len(state.print.items)
+            self._bytes += state.print.size
             while self._entries and (
                 len(self._entries) > self._max_entries or self._bytes > self._max_bytes
             ):
                 _, evicted = self._entries.popitem(last=False)
-                self._bytes -= len(evicted.print.items)
+                self._bytes -= evicted.print.size
 
     def items(self, slot: Slot) -> Kept | None:
         """Return the newest list kept for ``slot``, or None."""
@@ -116,7 +161,7 @@ class ListCache:
         doomed = set(thread_ids)
         with self._lock:
             for key in [k for k in self._entries if k[0] in doomed]:
-                self._bytes -= len(self._entries.pop(key).print.items)
+                self._bytes -= self._entries.pop(key).print.size
             for slot in [k for k in self._items if k[0] in doomed]:
                 del self._items[slot]
 

@@ -13,6 +13,7 @@ import uuid
 from typing import Annotated, Any, TypedDict
 
 from ..messages import AIMessageChunk, BaseMessage, convert_to_messages, to_langchain
+from ..messages._index import keep_ids, take_ids
 from ..messages._langchain import langchain_loaded
 
 __all__ = ["add_messages", "MessagesState", "REMOVE_ALL_MESSAGES", "MessageGraph", "push_message"]
@@ -109,8 +110,10 @@ def _ready_ids(left: list[Any], use_langchain: bool) -> set[Any] | None:
     return None if None in ids else ids
 
 
-def _append_or_merge(left: list[Any], left_ids: set[Any], right: list[Any]) -> list[Any]:
-    """``_merge`` for a ready ``left``: an update of new ids only is a concatenation."""
+def _append_or_merge(
+    left: list[Any], left_ids: set[Any], right: list[Any], use_langchain: bool
+) -> list[Any]:
+    """``_merge`` for a ready ``left`` (``left_ids``, now ours): new ids only are appended."""
     new_ids = set(map(_message_id, right))
     if (
         len(new_ids) < len(right)
@@ -118,7 +121,11 @@ def _append_or_merge(left: list[Any], left_ids: set[Any], right: list[Any]) -> l
         or any(_is_remove(m) for m in right)
     ):
         return _merge(left, right)
-    return left + right
+    result = left + right
+    if all(_is_final(cls, use_langchain) for cls in set(map(type, right))):
+        left_ids |= new_ids  # why: in place, O(new); the set moves on to ``result``
+        keep_ids(result, left_ids, use_langchain)
+    return result
 
 
 def add_messages(left: Any = None, right: Any = None, *, format: str | None = None) -> Any:
@@ -133,9 +140,15 @@ def add_messages(left: Any = None, right: Any = None, *, format: str | None = No
     if format is not None and format != "langchain-openai":
         raise ValueError(f"Unrecognized format={format!r}: the only supported value is 'langchain-openai'.")
     use_langchain = format is not None or langchain_loaded()
-    left_ids = _ready_ids(left, use_langchain) if format is None and type(left) is list else None
-    if left_ids is not None:  # the common case: O(len(right)) beyond two C-level scans
-        return _append_or_merge(left, left_ids, _coerce(right, use_langchain))
+    left_ids = None
+    if format is None and type(left) is list:
+        # why: the common case, an append to the list this reducer returned last, costs
+        # O(len(right)) plus an identity scan (messages/_index.py); else two C-level scans.
+        left_ids = take_ids(left, use_langchain)
+        if left_ids is None:
+            left_ids = _ready_ids(left, use_langchain)
+    if left_ids is not None:
+        return _append_or_merge(left, left_ids, _coerce(right, use_langchain), use_langchain)
     result = _merge(_coerce(left, use_langchain), _coerce(right, use_langchain))
     if format == "langchain-openai":
         lc = _lc()

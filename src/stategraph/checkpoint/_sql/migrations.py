@@ -6,13 +6,56 @@ migration; append a new one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ...errors import CheckpointError, ErrorCode
 from .dialect import Dialect
 from .plans import Plan, Query
 
 __all__ = ["MIGRATIONS", "setup"]
 
-MIGRATIONS: tuple[str, ...] = (
+_TABLES = {  # table -> (columns, primary key), as migrations 0-5 leave them ({{}}: format)
+    "checkpoints": (
+        "thread_id TEXT NOT NULL, checkpoint_ns TEXT NOT NULL DEFAULT '', "
+        "checkpoint_id TEXT NOT NULL, parent_checkpoint_id TEXT, type TEXT NOT NULL, "
+        "checkpoint BLOB NOT NULL, metadata TEXT NOT NULL DEFAULT '{{}}', "
+        "blob_refs TEXT NOT NULL DEFAULT '{{}}'",
+        "thread_id, checkpoint_ns, checkpoint_id",
+    ),
+    "checkpoint_blobs": (
+        "thread_id TEXT NOT NULL, checkpoint_ns TEXT NOT NULL DEFAULT '', channel TEXT NOT NULL, "
+        "checkpoint_id TEXT NOT NULL, version TEXT NOT NULL, type TEXT NOT NULL, value BLOB, "
+        "base_checkpoint_id TEXT, root_checkpoint_id TEXT",
+        "thread_id, checkpoint_ns, channel, checkpoint_id",
+    ),
+    "checkpoint_writes": (
+        "thread_id TEXT NOT NULL, checkpoint_ns TEXT NOT NULL DEFAULT '', "
+        "checkpoint_id TEXT NOT NULL, task_id TEXT NOT NULL, idx INTEGER NOT NULL, "
+        "channel TEXT NOT NULL, type TEXT NOT NULL, value BLOB, task_path TEXT NOT NULL DEFAULT ''",
+        "thread_id, checkpoint_ns, checkpoint_id, task_id, idx",
+    ),
+}
+
+
+def _without_rowid() -> tuple[str, ...]:
+    """Rebuild every table as WITHOUT ROWID, keeping its rows (SQLite's documented recipe)."""
+    steps: list[str] = []
+    for table, (columns, key) in _TABLES.items():
+        names = ", ".join(column.split()[0] for column in columns.split(", "))
+        steps += [
+            f"CREATE TABLE {table}_new ({columns}, PRIMARY KEY ({key})) WITHOUT ROWID",
+            f"INSERT INTO {table}_new ({names}) SELECT {names} FROM {table}",
+            f"DROP TABLE {table}",
+            f"ALTER TABLE {table}_new RENAME TO {table}",
+        ]
+    steps.append("CREATE INDEX IF NOT EXISTS checkpoints_by_id ON checkpoints (checkpoint_id)")
+    return tuple(steps)
+
+
+# A migration is one statement for every dialect, or {dialect name: statements}.
+Migration = str | Mapping[str, tuple[str, ...]]
+
+MIGRATIONS: tuple[Migration, ...] = (
     """CREATE TABLE IF NOT EXISTS checkpoints (
         thread_id TEXT NOT NULL,
         checkpoint_ns TEXT NOT NULL DEFAULT '',
@@ -51,6 +94,13 @@ MIGRATIONS: tuple[str, ...] = (
     # The base of a delta blob (see checkpoint._delta), also written in the blob itself; a
     # column so a recursive query can fetch a chain at once and prune can keep it.
     "ALTER TABLE checkpoint_blobs ADD COLUMN base_checkpoint_id TEXT",
+    # The snapshot a delta chain starts from (NULL for a full value and for deltas written
+    # before this column): a chain's blobs all sort between it and the newest delta, so one
+    # range read of the primary key fetches the chain (see queries.select_blob_chains).
+    "ALTER TABLE checkpoint_blobs ADD COLUMN root_checkpoint_id TEXT",
+    # SQLite only: a rowid table keeps its text primary key twice (table and index);
+    # WITHOUT ROWID keeps the rows in the key's b-tree, about a third of a thread's bytes.
+    {"sqlite": _without_rowid(), "postgres": ()},
 )
 
 
@@ -67,5 +117,8 @@ def setup(dialect: Dialect) -> Plan[None]:
             code=ErrorCode.CHECKPOINT_SCHEMA_TOO_NEW,
         )
     for version in range(current + 1, len(MIGRATIONS)):
-        yield Query(MIGRATIONS[version].format(bytes=dialect.bytes_type, json=dialect.json_type))
+        migration = MIGRATIONS[version]
+        steps = (migration,) if isinstance(migration, str) else migration[dialect.name]
+        for step in steps:
+            yield Query(step.format(bytes=dialect.bytes_type, json=dialect.json_type))
         yield Query(dialect.render("INSERT INTO checkpoint_migrations (v) VALUES (?)"), (version,))

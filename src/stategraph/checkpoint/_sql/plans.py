@@ -128,14 +128,9 @@ def _fetch_chains(
     dialect: Dialect, thread_id: str, checkpoint_ns: str, pairs: Sequence[tuple[str, str]]
 ) -> Plan[dict[tuple[str, str], tuple[str, bytes]]]:
     """Fetch blobs by (channel, origin) plus every blob their delta chains build on."""
-    if not pairs:
-        return {}
-    keys = [value for pair in pairs for value in pair]
-    rows = yield Query(
-        queries_for(dialect).select_blob_chains(len(pairs)),
-        (thread_id, checkpoint_ns, *keys, thread_id, checkpoint_ns),
-    )
-    return {(channel, origin): (type_, value) for channel, origin, type_, value in rows}
+    from .chains import fetch_chains
+
+    return (yield from fetch_chains(dialect, thread_id, checkpoint_ns, pairs))
 
 
 def put(
@@ -183,7 +178,7 @@ def put(
     )  # fmt: skip
     blob_rows = [
         (thread_id, checkpoint_ns, channel, checkpoint_id, json.dumps(refs[channel].version),
-         *blob.typed, blob.base)
+         *blob.typed, blob.base, blob.root)
         for channel, blob in chosen.items()
     ]  # fmt: skip
     if blob_rows:

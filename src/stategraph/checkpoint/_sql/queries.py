@@ -20,7 +20,8 @@ CHECKPOINT_COLUMNS = (
 )
 _SCOPE = "thread_id = ? AND checkpoint_ns = ?"
 _BLOB_COLUMNS = (
-    "thread_id, checkpoint_ns, channel, checkpoint_id, version, type, value, base_checkpoint_id"
+    "thread_id, checkpoint_ns, channel, checkpoint_id, version, type, value, "
+    "base_checkpoint_id, root_checkpoint_id"
 )
 _WRITE_COLUMNS = (
     "thread_id, checkpoint_ns, checkpoint_id, task_id, idx, channel, type, value, task_path"
@@ -68,10 +69,11 @@ class Queries:
             "blob_refs = excluded.blob_refs"
         )
         self.upsert_blob = r(
-            f"INSERT INTO checkpoint_blobs ({_BLOB_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            f"INSERT INTO checkpoint_blobs ({_BLOB_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (thread_id, checkpoint_ns, channel, checkpoint_id) DO UPDATE SET "
             "version = excluded.version, type = excluded.type, value = excluded.value, "
-            "base_checkpoint_id = excluded.base_checkpoint_id"
+            "base_checkpoint_id = excluded.base_checkpoint_id, "
+            "root_checkpoint_id = excluded.root_checkpoint_id"
         )
         write_insert = (
             f"INSERT INTO checkpoint_writes ({_WRITE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -110,6 +112,26 @@ class Queries:
         )
         self.delete_blob = r(
             f"DELETE FROM checkpoint_blobs WHERE {_SCOPE} AND channel = ? AND checkpoint_id = ?"
+        )
+
+    def select_blob_ranges(self, count: int) -> str:
+        """Fetch ``count`` blobs of one (thread, ns) by ``(channel, origin)``, with their chains.
+
+        A chain is the range of its channel's keys from its root (snapshot) to its tip,
+        less the rows of other chains.  Parameters: thread, ns, the pairs.  Columns:
+        channel, checkpoint_id, type, value, base_checkpoint_id.
+        """
+        pairs = ", ".join(["(?, ?)"] * count)
+        return self.dialect.render(
+            "SELECT b.channel, b.checkpoint_id, b.type, b.value, b.base_checkpoint_id "
+            "FROM checkpoint_blobs t JOIN checkpoint_blobs b "
+            "ON b.thread_id = t.thread_id AND b.checkpoint_ns = t.checkpoint_ns "
+            "AND b.channel = t.channel AND b.checkpoint_id "
+            "BETWEEN COALESCE(t.root_checkpoint_id, t.checkpoint_id) AND t.checkpoint_id "
+            f"WHERE t.thread_id = ? AND t.checkpoint_ns = ? "
+            f"AND (t.channel, t.checkpoint_id) IN (VALUES {pairs}) "
+            "AND (b.checkpoint_id = t.checkpoint_id OR b.checkpoint_id = t.root_checkpoint_id "
+            "OR b.root_checkpoint_id = t.root_checkpoint_id)"
         )
 
     def select_blob_chains(self, count: int) -> str:

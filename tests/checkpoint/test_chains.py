@@ -1,0 +1,92 @@
+"""Delta chains in SQL (checkpoint/_sql/chains.py): one range read, legacy rows, upgrades."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from stategraph.checkpoint._sql import migrations
+from stategraph.checkpoint.sqlite import SqliteSaver
+from stategraph.graph import START, MessagesState, StateGraph
+
+THREAD = {"configurable": {"thread_id": "t"}}
+
+
+def _chat(saver: SqliteSaver, turns: int) -> Any:
+    def reply(state: dict[str, Any]) -> dict[str, Any]:
+        return {"messages": [{"role": "assistant", "content": f"r{len(state['messages'])}"}]}
+
+    graph = StateGraph(MessagesState).add_node("reply", reply).add_edge(START, "reply").compile(
+        checkpointer=saver
+    )
+    for turn in range(turns):
+        graph.invoke({"messages": [{"role": "user", "content": f"u{turn}" * 20}]}, THREAD)
+    return graph
+
+
+def _history(path: Path) -> list[tuple[str, list[str]]]:
+    with SqliteSaver.from_conn_string(str(path)) as saver:  # a fresh saver: cold caches
+        graph = _chat(saver, 0)
+        return [
+            (s.config["configurable"]["checkpoint_id"], [m.content for m in s.values.get("messages", [])])
+            for s in graph.get_state_history(THREAD)
+        ]
+
+
+def _rows(path: Path, sql: str) -> list[Any]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def test_a_long_chain_is_stored_as_deltas_with_their_root(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite"
+    with SqliteSaver.from_conn_string(str(path)) as saver:
+        _chat(saver, 60)
+    kinds = _rows(path, "SELECT type, base_checkpoint_id, root_checkpoint_id FROM checkpoint_blobs "
+                        "WHERE channel = 'messages' ORDER BY checkpoint_id")
+    snapshots = [row for row in kinds if row[0] != "delta"]
+    assert len(snapshots) <= 4 and len(kinds) == 120  # 120 deltas would be 2 snapshots of 60
+    roots = {row[2] for row in kinds if row[0] == "delta"}
+    assert all(root is not None for root in roots)
+    history = _history(path)
+    assert history[0][1][-1] == "r119" and len(history[0][1]) == 120
+
+
+def test_chains_without_roots_are_followed_link_by_link(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite"
+    with SqliteSaver.from_conn_string(str(path)) as saver:
+        _chat(saver, 20)
+    want = _history(path)
+    with sqlite3.connect(path) as conn:  # as a release before the root column wrote them
+        conn.execute("UPDATE checkpoint_blobs SET root_checkpoint_id = NULL")
+    assert _history(path) == want
+
+
+def test_an_old_database_is_upgraded_and_reads_the_same(tmp_path: Path) -> None:
+    new, old = tmp_path / "new.sqlite", tmp_path / "old.sqlite"
+    with SqliteSaver.from_conn_string(str(new)) as saver:
+        _chat(saver, 15)
+    want = _history(new)
+    with sqlite3.connect(old) as conn:  # schema version 4 (before roots and WITHOUT ROWID)
+        conn.execute("CREATE TABLE checkpoint_migrations (v INTEGER PRIMARY KEY)")
+        for version, step in enumerate(migrations.MIGRATIONS[:5]):
+            assert isinstance(step, str)
+            conn.execute(step.format(bytes="BLOB", json="TEXT"))
+            conn.execute("INSERT INTO checkpoint_migrations (v) VALUES (?)", (version,))
+        conn.execute("ATTACH DATABASE ? AS src", (str(new),))
+        conn.execute("INSERT INTO checkpoints SELECT * FROM src.checkpoints")
+        conn.execute("INSERT INTO checkpoint_writes SELECT * FROM src.checkpoint_writes")
+        conn.execute(
+            "INSERT INTO checkpoint_blobs SELECT thread_id, checkpoint_ns, channel, checkpoint_id, "
+            "version, type, value, base_checkpoint_id FROM src.checkpoint_blobs"
+        )
+    assert _history(old) == want
+    assert max(v for (v,) in _rows(old, "SELECT v FROM checkpoint_migrations")) == len(
+        migrations.MIGRATIONS
+    ) - 1
+    tables = _rows(old, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name LIKE 'checkpoint%s'")
+    assert all("WITHOUT ROWID" in sql for (sql,) in tables if "migrations" not in sql)
+    with SqliteSaver.from_conn_string(str(old)) as saver:  # and it goes on growing
+        graph = _chat(saver, 2)
+        assert len(graph.get_state(THREAD).values["messages"]) == 34
