@@ -5,7 +5,7 @@ No I/O, no threads, no awaits: ``_loop.py`` calls these between the effects it y
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..channels.base import BaseChannel
@@ -16,6 +16,7 @@ from ._task import Task, path_sort_key
 
 if TYPE_CHECKING:
     from ._loop import PregelLoop
+    from ._node import PregelNode
 
 
 def read_channels(
@@ -41,22 +42,25 @@ def managed_values(loop: PregelLoop, step: int) -> dict[str, Any]:
 
 def prepare_tasks(loop: PregelLoop, step: int) -> list[Task]:
     """PUSH tasks (one per pending Send, by index) then PULL tasks (triggered nodes, by name)."""
-    tasks = _push_tasks(loop, step)
-    managed: list[dict[str, Any] | None] = [None]
+    channels = loop.channels
+    tasks_ch = channels.get(TASKS)
+    tasks = _push_tasks(loop, step, tasks_ch.get()) if tasks_ch is not None and tasks_ch.is_available() else []
+    graph = loop.graph
+    nodes, versions, seen_all = graph.nodes, loop.versions, loop.versions_seen
+    managed = managed_values(loop, step) if graph.managed else None
     for name in _candidates(loop):
-        task = _pull_task(loop, name, step, managed)
-        if task is not None:
-            tasks.append(task)
+        node = nodes[name]
+        if _is_triggered(channels, versions, seen_all.get(name), node.trigger_tuple):
+            task = _pull_task(loop, name, node, step, managed)
+            if task is not None:
+                tasks.append(task)
     return tasks
 
 
-def _push_tasks(loop: PregelLoop, step: int) -> list[Task]:
+def _push_tasks(loop: PregelLoop, step: int, packets: Sequence[Any]) -> list[Task]:
     tasks: list[Task] = []
-    tasks_ch = loop.channels.get(TASKS)
-    if tasks_ch is None or not tasks_ch.is_available():
-        return tasks
     nodes = loop.graph.nodes
-    for idx, packet in enumerate(tasks_ch.get()):
+    for idx, packet in enumerate(packets):
         node = nodes.get(packet.node) if isinstance(packet, Send) else None
         if node is None:  # validated when written; kept for saved data
             continue
@@ -68,21 +72,28 @@ def _push_tasks(loop: PregelLoop, step: int) -> list[Task]:
     return tasks
 
 
-def _candidates(loop: PregelLoop) -> Iterable[str]:
-    """Nodes subscribed to a channel that changed last step (every node when unknown)."""
+def _candidates(loop: PregelLoop) -> Sequence[str]:
+    """Nodes subscribed to a channel that changed last step, sorted (every node when unknown)."""
     updated = loop.updated_channels
     if updated is None:
-        return loop.graph.nodes
-    names: set[str] = set()
+        return loop.graph.nodes  # type: ignore[return-value]
     t2n = loop.graph.trigger_to_nodes
+    names: Sequence[str] = ()
+    merged = False
     for ch in updated:
-        names.update(t2n.get(ch, ()))
-    return sorted(names)
+        found = t2n.get(ch)
+        if found:
+            if not names:
+                names = found  # why: already sorted; the common step updates one trigger channel
+            else:
+                names, merged = {*names, *found}, True
+    return sorted(names) if merged else names
 
 
-def _is_triggered(loop: PregelLoop, name: str, triggers: Sequence[str]) -> bool:
-    channels, versions = loop.channels, loop.versions
-    seen = loop.versions_seen.get(name)
+def _is_triggered(
+    channels: Mapping[str, BaseChannel], versions: Mapping[str, Any], seen: Mapping[str, Any] | None,
+    triggers: Sequence[str],
+) -> bool:
     for ch in triggers:
         c = channels.get(ch)
         if c is not None and c.is_available() and (seen is None or versions.get(ch, 0) > seen.get(ch, 0)):
@@ -90,27 +101,24 @@ def _is_triggered(loop: PregelLoop, name: str, triggers: Sequence[str]) -> bool:
     return False
 
 
-def _pull_task(loop: PregelLoop, name: str, step: int, managed: list[dict[str, Any] | None]) -> Task | None:
-    node = loop.graph.nodes[name]
-    if not _is_triggered(loop, name, node.triggers):
-        return None
+def _pull_task(
+    loop: PregelLoop, name: str, node: PregelNode, step: int, managed: Mapping[str, Any] | None
+) -> Task | None:
     channels = loop.channels
-    if node.channels.__class__ is str:
+    select = node.channels
+    if select.__class__ is str:
         try:
-            value = channels[node.channels].get()
+            value = channels[select].get()  # type: ignore[index]
         except EmptyChannelError:
             return None
     else:
-        if managed[0] is None and loop.graph.managed:
-            managed[0] = managed_values(loop, step)
-        value = read_channels(channels, node.channels, managed[0])
+        value = read_channels(channels, select, managed)
     if node.mapper is not None:
         value = node.mapper(value)
-    if len(node.triggers) == 1:
-        triggers = node.trigger_tuple
-    else:
-        triggers = tuple(ch for ch in node.triggers if ch in channels and channels[ch].is_available())
-    return Task(loop, node, name, value, (PULL, name), triggers or node.trigger_tuple, step=step)
+    triggers = node.trigger_tuple
+    if len(triggers) > 1:
+        triggers = tuple(ch for ch in triggers if ch in channels and channels[ch].is_available()) or triggers
+    return Task(loop, node, name, value, (PULL, name), triggers, step=step)
 
 
 def apply_writes(loop: PregelLoop, tasks: Sequence[Task], next_version: Any) -> set[str]:
@@ -120,18 +128,19 @@ def apply_writes(loop: PregelLoop, tasks: Sequence[Task], next_version: Any) -> 
     """
     ordered = sorted(tasks, key=lambda t: path_sort_key(t.path)) if len(tasks) > 1 else tasks
     _mark_seen_and_consume(loop, ordered, next_version)
-    grouped = _group_writes(loop, ordered)
     channels, versions, dirty = loop.channels, loop.versions, loop.dirty
+    grouped = _group_writes(channels, ordered)
     updated: set[str] = set()
     for ch, values in grouped.items():
+        c = channels[ch]
         try:
-            changed = channels[ch].update(values)
+            changed = c.update(values)
         except InvalidUpdateError as exc:
             raise _with_context(exc, ch, loop, ordered) from None
         if changed:
             versions[ch] = next_version
             dirty.add(ch)
-            if channels[ch].is_available():
+            if c.is_available():
                 updated.add(ch)
     _expire_ephemeral(loop, grouped, next_version)
     graph = loop.graph
@@ -159,8 +168,7 @@ def _mark_seen_and_consume(loop: PregelLoop, ordered: Sequence[Task], next_versi
                 loop.dirty.add(ch)
 
 
-def _group_writes(loop: PregelLoop, ordered: Sequence[Task]) -> dict[str, list[Any]]:
-    channels = loop.channels
+def _group_writes(channels: Mapping[str, BaseChannel], ordered: Sequence[Task]) -> dict[str, list[Any]]:
     grouped: dict[str, list[Any]] = {}
     for task in ordered:
         for ch, value in task.writes:
@@ -171,7 +179,8 @@ def _group_writes(loop: PregelLoop, ordered: Sequence[Task]) -> dict[str, list[A
                 grouped[ch] = [value]
             else:
                 lst.append(value)
-    if TASKS in channels and TASKS not in grouped and channels[TASKS].is_available():
+    tasks_ch = channels.get(TASKS)
+    if tasks_ch is not None and TASKS not in grouped and tasks_ch.is_available():
         grouped[TASKS] = []  # clear delivered Sends
     return grouped
 
@@ -180,10 +189,9 @@ def _expire_ephemeral(loop: PregelLoop, grouped: dict[str, list[Any]], next_vers
     # Only a channel that changed last step can still hold a one-step value (None: unknown).
     previous = loop.updated_channels
     ephemeral = loop.graph.ephemeral_channels
-    candidates = ephemeral if previous is None else [ch for ch in previous if ch in ephemeral]
     channels, versions = loop.channels, loop.versions
-    for ch in candidates:
-        if ch not in grouped and channels[ch].update(()):
+    for ch in ephemeral if previous is None else previous:
+        if ch in ephemeral and ch not in grouped and channels[ch].update(()):
             versions[ch] = next_version
             loop.dirty.add(ch)
 

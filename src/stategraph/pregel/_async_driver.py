@@ -81,8 +81,14 @@ async def _drive(loop: Any, run: AsyncRun, gen: Any) -> AsyncIterator[Any]:
             raise
         reply, error = None, None
         if effect[0] == "run":
-            async for chunk in _run_tasks(loop, run, effect[1]):
-                yield chunk
+            tasks = effect[1]
+            if len(tasks) == 1 and not loop.live_stream:
+                # why: a lone task is awaited inline: no asyncio task, no async generator per step
+                await run_task_async(tasks[0])
+                await _finish(loop, tasks[0])
+            else:
+                async for chunk in _run_tasks(loop, run, tasks):
+                    yield chunk
         else:
             try:
                 reply = await handle(loop, effect)
@@ -149,10 +155,6 @@ async def _guarded(run: AsyncRun, task: Any) -> None:
 
 async def _run_tasks(loop: Any, run: AsyncRun, tasks: list[Any]) -> AsyncIterator[Any]:
     q = run.queue
-    if len(tasks) == 1 and not loop.live_stream:
-        await run_task_async(tasks[0])
-        await _finish(loop, tasks[0])
-        return
     pending: list[asyncio.Task[Any]] = []
     for task in tasks:
         fut = asyncio.ensure_future(_guarded(run, task))

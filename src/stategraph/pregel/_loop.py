@@ -145,11 +145,16 @@ class PregelLoop:
     # ------------------------------------------------------------------ the run
     def run(self) -> Gen:
         """Drive the whole run; returns the final status ("done" or "interrupt")."""
+        if self.saver is None or self.is_nested or self.thread_id is None:
+            # why: no thread lease to hold, so the drivers talk to _run directly and every
+            # effect crosses one generator frame fewer
+            return self._run()
+        return self._run_leased()
+
+    def _run_leased(self) -> Gen:
         from . import _threads
 
-        lease = None
-        if self.saver is not None and not self.is_nested and self.thread_id is not None:
-            lease = _threads.acquire(self.saver, str(self.thread_id), self.checkpoint_ns)
+        lease = _threads.acquire(self.saver, str(self.thread_id), self.checkpoint_ns)
         try:
             return (yield from self._run())
         finally:
@@ -158,8 +163,24 @@ class PregelLoop:
     def _run(self) -> Gen:
         try:
             yield from self._start()
-            while (yield from self._tick()):
-                pass
+            # one superstep per turn: plan, run, fold the writes in, checkpoint
+            while (todo := self._next_tasks()) is not None:
+                tasks = self.tasks
+                if self.cache is not None:
+                    yield from self._cache_lookup(todo)
+                    todo = [t for t in todo if not t.done]
+                if todo:
+                    if self.want_task_events:
+                        for t in todo:
+                            _events.emit_task_start(self, t)
+                    yield ("run", todo)
+                self._raise_failures(tasks)
+                if self.cache is not None:
+                    yield from self._cache_store(tasks)
+                self._apply_step(tasks)
+                if self.saver is not None:
+                    yield from self._save("loop", step=self.step)
+                self._end_step(tasks)
         except GraphInterrupt as exc:
             yield from self._on_interrupt(exc)
             if self.is_nested:
@@ -322,58 +343,54 @@ class PregelLoop:
         self.step += 1
 
     # ------------------------------------------------------------------ one superstep
-    def _tick(self) -> Gen:
+    # why: plain methods, not generators: _run yields the step's effects itself, so a step
+    # creates no generator objects (the per-step cost is what the engine is measured by)
+    def _next_tasks(self) -> list[Task] | None:
+        """Plan the next superstep: the tasks still to run (all in ``self.tasks``), None at the end."""
         if self.step > self.stop:
             self.status = "out_of_steps"
             raise GraphRecursionError(
                 f"Recursion limit of {self.recursion_limit} reached without hitting a stop condition. "
                 "You can increase the limit by setting the `recursion_limit` config key.",
             )
-        tasks = prepare_tasks(self, self.step)
-        self.tasks = tasks
+        tasks = self.tasks = prepare_tasks(self, self.step)
         if self.want_checkpoint_events:
             _events.emit_checkpoint(self, tasks)
         if not tasks:
             self.status = "done"
-            return False
+            return None
+        todo = tasks
         if self.skip_done_tasks:
             self._match_pending_writes(tasks)
             self.skip_done_tasks = False
-        if self._should_interrupt(self.interrupt_before, tasks):
+            todo = [t for t in tasks if not t.done]
+        if self.interrupt_before and self._should_interrupt(self.interrupt_before, tasks):
             self.status = "interrupt_before"
             raise GraphInterrupt(())
-        todo = [t for t in tasks if not t.done]
-        if self.cache is not None:
-            yield from self._cache_lookup(todo)
-            todo = [t for t in todo if not t.done]
-        if todo:
-            if self.want_task_events:
-                for t in todo:
-                    _events.emit_task_start(self, t)
-            yield ("run", todo)
-        yield from self._after_run(tasks)
-        return True
+        return todo
 
-    def _after_run(self, tasks: list[Task]) -> Gen:
+    def _raise_failures(self, tasks: list[Task]) -> None:
+        for t in tasks:
+            if t.error is not None:
+                break
+        else:
+            return
         failed = [t for t in tasks if t.error is not None and not isinstance(t.error, GraphInterrupt)]
         if failed:
             self.status = "error"
             raise failed[0].error  # type: ignore[misc]
-        interrupted = [t for t in tasks if isinstance(t.error, GraphInterrupt)]
-        if interrupted:
-            raise GraphInterrupt(tuple(i for t in interrupted for i in t.error.interrupts))  # type: ignore[union-attr]
-        if self.cache is not None:
-            yield from self._cache_store(tasks)
+        raise GraphInterrupt(tuple(i for t in tasks if t.error is not None for i in t.error.interrupts))  # type: ignore[attr-defined]
+
+    def _apply_step(self, tasks: list[Task]) -> None:
         self.updated_channels = apply_writes(self, tasks, self._next_version())
-        self.pending_writes = []
+        if self.pending_writes:
+            self.pending_writes = []
         if self.want_values and self._output_changed():
             self._emit_values()
-        if self.saver is not None:
-            yield from self._save("loop", step=self.step)
-        else:
-            self.checkpoint_metadata = {"source": "loop", "step": self.step}
+
+    def _end_step(self, tasks: list[Task]) -> None:
         self.step += 1
-        if self._should_interrupt(self.interrupt_after, tasks):
+        if self.interrupt_after and self._should_interrupt(self.interrupt_after, tasks):
             self.status = "interrupt_after"
             raise GraphInterrupt(())
 
@@ -387,6 +404,8 @@ class PregelLoop:
                 _events.emit_updates(self, task)
             if self.want_task_events:
                 _events.emit_task_result(self, task)
+            if self.saver is None:
+                return None  # why: without a saver nothing reads pending writes (_writes_effect)
             writes = task.writes or [(NO_WRITES, None)]
             if task.resume:
                 writes = [*writes, (RESUME, list(task.resume))]
@@ -406,9 +425,11 @@ class PregelLoop:
         return self._writes_effect(task, [(ERROR, _events.error_record(err))])
 
     def _writes_effect(self, task: Task, writes: list[tuple[str, Any]]) -> Effect | None:
+        if self.saver is None:
+            return None  # pending writes serve resuming and saving only
         for ch, v in writes:
-            self.pending_writes.append((task.id if self.saver is not None else "", ch, v))
-        if self.saver is None or self.durability == "exit":
+            self.pending_writes.append((task.id, ch, v))
+        if self.durability == "exit":
             return None
         return ("put_writes", self.checkpoint_config, writes, task.id, _path_str(task.path))
 

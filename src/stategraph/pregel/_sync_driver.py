@@ -83,7 +83,13 @@ def _pump(loop: Any, run: SyncRun, gen: Any) -> Iterator[Any]:
             raise
         reply, error = None, None
         if effect[0] == "run":
-            yield from _run_tasks(loop, run, effect[1])
+            tasks = effect[1]
+            if len(tasks) == 1 and not loop.live_stream:
+                # why: a lone task runs inline: no executor hop, no generator per step
+                run_task_sync(tasks[0])
+                _finish(loop, tasks[0])
+            else:
+                yield from _run_tasks(loop, run, tasks)
         else:
             try:
                 reply = handle(loop, effect)
@@ -138,10 +144,6 @@ def _finish(loop: Any, task: Any) -> None:
 
 def _run_tasks(loop: Any, run: SyncRun, tasks: list[Any]) -> Iterator[Any]:
     q = run.queue
-    if len(tasks) == 1 and not loop.live_stream:
-        run_task_sync(tasks[0])
-        _finish(loop, tasks[0])
-        return
     executor = run.executor()
     futures: list[Future[Any]] = []
     for task in tasks:
