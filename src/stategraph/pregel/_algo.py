@@ -40,15 +40,19 @@ def managed_values(loop: PregelLoop, step: int) -> dict[str, Any]:
     return {k: spec.get_value(step, loop.stop) for k, spec in loop.graph.managed.items()}
 
 
-def prepare_tasks(loop: PregelLoop, step: int) -> list[Task]:
-    """PUSH tasks (one per pending Send, by index) then PULL tasks (triggered nodes, by name)."""
+def prepare_tasks(loop: PregelLoop, step: int, candidates: Sequence[str] | None = None) -> list[Task]:
+    """PUSH tasks (one per pending Send, by index) then PULL tasks (triggered nodes, by name).
+
+    ``candidates`` limits the PULL side to those nodes (default: the nodes subscribed to a
+    channel updated last step).
+    """
     channels = loop.channels
     tasks_ch = channels.get(TASKS)
     tasks = _push_tasks(loop, step, tasks_ch.get()) if tasks_ch is not None and tasks_ch.is_available() else []
     graph = loop.graph
     nodes, versions, seen_all = graph.nodes, loop.versions, loop.versions_seen
     managed = managed_values(loop, step) if graph.managed else None
-    for name in _candidates(loop):
+    for name in _candidates(loop) if candidates is None else candidates:
         node = nodes[name]
         if _is_triggered(channels, versions, seen_all.get(name), node.trigger_tuple):
             task = _pull_task(loop, name, node, step, managed)

@@ -325,13 +325,7 @@ class PregelLoop:
         yield from ()
 
     def _apply_input(self, inp: Any) -> Gen:
-        # discard what the previous run left pending: a new input restarts from START
-        for task in prepare_tasks(self, self.step):
-            if not task.is_push:
-                seen = self.versions_seen.setdefault(task.name, {})
-                for ch in task.triggers:
-                    if ch in self.versions:
-                        seen[ch] = self.versions[ch]
+        self._discard_pending()
         writes = input_writes(self.graph, inp)
         if not writes:
             raise EmptyInputError(f"Received no input for {self.graph.input_channels_label}")
@@ -341,6 +335,24 @@ class PregelLoop:
         self.pending_writes = []
         yield from self._save("input", step=self.step)
         self.step += 1
+
+    def _discard_pending(self) -> None:
+        """Mark the triggers of every pending PULL task as seen: a new input restarts from START."""
+        candidates = None  # known changes of the last step: the nodes subscribed to them
+        if self.updated_channels is None:
+            # why: only a node subscribed to an available trigger can be pending, and a fresh run
+            # has none: one availability check per trigger channel instead of planning every node
+            channels, t2n = self.channels, self.graph.trigger_to_nodes
+            names = {n for ch in t2n if (c := channels.get(ch)) is not None and c.is_available() for n in t2n[ch]}
+            if not names:
+                return
+            candidates = [n for n in self.graph.nodes if n in names]
+        for task in prepare_tasks(self, self.step, candidates):
+            if not task.is_push:
+                seen = self.versions_seen.setdefault(task.name, {})
+                for ch in task.triggers:
+                    if ch in self.versions:
+                        seen[ch] = self.versions[ch]
 
     # ------------------------------------------------------------------ one superstep
     # why: plain methods, not generators: _run yields the step's effects itself, so a step
