@@ -129,13 +129,18 @@ def _user_node(builder: StateGraph, graph: Any, name: str, joins: list[str]) -> 
 
 def _updater(name: str, allowed: set[str], edges: list[tuple[str, Any]], graph: Any, *, strict: bool,
              validators: dict[str, Any] | None = None) -> Any:
+    plain_dicts = allowed != {ROOT}  # a dict output is a state update (not a root value)
+
     def write(output: Any, task: Any) -> None:
-        writes = output_writes(name, output, allowed, graph, strict=strict)
+        if output.__class__ is dict and plain_dicts and allowed.issuperset(output):
+            writes = list(output.items())  # why: the usual return value, checked in one C call
+        else:
+            writes = output_writes(name, output, allowed, graph, strict=strict)
         if validators:
             writes = validate_writes(name, writes, validators)
         if edges:
             writes.extend(edges)
-        task.send(writes)
+        task.writes.extend(writes)
 
     return write
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..channels.base import BaseChannel
+from ..channels._single import SingleValueChannel
+from ..channels.base import MISSING, BaseChannel
 from ..constants import NULL_TASK_ID, PULL, PUSH, RESERVED_WRITES, TASKS
 from ..errors import EmptyChannelError, ErrorCode, InvalidUpdateError
 from ..types import Send
@@ -26,14 +27,35 @@ def read_channels(
     if isinstance(select, str):
         return channels[select].get()
     values: dict[str, Any] = {}
+    plain = _PLAIN_VALUE
     for k in select:
         ch = channels.get(k)
         if ch is not None:
-            if ch.is_available():
+            kind = plain.get(ch.__class__)
+            if kind is None:
+                kind = _learn_kind(ch.__class__)
+            if kind:
+                if ch.value is not MISSING:
+                    values[k] = ch.value
+            elif ch.is_available():
                 values[k] = ch.get()
         elif managed is not None and k in managed:
             values[k] = managed[k]
     return values
+
+
+# why: reading state is the bulk of a step on wide states.  A channel class that keeps
+# SingleValueChannel's get/is_available holds its whole state in ``value`` (MISSING when empty),
+# so one attribute read replaces two method calls per key.  Maps class -> that fact.
+_PLAIN_VALUE: dict[type, bool] = {}
+
+
+def _learn_kind(cls: type) -> bool:
+    plain = _PLAIN_VALUE[cls] = (
+        getattr(cls, "get", None) is SingleValueChannel.get
+        and getattr(cls, "is_available", None) is SingleValueChannel.is_available
+    )
+    return plain
 
 
 def managed_values(loop: PregelLoop, step: int) -> dict[str, Any]:
@@ -156,13 +178,15 @@ def apply_writes(loop: PregelLoop, tasks: Sequence[Task], next_version: Any) -> 
 def _mark_seen_and_consume(loop: PregelLoop, ordered: Sequence[Task], next_version: Any) -> None:
     channels, versions, seen_all = loop.channels, loop.versions, loop.versions_seen
     consumers = loop.graph.consumers
+    shared = loop.saver is not None  # only a saved checkpoint can share the inner dicts
     for task in ordered:
         triggers = task.triggers
         if not triggers or triggers[0] == PUSH:
             continue
-        # copy-on-write: a saved checkpoint may still share the previous dict
-        seen = dict(seen_all.get(task.name) or ())
-        seen_all[task.name] = seen
+        seen = seen_all.get(task.name)
+        if seen is None or shared:
+            # copy-on-write: a saved checkpoint may still share the previous dict
+            seen = seen_all[task.name] = dict(seen or ())
         for ch in triggers:
             if ch in versions:
                 seen[ch] = versions[ch]

@@ -60,6 +60,29 @@ Gen = Generator[Effect, Any, Any]
 class PregelLoop:
     """All state of one run (one invoke/stream call) of one graph."""
 
+    # why: immutable defaults live on the class, so starting a run assigns only what it sets
+    id_seed = ""  # what task ids derive from: the checkpoint id, or the run id before the first
+    step = 0
+    stop = 0
+    status = "pending"
+    max_version: Any = None
+    updated_channels: set[str] | None = None
+    parent_checkpoint_config: dict[str, Any] | None = None
+    resume_map: dict[str, Any] | None = None
+    null_resume: Any = MISSING
+    skip_done_tasks = False
+    unsaved = False
+    # The newest checkpoint id of this thread+ns as far as this run knows ("" = none yet);
+    # every put carries it so the saver can refuse a concurrent writer (compare-and-set).
+    expected_head: str | None = None
+    # how the driver runs I/O for task calls (functional API), set by the drivers
+    event_loop: Any = None
+    event_loop_thread: int | None = None
+    handle_sync: Any = None
+    handle_async: Any = None
+    submit_sync: Any = None
+    writer: Any = None  # set by a driver for durability="async" (see _writer.py)
+
     def __init__(
         self,
         graph: Pregel,
@@ -93,30 +116,20 @@ class PregelLoop:
         self.checkpoint_map: dict[str, str] = dict(conf.get("checkpoint_map") or {})
         self.recursion_limit = config.get("recursion_limit", 25)
         self.run_id = str(config.get("run_id") or os.urandom(16).hex())
-        self.id_seed = ""
-        self.step = 0
-        self.stop = 0
-        self.status = "pending"
         self.channels: dict[str, Any] = {}
         self.versions: dict[str, Any] = {}
         self.versions_seen: dict[str, dict[str, Any]] = {}
-        self.max_version: Any = None
         # channels whose version changed since the last checkpoint was built / saved
         self.dirty: set[str] = set()
         self.unsaved_changes: set[str] = set()
         self.values_cache: dict[str, Any] = {}
-        self.updated_channels: set[str] | None = None
         self.checkpoint: dict[str, Any] = {}
         self.checkpoint_config: dict[str, Any] = {}
         self.checkpoint_metadata: dict[str, Any] = {}
-        self.parent_checkpoint_config: dict[str, Any] | None = None
         self.pending_writes: list[tuple[str, str, Any]] = []
         self.saved_versions: dict[str, Any] = {}
-        self.resume_map: dict[str, Any] | None = None
-        self.null_resume: Any = MISSING
         self.tasks: list[Task] = []
         self.interrupts: list[Interrupt] = []
-        self.skip_done_tasks = False
         self.is_nested = parent_task is not None
         modes = sink.all_modes
         self.want_values = "values" in modes
@@ -128,19 +141,9 @@ class PregelLoop:
         self.live_stream = "messages" in modes or "custom" in modes
         if "messages" in modes:
             _messages.attach(self)  # stream_mode="messages": node-output messages, langchain tokens
-        self.unsaved = False
-        # The newest checkpoint id of this thread+ns as far as this run knows ("" = none yet);
-        # every put carries it so the saver can refuse a concurrent writer (compare-and-set).
-        self.expected_head: str | None = None
-        # task calls (functional API): saved writes by task id, and how the driver runs I/O
+        # task calls (functional API): saved writes by task id
         self.saved_writes: dict[str, list[tuple[str, Any]]] = {}
         self.saved_calls: dict[tuple[str, int], str] = {}
-        self.event_loop: Any = None
-        self.event_loop_thread: int | None = None
-        self.handle_sync: Any = None
-        self.handle_async: Any = None
-        self.submit_sync: Any = None
-        self.writer: Any = None  # set by a driver for durability="async" (see _writer.py)
 
     # ------------------------------------------------------------------ the run
     def run(self) -> Gen:
@@ -180,7 +183,9 @@ class PregelLoop:
                 self._apply_step(tasks)
                 if self.saver is not None:
                     yield from self._save("loop", step=self.step)
-                self._end_step(tasks)
+                self.step += 1
+                if self.interrupt_after:
+                    self._interrupt_if(self.interrupt_after, tasks, "interrupt_after")
         except GraphInterrupt as exc:
             yield from self._on_interrupt(exc)
             if self.is_nested:
@@ -376,9 +381,8 @@ class PregelLoop:
             self._match_pending_writes(tasks)
             self.skip_done_tasks = False
             todo = [t for t in tasks if not t.done]
-        if self.interrupt_before and self._should_interrupt(self.interrupt_before, tasks):
-            self.status = "interrupt_before"
-            raise GraphInterrupt(())
+        if self.interrupt_before:
+            self._interrupt_if(self.interrupt_before, tasks, "interrupt_before")
         return todo
 
     def _raise_failures(self, tasks: list[Task]) -> None:
@@ -399,12 +403,6 @@ class PregelLoop:
             self.pending_writes = []
         if self.want_values and self._output_changed():
             self._emit_values()
-
-    def _end_step(self, tasks: list[Task]) -> None:
-        self.step += 1
-        if self.interrupt_after and self._should_interrupt(self.interrupt_after, tasks):
-            self.status = "interrupt_after"
-            raise GraphInterrupt(())
 
     # ------------------------------------------------------------------ task completion
     def task_done(self, task: Task) -> Effect | None:
@@ -466,6 +464,12 @@ class PregelLoop:
                     task.resume = list(v)
 
     # ------------------------------------------------------------------ interrupts
+    def _interrupt_if(self, names: Any, tasks: Sequence[Task], status: str) -> None:
+        """Static interrupt (interrupt_before / _after ``names``): stop the run with ``status``."""
+        if self._should_interrupt(names, tasks):
+            self.status = status
+            raise GraphInterrupt(())
+
     def _should_interrupt(self, names: Any, tasks: Sequence[Task]) -> bool:
         if not names:
             return False
