@@ -69,7 +69,10 @@ def prepare_tasks(loop: PregelLoop, step: int, candidates: Sequence[str] | None 
     channel updated last step).
     """
     channels = loop.channels
-    tasks_ch = channels.get(TASKS)
+    updated = loop.updated_channels
+    # Invariant: when the last step's changes are known, pending Sends are among them (apply_writes
+    # clears the Send topic in every step that does not write it)
+    tasks_ch = channels.get(TASKS) if updated is None or TASKS in updated else None
     tasks = _push_tasks(loop, step, tasks_ch.get()) if tasks_ch is not None and tasks_ch.is_available() else []
     graph = loop.graph
     nodes, versions, seen_all = graph.nodes, loop.versions, loop.versions_seen
@@ -157,6 +160,7 @@ def apply_writes(loop: PregelLoop, tasks: Sequence[Task], next_version: Any) -> 
     channels, versions, dirty = loop.channels, loop.versions, loop.dirty
     grouped = _group_writes(channels, ordered)
     updated: set[str] = set()
+    plain = _PLAIN_VALUE
     for ch, values in grouped.items():
         c = channels[ch]
         try:
@@ -166,10 +170,16 @@ def apply_writes(loop: PregelLoop, tasks: Sequence[Task], next_version: Any) -> 
         if changed:
             versions[ch] = next_version
             dirty.add(ch)
-            if c.is_available():
+            if (c.value is not MISSING) if plain.get(c.__class__) else c.is_available():
                 updated.add(ch)
-    _expire_ephemeral(loop, grouped, next_version)
-    graph = loop.graph
+    # Expire one-step values (triggers, Sends) not written again.  Only a channel that changed
+    # last step can still hold one (None: unknown, check all).
+    previous, graph = loop.updated_channels, loop.graph
+    ephemeral = graph.ephemeral_channels
+    for ch in ephemeral if previous is None else previous:
+        if ch in ephemeral and ch not in grouped and channels[ch].update(()):
+            versions[ch] = next_version
+            dirty.add(ch)
     if graph.finishers and updated.isdisjoint(graph.trigger_channels):
         _finish(loop, updated, next_version)
     return updated
@@ -207,21 +217,7 @@ def _group_writes(channels: Mapping[str, BaseChannel], ordered: Sequence[Task]) 
                 grouped[ch] = [value]
             else:
                 lst.append(value)
-    tasks_ch = channels.get(TASKS)
-    if tasks_ch is not None and TASKS not in grouped and tasks_ch.is_available():
-        grouped[TASKS] = []  # clear delivered Sends
     return grouped
-
-
-def _expire_ephemeral(loop: PregelLoop, grouped: dict[str, list[Any]], next_version: Any) -> None:
-    # Only a channel that changed last step can still hold a one-step value (None: unknown).
-    previous = loop.updated_channels
-    ephemeral = loop.graph.ephemeral_channels
-    channels, versions = loop.channels, loop.versions
-    for ch in ephemeral if previous is None else previous:
-        if ch in ephemeral and ch not in grouped and channels[ch].update(()):
-            versions[ch] = next_version
-            loop.dirty.add(ch)
 
 
 def _finish(loop: PregelLoop, updated: set[str], next_version: Any) -> None:

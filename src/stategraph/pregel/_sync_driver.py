@@ -87,7 +87,9 @@ def _pump(loop: Any, run: SyncRun, gen: Any) -> Iterator[Any]:
             if len(tasks) == 1 and not loop.live_stream:
                 # why: a lone task runs inline: no executor hop, no generator per step
                 run_task_sync(tasks[0])
-                _finish(loop, tasks[0])
+                follow_up = loop.task_done(tasks[0])
+                if follow_up is not None:
+                    handle(loop, follow_up)
             else:
                 yield from _run_tasks(loop, run, tasks)
         else:

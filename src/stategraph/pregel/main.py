@@ -110,7 +110,11 @@ class Pregel:
         self.consumers = frozenset(k for k, c in self.channels.items() if type(c).consume is not BaseChannel.consume)
         self.finishers = frozenset(k for k, c in self.channels.items() if type(c).finish is not BaseChannel.finish)
         self.trigger_channels = frozenset(self.trigger_to_nodes) | {TASKS}
-        self.ephemeral_channels = frozenset(k for k, c in self.channels.items() if not isinstance(c, _QUIET))
+        # one-step values: cleared by apply_writes in every step that does not write them; the Send
+        # topic always is one (delivered Sends must not be delivered again)
+        self.ephemeral_channels = frozenset(
+            k for k, c in self.channels.items() if not isinstance(c, _QUIET) or k == TASKS
+        )
         sc = self.stream_channels if self.stream_channels is not None else self.output_channels
         if isinstance(sc, str):
             self.stream_channels_set = frozenset([sc])
