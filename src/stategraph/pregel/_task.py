@@ -18,8 +18,10 @@ if TYPE_CHECKING:
 
 
 class Task:
-    # why: no __slots__ here: the rarely-set fields default on the class, so creating a task
-    # (once per node per step) assigns only the eight fields every task needs.
+    # why: the eight fields every task sets are slots; the rarely-set ones default on the class
+    # and, once set, live in the instance dict (created only then): creating a task (once per
+    # node per step) stays cheap.
+    __slots__ = ("loop", "node", "name", "input", "path", "triggers", "step", "writes", "__dict__")
     _id: str | None = None
     _config: dict[str, Any] | None = None
     _ns: str | None = None
