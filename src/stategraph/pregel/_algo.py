@@ -14,6 +14,7 @@ from ..constants import NULL_TASK_ID, PULL, PUSH, RESERVED_WRITES, TASKS
 from ..errors import EmptyChannelError, ErrorCode, InvalidUpdateError
 from ..types import Send
 from ._task import Task, path_sort_key
+from ._views import MIN_KEYS, StateViews
 
 if TYPE_CHECKING:
     from ._loop import PregelLoop
@@ -140,8 +141,15 @@ def _pull_task(
             value = channels[select].get()  # type: ignore[index]
         except EmptyChannelError:
             return None
-    else:
+    elif len(select) < MIN_KEYS:
         value = read_channels(channels, select, managed)
+    else:
+        views = loop.views
+        if views is None or views.channels is not channels:
+            views = loop.views = StateViews(channels)
+        value = views.read(select)  # type: ignore[arg-type]
+        if value is None:
+            value = read_channels(channels, select, managed)
     if node.mapper is not None:
         value = node.mapper(value)
     triggers = node.trigger_tuple
@@ -180,6 +188,8 @@ def apply_writes(loop: PregelLoop, tasks: Sequence[Task], next_version: Any) -> 
         if ch in ephemeral and ch not in grouped and channels[ch].update(()):
             versions[ch] = next_version
             dirty.add(ch)
+    if loop.views is not None:
+        loop.views.touch(grouped, previous)
     if graph.finishers and updated.isdisjoint(graph.trigger_channels):
         _finish(loop, updated, next_version)
     return updated

@@ -82,6 +82,7 @@ class PregelLoop:
     handle_async: Any = None
     submit_sync: Any = None
     writer: Any = None  # set by a driver for durability="async" (see _writer.py)
+    views: Any = None  # node inputs kept current between steps (_views.StateViews), made on demand
 
     def __init__(
         self,

@@ -102,6 +102,11 @@ class Pregel:
         for ch in ins:
             if ch not in self.channels:
                 raise ValueError(f"Input channel '{ch}' is not in channels=.")
+        shared: dict[tuple[str, ...], list[str]] = {}
+        for node in self.nodes.values():
+            if not isinstance(node.channels, str):
+                # nodes reading the same keys share one list: the run keeps one input view per list
+                node.channels = shared.setdefault(tuple(node.channels), node.channels)
         t2n: dict[str, list[str]] = {}
         for name, node in self.nodes.items():
             for ch in node.triggers:
