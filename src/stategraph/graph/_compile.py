@@ -12,7 +12,7 @@ from ..constants import END, ROOT, START, TAG_HIDDEN, TASKS
 from ..errors import ErrorCode, InvalidUpdateError, ParentCommand
 from ..pregel._call import adapt_callable
 from ..pregel._io import goto_writes, update_as_tuples
-from ..pregel._node import PregelNode
+from ..pregel._node import PregelNode, apassthrough, passthrough
 from ..types import Command, RetryPolicy, Send
 from ._schema import channels_of, make_mapper
 from ._validate import validate_graph
@@ -93,7 +93,7 @@ def _start_node(builder: StateGraph, graph: Any) -> PregelNode:
 
     reads = [k for k in builder.channels]
     return PregelNode(
-        name=START, triggers=[START], channels=START, func=lambda v, t: v,
+        name=START, triggers=[START], channels=START, func=passthrough, afunc=apassthrough,
         writers=[write_input, *_branch_writers(builder, graph, START, reads)], tags=[TAG_HIDDEN], hidden=True,
     )
 

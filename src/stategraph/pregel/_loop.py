@@ -61,7 +61,8 @@ class PregelLoop:
     """All state of one run (one invoke/stream call) of one graph."""
 
     # why: immutable defaults live on the class, so starting a run assigns only what it sets
-    id_seed = ""  # what task ids derive from: the checkpoint id, or the run id before the first
+    _id_seed = ""
+    _run_id: str | None = None
     step = 0
     stop = 0
     status = "pending"
@@ -116,7 +117,6 @@ class PregelLoop:
         self.thread_id = conf.get("thread_id")
         self.checkpoint_map: dict[str, str] = dict(conf.get("checkpoint_map") or {})
         self.recursion_limit = config.get("recursion_limit", 25)
-        self.run_id = str(config.get("run_id") or os.urandom(16).hex())
         self.channels: dict[str, Any] = {}
         self.versions: dict[str, Any] = {}
         self.versions_seen: dict[str, dict[str, Any]] = {}
@@ -145,6 +145,22 @@ class PregelLoop:
         # task calls (functional API): saved writes by task id
         self.saved_writes: dict[str, list[tuple[str, Any]]] = {}
         self.saved_calls: dict[tuple[str, int], str] = {}
+
+    @property
+    def run_id(self) -> str:
+        """config["run_id"], else a random id drawn on first use (most runs never ask)."""
+        if self._run_id is None:
+            self._run_id = str(self.config.get("run_id") or os.urandom(16).hex())
+        return self._run_id
+
+    @property
+    def id_seed(self) -> str:
+        """What task ids derive from: the current checkpoint's id, else the run id."""
+        return self._id_seed or self.run_id
+
+    @id_seed.setter
+    def id_seed(self, value: str) -> None:
+        self._id_seed = value
 
     # ------------------------------------------------------------------ the run
     def run(self) -> Gen:
@@ -253,7 +269,7 @@ class PregelLoop:
         self.dirty = set()
         self.unsaved_changes = set()
         self.checkpoint = cp
-        self.id_seed = cp.get("id") or self.run_id
+        self.id_seed = cp.get("id") or ""
         for tid, ch, v in self.pending_writes:
             self.saved_writes.setdefault(tid, []).append((ch, v))
             if ch == CALL:

@@ -26,6 +26,7 @@ class Task:
     _config: dict[str, Any] | None = None
     _ns: str | None = None
     _runtime: Any = None
+    _timeout: Any = None
     resume: list[Any] | None = None
     interrupt_index = 0
     call_index = 0
@@ -64,7 +65,9 @@ class Task:
 
     @property
     def timeout(self) -> Any:
-        return self.__dict__.get("_timeout", self.node.timeout)
+        """This task's TimeoutPolicy: its Send's if given, else its node's."""
+        own = self._timeout
+        return self.node.timeout if own is None else own
 
     @timeout.setter
     def timeout(self, value: Any) -> None:
