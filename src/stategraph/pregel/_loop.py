@@ -362,10 +362,12 @@ class PregelLoop:
         """Mark the triggers of every pending PULL task as seen: a new input restarts from START."""
         candidates = None  # known changes of the last step: the nodes subscribed to them
         if self.updated_channels is None:
-            # why: only a node subscribed to an available trigger can be pending, and a fresh run
-            # has none: one availability check per trigger channel instead of planning every node
+            # why: only a node subscribed to an available trigger can be pending; in a fresh run
+            # (nothing restored) only triggers readable when blank can be, usually none
             channels, t2n = self.channels, self.graph.trigger_to_nodes
-            names = {n for ch in t2n if (c := channels.get(ch)) is not None and c.is_available() for n in t2n[ch]}
+            fresh = not self.versions and not self.values_cache
+            triggers = self.graph.blank_triggers if fresh else t2n
+            names = {n for ch in triggers if (c := channels.get(ch)) is not None and c.is_available() for n in t2n[ch]}
             if not names:
                 return
             candidates = [n for n in self.graph.nodes if n in names]

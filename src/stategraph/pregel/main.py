@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any
 
-from ..channels.base import BaseChannel
+from ..channels.base import MISSING, BaseChannel
 from ..channels.binop import BinaryOperatorAggregate
 from ..channels.last_value import LastValue, LastValueAfterFinish
 from ..channels.named_barrier_value import NamedBarrierValue
@@ -112,6 +112,10 @@ class Pregel:
             for ch in node.triggers:
                 t2n.setdefault(ch, []).append(name)
         self.trigger_to_nodes = {k: sorted(v) for k, v in t2n.items()}
+        # triggers readable before anything is written (e.g. a reducer's initial value)
+        self.blank_triggers = tuple(
+            ch for ch in self.trigger_to_nodes if self.channels[ch].from_checkpoint(MISSING).is_available()
+        )
         self.consumers = frozenset(k for k, c in self.channels.items() if type(c).consume is not BaseChannel.consume)
         self.finishers = frozenset(k for k, c in self.channels.items() if type(c).finish is not BaseChannel.finish)
         self.trigger_channels = frozenset(self.trigger_to_nodes) | {TASKS}
