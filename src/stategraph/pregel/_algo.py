@@ -124,9 +124,17 @@ def _is_triggered(
     channels: Mapping[str, BaseChannel], versions: Mapping[str, Any], seen: Mapping[str, Any] | None,
     triggers: Sequence[str],
 ) -> bool:
+    plain = _PLAIN_VALUE
     for ch in triggers:
         c = channels.get(ch)
-        if c is not None and c.is_available() and (seen is None or versions.get(ch, 0) > seen.get(ch, 0)):
+        if c is None:
+            continue
+        kind = plain.get(c.__class__)
+        if kind is None:
+            kind = _learn_kind(c.__class__)
+        if ((c.value is not MISSING) if kind else c.is_available()) and (
+            seen is None or versions.get(ch, 0) > seen.get(ch, 0)
+        ):
             return True
     return False
 
@@ -166,7 +174,13 @@ def apply_writes(loop: PregelLoop, tasks: Sequence[Task], next_version: Any) -> 
     ordered = sorted(tasks, key=lambda t: path_sort_key(t.path)) if len(tasks) > 1 else tasks
     _mark_seen_and_consume(loop, ordered, next_version)
     channels, versions, dirty = loop.channels, loop.versions, loop.dirty
-    grouped = _group_writes(channels, ordered)
+    grouped: dict[str, list[Any]] = {}  # channel -> its writes, in task-path order
+    for task in ordered:
+        for ch, value in task.writes:
+            if ch in grouped:
+                grouped[ch].append(value)
+            elif ch in channels and ch not in RESERVED_WRITES:
+                grouped[ch] = [value]
     updated: set[str] = set()
     plain = _PLAIN_VALUE
     for ch, values in grouped.items():
@@ -178,7 +192,10 @@ def apply_writes(loop: PregelLoop, tasks: Sequence[Task], next_version: Any) -> 
         if changed:
             versions[ch] = next_version
             dirty.add(ch)
-            if (c.value is not MISSING) if plain.get(c.__class__) else c.is_available():
+            kind = plain.get(c.__class__)
+            if kind is None:
+                kind = _learn_kind(c.__class__)
+            if (c.value is not MISSING) if kind else c.is_available():
                 updated.add(ch)
     # Expire one-step values (triggers, Sends) not written again.  Only a channel that changed
     # last step can still hold one (None: unknown, check all).
@@ -214,20 +231,6 @@ def _mark_seen_and_consume(loop: PregelLoop, ordered: Sequence[Task], next_versi
             if ch in consumers and channels[ch].consume():
                 versions[ch] = next_version
                 loop.dirty.add(ch)
-
-
-def _group_writes(channels: Mapping[str, BaseChannel], ordered: Sequence[Task]) -> dict[str, list[Any]]:
-    grouped: dict[str, list[Any]] = {}
-    for task in ordered:
-        for ch, value in task.writes:
-            if ch in RESERVED_WRITES or ch not in channels:
-                continue
-            lst = grouped.get(ch)
-            if lst is None:
-                grouped[ch] = [value]
-            else:
-                lst.append(value)
-    return grouped
 
 
 def _finish(loop: PregelLoop, updated: set[str], next_version: Any) -> None:
