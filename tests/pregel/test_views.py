@@ -109,7 +109,9 @@ def test_views_follow_updates_and_expiry_in_select_order() -> None:
 
 
 def test_a_select_with_a_channel_that_has_its_own_read_is_not_kept() -> None:
-    channels = channels_of(**{k: LastValue(int) for k in KEYS}, log=BinaryOperatorAggregate(list, operator.add))
+    channels = channels_of(
+        **{k: LastValue(int) for k in KEYS}, log=BinaryOperatorAggregate(list, operator.add)
+    )
     views = StateViews(channels)
     assert views.read([*KEYS, "log"]) is None
     assert views.read([*KEYS, "managed"]) is None  # not a channel (a managed value)

@@ -108,5 +108,5 @@ def _make_cloner(template: BaseChannel[Any, Any, Any]) -> Any:
     body = "".join(f"    new.{slot} = self.{slot}\n" for slot in slots)
     source = f"def clone(self):\n    new = new_instance(cls)\n{body}    return new\n"
     namespace: dict[str, Any] = {"new_instance": cls.__new__, "cls": cls}
-    exec(source, namespace)  # noqa: S102 - the source is built from slot names only
+    exec(source, namespace)  # the source is built from slot names only
     return namespace["clone"]
