@@ -95,7 +95,7 @@ def _push_tasks(loop: PregelLoop, step: int, packets: Sequence[Any]) -> list[Tas
         if node is None:  # validated when written; kept for saved data
             continue
         value = node.mapper(packet.arg) if node.mapper is not None else packet.arg
-        task = Task(loop, node, packet.node, value, (PUSH, idx), (PUSH,), step=step)
+        task = Task(loop, node, packet.node, value, (PUSH, idx), (PUSH,), step)
         if packet.timeout is not None:
             task.timeout = packet.timeout
         tasks.append(task)
@@ -163,7 +163,7 @@ def _pull_task(
     triggers = node.trigger_tuple
     if len(triggers) > 1:
         triggers = tuple(ch for ch in triggers if ch in channels and channels[ch].is_available()) or triggers
-    return Task(loop, node, name, value, (PULL, name), triggers, step=step)
+    return Task(loop, node, name, value, (PULL, name), triggers, step)
 
 
 def apply_writes(loop: PregelLoop, tasks: Sequence[Task], next_version: Any) -> set[str]:
