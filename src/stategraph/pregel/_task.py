@@ -151,7 +151,13 @@ def _path_parts(path: tuple[Any, ...]) -> list[str]:
 
 def path_sort_key(path: tuple[Any, ...]) -> tuple[Any, ...]:
     """Order tasks by path with integers zero-padded, so apply order is deterministic."""
-    return tuple(
-        f"{p:010d}" if isinstance(p, int) else ("~".join(path_sort_key(p)) if isinstance(p, tuple) else str(p))
-        for p in path[:3]
-    )
+    # why: a loop, not a generator expression: a fan-out step sorts one key per Send
+    key = []
+    for p in path[:3]:
+        if isinstance(p, int):
+            key.append(f"{p:010d}")
+        elif isinstance(p, tuple):
+            key.append("~".join(path_sort_key(p)))
+        else:
+            key.append(str(p))
+    return tuple(key)
