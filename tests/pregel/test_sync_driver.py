@@ -67,3 +67,11 @@ def test_the_idle_pool_is_bounded() -> None:
     for run in runs:
         run.close()
     assert len(_sync_driver._IDLE_EXECUTORS) == _sync_driver._KEEP_IDLE
+
+
+def test_a_long_run_does_not_keep_its_finished_futures() -> None:
+    run = _sync_driver.SyncRun()
+    for _ in range(2000):
+        run.submit(lambda: None).result(timeout=5)
+    assert len(run._futures) <= 256
+    run.close()

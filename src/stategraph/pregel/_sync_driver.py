@@ -27,6 +27,7 @@ class SyncRun:
         self.max_concurrency = max_concurrency
         self._executor: ThreadPoolExecutor | None = None
         self._futures: list[Future[Any]] = []
+        self._prune_at = 256
 
     def executor(self) -> ThreadPoolExecutor:
         if self._executor is None:
@@ -44,7 +45,12 @@ class SyncRun:
 
     def submit(self, fn: Any, *args: Any) -> Future[Any]:
         future = self.executor().submit(fn, *args)
-        self._futures.append(future)
+        futures = self._futures
+        if len(futures) >= self._prune_at:
+            # keep only what may still run (a done future holds its task); amortised O(1)
+            futures[:] = [f for f in futures if not f.done()]
+            self._prune_at = max(256, 2 * len(futures))
+        futures.append(future)
         return future
 
     def close(self) -> None:
