@@ -74,7 +74,8 @@ def prepare_tasks(loop: PregelLoop, step: int, candidates: Sequence[str] | None 
     # Invariant: when the last step's changes are known, pending Sends are among them (apply_writes
     # clears the Send topic in every step that does not write it)
     tasks_ch = channels.get(TASKS) if updated is None or TASKS in updated else None
-    tasks = _push_tasks(loop, step, tasks_ch.get()) if tasks_ch is not None and tasks_ch.is_available() else []
+    pending_sends = tasks_ch is not None and tasks_ch.is_available()
+    tasks = _push_tasks(loop, step, tasks_ch.get()) if pending_sends else []  # type: ignore[union-attr]
     graph = loop.graph
     nodes, versions, seen_all = graph.nodes, loop.versions, loop.versions_seen
     managed = managed_values(loop, step) if graph.managed else None

@@ -367,7 +367,9 @@ class PregelLoop:
             channels, t2n = self.channels, self.graph.trigger_to_nodes
             fresh = not self.versions and not self.values_cache
             triggers = self.graph.blank_triggers if fresh else t2n
-            names = {n for ch in triggers if (c := channels.get(ch)) is not None and c.is_available() for n in t2n[ch]}
+            names = {
+                n for ch in triggers if (c := channels.get(ch)) is not None and c.is_available() for n in t2n[ch]
+            }
             if not names:
                 return
             candidates = [n for n in self.graph.nodes if n in names]
@@ -414,7 +416,9 @@ class PregelLoop:
         if failed:
             self.status = "error"
             raise failed[0].error  # type: ignore[misc]
-        raise GraphInterrupt(tuple(i for t in tasks if t.error is not None for i in t.error.interrupts))  # type: ignore[attr-defined]
+        # no other failure: every failed task was interrupted
+        interrupts = tuple(i for t in tasks if t.error is not None for i in t.error.interrupts)  # type: ignore[attr-defined]
+        raise GraphInterrupt(interrupts)
 
     def _apply_step(self, tasks: list[Task]) -> None:
         self.updated_channels = apply_writes(self, tasks, self._next_version())

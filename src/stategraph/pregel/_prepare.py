@@ -99,7 +99,8 @@ def make_loop(
     sink = StreamSink(modes, put, subgraphs=subgraphs)
     return PregelLoop(
         graph, input=input, config=cfg, saver=saver, cache=graph.cache, sink=sink,
-        runtime=_root_runtime(graph, coerce_context(graph, context), sink), durability=durability or cfg.get(CONF, {}).get("__pregel_durability") or "async",
+        runtime=_root_runtime(graph, coerce_context(graph, context), sink),
+        durability=durability or cfg.get(CONF, {}).get("__pregel_durability") or "async",
         interrupt_before=graph.interrupt_before_nodes if interrupt_before is None else interrupt_before,
         interrupt_after=graph.interrupt_after_nodes if interrupt_after is None else interrupt_after,
     )
@@ -116,7 +117,9 @@ def _root_runtime(graph: Pregel, context: Any, sink: StreamSink) -> Any:
     from ..runtime import Runtime
 
     runtime = Runtime(
-        context=context, store=graph.store, stream_writer=_custom_writer(sink) if custom else _runtime_no_op(),
+        context=context,
+        store=graph.store,
+        stream_writer=_custom_writer(sink) if custom else _runtime_no_op(),
     )
     if context is None and not custom:
         graph._plain_runtime = runtime  # type: ignore[attr-defined]
