@@ -154,3 +154,29 @@ def test_trigger_index_is_built_on_validate() -> None:
     app = doubler()
     assert app.trigger_to_nodes == {"a": ["double"]}
     assert app.nodes["double"].triggers == ["a"]
+
+
+def test_a_trigger_readable_before_any_write_does_not_start_its_node() -> None:
+    import operator
+
+    from stategraph.channels import BinaryOperatorAggregate
+
+    calls: list[Any] = []
+
+    def watch(value: Any) -> int:
+        calls.append(value)
+        return 1
+
+    g = Pregel(
+        nodes={
+            # a reducer channel is readable (its initial value) before anything writes it
+            "watch": NodeBuilder().subscribe_only("acc").do(watch).write_to("out").build(),
+            "start": NodeBuilder().subscribe_only("inp").do(lambda x: [x]).write_to("acc").build(),
+        },
+        channels={"acc": BinaryOperatorAggregate(list, operator.add), "inp": EphemeralValue(int),
+                  "out": LastValue(int)},
+        input_channels="inp", output_channels=["out", "acc"],
+    )
+    assert g.blank_triggers == ("acc",)
+    assert g.invoke(3) == {"out": 1, "acc": [3]}
+    assert calls == [[3]]  # ran once, after "start" wrote the channel, not at the start of the run

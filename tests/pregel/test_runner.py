@@ -202,3 +202,19 @@ class HTTPStatusError(Exception):
 def test_default_retry_on(exc: Exception, expected: bool) -> None:
     assert default_retry_on(exc) is expected
 
+
+
+def test_an_all_async_graph_never_hops_to_a_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    from stategraph.pregel import _runner
+
+    async def refuse(*args: Any) -> Any:
+        raise AssertionError("a node body was sent to a worker thread")
+
+    async def add(state: State) -> dict[str, int]:
+        return {"x": state["x"] + 1}
+
+    monkeypatch.setattr(_runner, "call_in_thread", refuse)
+    g = StateGraph(State)
+    g.add_node("a", add).add_node("b", add)
+    g.add_edge(START, "a").add_edge("a", "b").add_edge("b", END)
+    assert asyncio.run(g.compile().ainvoke({"x": 1})) == {"x": 3}  # the hidden __start__ node included

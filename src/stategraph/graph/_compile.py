@@ -12,7 +12,7 @@ from ..constants import END, ROOT, START, TAG_HIDDEN, TASKS
 from ..errors import ErrorCode, InvalidUpdateError, ParentCommand
 from ..pregel._call import adapt_callable
 from ..pregel._io import goto_writes, update_as_tuples
-from ..pregel._node import PregelNode
+from ..pregel._node import PregelNode, apassthrough, passthrough
 from ..types import Command, RetryPolicy, Send
 from ._schema import channels_of, make_mapper
 from ._validate import validate_graph
@@ -93,7 +93,7 @@ def _start_node(builder: StateGraph, graph: Any) -> PregelNode:
 
     reads = [k for k in builder.channels]
     return PregelNode(
-        name=START, triggers=[START], channels=START, func=lambda v, t: v,
+        name=START, triggers=[START], channels=START, func=passthrough, afunc=apassthrough,
         writers=[write_input, *_branch_writers(builder, graph, START, reads)], tags=[TAG_HIDDEN], hidden=True,
     )
 
@@ -129,13 +129,18 @@ def _user_node(builder: StateGraph, graph: Any, name: str, joins: list[str]) -> 
 
 def _updater(name: str, allowed: set[str], edges: list[tuple[str, Any]], graph: Any, *, strict: bool,
              validators: dict[str, Any] | None = None) -> Any:
+    plain_dicts = allowed != {ROOT}  # a dict output is a state update (not a root value)
+
     def write(output: Any, task: Any) -> None:
-        writes = output_writes(name, output, allowed, graph, strict=strict)
+        if output.__class__ is dict and plain_dicts and allowed.issuperset(output):
+            writes = list(output.items())  # why: the usual return value, checked in one C call
+        else:
+            writes = output_writes(name, output, allowed, graph, strict=strict)
         if validators:
             writes = validate_writes(name, writes, validators)
         if edges:
             writes.extend(edges)
-        task.send(writes)
+        task.writes.extend(writes)
 
     return write
 

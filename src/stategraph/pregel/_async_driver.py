@@ -29,8 +29,6 @@ class AsyncRun:
 
 
 async def drive(loop: Any, run: AsyncRun) -> AsyncIterator[Any]:
-    from concurrent.futures import ThreadPoolExecutor
-
     loop.executor_for_async = lambda: None
     loop.event_loop = run.aloop
     loop.event_loop_thread = run.thread
@@ -40,6 +38,8 @@ async def drive(loop: Any, run: AsyncRun) -> AsyncIterator[Any]:
 
     def submit(fn: Any, *args: Any) -> Any:
         if not pool:
+            from concurrent.futures import ThreadPoolExecutor
+
             pool.append(ThreadPoolExecutor(max_workers=64, thread_name_prefix="stategraph"))
         return pool[0].submit(fn, *args)
 
@@ -69,6 +69,7 @@ async def _drive(loop: Any, run: AsyncRun, gen: Any) -> AsyncIterator[Any]:
     reply: Any = None
     error: BaseException | None = None
     q = run.queue
+    streaming = bool(loop.sink.all_modes) or loop.sink.put is not None
     while True:
         try:
             effect = gen.throw(error) if error is not None else gen.send(reply)
@@ -81,15 +82,22 @@ async def _drive(loop: Any, run: AsyncRun, gen: Any) -> AsyncIterator[Any]:
             raise
         reply, error = None, None
         if effect[0] == "run":
-            async for chunk in _run_tasks(loop, run, effect[1]):
-                yield chunk
+            tasks = effect[1]
+            if len(tasks) == 1 and not loop.live_stream:
+                # why: a lone task is awaited inline: no asyncio task, no async generator per step
+                await run_task_async(tasks[0])
+                await _finish(loop, tasks[0])
+            else:
+                async for chunk in _run_tasks(loop, run, tasks):
+                    yield chunk
         else:
             try:
                 reply = await handle(loop, effect)
             except BaseException as exc:
                 error = exc
-        while not q.empty():
-            yield q.get_nowait()
+        if streaming:
+            while not q.empty():
+                yield q.get_nowait()
     while not q.empty():
         yield q.get_nowait()
 
@@ -149,10 +157,6 @@ async def _guarded(run: AsyncRun, task: Any) -> None:
 
 async def _run_tasks(loop: Any, run: AsyncRun, tasks: list[Any]) -> AsyncIterator[Any]:
     q = run.queue
-    if len(tasks) == 1 and not loop.live_stream:
-        await run_task_async(tasks[0])
-        await _finish(loop, tasks[0])
-        return
     pending: list[asyncio.Task[Any]] = []
     for task in tasks:
         fut = asyncio.ensure_future(_guarded(run, task))

@@ -60,6 +60,31 @@ Gen = Generator[Effect, Any, Any]
 class PregelLoop:
     """All state of one run (one invoke/stream call) of one graph."""
 
+    # why: immutable defaults live on the class, so starting a run assigns only what it sets
+    _id_seed = ""
+    _run_id: str | None = None
+    step = 0
+    stop = 0
+    status = "pending"
+    max_version: Any = None
+    updated_channels: set[str] | None = None
+    parent_checkpoint_config: dict[str, Any] | None = None
+    resume_map: dict[str, Any] | None = None
+    null_resume: Any = MISSING
+    skip_done_tasks = False
+    unsaved = False
+    # The newest checkpoint id of this thread+ns as far as this run knows ("" = none yet);
+    # every put carries it so the saver can refuse a concurrent writer (compare-and-set).
+    expected_head: str | None = None
+    # how the driver runs I/O for task calls (functional API), set by the drivers
+    event_loop: Any = None
+    event_loop_thread: int | None = None
+    handle_sync: Any = None
+    handle_async: Any = None
+    submit_sync: Any = None
+    writer: Any = None  # set by a driver for durability="async" (see _writer.py)
+    views: Any = None  # node inputs kept current between steps (_views.StateViews), made on demand
+
     def __init__(
         self,
         graph: Pregel,
@@ -92,31 +117,20 @@ class PregelLoop:
         self.thread_id = conf.get("thread_id")
         self.checkpoint_map: dict[str, str] = dict(conf.get("checkpoint_map") or {})
         self.recursion_limit = config.get("recursion_limit", 25)
-        self.run_id = str(config.get("run_id") or os.urandom(16).hex())
-        self.id_seed = ""
-        self.step = 0
-        self.stop = 0
-        self.status = "pending"
         self.channels: dict[str, Any] = {}
         self.versions: dict[str, Any] = {}
         self.versions_seen: dict[str, dict[str, Any]] = {}
-        self.max_version: Any = None
         # channels whose version changed since the last checkpoint was built / saved
         self.dirty: set[str] = set()
         self.unsaved_changes: set[str] = set()
         self.values_cache: dict[str, Any] = {}
-        self.updated_channels: set[str] | None = None
         self.checkpoint: dict[str, Any] = {}
         self.checkpoint_config: dict[str, Any] = {}
         self.checkpoint_metadata: dict[str, Any] = {}
-        self.parent_checkpoint_config: dict[str, Any] | None = None
         self.pending_writes: list[tuple[str, str, Any]] = []
         self.saved_versions: dict[str, Any] = {}
-        self.resume_map: dict[str, Any] | None = None
-        self.null_resume: Any = MISSING
         self.tasks: list[Task] = []
         self.interrupts: list[Interrupt] = []
-        self.skip_done_tasks = False
         self.is_nested = parent_task is not None
         modes = sink.all_modes
         self.want_values = "values" in modes
@@ -128,28 +142,39 @@ class PregelLoop:
         self.live_stream = "messages" in modes or "custom" in modes
         if "messages" in modes:
             _messages.attach(self)  # stream_mode="messages": node-output messages, langchain tokens
-        self.unsaved = False
-        # The newest checkpoint id of this thread+ns as far as this run knows ("" = none yet);
-        # every put carries it so the saver can refuse a concurrent writer (compare-and-set).
-        self.expected_head: str | None = None
-        # task calls (functional API): saved writes by task id, and how the driver runs I/O
+        # task calls (functional API): saved writes by task id
         self.saved_writes: dict[str, list[tuple[str, Any]]] = {}
         self.saved_calls: dict[tuple[str, int], str] = {}
-        self.event_loop: Any = None
-        self.event_loop_thread: int | None = None
-        self.handle_sync: Any = None
-        self.handle_async: Any = None
-        self.submit_sync: Any = None
-        self.writer: Any = None  # set by a driver for durability="async" (see _writer.py)
+
+    @property
+    def run_id(self) -> str:
+        """config["run_id"], else a random id drawn on first use (most runs never ask)."""
+        if self._run_id is None:
+            self._run_id = str(self.config.get("run_id") or os.urandom(16).hex())
+        return self._run_id
+
+    @property
+    def id_seed(self) -> str:
+        """What task ids derive from: the current checkpoint's id, else the run id."""
+        return self._id_seed or self.run_id
+
+    @id_seed.setter
+    def id_seed(self, value: str) -> None:
+        self._id_seed = value
 
     # ------------------------------------------------------------------ the run
     def run(self) -> Gen:
         """Drive the whole run; returns the final status ("done" or "interrupt")."""
+        if self.saver is None or self.is_nested or self.thread_id is None:
+            # why: no thread lease to hold, so the drivers talk to _run directly and every
+            # effect crosses one generator frame fewer
+            return self._run()
+        return self._run_leased()
+
+    def _run_leased(self) -> Gen:
         from . import _threads
 
-        lease = None
-        if self.saver is not None and not self.is_nested and self.thread_id is not None:
-            lease = _threads.acquire(self.saver, str(self.thread_id), self.checkpoint_ns)
+        lease = _threads.acquire(self.saver, str(self.thread_id), self.checkpoint_ns)
         try:
             return (yield from self._run())
         finally:
@@ -158,8 +183,26 @@ class PregelLoop:
     def _run(self) -> Gen:
         try:
             yield from self._start()
-            while (yield from self._tick()):
-                pass
+            # one superstep per turn: plan, run, fold the writes in, checkpoint
+            while (todo := self._next_tasks()) is not None:
+                tasks = self.tasks
+                if self.cache is not None:
+                    yield from self._cache_lookup(todo)
+                    todo = [t for t in todo if not t.done]
+                if todo:
+                    if self.want_task_events:
+                        for t in todo:
+                            _events.emit_task_start(self, t)
+                    yield ("run", todo)
+                self._raise_failures(tasks)
+                if self.cache is not None:
+                    yield from self._cache_store(tasks)
+                self._apply_step(tasks)
+                if self.saver is not None:
+                    yield from self._save("loop", step=self.step)
+                self.step += 1
+                if self.interrupt_after:
+                    self._interrupt_if(self.interrupt_after, tasks, "interrupt_after")
         except GraphInterrupt as exc:
             yield from self._on_interrupt(exc)
             if self.is_nested:
@@ -226,7 +269,7 @@ class PregelLoop:
         self.dirty = set()
         self.unsaved_changes = set()
         self.checkpoint = cp
-        self.id_seed = cp.get("id") or self.run_id
+        self.id_seed = cp.get("id") or ""
         for tid, ch, v in self.pending_writes:
             self.saved_writes.setdefault(tid, []).append((ch, v))
             if ch == CALL:
@@ -304,13 +347,7 @@ class PregelLoop:
         yield from ()
 
     def _apply_input(self, inp: Any) -> Gen:
-        # discard what the previous run left pending: a new input restarts from START
-        for task in prepare_tasks(self, self.step):
-            if not task.is_push:
-                seen = self.versions_seen.setdefault(task.name, {})
-                for ch in task.triggers:
-                    if ch in self.versions:
-                        seen[ch] = self.versions[ch]
+        self._discard_pending()
         writes = input_writes(self.graph, inp)
         if not writes:
             raise EmptyInputError(f"Received no input for {self.graph.input_channels_label}")
@@ -321,61 +358,74 @@ class PregelLoop:
         yield from self._save("input", step=self.step)
         self.step += 1
 
+    def _discard_pending(self) -> None:
+        """Mark the triggers of every pending PULL task as seen: a new input restarts from START."""
+        candidates = None  # known changes of the last step: the nodes subscribed to them
+        if self.updated_channels is None:
+            # why: only a node subscribed to an available trigger can be pending; in a fresh run
+            # (nothing restored) only triggers readable when blank can be, usually none
+            channels, t2n = self.channels, self.graph.trigger_to_nodes
+            fresh = not self.versions and not self.values_cache
+            triggers = self.graph.blank_triggers if fresh else t2n
+            names = {
+                n for ch in triggers if (c := channels.get(ch)) is not None and c.is_available() for n in t2n[ch]
+            }
+            if not names:
+                return
+            candidates = [n for n in self.graph.nodes if n in names]
+        for task in prepare_tasks(self, self.step, candidates):
+            if not task.is_push:
+                seen = self.versions_seen.setdefault(task.name, {})
+                for ch in task.triggers:
+                    if ch in self.versions:
+                        seen[ch] = self.versions[ch]
+
     # ------------------------------------------------------------------ one superstep
-    def _tick(self) -> Gen:
+    # why: plain methods, not generators: _run yields the step's effects itself, so a step
+    # creates no generator objects (the per-step cost is what the engine is measured by)
+    def _next_tasks(self) -> list[Task] | None:
+        """Plan the next superstep: the tasks still to run (all in ``self.tasks``), None at the end."""
         if self.step > self.stop:
             self.status = "out_of_steps"
             raise GraphRecursionError(
                 f"Recursion limit of {self.recursion_limit} reached without hitting a stop condition. "
                 "You can increase the limit by setting the `recursion_limit` config key.",
             )
-        tasks = prepare_tasks(self, self.step)
-        self.tasks = tasks
+        tasks = self.tasks = prepare_tasks(self, self.step)
         if self.want_checkpoint_events:
             _events.emit_checkpoint(self, tasks)
         if not tasks:
             self.status = "done"
-            return False
+            return None
+        todo = tasks
         if self.skip_done_tasks:
             self._match_pending_writes(tasks)
             self.skip_done_tasks = False
-        if self._should_interrupt(self.interrupt_before, tasks):
-            self.status = "interrupt_before"
-            raise GraphInterrupt(())
-        todo = [t for t in tasks if not t.done]
-        if self.cache is not None:
-            yield from self._cache_lookup(todo)
-            todo = [t for t in todo if not t.done]
-        if todo:
-            if self.want_task_events:
-                for t in todo:
-                    _events.emit_task_start(self, t)
-            yield ("run", todo)
-        yield from self._after_run(tasks)
-        return True
+            todo = [t for t in tasks if not t.done]
+        if self.interrupt_before:
+            self._interrupt_if(self.interrupt_before, tasks, "interrupt_before")
+        return todo
 
-    def _after_run(self, tasks: list[Task]) -> Gen:
+    def _raise_failures(self, tasks: list[Task]) -> None:
+        for t in tasks:
+            if t.error is not None:
+                break
+        else:
+            return
         failed = [t for t in tasks if t.error is not None and not isinstance(t.error, GraphInterrupt)]
         if failed:
             self.status = "error"
             raise failed[0].error  # type: ignore[misc]
-        interrupted = [t for t in tasks if isinstance(t.error, GraphInterrupt)]
-        if interrupted:
-            raise GraphInterrupt(tuple(i for t in interrupted for i in t.error.interrupts))  # type: ignore[union-attr]
-        if self.cache is not None:
-            yield from self._cache_store(tasks)
+        # no other failure: every failed task was interrupted
+        interrupts = tuple(i for t in tasks if t.error is not None for i in t.error.interrupts)  # type: ignore[attr-defined]
+        raise GraphInterrupt(interrupts)
+
+    def _apply_step(self, tasks: list[Task]) -> None:
         self.updated_channels = apply_writes(self, tasks, self._next_version())
-        self.pending_writes = []
+        if self.pending_writes:
+            self.pending_writes = []
         if self.want_values and self._output_changed():
             self._emit_values()
-        if self.saver is not None:
-            yield from self._save("loop", step=self.step)
-        else:
-            self.checkpoint_metadata = {"source": "loop", "step": self.step}
-        self.step += 1
-        if self._should_interrupt(self.interrupt_after, tasks):
-            self.status = "interrupt_after"
-            raise GraphInterrupt(())
 
     # ------------------------------------------------------------------ task completion
     def task_done(self, task: Task) -> Effect | None:
@@ -387,6 +437,8 @@ class PregelLoop:
                 _events.emit_updates(self, task)
             if self.want_task_events:
                 _events.emit_task_result(self, task)
+            if self.saver is None:
+                return None  # why: without a saver nothing reads pending writes (_writes_effect)
             writes = task.writes or [(NO_WRITES, None)]
             if task.resume:
                 writes = [*writes, (RESUME, list(task.resume))]
@@ -406,9 +458,11 @@ class PregelLoop:
         return self._writes_effect(task, [(ERROR, _events.error_record(err))])
 
     def _writes_effect(self, task: Task, writes: list[tuple[str, Any]]) -> Effect | None:
+        if self.saver is None:
+            return None  # pending writes serve resuming and saving only
         for ch, v in writes:
-            self.pending_writes.append((task.id if self.saver is not None else "", ch, v))
-        if self.saver is None or self.durability == "exit":
+            self.pending_writes.append((task.id, ch, v))
+        if self.durability == "exit":
             return None
         return ("put_writes", self.checkpoint_config, writes, task.id, _path_str(task.path))
 
@@ -433,6 +487,12 @@ class PregelLoop:
                     task.resume = list(v)
 
     # ------------------------------------------------------------------ interrupts
+    def _interrupt_if(self, names: Any, tasks: Sequence[Task], status: str) -> None:
+        """Static interrupt (interrupt_before / _after ``names``): stop the run with ``status``."""
+        if self._should_interrupt(names, tasks):
+            self.status = status
+            raise GraphInterrupt(())
+
     def _should_interrupt(self, names: Any, tasks: Sequence[Task]) -> bool:
         if not names:
             return False

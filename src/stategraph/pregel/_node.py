@@ -183,9 +183,19 @@ class NodeBuilder:
         )
 
 
+def passthrough(value: Any, task: Any) -> Any:
+    """A node body that outputs its input."""
+    return value
+
+
+async def apassthrough(value: Any, task: Any) -> Any:
+    """``passthrough`` for async runs: awaited in place, no hop to a worker thread."""
+    return value
+
+
 def _chain(adapted: list[tuple[Any, Any]]) -> tuple[Any, Any]:
     if not adapted:
-        return (lambda value, task: value), None
+        return passthrough, apassthrough
     if len(adapted) == 1:
         return adapted[0]
     if all(f is not None for f, _ in adapted):

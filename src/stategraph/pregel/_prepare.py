@@ -96,20 +96,34 @@ def make_loop(
     limit = cfg.get("recursion_limit", 25)
     if not isinstance(limit, int) or limit < 1:
         raise ValueError(f"recursion_limit must be at least 1, got {limit!r}")
-    from ..runtime import Runtime
-
     sink = StreamSink(modes, put, subgraphs=subgraphs)
-    runtime = Runtime(
-        context=coerce_context(graph, context),
-        store=graph.store,
-        stream_writer=_custom_writer(sink) if sink.wants("custom") else _runtime_no_op(),
-    )
     return PregelLoop(
-        graph, input=input, config=cfg, saver=saver, cache=graph.cache, sink=sink, runtime=runtime,
+        graph, input=input, config=cfg, saver=saver, cache=graph.cache, sink=sink,
+        runtime=_root_runtime(graph, coerce_context(graph, context), sink),
         durability=durability or cfg.get(CONF, {}).get("__pregel_durability") or "async",
         interrupt_before=graph.interrupt_before_nodes if interrupt_before is None else interrupt_before,
         interrupt_after=graph.interrupt_after_nodes if interrupt_after is None else interrupt_after,
     )
+
+
+def _root_runtime(graph: Pregel, context: Any, sink: StreamSink) -> Any:
+    custom = sink.wants("custom")
+    if context is None and not custom:
+        # why: the usual Runtime (no context, no custom stream) is immutable and the same for every
+        # run of a graph, so it is built once per store instead of once per invoke
+        cached = getattr(graph, "_plain_runtime", None)
+        if cached is not None and cached.store is graph.store:
+            return cached
+    from ..runtime import Runtime
+
+    runtime = Runtime(
+        context=context,
+        store=graph.store,
+        stream_writer=_custom_writer(sink) if custom else _runtime_no_op(),
+    )
+    if context is None and not custom:
+        graph._plain_runtime = runtime  # type: ignore[attr-defined]
+    return runtime
 
 
 def _runtime_no_op() -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import os
 import queue
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -25,18 +26,57 @@ class SyncRun:
         self.put = self.queue.put
         self.max_concurrency = max_concurrency
         self._executor: ThreadPoolExecutor | None = None
+        self._futures: list[Future[Any]] = []
+        self._prune_at = 256
 
     def executor(self) -> ThreadPoolExecutor:
         if self._executor is None:
+            if self.max_concurrency is None and _IDLE_EXECUTORS:
+                try:
+                    self._executor = _IDLE_EXECUTORS.pop()
+                    return self._executor
+                except IndexError:  # another run took the last one meanwhile
+                    pass
             from concurrent.futures import ThreadPoolExecutor
 
             # why: task calls block their caller's thread on a child; a small pool would deadlock
             self._executor = ThreadPoolExecutor(max_workers=self.max_concurrency or 64, thread_name_prefix="stategraph")
         return self._executor
 
+    def submit(self, fn: Any, *args: Any) -> Future[Any]:
+        future = self.executor().submit(fn, *args)
+        futures = self._futures
+        if len(futures) >= self._prune_at:
+            # keep only what may still run (a done future holds its task); amortised O(1)
+            futures[:] = [f for f in futures if not f.done()]
+            self._prune_at = max(256, 2 * len(futures))
+        futures.append(future)
+        return future
+
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+        executor = self._executor
+        if executor is None:
+            return
+        self._executor = None
+        if (self.max_concurrency is None and len(_IDLE_EXECUTORS) < _KEEP_IDLE
+                and all(f.done() for f in self._futures)):
+            _IDLE_EXECUTORS.append(executor)
+        else:
+            executor.shutdown(wait=False, cancel_futures=True)
+
+
+# why: starting a thread costs 0.1-1 ms when busy threads hold the GIL, more than a small task
+# does.  A run that ends with nothing in flight hands its executor, idle threads included, to
+# the next run; each run still owns one executor (up to 64 threads) while it runs, as before.
+_IDLE_EXECUTORS: list[ThreadPoolExecutor] = []
+_KEEP_IDLE = 4
+
+
+def _forget_idle_executors() -> None:
+    _IDLE_EXECUTORS.clear()  # a forked child has none of their threads
+
+
+os.register_at_fork(after_in_child=_forget_idle_executors)
 
 
 def drive(loop: Any, run: SyncRun) -> Iterator[Any]:
@@ -45,7 +85,7 @@ def drive(loop: Any, run: SyncRun) -> Iterator[Any]:
     loop.handle_sync = lambda effect: handle(loop, effect)
     if loop.saver is not None and loop.durability == "async" and _groups_commits(loop.saver, "batch"):
         loop.writer = ThreadWriter(loop.saver)
-    loop.submit_sync = lambda fn, *args: run.executor().submit(fn, *args)
+    loop.submit_sync = run.submit
     gen = loop.run()
     try:
         yield from _pump(loop, run, gen)
@@ -83,7 +123,15 @@ def _pump(loop: Any, run: SyncRun, gen: Any) -> Iterator[Any]:
             raise
         reply, error = None, None
         if effect[0] == "run":
-            yield from _run_tasks(loop, run, effect[1])
+            tasks = effect[1]
+            if len(tasks) == 1 and not loop.live_stream:
+                # why: a lone task runs inline: no executor hop, no generator per step
+                run_task_sync(tasks[0])
+                follow_up = loop.task_done(tasks[0])
+                if follow_up is not None:
+                    handle(loop, follow_up)
+            else:
+                yield from _run_tasks(loop, run, tasks)
         else:
             try:
                 reply = handle(loop, effect)
@@ -138,15 +186,10 @@ def _finish(loop: Any, task: Any) -> None:
 
 def _run_tasks(loop: Any, run: SyncRun, tasks: list[Any]) -> Iterator[Any]:
     q = run.queue
-    if len(tasks) == 1 and not loop.live_stream:
-        run_task_sync(tasks[0])
-        _finish(loop, tasks[0])
-        return
-    executor = run.executor()
     futures: list[Future[Any]] = []
     for task in tasks:
         ctx = contextvars.copy_context()
-        fut = executor.submit(ctx.run, run_task_sync, task)
+        fut = run.submit(ctx.run, run_task_sync, task)
         fut.add_done_callback(lambda f, t=task: q.put((_DONE, t, f)))
         futures.append(fut)
     remaining = len(futures)

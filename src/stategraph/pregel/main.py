@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any
 
-from ..channels.base import BaseChannel
+from ..channels.base import MISSING, BaseChannel
 from ..channels.binop import BinaryOperatorAggregate
 from ..channels.last_value import LastValue, LastValueAfterFinish
 from ..channels.named_barrier_value import NamedBarrierValue
@@ -102,15 +102,28 @@ class Pregel:
         for ch in ins:
             if ch not in self.channels:
                 raise ValueError(f"Input channel '{ch}' is not in channels=.")
+        shared: dict[tuple[str, ...], list[str]] = {}
+        for node in self.nodes.values():
+            if not isinstance(node.channels, str):
+                # nodes reading the same keys share one list: the run keeps one input view per list
+                node.channels = shared.setdefault(tuple(node.channels), node.channels)
         t2n: dict[str, list[str]] = {}
         for name, node in self.nodes.items():
             for ch in node.triggers:
                 t2n.setdefault(ch, []).append(name)
         self.trigger_to_nodes = {k: sorted(v) for k, v in t2n.items()}
+        # triggers readable before anything is written (e.g. a reducer's initial value)
+        self.blank_triggers = tuple(
+            ch for ch in self.trigger_to_nodes if self.channels[ch].from_checkpoint(MISSING).is_available()
+        )
         self.consumers = frozenset(k for k, c in self.channels.items() if type(c).consume is not BaseChannel.consume)
         self.finishers = frozenset(k for k, c in self.channels.items() if type(c).finish is not BaseChannel.finish)
         self.trigger_channels = frozenset(self.trigger_to_nodes) | {TASKS}
-        self.ephemeral_channels = frozenset(k for k, c in self.channels.items() if not isinstance(c, _QUIET))
+        # one-step values: cleared by apply_writes in every step that does not write them; the Send
+        # topic always is one (delivered Sends must not be delivered again)
+        self.ephemeral_channels = frozenset(
+            k for k, c in self.channels.items() if not isinstance(c, _QUIET) or k == TASKS
+        )
         sc = self.stream_channels if self.stream_channels is not None else self.output_channels
         if isinstance(sc, str):
             self.stream_channels_set = frozenset([sc])
