@@ -43,8 +43,9 @@ class MemoryBackend:
         for (stored_thread, _), rows in saver.storage.items():
             if stored_thread == thread_id and checkpoint_id in rows:
                 row = rows[checkpoint_id]
+                # refs are kept decoded in memory: corrupt them as truncated JSON text
                 rows[checkpoint_id] = row._replace(
-                    checkpoint=row.checkpoint[:5], blob_refs=row.blob_refs[:5]
+                    checkpoint=row.checkpoint[:5], blob_refs='{"a": ['
                 )
 
     def count_blobs(self, saver: InMemorySaver, portal: Portal, thread_id: str) -> int:

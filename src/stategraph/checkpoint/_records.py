@@ -54,7 +54,9 @@ class StoredCheckpoint(NamedTuple):
     type: str
     checkpoint: bytes
     metadata: str  # canonical JSON object
-    blob_refs: str  # JSON {channel: [version, origin checkpoint id]}
+    # JSON {channel: [version, origin checkpoint id]}; the in-memory saver keeps the
+    # decoded dict instead (never mutated once stored: ``decode_refs`` hands it out as is)
+    blob_refs: str | dict[str, BlobRef]
 
 
 class BlobRef(NamedTuple):
@@ -109,9 +111,14 @@ def checkpoint_config(thread_id: str, checkpoint_ns: str, checkpoint_id: str) ->
 # --- metadata ---------------------------------------------------------------------------
 
 
+# why: json.dumps with options builds a new encoder per call, which cost as much as the
+# encoding of a step's small metadata; one shared encoder (stateless) does the same work.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
 def canonical_json(value: Any) -> str:
     """Dump ``value`` as sorted, compact, ASCII JSON (the form compared by filters)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return _CANONICAL.encode(value)
 
 
 def _is_json(value: Any) -> bool:
@@ -231,8 +238,10 @@ def encode_refs(refs: Mapping[str, BlobRef]) -> str:
     return json.dumps({channel: [ref.version, ref.origin] for channel, ref in refs.items()})
 
 
-def decode_refs(text: str) -> dict[str, BlobRef]:
+def decode_refs(text: str | dict[str, BlobRef]) -> dict[str, BlobRef]:
     """Parse blob refs; malformed text raises ``ValueError`` (callers report corruption)."""
+    if isinstance(text, dict):
+        return text  # an in-memory row's refs, already decoded
     raw = json.loads(text)
     if not isinstance(raw, dict):
         raise ValueError("blob_refs is not a JSON object")

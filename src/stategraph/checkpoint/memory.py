@@ -51,8 +51,6 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         self._lists = ListCache()  # delta-blob bookkeeping (see checkpoint._delta)
         # Invariant: _heads[scope] == max(storage[scope]) for every non-empty scope.
         self._heads: dict[Scope, str] = {}
-        # decoded blob refs of the newest put per scope: the next step's parent
-        self._last_refs: dict[Scope, tuple[str, dict[str, Any]]] = {}
 
     def get_tuple(self, config: Mapping[str, Any]) -> CheckpointTuple | None:
         """Return the checkpoint named by ``config``, or the latest of its thread and ns."""
@@ -160,13 +158,7 @@ class InMemorySaver(BaseCheckpointSaver[int]):
                 head = self._heads.get((thread_id, checkpoint_ns))
                 check_head(thread_id, checkpoint_ns, checkpoint_id, expected, head)
             parent = scope.get(parent_id) if parent_id is not None else None
-            last = self._last_refs.get((thread_id, checkpoint_ns))
-            if parent is None:
-                parent_refs: dict[str, Any] = {}
-            elif last is not None and last[0] == parent_id:
-                parent_refs = last[1]  # why: the common case (a run's next step) skips a JSON decode
-            else:
-                parent_refs = records.decode_refs(parent.blob_refs)
+            parent_refs = {} if parent is None else records.decode_refs(parent.blob_refs)
             refs, to_store = records.plan_blobs(
                 checkpoint_id, checkpoint, new_versions, parent_refs
             )
@@ -174,25 +166,38 @@ class InMemorySaver(BaseCheckpointSaver[int]):
             stores = records.blob_stores(
                 self.serde, values, encoded, to_store, parent_refs, appended
             )
-            chosen = delta.plan_list_blobs(
-                self.serde,
-                self._lists,
-                (thread_id, checkpoint_ns, checkpoint_id),
-                stores,
-                lambda c, o: self.blobs.get((thread_id, checkpoint_ns, c, o)),
-                appended,
-            )
+            chosen = self._choose_blobs((thread_id, checkpoint_ns, checkpoint_id), stores, appended)
             for channel, blob in chosen.items():
-                self.blobs[(thread_id, checkpoint_ns, channel, checkpoint_id)] = blob.typed
+                self.blobs[(thread_id, checkpoint_ns, channel, checkpoint_id)] = blob
             self.storage.setdefault((thread_id, checkpoint_ns), {})[checkpoint_id] = (
+                # refs stay a dict here (no JSON): rows are never handed out, refs never mutated
                 records.StoredCheckpoint(
-                    checkpoint_id, parent_id, type_, data, metadata_json, records.encode_refs(refs)
+                    checkpoint_id, parent_id, type_, data, metadata_json, refs
                 )
             )
             head = self._heads.get((thread_id, checkpoint_ns))
             self._heads[(thread_id, checkpoint_ns)] = max(head or checkpoint_id, checkpoint_id)
-            self._last_refs[(thread_id, checkpoint_ns)] = (checkpoint_id, refs)
         return records.checkpoint_config(thread_id, checkpoint_ns, checkpoint_id)
+
+    def _choose_blobs(
+        self,
+        scope: tuple[str, str, str],
+        stores: dict[str, tuple[Any, Typed | None, str | None]],
+        appended: Mapping[str, appends.Appended],
+    ) -> dict[str, Typed]:
+        thread_id, checkpoint_ns, _ = scope
+        if not any(type(value) is list for value, _, _ in stores.values()):
+            # why: only exact lists may become delta blobs; the rest is stored as encoded
+            return {channel: encoded for channel, (_, encoded, _) in stores.items()}  # type: ignore[misc]
+        chosen = delta.plan_list_blobs(
+            self.serde,
+            self._lists,
+            scope,
+            stores,
+            lambda c, o: self.blobs.get((thread_id, checkpoint_ns, c, o)),
+            appended,
+        )
+        return {channel: blob.typed for channel, blob in chosen.items()}
 
     def put_writes(
         self,
