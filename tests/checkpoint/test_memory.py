@@ -93,7 +93,7 @@ def test_only_serialized_bytes_are_kept() -> None:
     for type_, data in saver.blobs.values():
         assert isinstance(type_, str) and isinstance(data, bytes)
     for stored in saver.writes.values():
-        assert all(isinstance(value[1], bytes) for _, value, _ in stored.values())
+        assert all(isinstance(value, bytes) for _, _, value, _ in stored.values())
 
 
 def test_async_methods_run_inline_without_threads(monkeypatch: pytest.MonkeyPatch) -> None:
