@@ -66,11 +66,18 @@ def create_checkpoint(loop: PregelLoop, step: int) -> dict[str, Any]:
 def metadata_for(loop: PregelLoop, source: str, step: int) -> dict[str, Any]:
     md: dict[str, Any] = {"source": source, "step": step, "parents": dict(loop.checkpoint_map)}
     cfg = loop.config
-    for src in (cfg.get("metadata") or {}, cfg.get(CONF) or {}):
-        for k, v in src.items():
-            if k in _RESERVED_META or k.startswith("__") or not isinstance(v, (str, int, float, bool)):
-                continue
-            md.setdefault(k, v)
+    cached = loop.__dict__.get("_metadata_extras")
+    if cached is None or cached[0] is not cfg:
+        # why: the run's config does not change between steps; filter it once per run
+        extras: dict[str, Any] = {}
+        for src in (cfg.get("metadata") or {}, cfg.get(CONF) or {}):
+            for k, v in src.items():
+                if k in _RESERVED_META or k.startswith("__") or not isinstance(v, (str, int, float, bool)):
+                    continue
+                extras.setdefault(k, v)
+        cached = loop._metadata_extras = (cfg, extras)
+    for k, v in cached[1].items():
+        md.setdefault(k, v)
     return md
 
 
