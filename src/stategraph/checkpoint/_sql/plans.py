@@ -51,6 +51,18 @@ class Query:
 
 
 Plan = Generator[Query, Any, T]
+
+# id(dialect) -> (dialect, its queries); the dialect is kept so its id is never reused
+_QUERIES: dict[int, tuple[Dialect, Any]] = {}
+
+
+def _queries(dialect: Dialect) -> Any:
+    # why: queries_for's cache hashes every field of the frozen Dialect per lookup (~1 us),
+    # and a step looks its queries up several times
+    found = _QUERIES.get(id(dialect))
+    if found is None or found[0] is not dialect:
+        found = _QUERIES[id(dialect)] = (dialect, queries_for(dialect))
+    return found[1]
 Row = Sequence[Any]
 Scope = tuple[str, str]  # (thread_id, checkpoint_ns)
 
@@ -75,12 +87,12 @@ class BatchState:
     def flush_blobs(self, dialect: Dialect) -> Plan[None]:
         """Insert the collected blob rows (before anything reads blobs)."""
         if self.blob_rows:
-            yield Query(queries_for(dialect).upsert_blob, self.blob_rows, many=True)
+            yield Query(_queries(dialect).upsert_blob, self.blob_rows, many=True)
             self.blob_rows = []
 
     def flush(self, dialect: Dialect) -> Plan[None]:
         """Insert every collected row, in the order the single-op plans would."""
-        q = queries_for(dialect)
+        q = _queries(dialect)
         yield from self.flush_blobs(dialect)
         for sql, rows in (
             (q.upsert_checkpoint, self.checkpoint_rows),
@@ -96,7 +108,7 @@ def get_tuple(
     dialect: Dialect, serde: SerializerProtocol, config: Mapping[str, Any], lists: ListCache
 ) -> Plan[CheckpointTuple | None]:
     """Load the checkpoint named by ``config``, or the latest of its thread and ns."""
-    q = queries_for(dialect)
+    q = _queries(dialect)
     thread_id, checkpoint_ns, checkpoint_id = records.config_target(config)
     if checkpoint_id is None:
         rows = yield Query(q.select_latest, (thread_id, checkpoint_ns))
@@ -119,7 +131,7 @@ def list_tuples(
     lists: ListCache,
 ) -> Plan[list[CheckpointTuple]]:
     """Load matching checkpoints newest first (see ``BaseCheckpointSaver.list``)."""
-    q = queries_for(dialect)
+    q = _queries(dialect)
     configurable = (config or {}).get("configurable") or {}
     before_id = ((before or {}).get("configurable") or {}).get("checkpoint_id")
     sql, params = q.select_list(configurable, records.filter_pairs(filter), before_id, limit)
@@ -138,7 +150,7 @@ def _load(
     *,
     remember: bool,
 ) -> Plan[CheckpointTuple]:
-    q = queries_for(dialect)
+    q = _queries(dialect)
     thread_id, checkpoint_ns = row[0], row[1]
     stored = records.StoredCheckpoint(*row[2:])
     with records.loading(thread_id, checkpoint_ns, stored.checkpoint_id):
@@ -171,7 +183,7 @@ def _fetch_chains(
         return {}
     keys = [value for pair in pairs for value in pair]
     rows = yield Query(
-        queries_for(dialect).select_blob_chains(len(pairs)),
+        _queries(dialect).select_blob_chains(len(pairs)),
         (thread_id, checkpoint_ns, *keys, thread_id, checkpoint_ns),
     )
     return {(channel, origin): (type_, value) for channel, origin, type_, value in rows}
@@ -192,7 +204,7 @@ def put(
 
     With ``batch``, rows are left in it for ``BatchState.flush`` (see there).
     """
-    q = queries_for(dialect)
+    q = _queries(dialect)
     thread_id, checkpoint_ns, parent_id = records.config_target(config)
     expected = expected_head(config)
     checkpoint_id = checkpoint["id"]
@@ -219,14 +231,10 @@ def put(
     parent_refs = yield from _parent_refs(q, thread_id, checkpoint_ns, parent_id, batch)
     refs, to_store = records.plan_blobs(checkpoint_id, checkpoint, new_versions, parent_refs)
     stores = records.blob_stores(serde, values, encoded, to_store, parent_refs, appended)
-    missing = delta.bases_to_fetch(lists, thread_id, checkpoint_ns, stores)
-    if missing and batch is not None:
-        yield from batch.flush_blobs(dialect)  # the chains may include blobs of this batch
-    stored = yield from _fetch_chains(dialect, thread_id, checkpoint_ns, missing)
-    chosen = delta.plan_list_blobs(
-        serde, lists, (thread_id, checkpoint_ns, checkpoint_id), stores,
-        lambda c, o: stored.get((c, o)), appended,
-    )  # fmt: skip
+    if any(type(value) is list for value, _, _ in stores.values()):
+        chosen = yield from _plan_list_blobs(dialect, serde, lists, (*scope, checkpoint_id), stores, appended, batch)
+    else:  # why: only exact lists may become delta blobs; the rest is stored as encoded
+        chosen = {channel: delta.StoredBlob(blob, None) for channel, (_, blob, _) in stores.items()}  # type: ignore[arg-type]
     blob_rows = [
         (thread_id, checkpoint_ns, channel, checkpoint_id, _version_json(refs[channel].version),
          *blob.typed, blob.base)
@@ -243,6 +251,25 @@ def put(
             yield Query(q.upsert_blob, blob_rows, many=True)
         yield Query(q.upsert_checkpoint, row)
     return records.checkpoint_config(thread_id, checkpoint_ns, checkpoint_id)
+
+
+def _plan_list_blobs(
+    dialect: Dialect,
+    serde: SerializerProtocol,
+    lists: ListCache,
+    target: tuple[str, str, str],
+    stores: dict[str, Any],
+    appended: Mapping[str, Any],
+    batch: BatchState | None,
+) -> Plan[dict[str, delta.StoredBlob]]:
+    thread_id, checkpoint_ns, _ = target
+    missing = delta.bases_to_fetch(lists, thread_id, checkpoint_ns, stores)
+    if missing and batch is not None:
+        yield from batch.flush_blobs(dialect)  # the chains may include blobs of this batch
+    stored = yield from _fetch_chains(dialect, thread_id, checkpoint_ns, missing)
+    return delta.plan_list_blobs(
+        serde, lists, target, stores, lambda c, o: stored.get((c, o)), appended
+    )
 
 
 def _version_json(version: Any) -> str:
@@ -276,7 +303,7 @@ def put_writes(
     batch: BatchState | None = None,
 ) -> Plan[None]:
     """Store a task's writes: special channels upserted, others insert-if-absent."""
-    q = queries_for(dialect)
+    q = _queries(dialect)
     thread_id, checkpoint_ns, checkpoint_id = records.write_target(config)
     upserts: list[tuple[Any, ...]] = []
     inserts: list[tuple[Any, ...]] = []
@@ -306,13 +333,13 @@ def put_writes(
 
 def delete_thread(dialect: Dialect, thread_id: str) -> Plan[None]:
     """Delete all rows of one thread."""
-    for sql in queries_for(dialect).delete_thread:
+    for sql in _queries(dialect).delete_thread:
         yield Query(sql, (str(thread_id),))
 
 
 def copy_thread(dialect: Dialect, source_thread_id: str, target_thread_id: str) -> Plan[None]:
     """Copy all rows of one thread to another; rows the target has are kept."""
-    for sql in queries_for(dialect).copy_thread:
+    for sql in _queries(dialect).copy_thread:
         yield Query(sql, (str(target_thread_id), str(source_thread_id)))
 
 
@@ -329,7 +356,7 @@ def prune(
 
 
 def _prune_thread(dialect: Dialect, thread_id: str, keep: int) -> Plan[None]:
-    q = queries_for(dialect)
+    q = _queries(dialect)
     nodes = yield Query(q.select_nodes, (thread_id,))
     interrupted = {tuple(r) for r in (yield Query(q.select_interrupted, (thread_id, INTERRUPT)))}
     by_scope: dict[str, list[CheckpointNode]] = {}
