@@ -147,3 +147,15 @@ def test_deltas_go_through_an_encrypting_serializer() -> None:
             saver._lists.clear()
         for saved, value in history:
             assert_same(saver.get(saved)["channel_values"]["messages"], value)
+
+
+def test_metadata_is_copied_in_and_out() -> None:
+    saver = InMemorySaver()
+    metadata = {"step": 1, "tags": {"a": [1]}}
+    saved = saver.put(config("t"), make_checkpoint({"v": 1}, {"v": 1}), metadata, {"v": 1})
+    metadata["tags"]["a"].append(2)
+    first = saver.get_tuple(saved)
+    assert first is not None and first.metadata == {"step": 1, "tags": {"a": [1]}}
+    first.metadata["tags"]["a"].append(3)
+    again = saver.get_tuple(saved)
+    assert again is not None and again.metadata == {"step": 1, "tags": {"a": [1]}}
