@@ -220,14 +220,7 @@ def put(
         if c in new_versions and c not in appended
     }
     scope = (thread_id, checkpoint_ns)
-    if batch is not None and scope in batch.heads:
-        head = batch.heads[scope]  # this transaction wrote it
-    elif expected is not None or batch is not None:
-        (head,) = (yield Query(q.select_head, scope))[0]
-    if expected is not None:
-        check_head(thread_id, checkpoint_ns, checkpoint_id, expected, head)
-    if batch is not None:
-        batch.heads[scope] = checkpoint_id if head is None else max(head, checkpoint_id)
+    yield from _check_head(q, scope, checkpoint_id, expected, batch)
     parent_refs = yield from _parent_refs(q, thread_id, checkpoint_ns, parent_id, batch)
     refs, to_store = records.plan_blobs(checkpoint_id, checkpoint, new_versions, parent_refs)
     stores = records.blob_stores(serde, values, encoded, to_store, parent_refs, appended)
@@ -242,15 +235,31 @@ def put(
     ]  # fmt: skip
     row = (thread_id, checkpoint_ns, checkpoint_id, parent_id, type_, data, metadata_json)
     row += (records.encode_refs(refs),)
-    if batch is not None:
-        batch.refs[(thread_id, checkpoint_ns, checkpoint_id)] = refs
-        batch.blob_rows += blob_rows
-        batch.checkpoint_rows.append(row)
-    else:
+    if batch is None:
         if blob_rows:
             yield Query(q.upsert_blob, blob_rows, many=True)
         yield Query(q.upsert_checkpoint, row)
+    else:
+        batch.refs[(thread_id, checkpoint_ns, checkpoint_id)] = refs
+        batch.blob_rows += blob_rows
+        batch.checkpoint_rows.append(row)
     return records.checkpoint_config(thread_id, checkpoint_ns, checkpoint_id)
+
+
+def _check_head(
+    q: Any, scope: Scope, checkpoint_id: str, expected: str | None, batch: BatchState | None
+) -> Plan[None]:
+    """Compare-and-set on the head of ``scope``; a batch remembers the head it moved."""
+    if batch is not None and scope in batch.heads:
+        head = batch.heads[scope]  # this transaction wrote it (and shuts out other writers)
+    elif expected is not None or batch is not None:
+        (head,) = (yield Query(q.select_head, scope))[0]
+    else:
+        return
+    if expected is not None:
+        check_head(*scope, checkpoint_id, expected, head)
+    if batch is not None:
+        batch.heads[scope] = checkpoint_id if head is None else max(head, checkpoint_id)
 
 
 def _plan_list_blobs(
