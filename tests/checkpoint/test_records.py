@@ -115,3 +115,18 @@ def test_metadata_copy_is_deep_and_refuses_what_json_refuses() -> None:
         with pytest.raises(SerializationError) as raised:
             records.metadata_copy(bad)
         assert raised.value.code is ErrorCode.CHECKPOINT_NOT_SERIALIZABLE
+
+
+@pytest.mark.parametrize(
+    "refs",
+    [
+        {},
+        {"x": BlobRef(3, "1f1e-a")},
+        {"é\\\"q": BlobRef(2**70, "o\u2028"), "branch:to:n": BlobRef(1, "b")},
+        {"s": BlobRef("7.0001", "o"), "f": BlobRef(1.5, "o"), "b": BlobRef(True, "o")},
+    ],
+)
+def test_encode_refs_is_json_dumps_and_decodes_back(refs: dict[str, BlobRef]) -> None:
+    text = records.encode_refs(refs)
+    assert text == json.dumps({c: [r.version, r.origin] for c, r in refs.items()})
+    assert records.decode_refs(text) == refs

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+from json.encoder import encode_basestring_ascii as _ascii
 from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, NamedTuple
@@ -279,7 +280,12 @@ def blob_stores(
 
 
 def encode_refs(refs: Mapping[str, BlobRef]) -> str:
-    """Serialize blob refs to JSON."""
+    """Serialize blob refs to JSON (``json.dumps`` of ``{channel: [version, origin]}``)."""
+    if all(type(version) is int and type(channel) is str for channel, (version, _) in refs.items()):
+        # why: int versions (the built-in savers') format without building lists for json;
+        # the text is exactly json.dumps's
+        parts = [f"{_ascii(c)}: [{version}, {_ascii(origin)}]" for c, (version, origin) in refs.items()]
+        return "{" + ", ".join(parts) + "}"
     return json.dumps({channel: [ref.version, ref.origin] for channel, ref in refs.items()})
 
 
