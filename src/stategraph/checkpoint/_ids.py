@@ -75,10 +75,6 @@ def new_checkpoint_id(step: int | None = None) -> str:
     # why: one format of the fields skips building a UUID object (the per-step path)
     timestamp = _next_timestamp()
     clock_seq = _random.getrandbits(14) if step is None else step & 0x3FFF
-    return "%08x-%04x-6%03x-%04x-%012x" % (
-        timestamp >> 28,
-        (timestamp >> 12) & 0xFFFF,
-        timestamp & 0x0FFF,
-        0x8000 | clock_seq,  # the RFC 4122 variant bits, then the clock sequence
-        _random.getrandbits(48),
-    )
+    high, mid, low = timestamp >> 28, (timestamp >> 12) & 0xFFFF, timestamp & 0x0FFF
+    variant_and_seq = 0x8000 | clock_seq  # the RFC 4122 variant bits, then the clock sequence
+    return f"{high:08x}-{mid:04x}-6{low:03x}-{variant_and_seq:04x}-{_random.getrandbits(48):012x}"

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import json
 import math
-from json.encoder import encode_basestring_ascii as _ascii
 from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from json.encoder import encode_basestring_ascii as _ascii
 from typing import Any, NamedTuple
 
 from ..errors import CheckpointError, ErrorCode, SerializationError
@@ -284,7 +284,10 @@ def encode_refs(refs: Mapping[str, BlobRef]) -> str:
     if all(type(version) is int and type(channel) is str for channel, (version, _) in refs.items()):
         # why: int versions (the built-in savers') format without building lists for json;
         # the text is exactly json.dumps's
-        parts = [f"{_ascii(c)}: [{version}, {_ascii(origin)}]" for c, (version, origin) in refs.items()]
+        parts = [
+            f"{_ascii(channel)}: [{version}, {_ascii(origin)}]"
+            for channel, (version, origin) in refs.items()
+        ]
         return "{" + ", ".join(parts) + "}"
     return json.dumps({channel: [ref.version, ref.origin] for channel, ref in refs.items()})
 
@@ -298,7 +301,8 @@ def decode_refs(text: str | tuple[Any, ...]) -> dict[str, BlobRef]:
     """Parse blob refs; malformed text raises ``ValueError`` (callers report corruption)."""
     if type(text) is tuple:
         parts = iter(text)
-        return {channel: BlobRef(version, origin) for channel, version, origin in zip(parts, parts, parts)}
+        triples = zip(parts, parts, parts, strict=True)
+        return {channel: BlobRef(version, origin) for channel, version, origin in triples}
     raw = json.loads(text)
     if not isinstance(raw, dict):
         raise ValueError("blob_refs is not a JSON object")

@@ -155,16 +155,24 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         )
         with self._lock:
             if expected is not None:
-                check_head(thread_id, checkpoint_ns, checkpoint_id, expected, self._heads.get(scope_key))
-            parent = self.storage.get(scope_key, {}).get(parent_id) if parent_id is not None else None
+                head = self._heads.get(scope_key)
+                check_head(thread_id, checkpoint_ns, checkpoint_id, expected, head)
+            parent = self.storage.get(scope_key, {}).get(parent_id) if parent_id else None
             parent_refs = {} if parent is None else records.decode_refs(parent.blob_refs)
-            refs, to_store = records.plan_blobs(checkpoint_id, checkpoint, new_versions, parent_refs)
+            refs, to_store = records.plan_blobs(
+                checkpoint_id, checkpoint, new_versions, parent_refs
+            )
             # Encode everything before storing anything, so a bad value leaves no trace.
             if appended is None:
                 chosen = {c: records.encode_value(self.serde, c, values[c]) for c in to_store}
             else:
                 chosen = self._plan_list_blobs(
-                    (*scope_key, checkpoint_id), values, new_versions, to_store, parent_refs, appended
+                    (*scope_key, checkpoint_id),
+                    values,
+                    new_versions,
+                    to_store,
+                    parent_refs,
+                    appended,
                 )
             for channel, blob in chosen.items():
                 self.blobs[(thread_id, checkpoint_ns, channel, checkpoint_id)] = blob

@@ -72,7 +72,8 @@ def metadata_for(loop: PregelLoop, source: str, step: int) -> dict[str, Any]:
         extras: dict[str, Any] = {}
         for src in (cfg.get("metadata") or {}, cfg.get(CONF) or {}):
             for k, v in src.items():
-                if k in _RESERVED_META or k.startswith("__") or not isinstance(v, (str, int, float, bool)):
+                reserved = k in _RESERVED_META or k.startswith("__")
+                if reserved or not isinstance(v, (str, int, float, bool)):
                     continue
                 extras.setdefault(k, v)
         cached = loop._metadata_extras = (cfg, extras)

@@ -16,12 +16,12 @@ import threading
 import time
 from typing import Any
 
+from ..constants import CONF
+
 # why: a SQLite commit costs more than a whole step (~60 us here against ~50); one commit per
 # few ms makes it a small share.  These bound what a crash can lose (docs/durability.md).
 GROUP_DELAY = 0.002  # seconds the oldest queued op may wait for its commit
 GROUP_OPS = 512  # a group this large is committed at once
-
-from ..constants import CONF
 
 
 def put_reply(effect: tuple[Any, ...]) -> dict[str, Any]:

@@ -225,9 +225,13 @@ def put(
     refs, to_store = records.plan_blobs(checkpoint_id, checkpoint, new_versions, parent_refs)
     stores = records.blob_stores(serde, values, encoded, to_store, parent_refs, appended)
     if any(type(value) is list for value, _, _ in stores.values()):
-        chosen = yield from _plan_list_blobs(dialect, serde, lists, (*scope, checkpoint_id), stores, appended, batch)
+        target = (*scope, checkpoint_id)
+        chosen = yield from _plan_list_blobs(dialect, serde, lists, target, stores, appended, batch)
     else:  # why: only exact lists may become delta blobs; the rest is stored as encoded
-        chosen = {channel: delta.StoredBlob(blob, None) for channel, (_, blob, _) in stores.items()}  # type: ignore[arg-type]
+        chosen = {
+            channel: delta.StoredBlob(blob, None)  # type: ignore[arg-type]
+            for channel, (_, blob, _) in stores.items()
+        }
     blob_rows = [
         (thread_id, checkpoint_ns, channel, checkpoint_id, _version_json(refs[channel].version),
          *blob.typed, blob.base)

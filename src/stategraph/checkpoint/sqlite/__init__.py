@@ -44,10 +44,12 @@ def _batch_plan(serde: SerializerProtocol, lists: Any, ops: Sequence[tuple[Any, 
     batch = plans.BatchState()
     for op in ops:
         if op[0] == "put":
-            results.append((yield from plans.put(SQLITE, serde, op[1], op[2], op[3], op[4], lists=lists, batch=batch)))
+            put = plans.put(SQLITE, serde, *op[1:5], lists=lists, batch=batch)
+            results.append((yield from put))
         elif op[0] == "put_writes":
             task_path = op[4] if len(op) > 4 else ""
-            results.append((yield from plans.put_writes(SQLITE, serde, op[1], op[2], op[3], task_path, batch=batch)))
+            writes = plans.put_writes(SQLITE, serde, *op[1:4], task_path, batch=batch)
+            results.append((yield from writes))
         else:
             raise ValueError(f"batch() takes put and put_writes ops, got {op[0]!r}")
     yield from batch.flush(SQLITE)
