@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import uuid
@@ -54,3 +55,34 @@ def test_ids_are_unique_and_ordered_across_threads() -> None:
     assert len({i for ids in made for i in ids}) == 4000
     assert all(ids == sorted(ids) for ids in made)
     assert _ids.__all__ == ["new_checkpoint_id", "uuid6"]
+
+
+def test_new_checkpoint_id_is_the_string_of_a_uuid6() -> None:
+    made = new_checkpoint_id(7)
+    parsed = uuid.UUID(made)
+    assert str(parsed) == made and parsed.version == 6 and parsed.clock_seq == 7
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_draws_other_random_bits_than_its_parent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A frozen clock gives parent and child the same timestamps after the fork, so only
+    # the random node bits can keep their ids apart: the child must reseed.
+    monkeypatch.setattr(time, "time_ns", lambda: 1_700_000_000_000_000_000)
+    new_checkpoint_id(1)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        try:
+            os.close(read_end)
+            os.write(write_end, "\n".join(new_checkpoint_id(1) for _ in range(50)).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    parent = [new_checkpoint_id(1) for _ in range(50)]
+    with os.fdopen(read_end, "rb") as pipe:
+        child = pipe.read().decode().split("\n")
+    os.waitpid(pid, 0)
+    assert len(child) == 50
+    assert not set(parent) & set(child)

@@ -43,8 +43,9 @@ class MemoryBackend:
         for (stored_thread, _), rows in saver.storage.items():
             if stored_thread == thread_id and checkpoint_id in rows:
                 row = rows[checkpoint_id]
+                # refs are kept decoded in memory: corrupt them as truncated JSON text
                 rows[checkpoint_id] = row._replace(
-                    checkpoint=row.checkpoint[:5], blob_refs=row.blob_refs[:5]
+                    checkpoint=row.checkpoint[:5], blob_refs='{"a": ['
                 )
 
     def count_blobs(self, saver: InMemorySaver, portal: Portal, thread_id: str) -> int:
@@ -92,7 +93,7 @@ def test_only_serialized_bytes_are_kept() -> None:
     for type_, data in saver.blobs.values():
         assert isinstance(type_, str) and isinstance(data, bytes)
     for stored in saver.writes.values():
-        assert all(isinstance(value[1], bytes) for _, value, _ in stored.values())
+        assert all(isinstance(value, bytes) for _, _, value, _ in stored.values())
 
 
 def test_async_methods_run_inline_without_threads(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -146,3 +147,15 @@ def test_deltas_go_through_an_encrypting_serializer() -> None:
             saver._lists.clear()
         for saved, value in history:
             assert_same(saver.get(saved)["channel_values"]["messages"], value)
+
+
+def test_metadata_is_copied_in_and_out() -> None:
+    saver = InMemorySaver()
+    metadata = {"step": 1, "tags": {"a": [1]}}
+    saved = saver.put(config("t"), make_checkpoint({"v": 1}, {"v": 1}), metadata, {"v": 1})
+    metadata["tags"]["a"].append(2)
+    first = saver.get_tuple(saved)
+    assert first is not None and first.metadata == {"step": 1, "tags": {"a": [1]}}
+    first.metadata["tags"]["a"].append(3)
+    again = saver.get_tuple(saved)
+    assert again is not None and again.metadata == {"step": 1, "tags": {"a": [1]}}

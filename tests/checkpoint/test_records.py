@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 
 from stategraph.checkpoint import _records as records
 from stategraph.checkpoint._records import BlobRef
 from stategraph.checkpoint.base import empty_checkpoint
 from stategraph.checkpoint.serde import JsonPlusSerializer
-from stategraph.errors import CheckpointError, SerializationError
+from stategraph.errors import CheckpointError, ErrorCode, SerializationError
 
 
 def _checkpoint(values: dict, versions: dict) -> dict:
@@ -85,3 +88,45 @@ def test_config_target_defaults_the_namespace() -> None:
     assert records.config_target({"configurable": {"thread_id": "t", "checkpoint_ns": "a:1", "checkpoint_id": "c"}}) == (
         "t", "a:1", "c",
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        {"source": "loop", "step": 3, "parents": {}},
+        {"nested": {"a": [1, 2.5, None, True, {"b": "c"}]}, "unicode": "é\ud800"},
+        {"tuple": (1, 2), "sub": {"t": (3,)}},  # tuples come back as lists, as from JSON
+        {"int_key": {1: "a"}},  # non-str keys come back as strings, as from JSON
+        {"neg_zero": -0.0, "big": 2**70},
+    ],
+)
+def test_metadata_copy_equals_the_json_round_trip(metadata: dict[str, Any]) -> None:
+    copied = records.metadata_copy(metadata)
+    assert copied == json.loads(records.encode_metadata(metadata))
+    assert records.canonical_json(copied) == records.encode_metadata(metadata)
+
+
+def test_metadata_copy_is_deep_and_refuses_what_json_refuses() -> None:
+    inner = {"a": [1]}
+    copied = records.metadata_copy({"inner": inner})
+    inner["a"].append(2)
+    assert copied == {"inner": {"a": [1]}}
+    for bad in ({"x": float("nan")}, {"x": object()}, {"x": {"y": {2, 3}}}):
+        with pytest.raises(SerializationError) as raised:
+            records.metadata_copy(bad)
+        assert raised.value.code is ErrorCode.CHECKPOINT_NOT_SERIALIZABLE
+
+
+@pytest.mark.parametrize(
+    "refs",
+    [
+        {},
+        {"x": BlobRef(3, "1f1e-a")},
+        {"é\\\"q": BlobRef(2**70, "o\u2028"), "branch:to:n": BlobRef(1, "b")},
+        {"s": BlobRef("7.0001", "o"), "f": BlobRef(1.5, "o"), "b": BlobRef(True, "o")},
+    ],
+)
+def test_encode_refs_is_json_dumps_and_decodes_back(refs: dict[str, BlobRef]) -> None:
+    text = records.encode_refs(refs)
+    assert text == json.dumps({c: [r.version, r.origin] for c, r in refs.items()})
+    assert records.decode_refs(text) == refs

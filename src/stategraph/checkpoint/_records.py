@@ -12,8 +12,10 @@ on it.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from json.encoder import encode_basestring_ascii as _ascii
 from typing import Any, NamedTuple
 
 from ..errors import CheckpointError, ErrorCode, SerializationError
@@ -37,8 +39,10 @@ __all__ = [
     "encode_refs",
     "encode_value",
     "filter_pairs",
+    "metadata_copy",
     "metadata_matches",
     "plan_blobs",
+    "ref_tuple",
     "write_rows",
     "write_target",
 ]
@@ -53,8 +57,10 @@ class StoredCheckpoint(NamedTuple):
     parent_id: str | None
     type: str
     checkpoint: bytes
-    metadata: str  # canonical JSON object
-    blob_refs: str  # JSON {channel: [version, origin checkpoint id]}
+    metadata: str | dict[str, Any]  # canonical JSON object (in memory: ``metadata_copy``)
+    # JSON {channel: [version, origin checkpoint id]}; the in-memory saver keeps
+    # ``ref_tuple`` instead (no JSON, and one plain tuple the garbage collector can untrack)
+    blob_refs: str | tuple[Any, ...]
 
 
 class BlobRef(NamedTuple):
@@ -109,9 +115,14 @@ def checkpoint_config(thread_id: str, checkpoint_ns: str, checkpoint_id: str) ->
 # --- metadata ---------------------------------------------------------------------------
 
 
+# why: json.dumps with options builds a new encoder per call, which cost as much as the
+# encoding of a step's small metadata; one shared encoder (stateless) does the same work.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
 def canonical_json(value: Any) -> str:
     """Dump ``value`` as sorted, compact, ASCII JSON (the form compared by filters)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return _CANONICAL.encode(value)
 
 
 def _is_json(value: Any) -> bool:
@@ -135,6 +146,46 @@ def encode_metadata(metadata: Mapping[str, Any]) -> str:
             code=ErrorCode.CHECKPOINT_NOT_SERIALIZABLE,
             path=path,
         ) from exc
+
+
+class _NotPlain(Exception):
+    pass
+
+
+def _plain_copy(value: Any, depth: int) -> Any:
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is float and math.isfinite(value):
+        return value
+    if depth < 64:
+        if kind is dict and all(type(key) is str for key in value):
+            return {key: _plain_copy(item, depth + 1) for key, item in value.items()}
+        if kind is list:
+            return [_plain_copy(item, depth + 1) for item in value]
+    raise _NotPlain
+
+
+def metadata_copy(metadata: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a deep copy of metadata equal to its JSON round trip; non-JSON raises E306.
+
+    For the in-memory saver, which keeps metadata as data instead of JSON text.
+    """
+    # why: exact JSON types (str keys, finite floats) round-trip to themselves, so copying
+    # them is the round trip without the text; anything else takes the JSON path
+    copy: dict[str, Any] = {}
+    try:
+        for key, item in metadata.items():
+            kind = type(item)
+            if type(key) is not str:
+                raise _NotPlain
+            if kind is str or kind is int or kind is bool or item is None:
+                copy[key] = item  # the usual metadata: no call per value
+            else:
+                copy[key] = _plain_copy(item, 1)
+    except _NotPlain:
+        return json.loads(encode_metadata(metadata))  # type: ignore[no-any-return]
+    return copy
 
 
 def filter_pairs(filter: Mapping[str, Any] | None) -> list[tuple[str, str]]:
@@ -162,11 +213,13 @@ def filter_pairs(filter: Mapping[str, Any] | None) -> list[tuple[str, str]]:
     return pairs
 
 
-def metadata_matches(metadata_json: str, pairs: Sequence[tuple[str, str]]) -> bool:
+def metadata_matches(
+    metadata_json: str | dict[str, Any], pairs: Sequence[tuple[str, str]]
+) -> bool:
     """Apply filter pairs exactly as the SQL backends do (a missing key equals null)."""
     if not pairs:
         return True
-    metadata = json.loads(metadata_json)
+    metadata = json.loads(metadata_json) if isinstance(metadata_json, str) else metadata_json
     return all(canonical_json(metadata.get(key)) == value for key, value in pairs)
 
 
@@ -227,12 +280,29 @@ def blob_stores(
 
 
 def encode_refs(refs: Mapping[str, BlobRef]) -> str:
-    """Serialize blob refs to JSON."""
+    """Serialize blob refs to JSON (``json.dumps`` of ``{channel: [version, origin]}``)."""
+    if all(type(version) is int and type(channel) is str for channel, (version, _) in refs.items()):
+        # why: int versions (the built-in savers') format without building lists for json;
+        # the text is exactly json.dumps's
+        parts = [
+            f"{_ascii(channel)}: [{version}, {_ascii(origin)}]"
+            for channel, (version, origin) in refs.items()
+        ]
+        return "{" + ", ".join(parts) + "}"
     return json.dumps({channel: [ref.version, ref.origin] for channel, ref in refs.items()})
 
 
-def decode_refs(text: str) -> dict[str, BlobRef]:
+def ref_tuple(refs: Mapping[str, BlobRef]) -> tuple[Any, ...]:
+    """Blob refs as one flat ``(channel, version, origin, ...)`` tuple (in-memory form)."""
+    return tuple([part for channel, ref in refs.items() for part in (channel, *ref)])
+
+
+def decode_refs(text: str | tuple[Any, ...]) -> dict[str, BlobRef]:
     """Parse blob refs; malformed text raises ``ValueError`` (callers report corruption)."""
+    if type(text) is tuple:
+        parts = iter(text)
+        triples = zip(parts, parts, parts, strict=True)
+        return {channel: BlobRef(version, origin) for channel, version, origin in triples}
     raw = json.loads(text)
     if not isinstance(raw, dict):
         raise ValueError("blob_refs is not a JSON object")
@@ -259,7 +329,9 @@ def encode_value(serde: SerializerProtocol, channel: str, value: Any) -> Typed:
 
 def encode_checkpoint(serde: SerializerProtocol, checkpoint: Checkpoint) -> Typed:
     """Serialize a checkpoint without its channel values (those go to blobs)."""
-    return serde.dumps_typed({k: v for k, v in checkpoint.items() if k != "channel_values"})
+    skeleton = dict(checkpoint)
+    skeleton.pop("channel_values", None)
+    return serde.dumps_typed(skeleton)
 
 
 # --- pending writes ---------------------------------------------------------------------
@@ -332,7 +404,10 @@ def decode_tuple(
         for channel, ref in decode_refs(row.blob_refs).items():
             values[channel] = load_value(serde, channel, ref.origin, blobs)
         checkpoint["channel_values"] = values
-        metadata = json.loads(row.metadata)
+        if isinstance(row.metadata, dict):
+            metadata = metadata_copy(row.metadata)  # a copy: the stored one stays unchanged
+        else:
+            metadata = json.loads(row.metadata)
         if not isinstance(metadata, dict):
             raise ValueError("metadata is not a JSON object")
         pending = [(task, channel, serde.loads_typed((t, v))) for task, channel, t, v in writes]

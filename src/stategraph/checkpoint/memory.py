@@ -33,7 +33,7 @@ __all__ = ["InMemorySaver", "MemorySaver"]
 
 Typed = tuple[str, bytes]
 Scope = tuple[str, str]  # (thread_id, checkpoint_ns)
-StoredWrite = tuple[str, Typed, str]  # (channel, value, task_path)
+StoredWrite = tuple[str, str, bytes, str]  # (channel, type, value, task_path), flat: see put_writes
 
 
 class InMemorySaver(BaseCheckpointSaver[int]):
@@ -51,8 +51,6 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         self._lists = ListCache()  # delta-blob bookkeeping (see checkpoint._delta)
         # Invariant: _heads[scope] == max(storage[scope]) for every non-empty scope.
         self._heads: dict[Scope, str] = {}
-        # decoded blob refs of the newest put per scope: the next step's parent
-        self._last_refs: dict[Scope, tuple[str, dict[str, Any]]] = {}
 
     def get_tuple(self, config: Mapping[str, Any]) -> CheckpointTuple | None:
         """Return the checkpoint named by ``config``, or the latest of its thread and ns."""
@@ -112,8 +110,8 @@ class InMemorySaver(BaseCheckpointSaver[int]):
     ) -> CheckpointTuple:
         stored = self.writes.get((thread_id, checkpoint_ns, row.checkpoint_id), {})
         writes = [
-            (task_id, channel, *value)
-            for (task_id, _), (channel, value, _) in sorted(stored.items())
+            (task_id, channel, type_, value)
+            for (task_id, _), (channel, type_, value, _) in sorted(stored.items())
         ]
         with records.loading(thread_id, checkpoint_ns, row.checkpoint_id):
             refs = records.decode_refs(row.blob_refs)
@@ -144,55 +142,72 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         expected = expected_head(config)
         checkpoint_id = checkpoint["id"]
         type_, data = records.encode_checkpoint(self.serde, checkpoint)
-        metadata_json = records.encode_metadata(metadata)
+        # why: metadata is kept as a validated deep copy, not JSON text: same checks, same
+        # values back, without encoding and decoding text at every step
+        metadata_kept = records.metadata_copy(metadata)
         values = checkpoint["channel_values"]
-        appended = appends.prepare_appends(
-            self.serde, self._lists, (thread_id, checkpoint_ns), values, new_versions
+        scope_key = (thread_id, checkpoint_ns)
+        # why: only exact lists may be appended to or stored as deltas; most steps have none
+        appended = (
+            appends.prepare_appends(self.serde, self._lists, scope_key, values, new_versions)
+            if any(type(value) is list for value in values.values())
+            else None
         )
+        with self._lock:
+            if expected is not None:
+                head = self._heads.get(scope_key)
+                check_head(thread_id, checkpoint_ns, checkpoint_id, expected, head)
+            parent = self.storage.get(scope_key, {}).get(parent_id) if parent_id else None
+            parent_refs = {} if parent is None else records.decode_refs(parent.blob_refs)
+            refs, to_store = records.plan_blobs(
+                checkpoint_id, checkpoint, new_versions, parent_refs
+            )
+            # Encode everything before storing anything, so a bad value leaves no trace.
+            if appended is None:
+                chosen = {c: records.encode_value(self.serde, c, values[c]) for c in to_store}
+            else:
+                chosen = self._plan_list_blobs(
+                    (*scope_key, checkpoint_id),
+                    values,
+                    new_versions,
+                    to_store,
+                    parent_refs,
+                    appended,
+                )
+            for channel, blob in chosen.items():
+                self.blobs[(thread_id, checkpoint_ns, channel, checkpoint_id)] = blob
+            self.storage.setdefault(scope_key, {})[checkpoint_id] = records.StoredCheckpoint(
+                checkpoint_id, parent_id, type_, data, metadata_kept, records.ref_tuple(refs)
+            )
+            head = self._heads.get(scope_key)
+            self._heads[scope_key] = checkpoint_id if head is None else max(head, checkpoint_id)
+        return records.checkpoint_config(thread_id, checkpoint_ns, checkpoint_id)
+
+    def _plan_list_blobs(
+        self,
+        scope: tuple[str, str, str],
+        values: Mapping[str, Any],
+        new_versions: ChannelVersions,
+        to_store: list[str],
+        parent_refs: Mapping[str, records.BlobRef],
+        appended: Mapping[str, appends.Appended],
+    ) -> dict[str, Typed]:
+        thread_id, checkpoint_ns, _ = scope
         encoded = {
             c: records.encode_value(self.serde, c, v)
             for c, v in values.items()
             if c in new_versions and c not in appended
         }
-        with self._lock:
-            scope = self.storage.get((thread_id, checkpoint_ns), {})
-            if expected is not None:
-                head = self._heads.get((thread_id, checkpoint_ns))
-                check_head(thread_id, checkpoint_ns, checkpoint_id, expected, head)
-            parent = scope.get(parent_id) if parent_id is not None else None
-            last = self._last_refs.get((thread_id, checkpoint_ns))
-            if parent is None:
-                parent_refs: dict[str, Any] = {}
-            elif last is not None and last[0] == parent_id:
-                parent_refs = last[1]  # why: the common case (a run's next step) skips a JSON decode
-            else:
-                parent_refs = records.decode_refs(parent.blob_refs)
-            refs, to_store = records.plan_blobs(
-                checkpoint_id, checkpoint, new_versions, parent_refs
-            )
-            # Encode everything before storing anything, so a bad value leaves no trace.
-            stores = records.blob_stores(
-                self.serde, values, encoded, to_store, parent_refs, appended
-            )
-            chosen = delta.plan_list_blobs(
-                self.serde,
-                self._lists,
-                (thread_id, checkpoint_ns, checkpoint_id),
-                stores,
-                lambda c, o: self.blobs.get((thread_id, checkpoint_ns, c, o)),
-                appended,
-            )
-            for channel, blob in chosen.items():
-                self.blobs[(thread_id, checkpoint_ns, channel, checkpoint_id)] = blob.typed
-            self.storage.setdefault((thread_id, checkpoint_ns), {})[checkpoint_id] = (
-                records.StoredCheckpoint(
-                    checkpoint_id, parent_id, type_, data, metadata_json, records.encode_refs(refs)
-                )
-            )
-            head = self._heads.get((thread_id, checkpoint_ns))
-            self._heads[(thread_id, checkpoint_ns)] = max(head or checkpoint_id, checkpoint_id)
-            self._last_refs[(thread_id, checkpoint_ns)] = (checkpoint_id, refs)
-        return records.checkpoint_config(thread_id, checkpoint_ns, checkpoint_id)
+        stores = records.blob_stores(self.serde, values, encoded, to_store, parent_refs, appended)
+        chosen = delta.plan_list_blobs(
+            self.serde,
+            self._lists,
+            scope,
+            stores,
+            lambda c, o: self.blobs.get((thread_id, checkpoint_ns, c, o)),
+            appended,
+        )
+        return {channel: blob.typed for channel, blob in chosen.items()}
 
     def put_writes(
         self,
@@ -203,15 +218,20 @@ class InMemorySaver(BaseCheckpointSaver[int]):
     ) -> None:
         """Attach writes to the checkpoint in ``config`` (special ones replace earlier ones)."""
         thread_id, checkpoint_ns, checkpoint_id = records.write_target(config)
+        serde = self.serde
         rows = [
-            (row, records.encode_value(self.serde, row.channel, row.value))
-            for row in records.write_rows(writes)
+            (idx, upsert, channel, *records.encode_value(serde, channel, value))
+            for idx, channel, value, upsert in records.write_rows(writes)
         ]
+        key = (thread_id, checkpoint_ns, checkpoint_id)
         with self._lock:
-            stored = self.writes.setdefault((thread_id, checkpoint_ns, checkpoint_id), {})
-            for row, value in rows:
-                if row.upsert or (task_id, row.idx) not in stored:
-                    stored[(task_id, row.idx)] = (row.channel, value, task_path)
+            stored = self.writes.get(key)
+            if stored is None:
+                stored = self.writes[key] = {}
+            for idx, upsert, channel, type_, value in rows:
+                if upsert or (task_id, idx) not in stored:
+                    # flat tuples: fewer objects kept per write, less for the GC to scan
+                    stored[(task_id, idx)] = (channel, type_, value, task_path)
 
     def delete_thread(self, thread_id: str) -> None:
         """Forget everything stored for ``thread_id``."""
@@ -290,7 +310,7 @@ class InMemorySaver(BaseCheckpointSaver[int]):
 
     def _has_interrupt(self, scope: Scope, row: records.StoredCheckpoint) -> bool:
         stored = self.writes.get((*scope, row.checkpoint_id), {})
-        return any(channel == INTERRUPT for channel, _, _ in stored.values())
+        return any(write[0] == INTERRUPT for write in stored.values())
 
 
 MemorySaver = InMemorySaver  # LangGraph's older name

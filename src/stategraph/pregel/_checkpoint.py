@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from ..channels.base import MISSING
+from ..checkpoint._ids import new_checkpoint_id
 from ..constants import CONF, CONFIG_KEY_TASK_ID
 
 if TYPE_CHECKING:
@@ -18,11 +20,26 @@ _RESERVED_META = {
 }
 
 
+# (unix second, its ISO prefix "YYYY-MM-DDTHH:MM:SS") of the last timestamp made
+_second_prefix: tuple[int, str] = (-1, "")
+
+
+def utc_timestamp() -> str:
+    """Return now as ``datetime.now(UTC).isoformat()`` would format it."""
+    global _second_prefix
+    # why: formatting a datetime per step cost more than the rest of the timestamp; the
+    # "YYYY-MM-DDTHH:MM:SS" prefix changes once a second, so only the fraction is new.
+    second, micros = divmod(time.time_ns() // 1000, 1_000_000)
+    cached_second, prefix = _second_prefix
+    if second != cached_second:
+        from datetime import UTC, datetime
+
+        prefix = datetime.fromtimestamp(second, UTC).isoformat()[:19]
+        _second_prefix = (second, prefix)
+    return f"{prefix}.{micros:06d}+00:00" if micros else f"{prefix}+00:00"
+
+
 def create_checkpoint(loop: PregelLoop, step: int) -> dict[str, Any]:
-    from datetime import UTC, datetime
-
-    from ..checkpoint._ids import uuid6
-
     # Invariant: loop.values_cache holds checkpoint() of every non-empty channel as of the
     # last checkpoint; only channels whose version changed since (loop.dirty) are re-read.
     cache = loop.values_cache
@@ -37,8 +54,8 @@ def create_checkpoint(loop: PregelLoop, step: int) -> dict[str, Any]:
     values = dict(cache)
     return {
         "v": 4,
-        "id": str(uuid6(clock_seq=step)),
-        "ts": datetime.now(UTC).isoformat(),
+        "id": new_checkpoint_id(step),
+        "ts": utc_timestamp(),
         "channel_values": values,
         "channel_versions": dict(loop.versions),
         "versions_seen": dict(loop.versions_seen),  # inner dicts are copy-on-write (_algo)
@@ -49,11 +66,19 @@ def create_checkpoint(loop: PregelLoop, step: int) -> dict[str, Any]:
 def metadata_for(loop: PregelLoop, source: str, step: int) -> dict[str, Any]:
     md: dict[str, Any] = {"source": source, "step": step, "parents": dict(loop.checkpoint_map)}
     cfg = loop.config
-    for src in (cfg.get("metadata") or {}, cfg.get(CONF) or {}):
-        for k, v in src.items():
-            if k in _RESERVED_META or k.startswith("__") or not isinstance(v, (str, int, float, bool)):
-                continue
-            md.setdefault(k, v)
+    cached = loop.__dict__.get("_metadata_extras")
+    if cached is None or cached[0] is not cfg:
+        # why: the run's config does not change between steps; filter it once per run
+        extras: dict[str, Any] = {}
+        for src in (cfg.get("metadata") or {}, cfg.get(CONF) or {}):
+            for k, v in src.items():
+                reserved = k in _RESERVED_META or k.startswith("__")
+                if reserved or not isinstance(v, (str, int, float, bool)):
+                    continue
+                extras.setdefault(k, v)
+        cached = loop._metadata_extras = (cfg, extras)
+    for k, v in cached[1].items():
+        md.setdefault(k, v)
     return md
 
 

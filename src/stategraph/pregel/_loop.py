@@ -540,10 +540,9 @@ class PregelLoop:
         if self.saver is None:
             self.checkpoint_metadata = {"source": source, "step": step}
             return
-        from ._checkpoint import create_checkpoint, metadata_for
-
-        cp = create_checkpoint(self, step)
-        md = metadata_for(self, source, step)
+        checkpointing = _checkpointing or _load_checkpointing()
+        cp = checkpointing.create_checkpoint(self, step)
+        md = checkpointing.metadata_for(self, source, step)
         self.checkpoint = cp
         self.checkpoint_metadata = md
         new_versions = self._new_versions()
@@ -667,6 +666,18 @@ class PregelLoop:
 
     def child_ns_tuple(self, task: Task) -> tuple[str, ...]:
         return tuple(task.ns.split(NS_SEP))
+
+
+_checkpointing: Any = None  # the ._checkpoint module, imported on the first save
+
+
+def _load_checkpointing() -> Any:
+    # why: a function-level import per step cost ~1 us; runs without a saver never load it
+    global _checkpointing
+    from . import _checkpoint
+
+    _checkpointing = _checkpoint
+    return _checkpoint
 
 
 def _path_str(path: tuple[Any, ...]) -> str:

@@ -1,18 +1,27 @@
 """``durability="async"``: checkpoints and pending writes are committed behind the run.
 
-Ops are queued in order and a writer commits everything queued so far in one
-``saver.batch`` (one transaction in the SQL savers), so a run never waits on a commit per
-step.  Reads of the same saver (``get_tuple``) and the end of the run wait until the queue is
-drained; a failed commit is raised at the next of those points.  What a crash can lose is the
-tail of not-yet-committed steps, which then run again (LangGraph's "async" semantics).
+Ops are queued in order and a writer commits them in groups, each in one ``saver.batch``
+(one transaction in the SQL savers), so a run never waits on a commit per step.  The thread
+committer (sync driver) commits a group once its oldest op has waited ``GROUP_DELAY``
+seconds or ``GROUP_OPS`` ops are queued, and at once when a run waits for it.  Reads of the
+same saver (``get_tuple``) and the end of the run wait until the run's ops are committed; a
+failed commit is raised at the next of those points.  What a crash can lose is the tail of
+not-yet-committed steps (at most ``GROUP_DELAY`` seconds or ``GROUP_OPS`` ops, plus the group
+being committed), which then run again (LangGraph's "async" semantics).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 from ..constants import CONF
+
+# why: a SQLite commit costs more than a whole step (~60 us here against ~50); one commit per
+# few ms makes it a small share.  These bound what a crash can lose (docs/durability.md).
+GROUP_DELAY = 0.002  # seconds the oldest queued op may wait for its commit
+GROUP_OPS = 512  # a group this large is committed at once
 
 
 def put_reply(effect: tuple[Any, ...]) -> dict[str, Any]:
@@ -45,9 +54,13 @@ class _Committer:
     keeps the hand-off to a queue append.  Errors go back to the run whose op failed.
     """
 
-    def __init__(self, saver: Any) -> None:
+    def __init__(self, saver: Any, *, delay: float = GROUP_DELAY, max_ops: int = GROUP_OPS) -> None:
         self.saver = saver
+        self.delay = delay
+        self.max_ops = max_ops
         self.pending: list[tuple[Any, tuple[Any, ...]]] = []
+        self.oldest = 0.0  # monotonic time the first op of ``pending`` was queued
+        self.waiting = 0  # runs blocked in flush(): their ops are committed without delay
         self.in_flight: set[int] = set()  # ids of runs with ops being committed
         self.errors: dict[int, BaseException] = {}
         self.cond = threading.Condition()
@@ -57,13 +70,22 @@ class _Committer:
         with self.cond:
             self._raise(owner)
             self.pending.append((owner, op))
-            self.cond.notify_all()
+            if len(self.pending) == 1:
+                self.oldest = time.monotonic()
+                self.cond.notify_all()  # the worker starts the group's clock
+            elif len(self.pending) >= self.max_ops:
+                self.cond.notify_all()
 
     def flush(self, owner: Any) -> None:
         key = id(owner)
         with self.cond:
-            while key in self.in_flight or any(o is owner for o, _ in self.pending):
-                self.cond.wait()
+            self.waiting += 1
+            self.cond.notify_all()
+            try:
+                while key in self.in_flight or any(o is owner for o, _ in self.pending):
+                    self.cond.wait()
+            finally:
+                self.waiting -= 1
             self._raise(owner)
 
     def _raise(self, owner: Any) -> None:
@@ -71,16 +93,26 @@ class _Committer:
         if err is not None:
             raise err
 
+    def _take_group(self) -> list[tuple[Any, tuple[Any, ...]]]:
+        """Wait until a group is due (delay, size or a waiting run), then take it."""
+        with self.cond:
+            while not self.pending:
+                self.cond.wait()
+            while not self.waiting and len(self.pending) < self.max_ops:
+                left = self.oldest + self.delay - time.monotonic()
+                if left <= 0:
+                    break
+                self.cond.wait(left)
+            group, self.pending = self.pending, []
+            self.in_flight |= {id(o) for o, _ in group}
+            return group
+
     def _work(self) -> None:
         while True:
-            with self.cond:
-                while not self.pending:
-                    self.cond.wait()
-                batch, self.pending = self.pending, []
-                owners = {id(o) for o, _ in batch}
-                self.in_flight |= owners
+            group = self._take_group()
+            owners = {id(o) for o, _ in group}
             try:
-                self.saver.batch([op for _, op in batch])
+                self.saver.batch([op for _, op in group])
             except BaseException as exc:
                 with self.cond:
                     for key in owners:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Generator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from ...constants import INTERRUPT
@@ -26,6 +26,7 @@ from .dialect import Dialect
 from .queries import queries_for
 
 __all__ = [
+    "BatchState",
     "Plan",
     "Query",
     "copy_thread",
@@ -50,14 +51,64 @@ class Query:
 
 
 Plan = Generator[Query, Any, T]
+
+# id(dialect) -> (dialect, its queries); the dialect is kept so its id is never reused
+_QUERIES: dict[int, tuple[Dialect, Any]] = {}
+
+
+def _queries(dialect: Dialect) -> Any:
+    # why: queries_for's cache hashes every field of the frozen Dialect per lookup (~1 us),
+    # and a step looks its queries up several times
+    found = _QUERIES.get(id(dialect))
+    if found is None or found[0] is not dialect:
+        found = _QUERIES[id(dialect)] = (dialect, queries_for(dialect))
+    return found[1]
 Row = Sequence[Any]
+Scope = tuple[str, str]  # (thread_id, checkpoint_ns)
+
+
+@dataclass(slots=True)
+class BatchState:
+    """What the puts of one write transaction did, so later puts in it need not ask again.
+
+    Rows are collected here and inserted by ``flush`` in one ``executemany`` per table.
+    A put reads the head and the parent's refs from here when this transaction wrote
+    them: exact only where a write transaction shuts out other writers until it commits
+    (SQLite's ``BEGIN IMMEDIATE``), so only the SQLite savers batch with it.
+    """
+
+    heads: dict[Scope, str | None] = field(default_factory=dict)
+    refs: dict[tuple[str, str, str], dict[str, records.BlobRef]] = field(default_factory=dict)
+    blob_rows: list[tuple[Any, ...]] = field(default_factory=list)
+    checkpoint_rows: list[tuple[Any, ...]] = field(default_factory=list)
+    write_upserts: list[tuple[Any, ...]] = field(default_factory=list)
+    write_inserts: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def flush_blobs(self, dialect: Dialect) -> Plan[None]:
+        """Insert the collected blob rows (before anything reads blobs)."""
+        if self.blob_rows:
+            yield Query(_queries(dialect).upsert_blob, self.blob_rows, many=True)
+            self.blob_rows = []
+
+    def flush(self, dialect: Dialect) -> Plan[None]:
+        """Insert every collected row, in the order the single-op plans would."""
+        q = _queries(dialect)
+        yield from self.flush_blobs(dialect)
+        for sql, rows in (
+            (q.upsert_checkpoint, self.checkpoint_rows),
+            (q.upsert_write, self.write_upserts),
+            (q.insert_write, self.write_inserts),
+        ):
+            if rows:
+                yield Query(sql, rows, many=True)
+        self.checkpoint_rows, self.write_upserts, self.write_inserts = [], [], []
 
 
 def get_tuple(
     dialect: Dialect, serde: SerializerProtocol, config: Mapping[str, Any], lists: ListCache
 ) -> Plan[CheckpointTuple | None]:
     """Load the checkpoint named by ``config``, or the latest of its thread and ns."""
-    q = queries_for(dialect)
+    q = _queries(dialect)
     thread_id, checkpoint_ns, checkpoint_id = records.config_target(config)
     if checkpoint_id is None:
         rows = yield Query(q.select_latest, (thread_id, checkpoint_ns))
@@ -80,7 +131,7 @@ def list_tuples(
     lists: ListCache,
 ) -> Plan[list[CheckpointTuple]]:
     """Load matching checkpoints newest first (see ``BaseCheckpointSaver.list``)."""
-    q = queries_for(dialect)
+    q = _queries(dialect)
     configurable = (config or {}).get("configurable") or {}
     before_id = ((before or {}).get("configurable") or {}).get("checkpoint_id")
     sql, params = q.select_list(configurable, records.filter_pairs(filter), before_id, limit)
@@ -99,7 +150,7 @@ def _load(
     *,
     remember: bool,
 ) -> Plan[CheckpointTuple]:
-    q = queries_for(dialect)
+    q = _queries(dialect)
     thread_id, checkpoint_ns = row[0], row[1]
     stored = records.StoredCheckpoint(*row[2:])
     with records.loading(thread_id, checkpoint_ns, stored.checkpoint_id):
@@ -142,9 +193,13 @@ def put(
     new_versions: ChannelVersions,
     *,
     lists: ListCache,
+    batch: BatchState | None = None,
 ) -> Plan[Config]:
-    """Store a checkpoint: check the head, store changed channels (lists as deltas)."""
-    q = queries_for(dialect)
+    """Store a checkpoint: check the head, store changed channels (lists as deltas).
+
+    With ``batch``, rows are left in it for ``BatchState.flush`` (see there).
+    """
+    q = _queries(dialect)
     thread_id, checkpoint_ns, parent_id = records.config_target(config)
     expected = expected_head(config)
     checkpoint_id = checkpoint["id"]
@@ -159,33 +214,90 @@ def put(
         for c, v in values.items()
         if c in new_versions and c not in appended
     }
-    if expected is not None:
-        (head,) = (yield Query(q.select_head, (thread_id, checkpoint_ns)))[0]
-        check_head(thread_id, checkpoint_ns, checkpoint_id, expected, head)
-    parent_refs: dict[str, records.BlobRef] = {}
-    if parent_id is not None:
-        rows = yield Query(q.select_refs, (thread_id, checkpoint_ns, parent_id))
-        if rows:
-            with records.loading(thread_id, checkpoint_ns, parent_id):
-                parent_refs = records.decode_refs(rows[0][0])
+    scope = (thread_id, checkpoint_ns)
+    yield from _check_head(q, scope, checkpoint_id, expected, batch)
+    parent_refs = yield from _parent_refs(q, thread_id, checkpoint_ns, parent_id, batch)
     refs, to_store = records.plan_blobs(checkpoint_id, checkpoint, new_versions, parent_refs)
     stores = records.blob_stores(serde, values, encoded, to_store, parent_refs, appended)
-    missing = delta.bases_to_fetch(lists, thread_id, checkpoint_ns, stores)
-    stored = yield from _fetch_chains(dialect, thread_id, checkpoint_ns, missing)
-    chosen = delta.plan_list_blobs(
-        serde, lists, (thread_id, checkpoint_ns, checkpoint_id), stores,
-        lambda c, o: stored.get((c, o)), appended,
-    )  # fmt: skip
+    if any(type(value) is list for value, _, _ in stores.values()):
+        target = (*scope, checkpoint_id)
+        chosen = yield from _plan_list_blobs(dialect, serde, lists, target, stores, appended, batch)
+    else:  # why: only exact lists may become delta blobs; the rest is stored as encoded
+        chosen = {
+            channel: delta.StoredBlob(blob, None)  # type: ignore[arg-type]
+            for channel, (_, blob, _) in stores.items()
+        }
     blob_rows = [
-        (thread_id, checkpoint_ns, channel, checkpoint_id, json.dumps(refs[channel].version),
+        (thread_id, checkpoint_ns, channel, checkpoint_id, _version_json(refs[channel].version),
          *blob.typed, blob.base, blob.root)
         for channel, blob in chosen.items()
     ]  # fmt: skip
-    if blob_rows:
-        yield Query(q.upsert_blob, blob_rows, many=True)
     row = (thread_id, checkpoint_ns, checkpoint_id, parent_id, type_, data, metadata_json)
-    yield Query(q.upsert_checkpoint, (*row, records.encode_refs(refs)))
+    row += (records.encode_refs(refs),)
+    if batch is None:
+        if blob_rows:
+            yield Query(q.upsert_blob, blob_rows, many=True)
+        yield Query(q.upsert_checkpoint, row)
+    else:
+        batch.refs[(thread_id, checkpoint_ns, checkpoint_id)] = refs
+        batch.blob_rows += blob_rows
+        batch.checkpoint_rows.append(row)
     return records.checkpoint_config(thread_id, checkpoint_ns, checkpoint_id)
+
+
+def _check_head(
+    q: Any, scope: Scope, checkpoint_id: str, expected: str | None, batch: BatchState | None
+) -> Plan[None]:
+    """Compare-and-set on the head of ``scope``; a batch remembers the head it moved."""
+    if batch is not None and scope in batch.heads:
+        head = batch.heads[scope]  # this transaction wrote it (and shuts out other writers)
+    elif expected is not None or batch is not None:
+        (head,) = (yield Query(q.select_head, scope))[0]
+    else:
+        return
+    if expected is not None:
+        check_head(*scope, checkpoint_id, expected, head)
+    if batch is not None:
+        batch.heads[scope] = checkpoint_id if head is None else max(head, checkpoint_id)
+
+
+def _plan_list_blobs(
+    dialect: Dialect,
+    serde: SerializerProtocol,
+    lists: ListCache,
+    target: tuple[str, str, str],
+    stores: dict[str, Any],
+    appended: Mapping[str, Any],
+    batch: BatchState | None,
+) -> Plan[dict[str, delta.StoredBlob]]:
+    thread_id, checkpoint_ns, _ = target
+    missing = delta.bases_to_fetch(lists, thread_id, checkpoint_ns, stores)
+    if missing and batch is not None:
+        yield from batch.flush_blobs(dialect)  # the chains may include blobs of this batch
+    stored = yield from _fetch_chains(dialect, thread_id, checkpoint_ns, missing)
+    return delta.plan_list_blobs(
+        serde, lists, target, stores, lambda c, o: stored.get((c, o)), appended
+    )
+
+
+def _version_json(version: Any) -> str:
+    # why: versions are ints for the built-in savers; str() is json.dumps for them, faster
+    return str(version) if type(version) is int else json.dumps(version)
+
+
+def _parent_refs(
+    q: Any, thread_id: str, checkpoint_ns: str, parent_id: str | None, batch: BatchState | None
+) -> Plan[dict[str, records.BlobRef]]:
+    if parent_id is None:
+        return {}
+    known = batch.refs.get((thread_id, checkpoint_ns, parent_id)) if batch is not None else None
+    if known is not None:
+        return known  # written earlier in this transaction (and not in the table yet)
+    rows = yield Query(q.select_refs, (thread_id, checkpoint_ns, parent_id))
+    if not rows:
+        return {}
+    with records.loading(thread_id, checkpoint_ns, parent_id):
+        return records.decode_refs(rows[0][0])
 
 
 def put_writes(
@@ -195,9 +307,11 @@ def put_writes(
     writes: Sequence[tuple[str, Any]],
     task_id: str,
     task_path: str,
+    *,
+    batch: BatchState | None = None,
 ) -> Plan[None]:
     """Store a task's writes: special channels upserted, others insert-if-absent."""
-    q = queries_for(dialect)
+    q = _queries(dialect)
     thread_id, checkpoint_ns, checkpoint_id = records.write_target(config)
     upserts: list[tuple[Any, ...]] = []
     inserts: list[tuple[Any, ...]] = []
@@ -215,6 +329,10 @@ def put_writes(
             task_path,
         )
         (upserts if row.upsert else inserts).append(params)
+    if batch is not None:
+        batch.write_upserts += upserts
+        batch.write_inserts += inserts
+        return
     if upserts:
         yield Query(q.upsert_write, upserts, many=True)
     if inserts:
@@ -223,13 +341,13 @@ def put_writes(
 
 def delete_thread(dialect: Dialect, thread_id: str) -> Plan[None]:
     """Delete all rows of one thread."""
-    for sql in queries_for(dialect).delete_thread:
+    for sql in _queries(dialect).delete_thread:
         yield Query(sql, (str(thread_id),))
 
 
 def copy_thread(dialect: Dialect, source_thread_id: str, target_thread_id: str) -> Plan[None]:
     """Copy all rows of one thread to another; rows the target has are kept."""
-    for sql in queries_for(dialect).copy_thread:
+    for sql in _queries(dialect).copy_thread:
         yield Query(sql, (str(target_thread_id), str(source_thread_id)))
 
 
@@ -246,7 +364,7 @@ def prune(
 
 
 def _prune_thread(dialect: Dialect, thread_id: str, keep: int) -> Plan[None]:
-    q = queries_for(dialect)
+    q = _queries(dialect)
     nodes = yield Query(q.select_nodes, (thread_id,))
     interrupted = {tuple(r) for r in (yield Query(q.select_interrupted, (thread_id, INTERRUPT)))}
     by_scope: dict[str, list[CheckpointNode]] = {}

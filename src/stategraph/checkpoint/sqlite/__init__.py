@@ -35,15 +35,24 @@ drive = _shared_drive
 
 
 def _batch_plan(serde: SerializerProtocol, lists: Any, ops: Sequence[tuple[Any, ...]]) -> plans.Plan[list[Any]]:
-    """The plans of several ops composed into one (so they share one transaction)."""
+    """The plans of several ops composed into one (so they share one transaction).
+
+    Their rows are inserted together at the end (``plans.BatchState``): SQLite's write
+    transaction shuts out other writers, which that state relies on.
+    """
     results: list[Any] = []
+    batch = plans.BatchState()
     for op in ops:
         if op[0] == "put":
-            results.append((yield from plans.put(SQLITE, serde, op[1], op[2], op[3], op[4], lists=lists)))
+            put = plans.put(SQLITE, serde, *op[1:5], lists=lists, batch=batch)
+            results.append((yield from put))
         elif op[0] == "put_writes":
-            results.append((yield from plans.put_writes(SQLITE, serde, op[1], op[2], op[3], op[4] if len(op) > 4 else "")))
+            task_path = op[4] if len(op) > 4 else ""
+            writes = plans.put_writes(SQLITE, serde, *op[1:4], task_path, batch=batch)
+            results.append((yield from writes))
         else:
             raise ValueError(f"batch() takes put and put_writes ops, got {op[0]!r}")
+    yield from batch.flush(SQLITE)
     return results
 
 

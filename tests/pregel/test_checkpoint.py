@@ -1,0 +1,37 @@
+"""Checkpoint construction helpers: the cheap ISO timestamp matches datetime's."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+import pytest
+
+from stategraph.pregel import _checkpoint
+
+
+@pytest.mark.parametrize(
+    "now_ns",
+    [
+        1_700_000_000_123_456_789,  # a fraction
+        1_700_000_000_000_000_000,  # whole second: isoformat omits the fraction
+        1_700_000_000_000_001_000,  # a single microsecond
+        1_700_000_059_999_999_999,  # just before the minute rolls over
+        1_700_000_060_000_500_000,  # the next second reuses nothing stale
+    ],
+)
+def test_utc_timestamp_formats_like_datetime_isoformat(
+    monkeypatch: pytest.MonkeyPatch, now_ns: int
+) -> None:
+    monkeypatch.setattr(time, "time_ns", lambda: now_ns)
+    expected = datetime.fromtimestamp(now_ns // 1000 / 1e6, UTC).isoformat()
+    assert _checkpoint.utc_timestamp() == expected
+    assert datetime.fromisoformat(_checkpoint.utc_timestamp()).tzinfo is not None
+
+
+def test_utc_timestamp_follows_the_clock_across_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
+    for second in (1_700_000_000, 1_700_000_001, 1_600_000_000):
+        monkeypatch.setattr(time, "time_ns", lambda s=second: s * 1_000_000_000 + 5_000)
+        assert _checkpoint.utc_timestamp().startswith(
+            datetime.fromtimestamp(second, UTC).isoformat()[:19]
+        )

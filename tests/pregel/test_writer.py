@@ -1,0 +1,102 @@
+"""durability="async" group commit: when the committer commits, and what a run waits for."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+
+from stategraph.pregel import _writer
+from stategraph.pregel._writer import GROUP_DELAY, GROUP_OPS, _Committer
+
+
+class RecordingSaver:
+    """Records each batch with the time it was committed."""
+
+    def __init__(self, fail_on: Any = None) -> None:
+        self.batches: list[tuple[float, list[Any]]] = []
+        self.fail_on = fail_on
+        self.lock = threading.Lock()
+
+    def batch(self, ops: Sequence[tuple[Any, ...]]) -> list[Any]:
+        if self.fail_on is not None and any(op[1] == self.fail_on for op in ops):
+            raise RuntimeError("commit failed")
+        with self.lock:
+            self.batches.append((time.monotonic(), list(ops)))
+        return [None] * len(ops)
+
+    def committed(self) -> list[Any]:
+        with self.lock:
+            return [op[1] for _, ops in self.batches for op in ops]
+
+
+def _wait_until(predicate: Any, timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.002)
+    return predicate()
+
+
+def test_the_default_bound_is_a_few_milliseconds() -> None:
+    assert 0 < GROUP_DELAY <= 0.01 and GROUP_OPS >= 1
+
+
+def test_ops_wait_for_the_delay_then_commit_as_one_group() -> None:
+    saver = RecordingSaver()
+    committer = _Committer(saver, delay=0.3, max_ops=1000)
+    run = object()
+    started = time.monotonic()
+    for n in range(5):
+        committer.submit(run, ("put_writes", n))
+    time.sleep(0.1)
+    assert saver.committed() == []  # still inside the delay: grouped, not committed
+    assert _wait_until(lambda: saver.committed() == [0, 1, 2, 3, 4])
+    assert len(saver.batches) == 1
+    assert saver.batches[0][0] - started >= 0.3
+
+
+def test_a_full_group_commits_without_waiting_for_the_delay() -> None:
+    saver = RecordingSaver()
+    committer = _Committer(saver, delay=60.0, max_ops=3)
+    run = object()
+    for n in range(3):
+        committer.submit(run, ("put_writes", n))
+    assert _wait_until(lambda: saver.committed() == [0, 1, 2], timeout=2.0)
+
+
+def test_flush_commits_at_once_and_returns_after_the_commit() -> None:
+    saver = RecordingSaver()
+    committer = _Committer(saver, delay=60.0, max_ops=1000)
+    run, other = object(), object()
+    committer.submit(other, ("put_writes", "other"))
+    committer.submit(run, ("put_writes", "mine"))
+    started = time.monotonic()
+    committer.flush(run)
+    assert time.monotonic() - started < 5.0
+    assert "mine" in saver.committed()
+
+
+def test_a_failed_group_is_raised_to_its_run_at_the_next_flush() -> None:
+    saver = RecordingSaver(fail_on="bad")
+    committer = _Committer(saver, delay=60.0, max_ops=1000)
+    run = object()
+    committer.submit(run, ("put_writes", "bad"))
+    with pytest.raises(RuntimeError, match="commit failed"):
+        committer.flush(run)
+    committer.flush(run)  # raised once
+
+
+def test_the_committer_is_shared_per_saver() -> None:
+    saver = RecordingSaver()
+    first, second = _writer.ThreadWriter(saver), _writer.ThreadWriter(saver)
+    assert first.committer is second.committer
+    first.submit(("put_writes", 1))
+    second.submit(("put_writes", 2))
+    first.flush()
+    second.flush()
+    assert sorted(saver.committed()) == [1, 2]
