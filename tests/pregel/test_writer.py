@@ -91,6 +91,19 @@ def test_a_failed_group_is_raised_to_its_run_at_the_next_flush() -> None:
     committer.flush(run)  # raised once
 
 
+def test_a_failed_group_fails_only_the_run_whose_ops_fail() -> None:
+    saver = RecordingSaver(fail_on="bad")
+    committer = _Committer(saver, delay=60.0, max_ops=1000)
+    good, bad = object(), object()
+    committer.submit(good, ("put_writes", "fine"))
+    committer.submit(bad, ("put_writes", "bad"))
+    committer.submit(good, ("put_writes", "also fine"))
+    with pytest.raises(RuntimeError, match="commit failed"):
+        committer.flush(bad)
+    committer.flush(good)  # its ops were committed on their own: nothing to raise
+    assert saver.committed() == ["fine", "also fine"]
+
+
 def test_the_committer_is_shared_per_saver() -> None:
     saver = RecordingSaver()
     first, second = _writer.ThreadWriter(saver), _writer.ThreadWriter(saver)

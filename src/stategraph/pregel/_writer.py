@@ -112,15 +112,37 @@ class _Committer:
             group = self._take_group()
             owners = {id(o) for o, _ in group}
             try:
-                self.saver.batch([op for _, op in group])
-            except BaseException as exc:
-                with self.cond:
-                    for key in owners:
-                        self.errors[key] = exc
-            finally:
-                with self.cond:
-                    self.in_flight -= owners
-                    self.cond.notify_all()
+                failed = self._commit(group)
+            except BaseException as exc:  # handed to the runs, never lost
+                failed = {key: exc for key in owners}
+            with self.cond:
+                self.errors.update(failed)
+                self.in_flight -= owners
+                self.cond.notify_all()
+
+    def _commit(self, group: list[tuple[Any, tuple[Any, ...]]]) -> dict[int, BaseException]:
+        """Commit a group; return the error of each run whose ops could not be committed.
+
+        why: a group mixes the ops of several runs (threads) in one transaction; when it
+        fails (say one run lost its thread to another writer), the transaction rolled back,
+        so each run's ops are committed again on their own and only the failing run fails.
+        """
+        try:
+            self.saver.batch([op for _, op in group])
+            return {}
+        except Exception as exc:
+            runs: dict[int, list[tuple[Any, ...]]] = {}
+            for owner, op in group:
+                runs.setdefault(id(owner), []).append(op)
+            if len(runs) == 1:
+                return {key: exc for key in runs}
+        failed: dict[int, BaseException] = {}
+        for key, ops in runs.items():
+            try:
+                self.saver.batch(ops)
+            except Exception as own:
+                failed[key] = own
+        return failed
 
 
 _committers: dict[int, _Committer] = {}
