@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from stategraph.checkpoint._sql import migrations
+from stategraph.checkpoint._sql.blob_rows import ROW_DELTA_TYPE
 from stategraph.checkpoint.sqlite import SqliteSaver
 from stategraph.graph import START, MessagesState, StateGraph
 
@@ -45,9 +46,9 @@ def test_a_long_chain_is_stored_as_deltas_with_their_root(tmp_path: Path) -> Non
         _chat(saver, 60)
     kinds = _rows(path, "SELECT type, base_checkpoint_id, root_checkpoint_id FROM checkpoint_blobs "
                         "WHERE channel = 'messages' ORDER BY checkpoint_id")
-    snapshots = [row for row in kinds if row[0] != "delta"]
+    snapshots = [row for row in kinds if row[0] != ROW_DELTA_TYPE]
     assert len(snapshots) <= 4 and len(kinds) == 120  # 120 deltas would be 2 snapshots of 60
-    roots = {row[2] for row in kinds if row[0] == "delta"}
+    roots = {row[2] for row in kinds if row[0] == ROW_DELTA_TYPE}
     assert all(root is not None for root in roots)
     history = _history(path)
     assert history[0][1][-1] == "r119" and len(history[0][1]) == 120
@@ -90,3 +91,70 @@ def test_an_old_database_is_upgraded_and_reads_the_same(tmp_path: Path) -> None:
     with SqliteSaver.from_conn_string(str(old)) as saver:  # and it goes on growing
         graph = _chat(saver, 2)
         assert len(graph.get_state(THREAD).values["messages"]) == 34
+
+
+def _to_old_format(path: Path) -> None:
+    """Rewrite every row as the release before compact rows wrote it."""
+    from stategraph.checkpoint import _records as records
+    from stategraph.checkpoint._skeleton import SKELETON_TYPE, decode_skeleton
+    from stategraph.checkpoint._sql.blob_rows import unpack
+    from stategraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+
+    serde = JsonPlusSerializer()
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute(
+            "SELECT thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, "
+            "checkpoint, blob_refs FROM checkpoints"
+        ).fetchall()
+        for thread, ns, checkpoint_id, parent_id, type_, data, text in rows:
+            assert type_ == SKELETON_TYPE and text.startswith("[")
+            refs = records.decode_refs(text, checkpoint_id, parent_id)
+            for channel, ref in refs.items():
+                if ref.inline is not None:  # old rows kept every value in a blob row
+                    conn.execute(
+                        "INSERT OR REPLACE INTO checkpoint_blobs VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+                        (thread, ns, channel, ref.origin, str(ref.version), *ref.inline),
+                    )
+            old_type, old_data = serde.dumps_typed(decode_skeleton(checkpoint_id, data))
+            conn.execute(
+                "UPDATE checkpoints SET type = ?, checkpoint = ?, blob_refs = ? "
+                "WHERE thread_id = ? AND checkpoint_ns = ? AND checkpoint_id = ?",
+                (old_type, old_data, records.encode_refs(refs), thread, ns, checkpoint_id),
+            )
+        for channel, key, type_, value, base in conn.execute(
+            "SELECT channel, checkpoint_id, type, value, base_checkpoint_id FROM checkpoint_blobs"
+        ).fetchall():
+            conn.execute(
+                "UPDATE checkpoint_blobs SET type = ?, value = ? WHERE channel = ? AND checkpoint_id = ?",
+                (*unpack(type_, value, base), channel, key),
+            )
+
+
+def test_rows_in_the_previous_format_read_the_same_and_the_thread_goes_on(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite"
+    with SqliteSaver.from_conn_string(str(path)) as saver:
+        _chat(saver, 30)
+    want = _history(path)
+    _to_old_format(path)
+    kinds = {type_ for (type_,) in _rows(path, "SELECT DISTINCT type FROM checkpoint_blobs")}
+    assert "delta" in kinds and ROW_DELTA_TYPE not in kinds
+    assert _rows(path, "SELECT DISTINCT type FROM checkpoints") == [("msgpack",)]
+    assert _history(path) == want
+    with SqliteSaver.from_conn_string(str(path)) as saver:  # new rows continue old chains
+        graph = _chat(saver, 2)
+        assert len(graph.get_state(THREAD).values["messages"]) == 64
+    assert _history(path)[6:] == want  # two turns of three checkpoints
+
+
+def test_the_upgrade_drops_the_unused_checkpoint_id_index(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE checkpoint_migrations (v INTEGER PRIMARY KEY)")
+        for version, step in enumerate(migrations.MIGRATIONS[:4]):
+            assert isinstance(step, str)
+            conn.execute(step.format(bytes="BLOB", json="TEXT"))
+            conn.execute("INSERT INTO checkpoint_migrations (v) VALUES (?)", (version,))
+    assert _rows(path, "SELECT name FROM sqlite_master WHERE name = 'checkpoints_by_id'")
+    with SqliteSaver.from_conn_string(str(path)) as saver:
+        _chat(saver, 1)
+    assert not _rows(path, "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'checkpoints_by_id'")

@@ -32,6 +32,7 @@ from stategraph.checkpoint.postgres._operation import head_lock
 from stategraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from stategraph.errors import CheckpointError, ErrorCode
 
+from . import sql_layout
 from .conformance import *  # noqa: F403 - the shared spec cases run against both savers
 from .conformance import Harness, Portal, StoredBlobInfo, Writer, config, id_of, make_checkpoint
 from .conformance_delta import *  # noqa: F403
@@ -86,19 +87,14 @@ class PostgresBackend:
         )
 
     def count_blobs(self, saver: Any, portal: Portal, thread_id: str) -> int:
-        sql = "SELECT COUNT(*) FROM checkpoint_blobs WHERE thread_id = %s"
-        return execute(self.dsn, sql, (thread_id,))[0][0]
+        return len(self.stored_blobs(saver, portal, thread_id))
 
     def stored_blobs(
         self, saver: Any, portal: Portal, thread_id: str
     ) -> dict[tuple[str, str, str], StoredBlobInfo]:
-        rows = execute(
-            self.dsn,
-            "SELECT checkpoint_ns, channel, checkpoint_id, type, octet_length(value), "
-            "base_checkpoint_id FROM checkpoint_blobs WHERE thread_id = %s",
-            (thread_id,),
-        )
-        return {(ns, c, o): StoredBlobInfo(t, size or 0, base) for ns, c, o, t, size, base in rows}
+        blobs = execute(self.dsn, sql_layout.BLOB_ROWS.format(p="%s"), (thread_id,))
+        refs = execute(self.dsn, sql_layout.REF_ROWS.format(p="%s"), (thread_id,))
+        return sql_layout.stored_values(blobs, refs)
 
     def corrupt_blob(
         self, saver: Any, portal: Portal, thread_id: str, channel: str, origin: str
@@ -235,7 +231,7 @@ def test_setup_from_many_processes_at_once(schema: str, tmp_path: Path) -> None:
 def test_rows_hold_json_metadata_and_no_channel_values(
     harness: Harness, backend: PostgresBackend
 ) -> None:
-    Writer(harness, "t").save({"secret_marker_value": "MARKER-12345"}, user="ann", score=1.0)
+    Writer(harness, "t").save({"secret_marker_value": "MARKER-12345" * 10}, user="ann", score=1.0)
     ((metadata, checkpoint),) = execute(backend.dsn, "SELECT metadata, checkpoint FROM checkpoints")
     assert metadata == '{"score":1.0,"source":"loop","step":-1,"user":"ann"}'
     assert b"MARKER-12345" not in checkpoint

@@ -39,7 +39,7 @@ def test_plan_blobs_reuses_only_same_version_parent_blobs() -> None:
 
 
 def test_decode_refs_rejects_malformed_text() -> None:
-    for text in ("[]", '{"a": 1}', '{"a": [1]}', '{"a": [1, 2]}'):
+    for text in ("1", '{"a": 1}', '{"a": [1]}', '{"a": [1, 2]}'):
         with pytest.raises(ValueError):
             records.decode_refs(text)
 

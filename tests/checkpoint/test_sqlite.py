@@ -16,10 +16,12 @@ import pytest
 
 from stategraph.checkpoint._list_cache import ListCache
 from stategraph.checkpoint._sql import migrations
+from stategraph.checkpoint._sql.blob_rows import ROW_DELTA_TYPE
 from stategraph.checkpoint.sqlite import SqliteSaver
 from stategraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from stategraph.errors import CheckpointError, ErrorCode
 
+from . import sql_layout
 from .conformance import *  # noqa: F403 - the shared spec cases run against both savers
 from .conformance import Harness, Portal, StoredBlobInfo, Writer, config, id_of, make_checkpoint
 from .conformance_delta import *  # noqa: F403
@@ -63,20 +65,14 @@ class SqliteBackend:
         )
 
     def count_blobs(self, saver: Any, portal: Portal, thread_id: str) -> int:
-        return _execute(
-            self.path, "SELECT COUNT(*) FROM checkpoint_blobs WHERE thread_id = ?", (thread_id,)
-        )[0][0]
+        return len(self.stored_blobs(saver, portal, thread_id))
 
     def stored_blobs(
         self, saver: Any, portal: Portal, thread_id: str
     ) -> dict[tuple[str, str, str], StoredBlobInfo]:
-        rows = _execute(
-            self.path,
-            "SELECT checkpoint_ns, channel, checkpoint_id, type, length(value), base_checkpoint_id "
-            "FROM checkpoint_blobs WHERE thread_id = ?",
-            (thread_id,),
-        )
-        return {(ns, c, o): StoredBlobInfo(t, size or 0, base) for ns, c, o, t, size, base in rows}
+        blobs = _execute(self.path, sql_layout.BLOB_ROWS.format(p="?"), (thread_id,))
+        refs = _execute(self.path, sql_layout.REF_ROWS.format(p="?"), (thread_id,))
+        return sql_layout.stored_values(blobs, refs)
 
     def corrupt_blob(
         self, saver: Any, portal: Portal, thread_id: str, channel: str, origin: str
@@ -150,7 +146,7 @@ def test_data_survives_reopening_the_file(
 def test_rows_hold_json_metadata_and_no_channel_values(
     harness: Harness, backend: SqliteBackend
 ) -> None:
-    Writer(harness, "t").save({"secret_marker_value": "MARKER-12345"}, user="ann")
+    Writer(harness, "t").save({"secret_marker_value": "MARKER-12345" * 10}, user="ann")
     ((metadata, checkpoint),) = _execute(
         backend.path, "SELECT metadata, checkpoint FROM checkpoints"
     )
@@ -161,7 +157,7 @@ def test_rows_hold_json_metadata_and_no_channel_values(
 
 
 def test_a_missing_blob_is_reported_as_corruption(harness: Harness, backend: SqliteBackend) -> None:
-    saved = Writer(harness, "t").save({"a": 1})
+    saved = Writer(harness, "t").save({"a": "x" * 100})  # too big to sit in the refs
     _execute(backend.path, "DELETE FROM checkpoint_blobs")
     with pytest.raises(CheckpointError) as raised:
         harness.get_tuple(saved)
@@ -371,4 +367,4 @@ def test_a_batch_finds_delta_bases_written_earlier_in_it(tmp_path: Path) -> None
         assert latest is not None and id_of(latest.config) == made[-1]
         assert latest.checkpoint["channel_values"]["messages"] == ["m" * 500] + [f"m{n}" for n in range(1, 6)]
         kinds = _execute(tmp_path / "a.sqlite", "SELECT type FROM checkpoint_blobs WHERE channel = 'messages'")
-        assert ("delta",) in kinds
+        assert (ROW_DELTA_TYPE,) in kinds

@@ -19,10 +19,12 @@ from json.encoder import encode_basestring_ascii as _ascii
 from typing import Any, NamedTuple
 
 from ..errors import CheckpointError, ErrorCode, SerializationError
+from . import _refs, _skeleton
 from ._delta import BlobSource, load_value
 from .base import WRITES_IDX_MAP, Checkpoint, CheckpointTuple, Config
 from .serde._locate import locate_unencodable
 from .serde.base import SerializerProtocol
+from .serde.jsonplus import JsonPlusSerializer
 
 __all__ = [
     "BlobRef",
@@ -66,6 +68,7 @@ class StoredCheckpoint(NamedTuple):
 class BlobRef(NamedTuple):
     version: Any
     origin: str
+    inline: Typed | None = None  # a small value kept in the refs, not in a blob (``_refs``)
 
 
 class WriteRow(NamedTuple):
@@ -281,12 +284,12 @@ def blob_stores(
 
 def encode_refs(refs: Mapping[str, BlobRef]) -> str:
     """Serialize blob refs to JSON (``json.dumps`` of ``{channel: [version, origin]}``)."""
-    if all(type(version) is int and type(channel) is str for channel, (version, _) in refs.items()):
+    if all(type(version) is int and type(channel) is str for channel, (version, *_) in refs.items()):
         # why: int versions (the built-in savers') format without building lists for json;
         # the text is exactly json.dumps's
         parts = [
             f"{_ascii(channel)}: [{version}, {_ascii(origin)}]"
-            for channel, (version, origin) in refs.items()
+            for channel, (version, origin, *_) in refs.items()
         ]
         return "{" + ", ".join(parts) + "}"
     return json.dumps({channel: [ref.version, ref.origin] for channel, ref in refs.items()})
@@ -294,11 +297,19 @@ def encode_refs(refs: Mapping[str, BlobRef]) -> str:
 
 def ref_tuple(refs: Mapping[str, BlobRef]) -> tuple[Any, ...]:
     """Blob refs as one flat ``(channel, version, origin, ...)`` tuple (in-memory form)."""
-    return tuple([part for channel, ref in refs.items() for part in (channel, *ref)])
+    return tuple([part for channel, ref in refs.items() for part in (channel, *ref[:2])])
 
 
-def decode_refs(text: str | tuple[Any, ...]) -> dict[str, BlobRef]:
-    """Parse blob refs; malformed text raises ``ValueError`` (callers report corruption)."""
+def decode_refs(
+    text: str | tuple[Any, ...], checkpoint_id: str = "", parent_id: str | None = None
+) -> dict[str, BlobRef]:
+    """Parse blob refs; malformed text raises ``ValueError`` (callers report corruption).
+
+    ``checkpoint_id`` and ``parent_id`` are the row's: compact refs (``_refs``) name them
+    by shorthand.
+    """
+    if type(text) is str and text.startswith("["):
+        return _refs.decode_compact(text, checkpoint_id, parent_id, BlobRef)
     if type(text) is tuple:
         parts = iter(text)
         triples = zip(parts, parts, parts, strict=True)
@@ -327,8 +338,17 @@ def encode_value(serde: SerializerProtocol, channel: str, value: Any) -> Typed:
         raise SerializationError(message, code=exc.code, path=rooted, channel=channel) from exc
 
 
-def encode_checkpoint(serde: SerializerProtocol, checkpoint: Checkpoint) -> Typed:
-    """Serialize a checkpoint without its channel values (those go to blobs)."""
+def encode_checkpoint(
+    serde: SerializerProtocol, checkpoint: Checkpoint, *, compact: bool = False
+) -> Typed:
+    """Serialize a checkpoint without its channel values (those go to blobs).
+
+    With ``compact`` (the SQL savers) and the default serde, use the ``_skeleton`` codec.
+    """
+    if compact and isinstance(serde, JsonPlusSerializer):
+        data = _skeleton.encode_skeleton(checkpoint)
+        if data is not None:
+            return _skeleton.SKELETON_TYPE, data
     skeleton = dict(checkpoint)
     skeleton.pop("channel_values", None)
     return serde.dumps_typed(skeleton)
@@ -397,12 +417,18 @@ def decode_tuple(
     ``(task_id, channel, type, value)`` in ``(task_id, idx)`` order.
     """
     with loading(thread_id, checkpoint_ns, row.checkpoint_id):
-        checkpoint = serde.loads_typed((row.type, row.checkpoint))
+        if row.type == _skeleton.SKELETON_TYPE:
+            checkpoint = _skeleton.decode_skeleton(row.checkpoint_id, row.checkpoint)
+        else:
+            checkpoint = serde.loads_typed((row.type, row.checkpoint))
         if not isinstance(checkpoint, dict) or checkpoint.get("id") != row.checkpoint_id:
             raise ValueError("the stored checkpoint does not match its row")
         values = {}
-        for channel, ref in decode_refs(row.blob_refs).items():
-            values[channel] = load_value(serde, channel, ref.origin, blobs)
+        for channel, ref in decode_refs(row.blob_refs, row.checkpoint_id, row.parent_id).items():
+            if ref.inline is not None:
+                values[channel] = serde.loads_typed(ref.inline)
+            else:
+                values[channel] = load_value(serde, channel, ref.origin, blobs)
         checkpoint["channel_values"] = values
         if isinstance(row.metadata, dict):
             metadata = metadata_copy(row.metadata)  # a copy: the stored one stays unchanged

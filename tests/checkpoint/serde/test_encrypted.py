@@ -82,21 +82,28 @@ def test_with_allowlist_keeps_encryption() -> None:
 def test_savers_store_only_ciphertext(kind: str, tmp_path: Any) -> None:
     path = os.fspath(tmp_path / "enc.sqlite")
     serde = EncryptedSerializer.from_aes(key=KEY)
-    checkpoint = make_checkpoint({"v": "MARKER-555"}, {"v": 1})
+    # "v" is stored as a blob row; "w" is small enough for the SQL refs (checkpoint._refs)
+    values = {"v": "MARKER-555" * 40, "w": "SMALL-777"}
+    checkpoint = make_checkpoint(values, {"v": 1, "w": 1})
     if kind == "memory":
         saver: Any = InMemorySaver(serde=serde)
-        saved = saver.put(config("t"), checkpoint, {}, {"v": 1})
+        saved = saver.put(config("t"), checkpoint, {}, {"v": 1, "w": 1})
         stored = b"".join(data for _, data in saver.blobs.values())
-        assert saver.get(saved)["channel_values"] == {"v": "MARKER-555"}
+        assert saver.get(saved)["channel_values"] == values
     else:
         with SqliteSaver.from_conn_string(path, serde=serde) as saver:
-            saved = saver.put(config("t"), checkpoint, {}, {"v": 1})
-            assert saver.get(saved)["channel_values"] == {"v": "MARKER-555"}
+            saved = saver.put(config("t"), checkpoint, {}, {"v": 1, "w": 1})
+            assert saver.get(saved)["channel_values"] == values
         with sqlite3.connect(path) as conn:
-            stored = b"".join(row[0] for row in conn.execute("SELECT value FROM checkpoint_blobs"))
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             assert {row[0] for row in conn.execute("SELECT type FROM checkpoint_blobs")} == {
                 "msgpack+aes"
             }
+            (refs,) = conn.execute("SELECT blob_refs FROM checkpoints").fetchone()
+            assert '"w",1,0,"msgpack+aes"' in refs
+        with open(path, "rb") as file:
+            stored = file.read()
+        assert b"SMALL-777" not in stored
         with SqliteSaver.from_conn_string(path) as keyless:
             with pytest.raises(SerializationError, match="EncryptedSerializer") as raised:
                 keyless.get(saved)

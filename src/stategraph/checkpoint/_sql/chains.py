@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .blob_rows import unpack
 from .dialect import Dialect
 from .plans import Plan, Query
 from .queries import queries_for
@@ -33,7 +34,7 @@ def fetch_chains(
     blobs: Blobs = {}
     bases: dict[Pair, str | None] = {}
     for channel, origin, type_, value, base in rows:
-        blobs[(channel, origin)] = (type_, value)
+        blobs[(channel, origin)] = unpack(type_, value, base)
         bases[(channel, origin)] = base
     broken = _missing_links(pairs, blobs, bases)
     if broken:  # chains stored before roots were recorded
@@ -42,7 +43,9 @@ def fetch_chains(
             q.select_blob_chains(len(broken)),
             (thread_id, checkpoint_ns, *keys, thread_id, checkpoint_ns),
         )
-        blobs.update({(channel, origin): (type_, value) for channel, origin, type_, value in rows})
+        blobs.update(
+            {(channel, origin): unpack(type_, value, base) for channel, origin, type_, value, base in rows}
+        )
     return blobs
 
 

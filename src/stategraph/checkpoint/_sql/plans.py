@@ -19,9 +19,11 @@ from .. import _delta as delta
 from .. import _records as records
 from .._head import check_head, expected_head
 from .._list_cache import ListCache, cached_states, kept_items
+from .._refs import encode_compact, is_inlined, spill_carried
 from .._retention import CheckpointNode, keep_count, select_kept, with_bases
 from ..base import ChannelVersions, Checkpoint, CheckpointMetadata, CheckpointTuple, Config
 from ..serde.base import SerializerProtocol
+from .blob_rows import pack
 from .dialect import Dialect
 from .queries import queries_for
 
@@ -154,8 +156,8 @@ def _load(
     thread_id, checkpoint_ns = row[0], row[1]
     stored = records.StoredCheckpoint(*row[2:])
     with records.loading(thread_id, checkpoint_ns, stored.checkpoint_id):
-        refs = records.decode_refs(stored.blob_refs)
-    pairs = [(channel, ref.origin) for channel, ref in refs.items()]
+        refs = records.decode_refs(stored.blob_refs, stored.checkpoint_id, stored.parent_id)
+    pairs = [(channel, ref.origin) for channel, ref in refs.items() if ref.inline is None]
     cached = cached_states(lists, thread_id, checkpoint_ns, pairs)
     kept = kept_items(lists, thread_id, checkpoint_ns, pairs)
     missing = [pair for pair in pairs if pair not in cached and pair not in kept]
@@ -203,7 +205,7 @@ def put(
     thread_id, checkpoint_ns, parent_id = records.config_target(config)
     expected = expected_head(config)
     checkpoint_id = checkpoint["id"]
-    type_, data = records.encode_checkpoint(serde, checkpoint)
+    type_, data = records.encode_checkpoint(serde, checkpoint, compact=True)
     metadata_json = records.encode_metadata(metadata)
     values = checkpoint["channel_values"]
     # Encode before the first query: drivers run that part outside the transaction.  Lists
@@ -218,7 +220,10 @@ def put(
     yield from _check_head(q, scope, checkpoint_id, expected, batch)
     parent_refs = yield from _parent_refs(q, thread_id, checkpoint_ns, parent_id, batch)
     refs, to_store = records.plan_blobs(checkpoint_id, checkpoint, new_versions, parent_refs)
+    spilled = spill_carried(refs, records.BlobRef)  # before the new values are inlined
     stores = records.blob_stores(serde, values, encoded, to_store, parent_refs, appended)
+    for channel in [c for c, (value, blob, _) in stores.items() if is_inlined(value, blob)]:
+        refs[channel] = records.BlobRef(refs[channel].version, checkpoint_id, stores.pop(channel)[1])
     if any(type(value) is list for value, _, _ in stores.values()):
         target = (*scope, checkpoint_id)
         chosen = yield from _plan_list_blobs(dialect, serde, lists, target, stores, appended, batch)
@@ -229,11 +234,15 @@ def put(
         }
     blob_rows = [
         (thread_id, checkpoint_ns, channel, checkpoint_id, _version_json(refs[channel].version),
-         *blob.typed, blob.base, blob.root)
+         *pack(blob.typed, blob.base), blob.base, blob.root)
         for channel, blob in chosen.items()
+    ] + [
+        (thread_id, checkpoint_ns, channel, ref.origin, _version_json(ref.version), *ref.inline,
+         None, None)
+        for channel, ref in spilled
     ]  # fmt: skip
     row = (thread_id, checkpoint_ns, checkpoint_id, parent_id, type_, data, metadata_json)
-    row += (records.encode_refs(refs),)
+    row += (encode_compact(refs, checkpoint_id, parent_id),)
     if batch is None:
         if blob_rows:
             yield Query(q.upsert_blob, blob_rows, many=True)
@@ -297,7 +306,7 @@ def _parent_refs(
     if not rows:
         return {}
     with records.loading(thread_id, checkpoint_ns, parent_id):
-        return records.decode_refs(rows[0][0])
+        return records.decode_refs(rows[0][0], parent_id, rows[0][1])
 
 
 def put_writes(
@@ -384,11 +393,11 @@ def _prune_thread(dialect: Dialect, thread_id: str, keep: int) -> Plan[None]:
         yield Query(q.delete_writes_of, doomed, many=True)
         yield Query(q.delete_checkpoint, doomed, many=True)
     live = set()
-    for checkpoint_ns, checkpoint_id, blob_refs in (
+    for checkpoint_ns, checkpoint_id, parent_id, blob_refs in (
         yield Query(q.select_thread_refs, (thread_id,))
     ):
         with records.loading(thread_id, checkpoint_ns, checkpoint_id):
-            refs = records.decode_refs(blob_refs)
+            refs = records.decode_refs(blob_refs, checkpoint_id, parent_id)
         live.update((checkpoint_ns, channel, ref.origin) for channel, ref in refs.items())
     blobs = yield Query(q.select_blob_keys, (thread_id,))
     bases = {(ns, channel, origin): (ns, channel, base) for ns, channel, origin, base in blobs}

@@ -55,7 +55,8 @@ class Queries:
         )
         self.select_head = r(f"SELECT MAX(checkpoint_id) FROM checkpoints WHERE {_SCOPE}")
         self.select_refs = r(
-            f"SELECT blob_refs FROM checkpoints WHERE {_SCOPE} AND checkpoint_id = ?"
+            "SELECT blob_refs, parent_checkpoint_id FROM checkpoints "
+            f"WHERE {_SCOPE} AND checkpoint_id = ?"
         )
         self.select_writes = r(
             "SELECT task_id, channel, type, value FROM checkpoint_writes "
@@ -104,7 +105,8 @@ class Queries:
             f"DELETE FROM checkpoint_writes WHERE {_SCOPE} AND checkpoint_id = ?"
         )
         self.select_thread_refs = r(
-            "SELECT checkpoint_ns, checkpoint_id, blob_refs FROM checkpoints WHERE thread_id = ?"
+            "SELECT checkpoint_ns, checkpoint_id, parent_checkpoint_id, blob_refs FROM checkpoints "
+            "WHERE thread_id = ?"
         )
         self.select_blob_keys = r(
             "SELECT checkpoint_ns, channel, checkpoint_id, base_checkpoint_id "
@@ -148,7 +150,7 @@ class Queries:
             "FROM checkpoint_blobs b JOIN chain c "
             "ON b.channel = c.channel AND b.checkpoint_id = c.base "
             "WHERE b.thread_id = ? AND b.checkpoint_ns = ?"
-            ") SELECT channel, checkpoint_id, type, value FROM chain"
+            ") SELECT channel, checkpoint_id, type, value, base FROM chain"
         )
 
     def select_list(
