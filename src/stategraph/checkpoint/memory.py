@@ -19,6 +19,7 @@ from ._head import check_head, expected_head
 from ._list_cache import ListCache, cached_states, kept_items
 from ._retention import CheckpointNode, keep_count, select_kept, with_bases
 from .base import (
+    WRITES_IDX_MAP,
     BaseCheckpointSaver,
     ChannelVersions,
     Checkpoint,
@@ -148,40 +149,61 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         values = checkpoint["channel_values"]
         scope_key = (thread_id, checkpoint_ns)
         # why: only exact lists may be appended to or stored as deltas; most steps have none
-        appended = (
-            appends.prepare_appends(self.serde, self._lists, scope_key, values, new_versions)
-            if any(type(value) is list for value in values.values())
-            else None
-        )
+        appended = None
+        for value in values.values():
+            if type(value) is list:
+                appended = appends.prepare_appends(
+                    self.serde, self._lists, scope_key, values, new_versions
+                )
+                break
         with self._lock:
+            rows = self.storage.get(scope_key)
             if expected is not None:
                 head = self._heads.get(scope_key)
                 check_head(thread_id, checkpoint_ns, checkpoint_id, expected, head)
-            parent = self.storage.get(scope_key, {}).get(parent_id) if parent_id else None
-            parent_refs = {} if parent is None else records.decode_refs(parent.blob_refs)
-            refs, to_store = records.plan_blobs(
-                checkpoint_id, checkpoint, new_versions, parent_refs
-            )
+            parent = rows.get(parent_id) if rows is not None and parent_id else None
             # Encode everything before storing anything, so a bad value leaves no trace.
             if appended is None:
-                chosen = {c: records.encode_value(self.serde, c, values[c]) for c in to_store}
-            else:
-                chosen = self._plan_list_blobs(
-                    (*scope_key, checkpoint_id),
-                    values,
-                    new_versions,
-                    to_store,
-                    parent_refs,
-                    appended,
+                refs, chosen = _plan_plain(
+                    self.serde, checkpoint_id, checkpoint, new_versions, parent
                 )
-            for channel, blob in chosen.items():
-                self.blobs[(thread_id, checkpoint_ns, channel, checkpoint_id)] = blob
-            self.storage.setdefault(scope_key, {})[checkpoint_id] = records.StoredCheckpoint(
-                checkpoint_id, parent_id, type_, data, metadata_kept, records.ref_tuple(refs)
+            else:
+                refs, chosen = self._plan_with_lists(
+                    (*scope_key, checkpoint_id), checkpoint, new_versions, parent, appended
+                )
+            blobs = self.blobs
+            for channel, blob in chosen:
+                blobs[(thread_id, checkpoint_ns, channel, checkpoint_id)] = blob
+            if rows is None:
+                rows = self.storage[scope_key] = {}
+            rows[checkpoint_id] = records.StoredCheckpoint(
+                checkpoint_id, parent_id, type_, data, metadata_kept, refs
             )
             head = self._heads.get(scope_key)
-            self._heads[scope_key] = checkpoint_id if head is None else max(head, checkpoint_id)
-        return records.checkpoint_config(thread_id, checkpoint_ns, checkpoint_id)
+            if head is None or checkpoint_id > head:
+                self._heads[scope_key] = checkpoint_id
+        return {
+            "configurable": {
+                "thread_id": thread_id,
+                "checkpoint_ns": checkpoint_ns,
+                "checkpoint_id": checkpoint_id,
+            }
+        }
+
+    def _plan_with_lists(
+        self,
+        scope: tuple[str, str, str],
+        checkpoint: Checkpoint,
+        new_versions: ChannelVersions,
+        parent: records.StoredCheckpoint | None,
+        appended: Mapping[str, appends.Appended],
+    ) -> tuple[tuple[Any, ...], list[tuple[str, Typed]]]:
+        parent_refs = {} if parent is None else records.decode_refs(parent.blob_refs)
+        refs, to_store = records.plan_blobs(scope[2], checkpoint, new_versions, parent_refs)
+        chosen = self._plan_list_blobs(
+            scope, checkpoint["channel_values"], new_versions, to_store, parent_refs, appended
+        )
+        return records.ref_tuple(refs), list(chosen.items())
 
     def _plan_list_blobs(
         self,
@@ -219,19 +241,24 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         """Attach writes to the checkpoint in ``config`` (special ones replace earlier ones)."""
         thread_id, checkpoint_ns, checkpoint_id = records.write_target(config)
         serde = self.serde
-        rows = [
-            (idx, upsert, channel, *records.encode_value(serde, channel, value))
-            for idx, channel, value, upsert in records.write_rows(writes)
-        ]
+        # why: the per-task path; the index rule of records.write_rows without its row objects
+        rows = []
+        for position, (channel, value) in enumerate(writes):
+            special = WRITES_IDX_MAP.get(channel)
+            type_, data = records.encode_value(serde, channel, value)
+            if special is None:
+                rows.append((position, False, (channel, type_, data, task_path)))
+            else:
+                rows.append((special, True, (channel, type_, data, task_path)))
         key = (thread_id, checkpoint_ns, checkpoint_id)
         with self._lock:
             stored = self.writes.get(key)
             if stored is None:
                 stored = self.writes[key] = {}
-            for idx, upsert, channel, type_, value in rows:
+            for idx, upsert, row in rows:
                 if upsert or (task_id, idx) not in stored:
                     # flat tuples: fewer objects kept per write, less for the GC to scan
-                    stored[(task_id, idx)] = (channel, type_, value, task_path)
+                    stored[(task_id, idx)] = row
 
     def delete_thread(self, thread_id: str) -> None:
         """Forget everything stored for ``thread_id``."""
@@ -311,6 +338,41 @@ class InMemorySaver(BaseCheckpointSaver[int]):
     def _has_interrupt(self, scope: Scope, row: records.StoredCheckpoint) -> bool:
         stored = self.writes.get((*scope, row.checkpoint_id), {})
         return any(write[0] == INTERRUPT for write in stored.values())
+
+
+def _plan_plain(
+    serde: SerializerProtocol,
+    checkpoint_id: str,
+    checkpoint: Checkpoint,
+    new_versions: ChannelVersions,
+    parent: records.StoredCheckpoint | None,
+) -> tuple[tuple[Any, ...], list[tuple[str, Typed]]]:
+    """``records.plan_blobs`` on the flat in-memory refs, with the new blobs encoded.
+
+    Returns the new checkpoint's flat refs and the ``(channel, blob)`` pairs to store.
+    """
+    # why: the per-step path of a saver without list values: no BlobRef objects, no
+    # dict of refs for the new checkpoint, the parent's refs read straight off its tuple
+    if parent is None:
+        parent_refs: dict[str, tuple[Any, str]] = {}
+    else:
+        flat = iter(parent.blob_refs)
+        parent_refs = {c: (v, o) for c, v, o in zip(flat, flat, flat, strict=True)}
+    versions = checkpoint["channel_versions"]
+    refs: list[Any] = []
+    chosen = []
+    for channel, value in checkpoint["channel_values"].items():
+        if channel in new_versions:
+            version = new_versions[channel]
+        else:
+            version = versions.get(channel)
+            reused = parent_refs.get(channel)
+            if reused is not None and reused[0] == version:
+                refs += (channel, version, reused[1])
+                continue
+        refs += (channel, version, checkpoint_id)
+        chosen.append((channel, records.encode_value(serde, channel, value)))
+    return tuple(refs), chosen
 
 
 MemorySaver = InMemorySaver  # LangGraph's older name
