@@ -48,7 +48,7 @@ from ._algo import apply_writes, is_finished, prepare_tasks, read_channels
 from ._ids import is_interrupt_id
 from ._io import command_writes, input_writes
 from ._stream import StreamSink
-from ._task import Task
+from ._task import Task, path_text
 
 if TYPE_CHECKING:
     from .main import Pregel
@@ -464,7 +464,7 @@ class PregelLoop:
             self.pending_writes.append((task.id, ch, v))
         if self.durability == "exit":
             return None
-        return ("put_writes", self.checkpoint_config, writes, task.id, _path_str(task.path))
+        return ("put_writes", self.checkpoint_config, writes, task.id, path_text(task.path))
 
     def _match_pending_writes(self, tasks: list[Task]) -> None:
         by_task: dict[str, list[tuple[str, Any]]] = {}
@@ -678,10 +678,6 @@ def _load_checkpointing() -> Any:
 
     _checkpointing = _checkpoint
     return _checkpoint
-
-
-def _path_str(path: tuple[Any, ...]) -> str:
-    return "~".join(str(p) for p in path if not isinstance(p, tuple))
 
 
 __all__ = ["PregelLoop", "START", "END", "RETURN"]
