@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from ..errors import CheckpointError, ErrorCode, SerializationError
 from ._delta import BlobSource, load_value
+from ._skeleton import PLAIN_TYPE, thaw
 from .base import WRITES_IDX_MAP, Checkpoint, CheckpointTuple, Config
 from .serde._locate import locate_unencodable
 from .serde.base import SerializerProtocol
@@ -56,7 +57,7 @@ class StoredCheckpoint(NamedTuple):
     checkpoint_id: str
     parent_id: str | None
     type: str
-    checkpoint: bytes
+    checkpoint: bytes | dict[str, Any]  # a dict only in memory (``_skeleton.PLAIN_TYPE``)
     metadata: str | dict[str, Any]  # canonical JSON object (in memory: ``metadata_copy``)
     # JSON {channel: [version, origin checkpoint id]}; the in-memory saver keeps
     # ``ref_tuple`` instead (no JSON, and one plain tuple the garbage collector can untrack)
@@ -397,7 +398,10 @@ def decode_tuple(
     ``(task_id, channel, type, value)`` in ``(task_id, idx)`` order.
     """
     with loading(thread_id, checkpoint_ns, row.checkpoint_id):
-        checkpoint = serde.loads_typed((row.type, row.checkpoint))
+        if row.type == PLAIN_TYPE:  # the in-memory saver's frozen skeleton (see _skeleton)
+            checkpoint = thaw(row.checkpoint)  # type: ignore[arg-type]
+        else:
+            checkpoint = serde.loads_typed((row.type, row.checkpoint))
         if not isinstance(checkpoint, dict) or checkpoint.get("id") != row.checkpoint_id:
             raise ValueError("the stored checkpoint does not match its row")
         values = {}

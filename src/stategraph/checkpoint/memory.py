@@ -1,8 +1,9 @@
 """``InMemorySaver``: a thread-safe checkpoint saver that keeps everything in dicts.
 
-Values are stored serialized, exactly as the SQL savers store them, so what you read
-back is a copy and anything that would fail to persist fails here too.  For tests and
-single-process use; everything is lost when the process exits.
+Channel values and pending writes are stored serialized, exactly as the SQL savers store
+them, so what you read back is a copy and anything that would fail to persist fails here
+too; the engine's checkpoint skeleton is kept as data (``_skeleton``) and copied on read.
+For tests and single-process use; everything is lost when the process exits.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from ..constants import INTERRUPT
 from . import _appends as appends
 from . import _delta as delta
 from . import _records as records
+from . import _skeleton as skeleton
 from ._head import check_head, expected_head
 from ._list_cache import ListCache, cached_states, kept_items
 from ._retention import CheckpointNode, keep_count, select_kept, with_bases
@@ -142,7 +144,12 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         thread_id, checkpoint_ns, parent_id = records.config_target(config)
         expected = expected_head(config)
         checkpoint_id = checkpoint["id"]
-        type_, data = records.encode_checkpoint(self.serde, checkpoint)
+        # why: the engine's skeleton is kept as is (it never changes it again; reads copy
+        # it): serializing versions and versions_seen was the largest part of a put
+        if skeleton.is_frozen(config):
+            type_, data = skeleton.PLAIN_TYPE, skeleton.freeze(checkpoint)
+        else:
+            type_, data = records.encode_checkpoint(self.serde, checkpoint)
         # why: metadata is kept as a validated deep copy, not JSON text: same checks, same
         # values back, without encoding and decoding text at every step
         metadata_kept = records.metadata_copy(metadata)
