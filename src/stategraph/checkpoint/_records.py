@@ -182,6 +182,8 @@ def metadata_copy(metadata: Mapping[str, Any]) -> dict[str, Any]:
                 raise _NotPlain
             if kind is str or kind is int or kind is bool or item is None:
                 copy[key] = item  # the usual metadata: no call per value
+            elif kind is dict and not item:
+                copy[key] = {}  # the engine's "parents" of a root run
             else:
                 copy[key] = _plain_copy(item, 1)
     except _NotPlain:
