@@ -112,8 +112,6 @@ SNAPSHOT = {
     "stategraph.checkpoint.sqlite.aio": ["AsyncSqliteSaver"],
     "stategraph.checkpoint.postgres": ["PoolConfig", "PostgresSaver"],
     "stategraph.checkpoint.postgres.aio": ["AsyncPostgresSaver"],
-    'stategraph.checkpoint.postgres': ['PoolConfig', 'PostgresSaver'],
-    'stategraph.checkpoint.postgres.aio': ['AsyncPostgresSaver'],
     "stategraph.checkpoint.serde.jsonplus": ["JsonPlusSerializer"],
     "stategraph.checkpoint.serde.encrypted": ["AesGcmCipher", "EncryptedSerializer"],
     "stategraph.store.base": [

@@ -7,13 +7,15 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import pytest
 
 from stategraph.checkpoint._delta import DELTA_TYPE, delta_base
+from stategraph.checkpoint._frozen import FROZEN_KEY, PLAIN_TYPE
 from stategraph.checkpoint.memory import InMemorySaver, MemorySaver
 from stategraph.checkpoint.serde.encrypted import EncryptedSerializer
+from stategraph.graph import END, START, StateGraph
 
 from .conformance import *  # noqa: F403 - the shared spec cases run against this backend
 from .conformance import Harness, Portal, StoredBlobInfo, Writer, config, make_checkpoint
@@ -44,8 +46,9 @@ class MemoryBackend:
             if stored_thread == thread_id and checkpoint_id in rows:
                 row = rows[checkpoint_id]
                 # refs are kept decoded in memory: corrupt them as truncated JSON text
+                # (a kept skeleton is data, not bytes: replace it by bytes no decoder takes)
                 rows[checkpoint_id] = row._replace(
-                    checkpoint=row.checkpoint[:5], blob_refs='{"a": ['
+                    type="msgpack", checkpoint=b"\xc1", blob_refs='{"a": ['
                 )
 
     def count_blobs(self, saver: InMemorySaver, portal: Portal, thread_id: str) -> int:
@@ -94,6 +97,67 @@ def test_only_serialized_bytes_are_kept() -> None:
         assert isinstance(type_, str) and isinstance(data, bytes)
     for stored in saver.writes.values():
         assert all(isinstance(value, bytes) for _, _, value, _ in stored.values())
+
+
+def _frozen(config_: dict[str, Any]) -> dict[str, Any]:
+    return {"configurable": {**config_["configurable"], FROZEN_KEY: True}}
+
+
+def test_a_frozen_skeleton_is_kept_as_data_and_copied_on_read() -> None:
+    saver, plain = InMemorySaver(), InMemorySaver()
+    checkpoint = make_checkpoint({"v": [1]}, {"v": 1, "w": 2})
+    saved = saver.put(_frozen(config("t")), checkpoint, {"step": 1}, {"v": 1})
+    plain.put(config("t"), checkpoint, {"step": 1}, {"v": 1})
+    (row,) = saver.storage[("t", "")].values()
+    assert row.type == PLAIN_TYPE and "channel_values" not in row.checkpoint
+    assert all(isinstance(data, bytes) for _, data in saver.blobs.values())  # values: bytes
+    first = saver.get_tuple(saved)
+    assert first is not None
+    assert first.checkpoint == plain.get_tuple(saved).checkpoint  # type: ignore[union-attr]
+    first.checkpoint["versions_seen"]["node"]["v"] = 99  # the reader's copy, not the store
+    first.checkpoint["channel_versions"]["v"] = 99
+    first.checkpoint["updated_channels"].append("x")
+    again = saver.get_tuple(saved)
+    assert again is not None and again.checkpoint == plain.get_tuple(saved).checkpoint  # type: ignore[union-attr]
+
+
+def test_a_skeleton_without_the_promise_is_serialized() -> None:
+    saver = InMemorySaver()
+    checkpoint = make_checkpoint({"v": 1}, {"v": 1})
+    saved = saver.put(config("t"), checkpoint, {}, {"v": 1})
+    checkpoint["versions_seen"]["node"]["v"] = 99  # the caller keeps and edits its dicts
+    (row,) = saver.storage[("t", "")].values()
+    assert isinstance(row.checkpoint, bytes)
+    loaded = saver.get_tuple(saved)
+    assert loaded is not None and loaded.checkpoint["versions_seen"] == {"node": {"v": 1}}
+
+
+def test_a_graph_run_reads_back_what_a_serializing_saver_returns() -> None:
+    class Serializing(InMemorySaver):
+        def put(self, config_: Any, checkpoint: Any, metadata: Any, new_versions: Any) -> Any:
+            conf = {k: v for k, v in config_["configurable"].items() if k != FROZEN_KEY}
+            return super().put({"configurable": conf}, checkpoint, metadata, new_versions)
+
+    class State(TypedDict):
+        x: int
+
+    history = []
+    for saver in (InMemorySaver(), Serializing()):
+        builder = StateGraph(State)
+        builder.add_node("a", lambda s: {"x": s["x"] + 1})
+        builder.add_node("b", lambda s: {"x": s["x"] * 2})
+        builder.add_edge(START, "a").add_edge("a", "b").add_edge("b", END)
+        graph = builder.compile(checkpointer=saver)
+        cfg = {"configurable": {"thread_id": "t"}}
+        graph.invoke({"x": 1}, cfg)
+        graph.invoke({"x": 5}, cfg)  # a second run on the thread starts from the kept skeleton
+        kinds = {type(row.checkpoint) for rows in saver.storage.values() for row in rows.values()}
+        assert kinds == ({dict} if type(saver) is InMemorySaver else {bytes})
+        history.append(
+            [(t.checkpoint["channel_versions"], t.checkpoint["versions_seen"],
+              t.checkpoint["updated_channels"], t.metadata["step"]) for t in saver.list(cfg)]
+        )  # fmt: skip
+    assert history[0] == history[1] and len(history[0]) == 8
 
 
 def test_async_methods_run_inline_without_threads(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 from ..errors import CheckpointError, ErrorCode, SerializationError
 from . import _refs, _skeleton
 from ._delta import BlobSource, load_value
+from ._frozen import PLAIN_TYPE, thaw
 from .base import WRITES_IDX_MAP, Checkpoint, CheckpointTuple, Config
 from .serde._locate import locate_unencodable
 from .serde.base import SerializerProtocol
@@ -58,7 +59,7 @@ class StoredCheckpoint(NamedTuple):
     checkpoint_id: str
     parent_id: str | None
     type: str
-    checkpoint: bytes
+    checkpoint: bytes | dict[str, Any]  # a dict only in memory (``_frozen.PLAIN_TYPE``)
     metadata: str | dict[str, Any]  # canonical JSON object (in memory: ``metadata_copy``)
     # JSON {channel: [version, origin checkpoint id]}; the in-memory saver keeps
     # ``ref_tuple`` instead (no JSON, and one plain tuple the garbage collector can untrack)
@@ -184,6 +185,8 @@ def metadata_copy(metadata: Mapping[str, Any]) -> dict[str, Any]:
                 raise _NotPlain
             if kind is str or kind is int or kind is bool or item is None:
                 copy[key] = item  # the usual metadata: no call per value
+            elif kind is dict and not item:
+                copy[key] = {}  # the engine's "parents" of a root run
             else:
                 copy[key] = _plain_copy(item, 1)
     except _NotPlain:
@@ -419,6 +422,8 @@ def decode_tuple(
     with loading(thread_id, checkpoint_ns, row.checkpoint_id):
         if row.type == _skeleton.SKELETON_TYPE:
             checkpoint = _skeleton.decode_skeleton(row.checkpoint_id, row.checkpoint)
+        elif row.type == PLAIN_TYPE:  # the in-memory saver's frozen skeleton (see _frozen)
+            checkpoint = thaw(row.checkpoint)  # type: ignore[arg-type]
         else:
             checkpoint = serde.loads_typed((row.type, row.checkpoint))
         if not isinstance(checkpoint, dict) or checkpoint.get("id") != row.checkpoint_id:

@@ -1,8 +1,9 @@
 """``InMemorySaver``: a thread-safe checkpoint saver that keeps everything in dicts.
 
-Values are stored serialized, exactly as the SQL savers store them, so what you read
-back is a copy and anything that would fail to persist fails here too.  For tests and
-single-process use; everything is lost when the process exits.
+Channel values and pending writes are stored serialized, exactly as the SQL savers store
+them, so what you read back is a copy and anything that would fail to persist fails here
+too; the engine's checkpoint skeleton is kept as data (``_frozen``) and copied on read.
+For tests and single-process use; everything is lost when the process exits.
 """
 
 from __future__ import annotations
@@ -12,13 +13,16 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from ..constants import INTERRUPT
+from ..errors import SerializationError
 from . import _appends as appends
 from . import _delta as delta
+from . import _frozen as frozen
 from . import _records as records
 from ._head import check_head, expected_head
 from ._list_cache import ListCache, cached_states, kept_items
 from ._retention import CheckpointNode, keep_count, select_kept, with_bases
 from .base import (
+    WRITES_IDX_MAP,
     BaseCheckpointSaver,
     ChannelVersions,
     Checkpoint,
@@ -141,47 +145,73 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         thread_id, checkpoint_ns, parent_id = records.config_target(config)
         expected = expected_head(config)
         checkpoint_id = checkpoint["id"]
-        type_, data = records.encode_checkpoint(self.serde, checkpoint)
+        # why: the engine's skeleton is kept as is (it never changes it again; reads copy
+        # it): serializing versions and versions_seen was the largest part of a put
+        if frozen.is_frozen(config):
+            type_, data = frozen.PLAIN_TYPE, frozen.freeze(checkpoint)
+        else:
+            type_, data = records.encode_checkpoint(self.serde, checkpoint)
         # why: metadata is kept as a validated deep copy, not JSON text: same checks, same
         # values back, without encoding and decoding text at every step
         metadata_kept = records.metadata_copy(metadata)
         values = checkpoint["channel_values"]
         scope_key = (thread_id, checkpoint_ns)
         # why: only exact lists may be appended to or stored as deltas; most steps have none
-        appended = (
-            appends.prepare_appends(self.serde, self._lists, scope_key, values, new_versions)
-            if any(type(value) is list for value in values.values())
-            else None
-        )
+        appended = None
+        for value in values.values():
+            if type(value) is list:
+                appended = appends.prepare_appends(
+                    self.serde, self._lists, scope_key, values, new_versions
+                )
+                break
         with self._lock:
+            rows = self.storage.get(scope_key)
             if expected is not None:
                 head = self._heads.get(scope_key)
                 check_head(thread_id, checkpoint_ns, checkpoint_id, expected, head)
-            parent = self.storage.get(scope_key, {}).get(parent_id) if parent_id else None
-            parent_refs = {} if parent is None else records.decode_refs(parent.blob_refs)
-            refs, to_store = records.plan_blobs(
-                checkpoint_id, checkpoint, new_versions, parent_refs
-            )
+            parent = rows.get(parent_id) if rows is not None and parent_id else None
             # Encode everything before storing anything, so a bad value leaves no trace.
             if appended is None:
-                chosen = {c: records.encode_value(self.serde, c, values[c]) for c in to_store}
-            else:
-                chosen = self._plan_list_blobs(
-                    (*scope_key, checkpoint_id),
-                    values,
-                    new_versions,
-                    to_store,
-                    parent_refs,
-                    appended,
+                refs, chosen = _plan_plain(
+                    self.serde, checkpoint_id, checkpoint, new_versions, parent
                 )
-            for channel, blob in chosen.items():
-                self.blobs[(thread_id, checkpoint_ns, channel, checkpoint_id)] = blob
-            self.storage.setdefault(scope_key, {})[checkpoint_id] = records.StoredCheckpoint(
-                checkpoint_id, parent_id, type_, data, metadata_kept, records.ref_tuple(refs)
+            else:
+                refs, chosen = self._plan_with_lists(
+                    (*scope_key, checkpoint_id), checkpoint, new_versions, parent, appended
+                )
+            blobs = self.blobs
+            for channel, blob in chosen:
+                blobs[(thread_id, checkpoint_ns, channel, checkpoint_id)] = blob
+            if rows is None:
+                rows = self.storage[scope_key] = {}
+            rows[checkpoint_id] = records.StoredCheckpoint(
+                checkpoint_id, parent_id, type_, data, metadata_kept, refs
             )
             head = self._heads.get(scope_key)
-            self._heads[scope_key] = checkpoint_id if head is None else max(head, checkpoint_id)
-        return records.checkpoint_config(thread_id, checkpoint_ns, checkpoint_id)
+            if head is None or checkpoint_id > head:
+                self._heads[scope_key] = checkpoint_id
+        return {
+            "configurable": {
+                "thread_id": thread_id,
+                "checkpoint_ns": checkpoint_ns,
+                "checkpoint_id": checkpoint_id,
+            }
+        }
+
+    def _plan_with_lists(
+        self,
+        scope: tuple[str, str, str],
+        checkpoint: Checkpoint,
+        new_versions: ChannelVersions,
+        parent: records.StoredCheckpoint | None,
+        appended: Mapping[str, appends.Appended],
+    ) -> tuple[tuple[Any, ...], list[tuple[str, Typed]]]:
+        parent_refs = {} if parent is None else records.decode_refs(parent.blob_refs)
+        refs, to_store = records.plan_blobs(scope[2], checkpoint, new_versions, parent_refs)
+        chosen = self._plan_list_blobs(
+            scope, checkpoint["channel_values"], new_versions, to_store, parent_refs, appended
+        )
+        return records.ref_tuple(refs), list(chosen.items())
 
     def _plan_list_blobs(
         self,
@@ -219,19 +249,24 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         """Attach writes to the checkpoint in ``config`` (special ones replace earlier ones)."""
         thread_id, checkpoint_ns, checkpoint_id = records.write_target(config)
         serde = self.serde
-        rows = [
-            (idx, upsert, channel, *records.encode_value(serde, channel, value))
-            for idx, channel, value, upsert in records.write_rows(writes)
-        ]
+        # why: the per-task path; the index rule of records.write_rows without its row objects
+        rows = []
+        for position, (channel, value) in enumerate(writes):
+            special = WRITES_IDX_MAP.get(channel)
+            type_, data = _encode(serde, channel, value)
+            if special is None:
+                rows.append((position, False, (channel, type_, data, task_path)))
+            else:
+                rows.append((special, True, (channel, type_, data, task_path)))
         key = (thread_id, checkpoint_ns, checkpoint_id)
         with self._lock:
             stored = self.writes.get(key)
             if stored is None:
                 stored = self.writes[key] = {}
-            for idx, upsert, channel, type_, value in rows:
+            for idx, upsert, row in rows:
                 if upsert or (task_id, idx) not in stored:
                     # flat tuples: fewer objects kept per write, less for the GC to scan
-                    stored[(task_id, idx)] = (channel, type_, value, task_path)
+                    stored[(task_id, idx)] = row
 
     def delete_thread(self, thread_id: str) -> None:
         """Forget everything stored for ``thread_id``."""
@@ -311,6 +346,50 @@ class InMemorySaver(BaseCheckpointSaver[int]):
     def _has_interrupt(self, scope: Scope, row: records.StoredCheckpoint) -> bool:
         stored = self.writes.get((*scope, row.checkpoint_id), {})
         return any(write[0] == INTERRUPT for write in stored.values())
+
+
+def _plan_plain(
+    serde: SerializerProtocol,
+    checkpoint_id: str,
+    checkpoint: Checkpoint,
+    new_versions: ChannelVersions,
+    parent: records.StoredCheckpoint | None,
+) -> tuple[tuple[Any, ...], list[tuple[str, Typed]]]:
+    """``records.plan_blobs`` on the flat in-memory refs, with the new blobs encoded.
+
+    Returns the new checkpoint's flat refs and the ``(channel, blob)`` pairs to store.
+    """
+    # why: the per-step path of a saver without list values: no BlobRef objects, no
+    # dict of refs for the new checkpoint, the parent's refs read straight off its tuple
+    if parent is None:
+        parent_refs: dict[str, tuple[Any, str]] = {}
+    else:
+        flat = iter(parent.blob_refs)
+        parent_refs = {c: (v, o) for c, v, o in zip(flat, flat, flat, strict=True)}
+    versions = checkpoint["channel_versions"]
+    refs: list[Any] = []
+    chosen = []
+    for channel, value in checkpoint["channel_values"].items():
+        if channel in new_versions:
+            version = new_versions[channel]
+        else:
+            version = versions.get(channel)
+            reused = parent_refs.get(channel)
+            if reused is not None and reused[0] == version:
+                refs += (channel, version, reused[1])
+                continue
+        refs += (channel, version, checkpoint_id)
+        chosen.append((channel, _encode(serde, channel, value)))
+    return tuple(refs), chosen
+
+
+def _encode(serde: SerializerProtocol, channel: str, value: Any) -> Typed:
+    # why: one call fewer per value on the per-step path; a failure is encoded again by
+    # records.encode_value, which raises the error with the path from the state root
+    try:
+        return serde.dumps_typed(value)
+    except SerializationError:
+        return records.encode_value(serde, channel, value)
 
 
 MemorySaver = InMemorySaver  # LangGraph's older name

@@ -19,6 +19,7 @@ from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..channels.base import MISSING
+from ..checkpoint._frozen import FROZEN_KEY
 from ..constants import (
     CALL,
     CONF,
@@ -48,7 +49,7 @@ from ._algo import apply_writes, is_finished, prepare_tasks, read_channels
 from ._ids import is_interrupt_id
 from ._io import command_writes, input_writes
 from ._stream import StreamSink
-from ._task import Task
+from ._task import Task, path_text
 
 if TYPE_CHECKING:
     from .main import Pregel
@@ -375,7 +376,8 @@ class PregelLoop:
             candidates = [n for n in self.graph.nodes if n in names]
         for task in prepare_tasks(self, self.step, candidates):
             if not task.is_push:
-                seen = self.versions_seen.setdefault(task.name, {})
+                # copy-on-write, as everywhere: a saved checkpoint may share the inner dict
+                seen = self.versions_seen[task.name] = dict(self.versions_seen.get(task.name) or ())
                 for ch in task.triggers:
                     if ch in self.versions:
                         seen[ch] = self.versions[ch]
@@ -464,7 +466,7 @@ class PregelLoop:
             self.pending_writes.append((task.id, ch, v))
         if self.durability == "exit":
             return None
-        return ("put_writes", self.checkpoint_config, writes, task.id, _path_str(task.path))
+        return ("put_writes", self.checkpoint_config, writes, task.id, path_text(task.path))
 
     def _match_pending_writes(self, tasks: list[Task]) -> None:
         by_task: dict[str, list[tuple[str, Any]]] = {}
@@ -564,9 +566,12 @@ class PregelLoop:
         return {k: versions[k] for k in self.unsaved_changes if k in versions}
 
     def _with_head(self, config: dict[str, Any]) -> dict[str, Any]:
-        if self.expected_head is None:
-            return config
-        return {**config, CONF: {**config.get(CONF, {}), "__pregel_expected_head": self.expected_head}}
+        # FROZEN_KEY: this loop never changes a checkpoint's skeleton after its put (the
+        # versions_seen inner dicts are copy-on-write), so an in-memory saver may keep it
+        conf = {**config.get(CONF, {}), FROZEN_KEY: True}
+        if self.expected_head is not None:
+            conf["__pregel_expected_head"] = self.expected_head
+        return {**config, CONF: conf} if len(config) > 1 else {CONF: conf}
 
     def _advance_config(self, checkpoint_id: str) -> None:
         parent = self.checkpoint_config
@@ -678,10 +683,6 @@ def _load_checkpointing() -> Any:
 
     _checkpointing = _checkpoint
     return _checkpoint
-
-
-def _path_str(path: tuple[Any, ...]) -> str:
-    return "~".join(str(p) for p in path if not isinstance(p, tuple))
 
 
 __all__ = ["PregelLoop", "START", "END", "RETURN"]

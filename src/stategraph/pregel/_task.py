@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..constants import CONF, CONFIG_KEY_CHECKPOINT_NS, NS_END, NS_SEP, PULL, PUSH
-from ._ids import task_id
+from ._ids import task_id, task_id_of
 
 if TYPE_CHECKING:
     from ._loop import PregelLoop
@@ -80,11 +80,22 @@ class Task:
     def id(self) -> str:
         if self._id is None:
             loop = self.loop
-            parts = [loop.id_seed, loop.checkpoint_ns, str(self.step), self.name]
-            parts.extend(_path_parts(self.path))
-            if self.path and self.path[0] == PULL:
-                parts.extend(sorted(self.triggers))
-            self._id = task_id(*parts)
+            path = self.path
+            if len(path) == 2 and path[0] == PULL:
+                # why: the per-step case (a saver keys every task's writes by id): the part
+                # after the step depends only on the node, so it is joined once per node
+                key = (self.name, path, self.triggers)
+                tail = _PULL_TAILS.get(key)
+                if tail is None:
+                    tail = _pull_tail(*key)
+                text = f"{loop.id_seed}\x1f{loop.checkpoint_ns}\x1f{self.step}\x1f{tail}"
+                self._id = task_id_of(text)
+            else:
+                parts = [loop.id_seed, loop.checkpoint_ns, str(self.step), self.name]
+                parts.extend(_path_parts(path))
+                if path and path[0] == PULL:
+                    parts.extend(sorted(self.triggers))
+                self._id = task_id(*parts)
         return self._id
 
     @property
@@ -135,6 +146,35 @@ class Task:
 
     def __repr__(self) -> str:
         return f"Task(name={self.name!r}, path={self.path!r}, step={self.step})"
+
+
+# (name, path, triggers) of a PULL task -> the id parts after its step, joined; and the path
+# as stored beside its writes (``path_text``).  Bounded: cleared when it outgrows any graph.
+_PULL_TAILS: dict[tuple[str, tuple[Any, ...], tuple[str, ...]], str] = {}
+_PATH_TEXTS: dict[tuple[Any, ...], str] = {}
+_CACHE_LIMIT = 4096
+
+
+def _pull_tail(name: str, path: tuple[Any, ...], triggers: tuple[str, ...]) -> str:
+    if len(_PULL_TAILS) >= _CACHE_LIMIT:
+        _PULL_TAILS.clear()
+    tail = _PULL_TAILS[(name, path, triggers)] = "\x1f".join(
+        [name, *_path_parts(path), *sorted(triggers)]
+    )
+    return tail
+
+
+def path_text(path: tuple[Any, ...]) -> str:
+    """The task path stored with its writes: its non-tuple parts joined by ``~``."""
+    pull = len(path) == 2 and path[0] == PULL  # why: PULL paths repeat every step: kept
+    text = _PATH_TEXTS.get(path) if pull else None
+    if text is None:
+        text = "~".join(str(p) for p in path if not isinstance(p, tuple))
+        if pull:
+            if len(_PATH_TEXTS) >= _CACHE_LIMIT:
+                _PATH_TEXTS.clear()
+            _PATH_TEXTS[path] = text
+    return text
 
 
 def _path_parts(path: tuple[Any, ...]) -> list[str]:
