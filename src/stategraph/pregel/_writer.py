@@ -84,10 +84,10 @@ class _Committer:
         key = id(owner)
         with self.cond:
             self.waiting += 1
-            self.cond.notify_all()
             try:
                 while key in self.in_flight or any(o is owner for o, _ in self.pending):
                     if self.busy or not self.pending:
+                        self.cond.notify_all()  # the worker commits without its delay
                         self.cond.wait()
                         continue
                     # why: waking the worker and being woken back costs two thread switches
