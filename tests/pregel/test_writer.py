@@ -113,3 +113,43 @@ def test_the_committer_is_shared_per_saver() -> None:
     first.flush()
     second.flush()
     assert sorted(saver.committed()) == [1, 2]
+
+
+def test_flush_commits_in_the_waiting_thread_when_no_commit_is_under_way() -> None:
+    saver = RecordingSaver()
+    threads: list[int] = []
+    batch = saver.batch
+
+    def recording_batch(ops: Sequence[tuple[Any, ...]]) -> list[Any]:
+        threads.append(threading.get_ident())
+        return batch(ops)
+
+    saver.batch = recording_batch  # type: ignore[method-assign]
+    committer = _Committer(saver, delay=60.0, max_ops=1000)
+    run = object()
+    committer.submit(run, ("put_writes", 1))
+    committer.flush(run)
+    assert saver.committed() == [1]
+    assert threads == [threading.get_ident()]  # no hand-off to the worker and back
+
+
+def test_a_flush_during_a_commit_waits_for_it_and_keeps_the_order() -> None:
+    release = threading.Event()
+    saver = RecordingSaver()
+    batch = saver.batch
+
+    def slow_first_batch(ops: Sequence[tuple[Any, ...]]) -> list[Any]:
+        if ops[0][1] == "first":
+            release.wait(5.0)
+        return batch(ops)
+
+    saver.batch = slow_first_batch  # type: ignore[method-assign]
+    committer = _Committer(saver, delay=0.0, max_ops=1000)
+    run = object()
+    committer.submit(run, ("put_writes", "first"))
+    assert _wait_until(lambda: committer.busy)  # the worker is committing "first"
+    committer.submit(run, ("put_writes", "second"))
+    threading.Timer(0.05, release.set).start()
+    committer.flush(run)
+    assert saver.committed() == ["first", "second"]
+    assert [len(ops) for _, ops in saver.batches] == [1, 1]
