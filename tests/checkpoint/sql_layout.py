@@ -11,6 +11,7 @@ from typing import Any
 
 from stategraph.checkpoint import _records as records
 from stategraph.checkpoint._sql.blob_rows import unpack
+from stategraph.checkpoint._sql.id_keys import to_text
 
 from .conformance import StoredBlobInfo
 
@@ -24,16 +25,23 @@ REF_ROWS = (
 )
 
 
+def _maybe_text(key: Any) -> Any:
+    # SQLite stores ids as id_keys keys, Postgres as text (which to_text returns as is)
+    return None if key is None else to_text(key)
+
+
 def stored_values(
     blob_rows: Iterable[Any], ref_rows: Iterable[Any]
 ) -> dict[tuple[str, str, str], StoredBlobInfo]:
     """Describe every stored value by (namespace, channel, origin checkpoint id)."""
     found = {}
-    for ns, checkpoint_id, parent_id, text in ref_rows:
+    for ns, checkpoint_key, parent_key, text in ref_rows:
+        checkpoint_id, parent_id = to_text(checkpoint_key), _maybe_text(parent_key)
         for channel, ref in records.decode_refs(text, checkpoint_id, parent_id).items():
             if ref.inline is not None:
                 found[(ns, channel, ref.origin)] = StoredBlobInfo(ref.inline[0], len(ref.inline[1]), None)
-    for ns, channel, origin, type_, value, base in blob_rows:
+    for ns, channel, origin_key, type_, value, base_key in blob_rows:
+        origin, base = to_text(origin_key), _maybe_text(base_key)
         typed = unpack(type_, value if value is not None else b"", base)
         found[(ns, channel, origin)] = StoredBlobInfo(typed[0], len(typed[1]), base)
     return found

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from stategraph.checkpoint._sql import migrations
+from stategraph.checkpoint._sql import id_keys, migrations
 from stategraph.checkpoint._sql.blob_rows import ROW_DELTA_TYPE
 from stategraph.checkpoint.sqlite import SqliteSaver
 from stategraph.graph import START, MessagesState, StateGraph
@@ -33,6 +33,20 @@ def _history(path: Path) -> list[tuple[str, list[str]]]:
             (s.config["configurable"]["checkpoint_id"], [m.content for m in s.values.get("messages", [])])
             for s in graph.get_state_history(THREAD)
         ]
+
+
+def _id_text(key: Any) -> Any:
+    return None if key is None else id_keys.to_text(key)
+
+
+def to_text_ids(path: Path) -> None:
+    """Rewrite every id column as text and forget the migration that made them keys."""
+    with sqlite3.connect(path) as conn:
+        conn.create_function("id_text", 1, _id_text, deterministic=True)
+        for table, (_, columns) in migrations._ID_COLUMNS.items():
+            sets = ", ".join(f"{column} = id_text({column})" for column in columns)
+            conn.execute(f"UPDATE {table} SET {sets}")
+        conn.execute("DELETE FROM checkpoint_migrations WHERE v = ?", (len(migrations.MIGRATIONS) - 1,))
 
 
 def _rows(path: Path, sql: str) -> list[Any]:
@@ -69,6 +83,7 @@ def test_an_old_database_is_upgraded_and_reads_the_same(tmp_path: Path) -> None:
     with SqliteSaver.from_conn_string(str(new)) as saver:
         _chat(saver, 15)
     want = _history(new)
+    to_text_ids(new)
     with sqlite3.connect(old) as conn:  # schema version 4 (before roots and WITHOUT ROWID)
         conn.execute("CREATE TABLE checkpoint_migrations (v INTEGER PRIMARY KEY)")
         for version, step in enumerate(migrations.MIGRATIONS[:5]):
@@ -101,6 +116,7 @@ def _to_old_format(path: Path) -> None:
     from stategraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 
     serde = JsonPlusSerializer()
+    to_text_ids(path)  # that release stored ids as text
     with sqlite3.connect(path) as conn:
         rows = conn.execute(
             "SELECT thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, "
@@ -158,3 +174,27 @@ def test_the_upgrade_drops_the_unused_checkpoint_id_index(tmp_path: Path) -> Non
     with SqliteSaver.from_conn_string(str(path)) as saver:
         _chat(saver, 1)
     assert not _rows(path, "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'checkpoints_by_id'")
+
+
+def test_the_upgrade_to_id_keys_reads_the_same_history_and_goes_on(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite"
+    with SqliteSaver.from_conn_string(str(path)) as saver:
+        graph = _chat(saver, 12)
+        fork = graph.update_state(list(graph.get_state_history(THREAD))[7].config, {"messages": []})
+        graph.invoke(None, fork)
+    want = _history(path)
+    to_text_ids(path)  # the rows as the release before id keys wrote them
+    ids = "SELECT DISTINCT typeof(checkpoint_id) FROM {}"
+    for table in ("checkpoints", "checkpoint_blobs", "checkpoint_writes"):
+        assert _rows(path, ids.format(table)) == [("text",)]
+    assert _history(path) == want  # opening upgrades the file
+    for table in ("checkpoints", "checkpoint_blobs", "checkpoint_writes"):
+        assert _rows(path, ids.format(table)) == [("blob",)]
+    assert _rows(path, "SELECT DISTINCT typeof(task_id) FROM checkpoint_writes") == [("blob",)]
+    assert {row for row in _rows(path, "SELECT DISTINCT typeof(base_checkpoint_id), "
+                                       "typeof(root_checkpoint_id) FROM checkpoint_blobs")} <= {
+        ("blob", "blob"), ("null", "null")}
+    with SqliteSaver.from_conn_string(str(path)) as saver:  # and the thread goes on
+        graph = _chat(saver, 1)
+        assert len(graph.get_state(THREAD).values["messages"]) == len(want[0][1]) + 2
+    assert _history(path)[3:] == want

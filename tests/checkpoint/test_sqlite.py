@@ -17,6 +17,7 @@ import pytest
 from stategraph.checkpoint._list_cache import ListCache
 from stategraph.checkpoint._sql import migrations
 from stategraph.checkpoint._sql.blob_rows import ROW_DELTA_TYPE
+from stategraph.checkpoint._sql.id_keys import to_key, to_text
 from stategraph.checkpoint.sqlite import SqliteSaver
 from stategraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from stategraph.errors import CheckpointError, ErrorCode
@@ -61,7 +62,7 @@ class SqliteBackend:
             self.path,
             "UPDATE checkpoints SET checkpoint = substr(checkpoint, 1, 5), blob_refs = substr(blob_refs, 1, 5) "
             "WHERE thread_id = ? AND checkpoint_id = ?",
-            (thread_id, checkpoint_id),
+            (thread_id, to_key(checkpoint_id)),
         )
 
     def count_blobs(self, saver: Any, portal: Portal, thread_id: str) -> int:
@@ -81,7 +82,7 @@ class SqliteBackend:
             self.path,
             "UPDATE checkpoint_blobs SET value = substr(value, 1, 5) "
             "WHERE thread_id = ? AND channel = ? AND checkpoint_id = ?",
-            (thread_id, channel, origin),
+            (thread_id, channel, to_key(origin)),
         )
 
     @contextmanager
@@ -268,7 +269,7 @@ def test_processes_racing_from_one_head_leave_exactly_one_child(
     with SqliteSaver.from_conn_string(str(path)) as saver:
         saver.put(config("t"), make_checkpoint({"a": 0}, {"a": 1}), {}, {"a": 1})
     for round_ in range(2):
-        (head,) = _execute(path, "SELECT MAX(checkpoint_id) FROM checkpoints")[0]
+        (head_key,) = _execute(path, "SELECT MAX(checkpoint_id) FROM checkpoints")[0]
         go = tmp_path / f"go-{round_}"
         racers = [
             subprocess.Popen(
@@ -287,10 +288,10 @@ def test_processes_racing_from_one_head_leave_exactly_one_child(
         assert all(racer.returncode == 0 for racer in racers), [err for _, err in outputs]
         assert sorted(r[0] for r in results) == ["refused"] * (len(racers) - 1) + ["won"]
         children = _execute(
-            path, "SELECT checkpoint_id FROM checkpoints WHERE parent_checkpoint_id = ?", (head,)
+            path, "SELECT checkpoint_id FROM checkpoints WHERE parent_checkpoint_id = ?", (head_key,)
         )
         assert len(children) == 1
-        assert all(r[1] == children[0][0] for r in results if r[0] == "refused")
+        assert all(r[1] == to_text(children[0][0]) for r in results if r[0] == "refused")
     assert _execute(path, "SELECT COUNT(*) FROM checkpoints")[0][0] == 3
 
 

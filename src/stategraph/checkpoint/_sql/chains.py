@@ -29,23 +29,25 @@ def fetch_chains(
     if not pairs:
         return {}
     q = queries_for(dialect)
-    keys = [value for pair in pairs for value in pair]
+    id_key, id_text = dialect.id_key, dialect.id_text
+    keys = [value for channel, origin in pairs for value in (channel, id_key(origin))]
     rows = yield Query(q.select_blob_ranges(len(pairs)), (thread_id, checkpoint_ns, *keys))
     blobs: Blobs = {}
     bases: dict[Pair, str | None] = {}
-    for channel, origin, type_, value, base in rows:
+    for channel, origin_key, type_, value, base_key in rows:
+        origin, base = id_text(origin_key), None if base_key is None else id_text(base_key)
         blobs[(channel, origin)] = unpack(type_, value, base)
         bases[(channel, origin)] = base
     broken = _missing_links(pairs, blobs, bases)
     if broken:  # chains stored before roots were recorded
-        keys = [value for pair in broken for value in pair]
+        keys = [value for channel, origin in broken for value in (channel, id_key(origin))]
         rows = yield Query(
             q.select_blob_chains(len(broken)),
             (thread_id, checkpoint_ns, *keys, thread_id, checkpoint_ns),
         )
-        blobs.update(
-            {(channel, origin): unpack(type_, value, base) for channel, origin, type_, value, base in rows}
-        )
+        for channel, origin_key, type_, value, base_key in rows:
+            base = None if base_key is None else id_text(base_key)
+            blobs[(channel, id_text(origin_key))] = unpack(type_, value, base)
     return blobs
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from . import id_keys
+
 __all__ = ["POSTGRES", "SQLITE", "Dialect", "PostgresDialect", "SqliteDialect"]
 
 
@@ -32,10 +34,27 @@ class Dialect:
         """Return an SQL condition and its parameters: metadata[key] equals the JSON value."""
         raise NotImplementedError
 
+    def id_key(self, checkpoint_id: str) -> Any:
+        """Return how an id column stores ``checkpoint_id`` (the text itself by default)."""
+        return checkpoint_id
+
+    def id_text(self, key: Any) -> str:
+        """Return the id an id column's ``key`` stores (see ``id_key``)."""
+        return key  # type: ignore[no-any-return]
+
 
 @dataclass(frozen=True)
 class SqliteDialect(Dialect):
-    """SQLite >= 3.38 (for the ``->`` JSON operator)."""
+    """SQLite >= 3.38 (for the ``->`` JSON operator).
+
+    Id columns hold ``id_keys`` keys: 16 bytes for a uuid, ordered as the texts are.
+    """
+
+    def id_key(self, checkpoint_id: str) -> Any:
+        return id_keys.to_key(checkpoint_id)
+
+    def id_text(self, key: Any) -> str:
+        return id_keys.to_text(key)
 
     def metadata_equals(self, key: str, value_json: str) -> tuple[str, list[Any]]:
         # `->` returns the stored JSON text of the member; metadata is stored canonical, so

@@ -6,9 +6,10 @@ migration; append a new one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from ...errors import CheckpointError, ErrorCode
+from . import id_keys
 from .dialect import Dialect
 from .plans import Plan, Query
 
@@ -52,8 +53,48 @@ def _without_rowid() -> tuple[str, ...]:
     return tuple(steps)
 
 
-# A migration is one statement for every dialect, or {dialect name: statements}.
-Migration = str | Mapping[str, tuple[str, ...]]
+def _key(value: object) -> object:
+    return id_keys.to_key(value) if type(value) is str else value
+
+
+_ID_COLUMNS = {  # table -> (the key columns naming a row, the id columns to rewrite)
+    "checkpoints": (
+        ("thread_id", "checkpoint_ns", "checkpoint_id"),
+        ("checkpoint_id", "parent_checkpoint_id"),
+    ),
+    "checkpoint_blobs": (
+        ("thread_id", "checkpoint_ns", "channel", "checkpoint_id"),
+        ("checkpoint_id", "base_checkpoint_id", "root_checkpoint_id"),
+    ),
+    "checkpoint_writes": (
+        ("thread_id", "checkpoint_ns", "checkpoint_id", "task_id"),
+        ("checkpoint_id", "task_id"),
+    ),
+}
+
+
+def _id_keys() -> Plan[None]:
+    """Rewrite every id column of every row as its ``id_keys`` key (SQLite).
+
+    Runs in the setup transaction.  It holds the key columns of every row in memory
+    (~100 bytes a row), not the values.
+    """
+    for table, (key_columns, id_columns) in _ID_COLUMNS.items():
+        rows = yield Query(
+            f"SELECT DISTINCT {', '.join(key_columns + id_columns)} FROM {table}"
+        )
+        if not rows:
+            continue
+        assignments = ", ".join(f"{column} = ?" for column in id_columns)
+        where = " AND ".join(f"{column} = ?" for column in key_columns)
+        width = len(key_columns)
+        updates = [(*map(_key, row[width:]), *row[:width]) for row in rows]
+        yield Query(f"UPDATE {table} SET {assignments} WHERE {where}", updates, many=True)
+
+
+# A migration is one statement for every dialect, or {dialect name: statements}, where
+# the statements may be a plan (a function returning one) that reads rows to rewrite them.
+Migration = str | Mapping[str, tuple[str, ...] | Callable[[], Plan[None]]]
 
 MIGRATIONS: tuple[Migration, ...] = (
     """CREATE TABLE IF NOT EXISTS checkpoints (
@@ -104,6 +145,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     # Every query names the thread, so the primary key serves it; a list across all
     # threads sorts instead.  The index cost ~10 % of a thread's bytes.
     "DROP INDEX IF EXISTS checkpoints_by_id",
+    # SQLite only: ids as ``id_keys`` keys (16 bytes for a uuid, ordered as the text), a
+    # sixth of a thread's bytes; the columns keep their declared type (SQLite stores the
+    # blobs as given).  Postgres keeps text ids.
+    {"sqlite": _id_keys, "postgres": ()},
 )
 
 
@@ -122,6 +167,9 @@ def setup(dialect: Dialect) -> Plan[None]:
     for version in range(current + 1, len(MIGRATIONS)):
         migration = MIGRATIONS[version]
         steps = (migration,) if isinstance(migration, str) else migration[dialect.name]
+        if callable(steps):
+            yield from steps()
+            steps = ()
         for step in steps:
             yield Query(step.format(bytes=dialect.bytes_type, json=dialect.json_type))
         yield Query(dialect.render("INSERT INTO checkpoint_migrations (v) VALUES (?)"), (version,))

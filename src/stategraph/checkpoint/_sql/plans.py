@@ -13,14 +13,12 @@ from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from ...constants import INTERRUPT
 from .. import _appends as appends
 from .. import _delta as delta
 from .. import _records as records
 from .._head import check_head, expected_head
 from .._list_cache import ListCache, cached_states, kept_items
 from .._refs import encode_compact, is_inlined, spill_carried
-from .._retention import CheckpointNode, keep_count, select_kept, with_bases
 from ..base import ChannelVersions, Checkpoint, CheckpointMetadata, CheckpointTuple, Config
 from ..serde.base import SerializerProtocol
 from .blob_rows import pack
@@ -115,7 +113,8 @@ def get_tuple(
     if checkpoint_id is None:
         rows = yield Query(q.select_latest, (thread_id, checkpoint_ns))
     else:
-        rows = yield Query(q.select_by_id, (thread_id, checkpoint_ns, checkpoint_id))
+        key = dialect.id_key(checkpoint_id)
+        rows = yield Query(q.select_by_id, (thread_id, checkpoint_ns, key))
     if not rows:
         return None
     # A run starts by reading its checkpoint, then extends its lists: warm the cache.
@@ -153,8 +152,9 @@ def _load(
     remember: bool,
 ) -> Plan[CheckpointTuple]:
     q = _queries(dialect)
-    thread_id, checkpoint_ns = row[0], row[1]
-    stored = records.StoredCheckpoint(*row[2:])
+    thread_id, checkpoint_ns, key, parent_key = row[:4]
+    parent_id = None if parent_key is None else dialect.id_text(parent_key)
+    stored = records.StoredCheckpoint(dialect.id_text(key), parent_id, *row[4:])
     with records.loading(thread_id, checkpoint_ns, stored.checkpoint_id):
         refs = records.decode_refs(stored.blob_refs, stored.checkpoint_id, stored.parent_id)
     pairs = [(channel, ref.origin) for channel, ref in refs.items() if ref.inline is None]
@@ -162,7 +162,8 @@ def _load(
     kept = kept_items(lists, thread_id, checkpoint_ns, pairs)
     missing = [pair for pair in pairs if pair not in cached and pair not in kept]
     blobs = yield from _fetch_chains(dialect, thread_id, checkpoint_ns, missing)
-    writes = yield Query(q.select_writes, (thread_id, checkpoint_ns, stored.checkpoint_id))
+    rows = yield Query(q.select_writes, (thread_id, checkpoint_ns, key))
+    writes = [(dialect.id_text(task_key), *rest) for task_key, *rest in rows]
     source = delta.BlobSource(
         lambda c, o: blobs.get((c, o)),
         cached,
@@ -217,8 +218,8 @@ def put(
         if c in new_versions and c not in appended
     }
     scope = (thread_id, checkpoint_ns)
-    yield from _check_head(q, scope, checkpoint_id, expected, batch)
-    parent_refs = yield from _parent_refs(q, thread_id, checkpoint_ns, parent_id, batch)
+    yield from _check_head(dialect, scope, checkpoint_id, expected, batch)
+    parent_refs = yield from _parent_refs(dialect, thread_id, checkpoint_ns, parent_id, batch)
     refs, to_store = records.plan_blobs(checkpoint_id, checkpoint, new_versions, parent_refs)
     spilled = spill_carried(refs, records.BlobRef)  # before the new values are inlined
     stores = records.blob_stores(serde, values, encoded, to_store, parent_refs, appended)
@@ -232,16 +233,17 @@ def put(
             channel: delta.StoredBlob(blob, None)  # type: ignore[arg-type]
             for channel, (_, blob, _) in stores.items()
         }
+    key, id_key = dialect.id_key(checkpoint_id), dialect.id_key
     blob_rows = [
-        (thread_id, checkpoint_ns, channel, checkpoint_id, _version_json(refs[channel].version),
-         *pack(blob.typed, blob.base), blob.base, blob.root)
+        (thread_id, checkpoint_ns, channel, key, _version_json(refs[channel].version),
+         *pack(blob.typed, blob.base), _maybe(id_key, blob.base), _maybe(id_key, blob.root))
         for channel, blob in chosen.items()
     ] + [
-        (thread_id, checkpoint_ns, channel, ref.origin, _version_json(ref.version), *ref.inline,
-         None, None)
+        (thread_id, checkpoint_ns, channel, id_key(ref.origin), _version_json(ref.version),
+         *ref.inline, None, None)
         for channel, ref in spilled
     ]  # fmt: skip
-    row = (thread_id, checkpoint_ns, checkpoint_id, parent_id, type_, data, metadata_json)
+    row = (thread_id, checkpoint_ns, key, _maybe(id_key, parent_id), type_, data, metadata_json)
     row += (encode_compact(refs, checkpoint_id, parent_id),)
     if batch is None:
         if blob_rows:
@@ -254,14 +256,23 @@ def put(
     return records.checkpoint_config(thread_id, checkpoint_ns, checkpoint_id)
 
 
+def _maybe(id_key: Any, checkpoint_id: str | None) -> Any:
+    return None if checkpoint_id is None else id_key(checkpoint_id)
+
+
 def _check_head(
-    q: Any, scope: Scope, checkpoint_id: str, expected: str | None, batch: BatchState | None
+    dialect: Dialect,
+    scope: Scope,
+    checkpoint_id: str,
+    expected: str | None,
+    batch: BatchState | None,
 ) -> Plan[None]:
     """Compare-and-set on the head of ``scope``; a batch remembers the head it moved."""
     if batch is not None and scope in batch.heads:
         head = batch.heads[scope]  # this transaction wrote it (and shuts out other writers)
     elif expected is not None or batch is not None:
-        (head,) = (yield Query(q.select_head, scope))[0]
+        (head_key,) = (yield Query(_queries(dialect).select_head, scope))[0]
+        head = None if head_key is None else dialect.id_text(head_key)
     else:
         return
     if expected is not None:
@@ -295,18 +306,24 @@ def _version_json(version: Any) -> str:
 
 
 def _parent_refs(
-    q: Any, thread_id: str, checkpoint_ns: str, parent_id: str | None, batch: BatchState | None
+    dialect: Dialect,
+    thread_id: str,
+    checkpoint_ns: str,
+    parent_id: str | None,
+    batch: BatchState | None,
 ) -> Plan[dict[str, records.BlobRef]]:
     if parent_id is None:
         return {}
     known = batch.refs.get((thread_id, checkpoint_ns, parent_id)) if batch is not None else None
     if known is not None:
         return known  # written earlier in this transaction (and not in the table yet)
-    rows = yield Query(q.select_refs, (thread_id, checkpoint_ns, parent_id))
+    key = dialect.id_key(parent_id)
+    rows = yield Query(_queries(dialect).select_refs, (thread_id, checkpoint_ns, key))
     if not rows:
         return {}
+    grandparent = None if rows[0][1] is None else dialect.id_text(rows[0][1])
     with records.loading(thread_id, checkpoint_ns, parent_id):
-        return records.decode_refs(rows[0][0], parent_id, rows[0][1])
+        return records.decode_refs(rows[0][0], parent_id, grandparent)
 
 
 def put_writes(
@@ -322,6 +339,7 @@ def put_writes(
     """Store a task's writes: special channels upserted, others insert-if-absent."""
     q = _queries(dialect)
     thread_id, checkpoint_ns, checkpoint_id = records.write_target(config)
+    checkpoint_key, task_key = dialect.id_key(checkpoint_id), dialect.id_key(task_id)
     upserts: list[tuple[Any, ...]] = []
     inserts: list[tuple[Any, ...]] = []
     for row in records.write_rows(writes):
@@ -329,8 +347,8 @@ def put_writes(
         params = (
             thread_id,
             checkpoint_ns,
-            checkpoint_id,
-            task_id,
+            checkpoint_key,
+            task_key,
             row.idx,
             row.channel,
             type_,
@@ -348,60 +366,5 @@ def put_writes(
         yield Query(q.insert_write, inserts, many=True)
 
 
-def delete_thread(dialect: Dialect, thread_id: str) -> Plan[None]:
-    """Delete all rows of one thread."""
-    for sql in _queries(dialect).delete_thread:
-        yield Query(sql, (str(thread_id),))
-
-
-def copy_thread(dialect: Dialect, source_thread_id: str, target_thread_id: str) -> Plan[None]:
-    """Copy all rows of one thread to another; rows the target has are kept."""
-    for sql in _queries(dialect).copy_thread:
-        yield Query(sql, (str(target_thread_id), str(source_thread_id)))
-
-
-def prune(
-    dialect: Dialect, thread_ids: Sequence[str], keep_last: int | None, strategy: str
-) -> Plan[None]:
-    """Apply the retention rule of ``_retention`` to each thread, then drop dead blobs."""
-    keep = keep_count(keep_last, strategy)
-    for thread_id in thread_ids:
-        if keep is None:
-            yield from delete_thread(dialect, thread_id)
-        else:
-            yield from _prune_thread(dialect, str(thread_id), keep)
-
-
-def _prune_thread(dialect: Dialect, thread_id: str, keep: int) -> Plan[None]:
-    q = _queries(dialect)
-    nodes = yield Query(q.select_nodes, (thread_id,))
-    interrupted = {tuple(r) for r in (yield Query(q.select_interrupted, (thread_id, INTERRUPT)))}
-    by_scope: dict[str, list[CheckpointNode]] = {}
-    for checkpoint_ns, checkpoint_id, parent_id in nodes:
-        node = CheckpointNode(
-            checkpoint_id, parent_id, (checkpoint_ns, checkpoint_id) in interrupted
-        )
-        by_scope.setdefault(checkpoint_ns, []).append(node)
-    doomed = [
-        (thread_id, checkpoint_ns, node.checkpoint_id)
-        for checkpoint_ns, scope_nodes in by_scope.items()
-        for kept in [select_kept(scope_nodes, keep)]
-        for node in scope_nodes
-        if node.checkpoint_id not in kept
-    ]
-    if doomed:
-        yield Query(q.delete_writes_of, doomed, many=True)
-        yield Query(q.delete_checkpoint, doomed, many=True)
-    live = set()
-    for checkpoint_ns, checkpoint_id, parent_id, blob_refs in (
-        yield Query(q.select_thread_refs, (thread_id,))
-    ):
-        with records.loading(thread_id, checkpoint_ns, checkpoint_id):
-            refs = records.decode_refs(blob_refs, checkpoint_id, parent_id)
-        live.update((checkpoint_ns, channel, ref.origin) for channel, ref in refs.items())
-    blobs = yield Query(q.select_blob_keys, (thread_id,))
-    bases = {(ns, channel, origin): (ns, channel, base) for ns, channel, origin, base in blobs}
-    live = with_bases(live, {key: base for key, base in bases.items() if base[2] is not None})
-    dead = [(thread_id, *key) for key in bases if key not in live]
-    if dead:
-        yield Query(q.delete_blob, dead, many=True)
+# why: the thread-wide plans live in their own module, which builds on Query and Plan above
+from .maintenance import copy_thread, delete_thread, prune  # noqa: E402

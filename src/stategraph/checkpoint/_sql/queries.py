@@ -166,14 +166,15 @@ class Queries:
         for column in ("thread_id", "checkpoint_ns", "checkpoint_id"):
             if configurable.get(column) is not None:
                 conditions.append(f"{column} = ?")
-                params.append(str(configurable[column]))
+                value = str(configurable[column])
+                params.append(self.dialect.id_key(value) if column == "checkpoint_id" else value)
         for key, value_json in pairs:
             condition, condition_params = self.dialect.metadata_equals(key, value_json)
             conditions.append(condition)
             params.extend(condition_params)
         if before_id is not None:
             conditions.append("checkpoint_id < ?")
-            params.append(before_id)
+            params.append(self.dialect.id_key(str(before_id)))
         where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
         sql = f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoints{where} ORDER BY checkpoint_id DESC, thread_id, checkpoint_ns"
         if limit is not None:

@@ -1,0 +1,94 @@
+"""Thread-wide checkpoint plans: delete, copy and prune a thread's rows.
+
+Split from ``plans`` (the per-step plans); ``plans`` re-exports them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ...constants import INTERRUPT
+from .. import _records as records
+from .._retention import CheckpointNode, keep_count, select_kept, with_bases
+from .dialect import Dialect
+from .plans import Plan, Query
+from .queries import queries_for as _queries
+
+__all__ = ["copy_thread", "delete_thread", "prune"]
+
+
+def delete_thread(dialect: Dialect, thread_id: str) -> Plan[None]:
+    """Delete all rows of one thread."""
+    for sql in _queries(dialect).delete_thread:
+        yield Query(sql, (str(thread_id),))
+
+
+def copy_thread(dialect: Dialect, source_thread_id: str, target_thread_id: str) -> Plan[None]:
+    """Copy all rows of one thread to another; rows the target has are kept."""
+    for sql in _queries(dialect).copy_thread:
+        yield Query(sql, (str(target_thread_id), str(source_thread_id)))
+
+
+def prune(
+    dialect: Dialect, thread_ids: Sequence[str], keep_last: int | None, strategy: str
+) -> Plan[None]:
+    """Apply the retention rule of ``_retention`` to each thread, then drop dead blobs."""
+    keep = keep_count(keep_last, strategy)
+    for thread_id in thread_ids:
+        if keep is None:
+            yield from delete_thread(dialect, thread_id)
+        else:
+            yield from _prune_thread(dialect, str(thread_id), keep)
+
+
+def _text(dialect: Dialect, key: Any) -> Any:
+    return None if key is None else dialect.id_text(key)
+
+
+def _prune_thread(dialect: Dialect, thread_id: str, keep: int) -> Plan[None]:
+    # why: ids are compared and ordered as text here; keys convert at the queries
+    q = _queries(dialect)
+    nodes = yield Query(q.select_nodes, (thread_id,))
+    interrupted = {
+        (checkpoint_ns, _text(dialect, key))
+        for checkpoint_ns, key in (yield Query(q.select_interrupted, (thread_id, INTERRUPT)))
+    }
+    by_scope: dict[str, list[CheckpointNode]] = {}
+    for checkpoint_ns, key, parent_key in nodes:
+        checkpoint_id = _text(dialect, key)
+        node = CheckpointNode(
+            checkpoint_id, _text(dialect, parent_key), (checkpoint_ns, checkpoint_id) in interrupted
+        )
+        by_scope.setdefault(checkpoint_ns, []).append(node)
+    doomed = [
+        (thread_id, checkpoint_ns, dialect.id_key(node.checkpoint_id))
+        for checkpoint_ns, scope_nodes in by_scope.items()
+        for kept in [select_kept(scope_nodes, keep)]
+        for node in scope_nodes
+        if node.checkpoint_id not in kept
+    ]
+    if doomed:
+        yield Query(q.delete_writes_of, doomed, many=True)
+        yield Query(q.delete_checkpoint, doomed, many=True)
+    live = set()
+    for checkpoint_ns, key, parent_key, blob_refs in (
+        yield Query(q.select_thread_refs, (thread_id,))
+    ):
+        checkpoint_id, parent_id = _text(dialect, key), _text(dialect, parent_key)
+        with records.loading(thread_id, checkpoint_ns, checkpoint_id):
+            refs = records.decode_refs(blob_refs, checkpoint_id, parent_id)
+        live.update((checkpoint_ns, channel, ref.origin) for channel, ref in refs.items())
+    blobs = yield Query(q.select_blob_keys, (thread_id,))
+    bases = {
+        (ns, channel, _text(dialect, origin)): (ns, channel, _text(dialect, base))
+        for ns, channel, origin, base in blobs
+    }
+    live = with_bases(live, {key: base for key, base in bases.items() if base[2] is not None})
+    dead = [
+        (thread_id, ns, channel, dialect.id_key(origin))
+        for ns, channel, origin in bases
+        if (ns, channel, origin) not in live
+    ]
+    if dead:
+        yield Query(q.delete_blob, dead, many=True)
