@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stategraph.checkpoint._records import BlobRef, decode_refs
 from stategraph.checkpoint._refs import (
     INLINE_LIMIT,
+    _encode_compact_json,
     decode_compact,
     encode_compact,
     is_inlined,
@@ -62,3 +67,30 @@ def test_a_kept_inline_value_becomes_a_blob_of_its_origin() -> None:
     refs = {"kept": inline, "plain": BlobRef(2, "c0")}
     assert spill_carried(refs, BlobRef) == [("kept", inline)]
     assert refs == {"kept": BlobRef(1, "c1"), "plain": BlobRef(2, "c0")}
+
+
+_ids = st.sampled_from(["c0", "c1", "c2"]) | st.text(max_size=40)
+_refs = st.dictionaries(
+    st.text(max_size=12),
+    st.builds(
+        BlobRef,
+        st.integers(min_value=-(2**70), max_value=2**70) | st.booleans() | st.text(max_size=5),
+        _ids,
+        st.none() | st.tuples(st.text(max_size=8), st.binary(max_size=INLINE_LIMIT)),
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(refs=_refs, parent=st.none() | _ids)
+def test_formatted_refs_are_the_json_encoders_text(
+    refs: dict[str, BlobRef], parent: str | None
+) -> None:
+    # the direct formatter must write the very text the JSON encoder would (any channel
+    # names, ids, int/bool/str versions, inline values), and it must load back
+    text = encode_compact(refs, "c2", parent)
+    assert text == json.dumps(json.loads(text), separators=(",", ":"))
+    assert text == _encode_compact_json(refs, "c2", parent)
+    if all(type(ref.version) is not bool for ref in refs.values()):
+        assert decode_compact(text, "c2", parent, BlobRef) == refs

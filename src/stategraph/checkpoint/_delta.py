@@ -341,9 +341,7 @@ def plan_list_blobs(
     origin)`` reads stored blobs (used only when the cache misses); ``appended`` holds the
     ``_appends.Appended`` of lists that extend their kept list (used if it is the parent's).
     """
-    from ._appends import choose_appended
-    from ._records import encode_value
-
+    choose_appended, encode_value = _appends.choose_appended, _records.encode_value
     thread_id, checkpoint_ns, checkpoint_id = scope
     chosen = {}
     for channel, (value, encoded, parent_origin) in stores.items():
@@ -398,3 +396,8 @@ def bases_to_fetch(
         and origin is not None
         and cache.get((thread_id, checkpoint_ns, channel, origin)) is None
     ]
+
+
+# why: both modules import this one; bound here (each put used to import them inside
+# plan_list_blobs, ~1 us per import statement), and read at call time
+from . import _appends, _records  # noqa: E402
