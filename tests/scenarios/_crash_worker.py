@@ -143,6 +143,39 @@ def _committed_tasks(path: str, cfg: dict) -> set[str]:
     return {f"{t.name}@{n}" for t in snap.tasks if t.result is not None and t.error is None and not t.interrupts}
 
 
+def _kill_mid_run(path: str, cfg: dict, delay: float) -> None:
+    """Fork a run on ``path`` and SIGKILL it ``delay`` seconds after its setup is done."""
+    ready, started_run = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(ready)
+            graph = build(_saver(path))
+            os.write(started_run, b"!")  # setup done: the run starts now
+            graph.invoke({"log": [], "n": 0}, cfg)
+        finally:
+            os._exit(0)
+    os.close(started_run)
+    os.read(ready, 1)  # the kill window counts from the run's start, not the fork's
+    os.close(ready)
+    time.sleep(delay)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+
+
+def _steer(window: float, stage: dict) -> float:
+    """The next kill window after a kill that left ``stage``.
+
+    why: load on a shared machine stretches or shrinks runs after the window was timed;
+    steer it so kills keep landing mid-run (a kill after the end tests nothing).
+    """
+    if stage["done"]:
+        return window * 0.9
+    if stage["step"] is None:
+        return window * 1.1
+    return window
+
+
 def main() -> int:
     global POSTGRES_DSN
     kills, seed, workdir = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
@@ -180,22 +213,7 @@ def main() -> int:
     for i in range(kills):
         path = _store(workdir, f"run{i}")
         _prepare(path)
-        ready, started_run = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            try:
-                os.close(ready)
-                graph = build(_saver(path))
-                os.write(started_run, b"!")  # setup done: the run starts now
-                graph.invoke({"log": [], "n": 0}, cfg)
-            finally:
-                os._exit(0)
-        os.close(started_run)
-        os.read(ready, 1)  # the kill window counts from the run's start, not the fork's
-        os.close(ready)
-        time.sleep(rng.uniform(0.0, window))
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+        _kill_mid_run(path, cfg, rng.uniform(0.0, window))
         result_file = os.path.join(workdir, f"run{i}.json")
         starts = os.path.join(workdir, f"run{i}.starts")
         committed_file = os.path.join(workdir, f"run{i}.committed")
@@ -231,12 +249,7 @@ def main() -> int:
         with open(stage_file) as f:
             stage = json.load(f)
         mid_run += 0 if stage["done"] or stage["step"] is None else 1
-        # why: load on a shared machine stretches or shrinks runs after the window was timed;
-        # steer it so kills keep landing mid-run (a kill after the end tests nothing)
-        if stage["done"]:
-            window *= 0.9
-        elif stage["step"] is None:
-            window *= 1.1
+        window = _steer(window, stage)
         resumed_with_committed += 1 if committed else 0
         first_round = set()
         if os.path.exists(starts):
