@@ -21,6 +21,9 @@ from ._stream import format_chunk, normalize_modes
 _QUIET = (LastValue, LastValueAfterFinish, BinaryOperatorAggregate, NamedBarrierValue, UntrackedValue)
 
 
+# why: one class is LangGraph's public surface (run, stream, state, cache, drawing); each
+# method is a thin delegate to its own module (_prepare, _state, _draw), so the file's length
+# is the surface itself, not logic to split further.
 class Pregel:
     """A graph of nodes over channels, run in bulk-synchronous supersteps."""
 
