@@ -22,8 +22,8 @@ _QUIET = (LastValue, LastValueAfterFinish, BinaryOperatorAggregate, NamedBarrier
 
 
 # why: one class is LangGraph's public surface (run, stream, state, cache, drawing); each
-# method is a thin delegate to its own module (_prepare, _state, _draw), so the file's length
-# is the surface itself, not logic to split further.
+# method is short and most delegate to their own modules (_prepare, _state, _draw), so the length
+# is the surface itself rather than logic that would read better split.
 class Pregel:
     """A graph of nodes over channels, run in bulk-synchronous supersteps."""
 
