@@ -201,9 +201,7 @@ class PregelLoop:
                         for t in todo:
                             _events.emit_task_start(self, t)
                     yield ("run", todo)
-                for t in tasks:  # why: checked inline, a step that failed nowhere makes no call
-                    if t.error is not None:
-                        self._raise_failures(tasks)
+                self._raise_failures(tasks)
                 if self.cache is not None:
                     yield from self._cache_store(tasks)
                 self._apply_step(tasks)
@@ -440,7 +438,11 @@ class PregelLoop:
         return todo
 
     def _raise_failures(self, tasks: list[Task]) -> None:
-        """Some task failed: raise the first real error, else the interrupts of all tasks."""
+        for t in tasks:
+            if t.error is not None:
+                break
+        else:
+            return
         failed = [t for t in tasks if t.error is not None and not isinstance(t.error, GraphInterrupt)]
         if failed:
             self.status = "error"
