@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from stategraph.channels import EphemeralValue, LastValue, Topic
+from stategraph.channels.base import MISSING
 from stategraph.checkpoint.memory import InMemorySaver
 from stategraph.pregel import NodeBuilder, Pregel
 from stategraph.pregel._node import ChannelWriteEntry
@@ -180,3 +181,24 @@ def test_a_trigger_readable_before_any_write_does_not_start_its_node() -> None:
     assert g.blank_triggers == ("acc",)
     assert g.invoke(3) == {"out": 1, "acc": [3]}
     assert calls == [[3]]  # ran once, after "start" wrote the channel, not at the start of the run
+
+
+class SeededEphemeral(EphemeralValue):
+    """A one-step value that holds a seed while blank (readable before anything writes it)."""
+
+    __slots__ = ()
+
+    def from_checkpoint(self, checkpoint: Any) -> Any:
+        return super().from_checkpoint("seed" if checkpoint is MISSING else checkpoint)
+
+
+def test_a_fresh_run_expires_one_step_values_held_while_blank() -> None:
+    g = Pregel(
+        nodes={"copy": NodeBuilder().subscribe_only("inp").do(lambda x: x * 2).write_to("out").build()},
+        channels={"inp": EphemeralValue(int), "out": LastValue(int), "flag": SeededEphemeral(str)},
+        input_channels="inp", output_channels=["out", "flag"],
+    )
+    # a run from no checkpoint treats exactly the channels readable while blank as just changed
+    assert g.blank_available == frozenset({"flag"})
+    assert g.invoke(3) == {"out": 6}  # the seed lived for the input step only
+    assert g.invoke(4) == {"out": 8}  # each run starts from its own blank channels

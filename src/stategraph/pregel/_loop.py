@@ -85,6 +85,8 @@ class PregelLoop:
     submit_sync: Any = None
     writer: Any = None  # set by a driver for durability="async" (see _writer.py)
     views: Any = None  # node inputs kept current between steps (_views.StateViews), made on demand
+    # what the stream modes ask for (set by _want when any mode is streamed)
+    want_values = want_updates = want_task_events = want_checkpoint_events = live_stream = False
 
     def __init__(
         self,
@@ -134,6 +136,13 @@ class PregelLoop:
         self.interrupts: list[Interrupt] = []
         self.is_nested = parent_task is not None
         modes = sink.all_modes
+        if modes:  # why: invoke streams nothing; the class defaults (all False) then hold
+            self._want(modes, saver)
+        # task calls (functional API): saved writes by task id
+        self.saved_writes: dict[str, list[tuple[str, Any]]] = {}
+        self.saved_calls: dict[tuple[str, int], str] = {}
+
+    def _want(self, modes: set[str], saver: Any) -> None:
         self.want_values = "values" in modes
         self.want_updates = "updates" in modes
         self.want_task_events = "tasks" in modes or "debug" in modes
@@ -143,9 +152,6 @@ class PregelLoop:
         self.live_stream = "messages" in modes or "custom" in modes
         if "messages" in modes:
             _messages.attach(self)  # stream_mode="messages": node-output messages, langchain tokens
-        # task calls (functional API): saved writes by task id
-        self.saved_writes: dict[str, list[tuple[str, Any]]] = {}
-        self.saved_calls: dict[tuple[str, int], str] = {}
 
     @property
     def run_id(self) -> str:
@@ -240,7 +246,12 @@ class PregelLoop:
         elif inp is None:
             raise EmptyInputError(f"Received no input for {self.graph.input_channels_label}")
         else:
-            yield from self._apply_input(inp)
+            self._apply_input(inp)
+            if self.saver is not None:
+                yield from self._save("input", step=self.step)
+            else:
+                self._save_unsaved("input", self.step)
+            self.step += 1
 
     def _saver_config(self, checkpoint_id: str | None) -> dict[str, Any]:
         conf: dict[str, Any] = {"thread_id": self.thread_id, "checkpoint_ns": self.checkpoint_ns}
@@ -249,20 +260,16 @@ class PregelLoop:
         return {CONF: conf}
 
     def _restore(self, saved: Any) -> None:
-        specs = self.graph.channels
         if saved is None:
-            cp: dict[str, Any] = {"channel_values": {}, "channel_versions": {}, "versions_seen": {}}
-            self.checkpoint_metadata = {"step": -2}
-            self.pending_writes = []
-            self.checkpoint_config = self._saver_config(None)
-        else:
-            cp = saved.checkpoint
-            self.checkpoint_metadata = dict(saved.metadata or {})
-            self.pending_writes = list(saved.pending_writes or [])
-            self.checkpoint_config = saved.config
-            self.parent_checkpoint_config = saved.parent_config
+            self._restore_blank()
+            return
+        cp = saved.checkpoint
+        self.checkpoint_metadata = dict(saved.metadata or {})
+        self.pending_writes = list(saved.pending_writes or [])
+        self.checkpoint_config = saved.config
+        self.parent_checkpoint_config = saved.parent_config
         values = cp.get("channel_values", {})
-        self.channels = {k: spec.from_checkpoint(values.get(k, MISSING)) for k, spec in specs.items()}
+        self.channels = self.graph.restore_channels(values)
         self.versions = dict(cp.get("channel_versions", {}))
         self.max_version = max(self.versions.values()) if self.versions else None
         self.versions_seen = {k: dict(v) for k, v in cp.get("versions_seen", {}).items()}
@@ -275,13 +282,34 @@ class PregelLoop:
             self.saved_writes.setdefault(tid, []).append((ch, v))
             if ch == CALL:
                 self.saved_calls[(v[0], v[1])] = v[2]
+        self._restore_previous()
+        upd = cp.get("updated_channels")
+        self.updated_channels = set(upd) if upd is not None else None
+        self.step = self.checkpoint_metadata.get("step", -2) + 1
+        self.stop = self.step + self.recursion_limit + 1
+
+    def _restore_blank(self) -> None:
+        """No checkpoint: every channel blank, no versions, step -1 next."""
+        self.checkpoint = {"channel_values": {}, "channel_versions": {}, "versions_seen": {}}
+        self.checkpoint_metadata = {"step": -2}
+        self.pending_writes = []
+        self.checkpoint_config = self._saver_config(None)
+        self.channels = self.graph.restore_channels({})
+        self.versions, self.versions_seen, self.values_cache = {}, {}, {}
+        self.max_version = None
+        self.dirty, self.unsaved_changes = set(), set()
+        self.id_seed = ""
+        self._restore_previous()
+        # why: blank channels hold nothing but what they hold while blank, so only those count as
+        # "changed": the input step then expires and rescans just them instead of every channel
+        self.updated_channels = self.graph.blank_available
+        self.step = -1
+        self.stop = self.step + self.recursion_limit + 1
+
+    def _restore_previous(self) -> None:
         prev = self.channels.get(PREVIOUS)
         if prev is not None and prev.is_available():
             self.runtime = self.runtime.override(previous=prev.get())
-        upd = cp.get("updated_channels")
-        self.updated_channels = set(upd) if upd is not None and saved is not None else None
-        self.step = self.checkpoint_metadata.get("step", -2) + 1
-        self.stop = self.step + self.recursion_limit + 1
 
     def _apply_command(self, cmd: Command) -> Gen:
         if cmd.resume is None and cmd.update is None and not cmd.goto:
@@ -347,7 +375,7 @@ class PregelLoop:
             yield from self._save("fork", step=self.step - 1)
         yield from ()
 
-    def _apply_input(self, inp: Any) -> Gen:
+    def _apply_input(self, inp: Any) -> None:
         self._discard_pending()
         writes = input_writes(self.graph, inp)
         if not writes:
@@ -356,12 +384,13 @@ class PregelLoop:
         pseudo.writes = writes
         self.updated_channels = apply_writes(self, [pseudo], self._next_version())
         self.pending_writes = []
-        yield from self._save("input", step=self.step)
-        self.step += 1
 
     def _discard_pending(self) -> None:
         """Mark the triggers of every pending PULL task as seen: a new input restarts from START."""
         candidates = None  # known changes of the last step: the nodes subscribed to them
+        updated = self.updated_channels
+        if updated is not None and updated.isdisjoint(self.graph.trigger_channels):
+            return  # no channel changed last step triggers a node or holds Sends: none is pending
         if self.updated_channels is None:
             # why: only a node subscribed to an available trigger can be pending; in a fresh run
             # (nothing restored) only triggers readable when blank can be, usually none
@@ -538,9 +567,13 @@ class PregelLoop:
         self.max_version = nv
         return nv
 
+    def _save_unsaved(self, source: str, step: int) -> None:
+        # why: a plain method, so a run without a saver creates no generator to "save"
+        self.checkpoint_metadata = {"source": source, "step": step}
+
     def _save(self, source: str, *, step: int) -> Gen:
         if self.saver is None:
-            self.checkpoint_metadata = {"source": source, "step": step}
+            self._save_unsaved(source, step)
             return
         checkpointing = _checkpointing or _load_checkpointing()
         cp = checkpointing.create_checkpoint(self, step)

@@ -29,7 +29,7 @@ class StreamSink:
         self.subgraphs = subgraphs
         self.ns = ns
         self.forward = forward
-        self.all_modes = set(modes) | (forward.modes if forward is not None else set())
+        self.all_modes = set(modes) if forward is None else set(modes) | forward.modes
 
     def wants(self, mode: str) -> bool:
         return mode in self.all_modes

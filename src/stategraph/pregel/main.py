@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any
 
+from ..channels._restore import make_restorer
 from ..channels.base import MISSING, BaseChannel
 from ..channels.binop import BinaryOperatorAggregate
 from ..channels.last_value import LastValue, LastValueAfterFinish
@@ -119,6 +120,11 @@ class Pregel:
         self.blank_triggers = tuple(
             ch for ch in self.trigger_to_nodes if self.channels[ch].from_checkpoint(MISSING).is_available()
         )
+        self.restore_channels = make_restorer(self.channels)
+        # what "changed" when a run starts from nothing: the channels readable while blank
+        self.blank_available = frozenset(
+            k for k, c in self.channels.items() if c.from_checkpoint(MISSING).is_available()
+        )
         self.consumers = frozenset(k for k, c in self.channels.items() if type(c).consume is not BaseChannel.consume)
         self.finishers = frozenset(k for k, c in self.channels.items() if type(c).finish is not BaseChannel.finish)
         self.trigger_channels = frozenset(self.trigger_to_nodes) | {TASKS}
@@ -173,16 +179,18 @@ class Pregel:
         return normalize_modes(stream_mode, self.stream_mode)
 
     def _setup(self, make_run: Any, input: Any, config: Any, stream_mode: Any, subgraphs: bool, *,
-               streaming: bool = True, **options: Any) -> Any:
+               streaming: bool = True, context: Any, durability: str | None, interrupt_before: Any,
+               interrupt_after: Any) -> Any:
         """The driver state of one run, its loop, and whether a single mode was asked for.
 
         Written once for stream/astream/invoke/ainvoke; ``streaming=False`` (invoke) means
         nobody consumes chunks, so the loop builds none.
         """
-        run = make_run((config or {}).get("max_concurrency"))
-        modes, single = self._modes(stream_mode) if streaming else ([], True)
+        run = make_run(config.get("max_concurrency") if config else None)
+        modes, single = self._modes(stream_mode) if streaming else ((), True)
         loop = make_loop(self, input, config, modes=set(modes), put=run.put if streaming else None,
-                         subgraphs=subgraphs, **options)
+                         subgraphs=subgraphs, context=context, durability=durability,
+                         interrupt_before=interrupt_before, interrupt_after=interrupt_after)
         return run, loop, single
 
     def stream(
