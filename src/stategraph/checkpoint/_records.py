@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from json.encoder import encode_basestring_ascii as _ascii
 from typing import Any, NamedTuple
 
 from ..errors import CheckpointError, ErrorCode, SerializationError
@@ -178,15 +177,11 @@ def blob_stores(
 
 
 def encode_refs(refs: Mapping[str, BlobRef]) -> str:
-    """Serialize blob refs to JSON (``json.dumps`` of ``{channel: [version, origin]}``)."""
-    if all(type(version) is int and type(channel) is str for channel, (version, *_) in refs.items()):
-        # why: int versions (the built-in savers') format without building lists for json;
-        # the text is exactly json.dumps's
-        parts = [
-            f"{_ascii(channel)}: [{version}, {_ascii(origin)}]"
-            for channel, (version, origin, *_) in refs.items()
-        ]
-        return "{" + ", ".join(parts) + "}"
+    """Serialize blob refs as the JSON object rows held before compact refs (``_refs``).
+
+    No saver writes this form any more (they write ``_refs.encode_compact``); ``decode_refs``
+    still reads it, and tests use this to build rows of the earlier layout.
+    """
     return json.dumps({channel: [ref.version, ref.origin] for channel, ref in refs.items()})
 
 
