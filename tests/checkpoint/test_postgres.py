@@ -94,7 +94,8 @@ class PostgresBackend:
     ) -> dict[tuple[str, str, str], StoredBlobInfo]:
         blobs = execute(self.dsn, sql_layout.BLOB_ROWS.format(p="%s"), (thread_id,))
         refs = execute(self.dsn, sql_layout.REF_ROWS.format(p="%s"), (thread_id,))
-        return sql_layout.stored_values(blobs, refs)
+        sealed = execute(self.dsn, sql_layout.SEGMENT_ROWS.format(p="%s"), (thread_id,))
+        return sql_layout.stored_values(*sql_layout.with_sealed(blobs, refs, sealed))
 
     def corrupt_blob(
         self, saver: Any, portal: Portal, thread_id: str, channel: str, origin: str

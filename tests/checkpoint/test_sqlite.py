@@ -73,7 +73,8 @@ class SqliteBackend:
     ) -> dict[tuple[str, str, str], StoredBlobInfo]:
         blobs = _execute(self.path, sql_layout.BLOB_ROWS.format(p="?"), (thread_id,))
         refs = _execute(self.path, sql_layout.REF_ROWS.format(p="?"), (thread_id,))
-        return sql_layout.stored_values(blobs, refs)
+        sealed = _execute(self.path, sql_layout.SEGMENT_ROWS.format(p="?"), (thread_id,))
+        return sql_layout.stored_values(*sql_layout.with_sealed(blobs, refs, sealed))
 
     def corrupt_blob(
         self, saver: Any, portal: Portal, thread_id: str, channel: str, origin: str
@@ -288,7 +289,9 @@ def test_processes_racing_from_one_head_leave_exactly_one_child(
         assert all(racer.returncode == 0 for racer in racers), [err for _, err in outputs]
         assert sorted(r[0] for r in results) == ["refused"] * (len(racers) - 1) + ["won"]
         children = _execute(
-            path, "SELECT checkpoint_id FROM checkpoints WHERE parent_checkpoint_id = ?", (head_key,)
+            path,
+            "SELECT checkpoint_id FROM checkpoints WHERE parent_checkpoint_id = ?",
+            (head_key,),
         )
         assert len(children) == 1
         assert all(r[1] == to_text(children[0][0]) for r in results if r[0] == "refused")
@@ -317,7 +320,15 @@ def _chain_ops(thread_id: str, steps: int) -> tuple[list[tuple[Any, ...]], list[
         versions = {"messages": step + 1, "n": 1 if step % 3 == 2 else step + 1}
         new_versions = {k: v for k, v in versions.items() if k in values}
         checkpoint = make_checkpoint(values, versions, step=step)
-        ops.append(("put", _head_config(thread_id, parent, parent or ""), checkpoint, {"step": step}, new_versions))
+        ops.append(
+            (
+                "put",
+                _head_config(thread_id, parent, parent or ""),
+                checkpoint,
+                {"step": step},
+                new_versions,
+            )
+        )
         written = config(thread_id, checkpoint_id=checkpoint["id"])
         ops.append(("put_writes", written, [("n", step), ("__error__", "x")], f"task{step}", "p"))
         parent = checkpoint["id"]
@@ -334,9 +345,10 @@ def _dump(saver: SqliteSaver, thread_id: str) -> list[Any]:
 
 def test_a_batch_stores_what_the_same_ops_store_one_by_one(tmp_path: Path) -> None:
     ops, made = _chain_ops("t", 8)
-    with SqliteSaver.from_conn_string(str(tmp_path / "a.sqlite")) as batched, SqliteSaver.from_conn_string(
-        str(tmp_path / "b.sqlite")
-    ) as single:
+    with (
+        SqliteSaver.from_conn_string(str(tmp_path / "a.sqlite")) as batched,
+        SqliteSaver.from_conn_string(str(tmp_path / "b.sqlite")) as single,
+    ):
         results = batched.batch(ops)
         for op in ops:
             getattr(single, op[0])(*op[1:])
@@ -350,7 +362,11 @@ def test_a_batch_stores_what_the_same_ops_store_one_by_one(tmp_path: Path) -> No
 def test_a_batch_checks_heads_against_its_own_earlier_puts(tmp_path: Path) -> None:
     ops, _ = _chain_ops("t", 3)
     stale = ops[4]  # the third put, now expecting the head the first put made
-    ops[4] = ("put", _head_config("t", stale[1]["configurable"]["checkpoint_id"], ops[0][2]["id"]), *stale[2:])
+    ops[4] = (
+        "put",
+        _head_config("t", stale[1]["configurable"]["checkpoint_id"], ops[0][2]["id"]),
+        *stale[2:],
+    )
     with SqliteSaver.from_conn_string(str(tmp_path / "a.sqlite")) as saver:
         with pytest.raises(CheckpointError) as raised:
             saver.batch(ops)
@@ -366,6 +382,10 @@ def test_a_batch_finds_delta_bases_written_earlier_in_it(tmp_path: Path) -> None
         saver.batch(ops)
         latest = saver.get_tuple(config("t"))
         assert latest is not None and id_of(latest.config) == made[-1]
-        assert latest.checkpoint["channel_values"]["messages"] == ["m" * 500] + [f"m{n}" for n in range(1, 6)]
-        kinds = _execute(tmp_path / "a.sqlite", "SELECT type FROM checkpoint_blobs WHERE channel = 'messages'")
+        assert latest.checkpoint["channel_values"]["messages"] == ["m" * 500] + [
+            f"m{n}" for n in range(1, 6)
+        ]
+        kinds = _execute(
+            tmp_path / "a.sqlite", "SELECT type FROM checkpoint_blobs WHERE channel = 'messages'"
+        )
         assert (ROW_DELTA_TYPE,) in kinds

@@ -16,6 +16,7 @@ forking stays safe.  Invariants checked after each kill:
   1. the database opens and the thread's latest checkpoint loads;
   2. resuming (invoke(None)) completes and the final state equals an uninterrupted run's;
   3. no task whose writes were committed before the kill runs again during the resume.
+History is sealed every other step (``_sql/segments``), so kills also hit those moves.
 """
 
 from __future__ import annotations
@@ -184,6 +185,11 @@ def main() -> int:
         import stategraph.checkpoint.postgres
     import stategraph.checkpoint.sqlite
     import stategraph.graph  # noqa: F401
+    from stategraph.checkpoint._sql import segments
+
+    # seal history every other step, so kills also land inside the transactions that move
+    # rows into history segments (a run has only ~8 checkpoints)
+    segments.SEGMENT_ROWS = segments.HOT_ROWS = 2
     rng = random.Random(seed)
     cfg = {"configurable": {"thread_id": "crash"}}
     reference_path = _store(workdir, "reference")

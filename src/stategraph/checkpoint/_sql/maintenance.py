@@ -11,6 +11,7 @@ from typing import Any
 from ...constants import INTERRUPT
 from .. import _records as records
 from .._retention import CheckpointNode, keep_count, select_kept, with_bases
+from . import seal
 from .dialect import Dialect
 from .plans import Plan, Query
 from .queries import queries_for as _queries
@@ -49,6 +50,9 @@ def _text(dialect: Dialect, key: Any) -> Any:
 def _prune_thread(dialect: Dialect, thread_id: str, keep: int) -> Plan[None]:
     # why: ids are compared and ordered as text here; keys convert at the queries
     q = _queries(dialect)
+    # why: retention decides on every checkpoint; sealed history moves back to the tables
+    # first (the next puts seal what is kept again)
+    yield from seal.unseal_thread(dialect, thread_id)
     nodes = yield Query(q.select_nodes, (thread_id,))
     interrupted = {
         (checkpoint_ns, _text(dialect, key))

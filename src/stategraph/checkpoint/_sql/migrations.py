@@ -80,9 +80,7 @@ def _id_keys() -> Plan[None]:
     (~100 bytes a row), not the values.
     """
     for table, (key_columns, id_columns) in _ID_COLUMNS.items():
-        rows = yield Query(
-            f"SELECT DISTINCT {', '.join(key_columns + id_columns)} FROM {table}"
-        )
+        rows = yield Query(f"SELECT DISTINCT {', '.join(key_columns + id_columns)} FROM {table}")
         if not rows:
             continue
         assignments = ", ".join(f"{column} = ?" for column in id_columns)
@@ -149,6 +147,16 @@ MIGRATIONS: tuple[Migration, ...] = (
     # sixth of a thread's bytes; the columns keep their declared type (SQLite stores the
     # blobs as given).  Postgres keeps text ids.
     {"sqlite": _id_keys, "postgres": ()},
+    # Sealed history (see segments.py): a scope's older rows, packed and compressed.  A
+    # rowid table on SQLite: its rows are large and few.
+    """CREATE TABLE IF NOT EXISTS checkpoint_segments (
+        thread_id TEXT NOT NULL,
+        checkpoint_ns TEXT NOT NULL DEFAULT '',
+        first_id TEXT NOT NULL,
+        last_id TEXT NOT NULL,
+        payload {bytes} NOT NULL,
+        PRIMARY KEY (thread_id, checkpoint_ns, last_id)
+    )""",
 )
 
 

@@ -63,6 +63,8 @@ def _queries(dialect: Dialect) -> Any:
     if found is None or found[0] is not dialect:
         found = _QUERIES[id(dialect)] = (dialect, queries_for(dialect))
     return found[1]
+
+
 Row = Sequence[Any]
 Scope = tuple[str, str]  # (thread_id, checkpoint_ns)
 
@@ -110,15 +112,23 @@ def get_tuple(
     """Load the checkpoint named by ``config``, or the latest of its thread and ns."""
     q = _queries(dialect)
     thread_id, checkpoint_ns, checkpoint_id = records.config_target(config)
-    if checkpoint_id is None:
+    key = None if checkpoint_id is None else dialect.id_key(checkpoint_id)
+    if key is None:
         rows = yield Query(q.select_latest, (thread_id, checkpoint_ns))
     else:
-        key = dialect.id_key(checkpoint_id)
         rows = yield Query(q.select_by_id, (thread_id, checkpoint_ns, key))
+    segment = None
     if not rows:
-        return None
+        # why: sealing leaves the newest rows of a scope in the table, so only an id may
+        # name a sealed checkpoint; a new thread's first read costs no second query
+        if key is None:
+            return None
+        found = yield from cold.checkpoint_row(dialect, thread_id, checkpoint_ns, key)
+        if found is None:
+            return None
+        rows, segment = [found[0]], found[1]
     # A run starts by reading its checkpoint, then extends its lists: warm the cache.
-    return (yield from _load(dialect, serde, rows[0], lists, remember=True))
+    return (yield from _load(dialect, serde, rows[0], lists, remember=True, segment=segment))
 
 
 def list_tuples(
@@ -135,11 +145,15 @@ def list_tuples(
     q = _queries(dialect)
     configurable = (config or {}).get("configurable") or {}
     before_id = ((before or {}).get("configurable") or {}).get("checkpoint_id")
-    sql, params = q.select_list(configurable, records.filter_pairs(filter), before_id, limit)
+    pairs = records.filter_pairs(filter)
+    sql, params = q.select_list(configurable, pairs, before_id, limit)
     rows = yield Query(sql, params)
+    merged = yield from cold.list_rows(dialect, configurable, pairs, before_id, limit, rows)
     found = []
-    for row in rows:
-        found.append((yield from _load(dialect, serde, row, lists, remember=False)))
+    for row, segment in merged:
+        found.append(
+            (yield from _load(dialect, serde, row, lists, remember=False, segment=segment))
+        )
     return found
 
 
@@ -150,6 +164,7 @@ def _load(
     lists: ListCache,
     *,
     remember: bool,
+    segment: Any = None,
 ) -> Plan[CheckpointTuple]:
     q = _queries(dialect)
     thread_id, checkpoint_ns, key, parent_key = row[:4]
@@ -162,7 +177,10 @@ def _load(
     kept = kept_items(lists, thread_id, checkpoint_ns, pairs)
     missing = [pair for pair in pairs if pair not in cached and pair not in kept]
     blobs = yield from _fetch_chains(dialect, thread_id, checkpoint_ns, missing)
-    rows = yield Query(q.select_writes, (thread_id, checkpoint_ns, key))
+    if segment is None:
+        rows = yield Query(q.select_writes, (thread_id, checkpoint_ns, key))
+    else:  # a sealed checkpoint: its writes are in its segment (and any written since)
+        rows = yield from cold.merged_writes(dialect, thread_id, checkpoint_ns, key, segment)
     writes = [(dialect.id_text(task_key), *rest) for task_key, *rest in rows]
     source = delta.BlobSource(
         lambda c, o: blobs.get((c, o)),
@@ -211,7 +229,9 @@ def put(
     values = checkpoint["channel_values"]
     # Encode before the first query: drivers run that part outside the transaction.  Lists
     # that extend their kept list encode only their new items.
-    appended = appends.prepare_appends(serde, lists, (thread_id, checkpoint_ns), values, new_versions)
+    appended = appends.prepare_appends(
+        serde, lists, (thread_id, checkpoint_ns), values, new_versions
+    )
     encoded = {
         c: records.encode_value(serde, c, v)
         for c, v in values.items()
@@ -224,7 +244,9 @@ def put(
     spilled = spill_carried(refs, records.BlobRef)  # before the new values are inlined
     stores = records.blob_stores(serde, values, encoded, to_store, parent_refs, appended)
     for channel in [c for c, (value, blob, _) in stores.items() if is_inlined(value, blob)]:
-        refs[channel] = records.BlobRef(refs[channel].version, checkpoint_id, stores.pop(channel)[1])
+        refs[channel] = records.BlobRef(
+            refs[channel].version, checkpoint_id, stores.pop(channel)[1]
+        )
     if any(type(value) is list for value, _, _ in stores.values()):
         target = (*scope, checkpoint_id)
         chosen = yield from _plan_list_blobs(dialect, serde, lists, target, stores, appended, batch)
@@ -253,6 +275,7 @@ def put(
         batch.refs[(thread_id, checkpoint_ns, checkpoint_id)] = refs
         batch.blob_rows += blob_rows
         batch.checkpoint_rows.append(row)
+    yield from seal.maybe_seal(dialect, thread_id, checkpoint_ns, metadata.get("step"))
     return records.checkpoint_config(thread_id, checkpoint_ns, checkpoint_id)
 
 
@@ -319,8 +342,11 @@ def _parent_refs(
         return known  # written earlier in this transaction (and not in the table yet)
     key = dialect.id_key(parent_id)
     rows = yield Query(_queries(dialect).select_refs, (thread_id, checkpoint_ns, key))
-    if not rows:
-        return {}
+    if not rows:  # a parent in sealed history (a fork of an old checkpoint), or none
+        found = yield from cold.checkpoint_row(dialect, thread_id, checkpoint_ns, key)
+        if found is None:
+            return {}
+        rows = [(found[0][7], found[0][3])]
     grandparent = None if rows[0][1] is None else dialect.id_text(rows[0][1])
     with records.loading(thread_id, checkpoint_ns, parent_id):
         return records.decode_refs(rows[0][0], parent_id, grandparent)
@@ -368,5 +394,5 @@ def put_writes(
 
 # why: the thread-wide plans live in their own module, which builds on Query and Plan
 # above, and so does chains (bound here, not imported inside _fetch_chains: ~1 us a put)
-from . import chains  # noqa: E402
+from . import chains, cold, seal  # noqa: E402
 from .maintenance import copy_thread, delete_thread, prune  # noqa: E402

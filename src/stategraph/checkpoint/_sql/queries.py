@@ -12,7 +12,7 @@ from typing import Any
 
 from .dialect import Dialect
 
-__all__ = ["CHECKPOINT_COLUMNS", "Queries", "queries_for"]
+__all__ = ["CHECKPOINT_COLUMNS", "SEGMENT_COLUMNS", "Queries", "queries_for"]
 
 CHECKPOINT_COLUMNS = (
     "thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint, "
@@ -27,6 +27,8 @@ _WRITE_COLUMNS = (
     "thread_id, checkpoint_ns, checkpoint_id, task_id, idx, channel, type, value, task_path"
 )
 _WRITE_KEY = "thread_id, checkpoint_ns, checkpoint_id, task_id, idx"
+SEGMENT_COLUMNS = "thread_id, checkpoint_ns, first_id, last_id, payload"
+_IN_RANGE = f"{_SCOPE} AND checkpoint_id BETWEEN ? AND ?"
 
 
 def _copy(table: str, columns: str) -> str:
@@ -62,6 +64,10 @@ class Queries:
             "SELECT task_id, channel, type, value FROM checkpoint_writes "
             f"WHERE {_SCOPE} AND checkpoint_id = ? ORDER BY task_id, idx"
         )
+        self.select_writes_with_idx = r(
+            "SELECT task_id, channel, type, value, idx FROM checkpoint_writes "
+            f"WHERE {_SCOPE} AND checkpoint_id = ?"
+        )
         self.upsert_checkpoint = r(
             f"INSERT INTO checkpoints ({CHECKPOINT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (thread_id, checkpoint_ns, checkpoint_id) DO UPDATE SET "
@@ -86,13 +92,17 @@ class Queries:
         self.insert_write = r(f"{write_insert} ON CONFLICT ({_WRITE_KEY}) DO NOTHING")
         self.delete_thread = tuple(
             r(f"DELETE FROM {table} WHERE thread_id = ?")
-            for table in ("checkpoint_writes", "checkpoint_blobs", "checkpoints")
-        )
+            for table in (
+                "checkpoint_writes", "checkpoint_blobs", "checkpoints", "checkpoint_segments"
+            )
+        )  # fmt: skip
         self.copy_thread = (
             r(_copy("checkpoints", CHECKPOINT_COLUMNS)),
             r(_copy("checkpoint_blobs", _BLOB_COLUMNS)),
             r(_copy("checkpoint_writes", _WRITE_COLUMNS)),
+            r(_copy("checkpoint_segments", SEGMENT_COLUMNS)),
         )
+        self._segment_statements(r)
         self.select_nodes = r(
             "SELECT checkpoint_ns, checkpoint_id, parent_checkpoint_id FROM checkpoints WHERE thread_id = ?"
         )
@@ -116,17 +126,90 @@ class Queries:
             f"DELETE FROM checkpoint_blobs WHERE {_SCOPE} AND channel = ? AND checkpoint_id = ?"
         )
 
+    def _segment_statements(self, r: Any) -> None:
+        """Sealing and reading history segments (see ``segments``)."""
+        self.select_oldest_ids = r(
+            f"SELECT checkpoint_id FROM checkpoints WHERE {_SCOPE} ORDER BY checkpoint_id LIMIT ?"
+        )
+        self.select_segment_tail = r(f"SELECT MAX(last_id) FROM checkpoint_segments WHERE {_SCOPE}")
+        self.select_checkpoint_range = r(
+            "SELECT checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata, blob_refs "
+            f"FROM checkpoints WHERE {_IN_RANGE}"
+        )
+        self.select_write_range = r(
+            "SELECT checkpoint_id, task_id, idx, channel, type, value, task_path "
+            f"FROM checkpoint_writes WHERE {_IN_RANGE}"
+        )
+        self.select_blob_range = r(
+            "SELECT channel, checkpoint_id, version, type, value, base_checkpoint_id, "
+            f"root_checkpoint_id FROM checkpoint_blobs WHERE {_IN_RANGE}"
+        )
+        self.delete_checkpoint_range = r(f"DELETE FROM checkpoints WHERE {_IN_RANGE}")
+        self.delete_write_range = r(f"DELETE FROM checkpoint_writes WHERE {_IN_RANGE}")
+        self.insert_segment = r(
+            f"INSERT INTO checkpoint_segments ({SEGMENT_COLUMNS}) VALUES (?, ?, ?, ?, ?)"
+        )
+        self.select_segments_overlapping = r(
+            "SELECT first_id, last_id, payload FROM checkpoint_segments "
+            f"WHERE {_SCOPE} AND last_id >= ? AND first_id <= ? ORDER BY last_id"
+        )
+        self.select_thread_segments = r(
+            "SELECT checkpoint_ns, first_id, last_id, payload FROM checkpoint_segments "
+            "WHERE thread_id = ? ORDER BY checkpoint_ns, last_id"
+        )
+        self.delete_thread_segments = r("DELETE FROM checkpoint_segments WHERE thread_id = ?")
+        self.restore_checkpoint = r(
+            f"INSERT INTO checkpoints ({CHECKPOINT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING"
+        )
+        self.restore_blob = r(
+            f"INSERT INTO checkpoint_blobs ({_BLOB_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING"
+        )
+        self.restore_write = r(
+            f"INSERT INTO checkpoint_writes ({_WRITE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING"
+        )
+
+    def select_list_segments(
+        self, configurable: Mapping[str, Any], before_id: str | None, newest_below: Any
+    ) -> tuple[str, list[Any]]:
+        """Build the query for the segments a ``list`` may draw rows from.
+
+        ``newest_below``: only segments reaching this id (a key) or above are needed.
+        """
+        conditions: list[str] = []
+        params: list[Any] = []
+        for column in ("thread_id", "checkpoint_ns"):
+            if configurable.get(column) is not None:
+                conditions.append(f"{column} = ?")
+                params.append(str(configurable[column]))
+        if configurable.get("checkpoint_id") is not None:
+            key = self.dialect.id_key(str(configurable["checkpoint_id"]))
+            conditions.append("first_id <= ? AND last_id >= ?")
+            params += [key, key]
+        if before_id is not None:
+            conditions.append("first_id < ?")
+            params.append(self.dialect.id_key(str(before_id)))
+        if newest_below is not None:
+            conditions.append("last_id >= ?")
+            params.append(newest_below)
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        return self.dialect.render(
+            f"SELECT {SEGMENT_COLUMNS} FROM checkpoint_segments{where}"
+        ), params
+
     def select_blob_ranges(self, count: int) -> str:
         """Fetch ``count`` blobs of one (thread, ns) by ``(channel, origin)``, with their chains.
 
         A chain is the range of its channel's keys from its root (snapshot) to its tip,
         less the rows of other chains.  Parameters: thread, ns, the pairs.  Columns:
-        channel, checkpoint_id, type, value, base_checkpoint_id.
+        channel, checkpoint_id, type, value, base_checkpoint_id, root_checkpoint_id.
         """
         pairs = ", ".join(["(?, ?)"] * count)
         return self.dialect.render(
-            "SELECT b.channel, b.checkpoint_id, b.type, b.value, b.base_checkpoint_id "
-            "FROM checkpoint_blobs t JOIN checkpoint_blobs b "
+            "SELECT b.channel, b.checkpoint_id, b.type, b.value, b.base_checkpoint_id, "
+            "b.root_checkpoint_id FROM checkpoint_blobs t JOIN checkpoint_blobs b "
             "ON b.thread_id = t.thread_id AND b.checkpoint_ns = t.checkpoint_ns "
             "AND b.channel = t.channel AND b.checkpoint_id "
             "BETWEEN COALESCE(t.root_checkpoint_id, t.checkpoint_id) AND t.checkpoint_id "
@@ -143,14 +226,15 @@ class Queries:
         """
         pairs = ", ".join(["(?, ?)"] * count)
         return self.dialect.render(
-            "WITH RECURSIVE chain (channel, checkpoint_id, base, type, value) AS ("
-            "SELECT channel, checkpoint_id, base_checkpoint_id, type, value FROM checkpoint_blobs "
+            "WITH RECURSIVE chain (channel, checkpoint_id, base, type, value, root) AS ("
+            "SELECT channel, checkpoint_id, base_checkpoint_id, type, value, root_checkpoint_id "
+            "FROM checkpoint_blobs "
             f"WHERE {_SCOPE} AND (channel, checkpoint_id) IN (VALUES {pairs}) "
-            "UNION SELECT b.channel, b.checkpoint_id, b.base_checkpoint_id, b.type, b.value "
-            "FROM checkpoint_blobs b JOIN chain c "
+            "UNION SELECT b.channel, b.checkpoint_id, b.base_checkpoint_id, b.type, b.value, "
+            "b.root_checkpoint_id FROM checkpoint_blobs b JOIN chain c "
             "ON b.channel = c.channel AND b.checkpoint_id = c.base "
             "WHERE b.thread_id = ? AND b.checkpoint_ns = ?"
-            ") SELECT channel, checkpoint_id, type, value, base FROM chain"
+            ") SELECT channel, checkpoint_id, type, value, base, root FROM chain"
         )
 
     def select_list(
