@@ -84,3 +84,35 @@ class SealedAsyncSqliteBackend(_Unsealing, AsyncSqliteBackend):
 )
 def backend(request: pytest.FixtureRequest) -> SqliteBackend:
     return request.param()  # type: ignore[no-any-return]
+
+
+def _segments(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("SELECT COUNT(*) FROM checkpoint_segments").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_a_checkpoint_put_below_sealed_history_stays_readable_and_sealing_goes_on(
+    harness: Any, backend: SqliteBackend
+) -> None:
+    from .conformance import config, id_of, ids, make_checkpoint
+
+    stray = make_checkpoint({"a": -1}, {"a": 1})  # an id older than everything sealed next
+    parent, saved = config("t"), []
+    for step in range(1, 9):
+        checkpoint = make_checkpoint({"a": step}, {"a": step + 1}, step=step)
+        parent = harness.put(parent, checkpoint, {"source": "loop", "step": step}, {"a": step + 1})
+        saved.append(parent)
+    before = _segments(backend.path)
+    assert before >= 2
+    harness.put(config("t"), stray, {"source": "fork", "step": 1}, {"a": 1})
+    for step in range(9, 17):
+        checkpoint = make_checkpoint({"a": step}, {"a": step + 1}, step=step)
+        parent = harness.put(parent, checkpoint, {"source": "loop", "step": step}, {"a": step + 1})
+        saved.append(parent)
+    assert _segments(backend.path) > before  # the stray row does not stop later seals
+    listed = harness.list(config("t"))
+    assert ids(listed) == [id_of(c) for c in reversed(saved)] + [stray["id"]]
+    assert harness.get_tuple(config("t", "", stray["id"])).checkpoint["channel_values"] == {"a": -1}

@@ -18,7 +18,7 @@ from .conformance import *  # noqa: F403 - the shared spec cases, on sealed hist
 from .conformance import Portal
 from .conformance_delta import *  # noqa: F403
 from .conformance_head import *  # noqa: F403
-from .test_postgres import AsyncPostgresBackend, PostgresBackend, database  # noqa: F401
+from .test_postgres import AsyncPostgresBackend, PostgresBackend, database, schema  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
@@ -78,3 +78,42 @@ class SealedAsyncPostgresBackend(_Unsealing, AsyncPostgresBackend):
 )
 def backend(request: pytest.FixtureRequest, database: str) -> PostgresBackend:  # noqa: F811
     return request.param(database)  # type: ignore[no-any-return]
+
+
+def test_a_read_keeps_its_snapshot_while_a_seal_moves_its_rows(schema: str) -> None:  # noqa: F811
+    """A seal committed between a read's statements does not hide the checkpoint's writes."""
+    from stategraph.checkpoint._sql import plans
+    from stategraph.checkpoint._sql.seal import seal
+    from stategraph.checkpoint.postgres import PostgresSaver
+    from stategraph.checkpoint.postgres._operation import SNAPSHOT_BEGIN
+
+    from .conformance import config, make_checkpoint
+
+    with PostgresSaver.from_conn_string(schema) as saver:
+        saver.setup()
+        saved, parent = [], config("t")
+        for step in range(6):  # step metadata 1: no put seals on its own
+            checkpoint = make_checkpoint({"a": step}, {"a": step + 1}, step=step)
+            parent = saver.put(parent, checkpoint, {"source": "loop", "step": 1}, {"a": step + 1})
+            saved.append(parent)
+        saver.put_writes(saved[0], [("a", "written")], "task-1")
+        reader = plans.get_tuple(POSTGRES, saver.serde, saved[0], saver._lists)
+        with psycopg.connect(schema) as conn, conn.cursor() as cursor:
+            cursor.execute(SNAPSHOT_BEGIN)
+            query, result, first = next(reader), None, True
+            try:
+                while True:
+                    cursor.execute(query.sql, query.params)
+                    result = cursor.fetchall()
+                    if first:  # the checkpoint row is read: now seal it away
+                        _run(schema, seal(POSTGRES, "t", ""))
+                        first = False
+                    query = reader.send(result)
+            except StopIteration as done:
+                found = done.value
+        assert found.pending_writes == [("task-1", "a", "written")]
+        sealed = (
+            psycopg.connect(schema).execute("SELECT COUNT(*) FROM checkpoint_segments").fetchone()
+        )
+        assert sealed == (1,)
+        assert saver.get_tuple(saved[0]).pending_writes == [("task-1", "a", "written")]

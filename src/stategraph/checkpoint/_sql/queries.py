@@ -129,7 +129,8 @@ class Queries:
     def _segment_statements(self, r: Any) -> None:
         """Sealing and reading history segments (see ``segments``)."""
         self.select_oldest_ids = r(
-            f"SELECT checkpoint_id FROM checkpoints WHERE {_SCOPE} ORDER BY checkpoint_id LIMIT ?"
+            f"SELECT checkpoint_id FROM checkpoints WHERE {_SCOPE} AND checkpoint_id > ? "
+            "ORDER BY checkpoint_id LIMIT ?"
         )
         self.select_segment_tail = r(f"SELECT MAX(last_id) FROM checkpoint_segments WHERE {_SCOPE}")
         self.select_checkpoint_range = r(

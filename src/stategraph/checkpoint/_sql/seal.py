@@ -2,8 +2,8 @@
 
 ``seal`` runs inside a put's transaction, so the move is atomic with the put: a crash
 leaves either the rows or the segment, never both or neither.  Segments of a scope
-never overlap: a seal whose oldest row is not newer than the scope's last segment (a
-checkpoint put out of id order) waits for a later one.  ``unseal_thread`` moves a
+never overlap: seals take the rows above the scope's last segment, and a checkpoint put
+out of id order, below it, stays in the tables.  ``unseal_thread`` moves a
 thread's segments back into the tables (rows already there win), which ``prune``
 does first so it sees every row.
 """
@@ -20,6 +20,10 @@ from .queries import queries_for
 
 __all__ = ["maybe_seal", "seal", "unseal_thread"]
 
+# sorts below every id key: ids are non-empty texts (Postgres) or keys that are texts or
+# blobs (SQLite sorts all text before all blobs)
+_BELOW_ALL = ""
+
 
 def maybe_seal(dialect: Dialect, thread_id: str, checkpoint_ns: str, step: Any) -> Plan[None]:
     """Seal when a put reaches a step that is a multiple of ``SEGMENT_ROWS``."""
@@ -33,13 +37,12 @@ def seal(dialect: Dialect, thread_id: str, checkpoint_ns: str) -> Plan[None]:
     q = queries_for(dialect)
     scope = (thread_id, checkpoint_ns)
     size = segments.SEGMENT_ROWS
-    oldest = yield Query(q.select_oldest_ids, (*scope, size + segments.HOT_ROWS))
+    (tail,) = (yield Query(q.select_segment_tail, scope))[0]
+    after = _BELOW_ALL if tail is None else tail
+    oldest = yield Query(q.select_oldest_ids, (*scope, after, size + segments.HOT_ROWS))
     if len(oldest) < size + segments.HOT_ROWS:
         return
     first, last = oldest[0][0], oldest[size - 1][0]
-    (tail,) = (yield Query(q.select_segment_tail, scope))[0]
-    if tail is not None and dialect.id_text(first) <= dialect.id_text(tail):
-        return
     live = yield from _head_refs(dialect, scope)
     bounds = (*scope, first, last)
     checkpoints = yield Query(q.select_checkpoint_range, bounds)

@@ -35,6 +35,7 @@ async def drive(
     lock: tuple[int, int] | None = None,
     *,
     pipeline: bool = False,
+    begin: str = "BEGIN",
 ) -> Any:
     """Run ``plan`` on ``conn`` in one transaction, after taking ``lock``; return its result.
 
@@ -48,7 +49,7 @@ async def drive(
     async with conn.cursor(row_factory=tuple_row) as cursor:
         try:
             async with conn.pipeline() if pipeline else nullcontext():
-                for statement, params in begin_statements(lock, pipeline=pipeline):
+                for statement, params in begin_statements(lock, pipeline=pipeline, begin=begin):
                     await cursor.execute(statement, params, prepare=False)
                 while True:
                     if query.many and len(query.params) != 1:
@@ -124,7 +125,9 @@ class AsyncConnections:
                         if await drive(conn, operation.committed()):
                             return operation.result
                     plan = operation.make()
-                    return await drive(conn, plan, operation.lock, pipeline=self.pipeline)
+                    return await drive(
+                        conn, plan, operation.lock, pipeline=self.pipeline, begin=operation.begin
+                    )
                 except OperationalError as exc:
                     if retry or not conn.closed:
                         raise

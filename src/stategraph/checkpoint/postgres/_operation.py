@@ -49,6 +49,11 @@ __all__ = [
 # never collide with another component's locks; released at commit or rollback.
 LOCK_SQL = "SELECT pg_advisory_xact_lock(%s, %s)"
 _BEGIN = "BEGIN"
+# why: a read sees one snapshot across its statements.  Under READ COMMITTED a history
+# seal committing between reading an old checkpoint and reading its writes would hide
+# them (they moved into a segment); a read-only REPEATABLE READ transaction never fails
+# to serialize, so only reads use it.
+SNAPSHOT_BEGIN = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
 _HEAD_LOCKS = 0x53474350  # "SGCP": the head of one (thread, namespace)
 _MIGRATION_LOCK = (0x53474D47, 0)  # "SGMG": the checkpoint schema
 
@@ -68,6 +73,7 @@ class Operation(NamedTuple):
     # committed, and the result to return if it did.
     committed: Callable[[], Plan[bool]] | None = None
     result: Any = None
+    begin: str = _BEGIN  # the statement opening its transaction
 
 
 def head_lock(thread_id: str, checkpoint_ns: str) -> tuple[int, int]:
@@ -81,7 +87,7 @@ def head_lock(thread_id: str, checkpoint_ns: str) -> tuple[int, int]:
 
 
 def begin_statements(
-    lock: tuple[int, int] | None, *, pipeline: bool
+    lock: tuple[int, int] | None, *, pipeline: bool, begin: str = _BEGIN
 ) -> list[tuple[str, tuple[int, int] | None]]:
     """The statements that open a transaction (and take ``lock``), with their parameters.
 
@@ -90,11 +96,11 @@ def begin_statements(
     written into the text (they are ints, so nothing else can get in).
     """
     if lock is None:
-        return [(_BEGIN, None)]
+        return [(begin, None)]
     if pipeline:  # pipeline mode sends one statement per message, but does not wait
-        return [(_BEGIN, None), (LOCK_SQL, lock)]
+        return [(begin, None), (LOCK_SQL, lock)]
     first, second = (int(key) for key in lock)
-    return [(f"{_BEGIN}; SELECT pg_advisory_xact_lock({first:d}, {second:d})", None)]
+    return [(f"{begin}; SELECT pg_advisory_xact_lock({first:d}, {second:d})", None)]
 
 
 def returns_rows(sql: str) -> bool:
@@ -112,7 +118,9 @@ def setup() -> Operation:
 
 def get_tuple(serde: SerializerProtocol, lists: ListCache, config: Mapping[str, Any]) -> Operation:
     """See ``BaseCheckpointSaver.get_tuple``."""
-    return Operation(lambda: plans.get_tuple(POSTGRES, serde, config, lists))
+    return Operation(
+        lambda: plans.get_tuple(POSTGRES, serde, config, lists), begin=SNAPSHOT_BEGIN
+    )
 
 
 def list_tuples(
@@ -122,7 +130,10 @@ def list_tuples(
     **options: Any,
 ) -> Operation:
     """See ``BaseCheckpointSaver.list``; ``options`` are its filter, before and limit."""
-    return Operation(lambda: plans.list_tuples(POSTGRES, serde, config, lists=lists, **options))
+    return Operation(
+        lambda: plans.list_tuples(POSTGRES, serde, config, lists=lists, **options),
+        begin=SNAPSHOT_BEGIN,
+    )
 
 
 def put(

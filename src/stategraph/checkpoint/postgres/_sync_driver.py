@@ -37,6 +37,7 @@ def drive(
     lock: tuple[int, int] | None = None,
     *,
     pipeline: bool = False,
+    begin: str = "BEGIN",
 ) -> Any:
     """Run ``plan`` on ``conn`` in one transaction, after taking ``lock``; return its result.
 
@@ -50,7 +51,7 @@ def drive(
     with conn.cursor(row_factory=tuple_row) as cursor:
         try:
             with conn.pipeline() if pipeline else nullcontext():
-                for statement, params in begin_statements(lock, pipeline=pipeline):
+                for statement, params in begin_statements(lock, pipeline=pipeline, begin=begin):
                     cursor.execute(statement, params, prepare=False)
                 while True:
                     if query.many and len(query.params) != 1:
@@ -126,7 +127,9 @@ class Connections:
                         if drive(conn, operation.committed()):
                             return operation.result
                     plan = operation.make()
-                    return drive(conn, plan, operation.lock, pipeline=self.pipeline)
+                    return drive(
+                        conn, plan, operation.lock, pipeline=self.pipeline, begin=operation.begin
+                    )
                 except OperationalError as exc:
                     if retry or not conn.closed:
                         raise
