@@ -179,3 +179,31 @@ def test_prune_copy_and_delete_see_the_sealed_rows(mode: str, tmp_path: Path) ->
     assert _rows(session.path, "SELECT COUNT(*) FROM checkpoints WHERE thread_id = 'copy'") == [
         (0,)
     ]
+
+
+@pytest.mark.usefixtures("small_segments")
+def test_large_steps_seal_fewer_checkpoints_and_large_blobs_stay_in_their_table(
+    mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stategraph.checkpoint._sql import seal
+
+    with monkeypatch.context() as patch:
+        patch.setattr(segments, "SEGMENT_ROWS", 10**9)
+        with Session(mode, tmp_path / "plain.sqlite").open() as plain:
+            plain.chat(30)
+            want = _view(plain.history())
+    monkeypatch.setattr(seal, "MAX_SEGMENT_BYTES", 1)  # one checkpoint a segment
+    monkeypatch.setattr(seal, "LOOSE_BLOB", 100)  # message deltas stay in the blob table
+    with Session(mode, tmp_path / "c.sqlite").open() as session:
+        session.chat(30)
+    sizes = _rows(session.path, "SELECT payload FROM checkpoint_segments")
+    assert len(sizes) >= 5
+    from stategraph.checkpoint._sql.segments import decode_segment
+
+    decoded = [decode_segment(payload, "test") for (payload,) in sizes]
+    assert all(len(segment.checkpoints) == 1 for segment in decoded)
+    assert all(len(row[4] or b"") <= 100 for segment in decoded for row in segment.blobs)
+    big = _rows(session.path, "SELECT COUNT(*) FROM checkpoint_blobs WHERE length(value) > 100")
+    assert big[0][0] > 0
+    with Session(mode, session.path).open() as fresh:
+        assert _view(fresh.history()) == want

@@ -20,6 +20,11 @@ from .queries import queries_for
 
 __all__ = ["maybe_seal", "seal", "unseal_thread"]
 
+# why: a segment is decoded whole to read one row of it: steps are sealed only while their
+# rows stay within this many bytes, and a blob larger than LOOSE_BLOB stays in its table
+MAX_SEGMENT_BYTES = 4 << 20
+LOOSE_BLOB = 256 << 10
+
 # sorts below every id key: ids are non-empty texts (Postgres) or keys that are texts or
 # blobs (SQLite sorts all text before all blobs)
 _BELOW_ALL = ""
@@ -50,14 +55,55 @@ def seal(dialect: Dialect, thread_id: str, checkpoint_ns: str) -> Plan[None]:
     blobs = [
         row
         for row in (yield Query(q.select_blob_range, bounds))
-        if (row[0], dialect.id_text(row[1])) not in live
+        if (row[0], dialect.id_text(row[1])) not in live and _size(row[4]) <= LOOSE_BLOB
     ]
+    last = _cut(dialect, checkpoints, writes, blobs)
+    text = dialect.id_text(last)
+    checkpoints = [row for row in checkpoints if dialect.id_text(row[0]) <= text]
+    writes = [row for row in writes if dialect.id_text(row[0]) <= text]
+    blobs = [row for row in blobs if dialect.id_text(row[1]) <= text]
     payload = segments.encode_segment(checkpoints, writes, blobs)
+    bounds = (*scope, first, last)
     yield Query(q.delete_write_range, bounds)
     yield Query(q.delete_checkpoint_range, bounds)
     if blobs:
         yield Query(q.delete_blob, [(*scope, row[0], row[1]) for row in blobs], many=True)
     yield Query(q.insert_segment, (*scope, first, last, payload))
+
+
+def _size(value: Any) -> int:
+    return 0 if value is None else len(value)
+
+
+def _cut(
+    dialect: Dialect,
+    checkpoints: list[Any],
+    writes: list[Any],
+    blobs: list[Any],
+) -> Any:
+    """The last id (key) of the longest run of checkpoints within ``MAX_SEGMENT_BYTES``.
+
+    A segment is decoded whole to read any row of it; this keeps that bounded when steps
+    are large.  The first checkpoint is always taken, so sealing makes progress.
+    """
+    weight: dict[str, int] = {}
+    for row in checkpoints:
+        weight[dialect.id_text(row[0])] = sum(_size(v) for v in row[2:])
+    for row in writes:
+        key = dialect.id_text(row[0])
+        weight[key] = weight.get(key, 0) + _size(row[5])
+    for row in blobs:
+        key = dialect.id_text(row[1])
+        weight[key] = weight.get(key, 0) + _size(row[4])
+    ordered = sorted(dialect.id_text(row[0]) for row in checkpoints)
+    keys = {dialect.id_text(row[0]): row[0] for row in checkpoints}
+    total, chosen = 0, ordered[0]
+    for checkpoint_id in ordered:
+        total += weight.get(checkpoint_id, 0)
+        if total > MAX_SEGMENT_BYTES and checkpoint_id != ordered[0]:
+            break
+        chosen = checkpoint_id
+    return keys[chosen]
 
 
 def _head_refs(dialect: Dialect, scope: tuple[str, str]) -> Plan[set[tuple[str, str]]]:
