@@ -71,20 +71,18 @@ class Segment:
 
 
 def encode_segment(
-    checkpoints: Sequence[Sequence[Any]],
-    writes: Sequence[Sequence[Any]],
-    blobs: Sequence[Sequence[Any]],
+    checkpoints: Sequence[Sequence[Any]], writes: Sequence[Sequence[Any]], blobs: Sequence[Sequence[Any]]
 ) -> bytes:
     """Pack rows read from the tables into a segment payload."""
-    packed = ormsgpack.packb(
-        [FORMAT, [list(map(_plain, r)) for r in checkpoints], [list(map(_plain, r)) for r in writes],
-         [list(map(_plain, r)) for r in blobs]]
-    )  # fmt: skip
+    try:  # why: the drivers return bytes, str, int and None; rows pack as they are
+        packed = ormsgpack.packb([FORMAT, checkpoints, writes, blobs])
+    except TypeError:  # a driver returned memoryview (or another buffer) for a BLOB
+        packed = ormsgpack.packb([FORMAT, *([list(map(_plain, row)) for row in rows]
+                                            for rows in (checkpoints, writes, blobs))])  # fmt: skip
     return zlib.compress(packed, _LEVEL)
 
 
 def _plain(value: Any) -> Any:
-    # drivers may return memoryview for BLOB/BYTEA columns
     return bytes(value) if isinstance(value, (memoryview, bytearray)) else value
 
 
