@@ -207,3 +207,30 @@ def test_large_steps_seal_fewer_checkpoints_and_large_blobs_stay_in_their_table(
     assert big[0][0] > 0
     with Session(mode, session.path).open() as fresh:
         assert _view(fresh.history()) == want
+
+
+@pytest.mark.usefixtures("small_segments")
+def test_a_backlog_of_unsealed_rows_is_sealed_as_the_thread_goes_on(
+    mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as patch:  # as a release before sealing left the thread
+        patch.setattr(segments, "SEGMENT_ROWS", 10**9)
+        with Session(mode, tmp_path / "c.sqlite").open() as session:
+            session.chat(40)
+    assert _rows(session.path, "SELECT COUNT(*) FROM checkpoints") == [(120,)]
+    with Session(mode, session.path).open() as session:
+        want = _view(session.history())
+        session.chat(8, start=40)
+        assert _rows(session.path, "SELECT COUNT(*) FROM checkpoints")[0][0] <= 144 - 2 * 3 * 8
+        assert _view(session.history())[24:] == want
+
+
+@pytest.mark.usefixtures("small_segments")
+def test_prune_seals_what_it_keeps(mode: str, tmp_path: Path) -> None:
+    with Session(mode, tmp_path / "c.sqlite").open() as session:
+        session.chat(30)
+        want = _view(session.history())[:40]
+        session.call("prune", ["chat"], keep_last=40)
+        assert _view(session.history()) == want
+    assert _rows(session.path, "SELECT COUNT(*) FROM checkpoint_segments")[0][0] >= 2
+    assert _rows(session.path, "SELECT COUNT(*) FROM checkpoints")[0][0] < 8 + 8 + 8

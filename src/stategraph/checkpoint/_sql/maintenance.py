@@ -96,3 +96,4 @@ def _prune_thread(dialect: Dialect, thread_id: str, keep: int) -> Plan[None]:
     ]
     if dead:
         yield Query(q.delete_blob, dead, many=True)
+    yield from seal.seal_thread(dialect, thread_id)

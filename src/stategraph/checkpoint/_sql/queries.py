@@ -158,6 +158,9 @@ class Queries:
             "SELECT checkpoint_ns, first_id, last_id, payload FROM checkpoint_segments "
             "WHERE thread_id = ? ORDER BY checkpoint_ns, last_id"
         )
+        self.select_thread_namespaces = r(
+            "SELECT DISTINCT checkpoint_ns FROM checkpoints WHERE thread_id = ?"
+        )
         self.delete_thread_segments = r("DELETE FROM checkpoint_segments WHERE thread_id = ?")
         self.restore_checkpoint = r(
             f"INSERT INTO checkpoints ({CHECKPOINT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "

@@ -5,7 +5,7 @@ leaves either the rows or the segment, never both or neither.  Segments of a sco
 never overlap: seals take the rows above the scope's last segment, and a checkpoint put
 out of id order, below it, stays in the tables.  ``unseal_thread`` moves a
 thread's segments back into the tables (rows already there win), which ``prune``
-does first so it sees every row.
+does first so it sees every row; it seals what it keeps again (``seal_thread``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from .dialect import Dialect
 from .plans import Plan, Query
 from .queries import queries_for
 
-__all__ = ["maybe_seal", "seal", "unseal_thread"]
+__all__ = ["maybe_seal", "seal", "seal_thread", "unseal_thread"]
 
 # why: a segment is decoded whole to read one row of it: steps are sealed only while their
 # rows stay within this many bytes, and a blob larger than LOOSE_BLOB stays in its table
@@ -30,14 +30,29 @@ LOOSE_BLOB = 256 << 10
 _BELOW_ALL = ""
 
 
+# why: a backlog of unsealed rows (a database from before sealing, a thread just pruned)
+# shrinks by up to this many segments a trigger, while a put pays for at most that many
+CATCH_UP = 4
+
+
 def maybe_seal(dialect: Dialect, thread_id: str, checkpoint_ns: str, step: Any) -> Plan[None]:
     """Seal when a put reaches a step that is a multiple of ``SEGMENT_ROWS``."""
     size = segments.SEGMENT_ROWS
     if type(step) is int and step > 0 and step % size == 0:
-        yield from seal(dialect, thread_id, checkpoint_ns)
+        for _ in range(CATCH_UP):
+            if not (yield from seal(dialect, thread_id, checkpoint_ns)):
+                break
 
 
-def seal(dialect: Dialect, thread_id: str, checkpoint_ns: str) -> Plan[None]:
+def seal_thread(dialect: Dialect, thread_id: str) -> Plan[None]:
+    """Seal every namespace of a thread as far as the rules allow (after ``prune``)."""
+    q = queries_for(dialect)
+    for (checkpoint_ns,) in (yield Query(q.select_thread_namespaces, (thread_id,))):
+        while (yield from seal(dialect, thread_id, checkpoint_ns)):
+            pass
+
+
+def seal(dialect: Dialect, thread_id: str, checkpoint_ns: str) -> Plan[bool]:
     """Seal the oldest ``SEGMENT_ROWS`` checkpoints of a scope past ``HOT_ROWS`` newer ones."""
     q = queries_for(dialect)
     scope = (thread_id, checkpoint_ns)
@@ -46,7 +61,7 @@ def seal(dialect: Dialect, thread_id: str, checkpoint_ns: str) -> Plan[None]:
     after = _BELOW_ALL if tail is None else tail
     oldest = yield Query(q.select_oldest_ids, (*scope, after, size + segments.HOT_ROWS))
     if len(oldest) < size + segments.HOT_ROWS:
-        return
+        return False
     first, last = oldest[0][0], oldest[size - 1][0]
     live = yield from _head_refs(dialect, scope)
     bounds = (*scope, first, last)
@@ -69,6 +84,7 @@ def seal(dialect: Dialect, thread_id: str, checkpoint_ns: str) -> Plan[None]:
     if blobs:
         yield Query(q.delete_blob, [(*scope, row[0], row[1]) for row in blobs], many=True)
     yield Query(q.insert_segment, (*scope, first, last, payload))
+    return True
 
 
 def _size(value: Any) -> int:
