@@ -184,8 +184,9 @@ class InMemorySaver(BaseCheckpointSaver[int]):
                 blobs[(thread_id, checkpoint_ns, channel, checkpoint_id)] = blob
             if rows is None:
                 rows = self.storage[scope_key] = {}
-            rows[checkpoint_id] = records.StoredCheckpoint(
-                checkpoint_id, parent_id, type_, data, metadata_kept, refs
+            # why: tuple.__new__ skips the namedtuple's Python-level __new__ (one per step)
+            rows[checkpoint_id] = _new_row(
+                StoredCheckpoint, (checkpoint_id, parent_id, type_, data, metadata_kept, refs)
             )
             head = self._heads.get(scope_key)
             if head is None or checkpoint_id > head:
@@ -360,20 +361,18 @@ def _plan_plain(
     Returns the new checkpoint's flat refs and the ``(channel, blob)`` pairs to store.
     """
     # why: the per-step path of a saver without list values: no BlobRef objects, no
-    # dict of refs for the new checkpoint, the parent's refs read straight off its tuple
-    if parent is None:
-        parent_refs: dict[str, tuple[Any, str]] = {}
-    else:
-        flat = iter(parent.blob_refs)
-        parent_refs = {c: (v, o) for c, v, o in zip(flat, flat, flat, strict=True)}
-    versions = checkpoint["channel_versions"]
+    # dict of refs for the new checkpoint, the parent's refs read straight off its tuple,
+    # and only when some value did not change (a step usually changes every value it keeps)
+    parent_refs: dict[str, tuple[Any, str]] | None = None
     refs: list[Any] = []
     chosen = []
     for channel, value in checkpoint["channel_values"].items():
         if channel in new_versions:
             version = new_versions[channel]
         else:
-            version = versions.get(channel)
+            version = checkpoint["channel_versions"].get(channel)
+            if parent_refs is None:
+                parent_refs = _flat_refs(parent)
             reused = parent_refs.get(channel)
             if reused is not None and reused[0] == version:
                 refs += (channel, version, reused[1])
@@ -381,6 +380,14 @@ def _plan_plain(
         refs += (channel, version, checkpoint_id)
         chosen.append((channel, _encode(serde, channel, value)))
     return tuple(refs), chosen
+
+
+def _flat_refs(parent: records.StoredCheckpoint | None) -> dict[str, tuple[Any, str]]:
+    """``{channel: (version, origin)}`` off the parent's flat refs tuple (none: empty)."""
+    if parent is None:
+        return {}
+    flat = iter(parent.blob_refs)
+    return {c: (v, o) for c, v, o in zip(flat, flat, flat, strict=True)}
 
 
 def _encode(serde: SerializerProtocol, channel: str, value: Any) -> Typed:
@@ -391,5 +398,8 @@ def _encode(serde: SerializerProtocol, channel: str, value: Any) -> Typed:
     except SerializationError:
         return records.encode_value(serde, channel, value)
 
+
+StoredCheckpoint = records.StoredCheckpoint
+_new_row = tuple.__new__
 
 MemorySaver = InMemorySaver  # LangGraph's older name
