@@ -42,15 +42,15 @@ def utc_timestamp() -> str:
 def create_checkpoint(loop: PregelLoop, step: int) -> dict[str, Any]:
     # Invariant: loop.values_cache holds checkpoint() of every non-empty channel as of the
     # last checkpoint; only channels whose version changed since (loop.dirty) are re-read.
-    cache = loop.values_cache
-    for k in loop.dirty:
-        v = loop.channels[k].checkpoint()
+    cache, channels, dirty = loop.values_cache, loop.channels, loop.dirty
+    for k in dirty:
+        v = channels[k].checkpoint()
         if v is MISSING:
             cache.pop(k, None)
         else:
             cache[k] = v
-    loop.unsaved_changes |= loop.dirty
-    loop.dirty = set()
+    loop.unsaved_changes |= dirty
+    dirty.clear()
     values = dict(cache)
     return {
         "v": 4,

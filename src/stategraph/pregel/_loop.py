@@ -206,7 +206,10 @@ class PregelLoop:
                     yield from self._cache_store(tasks)
                 self._apply_step(tasks)
                 if self.saver is not None:
-                    yield from self._save("loop", step=self.step)
+                    # why: the put is yielded here, not by a _save generator made per step
+                    put = self._put_effect("loop", self.step)
+                    if put is not None:
+                        self._saved((yield put))
                 self.step += 1
                 if self.interrupt_after:
                     self._interrupt_if(self.interrupt_after, tasks, "interrupt_after")
@@ -575,23 +578,30 @@ class PregelLoop:
         if self.saver is None:
             self._save_unsaved(source, step)
             return
+        put = self._put_effect(source, step)
+        if put is not None:
+            self._saved((yield put))
+
+    def _put_effect(self, source: str, step: int) -> Effect | None:
+        """Make the checkpoint of ``step``; return its put (None: durability="exit" keeps it)."""
         checkpointing = _checkpointing or _load_checkpointing()
-        cp = checkpointing.create_checkpoint(self, step)
-        md = checkpointing.metadata_for(self, source, step)
-        self.checkpoint = cp
-        self.checkpoint_metadata = md
-        new_versions = self._new_versions()
+        cp = self.checkpoint = checkpointing.create_checkpoint(self, step)
+        md = self.checkpoint_metadata = checkpointing.metadata_for(self, source, step)
         if self.durability == "exit":
             self.unsaved = True
             self._advance_config(cp["id"])
-            return
+            return None
+        return ("put", self._with_head(self.checkpoint_config), cp, md, self._new_versions())
+
+    def _saved(self, result: dict[str, Any]) -> None:
+        """Note that the put of ``self.checkpoint`` stored it as ``result``."""
+        cp_id = self.checkpoint["id"]
         parent = self.checkpoint_config
-        result = yield ("put", self._with_head(parent), cp, md, new_versions)
-        self.expected_head = cp["id"]
-        self.unsaved_changes = set()
+        self.expected_head = cp_id
+        self.unsaved_changes.clear()  # its versions went into the put
         self.parent_checkpoint_config = parent if parent.get(CONF, {}).get("checkpoint_id") else None
         self.checkpoint_config = result
-        self.id_seed = cp["id"]
+        self._id_seed = cp_id
 
     def _new_versions(self) -> dict[str, Any]:
         """Versions of the channels changed since the last put (the saver stores only those)."""
