@@ -147,8 +147,9 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         checkpoint_id = checkpoint["id"]
         # why: the engine's skeleton is kept as is (it never changes it again; reads copy
         # it): serializing versions and versions_seen was the largest part of a put
+        data: Any = None  # a frozen skeleton is made under the lock (it may extend a base)
         if frozen.is_frozen(config):
-            type_, data = frozen.PLAIN_TYPE, frozen.freeze(checkpoint)
+            type_ = frozen.PLAIN_TYPE
         else:
             type_, data = records.encode_checkpoint(self.serde, checkpoint)
         # why: metadata is kept as a validated deep copy, not JSON text: same checks, same
@@ -179,6 +180,8 @@ class InMemorySaver(BaseCheckpointSaver[int]):
                 refs, chosen = self._plan_with_lists(
                     (*scope_key, checkpoint_id), checkpoint, new_versions, parent, appended
                 )
+            if data is None:
+                data = _kept_skeleton(rows, config, checkpoint, new_versions)
             blobs = self.blobs
             for channel, blob in chosen:
                 blobs[(thread_id, checkpoint_ns, channel, checkpoint_id)] = blob
@@ -347,6 +350,20 @@ class InMemorySaver(BaseCheckpointSaver[int]):
     def _has_interrupt(self, scope: Scope, row: records.StoredCheckpoint) -> bool:
         stored = self.writes.get((*scope, row.checkpoint_id), {})
         return any(write[0] == INTERRUPT for write in stored.values())
+
+
+def _kept_skeleton(
+    rows: Mapping[str, records.StoredCheckpoint] | None,
+    config: Mapping[str, Any],
+    checkpoint: Checkpoint,
+    new_versions: ChannelVersions,
+) -> dict[str, Any]:
+    """The frozen skeleton to keep: a delta on its base's when the engine names a kept base."""
+    ref = config["configurable"].get(frozen.DELTA_KEY)
+    row = rows.get(ref[0]) if ref is not None and rows is not None else None
+    if row is None or row.type != frozen.PLAIN_TYPE:
+        return frozen.freeze(checkpoint)
+    return frozen.freeze(checkpoint, row.checkpoint, new_versions, ref[1])  # type: ignore[arg-type]
 
 
 def _plan_plain(

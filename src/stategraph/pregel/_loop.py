@@ -19,7 +19,7 @@ from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..channels.base import MISSING
-from ..checkpoint._frozen import FROZEN_KEY
+from ..checkpoint._frozen import DELTA_KEY, FROZEN_KEY
 from ..constants import (
     CALL,
     CONF,
@@ -77,6 +77,10 @@ class PregelLoop:
     # The newest checkpoint id of this thread+ns as far as this run knows ("" = none yet);
     # every put carries it so the saver can refuse a concurrent writer (compare-and-set).
     expected_head: str | None = None
+    # The checkpoint this loop's versions and versions_seen extend (restored or last put; None
+    # = none): they are its versions updated with those of unsaved_changes, and its versions
+    # seen updated with seen_changed (an in-memory saver then keeps only those changes).
+    skeleton_base: str | None = None
     # how the driver runs I/O for task calls (functional API), set by the drivers
     event_loop: Any = None
     event_loop_thread: int | None = None
@@ -123,9 +127,12 @@ class PregelLoop:
         self.channels: dict[str, Any] = {}
         self.versions: dict[str, Any] = {}
         self.versions_seen: dict[str, dict[str, Any]] = {}
-        # channels whose version changed since the last checkpoint was built / saved
-        self.dirty: set[str] = set()
-        self.unsaved_changes: set[str] = set()
+        # the versions_seen entries set since skeleton_base, in versions_seen's order
+        self.seen_changed: dict[str, dict[str, Any]] = {}
+        # channels whose version changed since the last checkpoint was built / saved; dicts
+        # used as ordered sets: a channel new to ``versions`` comes after the older ones
+        self.dirty: dict[str, None] = {}
+        self.unsaved_changes: dict[str, None] = {}
         self.values_cache: dict[str, Any] = {}
         self.checkpoint: dict[str, Any] = {}
         self.checkpoint_config: dict[str, Any] = {}
@@ -277,10 +284,10 @@ class PregelLoop:
         self.max_version = max(self.versions.values()) if self.versions else None
         self.versions_seen = {k: dict(v) for k, v in cp.get("versions_seen", {}).items()}
         self.values_cache = {k: v for k, v in values.items() if k in self.channels and v is not MISSING}
-        self.dirty = set()
-        self.unsaved_changes = set()
+        self.dirty, self.unsaved_changes, self.seen_changed = {}, {}, {}
         self.checkpoint = cp
         self.id_seed = cp.get("id") or ""
+        self.skeleton_base = cp.get("id") or None
         for tid, ch, v in self.pending_writes:
             self.saved_writes.setdefault(tid, []).append((ch, v))
             if ch == CALL:
@@ -300,8 +307,9 @@ class PregelLoop:
         self.channels = self.graph.restore_channels({})
         self.versions, self.versions_seen, self.values_cache = {}, {}, {}
         self.max_version = None
-        self.dirty, self.unsaved_changes = set(), set()
+        self.dirty, self.unsaved_changes, self.seen_changed = {}, {}, {}
         self.id_seed = ""
+        self.skeleton_base = None
         self._restore_previous()
         # why: blank channels hold nothing but what they hold while blank, so only those count as
         # "changed": the input step then expires and rescans just them instead of every channel
@@ -366,7 +374,7 @@ class PregelLoop:
 
     def _resume(self) -> Gen:
         # a static interrupt that already fired must not fire again
-        self.versions_seen[INTERRUPT] = dict(self.versions)
+        self.versions_seen[INTERRUPT] = self.seen_changed[INTERRUPT] = dict(self.versions)
         self.skip_done_tasks = True
         if self.sink.wants("values"):
             self._emit_values()
@@ -409,7 +417,8 @@ class PregelLoop:
         for task in prepare_tasks(self, self.step, candidates):
             if not task.is_push:
                 # copy-on-write, as everywhere: a saved checkpoint may share the inner dict
-                seen = self.versions_seen[task.name] = dict(self.versions_seen.get(task.name) or ())
+                seen = dict(self.versions_seen.get(task.name) or ())
+                self.versions_seen[task.name] = self.seen_changed[task.name] = seen
                 for ch in task.triggers:
                     if ch in self.versions:
                         seen[ch] = self.versions[ch]
@@ -538,7 +547,7 @@ class PregelLoop:
             (not t.node.hidden) and (names == "*" or t.name in names) for t in tasks
         )
         if hit:
-            self.versions_seen[INTERRUPT] = dict(self.versions)
+            self.versions_seen[INTERRUPT] = self.seen_changed[INTERRUPT] = dict(self.versions)
         return hit
 
     def _on_interrupt(self, exc: GraphInterrupt) -> Gen:
@@ -599,6 +608,8 @@ class PregelLoop:
         parent = self.checkpoint_config
         self.expected_head = cp_id
         self.unsaved_changes.clear()  # its versions went into the put
+        self.seen_changed = {}  # the put holds the last one
+        self.skeleton_base = cp_id
         self.parent_checkpoint_config = parent if parent.get(CONF, {}).get("checkpoint_id") else None
         self.checkpoint_config = result
         self._id_seed = cp_id
@@ -610,10 +621,13 @@ class PregelLoop:
 
     def _with_head(self, config: dict[str, Any]) -> dict[str, Any]:
         # FROZEN_KEY: this loop never changes a checkpoint's skeleton after its put (the
-        # versions_seen inner dicts are copy-on-write), so an in-memory saver may keep it
+        # versions_seen inner dicts are copy-on-write), so an in-memory saver may keep it;
+        # DELTA_KEY: what changed since skeleton_base, so it may keep only that (_frozen)
         conf = {**config.get(CONF, {}), FROZEN_KEY: True}
         if self.expected_head is not None:
             conf["__pregel_expected_head"] = self.expected_head
+        if self.skeleton_base is not None:
+            conf[DELTA_KEY] = (self.skeleton_base, self.seen_changed)
         return {**config, CONF: conf} if len(config) > 1 else {CONF: conf}
 
     def _advance_config(self, checkpoint_id: str) -> None:
@@ -631,8 +645,8 @@ class PregelLoop:
         parent = getattr(self, "_exit_parent", self.checkpoint_config)
         new_versions = self._new_versions()
         result = yield ("put", self._with_head(parent), self.checkpoint, self.checkpoint_metadata, new_versions)
-        self.expected_head = self.checkpoint["id"]
-        self.unsaved_changes = set()
+        self.expected_head = self.skeleton_base = self.checkpoint["id"]
+        self.unsaved_changes, self.seen_changed = {}, {}
         self.checkpoint_config = result
         self.unsaved = False
         by_task: dict[str, list[tuple[str, Any]]] = {}
