@@ -88,8 +88,8 @@ def _delta_skeletons_read_back_whole(monkeypatch: pytest.MonkeyPatch) -> None:
 
     freeze = _frozen.freeze
 
-    def checked(checkpoint: Any, *args: Any) -> dict[str, Any]:
-        kept = freeze(checkpoint, *args)
+    def checked(checkpoint: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        kept = freeze(checkpoint, *args, **kwargs)
         if _frozen.DELTA_SLOT in kept:
             whole, got = _frozen.thaw(freeze(checkpoint)), _frozen.thaw(kept)
             assert list(got) == list(whole)

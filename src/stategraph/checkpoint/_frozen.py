@@ -16,6 +16,9 @@ versions seen those of ``base_id`` updated with ``seen``; keys new since the bas
 last in both deltas, in the order the checkpoint has them.  The saver then keeps the two
 deltas and a reference to the base skeleton (``DELTA_SLOT``); ``thaw`` replays the chain,
 which ``MAX_DEPTH`` bounds (a whole skeleton is kept at least every ``MAX_DEPTH`` puts).
+With ``LIVE_KEY`` the checkpoint's ``channel_versions`` and ``versions_seen`` are the
+engine's own dicts, which change after the put: a whole skeleton then keeps copies of
+them (their inner dicts stay shared: those are copy-on-write).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ __all__ = [
     "DELTA_KEY",
     "DELTA_SLOT",
     "FROZEN_KEY",
+    "LIVE_KEY",
     "MAX_DEPTH",
     "PLAIN_TYPE",
     "freeze",
@@ -39,6 +43,8 @@ __all__ = [
 FROZEN_KEY = "__pregel_frozen_skeleton"
 # configurable key: (base checkpoint id, {node: versions seen} changed since that base)
 DELTA_KEY = "__pregel_skeleton_base"
+# configurable key: "versions and versions seen are my live dicts: copy what you keep"
+LIVE_KEY = "__pregel_live_skeleton"
 PLAIN_TYPE = "plain-skeleton"  # StoredCheckpoint.type of a skeleton kept as data
 # key of a delta skeleton: (base skeleton, number of deltas from the last whole skeleton)
 DELTA_SLOT = "__delta"
@@ -55,22 +61,28 @@ def freeze(
     base: Mapping[str, Any] | None = None,
     new_versions: Mapping[str, Any] | None = None,
     seen: Mapping[str, Any] | None = None,
+    *,
+    live: bool = False,
 ) -> dict[str, Any]:
     """The skeleton of a frozen checkpoint: its own objects, without channel values.
 
     With ``base`` (the kept skeleton of the checkpoint ``DELTA_KEY`` names), the put's
     ``new_versions`` and the ``seen`` of ``DELTA_KEY``, it keeps only those changes.
+    ``live``: the versions dicts are the caller's live ones (``LIVE_KEY``).
     """
     skeleton = dict(checkpoint)
     skeleton.pop("channel_values", None)
-    if base is None or new_versions is None or seen is None:
-        return skeleton
-    slot = base.get(DELTA_SLOT)
-    depth = 1 if slot is None else slot[1] + 1
-    if depth <= MAX_DEPTH:
-        skeleton["channel_versions"] = new_versions
-        skeleton["versions_seen"] = seen
-        skeleton[DELTA_SLOT] = (base, depth)
+    if base is not None and new_versions is not None and seen is not None:
+        slot = base.get(DELTA_SLOT)
+        depth = 1 if slot is None else slot[1] + 1
+        if depth <= MAX_DEPTH:
+            skeleton["channel_versions"] = new_versions
+            skeleton["versions_seen"] = seen
+            skeleton[DELTA_SLOT] = (base, depth)
+            return skeleton
+    if live:
+        skeleton["channel_versions"] = dict(skeleton["channel_versions"])
+        skeleton["versions_seen"] = dict(skeleton["versions_seen"])
     return skeleton
 
 

@@ -134,6 +134,11 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         )
         return records.decode_tuple(self.serde, thread_id, checkpoint_ns, row, source, writes)
 
+    @classmethod
+    def _takes_live_skeleton(cls) -> bool:
+        """Whether this class's puts copy what they keep of a live skeleton (``LIVE_KEY``)."""
+        return cls.put is InMemorySaver.put and cls.aput is InMemorySaver.aput
+
     def put(
         self,
         config: Mapping[str, Any],
@@ -359,11 +364,14 @@ def _kept_skeleton(
     new_versions: ChannelVersions,
 ) -> dict[str, Any]:
     """The frozen skeleton to keep: a delta on its base's when the engine names a kept base."""
-    ref = config["configurable"].get(frozen.DELTA_KEY)
+    configurable = config["configurable"]
+    live = configurable.get(frozen.LIVE_KEY) is True
+    ref = configurable.get(frozen.DELTA_KEY)
     row = rows.get(ref[0]) if ref is not None and rows is not None else None
     if row is None or row.type != frozen.PLAIN_TYPE:
-        return frozen.freeze(checkpoint)
-    return frozen.freeze(checkpoint, row.checkpoint, new_versions, ref[1])  # type: ignore[arg-type]
+        return frozen.freeze(checkpoint, live=live)
+    base = row.checkpoint
+    return frozen.freeze(checkpoint, base, new_versions, ref[1], live=live)  # type: ignore[arg-type]
 
 
 def _plan_plain(

@@ -52,13 +52,16 @@ def create_checkpoint(loop: PregelLoop, step: int) -> dict[str, Any]:
     loop.unsaved_changes |= dirty
     dirty.clear()
     values = dict(cache)
+    # why: a saver that copies what it keeps takes the live dicts (see PregelLoop.live_skeleton)
+    live = loop.live_skeleton and loop.writer is None
     return {
         "v": 4,
         "id": new_checkpoint_id(step),
         "ts": utc_timestamp(),
         "channel_values": values,
-        "channel_versions": dict(loop.versions),
-        "versions_seen": dict(loop.versions_seen),  # inner dicts are copy-on-write (_algo)
+        "channel_versions": loop.versions if live else dict(loop.versions),
+        # inner dicts are copy-on-write (_algo)
+        "versions_seen": loop.versions_seen if live else dict(loop.versions_seen),
         "updated_channels": sorted(loop.updated_channels) if loop.updated_channels is not None else None,
     }
 

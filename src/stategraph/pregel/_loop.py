@@ -19,7 +19,7 @@ from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..channels.base import MISSING
-from ..checkpoint._frozen import DELTA_KEY, FROZEN_KEY
+from ..checkpoint._frozen import DELTA_KEY, FROZEN_KEY, LIVE_KEY
 from ..constants import (
     CALL,
     CONF,
@@ -81,6 +81,9 @@ class PregelLoop:
     # = none): they are its versions updated with those of unsaved_changes, and its versions
     # seen updated with seen_changed (an in-memory saver then keeps only those changes).
     skeleton_base: str | None = None
+    # whether checkpoints hold this loop's own versions dicts, not copies: only for a saver
+    # that copies what it keeps during the put (LIVE_KEY), put at once (no writer, not "exit")
+    live_skeleton = False
     # how the driver runs I/O for task calls (functional API), set by the drivers
     event_loop: Any = None
     event_loop_thread: int | None = None
@@ -142,6 +145,9 @@ class PregelLoop:
         self.tasks: list[Task] = []
         self.interrupts: list[Interrupt] = []
         self.is_nested = parent_task is not None
+        if saver is not None and durability != "exit":
+            takes_live = getattr(type(saver), "_takes_live_skeleton", None)
+            self.live_skeleton = takes_live is not None and takes_live()
         modes = sink.all_modes
         if modes:  # why: invoke streams nothing; the class defaults (all False) then hold
             self._want(modes, saver)
@@ -628,6 +634,8 @@ class PregelLoop:
             conf["__pregel_expected_head"] = self.expected_head
         if self.skeleton_base is not None:
             conf[DELTA_KEY] = (self.skeleton_base, self.seen_changed)
+        if self.live_skeleton and self.writer is None:
+            conf[LIVE_KEY] = True
         return {**config, CONF: conf} if len(config) > 1 else {CONF: conf}
 
     def _advance_config(self, checkpoint_id: str) -> None:
