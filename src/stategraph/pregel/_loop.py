@@ -132,10 +132,11 @@ class PregelLoop:
         self.versions_seen: dict[str, dict[str, Any]] = {}
         # the versions_seen entries set since skeleton_base, in versions_seen's order
         self.seen_changed: dict[str, dict[str, Any]] = {}
-        # channels whose version changed since the last checkpoint was built / saved; dicts
-        # used as ordered sets: a channel new to ``versions`` comes after the older ones
-        self.dirty: dict[str, None] = {}
-        self.unsaved_changes: dict[str, None] = {}
+        # channel -> its new version, for the channels whose version changed since the last
+        # checkpoint was built / saved (in order: a channel new to ``versions`` comes after
+        # the older ones); unsaved_changes is the next put's new_versions, handed over whole
+        self.dirty: dict[str, Any] = {}
+        self.unsaved_changes: dict[str, Any] = {}
         self.values_cache: dict[str, Any] = {}
         self.checkpoint: dict[str, Any] = {}
         self.checkpoint_config: dict[str, Any] = {}
@@ -613,7 +614,7 @@ class PregelLoop:
         cp_id = self.checkpoint["id"]
         parent = self.checkpoint_config
         self.expected_head = cp_id
-        self.unsaved_changes.clear()  # its versions went into the put
+        self.unsaved_changes = {}  # the put holds the last one (its new_versions)
         self.seen_changed = {}  # the put holds the last one
         self.skeleton_base = cp_id
         self.parent_checkpoint_config = parent if parent.get(CONF, {}).get("checkpoint_id") else None
@@ -622,8 +623,7 @@ class PregelLoop:
 
     def _new_versions(self) -> dict[str, Any]:
         """Versions of the channels changed since the last put (the saver stores only those)."""
-        versions = self.versions
-        return {k: versions[k] for k in self.unsaved_changes if k in versions}
+        return self.unsaved_changes  # why: kept current by create_checkpoint, no copy per put
 
     def _with_head(self, config: dict[str, Any]) -> dict[str, Any]:
         # FROZEN_KEY: this loop never changes a checkpoint's skeleton after its put (the
