@@ -20,7 +20,7 @@ import threading
 import time
 import uuid
 
-__all__ = ["new_checkpoint_id", "uuid6"]
+__all__ = ["new_checkpoint_id", "uuid6"]  # and new_checkpoint_id_at, for the engine
 
 # 100-ns intervals between the Gregorian epoch (1582-10-15) and the Unix epoch.
 _GREGORIAN_OFFSET = 0x01B21DD213814000
@@ -82,6 +82,11 @@ def uuid6(node: int | None = None, clock_seq: int | None = None) -> uuid.UUID:
 
 def new_checkpoint_id(step: int | None = None) -> str:
     """Return a fresh checkpoint id string (``str(uuid6(clock_seq=step))``)."""
+    return new_checkpoint_id_at(step)[0]
+
+
+def new_checkpoint_id_at(step: int | None = None) -> tuple[str, int]:
+    """``new_checkpoint_id(step)`` and its time in Unix microseconds (one clock reading)."""
     # why: the per-step path: the timestamp's 15 hex digits cut into the first three
     # groups (hex() is far cheaper than a padded format), the rest looked up by clock
     # sequence (the node is fixed per process)
@@ -93,4 +98,5 @@ def new_checkpoint_id(step: int | None = None) -> str:
     digits = hex(timestamp)  # "0x" + 15 digits from 1810 (2**56) to 5236 (2**60)
     if len(digits) != 17:
         digits = f"0x{timestamp:015x}"
-    return f"{digits[2:10]}-{digits[10:14]}-6{digits[14:]}{tail}"
+    checkpoint_id = f"{digits[2:10]}-{digits[10:14]}-6{digits[14:]}{tail}"
+    return checkpoint_id, (timestamp - _GREGORIAN_OFFSET) // 10

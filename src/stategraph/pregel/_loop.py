@@ -510,11 +510,12 @@ class PregelLoop:
     def _writes_effect(self, task: Task, writes: list[tuple[str, Any]]) -> Effect | None:
         if self.saver is None:
             return None  # pending writes serve resuming and saving only
+        task_id, pending = task.id, self.pending_writes
         for ch, v in writes:
-            self.pending_writes.append((task.id, ch, v))
+            pending.append((task_id, ch, v))
         if self.durability == "exit":
             return None
-        return ("put_writes", self.checkpoint_config, writes, task.id, path_text(task.path))
+        return ("put_writes", self.checkpoint_config, writes, task_id, path_text(task.path))
 
     def _match_pending_writes(self, tasks: list[Task]) -> None:
         by_task: dict[str, list[tuple[str, Any]]] = {}
