@@ -32,6 +32,7 @@ from .base import (
     PruneStrategy,
 )
 from .serde.base import SerializerProtocol
+from .serde.jsonplus import JsonPlusSerializer
 
 __all__ = ["InMemorySaver", "MemorySaver"]
 
@@ -415,7 +416,26 @@ def _flat_refs(parent: records.StoredCheckpoint | None) -> dict[str, tuple[Any, 
     return {c: (v, o) for c, v, o in zip(flat, flat, flat, strict=True)}
 
 
+# why: a step's writes and values are mostly small ints and None, each encoded twice (as a
+# task's write, then as the channel's value); with the default serializer such a blob
+# depends on the value alone, so it is made once and shared (a tuple of str and bytes).
+_SCALAR_BLOBS: dict[int | None, Typed] = {}
+_SCALAR_LIMIT = 4096
+
+
 def _encode(serde: SerializerProtocol, channel: str, value: Any) -> Typed:
+    if (value is None or type(value) is int) and type(serde) is JsonPlusSerializer:
+        blob = _SCALAR_BLOBS.get(value)
+        if blob is None:
+            blob = _encode_any(serde, channel, value)
+            if len(_SCALAR_BLOBS) >= _SCALAR_LIMIT:
+                _SCALAR_BLOBS.clear()
+            _SCALAR_BLOBS[value] = blob
+        return blob
+    return _encode_any(serde, channel, value)
+
+
+def _encode_any(serde: SerializerProtocol, channel: str, value: Any) -> Typed:
     # why: one call fewer per value on the per-step path; a failure is encoded again by
     # records.encode_value, which raises the error with the path from the state root
     try:
