@@ -74,3 +74,27 @@ def driver(request: pytest.FixtureRequest) -> Driver:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture(autouse=True)
+def _delta_skeletons_read_back_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every delta skeleton an in-memory saver keeps reads back as the whole skeleton.
+
+    The engine's promise behind ``DELTA_KEY`` (checkpoint/_frozen.py: versions and versions
+    seen are the base's plus the changes it names) is checked at every put of every test,
+    key order included, not only where a test looks at the stored versions.
+    """
+    from stategraph.checkpoint import _frozen
+
+    freeze = _frozen.freeze
+
+    def checked(checkpoint: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        kept = freeze(checkpoint, *args, **kwargs)
+        if _frozen.DELTA_SLOT in kept:
+            whole, got = _frozen.thaw(freeze(checkpoint)), _frozen.thaw(kept)
+            assert list(got) == list(whole)
+            for key in ("channel_versions", "versions_seen"):
+                assert list(got[key].items()) == list(whole[key].items()), key
+        return kept
+
+    monkeypatch.setattr(_frozen, "freeze", checked)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +12,7 @@ from typing import Any, TypedDict
 
 import pytest
 
+from stategraph.checkpoint import memory
 from stategraph.checkpoint._delta import DELTA_TYPE, delta_base
 from stategraph.checkpoint._frozen import FROZEN_KEY, PLAIN_TYPE
 from stategraph.checkpoint.memory import InMemorySaver, MemorySaver
@@ -223,3 +225,62 @@ def test_metadata_is_copied_in_and_out() -> None:
     first.metadata["tags"]["a"].append(3)
     again = saver.get_tuple(saved)
     assert again is not None and again.metadata == {"step": 1, "tags": {"a": [1]}}
+
+
+def test_delta_skeletons_of_long_runs_read_back_as_a_serializing_saver_does() -> None:
+    class Serializing(InMemorySaver):
+        def put(self, config_: Any, checkpoint: Any, metadata: Any, new_versions: Any) -> Any:
+            conf = {k: v for k, v in config_["configurable"].items() if not k.startswith("__")}
+            return super().put({"configurable": conf}, checkpoint, metadata, new_versions)
+
+    class State(TypedDict):
+        x: int
+
+    def bump(state: State) -> dict[str, int]:
+        return {"x": state["x"] + 1}
+
+    histories = []
+    for saver in (InMemorySaver(), Serializing()):
+        builder = StateGraph(State)
+        names = [f"n{i}" for i in range(40)]  # more puts than MAX_DEPTH deltas in a row
+        for name in names:
+            builder.add_node(name, bump)
+        builder.add_edge(START, names[0])
+        for before, after in itertools.pairwise(names):
+            builder.add_edge(before, after)
+        builder.add_edge(names[-1], END)
+        graph = builder.compile(checkpointer=saver)
+        cfg = {"configurable": {"thread_id": "t"}, "recursion_limit": 100}
+        graph.invoke({"x": 0}, cfg)
+        graph.invoke({"x": 5}, cfg)  # the second run extends a skeleton it restored
+        histories.append(
+            [(list(t.checkpoint["channel_versions"].items()),
+              [(n, list(s.items())) for n, s in t.checkpoint["versions_seen"].items()],
+              t.checkpoint["updated_channels"], t.checkpoint["channel_values"])
+             for t in saver.list(cfg)]
+        )  # fmt: skip
+    assert histories[0] == histories[1] and len(histories[0]) == 84
+
+
+def _put_scalars(saver: InMemorySaver) -> Any:
+    checkpoint = make_checkpoint({"a": 7, "b": None}, {"a": 1, "b": 1})
+    saved = saver.put(config("t"), checkpoint, {}, {"a": 1, "b": 1})
+    saver.put_writes(saved, [("a", 7), ("b", None), ("c", 2**70)], "task")
+    loaded = saver.get_tuple(saved)
+    assert loaded is not None and loaded.checkpoint["channel_values"] == {"a": 7, "b": None}
+    assert [w[1:] for w in loaded.pending_writes] == [("a", 7), ("b", None), ("c", 2**70)]
+    return saved
+
+
+def test_scalar_blobs_are_made_once_with_the_default_serializer_only() -> None:
+    plain = InMemorySaver()
+    saved = _put_scalars(plain)
+    value_blob = plain.blobs[("t", "", "a", saved["configurable"]["checkpoint_id"])]
+    (stored,) = plain.writes.values()
+    write_row = stored[("task", 0)]
+    assert value_blob == plain.serde.dumps_typed(7)
+    assert (write_row[1], write_row[2]) == value_blob  # the same blob for the write
+    assert memory._encode(plain.serde, "a", 7) is value_blob  # made once, shared
+    encrypted = InMemorySaver(serde=EncryptedSerializer.from_aes(key=b"k" * 16))
+    _put_scalars(encrypted)
+    assert not any(blob == value_blob for blob in encrypted.blobs.values())  # encrypted

@@ -7,7 +7,9 @@ wall clock stepped back) still sort in creation order.
 
 The random bits (the 48-bit node, and the clock sequence when no step is given) come
 from a PRNG seeded once from ``os.urandom`` and reseeded in a forked child, so parent
-and child never draw the same bits after a fork.
+and child never draw the same bits after a fork.  ``new_checkpoint_id`` (the engine's
+per-step id) draws its node once per process, as uuid1 does with a host's address: ids
+of one process differ by timestamp, ids of two processes by node.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import threading
 import time
 import uuid
 
-__all__ = ["new_checkpoint_id", "uuid6"]
+__all__ = ["new_checkpoint_id", "uuid6"]  # and new_checkpoint_id_at, for the engine
 
 # 100-ns intervals between the Gregorian epoch (1582-10-15) and the Unix epoch.
 _GREGORIAN_OFFSET = 0x01B21DD213814000
@@ -32,10 +34,18 @@ _last_timestamp = 0
 _random = random.Random(os.urandom(32))
 
 
+# This process's node for new_checkpoint_id, and the id text after the timestamp by clock
+# sequence ("-8sss-nnnnnnnnnnnn": variant bits, sequence, node); at most 2**14 entries.
+_node = _random.getrandbits(48)
+_tails: dict[int, str] = {}
+
+
 def _after_fork_in_child() -> None:
-    global _lock
+    global _lock, _node
     _lock = threading.Lock()  # another thread may have held it at the fork
     _random.seed(os.urandom(32))  # else parent and child would draw the same node bits
+    _node = _random.getrandbits(48)
+    _tails.clear()
 
 
 if hasattr(os, "register_at_fork"):  # absent on Windows, which has no fork
@@ -44,10 +54,10 @@ if hasattr(os, "register_at_fork"):  # absent on Windows, which has no fork
 
 def _next_timestamp() -> int:
     global _last_timestamp
+    now = (time.time_ns() // 100 + _GREGORIAN_OFFSET) & _TIMESTAMP_MASK
     with _lock:
-        now = (time.time_ns() // 100 + _GREGORIAN_OFFSET) & _TIMESTAMP_MASK
-        _last_timestamp = now if now > _last_timestamp else _last_timestamp + 1
-        return _last_timestamp
+        last = _last_timestamp = now if now > _last_timestamp else _last_timestamp + 1
+    return last
 
 
 def _uuid6_int(clock_seq: int | None, node: int | None) -> int:
@@ -72,11 +82,21 @@ def uuid6(node: int | None = None, clock_seq: int | None = None) -> uuid.UUID:
 
 def new_checkpoint_id(step: int | None = None) -> str:
     """Return a fresh checkpoint id string (``str(uuid6(clock_seq=step))``)."""
-    # why: the per-step path: one 128-bit int formatted once and cut into the UUID groups
-    # skips building a UUID object and formatting five fields
+    return new_checkpoint_id_at(step)[0]
+
+
+def new_checkpoint_id_at(step: int | None = None) -> tuple[str, int]:
+    """``new_checkpoint_id(step)`` and its time in Unix microseconds (one clock reading)."""
+    # why: the per-step path: the timestamp's 15 hex digits cut into the first three
+    # groups (hex() is far cheaper than a padded format), the rest looked up by clock
+    # sequence (the node is fixed per process)
     timestamp = _next_timestamp()
     clock_seq = _random.getrandbits(14) if step is None else step & 0x3FFF
-    value = ((timestamp >> 12) << 80) | ((0x6000 | (timestamp & 0x0FFF)) << 64)
-    value |= ((0x8000 | clock_seq) << 48) | _random.getrandbits(48)  # variant bits, then seq
-    h = f"{value:032x}"
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    tail = _tails.get(clock_seq)
+    if tail is None:
+        tail = _tails[clock_seq] = f"-{0x8000 | clock_seq:04x}-{_node:012x}"
+    digits = hex(timestamp)  # "0x" + 15 digits from 1810 (2**56) to 5236 (2**60)
+    if len(digits) != 17:
+        digits = f"0x{timestamp:015x}"
+    checkpoint_id = f"{digits[2:10]}-{digits[10:14]}-6{digits[14:]}{tail}"
+    return checkpoint_id, (timestamp - _GREGORIAN_OFFSET) // 10

@@ -32,6 +32,7 @@ from .base import (
     PruneStrategy,
 )
 from .serde.base import SerializerProtocol
+from .serde.jsonplus import JsonPlusSerializer
 
 __all__ = ["InMemorySaver", "MemorySaver"]
 
@@ -134,6 +135,11 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         )
         return records.decode_tuple(self.serde, thread_id, checkpoint_ns, row, source, writes)
 
+    @classmethod
+    def _takes_live_skeleton(cls) -> bool:
+        """Whether this class's puts copy what they keep of a live skeleton (``LIVE_KEY``)."""
+        return cls.put is InMemorySaver.put and cls.aput is InMemorySaver.aput
+
     def put(
         self,
         config: Mapping[str, Any],
@@ -147,8 +153,9 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         checkpoint_id = checkpoint["id"]
         # why: the engine's skeleton is kept as is (it never changes it again; reads copy
         # it): serializing versions and versions_seen was the largest part of a put
+        data: Any = None  # a frozen skeleton is made under the lock (it may extend a base)
         if frozen.is_frozen(config):
-            type_, data = frozen.PLAIN_TYPE, frozen.freeze(checkpoint)
+            type_ = frozen.PLAIN_TYPE
         else:
             type_, data = records.encode_checkpoint(self.serde, checkpoint)
         # why: metadata is kept as a validated deep copy, not JSON text: same checks, same
@@ -179,13 +186,16 @@ class InMemorySaver(BaseCheckpointSaver[int]):
                 refs, chosen = self._plan_with_lists(
                     (*scope_key, checkpoint_id), checkpoint, new_versions, parent, appended
                 )
+            if data is None:
+                data = _kept_skeleton(rows, config, checkpoint, new_versions)
             blobs = self.blobs
             for channel, blob in chosen:
                 blobs[(thread_id, checkpoint_ns, channel, checkpoint_id)] = blob
             if rows is None:
                 rows = self.storage[scope_key] = {}
-            rows[checkpoint_id] = records.StoredCheckpoint(
-                checkpoint_id, parent_id, type_, data, metadata_kept, refs
+            # why: tuple.__new__ skips the namedtuple's Python-level __new__ (one per step)
+            rows[checkpoint_id] = _new_row(
+                StoredCheckpoint, (checkpoint_id, parent_id, type_, data, metadata_kept, refs)
             )
             head = self._heads.get(scope_key)
             if head is None or checkpoint_id > head:
@@ -348,6 +358,23 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         return any(write[0] == INTERRUPT for write in stored.values())
 
 
+def _kept_skeleton(
+    rows: Mapping[str, records.StoredCheckpoint] | None,
+    config: Mapping[str, Any],
+    checkpoint: Checkpoint,
+    new_versions: ChannelVersions,
+) -> dict[str, Any]:
+    """The frozen skeleton to keep: a delta on its base's when the engine names a kept base."""
+    configurable = config["configurable"]
+    live = configurable.get(frozen.LIVE_KEY) is True
+    ref = configurable.get(frozen.DELTA_KEY)
+    row = rows.get(ref[0]) if ref is not None and rows is not None else None
+    if row is None or row.type != frozen.PLAIN_TYPE:
+        return frozen.freeze(checkpoint, live=live)
+    base = row.checkpoint
+    return frozen.freeze(checkpoint, base, new_versions, ref[1], live=live)  # type: ignore[arg-type]
+
+
 def _plan_plain(
     serde: SerializerProtocol,
     checkpoint_id: str,
@@ -360,20 +387,18 @@ def _plan_plain(
     Returns the new checkpoint's flat refs and the ``(channel, blob)`` pairs to store.
     """
     # why: the per-step path of a saver without list values: no BlobRef objects, no
-    # dict of refs for the new checkpoint, the parent's refs read straight off its tuple
-    if parent is None:
-        parent_refs: dict[str, tuple[Any, str]] = {}
-    else:
-        flat = iter(parent.blob_refs)
-        parent_refs = {c: (v, o) for c, v, o in zip(flat, flat, flat, strict=True)}
-    versions = checkpoint["channel_versions"]
+    # dict of refs for the new checkpoint, the parent's refs read straight off its tuple,
+    # and only when some value did not change (a step usually changes every value it keeps)
+    parent_refs: dict[str, tuple[Any, str]] | None = None
     refs: list[Any] = []
     chosen = []
     for channel, value in checkpoint["channel_values"].items():
         if channel in new_versions:
             version = new_versions[channel]
         else:
-            version = versions.get(channel)
+            version = checkpoint["channel_versions"].get(channel)
+            if parent_refs is None:
+                parent_refs = _flat_refs(parent)
             reused = parent_refs.get(channel)
             if reused is not None and reused[0] == version:
                 refs += (channel, version, reused[1])
@@ -383,7 +408,34 @@ def _plan_plain(
     return tuple(refs), chosen
 
 
+def _flat_refs(parent: records.StoredCheckpoint | None) -> dict[str, tuple[Any, str]]:
+    """``{channel: (version, origin)}`` off the parent's flat refs tuple (none: empty)."""
+    if parent is None:
+        return {}
+    flat = iter(parent.blob_refs)
+    return {c: (v, o) for c, v, o in zip(flat, flat, flat, strict=True)}
+
+
+# why: a step's writes and values are mostly small ints and None, each encoded twice (as a
+# task's write, then as the channel's value); with the default serializer such a blob
+# depends on the value alone, so it is made once and shared (a tuple of str and bytes).
+_SCALAR_BLOBS: dict[int | None, Typed] = {}
+_SCALAR_LIMIT = 4096
+
+
 def _encode(serde: SerializerProtocol, channel: str, value: Any) -> Typed:
+    if (value is None or type(value) is int) and type(serde) is JsonPlusSerializer:
+        blob = _SCALAR_BLOBS.get(value)
+        if blob is None:
+            blob = _encode_any(serde, channel, value)
+            if len(_SCALAR_BLOBS) >= _SCALAR_LIMIT:
+                _SCALAR_BLOBS.clear()
+            _SCALAR_BLOBS[value] = blob
+        return blob
+    return _encode_any(serde, channel, value)
+
+
+def _encode_any(serde: SerializerProtocol, channel: str, value: Any) -> Typed:
     # why: one call fewer per value on the per-step path; a failure is encoded again by
     # records.encode_value, which raises the error with the path from the state root
     try:
@@ -391,5 +443,8 @@ def _encode(serde: SerializerProtocol, channel: str, value: Any) -> Typed:
     except SerializationError:
         return records.encode_value(serde, channel, value)
 
+
+StoredCheckpoint = records.StoredCheckpoint
+_new_row = tuple.__new__
 
 MemorySaver = InMemorySaver  # LangGraph's older name

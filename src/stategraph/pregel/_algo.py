@@ -191,8 +191,7 @@ def apply_writes(loop: PregelLoop, tasks: Sequence[Task], next_version: Any) -> 
         except InvalidUpdateError as exc:
             raise _with_context(exc, ch, loop, ordered) from None
         if changed:
-            versions[ch] = next_version
-            dirty.add(ch)
+            versions[ch] = dirty[ch] = next_version
             kind = plain.get(c.__class__)
             if kind is None:
                 kind = _learn_kind(c.__class__)
@@ -204,8 +203,7 @@ def apply_writes(loop: PregelLoop, tasks: Sequence[Task], next_version: Any) -> 
     ephemeral = graph.ephemeral_channels
     for ch in ephemeral if previous is None else previous:
         if ch in ephemeral and ch not in grouped and channels[ch].update(()):
-            versions[ch] = next_version
-            dirty.add(ch)
+            versions[ch] = dirty[ch] = next_version
     if loop.views is not None:
         loop.views.touch(grouped, previous)
     if graph.finishers and updated.isdisjoint(graph.trigger_channels):
@@ -224,14 +222,13 @@ def _mark_seen_and_consume(loop: PregelLoop, ordered: Sequence[Task], next_versi
         seen = seen_all.get(task.name)
         if seen is None or shared:
             # copy-on-write: a saved checkpoint may still share the previous dict
-            seen = seen_all[task.name] = dict(seen or ())
+            seen = seen_all[task.name] = loop.seen_changed[task.name] = dict(seen or ())
         for ch in triggers:
             if ch in versions:
                 seen[ch] = versions[ch]
             # consume the trigger channels that were read (resets barriers, deferred channels)
             if ch in consumers and channels[ch].consume():
-                versions[ch] = next_version
-                loop.dirty.add(ch)
+                versions[ch] = loop.dirty[ch] = next_version
 
 
 def _finish(loop: PregelLoop, updated: set[str], next_version: Any) -> None:
@@ -240,8 +237,7 @@ def _finish(loop: PregelLoop, updated: set[str], next_version: Any) -> None:
     for ch in loop.graph.finishers:
         c = channels[ch]
         if c.finish():
-            versions[ch] = next_version
-            loop.dirty.add(ch)
+            versions[ch] = loop.dirty[ch] = next_version
             if c.is_available():
                 updated.add(ch)
 

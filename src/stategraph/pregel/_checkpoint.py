@@ -6,7 +6,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from ..channels.base import MISSING
-from ..checkpoint._ids import new_checkpoint_id
+from ..checkpoint._ids import new_checkpoint_id_at
 from ..constants import CONF, CONFIG_KEY_TASK_ID
 
 if TYPE_CHECKING:
@@ -26,10 +26,15 @@ _second_prefix: tuple[int, str] = (-1, "")
 
 def utc_timestamp() -> str:
     """Return now as ``datetime.now(UTC).isoformat()`` would format it."""
+    return utc_timestamp_at(time.time_ns() // 1000)
+
+
+def utc_timestamp_at(unix_us: int) -> str:
+    """Format ``unix_us`` (Unix microseconds) as ``datetime.isoformat()`` would, in UTC."""
     global _second_prefix
     # why: formatting a datetime per step cost more than the rest of the timestamp; the
     # "YYYY-MM-DDTHH:MM:SS" prefix changes once a second, so only the fraction is new.
-    second, micros = divmod(time.time_ns() // 1000, 1_000_000)
+    second, micros = divmod(unix_us, 1_000_000)
     cached_second, prefix = _second_prefix
     if second != cached_second:
         from datetime import UTC, datetime
@@ -42,23 +47,28 @@ def utc_timestamp() -> str:
 def create_checkpoint(loop: PregelLoop, step: int) -> dict[str, Any]:
     # Invariant: loop.values_cache holds checkpoint() of every non-empty channel as of the
     # last checkpoint; only channels whose version changed since (loop.dirty) are re-read.
-    cache = loop.values_cache
-    for k in loop.dirty:
-        v = loop.channels[k].checkpoint()
+    cache, channels, dirty = loop.values_cache, loop.channels, loop.dirty
+    for k in dirty:
+        v = channels[k].checkpoint()
         if v is MISSING:
             cache.pop(k, None)
         else:
             cache[k] = v
-    loop.unsaved_changes |= loop.dirty
-    loop.dirty = set()
+    loop.unsaved_changes |= dirty
+    dirty.clear()
     values = dict(cache)
+    # why: a saver that copies what it keeps takes the live dicts (see PregelLoop.live_skeleton)
+    live = loop.live_skeleton and loop.writer is None
+    # why: one clock reading for the id and its timestamp
+    checkpoint_id, unix_us = new_checkpoint_id_at(step)
     return {
         "v": 4,
-        "id": new_checkpoint_id(step),
-        "ts": utc_timestamp(),
+        "id": checkpoint_id,
+        "ts": utc_timestamp_at(unix_us),
         "channel_values": values,
-        "channel_versions": dict(loop.versions),
-        "versions_seen": dict(loop.versions_seen),  # inner dicts are copy-on-write (_algo)
+        "channel_versions": loop.versions if live else dict(loop.versions),
+        # inner dicts are copy-on-write (_algo)
+        "versions_seen": loop.versions_seen if live else dict(loop.versions_seen),
         "updated_channels": sorted(loop.updated_channels) if loop.updated_channels is not None else None,
     }
 

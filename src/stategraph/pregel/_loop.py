@@ -19,7 +19,7 @@ from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..channels.base import MISSING
-from ..checkpoint._frozen import FROZEN_KEY
+from ..checkpoint._frozen import DELTA_KEY, FROZEN_KEY, LIVE_KEY
 from ..constants import (
     CALL,
     CONF,
@@ -77,6 +77,13 @@ class PregelLoop:
     # The newest checkpoint id of this thread+ns as far as this run knows ("" = none yet);
     # every put carries it so the saver can refuse a concurrent writer (compare-and-set).
     expected_head: str | None = None
+    # The checkpoint this loop's versions and versions_seen extend (restored or last put; None
+    # = none): they are its versions updated with those of unsaved_changes, and its versions
+    # seen updated with seen_changed (an in-memory saver then keeps only those changes).
+    skeleton_base: str | None = None
+    # whether checkpoints hold this loop's own versions dicts, not copies: only for a saver
+    # that copies what it keeps during the put (LIVE_KEY), put at once (no writer, not "exit")
+    live_skeleton = False
     # how the driver runs I/O for task calls (functional API), set by the drivers
     event_loop: Any = None
     event_loop_thread: int | None = None
@@ -123,9 +130,13 @@ class PregelLoop:
         self.channels: dict[str, Any] = {}
         self.versions: dict[str, Any] = {}
         self.versions_seen: dict[str, dict[str, Any]] = {}
-        # channels whose version changed since the last checkpoint was built / saved
-        self.dirty: set[str] = set()
-        self.unsaved_changes: set[str] = set()
+        # the versions_seen entries set since skeleton_base, in versions_seen's order
+        self.seen_changed: dict[str, dict[str, Any]] = {}
+        # channel -> its new version, for the channels whose version changed since the last
+        # checkpoint was built / saved (in order: a channel new to ``versions`` comes after
+        # the older ones); unsaved_changes is the next put's new_versions, handed over whole
+        self.dirty: dict[str, Any] = {}
+        self.unsaved_changes: dict[str, Any] = {}
         self.values_cache: dict[str, Any] = {}
         self.checkpoint: dict[str, Any] = {}
         self.checkpoint_config: dict[str, Any] = {}
@@ -135,6 +146,9 @@ class PregelLoop:
         self.tasks: list[Task] = []
         self.interrupts: list[Interrupt] = []
         self.is_nested = parent_task is not None
+        if saver is not None and durability != "exit":
+            takes_live = getattr(type(saver), "_takes_live_skeleton", None)
+            self.live_skeleton = takes_live is not None and takes_live()
         modes = sink.all_modes
         if modes:  # why: invoke streams nothing; the class defaults (all False) then hold
             self._want(modes, saver)
@@ -206,7 +220,10 @@ class PregelLoop:
                     yield from self._cache_store(tasks)
                 self._apply_step(tasks)
                 if self.saver is not None:
-                    yield from self._save("loop", step=self.step)
+                    # why: the put is yielded here, not by a _save generator made per step
+                    put = self._put_effect("loop", self.step)
+                    if put is not None:
+                        self._saved((yield put))
                 self.step += 1
                 if self.interrupt_after:
                     self._interrupt_if(self.interrupt_after, tasks, "interrupt_after")
@@ -274,10 +291,10 @@ class PregelLoop:
         self.max_version = max(self.versions.values()) if self.versions else None
         self.versions_seen = {k: dict(v) for k, v in cp.get("versions_seen", {}).items()}
         self.values_cache = {k: v for k, v in values.items() if k in self.channels and v is not MISSING}
-        self.dirty = set()
-        self.unsaved_changes = set()
+        self.dirty, self.unsaved_changes, self.seen_changed = {}, {}, {}
         self.checkpoint = cp
         self.id_seed = cp.get("id") or ""
+        self.skeleton_base = cp.get("id") or None
         for tid, ch, v in self.pending_writes:
             self.saved_writes.setdefault(tid, []).append((ch, v))
             if ch == CALL:
@@ -297,8 +314,9 @@ class PregelLoop:
         self.channels = self.graph.restore_channels({})
         self.versions, self.versions_seen, self.values_cache = {}, {}, {}
         self.max_version = None
-        self.dirty, self.unsaved_changes = set(), set()
+        self.dirty, self.unsaved_changes, self.seen_changed = {}, {}, {}
         self.id_seed = ""
+        self.skeleton_base = None
         self._restore_previous()
         # why: blank channels hold nothing but what they hold while blank, so only those count as
         # "changed": the input step then expires and rescans just them instead of every channel
@@ -363,7 +381,7 @@ class PregelLoop:
 
     def _resume(self) -> Gen:
         # a static interrupt that already fired must not fire again
-        self.versions_seen[INTERRUPT] = dict(self.versions)
+        self.versions_seen[INTERRUPT] = self.seen_changed[INTERRUPT] = dict(self.versions)
         self.skip_done_tasks = True
         if self.sink.wants("values"):
             self._emit_values()
@@ -406,7 +424,8 @@ class PregelLoop:
         for task in prepare_tasks(self, self.step, candidates):
             if not task.is_push:
                 # copy-on-write, as everywhere: a saved checkpoint may share the inner dict
-                seen = self.versions_seen[task.name] = dict(self.versions_seen.get(task.name) or ())
+                seen = dict(self.versions_seen.get(task.name) or ())
+                self.versions_seen[task.name] = self.seen_changed[task.name] = seen
                 for ch in task.triggers:
                     if ch in self.versions:
                         seen[ch] = self.versions[ch]
@@ -491,11 +510,12 @@ class PregelLoop:
     def _writes_effect(self, task: Task, writes: list[tuple[str, Any]]) -> Effect | None:
         if self.saver is None:
             return None  # pending writes serve resuming and saving only
+        task_id, pending = task.id, self.pending_writes
         for ch, v in writes:
-            self.pending_writes.append((task.id, ch, v))
+            pending.append((task_id, ch, v))
         if self.durability == "exit":
             return None
-        return ("put_writes", self.checkpoint_config, writes, task.id, path_text(task.path))
+        return ("put_writes", self.checkpoint_config, writes, task_id, path_text(task.path))
 
     def _match_pending_writes(self, tasks: list[Task]) -> None:
         by_task: dict[str, list[tuple[str, Any]]] = {}
@@ -535,7 +555,7 @@ class PregelLoop:
             (not t.node.hidden) and (names == "*" or t.name in names) for t in tasks
         )
         if hit:
-            self.versions_seen[INTERRUPT] = dict(self.versions)
+            self.versions_seen[INTERRUPT] = self.seen_changed[INTERRUPT] = dict(self.versions)
         return hit
 
     def _on_interrupt(self, exc: GraphInterrupt) -> Gen:
@@ -575,35 +595,48 @@ class PregelLoop:
         if self.saver is None:
             self._save_unsaved(source, step)
             return
+        put = self._put_effect(source, step)
+        if put is not None:
+            self._saved((yield put))
+
+    def _put_effect(self, source: str, step: int) -> Effect | None:
+        """Make the checkpoint of ``step``; return its put (None: durability="exit" keeps it)."""
         checkpointing = _checkpointing or _load_checkpointing()
-        cp = checkpointing.create_checkpoint(self, step)
-        md = checkpointing.metadata_for(self, source, step)
-        self.checkpoint = cp
-        self.checkpoint_metadata = md
-        new_versions = self._new_versions()
+        cp = self.checkpoint = checkpointing.create_checkpoint(self, step)
+        md = self.checkpoint_metadata = checkpointing.metadata_for(self, source, step)
         if self.durability == "exit":
             self.unsaved = True
             self._advance_config(cp["id"])
-            return
+            return None
+        return ("put", self._with_head(self.checkpoint_config), cp, md, self._new_versions())
+
+    def _saved(self, result: dict[str, Any]) -> None:
+        """Note that the put of ``self.checkpoint`` stored it as ``result``."""
+        cp_id = self.checkpoint["id"]
         parent = self.checkpoint_config
-        result = yield ("put", self._with_head(parent), cp, md, new_versions)
-        self.expected_head = cp["id"]
-        self.unsaved_changes = set()
+        self.expected_head = cp_id
+        self.unsaved_changes = {}  # the put holds the last one (its new_versions)
+        self.seen_changed = {}  # the put holds the last one
+        self.skeleton_base = cp_id
         self.parent_checkpoint_config = parent if parent.get(CONF, {}).get("checkpoint_id") else None
         self.checkpoint_config = result
-        self.id_seed = cp["id"]
+        self._id_seed = cp_id
 
     def _new_versions(self) -> dict[str, Any]:
         """Versions of the channels changed since the last put (the saver stores only those)."""
-        versions = self.versions
-        return {k: versions[k] for k in self.unsaved_changes if k in versions}
+        return self.unsaved_changes  # why: kept current by create_checkpoint, no copy per put
 
     def _with_head(self, config: dict[str, Any]) -> dict[str, Any]:
         # FROZEN_KEY: this loop never changes a checkpoint's skeleton after its put (the
-        # versions_seen inner dicts are copy-on-write), so an in-memory saver may keep it
+        # versions_seen inner dicts are copy-on-write), so an in-memory saver may keep it;
+        # DELTA_KEY: what changed since skeleton_base, so it may keep only that (_frozen)
         conf = {**config.get(CONF, {}), FROZEN_KEY: True}
         if self.expected_head is not None:
             conf["__pregel_expected_head"] = self.expected_head
+        if self.skeleton_base is not None:
+            conf[DELTA_KEY] = (self.skeleton_base, self.seen_changed)
+        if self.live_skeleton and self.writer is None:
+            conf[LIVE_KEY] = True
         return {**config, CONF: conf} if len(config) > 1 else {CONF: conf}
 
     def _advance_config(self, checkpoint_id: str) -> None:
@@ -621,8 +654,8 @@ class PregelLoop:
         parent = getattr(self, "_exit_parent", self.checkpoint_config)
         new_versions = self._new_versions()
         result = yield ("put", self._with_head(parent), self.checkpoint, self.checkpoint_metadata, new_versions)
-        self.expected_head = self.checkpoint["id"]
-        self.unsaved_changes = set()
+        self.expected_head = self.skeleton_base = self.checkpoint["id"]
+        self.unsaved_changes, self.seen_changed = {}, {}
         self.checkpoint_config = result
         self.unsaved = False
         by_task: dict[str, list[tuple[str, Any]]] = {}
