@@ -15,10 +15,10 @@ list object put before (a reducer that extends its left list in place).
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
+from .._identity import same_prefix
 from ..errors import SerializationError
 from ._delta import (
     MAX_CHAIN,
@@ -67,7 +67,7 @@ def prepare_appends(
         state = cache.get((thread_id, checkpoint_ns, channel, origin))
         if state is None or not state.native or state.print.count != len(items):
             continue
-        if not all(map(operator.is_, value, items)):  # stops at the end of ``items``
+        if not same_prefix(value, items):
             continue
         appended = _encode_suffix(serde, value[len(items) :])
         if appended is not None:

@@ -7,17 +7,18 @@ dominates a long thread's step.  The reducer's result is usually the next call's
 reducer records each result's items and id set here and takes them back next time.
 
 Validity: an entry is used only for a list whose items are *the same objects*, in the
-same order, as the result it was recorded for (one C-level identity scan, about 40x
-cheaper than collecting the ids).  That catches a list edited in place (an item added,
+same order, as the result it was recorded for (one identity comparison, ``_identity``,
+far cheaper than collecting the ids).  That catches a list edited in place (an item added,
 dropped or swapped); it relies, as the savers' list cache does, on no message of the
 state being edited in place (a node returns a new message instead).
 """
 
 from __future__ import annotations
 
-import operator
 import threading
 from typing import Any, NamedTuple
+
+from .._identity import same_prefix
 
 __all__ = ["forget_all", "keep_ids", "take_ids"]
 
@@ -46,7 +47,7 @@ def take_ids(left: list[Any], langchain: bool) -> set[Any] | None:
             if (
                 len(entry.items) == size
                 and entry.langchain is langchain
-                and all(map(operator.is_, left, entry.items))
+                and same_prefix(left, entry.items)
             ):
                 del _entries[position]
                 return entry.ids
