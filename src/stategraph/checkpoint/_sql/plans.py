@@ -275,7 +275,7 @@ def put(
         batch.refs[(thread_id, checkpoint_ns, checkpoint_id)] = refs
         batch.blob_rows += blob_rows
         batch.checkpoint_rows.append(row)
-    yield from seal.maybe_seal(dialect, thread_id, checkpoint_ns, metadata.get("step"))
+    yield from seal.maybe_seal(dialect, thread_id, checkpoint_ns, metadata.get("step"), refs)
     return records.checkpoint_config(thread_id, checkpoint_ns, checkpoint_id)
 
 

@@ -10,6 +10,7 @@ does first so it sees every row; it seals what it keeps again (``seal_thread``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .. import _records as records
@@ -35,12 +36,18 @@ _BELOW_ALL = ""
 CATCH_UP = 4
 
 
-def maybe_seal(dialect: Dialect, thread_id: str, checkpoint_ns: str, step: Any) -> Plan[None]:
-    """Seal when a put reaches a step that is a multiple of ``SEGMENT_ROWS``."""
+def maybe_seal(
+    dialect: Dialect, thread_id: str, checkpoint_ns: str, step: Any, refs: Mapping[str, Any]
+) -> Plan[None]:
+    """Seal when a put reaches a step that is a multiple of ``SEGMENT_ROWS``.
+
+    ``refs`` are the blob refs of the checkpoint just put: the newest of its scope.
+    """
     size = segments.SEGMENT_ROWS
     if type(step) is int and step > 0 and step % size == 0:
+        live = {(channel, ref.origin) for channel, ref in refs.items() if ref.inline is None}
         for _ in range(CATCH_UP):
-            if not (yield from seal(dialect, thread_id, checkpoint_ns)):
+            if not (yield from seal(dialect, thread_id, checkpoint_ns, live)):
                 break
 
 
@@ -52,7 +59,9 @@ def seal_thread(dialect: Dialect, thread_id: str) -> Plan[None]:
             pass
 
 
-def seal(dialect: Dialect, thread_id: str, checkpoint_ns: str) -> Plan[bool]:
+def seal(
+    dialect: Dialect, thread_id: str, checkpoint_ns: str, live: set[tuple[str, str]] | None = None
+) -> Plan[bool]:
     """Seal the oldest ``SEGMENT_ROWS`` checkpoints of a scope past ``HOT_ROWS`` newer ones."""
     q = queries_for(dialect)
     scope = (thread_id, checkpoint_ns)
@@ -63,7 +72,8 @@ def seal(dialect: Dialect, thread_id: str, checkpoint_ns: str) -> Plan[bool]:
     if len(oldest) < size + segments.HOT_ROWS:
         return False
     first, last = oldest[0][0], oldest[size - 1][0]
-    live = yield from _head_refs(dialect, scope)
+    if live is None:
+        live = yield from _head_refs(dialect, scope)
     bounds = (*scope, first, last)
     checkpoints = yield Query(q.select_checkpoint_range, bounds)
     writes = yield Query(q.select_write_range, bounds)
