@@ -113,6 +113,9 @@ class Harness:
     def get(self, config: dict[str, Any]) -> Any:
         return self._call("get", config)
 
+    def batch(self, ops: list[tuple[Any, ...]]) -> list[Any]:
+        return self._call("batch", ops)  # type: ignore[no-any-return]
+
     def delete_thread(self, thread_id: str) -> None:
         return self._call("delete_thread", thread_id)
 

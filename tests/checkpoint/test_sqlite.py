@@ -14,9 +14,7 @@ from typing import Any
 
 import pytest
 
-from stategraph.checkpoint._list_cache import ListCache
 from stategraph.checkpoint._sql import migrations
-from stategraph.checkpoint._sql.blob_rows import ROW_DELTA_TYPE
 from stategraph.checkpoint._sql.id_keys import to_key, to_text
 from stategraph.checkpoint.sqlite import SqliteSaver
 from stategraph.checkpoint.sqlite.aio import AsyncSqliteSaver
@@ -25,6 +23,7 @@ from stategraph.errors import CheckpointError, ErrorCode
 from . import sql_layout
 from .conformance import *  # noqa: F403 - the shared spec cases run against both savers
 from .conformance import Harness, Portal, StoredBlobInfo, Writer, config, id_of, make_checkpoint
+from .conformance_batch import *  # noqa: F403
 from .conformance_delta import *  # noqa: F403
 from .conformance_head import *  # noqa: F403
 
@@ -298,94 +297,3 @@ def test_processes_racing_from_one_head_leave_exactly_one_child(
     assert _execute(path, "SELECT COUNT(*) FROM checkpoints")[0][0] == 3
 
 
-# --- batch: one transaction, rows inserted together (plans.BatchState) -----------------
-
-
-def _head_config(thread_id: str, parent: str | None, expected: str) -> dict[str, Any]:
-    conf = config(thread_id, checkpoint_id=parent)
-    conf["configurable"]["__pregel_expected_head"] = expected
-    return conf
-
-
-def _chain_ops(thread_id: str, steps: int) -> tuple[list[tuple[Any, ...]], list[str]]:
-    """A run's ops: puts chained by expected head, a growing list, writes after each put."""
-    ops: list[tuple[Any, ...]] = []
-    made: list[str] = []
-    parent: str | None = None
-    for step in range(steps):
-        # a long first item: later items fit in a delta (see checkpoint._delta's bound)
-        values = {"messages": ["m" * 500] + [f"m{n}" for n in range(1, step + 1)], "n": step}
-        if step % 3 == 2:
-            del values["n"]  # an unchanged channel reuses its parent's blob
-        versions = {"messages": step + 1, "n": 1 if step % 3 == 2 else step + 1}
-        new_versions = {k: v for k, v in versions.items() if k in values}
-        checkpoint = make_checkpoint(values, versions, step=step)
-        ops.append(
-            (
-                "put",
-                _head_config(thread_id, parent, parent or ""),
-                checkpoint,
-                {"step": step},
-                new_versions,
-            )
-        )
-        written = config(thread_id, checkpoint_id=checkpoint["id"])
-        ops.append(("put_writes", written, [("n", step), ("__error__", "x")], f"task{step}", "p"))
-        parent = checkpoint["id"]
-        made.append(parent)
-    return ops, made
-
-
-def _dump(saver: SqliteSaver, thread_id: str) -> list[Any]:
-    return [
-        (t.config, t.parent_config, t.checkpoint["channel_values"], t.metadata, t.pending_writes)
-        for t in saver.list(config(thread_id))
-    ]
-
-
-def test_a_batch_stores_what_the_same_ops_store_one_by_one(tmp_path: Path) -> None:
-    ops, made = _chain_ops("t", 8)
-    with (
-        SqliteSaver.from_conn_string(str(tmp_path / "a.sqlite")) as batched,
-        SqliteSaver.from_conn_string(str(tmp_path / "b.sqlite")) as single,
-    ):
-        results = batched.batch(ops)
-        for op in ops:
-            getattr(single, op[0])(*op[1:])
-        assert [r["configurable"]["checkpoint_id"] for r in results if r] == made
-        assert _dump(batched, "t") == _dump(single, "t")
-        assert len(_dump(batched, "t")) == 8
-        blobs = "SELECT channel, checkpoint_id, type FROM checkpoint_blobs ORDER BY 1, 2"
-        assert _execute(tmp_path / "a.sqlite", blobs) == _execute(tmp_path / "b.sqlite", blobs)
-
-
-def test_a_batch_checks_heads_against_its_own_earlier_puts(tmp_path: Path) -> None:
-    ops, _ = _chain_ops("t", 3)
-    stale = ops[4]  # the third put, now expecting the head the first put made
-    ops[4] = (
-        "put",
-        _head_config("t", stale[1]["configurable"]["checkpoint_id"], ops[0][2]["id"]),
-        *stale[2:],
-    )
-    with SqliteSaver.from_conn_string(str(tmp_path / "a.sqlite")) as saver:
-        with pytest.raises(CheckpointError) as raised:
-            saver.batch(ops)
-        assert raised.value.code is ErrorCode.CHECKPOINT_CONCURRENT_WRITER
-        assert list(saver.list(config("t"))) == []  # the whole transaction rolled back
-
-
-def test_a_batch_finds_delta_bases_written_earlier_in_it(tmp_path: Path) -> None:
-    ops, made = _chain_ops("t", 6)
-    with SqliteSaver.from_conn_string(str(tmp_path / "a.sqlite")) as saver:
-        # no cache: every base is read from the table, including those of this very batch
-        saver._lists = ListCache(max_entries=0)
-        saver.batch(ops)
-        latest = saver.get_tuple(config("t"))
-        assert latest is not None and id_of(latest.config) == made[-1]
-        assert latest.checkpoint["channel_values"]["messages"] == ["m" * 500] + [
-            f"m{n}" for n in range(1, 6)
-        ]
-        kinds = _execute(
-            tmp_path / "a.sqlite", "SELECT type FROM checkpoint_blobs WHERE channel = 'messages'"
-        )
-        assert (ROW_DELTA_TYPE,) in kinds

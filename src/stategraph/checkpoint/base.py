@@ -324,12 +324,17 @@ class BaseCheckpointSaver(ABC, Generic[V]):
         """Apply ("put", ...) / ("put_writes", ...) ops in order; return each op's result.
 
         The engine uses this for ``durability="async"``: steps are written behind the run in
-        groups.  SQL savers override it to commit a whole group in one transaction.
+        groups.  SQL savers override it (or ``abatch``) to commit a whole group in one
+        transaction; the other form then goes through it.
         """
+        if self._overrides("abatch"):
+            return self._blocking("abatch", lambda: self.abatch(ops))  # type: ignore[no-any-return]
         return [getattr(self, op[0])(*op[1:]) for op in ops]
 
     async def abatch(self, ops: Sequence[tuple[Any, ...]]) -> builtins.list[Any]:
         """Async ``batch``."""
+        if self._overrides("batch"):
+            return await self._threaded("batch", lambda: self.batch(ops))  # type: ignore[no-any-return]
         return [await getattr(self, "a" + op[0])(*op[1:]) for op in ops]
 
     def prune(

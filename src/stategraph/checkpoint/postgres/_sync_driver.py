@@ -1,6 +1,6 @@
 # Generated from _async_driver.py by _unasync.py: do not edit. Change the async file,
 # then run `python src/stategraph/checkpoint/postgres/_unasync.py`.
-"""Run a Postgres saver's operations: one transaction each, one retry on a dropped connection.
+"""Run a Postgres saver's operations: one transaction each, retries on a dropped connection.
 
 ``_sync_driver`` is generated from this file by ``_unasync``: edit this one, then run
 ``python src/stategraph/checkpoint/postgres/_unasync.py`` (the tests fail on drift).
@@ -29,6 +29,10 @@ from ._operation import setup as setup_operation
 __all__ = ["Connections", "drive", "rollback"]
 
 logger = getLogger("stategraph.checkpoint")
+# why: a group of steps (``batch``) is a longer transaction than one put: a connection
+# killed under it and the fresh one killed again (a failover, an operator sweeping
+# backends) should not fail the run; every retry first asks whether the last committed
+RETRIES = 2
 
 
 def drive(
@@ -119,8 +123,10 @@ class Connections:
         return self.attempt(operation)
 
     def attempt(self, operation: Operation) -> Any:
-        """Run ``operation``; if its connection dropped, once more on a fresh connection."""
-        for retry in (False, True):
+        """Run ``operation``; each time its connection drops, again on a fresh connection
+        (``RETRIES`` times at most), first asking whether the dropped attempt committed."""
+        for tries in range(RETRIES + 1):
+            retry, last = tries > 0, tries == RETRIES
             with self.connection() as conn:
                 try:
                     if retry and operation.committed is not None:
@@ -131,10 +137,10 @@ class Connections:
                         conn, plan, operation.lock, pipeline=self.pipeline, begin=operation.begin
                     )
                 except OperationalError as exc:
-                    if retry or not conn.closed:
+                    if last or not (conn.closed or conn.broken):
                         raise
                     logger.warning("PostgreSQL connection lost (%s); retrying on a new one", exc)
-        raise AssertionError("unreachable: the retry either returns or raises")
+        raise AssertionError("unreachable: the last attempt either returns or raises")
 
     @contextmanager
     def connection(self) -> Iterator[Connection[Any]]:

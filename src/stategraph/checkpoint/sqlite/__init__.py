@@ -16,6 +16,7 @@ from typing import Any
 from ..._sqlite_driver import drive as _shared_drive
 from .._list_cache import ListCache
 from .._sql import migrations, plans
+from .._sql.batch import batch_plan
 from .._sql.dialect import SQLITE
 from ..base import (
     BaseCheckpointSaver,
@@ -32,28 +33,6 @@ __all__ = ["SqliteSaver"]
 
 
 drive = _shared_drive
-
-
-def _batch_plan(serde: SerializerProtocol, lists: Any, ops: Sequence[tuple[Any, ...]]) -> plans.Plan[list[Any]]:
-    """The plans of several ops composed into one (so they share one transaction).
-
-    Their rows are inserted together at the end (``plans.BatchState``): SQLite's write
-    transaction shuts out other writers, which that state relies on.
-    """
-    results: list[Any] = []
-    batch = plans.BatchState()
-    for op in ops:
-        if op[0] == "put":
-            put = plans.put(SQLITE, serde, *op[1:5], lists=lists, batch=batch)
-            results.append((yield from put))
-        elif op[0] == "put_writes":
-            task_path = op[4] if len(op) > 4 else ""
-            writes = plans.put_writes(SQLITE, serde, *op[1:4], task_path, batch=batch)
-            results.append((yield from writes))
-        else:
-            raise ValueError(f"batch() takes put and put_writes ops, got {op[0]!r}")
-    yield from batch.flush(SQLITE)
-    return results
 
 
 class SqliteSaver(BaseCheckpointSaver[int]):
@@ -137,7 +116,7 @@ class SqliteSaver(BaseCheckpointSaver[int]):
 
     def batch(self, ops: Sequence[tuple[Any, ...]]) -> list[Any]:
         """Apply put / put_writes ops in ONE transaction (all or nothing)."""
-        return self._run(_batch_plan(self.serde, self._lists, ops), write=True)
+        return self._run(batch_plan(SQLITE, self.serde, self._lists, ops), write=True)
 
     def delete_thread(self, thread_id: str) -> None:
         """See ``BaseCheckpointSaver.delete_thread``."""

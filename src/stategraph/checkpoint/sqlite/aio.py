@@ -99,9 +99,9 @@ class AsyncSqliteSaver(BaseCheckpointSaver[int]):
 
     async def abatch(self, ops: Sequence[tuple[Any, ...]]) -> list[Any]:
         """Apply put / put_writes ops in ONE transaction (all or nothing)."""
-        from . import _batch_plan
+        from .._sql.batch import batch_plan
 
-        return await self._run(_batch_plan(self.serde, self._lists, ops), write=True)
+        return await self._run(batch_plan(SQLITE, self.serde, self._lists, ops), write=True)
 
     async def aput(
         self,
