@@ -12,7 +12,7 @@ from typing import Any
 
 from .dialect import Dialect
 
-__all__ = ["CHECKPOINT_COLUMNS", "SEGMENT_COLUMNS", "Queries", "queries_for"]
+__all__ = ["CHECKPOINT_COLUMNS", "SEGMENT_COLUMNS", "Queries", "multirow_sql", "queries_for"]
 
 CHECKPOINT_COLUMNS = (
     "thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint, "
@@ -203,6 +203,23 @@ class Queries:
             f"SELECT {SEGMENT_COLUMNS} FROM checkpoint_segments{where}"
         ), params
 
+    def select_heads(self, count: int) -> str:
+        """The newest checkpoint id of ``count`` (thread, ns) scopes (absent: none)."""
+        scopes = ", ".join(["(?, ?)"] * count)
+        return self.dialect.render(
+            "SELECT thread_id, checkpoint_ns, MAX(checkpoint_id) FROM checkpoints "
+            f"WHERE (thread_id, checkpoint_ns) IN (VALUES {scopes}) "
+            "GROUP BY thread_id, checkpoint_ns"
+        )
+
+    def select_refs_of(self, count: int) -> str:
+        """The blob refs and parent of ``count`` checkpoints named (thread, ns, id)."""
+        keys = ", ".join(["(?, ?, ?)"] * count)
+        return self.dialect.render(
+            "SELECT thread_id, checkpoint_ns, checkpoint_id, blob_refs, parent_checkpoint_id "
+            f"FROM checkpoints WHERE (thread_id, checkpoint_ns, checkpoint_id) IN (VALUES {keys})"
+        )
+
     def select_blob_ranges(self, count: int) -> str:
         """Fetch ``count`` blobs of one (thread, ns) by ``(channel, origin)``, with their chains.
 
@@ -269,6 +286,14 @@ class Queries:
             sql += " LIMIT ?"
             params.append(int(limit))
         return self.dialect.render(sql), params
+
+
+@functools.lru_cache(maxsize=256)
+def multirow_sql(sql: str, count: int) -> str:
+    """``sql`` (an INSERT of one ``VALUES (...)`` row) rewritten to insert ``count`` rows."""
+    start = sql.index("VALUES (") + len("VALUES ")
+    end = sql.index(")", start) + 1
+    return sql[:start] + ", ".join([sql[start:end]] * count) + sql[end:]
 
 
 @functools.cache
