@@ -36,6 +36,7 @@ __all__ = [
     "PLAIN_TYPE",
     "freeze",
     "is_frozen",
+    "kept_skeleton",
     "thaw",
 ]
 
@@ -84,6 +85,26 @@ def freeze(
         skeleton["channel_versions"] = dict(skeleton["channel_versions"])
         skeleton["versions_seen"] = dict(skeleton["versions_seen"])
     return skeleton
+
+
+def kept_skeleton(
+    rows: Mapping[str, Any] | None,
+    config: Mapping[str, Any],
+    checkpoint: Mapping[str, Any],
+    new_versions: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The skeleton to keep of a frozen put: a delta when ``DELTA_KEY`` names a kept base.
+
+    ``rows`` are the saver's stored rows of the scope (``records.StoredCheckpoint``).
+    """
+    configurable = config["configurable"]
+    live = configurable.get(LIVE_KEY) is True
+    ref = configurable.get(DELTA_KEY)
+    row = rows.get(ref[0]) if ref is not None and rows is not None else None
+    if row is None or row.type != PLAIN_TYPE:
+        return freeze(checkpoint, live=live)
+    base = row.checkpoint
+    return freeze(checkpoint, base, new_versions, ref[1], live=live)  # type: ignore[arg-type]
 
 
 def _replay(skeleton: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
