@@ -16,6 +16,7 @@ from stategraph.checkpoint._delta import DELTA_TYPE, delta_base
 from stategraph.checkpoint._frozen import FROZEN_KEY, PLAIN_TYPE
 from stategraph.checkpoint.memory import InMemorySaver, MemorySaver
 from stategraph.checkpoint.serde.encrypted import EncryptedSerializer
+from stategraph.errors import SerializationError
 from stategraph.graph import END, START, StateGraph
 
 from .conformance import *  # noqa: F403 - the shared spec cases run against this backend
@@ -259,3 +260,26 @@ def test_delta_skeletons_of_long_runs_read_back_as_a_serializing_saver_does() ->
              for t in saver.list(cfg)]
         )  # fmt: skip
     assert histories[0] == histories[1] and len(histories[0]) == 84
+
+
+def test_engine_metadata_is_kept_and_read_back_as_before() -> None:
+    class State(TypedDict):
+        x: int
+
+    def stored(metadata: dict[str, Any]) -> list[dict[str, Any]]:
+        saver = InMemorySaver()
+        builder = StateGraph(State)
+        builder.add_node("a", lambda s: {"x": s["x"] + 1})
+        builder.add_edge(START, "a").add_edge("a", END)
+        graph = builder.compile(checkpointer=saver)
+        cfg = {"configurable": {"thread_id": "t"}, "metadata": metadata}
+        for chunk in graph.stream({"x": 1}, cfg, stream_mode="checkpoints"):
+            chunk["metadata"]["parents"]["spoiled"] = "yes"  # the stream's copy only
+            chunk["metadata"]["step"] = 99
+        return [t.metadata for t in saver.list(cfg)]
+
+    kept = stored({"user": "u", "score": 0.5})
+    assert [m["step"] for m in kept] == [1, 0, -1]
+    assert all(m["parents"] == {} and m["user"] == "u" and m["score"] == 0.5 for m in kept)
+    with pytest.raises(SerializationError, match="must be JSON"):
+        stored({"score": float("nan")})  # still refused, as before

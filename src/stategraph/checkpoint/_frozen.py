@@ -18,7 +18,8 @@ deltas and a reference to the base skeleton (``DELTA_SLOT``); ``thaw`` replays t
 which ``MAX_DEPTH`` bounds (a whole skeleton is kept at least every ``MAX_DEPTH`` puts).
 With ``LIVE_KEY`` the checkpoint's ``channel_versions`` and ``versions_seen`` are the
 engine's own dicts, which change after the put: a whole skeleton then keeps copies of
-them (their inner dicts stay shared: those are copy-on-write).
+them (their inner dicts stay shared: those are copy-on-write).  The put's metadata is
+then plain JSON data (its own round trip) that the engine never changes: kept as is.
 """
 
 from __future__ import annotations

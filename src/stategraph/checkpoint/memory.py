@@ -158,8 +158,12 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         else:
             type_, data = records.encode_checkpoint(self.serde, checkpoint)
         # why: metadata is kept as a validated deep copy, not JSON text: same checks, same
-        # values back, without encoding and decoding text at every step
-        metadata_kept = records.metadata_copy(metadata)
+        # values back, without encoding and decoding text at every step; the engine's own
+        # when it promises plain JSON it never changes (LIVE_KEY; reads copy it)
+        if (config.get("configurable") or {}).get(frozen.LIVE_KEY) is True:
+            metadata_kept = metadata
+        else:
+            metadata_kept = records.metadata_copy(metadata)
         values = checkpoint["channel_values"]
         scope_key = (thread_id, checkpoint_ns)
         # why: only exact lists may be appended to or stored as deltas; most steps have none
