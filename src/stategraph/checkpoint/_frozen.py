@@ -50,7 +50,7 @@ LIVE_KEY = "__pregel_live_skeleton"
 PLAIN_TYPE = "plain-skeleton"  # StoredCheckpoint.type of a skeleton kept as data
 # key of a delta skeleton: (base skeleton, number of deltas from the last whole skeleton)
 DELTA_SLOT = "__delta"
-MAX_DEPTH = 16  # deltas between two whole skeletons (bounds the replay of a read)
+MAX_DEPTH = 8  # deltas between two whole skeletons (bounds the replay of a read)
 
 
 def is_frozen(config: Mapping[str, Any]) -> bool:
@@ -123,16 +123,18 @@ def _replay(skeleton: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]
 
 def thaw(skeleton: Mapping[str, Any]) -> dict[str, Any]:
     """A deep copy of a kept skeleton, as its serialized round trip would return it."""
+    versions: dict[str, Any] | None = None
+    seen: Mapping[str, Any] | None = None
     if DELTA_SLOT in skeleton:
-        versions, seen = _replay(skeleton)
-        skeleton = {**skeleton, "channel_versions": versions, "versions_seen": seen}
-        del skeleton[DELTA_SLOT]
+        versions, seen = _replay(skeleton)  # new outer dicts: copied once, here
     out: dict[str, Any] = {}
     for key, value in skeleton.items():
         if key == "channel_versions":
-            out[key] = dict(value)
+            out[key] = dict(value) if versions is None else versions
         elif key == "versions_seen":
-            out[key] = {node: dict(seen) for node, seen in value.items()}
+            out[key] = {node: dict(s) for node, s in (value if seen is None else seen).items()}
+        elif key == DELTA_SLOT:
+            continue
         elif key == "updated_channels" and type(value) is list:
             out[key] = list(value)
         elif type(value) in (str, int, float, bool) or value is None:
