@@ -12,11 +12,11 @@ from typing import Any, TypedDict
 
 import pytest
 
-from stategraph.checkpoint import memory
 from stategraph.checkpoint._delta import DELTA_TYPE, delta_base
 from stategraph.checkpoint._frozen import FROZEN_KEY, PLAIN_TYPE
 from stategraph.checkpoint.memory import InMemorySaver, MemorySaver
 from stategraph.checkpoint.serde.encrypted import EncryptedSerializer
+from stategraph.errors import SerializationError
 from stategraph.graph import END, START, StateGraph
 
 from .conformance import *  # noqa: F403 - the shared spec cases run against this backend
@@ -262,25 +262,24 @@ def test_delta_skeletons_of_long_runs_read_back_as_a_serializing_saver_does() ->
     assert histories[0] == histories[1] and len(histories[0]) == 84
 
 
-def _put_scalars(saver: InMemorySaver) -> Any:
-    checkpoint = make_checkpoint({"a": 7, "b": None}, {"a": 1, "b": 1})
-    saved = saver.put(config("t"), checkpoint, {}, {"a": 1, "b": 1})
-    saver.put_writes(saved, [("a", 7), ("b", None), ("c", 2**70)], "task")
-    loaded = saver.get_tuple(saved)
-    assert loaded is not None and loaded.checkpoint["channel_values"] == {"a": 7, "b": None}
-    assert [w[1:] for w in loaded.pending_writes] == [("a", 7), ("b", None), ("c", 2**70)]
-    return saved
+def test_engine_metadata_is_kept_and_read_back_as_before() -> None:
+    class State(TypedDict):
+        x: int
 
+    def stored(metadata: dict[str, Any]) -> list[dict[str, Any]]:
+        saver = InMemorySaver()
+        builder = StateGraph(State)
+        builder.add_node("a", lambda s: {"x": s["x"] + 1})
+        builder.add_edge(START, "a").add_edge("a", END)
+        graph = builder.compile(checkpointer=saver)
+        cfg = {"configurable": {"thread_id": "t"}, "metadata": metadata}
+        for chunk in graph.stream({"x": 1}, cfg, stream_mode="checkpoints"):
+            chunk["metadata"]["parents"]["spoiled"] = "yes"  # the stream's copy only
+            chunk["metadata"]["step"] = 99
+        return [t.metadata for t in saver.list(cfg)]
 
-def test_scalar_blobs_are_made_once_with_the_default_serializer_only() -> None:
-    plain = InMemorySaver()
-    saved = _put_scalars(plain)
-    value_blob = plain.blobs[("t", "", "a", saved["configurable"]["checkpoint_id"])]
-    (stored,) = plain.writes.values()
-    write_row = stored[("task", 0)]
-    assert value_blob == plain.serde.dumps_typed(7)
-    assert (write_row[1], write_row[2]) == value_blob  # the same blob for the write
-    assert memory._encode(plain.serde, "a", 7) is value_blob  # made once, shared
-    encrypted = InMemorySaver(serde=EncryptedSerializer.from_aes(key=b"k" * 16))
-    _put_scalars(encrypted)
-    assert not any(blob == value_blob for blob in encrypted.blobs.values())  # encrypted
+    kept = stored({"user": "u", "score": 0.5})
+    assert [m["step"] for m in kept] == [1, 0, -1]
+    assert all(m["parents"] == {} and m["user"] == "u" and m["score"] == 0.5 for m in kept)
+    with pytest.raises(SerializationError, match="must be JSON"):
+        stored({"score": float("nan")})  # still refused, as before

@@ -35,3 +35,18 @@ def test_utc_timestamp_follows_the_clock_across_seconds(monkeypatch: pytest.Monk
         assert _checkpoint.utc_timestamp().startswith(
             datetime.fromtimestamp(second, UTC).isoformat()[:19]
         )
+
+
+def test_run_metadata_is_plain_only_for_exact_json_scalars() -> None:
+    import enum
+
+    class Level(enum.IntEnum):
+        HIGH = 1
+
+    plain = _checkpoint.run_metadata_is_plain
+    assert plain({"configurable": {"thread_id": "t", "checkpoint_map": {"": "id"}}})
+    assert plain({"metadata": {"user": "u", "n": 3, "score": 0.5, "ok": True, "none": None}})
+    assert not plain({"metadata": {"score": float("nan")}})
+    assert not plain({"configurable": {"limit": float("inf")}})
+    assert not plain({"metadata": {"level": Level.HIGH}})  # kept by metadata_for, not plain
+    assert not plain({"configurable": {"checkpoint_map": {"": 1}}})

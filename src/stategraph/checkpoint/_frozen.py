@@ -18,7 +18,8 @@ deltas and a reference to the base skeleton (``DELTA_SLOT``); ``thaw`` replays t
 which ``MAX_DEPTH`` bounds (a whole skeleton is kept at least every ``MAX_DEPTH`` puts).
 With ``LIVE_KEY`` the checkpoint's ``channel_versions`` and ``versions_seen`` are the
 engine's own dicts, which change after the put: a whole skeleton then keeps copies of
-them (their inner dicts stay shared: those are copy-on-write).
+them (their inner dicts stay shared: those are copy-on-write).  The put's metadata is
+then plain JSON data (its own round trip) that the engine never changes: kept as is.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ __all__ = [
     "PLAIN_TYPE",
     "freeze",
     "is_frozen",
+    "kept_skeleton",
     "thaw",
 ]
 
@@ -48,7 +50,7 @@ LIVE_KEY = "__pregel_live_skeleton"
 PLAIN_TYPE = "plain-skeleton"  # StoredCheckpoint.type of a skeleton kept as data
 # key of a delta skeleton: (base skeleton, number of deltas from the last whole skeleton)
 DELTA_SLOT = "__delta"
-MAX_DEPTH = 16  # deltas between two whole skeletons (bounds the replay of a read)
+MAX_DEPTH = 8  # deltas between two whole skeletons (bounds the replay of a read)
 
 
 def is_frozen(config: Mapping[str, Any]) -> bool:
@@ -86,6 +88,26 @@ def freeze(
     return skeleton
 
 
+def kept_skeleton(
+    rows: Mapping[str, Any] | None,
+    config: Mapping[str, Any],
+    checkpoint: Mapping[str, Any],
+    new_versions: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The skeleton to keep of a frozen put: a delta when ``DELTA_KEY`` names a kept base.
+
+    ``rows`` are the saver's stored rows of the scope (``records.StoredCheckpoint``).
+    """
+    configurable = config["configurable"]
+    live = configurable.get(LIVE_KEY) is True
+    ref = configurable.get(DELTA_KEY)
+    row = rows.get(ref[0]) if ref is not None and rows is not None else None
+    if row is None or row.type != PLAIN_TYPE:
+        return freeze(checkpoint, live=live)
+    base = row.checkpoint
+    return freeze(checkpoint, base, new_versions, ref[1], live=live)  # type: ignore[arg-type]
+
+
 def _replay(skeleton: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """The whole channel_versions and versions_seen (inner dicts shared) of a skeleton."""
     chain = []
@@ -101,16 +123,18 @@ def _replay(skeleton: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]
 
 def thaw(skeleton: Mapping[str, Any]) -> dict[str, Any]:
     """A deep copy of a kept skeleton, as its serialized round trip would return it."""
+    versions: dict[str, Any] | None = None
+    seen: Mapping[str, Any] | None = None
     if DELTA_SLOT in skeleton:
-        versions, seen = _replay(skeleton)
-        skeleton = {**skeleton, "channel_versions": versions, "versions_seen": seen}
-        del skeleton[DELTA_SLOT]
+        versions, seen = _replay(skeleton)  # new outer dicts: copied once, here
     out: dict[str, Any] = {}
     for key, value in skeleton.items():
         if key == "channel_versions":
-            out[key] = dict(value)
+            out[key] = dict(value) if versions is None else versions
         elif key == "versions_seen":
-            out[key] = {node: dict(seen) for node, seen in value.items()}
+            out[key] = {node: dict(s) for node, s in (value if seen is None else seen).items()}
+        elif key == DELTA_SLOT:
+            continue
         elif key == "updated_channels" and type(value) is list:
             out[key] = list(value)
         elif type(value) in (str, int, float, bool) or value is None:

@@ -13,13 +13,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from ..constants import INTERRUPT
-from ..errors import SerializationError
 from . import _appends as appends
 from . import _delta as delta
 from . import _frozen as frozen
 from . import _records as records
 from ._head import check_head, expected_head
 from ._list_cache import ListCache, cached_states, kept_items
+from ._memory_blobs import encode, plan_plain
 from ._retention import CheckpointNode, keep_count, select_kept, with_bases
 from .base import (
     WRITES_IDX_MAP,
@@ -32,7 +32,6 @@ from .base import (
     PruneStrategy,
 )
 from .serde.base import SerializerProtocol
-from .serde.jsonplus import JsonPlusSerializer
 
 __all__ = ["InMemorySaver", "MemorySaver"]
 
@@ -159,8 +158,12 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         else:
             type_, data = records.encode_checkpoint(self.serde, checkpoint)
         # why: metadata is kept as a validated deep copy, not JSON text: same checks, same
-        # values back, without encoding and decoding text at every step
-        metadata_kept = records.metadata_copy(metadata)
+        # values back, without encoding and decoding text at every step; the engine's own
+        # when it promises plain JSON it never changes (LIVE_KEY; reads copy it)
+        if (config.get("configurable") or {}).get(frozen.LIVE_KEY) is True:
+            metadata_kept = metadata
+        else:
+            metadata_kept = records.metadata_copy(metadata)
         values = checkpoint["channel_values"]
         scope_key = (thread_id, checkpoint_ns)
         # why: only exact lists may be appended to or stored as deltas; most steps have none
@@ -179,7 +182,7 @@ class InMemorySaver(BaseCheckpointSaver[int]):
             parent = rows.get(parent_id) if rows is not None and parent_id else None
             # Encode everything before storing anything, so a bad value leaves no trace.
             if appended is None:
-                refs, chosen = _plan_plain(
+                refs, chosen = plan_plain(
                     self.serde, checkpoint_id, checkpoint, new_versions, parent
                 )
             else:
@@ -187,7 +190,7 @@ class InMemorySaver(BaseCheckpointSaver[int]):
                     (*scope_key, checkpoint_id), checkpoint, new_versions, parent, appended
                 )
             if data is None:
-                data = _kept_skeleton(rows, config, checkpoint, new_versions)
+                data = frozen.kept_skeleton(rows, config, checkpoint, new_versions)
             blobs = self.blobs
             for channel, blob in chosen:
                 blobs[(thread_id, checkpoint_ns, channel, checkpoint_id)] = blob
@@ -263,7 +266,7 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         rows = []
         for position, (channel, value) in enumerate(writes):
             special = WRITES_IDX_MAP.get(channel)
-            type_, data = _encode(serde, channel, value)
+            type_, data = encode(serde, channel, value)
             if special is None:
                 rows.append((position, False, (channel, type_, data, task_path)))
             else:
@@ -356,92 +359,6 @@ class InMemorySaver(BaseCheckpointSaver[int]):
     def _has_interrupt(self, scope: Scope, row: records.StoredCheckpoint) -> bool:
         stored = self.writes.get((*scope, row.checkpoint_id), {})
         return any(write[0] == INTERRUPT for write in stored.values())
-
-
-def _kept_skeleton(
-    rows: Mapping[str, records.StoredCheckpoint] | None,
-    config: Mapping[str, Any],
-    checkpoint: Checkpoint,
-    new_versions: ChannelVersions,
-) -> dict[str, Any]:
-    """The frozen skeleton to keep: a delta on its base's when the engine names a kept base."""
-    configurable = config["configurable"]
-    live = configurable.get(frozen.LIVE_KEY) is True
-    ref = configurable.get(frozen.DELTA_KEY)
-    row = rows.get(ref[0]) if ref is not None and rows is not None else None
-    if row is None or row.type != frozen.PLAIN_TYPE:
-        return frozen.freeze(checkpoint, live=live)
-    base = row.checkpoint
-    return frozen.freeze(checkpoint, base, new_versions, ref[1], live=live)  # type: ignore[arg-type]
-
-
-def _plan_plain(
-    serde: SerializerProtocol,
-    checkpoint_id: str,
-    checkpoint: Checkpoint,
-    new_versions: ChannelVersions,
-    parent: records.StoredCheckpoint | None,
-) -> tuple[tuple[Any, ...], list[tuple[str, Typed]]]:
-    """``records.plan_blobs`` on the flat in-memory refs, with the new blobs encoded.
-
-    Returns the new checkpoint's flat refs and the ``(channel, blob)`` pairs to store.
-    """
-    # why: the per-step path of a saver without list values: no BlobRef objects, no
-    # dict of refs for the new checkpoint, the parent's refs read straight off its tuple,
-    # and only when some value did not change (a step usually changes every value it keeps)
-    parent_refs: dict[str, tuple[Any, str]] | None = None
-    refs: list[Any] = []
-    chosen = []
-    for channel, value in checkpoint["channel_values"].items():
-        if channel in new_versions:
-            version = new_versions[channel]
-        else:
-            version = checkpoint["channel_versions"].get(channel)
-            if parent_refs is None:
-                parent_refs = _flat_refs(parent)
-            reused = parent_refs.get(channel)
-            if reused is not None and reused[0] == version:
-                refs += (channel, version, reused[1])
-                continue
-        refs += (channel, version, checkpoint_id)
-        chosen.append((channel, _encode(serde, channel, value)))
-    return tuple(refs), chosen
-
-
-def _flat_refs(parent: records.StoredCheckpoint | None) -> dict[str, tuple[Any, str]]:
-    """``{channel: (version, origin)}`` off the parent's flat refs tuple (none: empty)."""
-    if parent is None:
-        return {}
-    flat = iter(parent.blob_refs)
-    return {c: (v, o) for c, v, o in zip(flat, flat, flat, strict=True)}
-
-
-# why: a step's writes and values are mostly small ints and None, each encoded twice (as a
-# task's write, then as the channel's value); with the default serializer such a blob
-# depends on the value alone, so it is made once and shared (a tuple of str and bytes).
-_SCALAR_BLOBS: dict[int | None, Typed] = {}
-_SCALAR_LIMIT = 4096
-
-
-def _encode(serde: SerializerProtocol, channel: str, value: Any) -> Typed:
-    if (value is None or type(value) is int) and type(serde) is JsonPlusSerializer:
-        blob = _SCALAR_BLOBS.get(value)
-        if blob is None:
-            blob = _encode_any(serde, channel, value)
-            if len(_SCALAR_BLOBS) >= _SCALAR_LIMIT:
-                _SCALAR_BLOBS.clear()
-            _SCALAR_BLOBS[value] = blob
-        return blob
-    return _encode_any(serde, channel, value)
-
-
-def _encode_any(serde: SerializerProtocol, channel: str, value: Any) -> Typed:
-    # why: one call fewer per value on the per-step path; a failure is encoded again by
-    # records.encode_value, which raises the error with the path from the state root
-    try:
-        return serde.dumps_typed(value)
-    except SerializationError:
-        return records.encode_value(serde, channel, value)
 
 
 StoredCheckpoint = records.StoredCheckpoint

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -71,6 +72,24 @@ def create_checkpoint(loop: PregelLoop, step: int) -> dict[str, Any]:
         "versions_seen": loop.versions_seen if live else dict(loop.versions_seen),
         "updated_channels": sorted(loop.updated_channels) if loop.updated_channels is not None else None,
     }
+
+
+def run_metadata_is_plain(config: dict[str, Any]) -> bool:
+    """Whether every metadata value ``metadata_for`` may take from ``config`` is plain JSON.
+
+    Exact str/int/bool or a finite float, and a str -> str checkpoint map: metadata made of
+    those is its own JSON round trip, so a saver may keep it as is (``LIVE_KEY``).
+    """
+    conf = config.get(CONF) or {}
+    for src in (config.get("metadata") or {}, conf):
+        for value in src.values():
+            kind = type(value)
+            if kind is float and not math.isfinite(value):
+                return False
+            if isinstance(value, (str, int, float, bool)) and kind not in (str, int, float, bool):
+                return False
+    parents = conf.get("checkpoint_map") or {}
+    return all(type(k) is str and type(v) is str for k, v in parents.items())
 
 
 def metadata_for(loop: PregelLoop, source: str, step: int) -> dict[str, Any]:

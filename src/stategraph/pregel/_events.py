@@ -95,7 +95,8 @@ def emit_checkpoint(loop: PregelLoop, tasks: list[Task]) -> None:
         "config": _public_config(loop, conf),
         "parent_config": _public_config(loop, parent.get(CONF, {})) if parent else None,
         "values": loop.graph.map_output_values(loop.read_stream_values()),
-        "metadata": dict(loop.checkpoint_metadata),
+        # nested dicts copied too: an in-memory saver may keep this very metadata (LIVE_KEY)
+        "metadata": {k: dict(v) if type(v) is dict else v for k, v in loop.checkpoint_metadata.items()},
         "next": [t.name for t in tasks],
         "tasks": [
             {"id": t.id, "name": t.name, "interrupts": [], "state": None}

@@ -81,8 +81,9 @@ class PregelLoop:
     # = none): they are its versions updated with those of unsaved_changes, and its versions
     # seen updated with seen_changed (an in-memory saver then keeps only those changes).
     skeleton_base: str | None = None
-    # whether checkpoints hold this loop's own versions dicts, not copies: only for a saver
-    # that copies what it keeps during the put (LIVE_KEY), put at once (no writer, not "exit")
+    # whether checkpoints hold this loop's own versions dicts, not copies, and its metadata
+    # may be kept as is: only for a saver that copies what it keeps of them during the put
+    # (LIVE_KEY), put at once (no writer, not "exit"), and a run whose metadata is plain JSON
     live_skeleton = False
     # how the driver runs I/O for task calls (functional API), set by the drivers
     event_loop: Any = None
@@ -148,7 +149,9 @@ class PregelLoop:
         self.is_nested = parent_task is not None
         if saver is not None and durability != "exit":
             takes_live = getattr(type(saver), "_takes_live_skeleton", None)
-            self.live_skeleton = takes_live is not None and takes_live()
+            if takes_live is not None and takes_live():
+                checkpointing = _checkpointing or _load_checkpointing()
+                self.live_skeleton = checkpointing.run_metadata_is_plain(config)
         modes = sink.all_modes
         if modes:  # why: invoke streams nothing; the class defaults (all False) then hold
             self._want(modes, saver)
