@@ -131,9 +131,8 @@ class AsyncConnections:
                         if await drive(conn, operation.committed()):
                             return operation.result
                     plan = operation.make()
-                    pipeline = self.pipeline or operation.pipeline
                     return await drive(
-                        conn, plan, operation.lock, pipeline=pipeline, begin=operation.begin
+                        conn, plan, operation.lock, pipeline=self.pipeline, begin=operation.begin
                     )
                 except OperationalError as exc:
                     if last or not (conn.closed or conn.broken):

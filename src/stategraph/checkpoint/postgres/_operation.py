@@ -78,7 +78,6 @@ class Operation(NamedTuple):
     committed: Callable[[], Plan[bool]] | None = None
     result: Any = None
     begin: str = _BEGIN  # the statement opening its transaction
-    pipeline: bool = False  # send statements whose rows the plan does not read unawaited
 
 
 def head_lock(thread_id: str, checkpoint_ns: str) -> tuple[int, int]:
@@ -205,9 +204,6 @@ def batch(serde: SerializerProtocol, lists: ListCache, ops: Sequence[tuple[Any, 
         lock=locks or None,
         committed=committed,
         result=results,
-        # why: a group's inserts need no answers; sent together they cost one round trip,
-        # and each round trip of the committer also waits for the GIL on a busy client
-        pipeline=True,
     )
 
 

@@ -133,9 +133,8 @@ class Connections:
                         if drive(conn, operation.committed()):
                             return operation.result
                     plan = operation.make()
-                    pipeline = self.pipeline or operation.pipeline
                     return drive(
-                        conn, plan, operation.lock, pipeline=pipeline, begin=operation.begin
+                        conn, plan, operation.lock, pipeline=self.pipeline, begin=operation.begin
                     )
                 except OperationalError as exc:
                     if last or not (conn.closed or conn.broken):
