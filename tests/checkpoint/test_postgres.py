@@ -35,7 +35,6 @@ from stategraph.errors import CheckpointError, ErrorCode
 from . import sql_layout
 from .conformance import *  # noqa: F403 - the shared spec cases run against both savers
 from .conformance import Harness, Portal, StoredBlobInfo, Writer, config, id_of, make_checkpoint
-from .conformance_batch import *  # noqa: F403
 from .conformance_delta import *  # noqa: F403
 from .conformance_head import *  # noqa: F403
 from .conformance_head import put_child

@@ -5,8 +5,7 @@ The engine hands a saver a group of steps at once (``durability="async"``, see
 together at the end; a put reads the head and the parent's refs from that state when an
 earlier op of the group wrote them.  That is exact only while no other writer can move
 those heads until the commit: SQLite's write transaction shuts every other writer out,
-and on Postgres the transaction first takes the advisory lock of every (thread,
-namespace) the group puts to (``postgres._operation.batch``).
+so only the SQLite savers batch (Postgres savers put op by op).
 """
 
 from __future__ import annotations

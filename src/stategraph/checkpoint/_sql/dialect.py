@@ -25,9 +25,6 @@ class Dialect:
     begin_read: str
     begin_write: str
     connection_setup: tuple[str, ...] = ()  # run once per connection, outside transactions
-    # batched rows go as one multi-row INSERT (a round trip) instead of executemany (an
-    # in-process loop on SQLite, a message per row on Postgres)
-    multirow: bool = False
 
     def render(self, sql: str) -> str:
         """Replace the ``?`` placeholders of shared SQL text with this dialect's."""
@@ -103,5 +100,4 @@ POSTGRES = PostgresDialect(
     json_type="TEXT",
     begin_read="BEGIN",
     begin_write="BEGIN",
-    multirow=True,
 )

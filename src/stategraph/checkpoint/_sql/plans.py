@@ -23,7 +23,7 @@ from ..base import ChannelVersions, Checkpoint, CheckpointMetadata, CheckpointTu
 from ..serde.base import SerializerProtocol
 from .blob_rows import pack
 from .dialect import Dialect
-from .queries import multirow_sql, queries_for
+from .queries import queries_for
 
 __all__ = [
     "BatchState",
@@ -89,50 +89,21 @@ class BatchState:
     def flush_blobs(self, dialect: Dialect) -> Plan[None]:
         """Insert the collected blob rows (before anything reads blobs)."""
         if self.blob_rows:
-            yield from _insert_rows(dialect, _queries(dialect).upsert_blob, self.blob_rows, 4)
+            yield Query(_queries(dialect).upsert_blob, self.blob_rows, many=True)
             self.blob_rows = []
 
     def flush(self, dialect: Dialect) -> Plan[None]:
         """Insert every collected row, in the order the single-op plans would."""
         q = _queries(dialect)
         yield from self.flush_blobs(dialect)
-        for sql, rows, key in (
-            (q.upsert_checkpoint, self.checkpoint_rows, 3),
-            (q.upsert_write, self.write_upserts, 5),
-            (q.insert_write, self.write_inserts, -5),
+        for sql, rows in (
+            (q.upsert_checkpoint, self.checkpoint_rows),
+            (q.upsert_write, self.write_upserts),
+            (q.insert_write, self.write_inserts),
         ):
             if rows:
-                yield from _insert_rows(dialect, sql, rows, key)
+                yield Query(sql, rows, many=True)
         self.checkpoint_rows, self.write_upserts, self.write_inserts = [], [], []
-
-
-# why: a statement's parameters stay well under Postgres' limit of 65,535
-_MAX_PARAMS = 30_000
-
-
-def _insert_rows(dialect: Dialect, sql: str, rows: list[tuple[Any, ...]], key: int) -> Plan[None]:
-    """Insert ``rows`` with one single-row statement ``sql``: as ``executemany``, or where
-    the dialect takes it (``multirow``) as one multi-row statement per chunk.
-
-    ``key`` is the width of the rows' key prefix; negative when the first of rows with one
-    key is kept (``DO NOTHING``), positive when the last is (``DO UPDATE``), as running
-    them one by one would.  (One statement may not touch a row twice.)
-    """
-    if not dialect.multirow:
-        yield Query(sql, rows, many=True)
-        return
-    unique: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-    for row in rows:
-        if key < 0:
-            unique.setdefault(row[:-key], row)
-        else:
-            unique.pop(row[:key], None)
-            unique[row[:key]] = row
-    kept = list(unique.values())
-    step = max(1, _MAX_PARAMS // len(kept[0]))
-    for start in range(0, len(kept), step):
-        chunk = kept[start : start + step]
-        yield Query(multirow_sql(sql, len(chunk)), [v for row in chunk for v in row])
 
 
 def get_tuple(

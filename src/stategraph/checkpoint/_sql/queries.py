@@ -12,7 +12,7 @@ from typing import Any
 
 from .dialect import Dialect
 
-__all__ = ["CHECKPOINT_COLUMNS", "SEGMENT_COLUMNS", "Queries", "multirow_sql", "queries_for"]
+__all__ = ["CHECKPOINT_COLUMNS", "SEGMENT_COLUMNS", "Queries", "queries_for"]
 
 CHECKPOINT_COLUMNS = (
     "thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint, "
@@ -286,14 +286,6 @@ class Queries:
             sql += " LIMIT ?"
             params.append(int(limit))
         return self.dialect.render(sql), params
-
-
-@functools.lru_cache(maxsize=256)
-def multirow_sql(sql: str, count: int) -> str:
-    """``sql`` (an INSERT of one ``VALUES (...)`` row) rewritten to insert ``count`` rows."""
-    start = sql.index("VALUES (") + len("VALUES ")
-    end = sql.index(")", start) + 1
-    return sql[:start] + ", ".join([sql[start:end]] * count) + sql[end:]
 
 
 @functools.cache

@@ -136,10 +136,6 @@ class PostgresSaver(BaseCheckpointSaver[int]):
         """See ``BaseCheckpointSaver.put_writes``."""
         self._io.run(operation.put_writes(self.serde, config, writes, task_id, task_path))
 
-    def batch(self, ops: Sequence[tuple[Any, ...]]) -> list[Any]:
-        """Apply put / put_writes ops in ONE transaction (all or nothing)."""
-        return self._io.run(operation.batch(self.serde, self._lists, ops))  # type: ignore[no-any-return]
-
     def delete_thread(self, thread_id: str) -> None:
         """See ``BaseCheckpointSaver.delete_thread``."""
         self._io.run(operation.delete_thread(thread_id))

@@ -27,9 +27,9 @@ from ._operation import setup as setup_operation
 __all__ = ["AsyncConnections", "drive", "rollback"]
 
 logger = getLogger("stategraph.checkpoint")
-# why: a group of steps (``batch``) is a longer transaction than one put: a connection
-# killed under it and the fresh one killed again (a failover, an operator sweeping
-# backends) should not fail the run; every retry first asks whether the last committed
+# why: a connection killed under an operation and the fresh one killed again (a
+# failover, an operator sweeping backends) should not fail the run; every retry first
+# asks whether the attempt before it committed
 RETRIES = 2
 
 

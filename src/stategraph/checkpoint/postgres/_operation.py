@@ -12,8 +12,6 @@ the dropped attempt committed (``committed``):
 - ``put`` first checks whether its checkpoint id is stored: if so the commit went
   through and only its acknowledgement was lost, so it succeeds without writing again
   (re-running would fail its own head check: the head is now that checkpoint);
-- ``batch`` (a group of puts and writes, one transaction) asks the same of its first put
-  (all or nothing); a group of writes only simply runs again.
 """
 
 from __future__ import annotations
@@ -26,7 +24,6 @@ from .. import _records as records
 from .._head import expected_head
 from .._list_cache import ListCache
 from .._sql import migrations, plans
-from .._sql.batch import batch_plan
 from .._sql.dialect import POSTGRES
 from .._sql.plans import Plan, Query
 from ..base import ChannelVersions, Checkpoint, CheckpointMetadata
@@ -35,7 +32,6 @@ from ..serde.base import SerializerProtocol
 __all__ = [
     "LOCK_SQL",
     "Operation",
-    "batch",
     "begin_statements",
     "copy_thread",
     "delete_thread",
@@ -72,7 +68,7 @@ class Operation(NamedTuple):
     make: Callable[[], Plan[Any]]
     # Advisory lock taken as the transaction's first statement, before the plan reads:
     # it serializes the head check and insert of one (thread, ns) across processes.
-    lock: tuple[int, int] | tuple[tuple[int, int], ...] | None = None
+    lock: tuple[int, int] | None = None
     # For a retry after a dropped connection: a plan telling whether the dropped attempt
     # committed, and the result to return if it did.
     committed: Callable[[], Plan[bool]] | None = None
@@ -90,28 +86,21 @@ def head_lock(thread_id: str, checkpoint_ns: str) -> tuple[int, int]:
     return _HEAD_LOCKS, int.from_bytes(digest, "big", signed=True)
 
 
-Lock = tuple[int, int]
-
-
 def begin_statements(
-    lock: Lock | tuple[Lock, ...] | None, *, pipeline: bool, begin: str = _BEGIN
-) -> list[tuple[str, Lock | None]]:
-    """The statements that open a transaction (and take ``lock``, or each of several
-    locks in order), with their parameters.
+    lock: tuple[int, int] | None, *, pipeline: bool, begin: str = _BEGIN
+) -> list[tuple[str, tuple[int, int] | None]]:
+    """The statements that open a transaction (and take ``lock``), with their parameters.
 
-    Outside pipeline mode BEGIN and the locks go in one message, one round trip: with no
-    parameters the server takes several statements at once, so the integer keys are
+    Outside pipeline mode BEGIN and the lock go in one message, one round trip: with no
+    parameters the server takes several statements at once, so the two integer keys are
     written into the text (they are ints, so nothing else can get in).
     """
     if lock is None:
         return [(begin, None)]
-    locks: tuple[Lock, ...] = (lock,) if type(lock[0]) is int else lock  # type: ignore[assignment]
     if pipeline:  # pipeline mode sends one statement per message, but does not wait
-        return [(begin, None), *((LOCK_SQL, one) for one in locks)]
-    taken = "".join(
-        f"; SELECT pg_advisory_xact_lock({int(first):d}, {int(second):d})" for first, second in locks
-    )
-    return [(f"{begin}{taken}", None)]
+        return [(begin, None), (LOCK_SQL, lock)]
+    first, second = (int(key) for key in lock)
+    return [(f"{begin}; SELECT pg_advisory_xact_lock({first:d}, {second:d})", None)]
 
 
 def returns_rows(sql: str) -> bool:
@@ -171,39 +160,6 @@ def put(
         lock=head_lock(thread_id, checkpoint_ns) if checked else None,
         committed=committed,
         result=records.checkpoint_config(thread_id, checkpoint_ns, checkpoint_id),
-    )
-
-
-def batch(serde: SerializerProtocol, lists: ListCache, ops: Sequence[tuple[Any, ...]]) -> Operation:
-    """Run put / put_writes ops in one transaction (see ``_sql.batch``).
-
-    The transaction first takes the head lock of every (thread, namespace) the ops put
-    to, in one order (so two groups never wait on each other in a cycle): the group's
-    heads then move only through it until it commits.
-    """
-    ops = list(ops)  # a retry runs them again
-    puts = [records.config_target(op[1]) for op in ops if op[0] == "put"]
-    locks = tuple(sorted({head_lock(thread_id, ns) for thread_id, ns, _ in puts}))
-    first_put = next((op for op in ops if op[0] == "put"), None)
-    results = [
-        records.checkpoint_config(*records.config_target(op[1])[:2], op[2]["id"])
-        if op[0] == "put"
-        else None
-        for op in ops
-    ]
-
-    def committed() -> Plan[bool]:
-        if first_put is None:  # writes only: storing them again changes nothing
-            return False
-        thread_id, checkpoint_ns, _ = records.config_target(first_put[1])
-        key = (thread_id, checkpoint_ns, first_put[2]["id"])
-        return bool((yield Query(_SELECT_STORED, key)))
-
-    return Operation(
-        lambda: batch_plan(POSTGRES, serde, lists, ops),
-        lock=locks or None,
-        committed=committed,
-        result=results,
     )
 
 

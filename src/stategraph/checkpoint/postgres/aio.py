@@ -138,10 +138,6 @@ class AsyncPostgresSaver(BaseCheckpointSaver[int]):
         """See ``BaseCheckpointSaver.put_writes``."""
         await self._io.run(operation.put_writes(self.serde, config, writes, task_id, task_path))
 
-    async def abatch(self, ops: Sequence[tuple[Any, ...]]) -> list[Any]:
-        """Apply put / put_writes ops in ONE transaction (all or nothing)."""
-        return await self._io.run(operation.batch(self.serde, self._lists, ops))  # type: ignore[no-any-return]
-
     async def adelete_thread(self, thread_id: str) -> None:
         """See ``BaseCheckpointSaver.delete_thread``."""
         await self._io.run(operation.delete_thread(thread_id))
