@@ -70,7 +70,6 @@ class _Found:
         self.blobs: Blobs = {}
         self.bases: dict[Pair, str | None] = {}
         self.roots: dict[Pair, str | None] = {}
-        self.segments: set[tuple[Any, ...]] = set()
 
     def add_rows(self, rows: Any) -> bool:
         """Add ``(channel, origin, type, value, base, root)`` rows; False if none was new."""
