@@ -31,6 +31,16 @@ SEGMENT_COLUMNS = "thread_id, checkpoint_ns, first_id, last_id, payload"
 _IN_RANGE = f"{_SCOPE} AND checkpoint_id BETWEEN ? AND ?"
 
 
+def _insert(table: str, columns: str) -> str:
+    # one row of ``columns``, every value bound
+    return f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['?'] * (columns.count(',') + 1))})"
+
+
+def _unscoped(columns: str) -> str:
+    # a table's columns after thread_id and checkpoint_ns: a segment's rows (``segments``)
+    return columns.removeprefix("thread_id, checkpoint_ns, ")
+
+
 def _copy(table: str, columns: str) -> str:
     # Copy every row of one thread to another; rows the target already has win.
     source = columns.replace("thread_id", "?", 1)
@@ -69,22 +79,20 @@ class Queries:
             f"WHERE {_SCOPE} AND checkpoint_id = ?"
         )
         self.upsert_checkpoint = r(
-            f"INSERT INTO checkpoints ({CHECKPOINT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            f"{_insert('checkpoints', CHECKPOINT_COLUMNS)} "
             "ON CONFLICT (thread_id, checkpoint_ns, checkpoint_id) DO UPDATE SET "
             "parent_checkpoint_id = excluded.parent_checkpoint_id, type = excluded.type, "
             "checkpoint = excluded.checkpoint, metadata = excluded.metadata, "
             "blob_refs = excluded.blob_refs"
         )
         self.upsert_blob = r(
-            f"INSERT INTO checkpoint_blobs ({_BLOB_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            f"{_insert('checkpoint_blobs', _BLOB_COLUMNS)} "
             "ON CONFLICT (thread_id, checkpoint_ns, channel, checkpoint_id) DO UPDATE SET "
             "version = excluded.version, type = excluded.type, value = excluded.value, "
             "base_checkpoint_id = excluded.base_checkpoint_id, "
             "root_checkpoint_id = excluded.root_checkpoint_id"
         )
-        write_insert = (
-            f"INSERT INTO checkpoint_writes ({_WRITE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        )
+        write_insert = _insert("checkpoint_writes", _WRITE_COLUMNS)
         self.upsert_write = r(
             f"{write_insert} ON CONFLICT ({_WRITE_KEY}) DO UPDATE SET channel = excluded.channel, "
             "type = excluded.type, value = excluded.value, task_path = excluded.task_path"
@@ -134,22 +142,17 @@ class Queries:
         )
         self.select_segment_tail = r(f"SELECT MAX(last_id) FROM checkpoint_segments WHERE {_SCOPE}")
         self.select_checkpoint_range = r(
-            "SELECT checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata, blob_refs "
-            f"FROM checkpoints WHERE {_IN_RANGE}"
+            f"SELECT {_unscoped(CHECKPOINT_COLUMNS)} FROM checkpoints WHERE {_IN_RANGE}"
         )
         self.select_write_range = r(
-            "SELECT checkpoint_id, task_id, idx, channel, type, value, task_path "
-            f"FROM checkpoint_writes WHERE {_IN_RANGE}"
+            f"SELECT {_unscoped(_WRITE_COLUMNS)} FROM checkpoint_writes WHERE {_IN_RANGE}"
         )
         self.select_blob_range = r(
-            "SELECT channel, checkpoint_id, version, type, value, base_checkpoint_id, "
-            f"root_checkpoint_id FROM checkpoint_blobs WHERE {_IN_RANGE}"
+            f"SELECT {_unscoped(_BLOB_COLUMNS)} FROM checkpoint_blobs WHERE {_IN_RANGE}"
         )
         self.delete_checkpoint_range = r(f"DELETE FROM checkpoints WHERE {_IN_RANGE}")
         self.delete_write_range = r(f"DELETE FROM checkpoint_writes WHERE {_IN_RANGE}")
-        self.insert_segment = r(
-            f"INSERT INTO checkpoint_segments ({SEGMENT_COLUMNS}) VALUES (?, ?, ?, ?, ?)"
-        )
+        self.insert_segment = r(_insert("checkpoint_segments", SEGMENT_COLUMNS))
         self.select_segments_overlapping = r(
             "SELECT first_id, last_id, payload FROM checkpoint_segments "
             f"WHERE {_SCOPE} AND last_id >= ? AND first_id <= ? ORDER BY last_id"
@@ -162,17 +165,13 @@ class Queries:
             "SELECT DISTINCT checkpoint_ns FROM checkpoints WHERE thread_id = ?"
         )
         self.delete_thread_segments = r("DELETE FROM checkpoint_segments WHERE thread_id = ?")
-        self.restore_checkpoint = r(
-            f"INSERT INTO checkpoints ({CHECKPOINT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT DO NOTHING"
-        )
-        self.restore_blob = r(
-            f"INSERT INTO checkpoint_blobs ({_BLOB_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT DO NOTHING"
-        )
-        self.restore_write = r(
-            f"INSERT INTO checkpoint_writes ({_WRITE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT DO NOTHING"
+        self.restore_checkpoint, self.restore_blob, self.restore_write = (
+            r(f"{_insert(table, columns)} ON CONFLICT DO NOTHING")
+            for table, columns in (
+                ("checkpoints", CHECKPOINT_COLUMNS),
+                ("checkpoint_blobs", _BLOB_COLUMNS),
+                ("checkpoint_writes", _WRITE_COLUMNS),
+            )
         )
 
     def select_list_segments(
@@ -202,23 +201,6 @@ class Queries:
         return self.dialect.render(
             f"SELECT {SEGMENT_COLUMNS} FROM checkpoint_segments{where}"
         ), params
-
-    def select_heads(self, count: int) -> str:
-        """The newest checkpoint id of ``count`` (thread, ns) scopes (absent: none)."""
-        scopes = ", ".join(["(?, ?)"] * count)
-        return self.dialect.render(
-            "SELECT thread_id, checkpoint_ns, MAX(checkpoint_id) FROM checkpoints "
-            f"WHERE (thread_id, checkpoint_ns) IN (VALUES {scopes}) "
-            "GROUP BY thread_id, checkpoint_ns"
-        )
-
-    def select_refs_of(self, count: int) -> str:
-        """The blob refs and parent of ``count`` checkpoints named (thread, ns, id)."""
-        keys = ", ".join(["(?, ?, ?)"] * count)
-        return self.dialect.render(
-            "SELECT thread_id, checkpoint_ns, checkpoint_id, blob_refs, parent_checkpoint_id "
-            f"FROM checkpoints WHERE (thread_id, checkpoint_ns, checkpoint_id) IN (VALUES {keys})"
-        )
 
     def select_blob_ranges(self, count: int) -> str:
         """Fetch ``count`` blobs of one (thread, ns) by ``(channel, origin)``, with their chains.
