@@ -9,65 +9,26 @@ delete) goes through the sealed history as well as the tables.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from stategraph.checkpoint._sql import segments
 from stategraph.checkpoint._sql.dialect import SQLITE
-from stategraph.checkpoint._sql.plans import Plan
-from stategraph.checkpoint._sql.seal import unseal_thread
 
 from .conformance import *  # noqa: F403 - the shared spec cases, on sealed history
-from .conformance import Portal
 from .conformance_delta import *  # noqa: F403
 from .conformance_head import *  # noqa: F403
+from .sealing import Unsealing, seal_eagerly  # noqa: F401 - seal_eagerly is autouse
 from .test_sqlite import AsyncSqliteBackend, SqliteBackend
 
 
-@pytest.fixture(autouse=True)
-def seal_eagerly(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(segments, "SEGMENT_ROWS", 2)
-    monkeypatch.setattr(segments, "HOT_ROWS", 2)
-    yield
-
-
-def _run(path: Path, plan: Plan[Any]) -> None:
-    """Drive a plan on a plain connection (as the tests' operator edits do)."""
-    conn = sqlite3.connect(path)
-    try:
-        result = None
-        while True:
-            query = plan.send(result)
-            if query.many:
-                conn.executemany(query.sql, query.params)
-                result = None
-            else:
-                result = conn.execute(query.sql, query.params).fetchall()
-    except StopIteration:
-        conn.commit()
-    finally:
-        conn.close()
-
-
-class _Unsealing:
-    """Corrupting a row needs it in its table: move the thread's history back first."""
-
+class _Unsealing(Unsealing):
     path: Path
+    dialect = SQLITE
 
-    def corrupt_checkpoint(
-        self, saver: Any, portal: Portal, thread_id: str, checkpoint_id: str
-    ) -> None:
-        _run(self.path, unseal_thread(SQLITE, thread_id))
-        super().corrupt_checkpoint(saver, portal, thread_id, checkpoint_id)  # type: ignore[misc]
-
-    def corrupt_blob(
-        self, saver: Any, portal: Portal, thread_id: str, channel: str, origin: str
-    ) -> None:
-        _run(self.path, unseal_thread(SQLITE, thread_id))
-        super().corrupt_blob(saver, portal, thread_id, channel, origin)  # type: ignore[misc]
+    def connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path)
 
 
 class SealedSqliteBackend(_Unsealing, SqliteBackend):

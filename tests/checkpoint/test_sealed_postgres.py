@@ -3,65 +3,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import psycopg
 import pytest
 
-from stategraph.checkpoint._sql import segments
 from stategraph.checkpoint._sql.dialect import POSTGRES
 from stategraph.checkpoint._sql.plans import Plan
-from stategraph.checkpoint._sql.seal import unseal_thread
 
 from .conformance import *  # noqa: F403 - the shared spec cases, on sealed history
-from .conformance import Portal
 from .conformance_delta import *  # noqa: F403
 from .conformance_head import *  # noqa: F403
+from .sealing import Unsealing, run_plan, seal_eagerly  # noqa: F401 - seal_eagerly is autouse
 from .test_postgres import AsyncPostgresBackend, PostgresBackend, database, schema  # noqa: F401
 
 
-@pytest.fixture(autouse=True)
-def seal_eagerly(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(segments, "SEGMENT_ROWS", 2)
-    monkeypatch.setattr(segments, "HOT_ROWS", 2)
-    yield
-
-
 def _run(dsn: str, plan: Plan[Any]) -> None:
-    """Drive a plan in one transaction on a plain connection."""
     with psycopg.connect(dsn, application_name="sgtest_admin") as conn:
-        result = None
-        try:
-            while True:
-                query = plan.send(result)
-                with conn.cursor() as cursor:
-                    if query.many:
-                        cursor.executemany(query.sql, query.params)
-                        result = None
-                    else:
-                        cursor.execute(query.sql, query.params)
-                        result = cursor.fetchall() if cursor.description else []
-        except StopIteration:
-            conn.commit()
+        run_plan(conn, plan)
 
 
-class _Unsealing:
-    """Corrupting a row needs it in its table: move the thread's history back first."""
-
+class _Unsealing(Unsealing):
     dsn: str
+    dialect = POSTGRES
 
-    def corrupt_checkpoint(
-        self, saver: Any, portal: Portal, thread_id: str, checkpoint_id: str
-    ) -> None:
-        _run(self.dsn, unseal_thread(POSTGRES, thread_id))
-        super().corrupt_checkpoint(saver, portal, thread_id, checkpoint_id)  # type: ignore[misc]
-
-    def corrupt_blob(
-        self, saver: Any, portal: Portal, thread_id: str, channel: str, origin: str
-    ) -> None:
-        _run(self.dsn, unseal_thread(POSTGRES, thread_id))
-        super().corrupt_blob(saver, portal, thread_id, channel, origin)  # type: ignore[misc]
+    def connect(self) -> psycopg.Connection[Any]:
+        return psycopg.connect(self.dsn, application_name="sgtest_admin")
 
 
 class SealedPostgresBackend(_Unsealing, PostgresBackend):
