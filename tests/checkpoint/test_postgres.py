@@ -35,6 +35,7 @@ from stategraph.errors import CheckpointError, ErrorCode
 from . import sql_layout
 from .conformance import *  # noqa: F403 - the shared spec cases run against both savers
 from .conformance import Harness, Portal, StoredBlobInfo, Writer, config, id_of, make_checkpoint
+from .conformance_batch import *  # noqa: F403
 from .conformance_delta import *  # noqa: F403
 from .conformance_head import *  # noqa: F403
 from .conformance_head import put_child
@@ -517,7 +518,7 @@ def test_a_commit_whose_answer_was_lost_is_not_repeated(
     real_drive, lost = module.drive, []
 
     def dying_after_commit(conn: Any, plan: Any, *args: Any, **kwargs: Any) -> Any:
-        if plan.gi_code.co_name != "put" or lost:
+        if plan.gi_code.co_name != "batch_plan" or lost:  # a put is a group of one
             return real_drive(conn, plan, *args, **kwargs)
         lost.append(conn.info.backend_pid)
         if flavour == "sync":

@@ -153,3 +153,44 @@ def test_a_flush_during_a_commit_waits_for_it_and_keeps_the_order() -> None:
     committer.flush(run)
     assert saver.committed() == ["first", "second"]
     assert [len(ops) for _, ops in saver.batches] == [1, 1]
+
+
+def test_runs_waiting_on_a_commit_sleep_until_it_ends() -> None:
+    """Runs flushing during a long commit wait once each; they never wake one another."""
+    release = threading.Event()
+    saver = RecordingSaver()
+    batch = saver.batch
+
+    def slow_first_batch(ops: Sequence[tuple[Any, ...]]) -> list[Any]:
+        if ops[0][1] == "first":
+            release.wait(5.0)
+        return batch(ops)
+
+    saver.batch = slow_first_batch  # type: ignore[method-assign]
+    committer = _Committer(saver, delay=0.0, max_ops=1000)
+    wakeups = 0
+    real_wait = committer.cond.wait
+
+    def counted_wait(timeout: float | None = None) -> bool:
+        nonlocal wakeups
+        woke = real_wait(timeout)
+        wakeups += 1
+        return woke
+
+    committer.cond.wait = counted_wait  # type: ignore[method-assign]
+    first = object()
+    committer.submit(first, ("put_writes", "first"))
+    assert _wait_until(lambda: committer.busy)
+    runs = [object() for _ in range(5)]
+    for run in runs:
+        committer.submit(run, ("put_writes", "later"))
+    waiting = [threading.Thread(target=committer.flush, args=(run,)) for run in runs]
+    for thread in waiting:
+        thread.start()
+    assert _wait_until(lambda: committer.waiting == len(runs))
+    time.sleep(0.05)  # were they waking each other, this would be thousands of wakeups
+    assert wakeups <= len(runs)
+    release.set()
+    for thread in waiting:
+        thread.join(5.0)
+    assert saver.committed() == ["first"] + ["later"] * len(runs)

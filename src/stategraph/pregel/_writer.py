@@ -86,8 +86,10 @@ class _Committer:
             self.waiting += 1
             try:
                 while key in self.in_flight or any(o is owner for o, _ in self.pending):
-                    if self.busy or not self.pending:
-                        self.cond.notify_all()  # the worker commits without its delay
+                    if self.busy:
+                        # why: the commit under way ends with notify_all; waking the other
+                        # waiting runs here made them wake each other in a loop, and that
+                        # spinning starved the committing thread of the GIL
                         self.cond.wait()
                         continue
                     # why: waking the worker and being woken back costs two thread switches

@@ -5,7 +5,7 @@ The engine hands a saver a group of steps at once (``durability="async"``, see
 together at the end; a put reads the head and the parent's refs from that state when an
 earlier op of the group wrote them.  That is exact only while no other writer can move
 those heads until the commit: SQLite's write transaction shuts every other writer out,
-so only the SQLite savers batch (Postgres savers put op by op).
+and a Postgres group takes the head lock of every scope it checks before anything else.
 """
 
 from __future__ import annotations
@@ -21,12 +21,19 @@ __all__ = ["batch_plan"]
 
 
 def batch_plan(
-    dialect: Dialect, serde: SerializerProtocol, lists: Any, ops: Sequence[tuple[Any, ...]]
+    dialect: Dialect,
+    serde: SerializerProtocol,
+    lists: Any,
+    ops: Sequence[tuple[Any, ...]],
+    *,
+    state: plans.BatchState | None = None,
 ) -> plans.Plan[list[Any]]:
     """Run ``ops`` (``("put", config, checkpoint, metadata, new_versions)`` or
-    ``("put_writes", config, writes, task_id[, task_path])``) in order; return their results."""
+    ``("put_writes", config, writes, task_id[, task_path])``) in order; return their results.
+
+    ``state`` (a fresh one by default) is where the caller finds what the group wrote."""
     results: list[Any] = []
-    state = plans.BatchState()
+    state = plans.BatchState() if state is None else state
     for op in ops:
         if op[0] == "put":
             put = plans.put(dialect, serde, *op[1:5], lists=lists, batch=state)

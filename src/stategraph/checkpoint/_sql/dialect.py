@@ -25,6 +25,10 @@ class Dialect:
     begin_read: str
     begin_write: str
     connection_setup: tuple[str, ...] = ()  # run once per connection, outside transactions
+    # A statement (thread_id, ns, expected head, new id) that raises unless the expected
+    # head is the scope's head and the new id sorts after it: the compare-and-set of a
+    # put done by the server, so nothing waits for the head (see migrations); or None.
+    head_check: str | None = None
 
     def render(self, sql: str) -> str:
         """Replace the ``?`` placeholders of shared SQL text with this dialect's."""
@@ -100,4 +104,5 @@ POSTGRES = PostgresDialect(
     json_type="TEXT",
     begin_read="BEGIN",
     begin_write="BEGIN",
+    head_check="SELECT stategraph_check_head(%s, %s, %s, %s)",
 )

@@ -90,6 +90,25 @@ def _id_keys() -> Plan[None]:
         yield Query(f"UPDATE {table} SET {assignments} WHERE {where}", updates, many=True)
 
 
+# why: the DETAIL carries what ``_head.check_head`` needs to raise the same error as the
+# other savers (the driver turns this exception into it); '' stands for "no head".
+_HEAD_CHECK = """CREATE OR REPLACE FUNCTION stategraph_check_head(
+        p_thread TEXT, p_ns TEXT, p_expected TEXT, p_new TEXT) RETURNS INTEGER
+    LANGUAGE plpgsql AS $fn$
+    DECLARE
+        v_head TEXT;
+    BEGIN
+        SELECT MAX(checkpoint_id) INTO v_head FROM checkpoints
+            WHERE thread_id = p_thread AND checkpoint_ns = p_ns;
+        IF COALESCE(v_head, '') <> p_expected OR p_new <= v_head COLLATE "C" THEN
+            RAISE EXCEPTION 'stategraph_head_moved' USING DETAIL = json_build_object(
+                'thread_id', p_thread, 'checkpoint_ns', p_ns, 'checkpoint_id', p_new,
+                'expected', p_expected, 'actual', v_head)::text;
+        END IF;
+        RETURN 1;
+    END
+    $fn$"""
+
 # A migration is one statement for every dialect, or {dialect name: statements}, where
 # the statements may be a plan (a function returning one) that reads rows to rewrite them.
 Migration = str | Mapping[str, tuple[str, ...] | Callable[[], Plan[None]]]
@@ -157,6 +176,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         payload {bytes} NOT NULL,
         PRIMARY KEY (thread_id, checkpoint_ns, last_id)
     )""",
+    # Postgres only: the head compare-and-set of a put (dialect.head_check), so a step's
+    # statements go in one round trip.  The new id compares as bytes (COLLATE "C"), as in Python.
+    {"sqlite": (), "postgres": (_HEAD_CHECK,)},
 )
 
 

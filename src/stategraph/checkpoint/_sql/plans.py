@@ -17,6 +17,7 @@ from .. import _appends as appends
 from .. import _delta as delta
 from .. import _records as records
 from .._head import check_head, expected_head
+from .._head_refs import HeadRefs
 from .._list_cache import ListCache, cached_states, kept_items
 from .._refs import encode_compact, is_inlined, spill_carried
 from ..base import ChannelVersions, Checkpoint, CheckpointMetadata, CheckpointTuple, Config
@@ -43,11 +44,16 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """One statement to run; with ``many`` the params are a list of parameter rows."""
+    """One statement to run; with ``many`` the params are a list of parameter rows.
+
+    A ``blind`` statement returns rows the plan never reads (its reply is ``[]``): a
+    pipelining driver sends it without waiting, and its errors surface at commit.
+    """
 
     sql: str
     params: Sequence[Any] = ()
     many: bool = False
+    blind: bool = False
 
 
 Plan = Generator[Query, Any, T]
@@ -75,12 +81,17 @@ class BatchState:
 
     Rows are collected here and inserted by ``flush`` in one ``executemany`` per table.
     A put reads the head and the parent's refs from here when this transaction wrote
-    them: exact only where a write transaction shuts out other writers until it commits
-    (SQLite's ``BEGIN IMMEDIATE``), so only the SQLite savers batch with it.
+    them: exact only while no other writer can move those heads until the commit
+    (SQLite's ``BEGIN IMMEDIATE``; Postgres takes every checked scope's head lock first).
     """
 
     heads: dict[Scope, str | None] = field(default_factory=dict)
     refs: dict[tuple[str, str, str], dict[str, records.BlobRef]] = field(default_factory=dict)
+    # The saver's refs of checkpoints committed before this transaction (see _head_refs).
+    committed: HeadRefs | None = None
+    # Scopes whose step asks for a seal, when the saver seals after the commit instead of
+    # inside it (Postgres: the seal's reads would hold the group's locks); None: inside.
+    seals: list[Scope] | None = None
     blob_rows: list[tuple[Any, ...]] = field(default_factory=list)
     checkpoint_rows: list[tuple[Any, ...]] = field(default_factory=list)
     write_upserts: list[tuple[Any, ...]] = field(default_factory=list)
@@ -239,7 +250,9 @@ def put(
     }
     scope = (thread_id, checkpoint_ns)
     yield from _check_head(dialect, scope, checkpoint_id, expected, batch)
-    parent_refs = yield from _parent_refs(dialect, thread_id, checkpoint_ns, parent_id, batch)
+    parent_refs = yield from _parent_refs(
+        dialect, thread_id, checkpoint_ns, parent_id, batch, trusted=expected is not None
+    )
     refs, to_store = records.plan_blobs(checkpoint_id, checkpoint, new_versions, parent_refs)
     spilled = spill_carried(refs, records.BlobRef)  # before the new values are inlined
     stores = records.blob_stores(serde, values, encoded, to_store, parent_refs, appended)
@@ -275,7 +288,12 @@ def put(
         batch.refs[(thread_id, checkpoint_ns, checkpoint_id)] = refs
         batch.blob_rows += blob_rows
         batch.checkpoint_rows.append(row)
-    yield from seal.maybe_seal(dialect, thread_id, checkpoint_ns, metadata.get("step"), refs)
+    step = metadata.get("step")
+    if batch is not None and batch.seals is not None:
+        if seal.is_due(step):
+            batch.seals.append(scope)
+    else:
+        yield from seal.maybe_seal(dialect, thread_id, checkpoint_ns, step, refs)
     return records.checkpoint_config(thread_id, checkpoint_ns, checkpoint_id)
 
 
@@ -293,6 +311,12 @@ def _check_head(
     """Compare-and-set on the head of ``scope``; a batch remembers the head it moved."""
     if batch is not None and scope in batch.heads:
         head = batch.heads[scope]  # this transaction wrote it (and shuts out other writers)
+    elif expected is not None and batch is not None and dialect.head_check is not None:
+        # why: the server compares and raises, so the step's statements need not wait for
+        # a reply (dialect.head_check); the head is then this checkpoint
+        yield Query(dialect.head_check, (*scope, expected, checkpoint_id), blind=True)
+        batch.heads[scope] = checkpoint_id
+        return
     elif expected is not None or batch is not None:
         (head_key,) = (yield Query(_queries(dialect).select_head, scope))[0]
         head = None if head_key is None else dialect.id_text(head_key)
@@ -334,12 +358,19 @@ def _parent_refs(
     checkpoint_ns: str,
     parent_id: str | None,
     batch: BatchState | None,
+    *,
+    trusted: bool,
 ) -> Plan[dict[str, records.BlobRef]]:
+    """The parent's refs; ``trusted``: the put checks that the parent is the head."""
     if parent_id is None:
         return {}
-    known = batch.refs.get((thread_id, checkpoint_ns, parent_id)) if batch is not None else None
+    known = None
+    if batch is not None:
+        known = batch.refs.get((thread_id, checkpoint_ns, parent_id))
+        if known is None and trusted and batch.committed is not None:
+            known = batch.committed.get(thread_id, checkpoint_ns, parent_id)
     if known is not None:
-        return known  # written earlier in this transaction (and not in the table yet)
+        return known  # written by this transaction or the saver's last commit of the scope
     key = dialect.id_key(parent_id)
     rows = yield Query(_queries(dialect).select_refs, (thread_id, checkpoint_ns, key))
     if not rows:  # a parent in sealed history (a fork of an old checkpoint), or none

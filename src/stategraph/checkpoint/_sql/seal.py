@@ -19,7 +19,7 @@ from .dialect import Dialect
 from .plans import Plan, Query
 from .queries import queries_for
 
-__all__ = ["maybe_seal", "seal", "seal_thread", "unseal_thread"]
+__all__ = ["is_due", "maybe_seal", "seal", "seal_scope", "seal_thread", "unseal_thread"]
 
 # why: a segment is decoded whole to read one row of it: steps are sealed only while their
 # rows stay within this many bytes, and a blob larger than LOOSE_BLOB stays in its table
@@ -43,12 +43,26 @@ def maybe_seal(
 
     ``refs`` are the blob refs of the checkpoint just put: the newest of its scope.
     """
-    size = segments.SEGMENT_ROWS
-    if type(step) is int and step > 0 and step % size == 0:
+    if is_due(step):
         live = {(channel, ref.origin) for channel, ref in refs.items() if ref.inline is None}
         for _ in range(CATCH_UP):
             if not (yield from seal(dialect, thread_id, checkpoint_ns, live)):
                 break
+
+
+def is_due(step: Any) -> bool:
+    """Whether a put of metadata step ``step`` triggers a seal of its scope."""
+    return type(step) is int and step > 0 and step % segments.SEGMENT_ROWS == 0
+
+
+def seal_scope(dialect: Dialect, thread_id: str, checkpoint_ns: str) -> Plan[None]:
+    """``maybe_seal`` run after the triggering put committed, in its own transaction.
+
+    The head's refs are read again (newer puts may have committed since the trigger).
+    """
+    for _ in range(CATCH_UP):
+        if not (yield from seal(dialect, thread_id, checkpoint_ns)):
+            break
 
 
 def seal_thread(dialect: Dialect, thread_id: str) -> Plan[None]:

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from logging import getLogger
 from typing import Any
 
 from psycopg import Connection, Pipeline
 from psycopg_pool import ConnectionPool
 
+from .._head_refs import HeadRefs
 from .._list_cache import ListCache
 from ..base import (
     BaseCheckpointSaver,
@@ -34,6 +36,8 @@ from ._connect import CONNECTION_KWARGS, PoolConfig, pool_arguments
 from ._sync_driver import Connections
 
 __all__ = ["PoolConfig", "PostgresSaver"]
+
+logger = getLogger("stategraph.checkpoint")
 
 
 class PostgresSaver(BaseCheckpointSaver[int]):
@@ -59,6 +63,7 @@ class PostgresSaver(BaseCheckpointSaver[int]):
         self.pipe = pipe
         self._io = Connections(conn, pipeline=pipeline or pipe is not None)
         self._lists = ListCache()  # delta-blob bookkeeping (see checkpoint._delta)
+        self._committed = HeadRefs()  # the refs of each scope's last commit (see batch)
 
     @classmethod
     @contextmanager
@@ -122,9 +127,7 @@ class PostgresSaver(BaseCheckpointSaver[int]):
         new_versions: ChannelVersions,
     ) -> Config:
         """See ``BaseCheckpointSaver.put``."""
-        return self._io.run(
-            operation.put(self.serde, self._lists, config, checkpoint, metadata, new_versions)
-        )
+        return (self.batch([("put", config, checkpoint, metadata, new_versions)]))[0]  # type: ignore[no-any-return]
 
     def put_writes(
         self,
@@ -134,16 +137,32 @@ class PostgresSaver(BaseCheckpointSaver[int]):
         task_path: str = "",
     ) -> None:
         """See ``BaseCheckpointSaver.put_writes``."""
-        self._io.run(operation.put_writes(self.serde, config, writes, task_id, task_path))
+        self.batch([("put_writes", config, writes, task_id, task_path)])
+
+    def batch(self, ops: Sequence[tuple[Any, ...]]) -> list[Any]:
+        """Commit put / put_writes ops in one transaction and one round trip; return their
+        results (see ``_operation.batch``); then seal the scopes whose step asked for it."""
+        group, states = operation.batch(self.serde, self._lists, self._committed, ops)
+        results = self._io.run(group)
+        state = states[-1]
+        self._committed.remember(state.refs)
+        for scope in state.seals or ():
+            try:
+                self._io.run(operation.seal_scope(*scope))
+            except Exception as exc:  # why: the step is committed; the next trigger retries
+                logger.warning("Sealing %r failed (the next seal catches up): %s", scope, exc)
+        return results  # type: ignore[no-any-return]
 
     def delete_thread(self, thread_id: str) -> None:
         """See ``BaseCheckpointSaver.delete_thread``."""
         self._io.run(operation.delete_thread(thread_id))
         self._lists.drop_threads([str(thread_id)])
+        self._committed.drop_threads([str(thread_id)])
 
     def copy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
         """See ``BaseCheckpointSaver.copy_thread``."""
         self._io.run(operation.copy_thread(source_thread_id, target_thread_id))
+        self._committed.drop_threads([str(target_thread_id)])
 
     def prune(
         self,
@@ -154,3 +173,4 @@ class PostgresSaver(BaseCheckpointSaver[int]):
     ) -> None:
         """See ``BaseCheckpointSaver.prune``."""
         self._io.run(operation.prune(thread_ids, keep_last, strategy))
+        self._committed.drop_threads([str(t) for t in thread_ids])

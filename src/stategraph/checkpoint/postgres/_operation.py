@@ -2,46 +2,53 @@
 
 Both savers build the same ``Operation`` for a call; the drivers (``_async_driver`` and
 the ``_sync_driver`` generated from it) run it in one transaction and, if the connection
-drops, again on a fresh connection (``_async_driver.RETRIES`` times).  A retry makes a fresh plan, so it re-reads
-everything; it is safe because each operation is idempotent or says how to tell that
+drops, again on a fresh connection (``_async_driver.RETRIES`` times).  A retry makes a
+fresh plan, so it re-reads everything; it is safe because each operation is idempotent or says how to tell that
 the dropped attempt committed (``committed``):
 
 - reads, ``put_writes`` (regular writes insert-if-absent, special ones are replaced by
   the same value), ``delete_thread``, ``copy_thread`` (``ON CONFLICT DO NOTHING``),
   ``prune`` and ``setup`` simply run again;
-- ``put`` first checks whether its checkpoint id is stored: if so the commit went
-  through and only its acknowledgement was lost, so it succeeds without writing again
-  (re-running would fail its own head check: the head is now that checkpoint);
+- ``batch`` (every put and put_writes) first checks whether its last put's checkpoint id
+  is stored: if so the commit went through and only its acknowledgement was lost, so it
+  succeeds without writing again (re-running would fail its own head check: the head is
+  now that checkpoint); a group of writes only runs again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
+from psycopg import errors
+
+from ...errors import ConcurrentRunError
 from .. import _records as records
-from .._head import expected_head
+from .._head import check_head, expected_head
+from .._head_refs import HeadRefs
 from .._list_cache import ListCache
-from .._sql import migrations, plans
+from .._sql import migrations, plans, seal
+from .._sql.batch import batch_plan
 from .._sql.dialect import POSTGRES
 from .._sql.plans import Plan, Query
-from ..base import ChannelVersions, Checkpoint, CheckpointMetadata
 from ..serde.base import SerializerProtocol
 
 __all__ = [
     "LOCK_SQL",
     "Operation",
+    "batch",
     "begin_statements",
+    "head_moved",
     "copy_thread",
     "delete_thread",
     "get_tuple",
     "head_lock",
     "list_tuples",
     "prune",
-    "put",
-    "put_writes",
     "returns_rows",
+    "seal_scope",
     "setup",
 ]
 
@@ -66,14 +73,16 @@ class Operation(NamedTuple):
     """One saver call for a driver: a fresh plan per attempt, and how to run it safely."""
 
     make: Callable[[], Plan[Any]]
-    # Advisory lock taken as the transaction's first statement, before the plan reads:
-    # it serializes the head check and insert of one (thread, ns) across processes.
-    lock: tuple[int, int] | None = None
+    # Advisory locks taken (in this order: sorted, so two transactions never deadlock)
+    # as the transaction's first statements, before the plan reads: they serialize the
+    # head check and insert of each (thread, ns) across processes.
+    locks: tuple[tuple[int, int], ...] = ()
     # For a retry after a dropped connection: a plan telling whether the dropped attempt
     # committed, and the result to return if it did.
     committed: Callable[[], Plan[bool]] | None = None
     result: Any = None
     begin: str = _BEGIN  # the statement opening its transaction
+    pipeline: bool = False  # send statements whose rows the plan does not read unawaited
 
 
 def head_lock(thread_id: str, checkpoint_ns: str) -> tuple[int, int]:
@@ -87,20 +96,18 @@ def head_lock(thread_id: str, checkpoint_ns: str) -> tuple[int, int]:
 
 
 def begin_statements(
-    lock: tuple[int, int] | None, *, pipeline: bool, begin: str = _BEGIN
+    locks: Sequence[tuple[int, int]], *, pipeline: bool, begin: str = _BEGIN
 ) -> list[tuple[str, tuple[int, int] | None]]:
-    """The statements that open a transaction (and take ``lock``), with their parameters.
+    """The statements that open a transaction (and take ``locks``), with their parameters.
 
-    Outside pipeline mode BEGIN and the lock go in one message, one round trip: with no
-    parameters the server takes several statements at once, so the two integer keys are
+    Outside pipeline mode BEGIN and the locks go in one message, one round trip: with no
+    parameters the server takes several statements at once, so the integer keys are
     written into the text (they are ints, so nothing else can get in).
     """
-    if lock is None:
-        return [(begin, None)]
     if pipeline:  # pipeline mode sends one statement per message, but does not wait
-        return [(begin, None), (LOCK_SQL, lock)]
-    first, second = (int(key) for key in lock)
-    return [(f"{begin}; SELECT pg_advisory_xact_lock({first:d}, {second:d})", None)]
+        return [(begin, None), *((LOCK_SQL, lock) for lock in locks)]
+    taken = "".join(f"; SELECT pg_advisory_xact_lock({int(a):d}, {int(b):d})" for a, b in locks)
+    return [(begin + taken, None)]
 
 
 def returns_rows(sql: str) -> bool:
@@ -113,14 +120,12 @@ def returns_rows(sql: str) -> bool:
 
 def setup() -> Operation:
     """Apply missing migrations, serialized across processes by an advisory lock."""
-    return Operation(lambda: migrations.setup(POSTGRES), lock=_MIGRATION_LOCK)
+    return Operation(lambda: migrations.setup(POSTGRES), locks=(_MIGRATION_LOCK,))
 
 
 def get_tuple(serde: SerializerProtocol, lists: ListCache, config: Mapping[str, Any]) -> Operation:
     """See ``BaseCheckpointSaver.get_tuple``."""
-    return Operation(
-        lambda: plans.get_tuple(POSTGRES, serde, config, lists), begin=SNAPSHOT_BEGIN
-    )
+    return Operation(lambda: plans.get_tuple(POSTGRES, serde, config, lists), begin=SNAPSHOT_BEGIN)
 
 
 def list_tuples(
@@ -134,45 +139,6 @@ def list_tuples(
         lambda: plans.list_tuples(POSTGRES, serde, config, lists=lists, **options),
         begin=SNAPSHOT_BEGIN,
     )
-
-
-def put(
-    serde: SerializerProtocol,
-    lists: ListCache,
-    config: Mapping[str, Any],
-    checkpoint: Checkpoint,
-    metadata: CheckpointMetadata,
-    new_versions: ChannelVersions,
-) -> Operation:
-    """See ``BaseCheckpointSaver.put``."""
-    thread_id, checkpoint_ns, _ = records.config_target(config)
-    checkpoint_id = checkpoint["id"]
-
-    def make() -> Plan[Any]:
-        return plans.put(POSTGRES, serde, config, checkpoint, metadata, new_versions, lists=lists)
-
-    def committed() -> Plan[bool]:
-        return bool((yield Query(_SELECT_STORED, (thread_id, checkpoint_ns, checkpoint_id))))
-
-    checked = expected_head(config) is not None
-    return Operation(
-        make,
-        lock=head_lock(thread_id, checkpoint_ns) if checked else None,
-        committed=committed,
-        result=records.checkpoint_config(thread_id, checkpoint_ns, checkpoint_id),
-    )
-
-
-def put_writes(
-    serde: SerializerProtocol,
-    config: Mapping[str, Any],
-    writes: Sequence[tuple[str, Any]],
-    task_id: str,
-    task_path: str,
-) -> Operation:
-    """See ``BaseCheckpointSaver.put_writes``."""
-    writes = list(writes)  # a retry iterates them again
-    return Operation(lambda: plans.put_writes(POSTGRES, serde, config, writes, task_id, task_path))
 
 
 def delete_thread(thread_id: str) -> Operation:
@@ -189,3 +155,78 @@ def prune(thread_ids: Sequence[str], keep_last: int | None, strategy: str) -> Op
     """See ``BaseCheckpointSaver.prune``."""
     thread_ids = list(thread_ids)  # a retry iterates them again
     return Operation(lambda: plans.prune(POSTGRES, thread_ids, keep_last, strategy))
+
+
+def batch(
+    serde: SerializerProtocol, lists: ListCache, committed: HeadRefs, ops: Sequence[Any]
+) -> tuple[Operation, list[plans.BatchState]]:
+    """See ``BaseCheckpointSaver.batch``: a group of put / put_writes ops, one transaction.
+
+    The statements go in one pipeline, so a group costs one round trip: the heads are
+    checked by the server (``dialect.head_check``) under each scope's lock, the parents'
+    refs come from the saver's last commits (``committed``), and seals run after the
+    commit (``seal_scope``).  Each attempt's ``BatchState`` is appended to the list
+    returned with the operation: after the commit, the last one says what was written.
+    """
+    ops = list(ops)  # a retry iterates them again
+    states: list[plans.BatchState] = []
+    scopes = set()
+    last_put = None
+    for op in ops:
+        if op[0] == "put":
+            thread_id, checkpoint_ns, _ = records.config_target(op[1])
+            last_put = (thread_id, checkpoint_ns, op[2]["id"])
+            if expected_head(op[1]) is not None:
+                scopes.add((thread_id, checkpoint_ns))
+
+    def make() -> Plan[Any]:
+        state = plans.BatchState(committed=committed, seals=[])
+        states.append(state)
+        return batch_plan(POSTGRES, serde, lists, ops, state=state)
+
+    def stored() -> Plan[bool]:
+        return bool((yield Query(_SELECT_STORED, last_put)))
+
+    results = [
+        records.checkpoint_config(*records.config_target(op[1])[:2], op[2]["id"])
+        if op[0] == "put"
+        else None
+        for op in ops
+    ]
+    operation = Operation(
+        make,
+        locks=tuple(sorted(head_lock(*scope) for scope in scopes)),
+        committed=stored if last_put is not None else None,
+        result=results,
+        pipeline=True,
+    )
+    return operation, states
+
+
+def seal_scope(thread_id: str, checkpoint_ns: str) -> Operation:
+    """Seal a scope whose put asked for it, after that put committed (its own transaction)."""
+    return Operation(
+        lambda: seal.seal_scope(POSTGRES, thread_id, checkpoint_ns),
+        locks=(head_lock(thread_id, checkpoint_ns),),
+    )
+
+
+def head_moved(exc: BaseException) -> ConcurrentRunError | None:
+    """The ``ConcurrentRunError`` a failed server-side head check stands for, or None."""
+    if not isinstance(exc, errors.RaiseException) or exc.diag.message_primary != _MOVED:
+        return None
+    found = json.loads(exc.diag.message_detail or "{}")
+    try:
+        check_head(
+            found["thread_id"],
+            found["checkpoint_ns"],
+            found["checkpoint_id"],
+            found["expected"],
+            found["actual"],
+        )
+    except ConcurrentRunError as moved:
+        return moved
+    return None  # why: the server and check_head disagree; the server's error then stands
+
+
+_MOVED = "stategraph_head_moved"  # the message of migrations._HEAD_CHECK's exception

@@ -12,7 +12,7 @@ it has dropped.  What a retry may do is decided per operation in ``_operation``.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from logging import getLogger
 from typing import Any
@@ -23,7 +23,7 @@ from psycopg_pool import ConnectionPool
 
 from .._sql.plans import Plan
 from ._connect import CONNECTION_KWARGS, conninfo_of
-from ._operation import Operation, begin_statements, returns_rows
+from ._operation import Operation, begin_statements, head_moved, returns_rows
 from ._operation import setup as setup_operation
 
 __all__ = ["Connections", "drive", "rollback"]
@@ -38,15 +38,16 @@ RETRIES = 2
 def drive(
     conn: Connection[Any],
     plan: Plan[Any],
-    lock: tuple[int, int] | None = None,
+    locks: Sequence[tuple[int, int]] = (),
     *,
     pipeline: bool = False,
     begin: str = "BEGIN",
 ) -> Any:
-    """Run ``plan`` on ``conn`` in one transaction, after taking ``lock``; return its result.
+    """Run ``plan`` on ``conn`` in one transaction, after taking ``locks``; return its result.
 
     In ``pipeline`` mode statements whose rows the plan does not read are sent without
-    waiting for them; their errors surface at the next read or at commit.
+    waiting for them; their errors surface at the next read or at commit.  A failed
+    server-side head check is raised as the ``ConcurrentRunError`` it stands for.
     """
     try:
         query = next(plan)  # the plan's pure prelude runs outside the transaction
@@ -55,7 +56,7 @@ def drive(
     with conn.cursor(row_factory=tuple_row) as cursor:
         try:
             with conn.pipeline() if pipeline else nullcontext():
-                for statement, params in begin_statements(lock, pipeline=pipeline, begin=begin):
+                for statement, params in begin_statements(locks, pipeline=pipeline, begin=begin):
                     cursor.execute(statement, params, prepare=False)
                 while True:
                     if query.many and len(query.params) != 1:
@@ -64,15 +65,19 @@ def drive(
                     else:
                         params = query.params[0] if query.many else query.params
                         cursor.execute(query.sql, params)
-                        reply = cursor.fetchall() if returns_rows(query.sql) else []
+                        reads = not query.blind and returns_rows(query.sql)
+                        reply = cursor.fetchall() if reads else []
                     try:
                         query = plan.send(None if query.many else reply)
                     except StopIteration as done:
                         result = done.value
                         break
                 cursor.execute("COMMIT", prepare=False)
-        except BaseException:
+        except BaseException as exc:
             rollback(conn)
+            moved = head_moved(exc)
+            if moved is not None:
+                raise moved from None
             raise
     return result
 
@@ -85,6 +90,17 @@ def rollback(conn: Connection[Any]) -> None:
         conn.rollback()
     except OperationalError:
         pass  # why: the connection dropped now; the caller re-raises the first error
+
+
+def _connection_lost(conn: Connection[Any], exc: OperationalError) -> bool:
+    """Whether ``exc`` means the connection is gone (an operation on it may be retried).
+
+    why: in pipeline mode the server's "terminating connection" error can arrive before
+    the connection is marked broken, so its SQLSTATE (class 57P: operator intervention,
+    08: connection exception) counts as well.
+    """
+    state = exc.sqlstate or ""
+    return conn.closed or conn.broken or state.startswith(("57P", "08"))
 
 
 class Connections:
@@ -133,12 +149,14 @@ class Connections:
                         if drive(conn, operation.committed()):
                             return operation.result
                     plan = operation.make()
+                    pipeline = self.pipeline or operation.pipeline
                     return drive(
-                        conn, plan, operation.lock, pipeline=self.pipeline, begin=operation.begin
+                        conn, plan, operation.locks, pipeline=pipeline, begin=operation.begin
                     )
                 except OperationalError as exc:
-                    if last or not (conn.closed or conn.broken):
+                    if last or not _connection_lost(conn, exc):
                         raise
+                    conn.close()  # a pool drops it; a shared one is reopened
                     logger.warning("PostgreSQL connection lost (%s); retrying on a new one", exc)
         raise AssertionError("unreachable: the last attempt either returns or raises")
 

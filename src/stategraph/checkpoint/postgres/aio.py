@@ -10,11 +10,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from logging import getLogger
 from typing import Any
 
 from psycopg import AsyncConnection, AsyncPipeline
 from psycopg_pool import AsyncConnectionPool
 
+from .._head_refs import HeadRefs
 from .._list_cache import ListCache
 from ..base import (
     BaseCheckpointSaver,
@@ -31,6 +33,8 @@ from ._async_driver import AsyncConnections
 from ._connect import CONNECTION_KWARGS, PoolConfig, pool_arguments
 
 __all__ = ["AsyncPostgresSaver"]
+
+logger = getLogger("stategraph.checkpoint")
 
 
 class AsyncPostgresSaver(BaseCheckpointSaver[int]):
@@ -54,6 +58,7 @@ class AsyncPostgresSaver(BaseCheckpointSaver[int]):
         self.pipe = pipe
         self._io = AsyncConnections(conn, pipeline=pipeline or pipe is not None)
         self._lists = ListCache()  # delta-blob bookkeeping (see checkpoint._delta)
+        self._committed = HeadRefs()  # the refs of each scope's last commit (see batch)
         try:
             self.loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
         except RuntimeError:
@@ -124,9 +129,7 @@ class AsyncPostgresSaver(BaseCheckpointSaver[int]):
         new_versions: ChannelVersions,
     ) -> Config:
         """See ``BaseCheckpointSaver.put``."""
-        return await self._io.run(
-            operation.put(self.serde, self._lists, config, checkpoint, metadata, new_versions)
-        )
+        return (await self.abatch([("put", config, checkpoint, metadata, new_versions)]))[0]  # type: ignore[no-any-return]
 
     async def aput_writes(
         self,
@@ -136,16 +139,32 @@ class AsyncPostgresSaver(BaseCheckpointSaver[int]):
         task_path: str = "",
     ) -> None:
         """See ``BaseCheckpointSaver.put_writes``."""
-        await self._io.run(operation.put_writes(self.serde, config, writes, task_id, task_path))
+        await self.abatch([("put_writes", config, writes, task_id, task_path)])
+
+    async def abatch(self, ops: Sequence[tuple[Any, ...]]) -> list[Any]:
+        """Commit put / put_writes ops in one transaction and one round trip; return their
+        results (see ``_operation.batch``); then seal the scopes whose step asked for it."""
+        group, states = operation.batch(self.serde, self._lists, self._committed, ops)
+        results = await self._io.run(group)
+        state = states[-1]
+        self._committed.remember(state.refs)
+        for scope in state.seals or ():
+            try:
+                await self._io.run(operation.seal_scope(*scope))
+            except Exception as exc:  # why: the step is committed; the next trigger retries
+                logger.warning("Sealing %r failed (the next seal catches up): %s", scope, exc)
+        return results  # type: ignore[no-any-return]
 
     async def adelete_thread(self, thread_id: str) -> None:
         """See ``BaseCheckpointSaver.delete_thread``."""
         await self._io.run(operation.delete_thread(thread_id))
         self._lists.drop_threads([str(thread_id)])
+        self._committed.drop_threads([str(thread_id)])
 
     async def acopy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
         """See ``BaseCheckpointSaver.copy_thread``."""
         await self._io.run(operation.copy_thread(source_thread_id, target_thread_id))
+        self._committed.drop_threads([str(target_thread_id)])
 
     async def aprune(
         self,
@@ -156,3 +175,4 @@ class AsyncPostgresSaver(BaseCheckpointSaver[int]):
     ) -> None:
         """See ``BaseCheckpointSaver.prune``."""
         await self._io.run(operation.prune(thread_ids, keep_last, strategy))
+        self._committed.drop_threads([str(t) for t in thread_ids])
