@@ -100,7 +100,7 @@ class BatchState:
     def flush_blobs(self, dialect: Dialect) -> Plan[None]:
         """Insert the collected blob rows (before anything reads blobs)."""
         if self.blob_rows:
-            yield Query(_queries(dialect).upsert_blob, self.blob_rows, many=True)
+            yield _rows(_queries(dialect), _queries(dialect).upsert_blob, self.blob_rows)
             self.blob_rows = []
 
     def flush(self, dialect: Dialect) -> Plan[None]:
@@ -113,8 +113,24 @@ class BatchState:
             (q.insert_write, self.write_inserts),
         ):
             if rows:
-                yield Query(sql, rows, many=True)
+                yield _rows(q, sql, rows)
         self.checkpoint_rows, self.write_upserts, self.write_inserts = [], [], []
+
+
+def _rows(q: Any, sql: str, rows: list[tuple[Any, ...]]) -> Query:
+    """Insert ``rows`` with ``sql``: one execution per row, or one for all (``q.bulk``)."""
+    bulk = q.bulk.get(sql)
+    if bulk is None or len(rows) == 1:
+        return Query(sql, rows, many=True)
+    # why: one statement may not touch a row twice with DO UPDATE, and sequential inserts
+    # keep the last of a key's rows (DO UPDATE) or the first (DO NOTHING)
+    width, unique = bulk.key_width, {}
+    for row in rows:
+        if bulk.last_wins:
+            unique[row[:width]] = row
+        else:
+            unique.setdefault(row[:width], row)
+    return Query(bulk.sql, [list(column) for column in zip(*unique.values(), strict=True)])
 
 
 def get_tuple(

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from .dialect import Dialect
 
-__all__ = ["CHECKPOINT_COLUMNS", "SEGMENT_COLUMNS", "Queries", "queries_for"]
+__all__ = ["CHECKPOINT_COLUMNS", "SEGMENT_COLUMNS", "Bulk", "Queries", "queries_for"]
 
 CHECKPOINT_COLUMNS = (
     "thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint, "
@@ -34,6 +34,27 @@ _IN_RANGE = f"{_SCOPE} AND checkpoint_id BETWEEN ? AND ?"
 def _insert(table: str, columns: str) -> str:
     # one row of ``columns``, every value bound
     return f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['?'] * (columns.count(',') + 1))})"
+
+
+class Bulk(NamedTuple):
+    """An INSERT of many rows in one statement: one array parameter per column."""
+
+    sql: str
+    key_width: int  # the leading columns that make a row's key
+    last_wins: bool  # DO UPDATE: of rows with one key, the last is stored (else the first)
+
+
+_ARRAY_TYPES = {"checkpoint": "{bytes}", "value": "{bytes}", "payload": "{bytes}", "idx": "integer"}
+
+
+def _unnest(table: str, columns: str, dialect: Dialect) -> str:
+    # Rows as parallel arrays, one per column (Postgres): one statement and one execution
+    # for a whole group, where one statement per row cost a protocol exchange each.
+    arrays = ", ".join(
+        f"CAST({dialect.bulk_param} AS {_ARRAY_TYPES.get(name, 'text').format(bytes=dialect.bytes_type)}[])"
+        for name in columns.split(", ")
+    )
+    return f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays})"
 
 
 def _unscoped(columns: str) -> str:
@@ -78,26 +99,38 @@ class Queries:
             "SELECT task_id, channel, type, value, idx FROM checkpoint_writes "
             f"WHERE {_SCOPE} AND checkpoint_id = ?"
         )
-        self.upsert_checkpoint = r(
-            f"{_insert('checkpoints', CHECKPOINT_COLUMNS)} "
+        checkpoint_conflict = (
             "ON CONFLICT (thread_id, checkpoint_ns, checkpoint_id) DO UPDATE SET "
             "parent_checkpoint_id = excluded.parent_checkpoint_id, type = excluded.type, "
             "checkpoint = excluded.checkpoint, metadata = excluded.metadata, "
             "blob_refs = excluded.blob_refs"
         )
-        self.upsert_blob = r(
-            f"{_insert('checkpoint_blobs', _BLOB_COLUMNS)} "
+        blob_conflict = (
             "ON CONFLICT (thread_id, checkpoint_ns, channel, checkpoint_id) DO UPDATE SET "
             "version = excluded.version, type = excluded.type, value = excluded.value, "
             "base_checkpoint_id = excluded.base_checkpoint_id, "
             "root_checkpoint_id = excluded.root_checkpoint_id"
         )
-        write_insert = _insert("checkpoint_writes", _WRITE_COLUMNS)
-        self.upsert_write = r(
-            f"{write_insert} ON CONFLICT ({_WRITE_KEY}) DO UPDATE SET channel = excluded.channel, "
+        write_upsert = (
+            f"ON CONFLICT ({_WRITE_KEY}) DO UPDATE SET channel = excluded.channel, "
             "type = excluded.type, value = excluded.value, task_path = excluded.task_path"
         )
-        self.insert_write = r(f"{write_insert} ON CONFLICT ({_WRITE_KEY}) DO NOTHING")
+        write_keep = f"ON CONFLICT ({_WRITE_KEY}) DO NOTHING"
+        # (statement, table, columns, conflict clause, key columns, whether a later row wins)
+        inserts = [
+            ("upsert_checkpoint", "checkpoints", CHECKPOINT_COLUMNS, checkpoint_conflict, 3, True),
+            ("upsert_blob", "checkpoint_blobs", _BLOB_COLUMNS, blob_conflict, 4, True),
+            ("upsert_write", "checkpoint_writes", _WRITE_COLUMNS, write_upsert, 5, True),
+            ("insert_write", "checkpoint_writes", _WRITE_COLUMNS, write_keep, 5, False),
+        ]
+        # Per-row statement text -> its many-rows form (``bulk``), where the dialect has one.
+        self.bulk: dict[str, Bulk] = {}
+        for name, table, columns, conflict, key_width, last_wins in inserts:
+            sql = r(f"{_insert(table, columns)} {conflict}")
+            setattr(self, name, sql)
+            if dialect.bulk_rows:
+                many = r(f"{_unnest(table, columns, dialect)} {conflict}")
+                self.bulk[sql] = Bulk(many, key_width, last_wins)
         self.delete_thread = tuple(
             r(f"DELETE FROM {table} WHERE thread_id = ?")
             for table in (

@@ -32,7 +32,7 @@ from ..base import (
 )
 from ..serde.base import SerializerProtocol
 from . import _operation as operation
-from ._connect import CONNECTION_KWARGS, PoolConfig, pool_arguments
+from ._connect import CONNECTION_KWARGS, PoolConfig, pool_arguments, pool_checks
 from ._sync_driver import Connections
 
 __all__ = ["PoolConfig", "PostgresSaver"]
@@ -77,8 +77,8 @@ class PostgresSaver(BaseCheckpointSaver[int]):
     ) -> Iterator[PostgresSaver]:
         """Connect (a checked pool with ``pool_config``), yield a saver, close on exit."""
         if pool_config is not None:
-            check = ConnectionPool.check_connection
-            with ConnectionPool(**pool_arguments(conn_string, pool_config, check)) as pool:
+            arguments = pool_arguments(conn_string, pool_config, pool_checks())
+            with ConnectionPool(**arguments) as pool:
                 yield cls(pool, serde=serde, pipeline=pipeline)
             return
         with Connection.connect(conn_string, **CONNECTION_KWARGS) as conn:

@@ -94,11 +94,20 @@ def _connection_lost(conn: AsyncConnection[Any], exc: OperationalError) -> bool:
     """Whether ``exc`` means the connection is gone (an operation on it may be retried).
 
     why: in pipeline mode the server's "terminating connection" error can arrive before
-    the connection is marked broken, so its SQLSTATE (class 57P: operator intervention,
-    08: connection exception) counts as well.
+    the connection is marked broken, or be followed by psycopg's own error on leaving the
+    pipeline, so an SQLSTATE of class 57P (operator intervention) or 08 (connection
+    exception) on the error or on the error it was raised while handling counts as well.
     """
-    state = exc.sqlstate or ""
-    return conn.closed or conn.broken or state.startswith(("57P", "08"))
+    if conn.closed or conn.broken:
+        return True
+    seen: BaseException | None = exc
+    for _ in range(4):  # the chain is short; bounded in case it loops
+        if seen is None:
+            break
+        if (getattr(seen, "sqlstate", None) or "").startswith(("57P", "08")):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 class AsyncConnections:

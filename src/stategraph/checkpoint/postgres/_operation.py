@@ -125,7 +125,11 @@ def setup() -> Operation:
 
 def get_tuple(serde: SerializerProtocol, lists: ListCache, config: Mapping[str, Any]) -> Operation:
     """See ``BaseCheckpointSaver.get_tuple``."""
-    return Operation(lambda: plans.get_tuple(POSTGRES, serde, config, lists), begin=SNAPSHOT_BEGIN)
+    return Operation(
+        lambda: plans.get_tuple(POSTGRES, serde, config, lists),
+        begin=SNAPSHOT_BEGIN,
+        pipeline=True,  # BEGIN goes with the first read, COMMIT with nothing to wait for
+    )
 
 
 def list_tuples(

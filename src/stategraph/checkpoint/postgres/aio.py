@@ -30,7 +30,7 @@ from ..base import (
 from ..serde.base import SerializerProtocol
 from . import _operation as operation
 from ._async_driver import AsyncConnections
-from ._connect import CONNECTION_KWARGS, PoolConfig, pool_arguments
+from ._connect import CONNECTION_KWARGS, PoolConfig, async_pool_checks, pool_arguments
 
 __all__ = ["AsyncPostgresSaver"]
 
@@ -76,10 +76,8 @@ class AsyncPostgresSaver(BaseCheckpointSaver[int]):
     ) -> AsyncIterator[AsyncPostgresSaver]:
         """Connect (a checked pool with ``pool_config``), yield a saver, close on exit."""
         if pool_config is not None:
-            check = AsyncConnectionPool.check_connection
-            async with AsyncConnectionPool(
-                **pool_arguments(conn_string, pool_config, check)
-            ) as pool:
+            arguments = pool_arguments(conn_string, pool_config, async_pool_checks())
+            async with AsyncConnectionPool(**arguments) as pool:
                 yield cls(pool, serde=serde, pipeline=pipeline)
             return
         async with await AsyncConnection.connect(conn_string, **CONNECTION_KWARGS) as conn:
