@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Generator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import _appends as appends
 from .. import _delta as delta
 from .. import _records as records
 from .._head import check_head, expected_head
-from .._head_refs import HeadRefs
 from .._list_cache import ListCache, cached_states, kept_items
 from .._refs import encode_compact, is_inlined, spill_carried
 from ..base import ChannelVersions, Checkpoint, CheckpointMetadata, CheckpointTuple, Config
@@ -26,8 +25,10 @@ from .blob_rows import pack
 from .dialect import Dialect
 from .queries import queries_for
 
+if TYPE_CHECKING:
+    from .batch import BatchState
+
 __all__ = [
-    "BatchState",
     "Plan",
     "Query",
     "copy_thread",
@@ -73,64 +74,6 @@ def _queries(dialect: Dialect) -> Any:
 
 Row = Sequence[Any]
 Scope = tuple[str, str]  # (thread_id, checkpoint_ns)
-
-
-@dataclass(slots=True)
-class BatchState:
-    """What the puts of one write transaction did, so later puts in it need not ask again.
-
-    Rows are collected here and inserted by ``flush`` in one ``executemany`` per table.
-    A put reads the head and the parent's refs from here when this transaction wrote
-    them: exact only while no other writer can move those heads until the commit
-    (SQLite's ``BEGIN IMMEDIATE``; Postgres takes every checked scope's head lock first).
-    """
-
-    heads: dict[Scope, str | None] = field(default_factory=dict)
-    refs: dict[tuple[str, str, str], dict[str, records.BlobRef]] = field(default_factory=dict)
-    # The saver's refs of checkpoints committed before this transaction (see _head_refs).
-    committed: HeadRefs | None = None
-    # Scopes whose step asks for a seal, when the saver seals after the commit instead of
-    # inside it (Postgres: the seal's reads would hold the group's locks); None: inside.
-    seals: list[Scope] | None = None
-    blob_rows: list[tuple[Any, ...]] = field(default_factory=list)
-    checkpoint_rows: list[tuple[Any, ...]] = field(default_factory=list)
-    write_upserts: list[tuple[Any, ...]] = field(default_factory=list)
-    write_inserts: list[tuple[Any, ...]] = field(default_factory=list)
-
-    def flush_blobs(self, dialect: Dialect) -> Plan[None]:
-        """Insert the collected blob rows (before anything reads blobs)."""
-        if self.blob_rows:
-            yield _rows(_queries(dialect), _queries(dialect).upsert_blob, self.blob_rows)
-            self.blob_rows = []
-
-    def flush(self, dialect: Dialect) -> Plan[None]:
-        """Insert every collected row, in the order the single-op plans would."""
-        q = _queries(dialect)
-        yield from self.flush_blobs(dialect)
-        for sql, rows in (
-            (q.upsert_checkpoint, self.checkpoint_rows),
-            (q.upsert_write, self.write_upserts),
-            (q.insert_write, self.write_inserts),
-        ):
-            if rows:
-                yield _rows(q, sql, rows)
-        self.checkpoint_rows, self.write_upserts, self.write_inserts = [], [], []
-
-
-def _rows(q: Any, sql: str, rows: list[tuple[Any, ...]]) -> Query:
-    """Insert ``rows`` with ``sql``: one execution per row, or one for all (``q.bulk``)."""
-    bulk = q.bulk.get(sql)
-    if bulk is None or len(rows) == 1:
-        return Query(sql, rows, many=True)
-    # why: one statement may not touch a row twice with DO UPDATE, and sequential inserts
-    # keep the last of a key's rows (DO UPDATE) or the first (DO NOTHING)
-    width, unique = bulk.key_width, {}
-    for row in rows:
-        if bulk.last_wins:
-            unique[row[:width]] = row
-        else:
-            unique.setdefault(row[:width], row)
-    return Query(bulk.sql, [list(column) for column in zip(*unique.values(), strict=True)])
 
 
 def get_tuple(

@@ -30,7 +30,7 @@ from .._head import check_head, expected_head
 from .._head_refs import HeadRefs
 from .._list_cache import ListCache
 from .._sql import migrations, plans, seal
-from .._sql.batch import batch_plan
+from .._sql.batch import BatchState, batch_plan
 from .._sql.dialect import POSTGRES
 from .._sql.plans import Plan, Query
 from ..serde.base import SerializerProtocol
@@ -163,7 +163,7 @@ def prune(thread_ids: Sequence[str], keep_last: int | None, strategy: str) -> Op
 
 def batch(
     serde: SerializerProtocol, lists: ListCache, committed: HeadRefs, ops: Sequence[Any]
-) -> tuple[Operation, list[plans.BatchState]]:
+) -> tuple[Operation, list[BatchState]]:
     """See ``BaseCheckpointSaver.batch``: a group of put / put_writes ops, one transaction.
 
     The statements go in one pipeline, so a group costs one round trip: the heads are
@@ -173,7 +173,7 @@ def batch(
     returned with the operation: after the commit, the last one says what was written.
     """
     ops = list(ops)  # a retry iterates them again
-    states: list[plans.BatchState] = []
+    states: list[BatchState] = []
     scopes = set()
     last_put = None
     for op in ops:
@@ -184,7 +184,7 @@ def batch(
                 scopes.add((thread_id, checkpoint_ns))
 
     def make() -> Plan[Any]:
-        state = plans.BatchState(committed=committed, seals=[])
+        state = BatchState(committed=committed, seals=[])
         states.append(state)
         return batch_plan(POSTGRES, serde, lists, ops, state=state)
 
