@@ -26,6 +26,7 @@ from .conformance import Harness, Portal, StoredBlobInfo, Writer, config, id_of,
 from .conformance_batch import *  # noqa: F403
 from .conformance_delta import *  # noqa: F403
 from .conformance_head import *  # noqa: F403
+from .conformance_retention import *  # noqa: F403
 
 
 def _execute(path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
