@@ -296,5 +296,3 @@ def test_processes_racing_from_one_head_leave_exactly_one_child(
         assert len(children) == 1
         assert all(r[1] == to_text(children[0][0]) for r in results if r[0] == "refused")
     assert _execute(path, "SELECT COUNT(*) FROM checkpoints")[0][0] == 3
-
-
