@@ -46,10 +46,10 @@ def prune(
     """
     keep = keep_count(keep_last, strategy)
     for thread_id in thread_ids:
-        if keep is None and cutoff is None:
-            yield from delete_thread(dialect, thread_id)
-        elif keep is None:
+        if keep is None and cutoff is not None:
             yield from _delete_if_idle(dialect, str(thread_id), cutoff)
+        elif keep is None:
+            yield from delete_thread(dialect, thread_id)
         else:
             yield from _prune_thread(dialect, str(thread_id), keep, cutoff)
 
@@ -57,8 +57,9 @@ def prune(
 def _delete_if_idle(dialect: Dialect, thread_id: str, cutoff: datetime) -> Plan[None]:
     """Delete a thread if every checkpoint of it is older than ``cutoff``."""
     q = _queries(dialect)
-    # why: a scope's newest rows are never sealed, so a recent thread is seen (and left
-    # alone) from the tables alone; only a thread that looks idle is unsealed to check all
+    # why: one recent row (or one of unknown age) in the tables spares the thread, and a
+    # scope's newest rows are never sealed; only a thread whose table rows are all old is
+    # unsealed, to check its sealed history too (and sealed again if it stays)
     hot = yield Query(q.select_nodes, (thread_id,))
     if not all_old((_text(dialect, key) for _, key, _ in hot), cutoff):
         return
