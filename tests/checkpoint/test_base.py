@@ -232,3 +232,37 @@ def test_with_allowlist_returns_a_copy_sharing_storage() -> None:
     assert allowed.serde.loads_typed(data) == _Payload(1)
     with pytest.raises(errors.SerializationError):
         saver.serde.loads_typed(data)
+
+
+class _PruneRecorder(BaseCheckpointSaver[int]):
+    """Implements only ``aprune``, as a saver written before ``max_age`` existed did."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[Any, ...]] = []
+
+    async def aprune(  # type: ignore[override]
+        self, thread_ids: Any, *, keep_last: Any = None, strategy: Any = "keep_latest"
+    ) -> None:
+        self.calls.append((list(thread_ids), keep_last, strategy))
+
+
+class _AgePruneRecorder(_SyncOnly):
+    """Implements only ``prune``, taking ``max_age``."""
+
+    def prune(self, thread_ids: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        self.kwargs = kwargs
+
+
+@pytest.mark.anyio
+async def test_prune_passes_max_age_across_sync_and_async_only_when_given() -> None:
+    old_style = _PruneRecorder()
+    await asyncio.to_thread(old_style.prune, ["t"], keep_last=2)
+    assert old_style.calls == [(["t"], 2, "keep_latest")]
+    with pytest.raises(TypeError, match="max_age"):
+        await asyncio.to_thread(old_style.prune, ["t"], max_age=60)
+    saver = _AgePruneRecorder()
+    await saver.aprune(["t"], strategy="delete", max_age=60)
+    assert saver.kwargs == {"keep_last": None, "strategy": "delete", "max_age": 60}
+    await saver.aprune(["t"])
+    assert saver.kwargs == {"keep_last": None, "strategy": "keep_latest"}

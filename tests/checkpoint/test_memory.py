@@ -24,6 +24,7 @@ from .conformance import Harness, Portal, StoredBlobInfo, Writer, config, make_c
 from .conformance_delta import *  # noqa: F403
 from .conformance_delta import grow
 from .conformance_head import *  # noqa: F403
+from .conformance_retention import *  # noqa: F403
 from .strategies import assert_same
 
 

@@ -26,6 +26,7 @@ from .conformance import Harness, Portal, StoredBlobInfo, Writer, config, id_of,
 from .conformance_batch import *  # noqa: F403
 from .conformance_delta import *  # noqa: F403
 from .conformance_head import *  # noqa: F403
+from .conformance_retention import *  # noqa: F403
 
 
 def _execute(path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
@@ -295,5 +296,3 @@ def test_processes_racing_from_one_head_leave_exactly_one_child(
         assert len(children) == 1
         assert all(r[1] == to_text(children[0][0]) for r in results if r[0] == "refused")
     assert _execute(path, "SELECT COUNT(*) FROM checkpoints")[0][0] == 3
-
-

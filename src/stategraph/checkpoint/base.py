@@ -11,7 +11,7 @@ import builtins
 import copy
 from abc import ABC
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Generic, Literal, NamedTuple, TypeAlias, TypedDict, TypeVar
 
 from ..errors import EmptyChannelError
@@ -343,16 +343,25 @@ class BaseCheckpointSaver(ABC, Generic[V]):
         *,
         keep_last: int | None = None,
         strategy: PruneStrategy = "keep_latest",
+        max_age: timedelta | float | None = None,
     ) -> None:
         """Drop old checkpoints of ``thread_ids``; see ``stategraph.checkpoint._retention``.
 
         ``strategy="delete"`` deletes the threads.  ``"keep_latest"`` keeps the
         ``keep_last`` (default 1) newest checkpoints of every namespace, checkpoints
         waiting on an interrupt, and fork points those depend on.
+
+        ``max_age`` (a ``timedelta`` or seconds, > 0) spares recent history: with
+        ``"keep_latest"`` a checkpoint is deleted only if it is also older than
+        ``max_age``; with ``"delete"`` only threads whose newest checkpoint is older than
+        ``max_age`` are deleted.  Age is read from the uuid6 id; a checkpoint whose id is
+        not a uuid6 is never deleted for age.
         """
+        # why: a saver written before max_age existed still works when it is not used
+        extra = {} if max_age is None else {"max_age": max_age}
         return self._blocking(
             "aprune",
-            lambda: self.aprune(thread_ids, keep_last=keep_last, strategy=strategy),
+            lambda: self.aprune(thread_ids, keep_last=keep_last, strategy=strategy, **extra),
         )
 
     async def aprune(
@@ -361,10 +370,13 @@ class BaseCheckpointSaver(ABC, Generic[V]):
         *,
         keep_last: int | None = None,
         strategy: PruneStrategy = "keep_latest",
+        max_age: timedelta | float | None = None,
     ) -> None:
         """Async form of ``prune``."""
+        extra = {} if max_age is None else {"max_age": max_age}
         return await self._threaded(
-            "prune", lambda: self.prune(thread_ids, keep_last=keep_last, strategy=strategy)
+            "prune",
+            lambda: self.prune(thread_ids, keep_last=keep_last, strategy=strategy, **extra),
         )
 
     # --- the adapters -----------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from ..constants import INTERRUPT
@@ -20,7 +21,15 @@ from . import _records as records
 from ._head import check_head, expected_head
 from ._list_cache import ListCache, cached_states, kept_items
 from ._memory_blobs import encode, plan_plain
-from ._retention import CheckpointNode, keep_count, select_kept, with_bases
+from ._retention import (
+    CheckpointNode,
+    MaxAge,
+    age_cutoff,
+    all_old,
+    keep_count,
+    select_kept,
+    with_bases,
+)
 from .base import (
     WRITES_IDX_MAP,
     BaseCheckpointSaver,
@@ -313,17 +322,20 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         *,
         keep_last: int | None = None,
         strategy: PruneStrategy = "keep_latest",
+        max_age: MaxAge | None = None,
     ) -> None:
         """Drop old checkpoints; see ``stategraph.checkpoint._retention`` for what stays."""
         keep = keep_count(keep_last, strategy)
+        cutoff = age_cutoff(max_age)
         with self._lock:
             if keep is None:
                 for thread_id in thread_ids:
-                    self.delete_thread(thread_id)
+                    if cutoff is None or self._idle(str(thread_id), cutoff):
+                        self.delete_thread(thread_id)
                 return
             # Decide everything first, so a corrupt row aborts before anything is deleted.
             scopes = [s for s in self.storage if s[0] in set(map(str, thread_ids))]
-            decisions = [(scope, *self._prune_decision(scope, keep)) for scope in scopes]
+            decisions = [(scope, *self._prune_decision(scope, keep, cutoff)) for scope in scopes]
             for scope, kept, live in decisions:
                 rows = self.storage[scope]
                 for checkpoint_id in [c for c in rows if c not in kept]:
@@ -332,13 +344,22 @@ class InMemorySaver(BaseCheckpointSaver[int]):
                 for key in [k for k in self.blobs if k[:2] == scope and k[2:] not in live]:
                     del self.blobs[key]
 
-    def _prune_decision(self, scope: Scope, keep: int) -> tuple[set[str], set[tuple[str, str]]]:
+    def _idle(self, thread_id: str, cutoff: datetime) -> bool:
+        """Whether every checkpoint of ``thread_id`` is older than ``cutoff``."""
+        return all_old(
+            (c for scope, rows in self.storage.items() if scope[0] == thread_id for c in rows),
+            cutoff,
+        )
+
+    def _prune_decision(
+        self, scope: Scope, keep: int, cutoff: datetime | None
+    ) -> tuple[set[str], set[tuple[str, str]]]:
         rows = self.storage[scope]
         nodes = [
             CheckpointNode(row.checkpoint_id, row.parent_id, self._has_interrupt(scope, row))
             for row in rows.values()
         ]
-        kept = select_kept(nodes, keep)
+        kept = select_kept(nodes, keep, cutoff)
         live: set[tuple[str, str]] = set()
         for checkpoint_id in kept:
             with records.loading(*scope, checkpoint_id):

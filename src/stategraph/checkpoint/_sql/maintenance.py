@@ -6,11 +6,12 @@ Split from ``plans`` (the per-step plans); ``plans`` re-exports them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from ...constants import INTERRUPT
 from .. import _records as records
-from .._retention import CheckpointNode, keep_count, select_kept, with_bases
+from .._retention import CheckpointNode, all_old, keep_count, select_kept, with_bases
 from . import seal
 from .dialect import Dialect
 from .plans import Plan, Query
@@ -32,22 +33,51 @@ def copy_thread(dialect: Dialect, source_thread_id: str, target_thread_id: str) 
 
 
 def prune(
-    dialect: Dialect, thread_ids: Sequence[str], keep_last: int | None, strategy: str
+    dialect: Dialect,
+    thread_ids: Sequence[str],
+    keep_last: int | None,
+    strategy: str,
+    cutoff: datetime | None = None,
 ) -> Plan[None]:
-    """Apply the retention rule of ``_retention`` to each thread, then drop dead blobs."""
+    """Apply the retention rule of ``_retention`` to each thread, then drop dead blobs.
+
+    ``cutoff`` is ``_retention.age_cutoff(max_age)``, taken by the caller once per call
+    (so a retried plan compares with the same time).
+    """
     keep = keep_count(keep_last, strategy)
     for thread_id in thread_ids:
-        if keep is None:
+        if keep is None and cutoff is not None:
+            yield from _delete_if_idle(dialect, str(thread_id), cutoff)
+        elif keep is None:
             yield from delete_thread(dialect, thread_id)
         else:
-            yield from _prune_thread(dialect, str(thread_id), keep)
+            yield from _prune_thread(dialect, str(thread_id), keep, cutoff)
+
+
+def _delete_if_idle(dialect: Dialect, thread_id: str, cutoff: datetime) -> Plan[None]:
+    """Delete a thread if every checkpoint of it is older than ``cutoff``."""
+    q = _queries(dialect)
+    # why: one recent row (or one of unknown age) in the tables spares the thread, and a
+    # scope's newest rows are never sealed; only a thread whose table rows are all old is
+    # unsealed, to check its sealed history too (and sealed again if it stays)
+    hot = yield Query(q.select_nodes, (thread_id,))
+    if not all_old((_text(dialect, key) for _, key, _ in hot), cutoff):
+        return
+    yield from seal.unseal_thread(dialect, thread_id)
+    every = yield Query(q.select_nodes, (thread_id,))
+    if all_old((_text(dialect, key) for _, key, _ in every), cutoff):
+        yield from delete_thread(dialect, thread_id)
+    else:
+        yield from seal.seal_thread(dialect, thread_id)
 
 
 def _text(dialect: Dialect, key: Any) -> Any:
     return None if key is None else dialect.id_text(key)
 
 
-def _prune_thread(dialect: Dialect, thread_id: str, keep: int) -> Plan[None]:
+def _prune_thread(
+    dialect: Dialect, thread_id: str, keep: int, cutoff: datetime | None
+) -> Plan[None]:
     # why: ids are compared and ordered as text here; keys convert at the queries
     q = _queries(dialect)
     # why: retention decides on every checkpoint; sealed history moves back to the tables
@@ -68,7 +98,7 @@ def _prune_thread(dialect: Dialect, thread_id: str, keep: int) -> Plan[None]:
     doomed = [
         (thread_id, checkpoint_ns, dialect.id_key(node.checkpoint_id))
         for checkpoint_ns, scope_nodes in by_scope.items()
-        for kept in [select_kept(scope_nodes, keep)]
+        for kept in [select_kept(scope_nodes, keep, cutoff)]
         for node in scope_nodes
         if node.checkpoint_id not in kept
     ]

@@ -21,6 +21,7 @@ from psycopg_pool import ConnectionPool
 
 from .._head_refs import HeadRefs
 from .._list_cache import ListCache
+from .._retention import MaxAge
 from ..base import (
     BaseCheckpointSaver,
     ChannelVersions,
@@ -170,7 +171,8 @@ class PostgresSaver(BaseCheckpointSaver[int]):
         *,
         keep_last: int | None = None,
         strategy: PruneStrategy = "keep_latest",
+        max_age: MaxAge | None = None,
     ) -> None:
         """See ``BaseCheckpointSaver.prune``."""
-        self._io.run(operation.prune(thread_ids, keep_last, strategy))
+        self._io.run(operation.prune(thread_ids, keep_last, strategy, max_age))
         self._committed.drop_threads([str(t) for t in thread_ids])

@@ -29,6 +29,7 @@ from .. import _records as records
 from .._head import check_head, expected_head
 from .._head_refs import HeadRefs
 from .._list_cache import ListCache
+from .._retention import MaxAge, age_cutoff
 from .._sql import migrations, plans, seal
 from .._sql.batch import BatchState, batch_plan
 from .._sql.dialect import POSTGRES
@@ -155,10 +156,13 @@ def copy_thread(source_thread_id: str, target_thread_id: str) -> Operation:
     return Operation(lambda: plans.copy_thread(POSTGRES, source_thread_id, target_thread_id))
 
 
-def prune(thread_ids: Sequence[str], keep_last: int | None, strategy: str) -> Operation:
-    """See ``BaseCheckpointSaver.prune``."""
+def prune(
+    thread_ids: Sequence[str], keep_last: int | None, strategy: str, max_age: MaxAge | None
+) -> Operation:
+    """See ``BaseCheckpointSaver.prune``; ``max_age`` is checked here, before any I/O."""
     thread_ids = list(thread_ids)  # a retry iterates them again
-    return Operation(lambda: plans.prune(POSTGRES, thread_ids, keep_last, strategy))
+    cutoff = age_cutoff(max_age)  # once: a retry compares with the same time
+    return Operation(lambda: plans.prune(POSTGRES, thread_ids, keep_last, strategy, cutoff))
 
 
 def batch(

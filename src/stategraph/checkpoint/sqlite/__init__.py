@@ -15,6 +15,7 @@ from typing import Any
 
 from ..._sqlite_driver import drive as _shared_drive
 from .._list_cache import ListCache
+from .._retention import MaxAge, age_cutoff
 from .._sql import migrations, plans
 from .._sql.batch import batch_plan
 from .._sql.dialect import SQLITE
@@ -133,6 +134,8 @@ class SqliteSaver(BaseCheckpointSaver[int]):
         *,
         keep_last: int | None = None,
         strategy: PruneStrategy = "keep_latest",
+        max_age: MaxAge | None = None,
     ) -> None:
         """See ``BaseCheckpointSaver.prune``."""
-        self._run(plans.prune(SQLITE, thread_ids, keep_last, strategy), write=True)
+        cutoff = age_cutoff(max_age)
+        self._run(plans.prune(SQLITE, thread_ids, keep_last, strategy, cutoff), write=True)

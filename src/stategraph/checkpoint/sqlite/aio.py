@@ -15,6 +15,7 @@ import aiosqlite
 
 from ..._sqlite_driver import adrive as _shared_adrive
 from .._list_cache import ListCache
+from .._retention import MaxAge, age_cutoff
 from .._sql import migrations, plans
 from .._sql.dialect import SQLITE
 from ..base import (
@@ -142,6 +143,8 @@ class AsyncSqliteSaver(BaseCheckpointSaver[int]):
         *,
         keep_last: int | None = None,
         strategy: PruneStrategy = "keep_latest",
+        max_age: MaxAge | None = None,
     ) -> None:
         """See ``BaseCheckpointSaver.prune``."""
-        await self._run(plans.prune(SQLITE, thread_ids, keep_last, strategy), write=True)
+        cutoff = age_cutoff(max_age)
+        await self._run(plans.prune(SQLITE, thread_ids, keep_last, strategy, cutoff), write=True)
