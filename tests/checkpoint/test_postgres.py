@@ -28,7 +28,7 @@ from _services import postgres_dsn
 from stategraph.checkpoint._sql import migrations
 from stategraph.checkpoint.postgres import PostgresSaver, _sync_driver, _unasync
 from stategraph.checkpoint.postgres._connect import CONNECTION_KWARGS
-from stategraph.checkpoint.postgres._operation import head_lock
+from stategraph.checkpoint.postgres._operation import thread_lock
 from stategraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from stategraph.errors import CheckpointError, ErrorCode
 
@@ -457,7 +457,7 @@ class LockHolder:
 
     def __init__(self, dsn: str, thread_id: str) -> None:
         self.dsn = dsn
-        self.key = head_lock(thread_id, "")
+        self.key = thread_lock(thread_id)
         self.killed = 0
         self._thread: threading.Thread | None = None
 

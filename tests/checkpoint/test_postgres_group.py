@@ -8,18 +8,21 @@ last commits, and a seal due at a step runs in its own transaction after the com
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import psycopg
 import pytest
+from psycopg.conninfo import conninfo_to_dict
 
 from _pg_databases import fresh_database, fresh_schema
 from _services import postgres_dsn
 from stategraph.checkpoint._sql import seal, segments
 from stategraph.checkpoint._sql.plans import Plan, Query
 from stategraph.checkpoint.postgres import PostgresSaver, _sync_driver
-from stategraph.checkpoint.postgres._operation import returns_rows
+from stategraph.checkpoint.postgres._operation import returns_rows, thread_lock
 from stategraph.errors import ConcurrentRunError
 
 from .conformance import config, id_of, make_checkpoint
@@ -144,3 +147,46 @@ class _Failing:
 def _segments(saver: PostgresSaver) -> int:
     with saver.conn.connection() as conn:  # the pool
         return int(conn.execute("SELECT COUNT(*) FROM checkpoint_segments").fetchone()[0])
+
+
+@pytest.mark.parametrize("operation", ["prune", "delete_thread", "copy_thread", "put"])
+def test_thread_wide_operations_wait_for_the_threads_lock(
+    saver: PostgresSaver, operation: str
+) -> None:
+    """A prune deciding which blobs are dead must not interleave with a put that refers
+    to one, nor a delete or copy with a put's half-written rows: all take the thread lock."""
+    ops, made = chain_ops("t", 2)
+    saver.batch(ops)
+    calls = {
+        "prune": lambda: saver.prune(["t"], keep_last=1),
+        "delete_thread": lambda: saver.delete_thread("t"),
+        "copy_thread": lambda: saver.copy_thread("t", "u"),
+        "put": lambda: saver.batch([_child(made[-1])]),
+    }
+    dsn = saver.conn.conninfo
+    name = conninfo_to_dict(dsn)["application_name"]
+    with psycopg.connect(dsn, autocommit=True, application_name="sgtest_admin") as admin:
+        admin.execute("SELECT pg_advisory_lock(%s, %s)", thread_lock("t"))
+        worker = threading.Thread(target=calls[operation])
+        worker.start()
+        waiting = False
+        for _ in range(400):
+            waiting = bool(
+                admin.execute(
+                    "SELECT 1 FROM pg_stat_activity WHERE application_name = %s "
+                    "AND wait_event_type = 'Lock' AND wait_event = 'advisory'",
+                    (name,),
+                ).fetchall()
+            )
+            if waiting:
+                break
+            time.sleep(0.005)
+        assert waiting and worker.is_alive()
+        admin.execute("SELECT pg_advisory_unlock(%s, %s)", thread_lock("t"))
+        worker.join(10.0)
+    assert not worker.is_alive()
+
+
+def _child(parent: str) -> tuple[Any, ...]:
+    checkpoint = make_checkpoint({"a": 1}, {"a": 1})
+    return ("put", _head_config("t", parent, parent), checkpoint, {"step": 9}, {"a": 1})

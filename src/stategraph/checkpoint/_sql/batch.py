@@ -5,7 +5,7 @@ The engine hands a saver a group of steps at once (``durability="async"``, see
 together at the end; a put reads the head and the parent's refs from that state when an
 earlier op of the group wrote them.  That is exact only while no other writer can move
 those heads until the commit: SQLite's write transaction shuts every other writer out,
-and a Postgres group takes the head lock of every scope it checks before anything else.
+and a Postgres group takes the lock of every thread it checks before anything else.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class BatchState:
     Rows are collected here and inserted by ``flush``, one statement per table.
     A put reads the head and the parent's refs from here when this transaction wrote
     them: exact only while no other writer can move those heads until the commit
-    (SQLite's ``BEGIN IMMEDIATE``; Postgres takes every checked scope's head lock first).
+    (SQLite's ``BEGIN IMMEDIATE``; Postgres takes every checked thread's lock first).
     """
 
     heads: dict[Scope, str | None] = field(default_factory=dict)

@@ -1,12 +1,13 @@
 """``PostgresSaver``: checkpoints in PostgreSQL through psycopg 3.
 
 Same storage as the SQLite saver (the shared plans of ``checkpoint._sql``, rendered by
-the ``POSTGRES`` dialect): changed channels only, growing lists as delta blobs, writes
-and checkpoint each in one transaction.  Tables live in the connection's
-``search_path`` schema; ``setup()`` applies numbered migrations under an advisory lock,
-so many processes may run it at once.  The head compare-and-set of ``put`` holds across
-processes (an advisory lock per thread and namespace).  A dropped connection is retried
-once on a fresh one (see ``_operation``).  ``aio.AsyncPostgresSaver`` is the asyncio form.
+the ``POSTGRES`` dialect): changed channels only, growing lists as delta blobs, a group
+of steps' writes and checkpoints in one transaction and one round trip (``batch``).
+Tables live in the connection's ``search_path`` schema; ``setup()`` applies numbered
+migrations under an advisory lock, so many processes may run it at once.  The head
+compare-and-set of ``put`` holds across processes (an advisory lock per thread, which
+delete, copy, prune and seals take too).  A dropped connection is retried on a fresh one
+(see ``_operation``).  ``aio.AsyncPostgresSaver`` is the asyncio form.
 """
 
 from __future__ import annotations

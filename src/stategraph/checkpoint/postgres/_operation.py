@@ -45,12 +45,12 @@ __all__ = [
     "copy_thread",
     "delete_thread",
     "get_tuple",
-    "head_lock",
     "list_tuples",
     "prune",
     "returns_rows",
     "seal_scope",
     "setup",
+    "thread_lock",
 ]
 
 # pg_advisory_xact_lock(int4, int4): the first number says what is locked, so these keys
@@ -62,7 +62,7 @@ _BEGIN = "BEGIN"
 # them (they moved into a segment); a read-only REPEATABLE READ transaction never fails
 # to serialize, so only reads use it.
 SNAPSHOT_BEGIN = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
-_HEAD_LOCKS = 0x53474350  # "SGCP": the head of one (thread, namespace)
+_THREAD_LOCKS = 0x53475448  # "SGTH": one thread's checkpoints
 _MIGRATION_LOCK = (0x53474D47, 0)  # "SGMG": the checkpoint schema
 
 _SELECT_STORED = POSTGRES.render(
@@ -86,14 +86,21 @@ class Operation(NamedTuple):
     pipeline: bool = False  # send statements whose rows the plan does not read unawaited
 
 
-def head_lock(thread_id: str, checkpoint_ns: str) -> tuple[int, int]:
-    """Return the advisory lock key of one (thread, namespace) head.
+def thread_lock(thread_id: str) -> tuple[int, int]:
+    """Return the advisory lock key of one thread (all its namespaces).
 
-    Two scopes sharing a 32-bit hash only wait for each other; correctness never
-    depends on the key being unique.
+    Puts take it before their head check; delete, copy, prune and seals take it too, so
+    none of them interleaves with a put of the same thread (a prune deciding a blob is
+    dead while a put commits a checkpoint that refers to it).  Two threads sharing a
+    32-bit hash only wait for each other; correctness never depends on the key being
+    unique.
     """
-    digest = hashlib.blake2b(f"{thread_id}\0{checkpoint_ns}".encode(), digest_size=4).digest()
-    return _HEAD_LOCKS, int.from_bytes(digest, "big", signed=True)
+    digest = hashlib.blake2b(str(thread_id).encode(), digest_size=4).digest()
+    return _THREAD_LOCKS, int.from_bytes(digest, "big", signed=True)
+
+
+def _thread_locks(thread_ids: Sequence[str]) -> tuple[tuple[int, int], ...]:
+    return tuple(sorted({thread_lock(thread_id) for thread_id in thread_ids}))
 
 
 def begin_statements(
@@ -148,12 +155,17 @@ def list_tuples(
 
 def delete_thread(thread_id: str) -> Operation:
     """See ``BaseCheckpointSaver.delete_thread``."""
-    return Operation(lambda: plans.delete_thread(POSTGRES, thread_id))
+    return Operation(
+        lambda: plans.delete_thread(POSTGRES, thread_id), locks=_thread_locks([thread_id])
+    )
 
 
 def copy_thread(source_thread_id: str, target_thread_id: str) -> Operation:
     """See ``BaseCheckpointSaver.copy_thread``."""
-    return Operation(lambda: plans.copy_thread(POSTGRES, source_thread_id, target_thread_id))
+    return Operation(
+        lambda: plans.copy_thread(POSTGRES, source_thread_id, target_thread_id),
+        locks=_thread_locks([source_thread_id, target_thread_id]),
+    )
 
 
 def prune(
@@ -162,7 +174,10 @@ def prune(
     """See ``BaseCheckpointSaver.prune``; ``max_age`` is checked here, before any I/O."""
     thread_ids = list(thread_ids)  # a retry iterates them again
     cutoff = age_cutoff(max_age)  # once: a retry compares with the same time
-    return Operation(lambda: plans.prune(POSTGRES, thread_ids, keep_last, strategy, cutoff))
+    return Operation(
+        lambda: plans.prune(POSTGRES, thread_ids, keep_last, strategy, cutoff),
+        locks=_thread_locks(thread_ids),
+    )
 
 
 def batch(
@@ -203,7 +218,7 @@ def batch(
     ]
     operation = Operation(
         make,
-        locks=tuple(sorted(head_lock(*scope) for scope in scopes)),
+        locks=_thread_locks([thread_id for thread_id, _ in scopes]),
         committed=stored if last_put is not None else None,
         result=results,
         pipeline=True,
@@ -215,7 +230,7 @@ def seal_scope(thread_id: str, checkpoint_ns: str) -> Operation:
     """Seal a scope whose put asked for it, after that put committed (its own transaction)."""
     return Operation(
         lambda: seal.seal_scope(POSTGRES, thread_id, checkpoint_ns),
-        locks=(head_lock(thread_id, checkpoint_ns),),
+        locks=(thread_lock(thread_id),),
     )
 
 
