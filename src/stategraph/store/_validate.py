@@ -36,8 +36,27 @@ class InvalidNamespaceError(StoreError):
     code = ErrorCode.STORE_BAD_NAMESPACE
 
 
+# Namespaces that passed ``validate_namespace`` (so ``as_namespace`` too): a store is
+# called with a few namespaces many times, and a set lookup is cheaper than the checks.
+# Bounded: cleared when full, so a stream of distinct namespaces cannot grow it.
+_VALID: set[tuple[str, ...]] = set()
+_VALID_MAX = 4096
+
+
+def _known_valid(namespace: Any) -> bool:
+    """True if ``namespace`` is a tuple already validated (unhashable labels: False)."""
+    if type(namespace) is not tuple:
+        return False
+    try:
+        return namespace in _VALID
+    except TypeError:  # a label that cannot be hashed is not a string: check it slowly
+        return False
+
+
 def as_namespace(namespace: Any, *, what: str = "namespace") -> tuple[str, ...]:
     """Return ``namespace`` as a tuple of strings; a bare string is refused, not split."""
+    if _known_valid(namespace):
+        return namespace
     if isinstance(namespace, str):
         raise InvalidNamespaceError(
             f"The {what} {namespace!r} is a string; namespaces are tuples of labels. "
@@ -61,6 +80,8 @@ def as_namespace(namespace: Any, *, what: str = "namespace") -> tuple[str, ...]:
 
 def validate_namespace(namespace: Any) -> tuple[str, ...]:
     """Check the rules for namespaces written by ``put`` and return it as a tuple."""
+    if _known_valid(namespace):
+        return namespace
     namespace = as_namespace(namespace)
     problem = None
     if not namespace:
@@ -73,6 +94,9 @@ def validate_namespace(namespace: Any) -> tuple[str, ...]:
         problem = f"starts with the reserved label {RESERVED_ROOT!r}; choose another root label"
     if problem is not None:
         raise InvalidNamespaceError(f"Namespace {namespace!r} {problem}.", namespace=namespace)
+    if len(_VALID) >= _VALID_MAX:
+        _VALID.clear()
+    _VALID.add(namespace)
     return namespace
 
 

@@ -7,10 +7,16 @@ a dialect renders it.  Every value, JSON paths included, is a bound parameter.
 from __future__ import annotations
 
 import json
+import json.scanner
 from dataclasses import dataclass
 from typing import Any
 
 __all__ = ["POSTGRES", "SQLITE", "StoreDialect"]
+
+# why: json.loads wraps this C scanner in Python-level whitespace and type checks; the
+# texts the store wrote (json.dumps, no padding) decode in one call.  Anything else
+# (padding, bytes, a scan that does not end at the end) takes json.loads.
+_scan = json.scanner.make_scanner(json.JSONDecoder())
 
 
 @dataclass(frozen=True)
@@ -30,7 +36,7 @@ class StoreDialect:
     allows_nul: bool = True  # may text hold "\x00"?
     # SQLite's planner has no statistics on prefix ranges: the plan asks how many rows a
     # prefix holds and, when many, writes the range so the planner walks the newest-first
-    # index.  (Postgres plans well from its statistics once ANALYZE/autovacuum ran.)
+    # index.  (Postgres plans well from its statistics; PostgresStore keeps them fresh.)
     probes_prefix: bool = False
     # Can one statement clear an item's vectors and upsert it (a data-modifying CTE)?
     # Then a lone put needs no explicit transaction: one round trip instead of four.
@@ -65,6 +71,13 @@ class StoreDialect:
 
     def load_json(self, raw: Any) -> Any:
         """Decode a value column as fetched (text for SQLite, already parsed for jsonb)."""
+        if type(raw) is str:
+            try:
+                value, end = _scan(raw, 0)
+            except StopIteration:
+                end = -1
+            if end == len(raw):
+                return value
         return json.loads(raw) if isinstance(raw, (str, bytes, bytearray)) else raw
 
 

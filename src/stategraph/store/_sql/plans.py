@@ -39,7 +39,7 @@ from .prepare import PreparedBatch
 from .queries import Where, prefilter, queries_for
 from .scoring import best_scores
 
-__all__ = ["Plan", "Query", "run_batch", "sweep"]
+__all__ = ["Plan", "Query", "item_of", "run_batch", "sweep"]
 
 T = TypeVar("T")
 
@@ -129,15 +129,20 @@ def _get(dialect: StoreDialect, op: GetOp, now: float) -> Plan[Item | None]:
     rows = yield Query(q.select_item, (prefix, op.key, now))
     if not rows:
         return None
-    value, created_at, updated_at, ttl_minutes = rows[0]
-    if op.refresh_ttl and ttl_minutes is not None:
+    if op.refresh_ttl and rows[0][3] is not None:
         yield Query(q.refresh_ttl, (now, prefix, op.key))
-    return Item(
-        value=dialect.load_json(value),
-        key=op.key,
-        namespace=op.namespace,
-        created_at=to_datetime(created_at),
-        updated_at=to_datetime(updated_at),
+    return item_of(dialect, op, rows[0])
+
+
+def item_of(dialect: StoreDialect, op: GetOp, row: Sequence[Any]) -> Item:
+    """The item a ``select_item`` row (value, created, updated, ttl) holds for ``op``."""
+    value, created_at, updated_at, _ = row
+    return Item._of(
+        dialect.load_json(value),
+        op.key,
+        op.namespace,
+        to_datetime(created_at),
+        to_datetime(updated_at),
     )
 
 

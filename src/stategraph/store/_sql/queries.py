@@ -8,7 +8,6 @@ the fixed table and column names below.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -191,7 +190,13 @@ class Queries:
         return self.dialect.render(sql), params
 
 
-@functools.cache
+_RENDERED: dict[int, Queries] = {}
+
+
 def queries_for(dialect: StoreDialect) -> Queries:
     """Return the (cached) rendered statements for ``dialect``."""
-    return Queries(dialect)
+    # why: keyed by identity; hashing the frozen dialect hashes every field, on each op
+    queries = _RENDERED.get(id(dialect))
+    if queries is None or queries.dialect is not dialect:
+        queries = _RENDERED[id(dialect)] = Queries(dialect)
+    return queries

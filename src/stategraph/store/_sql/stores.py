@@ -17,11 +17,13 @@ from typing import Any, ClassVar
 
 from ...errors import ErrorCode, coded
 from .._embed import Embedder, ensure_embedder
-from ..base import BaseStore, IndexConfig, Op, Result, TTLConfig
+from ..base import BaseStore, IndexConfig, Item, Op, Result, TTLConfig
 from ..memory import _check_index_config
 from . import plans
+from .codec import encode_namespace
 from .dialect import StoreDialect
 from .prepare import PreparedBatch, attach_vectors, prepare
+from .queries import queries_for
 
 __all__ = ["AsyncSqlStore", "SqlStore", "SyncSqlStore"]
 
@@ -67,6 +69,32 @@ class SyncSqlStore(SqlStore):
     def _run(self, plan: plans.Plan[Any], *, write: bool, atomic: bool = True) -> Any:
         """Run ``plan``: in one transaction if ``atomic``, taking write locks if ``write``."""
         raise NotImplementedError
+
+    def _read(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        """Run one read-only statement outside any explicit transaction; return its rows."""
+        raise NotImplementedError
+
+    def get(
+        self, namespace: tuple[str, ...], key: str, *, refresh_ttl: bool | None = None
+    ) -> Item | None:
+        """Return the item at ``namespace``/``key``, or None: one statement, no transaction.
+
+        An item whose TTL the read must extend takes the batch path (a read and a write).
+        """
+        op = self._get_op(namespace, key, refresh_ttl)
+        select = queries_for(self.dialect).select_item
+        rows = self._read(select, (encode_namespace(op.namespace), op.key, self._clock()))
+        if not rows:
+            return None
+        if op.refresh_ttl and rows[0][3] is not None:
+            return self.batch([op])[0]  # type: ignore[return-value]
+        return plans.item_of(self.dialect, op, rows[0])
+
+    async def aget(
+        self, namespace: tuple[str, ...], key: str, *, refresh_ttl: bool | None = None
+    ) -> Item | None:
+        """Async ``get``: the sync one in a worker thread."""
+        return await asyncio.to_thread(self.get, namespace, key, refresh_ttl=refresh_ttl)
 
     def batch(self, ops: Iterable[Op]) -> list[Result]:
         """Run ``ops`` in order, in one transaction; return one result per op."""

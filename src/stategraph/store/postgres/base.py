@@ -125,6 +125,13 @@ class PostgresStore(SyncSqlStore):
                 drive(conn, migrations.setup(POSTGRES))
             self.is_setup = True
 
+    def _read(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        if not self.is_setup:
+            self.setup()
+        # autocommit: one round trip, no BEGIN/COMMIT; prepare=True: parsed and planned once
+        with self._connection() as conn, conn.cursor(row_factory=tuple_row) as cursor:
+            return cursor.execute(sql, params, prepare=True).fetchall()
+
     def _run(self, plan: plans.Plan[Any], *, write: bool, atomic: bool = True) -> Any:
         if not self.is_setup:
             self.setup()
