@@ -104,20 +104,92 @@ def _per_call_us(calls: list[Any], fn: Any) -> float:
     return (perf_counter() - start) / len(calls) * 1e6
 
 
+def _items() -> list[tuple[tuple[str, ...], str, dict[str, Any]]]:
+    return [
+        (
+            ("users", f"u{i % 10}", "memories"),
+            f"k{i}",
+            {"text": _text(i), "group": f"g{i % GROUPS}", "i": i},
+        )
+        for i in range(ITEMS)
+    ]
+
+
+def _probes(items: list[Any], settings: Settings) -> list[Any]:
+    rng = random.Random(7)
+    return [items[rng.randrange(ITEMS)] for _ in range(settings.pick(ITEMS, 2000))]
+
+
+def _sqlite_floor(labels: list[str]) -> Any:
+    """Raw sqlite3, same file settings (WAL): one INSERT + COMMIT per put, one SELECT per get."""
+
+    def floor(settings: Settings) -> Metrics:
+        import json
+        import sqlite3
+
+        items = _items()
+        probes = _probes(items, settings)
+        with tempfile.TemporaryDirectory() as tmp:
+            conn = sqlite3.connect(os.path.join(tmp, "floor.sqlite"))
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("CREATE TABLE kv (ns TEXT, key TEXT, value TEXT, PRIMARY KEY (ns, key))")
+            insert = "INSERT INTO kv VALUES (?, ?, ?)"
+
+            def put(namespace: Any, key: str, value: Any) -> None:
+                conn.execute(insert, (".".join(namespace), key, json.dumps(value)))
+                conn.commit()
+
+            put_us = _per_call_us(items, put)
+            select = "SELECT value FROM kv WHERE ns = ? AND key = ?"
+            get_us = _per_call_us(
+                [(".".join(n), k) for n, k, _ in probes],
+                lambda ns, key: json.loads(conn.execute(select, (ns, key)).fetchone()[0]),
+            )
+            conn.close()
+        return {labels[0]: metric(put_us, "us"), labels[1]: metric(get_us, "us")}
+
+    return floor
+
+
+def _postgres_floor(labels: list[str]) -> Any:
+    """Raw psycopg in autocommit: one durable INSERT per put, one prepared SELECT per get.
+
+    Nothing a store can do per put is cheaper than one fsync'd commit, nor per get than
+    one round trip; the "x floor" ratios show what the store adds on top.
+    """
+
+    def floor(settings: Settings) -> Metrics:
+        import psycopg
+        from psycopg.types.json import Jsonb
+
+        items = _items()
+        probes = _probes(items, settings)
+        with _postgres_conninfo() as conninfo, psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(
+                'CREATE TABLE kv (ns TEXT COLLATE "C", key TEXT COLLATE "C", value JSONB, '
+                "PRIMARY KEY (ns, key))"
+            )
+            insert = "INSERT INTO kv VALUES (%s, %s, %s)"
+            put_us = _per_call_us(
+                items,
+                lambda n, k, v: conn.execute(insert, (".".join(n), k, Jsonb(v)), prepare=True),
+            )
+            select = "SELECT value FROM kv WHERE ns = %s AND key = %s"
+            get_us = _per_call_us(
+                [(".".join(n), k) for n, k, _ in probes],
+                lambda ns, key: conn.execute(select, (ns, key), prepare=True).fetchone(),
+            )
+        return {labels[0]: metric(put_us, "us"), labels[1]: metric(get_us, "us")}
+
+    return floor
+
+
 def _crud(backend: str) -> Workload:
     labels = [f"store_{backend} {what}" for what in ("put", "get", "search", "search filter")]
 
     def run(lib: str, settings: Settings) -> Metrics:
-        rng = random.Random(7)
-        items = [
-            (
-                ("users", f"u{i % 10}", "memories"),
-                f"k{i}",
-                {"text": _text(i), "group": f"g{i % GROUPS}", "i": i},
-            )
-            for i in range(ITEMS)
-        ]
-        probes = [items[rng.randrange(ITEMS)] for _ in range(settings.pick(ITEMS, 2000))]
+        items = _items()
+        probes = _probes(items, settings)
         searches = settings.pick(500, 100)
         with open_store(lib, backend) as store:
             put_us = _per_call_us(items, store.put)
@@ -151,7 +223,9 @@ def _crud(backend: str) -> Workload:
         f"{ITEMS} puts, then gets of random keys, namespace searches (limit 10) and filtered "
         f"searches (limit 10) on the {backend} store: us per call."
     )
-    return Workload(f"store_{backend}", question, run)
+    floors = {"sqlite": _sqlite_floor, "postgres": _postgres_floor}
+    floor = floors[backend](labels) if backend in floors else None
+    return Workload(f"store_{backend}", question, run, floor)
 
 
 def _vector(backend: str, items: int) -> Workload:

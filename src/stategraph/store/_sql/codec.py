@@ -58,8 +58,11 @@ def prefix_bound(encoded_prefix: str) -> str:
     return encoded_prefix[:-1] + _ESCAPE
 
 
+@functools.lru_cache(maxsize=4096)
 def decode_namespace(stored: str) -> tuple[str, ...]:
     """Invert ``encode_namespace``."""
+    if _ESCAPE not in stored:  # nothing escaped: every _END ends a label
+        return tuple(stored.split(_END)[:-1])
     labels: list[str] = []
     current: list[str] = []
     escaped = False

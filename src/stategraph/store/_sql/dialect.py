@@ -38,6 +38,17 @@ class StoreDialect:
     # prefix holds and, when many, writes the range so the planner walks the newest-first
     # index.  (Postgres plans well from its statistics; PostgresStore keeps them fresh.)
     probes_prefix: bool = False
+    # Right after a bulk load, until autovacuum's next round (autovacuum_naptime, one
+    # minute by default), Postgres has no statistics on ``store`` and plans a broad prefix
+    # search as a handful of rows: it sorts every row under the prefix instead of walking
+    # the newest-first index (8.9 ms instead of 0.03 ms at 10k items).  When set, this
+    # query (one boolean: statistics missing, or stale by autovacuum's own rule) runs
+    # before a search at most every STATS_CHECK_SECONDS, and ``ANALYZE store`` if true.
+    stale_statistics: str | None = None
+    # Does a transaction give its reads one snapshot?  SQLite: yes.  Postgres at READ
+    # COMMITTED (psycopg's default): no, each statement takes its own, so read-only
+    # batches run in autocommit: no BEGIN and COMMIT round trips.
+    snapshot_reads: bool = True
     # Can one statement clear an item's vectors and upsert it (a data-modifying CTE)?
     # Then a lone put needs no explicit transaction: one round trip instead of four.
     clears_in_upsert: bool = False
@@ -146,4 +157,10 @@ POSTGRES = PostgresDialect(
     setup_lock="SELECT pg_advisory_xact_lock(4242421)",
     allows_nul=False,
     clears_in_upsert=True,
+    snapshot_reads=False,
+    stale_statistics=(
+        "SELECT c.reltuples < 0 OR COALESCE(s.n_mod_since_analyze, 0) > 50 + 0.1 * c.reltuples "
+        "FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid "
+        "WHERE c.oid = 'store'::regclass"
+    ),
 )

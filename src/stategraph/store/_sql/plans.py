@@ -39,7 +39,15 @@ from .prepare import PreparedBatch
 from .queries import Where, prefilter, queries_for
 from .scoring import best_scores
 
-__all__ = ["Plan", "Query", "item_of", "run_batch", "sweep"]
+__all__ = [
+    "Plan",
+    "Query",
+    "item_of",
+    "one_statement_put",
+    "refresh_statistics",
+    "run_batch",
+    "sweep",
+]
 
 T = TypeVar("T")
 
@@ -101,6 +109,20 @@ def run_batch(dialect: StoreDialect, batch: PreparedBatch, clock: Clock) -> Plan
         else:
             results.append((yield from _list_namespaces(dialect, op, clock.now)))
     return results
+
+
+def one_statement_put(dialect: StoreDialect, op: PutOp, clock: Clock) -> Query | None:
+    """The one statement of a checked put that writes a value and no vectors, if the
+    dialect has one (``clears_in_upsert``); else None.  Same SQL as ``run_batch``.
+
+    Raises before any I/O, as ``run_batch`` does, if the value cannot be stored.
+    """
+    if not dialect.clears_in_upsert or op.value is None:
+        return None
+    _check_storable(dialect, op)
+    text = encode_value(op.namespace, op.key, op.value, allows_nul=dialect.allows_nul)
+    (query,) = _put(dialect, op, text, (), clock)
+    return query
 
 
 def _put(
@@ -292,6 +314,15 @@ def _list_namespaces(
         if all(_matches(namespace, condition) for condition in conditions)
     }
     return sorted(kept)[op.offset : op.offset + op.limit]
+
+
+def refresh_statistics(dialect: StoreDialect, then: Plan[T]) -> Plan[T]:
+    """Run ``ANALYZE store`` if the dialect's statistics check says so, then ``then``."""
+    if dialect.stale_statistics is not None:
+        rows = yield Query(dialect.stale_statistics)
+        if rows and rows[0][0]:
+            yield Query("ANALYZE store")
+    return (yield from then)
 
 
 def sweep(dialect: StoreDialect, now: float) -> Plan[int]:

@@ -9,15 +9,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from ...errors import ErrorCode, coded
 from .._embed import Embedder, ensure_embedder
-from ..base import BaseStore, IndexConfig, Item, Op, Result, TTLConfig
+from ..base import (
+    NOT_PROVIDED,
+    BaseStore,
+    IndexConfig,
+    Item,
+    NotProvided,
+    Op,
+    Result,
+    SearchOp,
+    TTLConfig,
+)
 from ..memory import _check_index_config
 from . import plans
 from .codec import encode_namespace
@@ -29,6 +40,7 @@ __all__ = ["AsyncSqlStore", "SqlStore", "SyncSqlStore"]
 
 logger = logging.getLogger("stategraph.store")
 DEFAULT_SWEEP_MINUTES = 5.0
+STATS_CHECK_SECONDS = 30.0  # see StoreDialect.stale_statistics
 
 
 class SqlStore(BaseStore):
@@ -46,14 +58,32 @@ class SqlStore(BaseStore):
         self.is_setup = False
         # why: expiry is decided on this clock; tests substitute a fake one
         self._clock: Callable[[], float] = time.time
+        self._stats_checked_at = -math.inf  # time.monotonic() of the last statistics check
 
     def _plan(self, batch: PreparedBatch) -> tuple[plans.Plan[list[Result]], dict[str, bool]]:
         """Return the batch's plan and the ``_run`` options it needs (write, atomic)."""
         if self.index_config is not None:
             attach_vectors(batch, self.index_config["dims"])
         plan = plans.run_batch(self.dialect, batch, plans.Clock(self._clock(), time.time()))
-        atomic = batch.needs_transaction(one_statement_put=self.dialect.clears_in_upsert)
+        if self._statistics_due(batch):
+            plan = plans.refresh_statistics(self.dialect, plan)
+        atomic = batch.needs_transaction(
+            one_statement_put=self.dialect.clears_in_upsert,
+            snapshot_reads=self.dialect.snapshot_reads,
+        )
         return plan, {"write": batch.writes, "atomic": atomic}
+
+    def _statistics_due(self, batch: PreparedBatch) -> bool:
+        """True for a search batch when the planner statistics were not checked lately."""
+        if self.dialect.stale_statistics is None:
+            return False
+        if not any(isinstance(op, SearchOp) for op in batch.ops):
+            return False
+        now = time.monotonic()
+        if now - self._stats_checked_at < STATS_CHECK_SECONDS:
+            return False
+        self._stats_checked_at = now  # why: a race only costs one extra cheap check
+        return True
 
     def _sweep_seconds(self, minutes: float | None) -> float:
         if minutes is None:
@@ -95,6 +125,29 @@ class SyncSqlStore(SqlStore):
     ) -> Item | None:
         """Async ``get``: the sync one in a worker thread."""
         return await asyncio.to_thread(self.get, namespace, key, refresh_ttl=refresh_ttl)
+
+    def _write(self, query: plans.Query) -> None:
+        """Run one statement that is atomic alone, in autocommit (no BEGIN/COMMIT)."""
+        self._run(_single(query), write=True, atomic=False)
+
+    def put(
+        self,
+        namespace: tuple[str, ...],
+        key: str,
+        value: dict[str, Any],
+        index: Literal[False] | list[str] | None = None,
+        *,
+        ttl: float | None | NotProvided = NOT_PROVIDED,
+    ) -> None:
+        """Store ``value`` at ``namespace``/``key``; one statement when nothing is embedded."""
+        op = self._put_op(namespace, key, value, index, ttl)
+        if self.index_config is None or index is False:
+            clock = plans.Clock(self._clock(), time.time())
+            query = plans.one_statement_put(self.dialect, op, clock)
+            if query is not None:
+                self._write(query)
+                return
+        self.batch([op])
 
     def batch(self, ops: Iterable[Op]) -> list[Result]:
         """Run ``ops`` in order, in one transaction; return one result per op."""
@@ -153,6 +206,10 @@ class SyncSqlStore(SqlStore):
             return False
         self._sweeper = None
         return True
+
+
+def _single(query: plans.Query) -> plans.Plan[None]:
+    yield query
 
 
 class AsyncSqlStore(SqlStore):
