@@ -299,3 +299,23 @@ def test_semantic_recall_with_a_real_model(monkeypatch: pytest.MonkeyPatch) -> N
             ("What musical instrument do I practice?", "music"),
         ]:
             assert store.search(("alice", "memories"), query=question, limit=1)[0].key == key
+
+
+def test_get_is_one_select_outside_any_transaction(
+    sync_factory: Callable[..., SqliteStore],
+) -> None:
+    store = sync_factory()
+    store.put(("docs",), "k", {"v": 1})
+    store.put(("docs",), "t", {"v": 2}, ttl=5)
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    assert store.get(("docs",), "k").value == {"v": 1}
+    assert store.get(("docs",), "missing") is None
+    assert len(statements) == 2 and all(s.startswith("SELECT") for s in statements)
+    assert not store.conn.in_transaction
+    statements.clear()
+    assert store.get(("docs",), "t").value == {"v": 2}  # a TTL to refresh: the batch path
+    assert any(s.startswith("UPDATE store SET expires_at") for s in statements)
+    statements.clear()
+    assert store.get(("docs",), "t", refresh_ttl=False).value == {"v": 2}
+    assert len(statements) == 1
