@@ -319,3 +319,16 @@ def test_get_is_one_select_outside_any_transaction(
     statements.clear()
     assert store.get(("docs",), "t", refresh_ttl=False).value == {"v": 2}
     assert len(statements) == 1
+
+
+def test_scores_tolerate_vectors_of_several_sizes() -> None:
+    # rows written under an older index size must not break scoring (shorter wins nothing)
+    from stategraph.store._sql import scoring
+    from stategraph.store._sql.codec import encode_vector
+
+    query = (0.6, 0.8)
+    rows = [("p", "a", encode_vector((1.0, 0.0))), ("p", "b", encode_vector((0.0, 1.0, 0.0)))]
+    scores = scoring.best_scores(query, rows, use_numpy=False)
+    assert scores == pytest.approx({("p", "a"): 0.6, ("p", "b"): 0.8})
+    same = [("p", "a", encode_vector((1.0, 0.0))), ("p", "a", encode_vector((0.0, 1.0)))]
+    assert scoring.best_scores(query, same, use_numpy=False) == pytest.approx({("p", "a"): 0.8})
