@@ -13,12 +13,13 @@ from ..errors import ErrorCode, StoreError
 from ._paths import validate_path
 
 if TYPE_CHECKING:
-    from .base import PutOp
+    from .base import IndexConfig, PutOp
 
 __all__ = [
     "InvalidNamespaceError",
     "as_namespace",
     "check_index_arg",
+    "check_index_config",
     "check_max_depth",
     "check_page",
     "check_put_op",
@@ -171,3 +172,24 @@ def check_put_op(op: PutOp) -> PutOp:
     check_index_arg(op.index)
     check_ttl(op.ttl)
     return op._replace(namespace=namespace, key=str(op.key))
+
+
+def check_index_config(index: IndexConfig) -> IndexConfig:
+    """Check a store's IndexConfig (dims, embed, field paths); return it with a fields list."""
+    dims = index.get("dims")
+    if isinstance(dims, bool) or not isinstance(dims, int) or dims < 1:
+        raise StoreError(
+            f"IndexConfig dims={dims!r} must be a positive integer: the length of the "
+            "vectors your embed returns.",
+            code=ErrorCode.STORE_EMBEDDING,
+        )
+    if index.get("embed") is None:
+        raise StoreError(
+            "IndexConfig needs 'embed': an embeddings object, a function "
+            "list[str] -> list[list[float]], or a 'provider:model' string.",
+            code=ErrorCode.STORE_EMBEDDING,
+        )
+    fields = index.get("fields") or ["$"]
+    for path in fields:
+        validate_path(path)
+    return {**index, "fields": list(fields)}

@@ -6,8 +6,6 @@ in op order under one lock, so a batch either fails before writing or applies wh
 
 from __future__ import annotations
 
-import copy
-import heapq
 import itertools
 import threading
 import time
@@ -19,15 +17,17 @@ from typing import Any
 from ..errors import ErrorCode, StoreError
 from ._embed import Embedder, EmbedRequest, ensure_embedder
 from ._filter import check_filter, matches_filter
-from ._paths import get_text_at_path, validate_path
+from ._memory_records import ATOMS, Record, copy_json, rank_page, search_item
+from ._paths import get_text_at_path
 from ._validate import (
     as_namespace,
+    check_index_config,
     check_max_depth,
     check_page,
     check_put_op,
     validate_namespace,
 )
-from ._vector import Vector, best_scores, normalize
+from ._vector import Vector, normalize
 from .base import (
     NOT_PROVIDED,
     BaseStore,
@@ -53,23 +53,6 @@ _utc_now = datetime.now
 _SLOW: Any = object()  # a fast path declined: take the batch path
 
 
-@dataclass(slots=True)
-class _Record:
-    value: dict[str, Any]
-    created_at: datetime
-    updated_at: datetime
-    vectors: tuple[Vector, ...]  # unit vectors, one per embedded text; () = not indexed
-    ttl_minutes: float | None
-    expires_at: float | None  # on the store's clock (seconds); None = never
-    flat: bool = False  # value is a plain dict of atoms: a reader's copy is value.copy()
-
-    def copied_value(self) -> dict[str, Any]:
-        return self.value.copy() if self.flat else _copy_json(self.value)
-
-    def is_expired(self, now: float) -> bool:
-        return self.expires_at is not None and self.expires_at <= now
-
-
 @dataclass
 class _Plan:
     """A checked batch: its ops, the texts each put embeds, and what to embed."""
@@ -79,26 +62,6 @@ class _Plan:
     request: EmbedRequest = field(default_factory=EmbedRequest)
     # op position -> unit vectors, filled after embedding
     vectors: dict[int, tuple[Vector, ...]] = field(default_factory=dict)
-
-
-def _check_index_config(index: IndexConfig) -> IndexConfig:
-    dims = index.get("dims")
-    if isinstance(dims, bool) or not isinstance(dims, int) or dims < 1:
-        raise StoreError(
-            f"IndexConfig dims={dims!r} must be a positive integer: the length of the "
-            "vectors your embed returns.",
-            code=ErrorCode.STORE_EMBEDDING,
-        )
-    if index.get("embed") is None:
-        raise StoreError(
-            "IndexConfig needs 'embed': an embeddings object, a function "
-            "list[str] -> list[list[float]], or a 'provider:model' string.",
-            code=ErrorCode.STORE_EMBEDDING,
-        )
-    fields = index.get("fields") or ["$"]
-    for path in fields:
-        validate_path(path)
-    return {**index, "fields": list(fields)}
 
 
 def _matches_namespace(namespace: Namespace, condition: MatchCondition) -> bool:
@@ -119,13 +82,13 @@ class InMemoryStore(BaseStore):
     supports_ttl = True
 
     def __init__(self, *, index: IndexConfig | None = None, ttl: TTLConfig | None = None) -> None:
-        self.index_config: IndexConfig | None = _check_index_config(index) if index else None
+        self.index_config: IndexConfig | None = check_index_config(index) if index else None
         self.embeddings: Embedder | None = (
             ensure_embedder(self.index_config["embed"]) if self.index_config else None
         )
         self.ttl_config = ttl
         # Invariant: no namespace maps to an empty dict; dict order is insertion order.
-        self._data: dict[Namespace, dict[str, _Record]] = {}
+        self._data: dict[Namespace, dict[str, Record]] = {}
         self._lock = threading.RLock()
         self._clock: Callable[[], float] = time.time  # why: tests substitute a fake clock
 
@@ -147,7 +110,7 @@ class InMemoryStore(BaseStore):
         if record is None or record.expires_at is not None:
             return super().get(namespace, key, refresh_ttl=refresh_ttl)
         item = _new_object(Item)  # why: Item._of inlined, this is the hottest read
-        item.value = record.value.copy() if record.flat else _copy_json(record.value)
+        item.value = record.value.copy() if record.flat else copy_json(record.value)
         item.key = key
         item.namespace = namespace
         item.created_at = record.created_at
@@ -181,8 +144,8 @@ class InMemoryStore(BaseStore):
         if type(namespace) is not tuple or namespace not in self._data:
             # a stored namespace is valid: only new ones need the checks
             namespace = validate_namespace(namespace)  # raises as _put_op would
-        flat = _ATOMS.issuperset(map(type, value.values()))
-        copied = value.copy() if flat else _copy_json(value)
+        flat = ATOMS.issuperset(map(type, value.values()))
+        copied = value.copy() if flat else copy_json(value)
         stamp = _utc_now(UTC)
         with self._lock:
             records = self._data.get(namespace)
@@ -194,7 +157,7 @@ class InMemoryStore(BaseStore):
                 previous.expires_at is not None and previous.is_expired(self._clock())
             ):
                 created = previous.created_at
-            records[key] = _Record(copied, created, stamp, (), None, None, flat)
+            records[key] = Record(copied, created, stamp, (), None, None, flat)
 
     async def aput(
         self,
@@ -379,18 +342,18 @@ class InMemoryStore(BaseStore):
         previous = self._data.get(op.namespace, {}).get(op.key)
         if previous is not None and previous.is_expired(now):
             previous = None
-        value = _copy_json(op.value)
-        self._data.setdefault(op.namespace, {})[op.key] = _Record(
+        value = copy_json(op.value)
+        self._data.setdefault(op.namespace, {})[op.key] = Record(
             value=value,
             created_at=previous.created_at if previous else stamp,
             updated_at=stamp,
             vectors=vectors,
             ttl_minutes=op.ttl,
             expires_at=None if op.ttl is None else now + op.ttl * 60,
-            flat=type(value) is dict and _ATOMS.issuperset(map(type, value.values())),
+            flat=type(value) is dict and ATOMS.issuperset(map(type, value.values())),
         )
 
-    def _live(self, namespace: Namespace, key: str, record: _Record, refresh: bool, now: float):
+    def _live(self, namespace: Namespace, key: str, record: Record, refresh: bool, now: float):
         """Return ``record`` unless expired (then drop it); extend its TTL if asked."""
         if record.is_expired(now):
             self._remove(namespace, key)
@@ -407,7 +370,7 @@ class InMemoryStore(BaseStore):
             record.copied_value(), op.key, op.namespace, record.created_at, record.updated_at
         )
 
-    def _candidates(self, op: SearchOp, now: float) -> Iterator[tuple[Namespace, str, _Record]]:
+    def _candidates(self, op: SearchOp, now: float) -> Iterator[tuple[Namespace, str, Record]]:
         prefix, filter = op.namespace_prefix, op.filter
         depth = len(prefix)
         expired = []
@@ -429,12 +392,12 @@ class InMemoryStore(BaseStore):
             page = itertools.islice(self._candidates(op, now), op.offset, end)
             scored = [(found, None) for found in page]
         else:
-            scored = _rank_page(query, list(self._candidates(op, now)), op.offset, end)
+            scored = rank_page(query, list(self._candidates(op, now)), op.offset, end)
         items = []
         for (namespace, key, record), score in scored:
             if record.ttl_minutes is not None:
                 self._live(namespace, key, record, op.refresh_ttl, now)
-            items.append(_search_item(namespace, key, record, score))
+            items.append(search_item(namespace, key, record, score))
         return items
 
     def _list_namespaces(self, op: ListNamespacesOp, now: float) -> list[Namespace]:
@@ -450,49 +413,3 @@ class InMemoryStore(BaseStore):
             if all(_matches_namespace(namespace, condition) for condition in conditions)
         }
         return sorted(kept)[op.offset : op.offset + op.limit]
-
-
-_ATOMS = frozenset({str, int, float, bool, type(None)})
-
-
-def _copy_json(value: Any) -> Any:
-    """Copy dicts and lists (the mutable parts of a JSON-like value); share everything else.
-
-    why: copy.deepcopy costs ~10x more and stored values are plain JSON-like dicts;
-    atoms are shared inline, without a call per member.
-    """
-    if type(value) is dict and _ATOMS.issuperset(map(type, value.values())):
-        return value.copy()  # flat: the common case, copied in C
-    if isinstance(value, dict):
-        return {k: v if type(v) in _ATOMS else _copy_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy_json(v) for v in value]
-    if isinstance(value, (str, int, float, bool, type(None), tuple)):
-        return value
-    return copy.deepcopy(value)
-
-
-def _rank_page(
-    query: Vector, found: list[tuple[Namespace, str, _Record]], start: int, end: int
-) -> list[tuple[tuple[Namespace, str, _Record], float | None]]:
-    """Rows ``start:end`` of ``found`` ranked: best score first, then unscored, both stable."""
-    scores = best_scores(query, [record.vectors for _, _, record in found])
-    scored = [i for i, score in enumerate(scores) if score is not None]
-    # nlargest is sorted(reverse=True)[:n]: ties keep their candidate order
-    order = heapq.nlargest(end, scored, key=scores.__getitem__)
-    if len(order) < end:
-        order += [i for i, score in enumerate(scores) if score is None][: end - len(order)]
-    return [(found[i], scores[i]) for i in order[start:end]]
-
-
-def _search_item(
-    namespace: Namespace, key: str, record: _Record, score: float | None
-) -> SearchItem:
-    item = _new_object(SearchItem)  # why: SearchItem._scored inlined, once per hit
-    item.value = record.value.copy() if record.flat else _copy_json(record.value)
-    item.key = key
-    item.namespace = namespace
-    item.created_at = record.created_at
-    item.updated_at = record.updated_at
-    item.score = score
-    return item

@@ -18,6 +18,7 @@ from typing import Any, ClassVar, Literal
 
 from ...errors import ErrorCode, coded
 from .._embed import Embedder, ensure_embedder
+from .._validate import check_index_config
 from ..base import (
     NOT_PROVIDED,
     BaseStore,
@@ -29,7 +30,6 @@ from ..base import (
     SearchOp,
     TTLConfig,
 )
-from ..memory import _check_index_config
 from . import plans
 from .codec import encode_namespace
 from .dialect import StoreDialect
@@ -50,7 +50,7 @@ class SqlStore(BaseStore):
     dialect: ClassVar[StoreDialect]
 
     def __init__(self, *, index: IndexConfig | None = None, ttl: TTLConfig | None = None) -> None:
-        self.index_config: IndexConfig | None = _check_index_config(index) if index else None
+        self.index_config: IndexConfig | None = check_index_config(index) if index else None
         self.embeddings: Embedder | None = (
             ensure_embedder(self.index_config["embed"]) if self.index_config else None
         )
