@@ -50,7 +50,6 @@ __all__ = ["InMemoryStore"]
 Namespace = tuple[str, ...]
 _new_object = object.__new__
 _utc_now = datetime.now
-_SLOW: Any = object()  # a fast path declined: take the batch path
 
 
 @dataclass

@@ -270,10 +270,10 @@ def _fill_values(dialect: StoreDialect, rows: list[list[Any]]) -> Plan[None]:
 def _search_item(row: Sequence[Any], scores: dict[tuple[str, str], float] | None) -> SearchItem:
     prefix, key, value, created_at, updated_at, _ = row
     score = None if scores is None else scores.get((prefix, key))
-    return SearchItem(
-        decode_namespace(prefix),
-        key,
+    return SearchItem._scored(
         value,
+        key,
+        decode_namespace(prefix),
         to_datetime(created_at),
         to_datetime(updated_at),
         score,

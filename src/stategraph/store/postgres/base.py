@@ -128,9 +128,10 @@ class PostgresStore(SyncSqlStore):
     def _read(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         if not self.is_setup:
             self.setup()
-        # autocommit: one round trip, no BEGIN/COMMIT; prepare=True: parsed and planned once
+        # autocommit: one round trip, no BEGIN/COMMIT.  psycopg prepares a statement after
+        # prepare_threshold runs (5 by default); a connection set not to (pgbouncer) stays so.
         with self._connection() as conn, conn.cursor(row_factory=tuple_row) as cursor:
-            return cursor.execute(sql, params, prepare=True).fetchall()
+            return cursor.execute(sql, params).fetchall()
 
     def _run(self, plan: plans.Plan[Any], *, write: bool, atomic: bool = True) -> Any:
         if not self.is_setup:
