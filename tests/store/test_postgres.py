@@ -340,3 +340,14 @@ def test_search_analyzes_a_table_without_statistics(
             ("docs\x01", "docs\x02"),
         ).fetchall()
         assert "store_recent" in " ".join(row[0] for row in plan)
+
+
+def test_sqlite_only_migrations_are_recorded_but_not_run(
+    sync_factory: Callable[..., PostgresStore],
+) -> None:
+    store = sync_factory()
+    store.setup()
+    conn = store.conn
+    assert conn.execute("SELECT MAX(v) FROM store_migrations").fetchone()[0] == 7
+    count = "SELECT COUNT(*) FROM information_schema.triggers WHERE event_object_table = 'store'"
+    assert conn.execute(count).fetchone()[0] == 0

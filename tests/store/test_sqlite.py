@@ -332,3 +332,53 @@ def test_scores_tolerate_vectors_of_several_sizes() -> None:
     assert scores == pytest.approx({("p", "a"): 0.6, ("p", "b"): 0.8})
     same = [("p", "a", encode_vector((1.0, 0.0))), ("p", "a", encode_vector((0.0, 1.0)))]
     assert scoring.best_scores(query, same, use_numpy=False) == pytest.approx({("p", "a"): 0.8})
+
+
+def test_lone_put_is_one_statement_and_triggers_clear_vectors(
+    sync_factory: Callable[..., SqliteStore],
+) -> None:
+    store = sync_factory(index=indexed())
+    store.setup()
+    triggers = {row[0] for row in store.conn.execute("SELECT name FROM sqlite_master")}
+    assert {"store_insert_clears_vectors", "store_update_clears_vectors"} <= triggers
+    assert store.conn.execute("SELECT MAX(v) FROM store_migrations").fetchone()[0] == 7
+    store.put(("docs",), "k", {"text": "alpha beta"}, ttl=5)
+    assert store.conn.execute("SELECT COUNT(*) FROM store_vectors").fetchone()[0] == 1
+    assert store.get(("docs",), "k") is not None  # refreshes the TTL: an UPDATE OF expires_at
+    assert store.conn.execute("SELECT COUNT(*) FROM store_vectors").fetchone()[0] == 1
+    (hit,) = store.search(("docs",), query="alpha beta")
+    assert hit.score == pytest.approx(1.0, abs=1e-6)
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    store.put(("docs",), "k", {"text": "gamma"}, index=False)  # value rewritten, no vectors
+    # (the trace repeats the statement once per trigger program it runs)
+    writes = {s for s in statements if not s.startswith(("BEGIN", "COMMIT"))}
+    assert len(writes) == 1 and writes.pop().startswith("INSERT INTO store ")
+    assert not any("IMMEDIATE" in s for s in statements)
+    assert store.conn.execute("SELECT COUNT(*) FROM store_vectors").fetchone()[0] == 0
+    (hit,) = store.search(("docs",), query="alpha beta")
+    assert hit.score is None
+
+
+def test_a_version_5_database_gains_the_triggers(tmp_path: Path) -> None:
+    from stategraph.store._sql import migrations
+    from stategraph.store._sql.dialect import SQLITE
+    from stategraph.store.sqlite.base import drive
+
+    conn = sqlite3.connect(tmp_path / "old.db")
+    old = migrations.MIGRATIONS
+    try:
+        migrations.MIGRATIONS = old[:6]  # the schema as released before the triggers
+        drive(conn, migrations.setup(SQLITE), "BEGIN IMMEDIATE")
+    finally:
+        migrations.MIGRATIONS = old
+    conn.execute(
+        "INSERT INTO store_vectors VALUES (?, 'k', 0, x'00000000')",
+        ("docs\x01",),
+    )
+    conn.commit()
+    store = SqliteStore(conn)
+    store.put(("docs",), "k", {"v": 1})  # setup() applies 6 and 7 first
+    assert conn.execute("SELECT MAX(v) FROM store_migrations").fetchone()[0] == 7
+    assert conn.execute("SELECT COUNT(*) FROM store_vectors").fetchone()[0] == 0
+    conn.close()

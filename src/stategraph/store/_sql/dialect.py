@@ -49,9 +49,12 @@ class StoreDialect:
     # COMMITTED (psycopg's default): no, each statement takes its own, so read-only
     # batches run in autocommit: no BEGIN and COMMIT round trips.
     snapshot_reads: bool = True
-    # Can one statement clear an item's vectors and upsert it (a data-modifying CTE)?
+    # Can one statement clear an item's vectors and upsert it (a data-modifying CTE, or
+    # triggers)?
     # Then a lone put needs no explicit transaction: one round trip instead of four.
     clears_in_upsert: bool = False
+    # ... because triggers on ``store`` clear the vectors (migrations 6-7), not a CTE.
+    clears_by_trigger: bool = False
 
     def render(self, sql: str) -> str:
         """Fill the type slots and replace ``?`` placeholders with this dialect's."""
@@ -140,6 +143,8 @@ SQLITE = SqliteDialect(
     # why: IMMEDIATE takes the write lock up front, avoiding SQLITE_BUSY on lock upgrade.
     begin_write="BEGIN IMMEDIATE",
     probes_prefix=True,
+    clears_in_upsert=True,
+    clears_by_trigger=True,
 )
 
 POSTGRES = PostgresDialect(

@@ -133,7 +133,8 @@ def _put(
     expires = None if text is None or op.ttl is None else clock.now + op.ttl * 60
     row = (prefix, op.key, text, clock.stamp, clock.stamp, expires, op.ttl, clock.now)
     if text is not None and dialect.clears_in_upsert:
-        yield Query(q.clear_and_upsert_item, (prefix, op.key, *row))
+        params = row if dialect.clears_by_trigger else (prefix, op.key, *row)
+        yield Query(q.clear_and_upsert_item, params)
     else:
         yield Query(q.delete_vectors, (prefix, op.key))
         if text is None:

@@ -105,8 +105,11 @@ class Queries:
             "expires_at = excluded.expires_at, ttl_minutes = excluded.ttl_minutes"
         )
         self.upsert_item = r(upsert)
-        self.clear_and_upsert_item = r(
-            f"WITH cleared AS (DELETE FROM store_vectors WHERE {_ITEM}) {upsert}"
+        # params: (prefix, key, *upsert row) for the CTE; the upsert row alone by trigger
+        self.clear_and_upsert_item = (
+            self.upsert_item
+            if dialect.clears_by_trigger
+            else r(f"WITH cleared AS (DELETE FROM store_vectors WHERE {_ITEM}) {upsert}")
         )
         self.delete_item = r(f"DELETE FROM store WHERE {_ITEM}")
         self.delete_vectors = r(f"DELETE FROM store_vectors WHERE {_ITEM}")
