@@ -188,6 +188,30 @@ class StoreConformance:
             True,
         ]
 
+    async def test_flat_values_are_isolated_in_put_get_and_search(self, store: StoreDriver) -> None:
+        # flat values (no nested dict/list) take a shallow-copy fast path in some stores
+        value = {"text": "t", "n": 1, "x": 2.5, "ok": True, "none": None}
+        await store.put(("docs",), "k", value)
+        value["text"] = "mutated after put"
+        got = await store.get(("docs",), "k")
+        assert got.value["text"] == "t"
+        got.value["text"] = "mutated after get"
+        (hit,) = await store.search(("docs",))
+        assert hit.value == {"text": "t", "n": 1, "x": 2.5, "ok": True, "none": None}
+        hit.value["n"] = 99
+        assert (await store.get(("docs",), "k")).value["n"] == 1
+
+    async def test_reads_accept_what_writes_accept(self, store: StoreDriver) -> None:
+        await store.put(["as", "list"], 7, {"v": 1})
+        item = await store.get(["as", "list"], 7)
+        assert (item.namespace, item.key, item.value) == (("as", "list"), "7", {"v": 1})
+        assert await store.get(("as", "list"), 8) is None
+        assert [hit.key for hit in await store.search(["as"])] == ["7"]
+        with pytest.raises(InvalidNamespaceError):
+            await store.get("as", "7")
+        with pytest.raises(InvalidNamespaceError):
+            await store.get(("as", ["unhashable"]), "7")
+
     async def test_namespace_rules_allow_these(self, store: StoreDriver) -> None:
         deep = tuple(f"level{i}" for i in range(10))
         await store.put(deep, "k", {"v": 1})

@@ -233,3 +233,15 @@ async def test_search_arguments_are_checked(call: Any, kwargs: dict) -> None:
 async def test_list_namespaces_arguments_are_checked(call: Any, kwargs: dict) -> None:
     with pytest.raises(StoreError):
         await call(RecordingStore(), "list_namespaces", **kwargs)
+
+
+def test_fast_constructors_build_the_same_items() -> None:
+    created, updated = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 2, tzinfo=UTC)
+    fast = Item._of({"v": 1}, "k", ("a", "b"), created, updated)
+    slow = Item(
+        value={"v": 1}, key="k", namespace=("a", "b"), created_at=created, updated_at=updated
+    )
+    assert fast == slow and type(fast) is Item and fast.dict() == slow.dict()
+    scored = SearchItem._scored({"v": 1}, "k", ("a", "b"), created, updated, 0.5)
+    assert scored == SearchItem(("a", "b"), "k", {"v": 1}, created, updated, 0.5)
+    assert type(scored) is SearchItem and scored.score == 0.5 and "score=0.5" in repr(scored)

@@ -220,3 +220,48 @@ def test_sweep_and_expired_overwrite_with_fake_clock() -> None:
 def test_ttl_must_be_positive() -> None:
     with pytest.raises(StoreError, match="positive number of minutes"):
         InMemoryStore().put(("docs",), "k", {"v": 1}, ttl=0)
+
+
+def test_plain_put_keeps_created_at_of_a_live_ttl_item_but_not_of_an_expired_one() -> None:
+    # put() without TTL or embedding skips the batch path; it must judge expiry the same way
+    clock = [0.0]
+    store = InMemoryStore()
+    store._clock = lambda: clock[0]
+    store.put(("docs",), "k", {"v": 1}, ttl=1.0)
+    first = store.get(("docs",), "k")
+    clock[0] = 30.0
+    store.put(("docs",), "k", {"v": 2})  # still live: same item, updated
+    second = store.get(("docs",), "k")
+    assert second.created_at == first.created_at and second.updated_at > first.updated_at
+    assert store._data[("docs",)]["k"].expires_at is None  # the plain put dropped the TTL
+    store.put(("docs",), "k", {"v": 3}, ttl=1.0)
+    clock[0] = 200.0
+    store.put(("docs",), "k", {"v": 4})  # expired: a new item
+    assert store.get(("docs",), "k").created_at > second.created_at
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_index_false_put_skips_embedding_on_an_indexed_store(mode: str) -> None:
+    embeddings = FakeEmbeddings(DIMS)
+    index = {"dims": DIMS, "embed": embeddings, "fields": ["text"]}
+    store = StoreDriver(InMemoryStore(index=index), mode)
+    await store.put(("docs",), "k", {"text": "hello"}, index=False)
+    await store.put(("docs",), "j", {"text": "hello"})
+    hits = await store.search(("docs",), query="hello")
+    assert [(hit.key, hit.score is None) for hit in hits] == [("j", False), ("k", True)]
+    assert embeddings.calls == [["hello"], ["hello"]]  # j's text, then the query
+
+
+def test_vector_ranking_ties_keep_insertion_order_and_pages_continue() -> None:
+    store = InMemoryStore(index={"dims": DIMS, "embed": FakeEmbeddings(DIMS)})
+    for i in range(6):
+        store.put(("docs",), f"same{i}", {"text": "same words"})
+    store.put(("docs",), "none", {"other": 1})
+    keys = [hit.key for hit in store.search(("docs",), query="same words", limit=7)]
+    assert keys == [f"same{i}" for i in range(6)] + ["none"]
+    paged = [
+        hit.key
+        for offset in range(0, 7, 3)
+        for hit in store.search(("docs",), query="same words", limit=3, offset=offset)
+    ]
+    assert paged == keys

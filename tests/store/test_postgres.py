@@ -265,3 +265,89 @@ def test_sync_sweeper_thread(sync_factory: Callable[..., PostgresStore]) -> None
         threading.Event().wait(0.01)
     assert store.stop_ttl_sweeper(timeout=5) and done.done()
     assert store.conn.execute(count).fetchone() == (1,)
+
+
+def _spy_runs(store: PostgresStore) -> list[tuple[list[str], bool]]:
+    """Record (statements, atomic) of every plan the store runs."""
+    runs: list[tuple[list[str], bool]] = []
+    run = store._run
+
+    def spy(plan: Any, *, write: bool, atomic: bool = True) -> Any:
+        statements: list[str] = []
+        runs.append((statements, atomic))
+
+        def recorded() -> Any:
+            try:
+                query = next(plan)
+                while True:
+                    statements.append(query.sql)
+                    query = plan.send((yield query))
+            except StopIteration as done:
+                return done.value
+
+        return run(recorded(), write=write, atomic=atomic)
+
+    store._run = spy  # type: ignore[method-assign]
+    return runs
+
+
+def test_lone_put_and_reads_need_no_transaction(
+    sync_factory: Callable[..., PostgresStore],
+) -> None:
+    store = sync_factory()
+    store.setup()
+    runs = _spy_runs(store)
+    store.put(("docs",), "k", {"v": 1})
+    ((statements, atomic),) = runs
+    assert len(statements) == 1 and "INSERT INTO store" in statements[0] and not atomic
+    runs.clear()
+    assert [hit.key for hit in store.search(("docs",))] == ["k"]
+    assert runs and all(not atomic for _, atomic in runs)
+    runs.clear()
+    assert store.get(("docs",), "k").value == {"v": 1}
+    assert runs == []  # one statement through _read, not a plan
+    store.batch([PutOp(("docs",), "a", {"v": 1}), PutOp(("docs",), "b", {"v": 2})])
+    assert runs[-1][1]  # several writes: one transaction
+
+
+def test_lone_put_refuses_unstorable_values_before_writing(
+    sync_factory: Callable[..., PostgresStore],
+) -> None:
+    store = sync_factory()
+    with pytest.raises(StoreError) as caught:
+        store.put(("docs",), "k", {"text": "nul \x00 here"})
+    assert caught.value.code is ErrorCode.STORE_BAD_VALUE
+    with pytest.raises(StoreError):
+        store.put(("docs",), "k", {"bad": {1, 2}})
+    assert store.search(("docs",)) == []
+
+
+def test_search_analyzes_a_table_without_statistics(
+    sync_factory: Callable[..., PostgresStore], schema_dsn: str
+) -> None:
+    # Without statistics Postgres sorts every row under a broad prefix; see
+    # StoreDialect.stale_statistics.  Autovacuum would take up to a minute.
+    store = sync_factory()
+    store.batch([PutOp(("docs", f"n{i % 3}"), f"k{i}", {"i": i}) for i in range(600)])
+    with psycopg.connect(schema_dsn, autocommit=True) as conn:
+        stats = "SELECT reltuples FROM pg_class WHERE oid = 'store'::regclass"
+        assert conn.execute(stats).fetchone()[0] < 0  # never analyzed
+        assert len(store.search(("docs",), limit=5)) == 5
+        assert conn.execute(stats).fetchone()[0] == 600
+        plan = conn.execute(
+            "EXPLAIN SELECT prefix, key FROM store WHERE prefix >= %s AND prefix < %s "
+            "ORDER BY updated_at DESC, prefix DESC, key DESC LIMIT 5",
+            ("docs\x01", "docs\x02"),
+        ).fetchall()
+        assert "store_recent" in " ".join(row[0] for row in plan)
+
+
+def test_sqlite_only_migrations_are_recorded_but_not_run(
+    sync_factory: Callable[..., PostgresStore],
+) -> None:
+    store = sync_factory()
+    store.setup()
+    conn = store.conn
+    assert conn.execute("SELECT MAX(v) FROM store_migrations").fetchone()[0] == 7
+    count = "SELECT COUNT(*) FROM information_schema.triggers WHERE event_object_table = 'store'"
+    assert conn.execute(count).fetchone()[0] == 0

@@ -300,3 +300,86 @@ def test_semantic_recall_with_a_real_model(monkeypatch: pytest.MonkeyPatch) -> N
             ("What musical instrument do I practice?", "music"),
         ]:
             assert store.search(("alice", "memories"), query=question, limit=1)[0].key == key
+
+
+def test_get_is_one_select_outside_any_transaction(
+    sync_factory: Callable[..., SqliteStore],
+) -> None:
+    store = sync_factory()
+    store.put(("docs",), "k", {"v": 1})
+    store.put(("docs",), "t", {"v": 2}, ttl=5)
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    assert store.get(("docs",), "k").value == {"v": 1}
+    assert store.get(("docs",), "missing") is None
+    assert len(statements) == 2 and all(s.startswith("SELECT") for s in statements)
+    assert not store.conn.in_transaction
+    statements.clear()
+    assert store.get(("docs",), "t").value == {"v": 2}  # a TTL to refresh: the batch path
+    assert any(s.startswith("UPDATE store SET expires_at") for s in statements)
+    statements.clear()
+    assert store.get(("docs",), "t", refresh_ttl=False).value == {"v": 2}
+    assert len(statements) == 1
+
+
+def test_scores_tolerate_vectors_of_several_sizes() -> None:
+    # rows written under an older index size must not break scoring (shorter wins nothing)
+    from stategraph.store._sql import scoring
+    from stategraph.store._sql.codec import encode_vector
+
+    query = (0.6, 0.8)
+    rows = [("p", "a", encode_vector((1.0, 0.0))), ("p", "b", encode_vector((0.0, 1.0, 0.0)))]
+    scores = scoring.best_scores(query, rows, use_numpy=False)
+    assert scores == pytest.approx({("p", "a"): 0.6, ("p", "b"): 0.8})
+    same = [("p", "a", encode_vector((1.0, 0.0))), ("p", "a", encode_vector((0.0, 1.0)))]
+    assert scoring.best_scores(query, same, use_numpy=False) == pytest.approx({("p", "a"): 0.8})
+
+
+def test_lone_put_is_one_statement_and_triggers_clear_vectors(
+    sync_factory: Callable[..., SqliteStore],
+) -> None:
+    store = sync_factory(index=indexed())
+    store.setup()
+    triggers = {row[0] for row in store.conn.execute("SELECT name FROM sqlite_master")}
+    assert {"store_insert_clears_vectors", "store_update_clears_vectors"} <= triggers
+    assert store.conn.execute("SELECT MAX(v) FROM store_migrations").fetchone()[0] == 7
+    store.put(("docs",), "k", {"text": "alpha beta"}, ttl=5)
+    assert store.conn.execute("SELECT COUNT(*) FROM store_vectors").fetchone()[0] == 1
+    assert store.get(("docs",), "k") is not None  # refreshes the TTL: an UPDATE OF expires_at
+    assert store.conn.execute("SELECT COUNT(*) FROM store_vectors").fetchone()[0] == 1
+    (hit,) = store.search(("docs",), query="alpha beta")
+    assert hit.score == pytest.approx(1.0, abs=1e-6)
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    store.put(("docs",), "k", {"text": "gamma"}, index=False)  # value rewritten, no vectors
+    # (the trace repeats the statement once per trigger program it runs)
+    writes = {s for s in statements if not s.startswith(("BEGIN", "COMMIT"))}
+    assert len(writes) == 1 and writes.pop().startswith("INSERT INTO store ")
+    assert not any("IMMEDIATE" in s for s in statements)
+    assert store.conn.execute("SELECT COUNT(*) FROM store_vectors").fetchone()[0] == 0
+    (hit,) = store.search(("docs",), query="alpha beta")
+    assert hit.score is None
+
+
+def test_a_version_5_database_gains_the_triggers(tmp_path: Path) -> None:
+    from stategraph.store._sql import migrations
+    from stategraph.store._sql.dialect import SQLITE
+    from stategraph.store.sqlite.base import drive
+
+    conn = sqlite3.connect(tmp_path / "old.db")
+    old = migrations.MIGRATIONS
+    try:
+        migrations.MIGRATIONS = old[:6]  # the schema as released before the triggers
+        drive(conn, migrations.setup(SQLITE), "BEGIN IMMEDIATE")
+    finally:
+        migrations.MIGRATIONS = old
+    conn.execute(
+        "INSERT INTO store_vectors VALUES (?, 'k', 0, x'00000000')",
+        ("docs\x01",),
+    )
+    conn.commit()
+    store = SqliteStore(conn)
+    store.put(("docs",), "k", {"v": 1})  # setup() applies 6 and 7 first
+    assert conn.execute("SELECT MAX(v) FROM store_migrations").fetchone()[0] == 7
+    assert conn.execute("SELECT COUNT(*) FROM store_vectors").fetchone()[0] == 0
+    conn.close()

@@ -37,3 +37,23 @@ def test_best_score_takes_the_maximum(use_numpy: bool) -> None:
     assert best_score(query, vectors, use_numpy=use_numpy) == pytest.approx(1.0)
     assert best_score(query, vectors[:1], use_numpy=use_numpy) == pytest.approx(math.sqrt(0.5))
     assert best_score(query, [], use_numpy=use_numpy) is None
+
+
+@pytest.mark.parametrize("use_numpy", [False, pytest.param(True, id="numpy")])
+def test_best_scores_scores_each_item_like_best_score(use_numpy: bool) -> None:
+    if use_numpy and not _vector.HAS_NUMPY:
+        pytest.skip("numpy is not installed")
+    query = normalize([1.0, 2.0, 0.5])
+    items = [
+        (normalize([1.0, 0.0, 0.0]),),
+        (),
+        (normalize([0.0, 1.0, 0.0]), normalize([1.0, 2.0, 0.5]), normalize([-1.0, 0.0, 0.0])),
+        (normalize([0.0, 0.0, 1.0]), normalize([0.0, 1.0, 1.0])),
+    ]
+    scores = _vector.best_scores(query, items, use_numpy=use_numpy)
+    assert scores[1] is None
+    for vectors, score in zip(items, scores, strict=True):
+        if vectors:
+            assert score == pytest.approx(best_score(query, vectors, use_numpy=False))
+    assert _vector.best_scores(query, [], use_numpy=use_numpy) == []
+    assert _vector.best_scores(query, [(), ()], use_numpy=use_numpy) == [None, None]

@@ -13,12 +13,13 @@ from ..errors import ErrorCode, StoreError
 from ._paths import validate_path
 
 if TYPE_CHECKING:
-    from .base import PutOp
+    from .base import IndexConfig, PutOp
 
 __all__ = [
     "InvalidNamespaceError",
     "as_namespace",
     "check_index_arg",
+    "check_index_config",
     "check_max_depth",
     "check_page",
     "check_put_op",
@@ -36,8 +37,27 @@ class InvalidNamespaceError(StoreError):
     code = ErrorCode.STORE_BAD_NAMESPACE
 
 
+# Namespaces that passed ``validate_namespace`` (so ``as_namespace`` too): a store is
+# called with a few namespaces many times, and a set lookup is cheaper than the checks.
+# Bounded: cleared when full, so a stream of distinct namespaces cannot grow it.
+_VALID: set[tuple[str, ...]] = set()
+_VALID_MAX = 4096
+
+
+def _known_valid(namespace: Any) -> bool:
+    """True if ``namespace`` is a tuple already validated (unhashable labels: False)."""
+    if type(namespace) is not tuple:
+        return False
+    try:
+        return namespace in _VALID
+    except TypeError:  # a label that cannot be hashed is not a string: check it slowly
+        return False
+
+
 def as_namespace(namespace: Any, *, what: str = "namespace") -> tuple[str, ...]:
     """Return ``namespace`` as a tuple of strings; a bare string is refused, not split."""
+    if _known_valid(namespace):
+        return namespace
     if isinstance(namespace, str):
         raise InvalidNamespaceError(
             f"The {what} {namespace!r} is a string; namespaces are tuples of labels. "
@@ -61,6 +81,8 @@ def as_namespace(namespace: Any, *, what: str = "namespace") -> tuple[str, ...]:
 
 def validate_namespace(namespace: Any) -> tuple[str, ...]:
     """Check the rules for namespaces written by ``put`` and return it as a tuple."""
+    if _known_valid(namespace):
+        return namespace
     namespace = as_namespace(namespace)
     problem = None
     if not namespace:
@@ -73,6 +95,9 @@ def validate_namespace(namespace: Any) -> tuple[str, ...]:
         problem = f"starts with the reserved label {RESERVED_ROOT!r}; choose another root label"
     if problem is not None:
         raise InvalidNamespaceError(f"Namespace {namespace!r} {problem}.", namespace=namespace)
+    if len(_VALID) >= _VALID_MAX:
+        _VALID.clear()
+    _VALID.add(namespace)
     return namespace
 
 
@@ -147,3 +172,24 @@ def check_put_op(op: PutOp) -> PutOp:
     check_index_arg(op.index)
     check_ttl(op.ttl)
     return op._replace(namespace=namespace, key=str(op.key))
+
+
+def check_index_config(index: IndexConfig) -> IndexConfig:
+    """Check a store's IndexConfig (dims, embed, field paths); return it with a fields list."""
+    dims = index.get("dims")
+    if isinstance(dims, bool) or not isinstance(dims, int) or dims < 1:
+        raise StoreError(
+            f"IndexConfig dims={dims!r} must be a positive integer: the length of the "
+            "vectors your embed returns.",
+            code=ErrorCode.STORE_EMBEDDING,
+        )
+    if index.get("embed") is None:
+        raise StoreError(
+            "IndexConfig needs 'embed': an embeddings object, a function "
+            "list[str] -> list[list[float]], or a 'provider:model' string.",
+            code=ErrorCode.STORE_EMBEDDING,
+        )
+    fields = index.get("fields") or ["$"]
+    for path in fields:
+        validate_path(path)
+    return {**index, "fields": list(fields)}

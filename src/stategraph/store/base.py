@@ -72,6 +72,27 @@ class Item:
         self.created_at = _as_datetime(created_at)
         self.updated_at = _as_datetime(updated_at)
 
+    @classmethod
+    def _of(
+        cls,
+        value: dict[str, Any],
+        key: str,
+        namespace: tuple[str, ...],
+        created_at: datetime,
+        updated_at: datetime,
+    ) -> Item:
+        """Build from fields a store already holds in final form (tuple, datetimes).
+
+        why: skips the keyword parsing and conversions of ``__init__`` on hot reads.
+        """
+        item = object.__new__(cls)
+        item.value = value
+        item.key = key
+        item.namespace = namespace
+        item.created_at = created_at
+        item.updated_at = updated_at
+        return item
+
     def _fields(self) -> tuple[Any, ...]:
         return (self.value, self.key, self.namespace, self.created_at, self.updated_at)
 
@@ -122,6 +143,21 @@ class SearchItem(Item):
             value=value, key=key, namespace=namespace, created_at=created_at, updated_at=updated_at
         )
         self.score = score
+
+    @classmethod
+    def _scored(
+        cls,
+        value: dict[str, Any],
+        key: str,
+        namespace: tuple[str, ...],
+        created_at: datetime,
+        updated_at: datetime,
+        score: float | None,
+    ) -> SearchItem:
+        """``Item._of`` plus the score."""
+        item = cls._of(value, key, namespace, created_at, updated_at)
+        item.score = score  # type: ignore[attr-defined]
+        return item  # type: ignore[return-value]
 
     def dict(self) -> dict[str, Any]:
         """Return the Item dict plus ``score``."""

@@ -6,7 +6,6 @@ in op order under one lock, so a batch either fails before writing or applies wh
 
 from __future__ import annotations
 
-import copy
 import itertools
 import threading
 import time
@@ -18,16 +17,26 @@ from typing import Any
 from ..errors import ErrorCode, StoreError
 from ._embed import Embedder, EmbedRequest, ensure_embedder
 from ._filter import check_filter, matches_filter
-from ._paths import get_text_at_path, validate_path
-from ._validate import as_namespace, check_max_depth, check_page, check_put_op
-from ._vector import Vector, best_score, normalize
+from ._memory_records import ATOMS, Record, copy_json, rank_page, search_item
+from ._paths import get_text_at_path
+from ._validate import (
+    as_namespace,
+    check_index_config,
+    check_max_depth,
+    check_page,
+    check_put_op,
+    validate_namespace,
+)
+from ._vector import Vector, normalize
 from .base import (
+    NOT_PROVIDED,
     BaseStore,
     GetOp,
     IndexConfig,
     Item,
     ListNamespacesOp,
     MatchCondition,
+    NotProvided,
     Op,
     PutOp,
     Result,
@@ -39,19 +48,8 @@ from .base import (
 __all__ = ["InMemoryStore"]
 
 Namespace = tuple[str, ...]
-
-
-@dataclass(slots=True)
-class _Record:
-    value: dict[str, Any]
-    created_at: datetime
-    updated_at: datetime
-    vectors: tuple[Vector, ...]  # unit vectors, one per embedded text; () = not indexed
-    ttl_minutes: float | None
-    expires_at: float | None  # on the store's clock (seconds); None = never
-
-    def is_expired(self, now: float) -> bool:
-        return self.expires_at is not None and self.expires_at <= now
+_new_object = object.__new__
+_utc_now = datetime.now
 
 
 @dataclass
@@ -63,26 +61,6 @@ class _Plan:
     request: EmbedRequest = field(default_factory=EmbedRequest)
     # op position -> unit vectors, filled after embedding
     vectors: dict[int, tuple[Vector, ...]] = field(default_factory=dict)
-
-
-def _check_index_config(index: IndexConfig) -> IndexConfig:
-    dims = index.get("dims")
-    if isinstance(dims, bool) or not isinstance(dims, int) or dims < 1:
-        raise StoreError(
-            f"IndexConfig dims={dims!r} must be a positive integer: the length of the "
-            "vectors your embed returns.",
-            code=ErrorCode.STORE_EMBEDDING,
-        )
-    if index.get("embed") is None:
-        raise StoreError(
-            "IndexConfig needs 'embed': an embeddings object, a function "
-            "list[str] -> list[list[float]], or a 'provider:model' string.",
-            code=ErrorCode.STORE_EMBEDDING,
-        )
-    fields = index.get("fields") or ["$"]
-    for path in fields:
-        validate_path(path)
-    return {**index, "fields": list(fields)}
 
 
 def _matches_namespace(namespace: Namespace, condition: MatchCondition) -> bool:
@@ -103,15 +81,139 @@ class InMemoryStore(BaseStore):
     supports_ttl = True
 
     def __init__(self, *, index: IndexConfig | None = None, ttl: TTLConfig | None = None) -> None:
-        self.index_config: IndexConfig | None = _check_index_config(index) if index else None
+        self.index_config: IndexConfig | None = check_index_config(index) if index else None
         self.embeddings: Embedder | None = (
             ensure_embedder(self.index_config["embed"]) if self.index_config else None
         )
         self.ttl_config = ttl
         # Invariant: no namespace maps to an empty dict; dict order is insertion order.
-        self._data: dict[Namespace, dict[str, _Record]] = {}
+        self._data: dict[Namespace, dict[str, Record]] = {}
         self._lock = threading.RLock()
         self._clock: Callable[[], float] = time.time  # why: tests substitute a fake clock
+
+    # -- fast paths: the friendly methods skip planning when there is nothing to plan -----
+    # They give exactly the batch path's results; anything unusual (TTL, embedding, a
+    # missing item, odd argument types) takes the batch path.  Without embedding,
+    # ``batch`` and ``abatch`` do the same work, so the async forms reuse the sync ones.
+
+    def get(self, namespace: Namespace, key: str, *, refresh_ttl: bool | None = None):
+        """Return the item at ``namespace``/``key``, or None."""
+        try:
+            records = self._data.get(namespace)
+        except TypeError:  # unhashable: not a valid namespace, let the checks say so
+            records = None
+        # A hit proves the namespace valid: it equals a stored (validated) one.
+        # why no lock: dict reads are atomic and a TTL-free record is never edited in place
+        # (puts replace records), so an unlocked read sees a whole record or none.
+        record = records.get(key) if records is not None and type(key) is str else None
+        if record is None or record.expires_at is not None:
+            return super().get(namespace, key, refresh_ttl=refresh_ttl)
+        item = _new_object(Item)  # why: Item._of inlined, this is the hottest read
+        item.value = record.value.copy() if record.flat else copy_json(record.value)
+        item.key = key
+        item.namespace = namespace
+        item.created_at = record.created_at
+        item.updated_at = record.updated_at
+        return item
+
+    async def aget(self, namespace: Namespace, key: str, *, refresh_ttl: bool | None = None):
+        """Async ``get`` (a get never embeds, so it is the sync one)."""
+        return self.get(namespace, key, refresh_ttl=refresh_ttl)
+
+    def put(
+        self,
+        namespace: Namespace,
+        key: str,
+        value: dict[str, Any],
+        index: Any = None,
+        *,
+        ttl: float | None | NotProvided = NOT_PROVIDED,
+    ) -> None:
+        """Store ``value`` at ``namespace``/``key``; ``ttl`` in minutes (default from config)."""
+        if ttl is NOT_PROVIDED:
+            ttl = None if self.ttl_config is None else self.ttl_config.get("default_ttl")
+        if (
+            ttl is not None
+            or type(value) is not dict
+            or type(key) is not str
+            or (index is not False and (index is not None or self.index_config is not None))
+        ):
+            self.batch([self._put_op(namespace, key, value, index, ttl)])
+            return
+        if type(namespace) is not tuple or namespace not in self._data:
+            # a stored namespace is valid: only new ones need the checks
+            namespace = validate_namespace(namespace)  # raises as _put_op would
+        flat = ATOMS.issuperset(map(type, value.values()))
+        copied = value.copy() if flat else copy_json(value)
+        stamp = _utc_now(UTC)
+        with self._lock:
+            records = self._data.get(namespace)
+            if records is None:
+                records = self._data[namespace] = {}
+            previous = records.get(key)
+            created = stamp
+            if previous is not None and not (
+                previous.expires_at is not None and previous.is_expired(self._clock())
+            ):
+                created = previous.created_at
+            records[key] = Record(copied, created, stamp, (), None, None, flat)
+
+    async def aput(
+        self,
+        namespace: Namespace,
+        key: str,
+        value: dict[str, Any],
+        index: Any = None,
+        *,
+        ttl: float | None | NotProvided = NOT_PROVIDED,
+    ) -> None:
+        """Async ``put``."""
+        if index is False or self.index_config is None:
+            self.put(namespace, key, value, index, ttl=ttl)
+        else:
+            await super().aput(namespace, key, value, index, ttl=ttl)
+
+    def search(
+        self,
+        namespace_prefix: Namespace,
+        /,
+        *,
+        query: str | None = None,
+        filter: dict[str, Any] | None = None,
+        limit: int = 10,
+        offset: int = 0,
+        refresh_ttl: bool | None = None,
+    ) -> list[SearchItem]:
+        """Return items under ``namespace_prefix``, filtered, ranked by ``query`` if given."""
+        op = self._search_op(namespace_prefix, query, filter, (limit, offset), refresh_ttl)
+        if query is not None and self.index_config is not None:
+            return self.batch([op])[0]  # type: ignore[return-value]
+        with self._lock:
+            return self._search(op, None, self._clock())
+
+    async def asearch(
+        self,
+        namespace_prefix: Namespace,
+        /,
+        *,
+        query: str | None = None,
+        filter: dict[str, Any] | None = None,
+        limit: int = 10,
+        offset: int = 0,
+        refresh_ttl: bool | None = None,
+    ) -> list[SearchItem]:
+        """Async ``search``."""
+        if query is not None and self.index_config is not None:
+            op = self._search_op(namespace_prefix, query, filter, (limit, offset), refresh_ttl)
+            return (await self.abatch([op]))[0]  # type: ignore[return-value]
+        return self.search(
+            namespace_prefix,
+            filter=filter,
+            limit=limit,
+            offset=offset,
+            refresh_ttl=refresh_ttl,
+            query=query,
+        )
 
     # -- batch: plan, embed (the only sync/async difference), apply --------------------
 
@@ -239,16 +341,18 @@ class InMemoryStore(BaseStore):
         previous = self._data.get(op.namespace, {}).get(op.key)
         if previous is not None and previous.is_expired(now):
             previous = None
-        self._data.setdefault(op.namespace, {})[op.key] = _Record(
-            value=_copy_json(op.value),
+        value = copy_json(op.value)
+        self._data.setdefault(op.namespace, {})[op.key] = Record(
+            value=value,
             created_at=previous.created_at if previous else stamp,
             updated_at=stamp,
             vectors=vectors,
             ttl_minutes=op.ttl,
             expires_at=None if op.ttl is None else now + op.ttl * 60,
+            flat=type(value) is dict and ATOMS.issuperset(map(type, value.values())),
         )
 
-    def _live(self, namespace: Namespace, key: str, record: _Record, refresh: bool, now: float):
+    def _live(self, namespace: Namespace, key: str, record: Record, refresh: bool, now: float):
         """Return ``record`` unless expired (then drop it); extend its TTL if asked."""
         if record.is_expired(now):
             self._remove(namespace, key)
@@ -261,44 +365,38 @@ class InMemoryStore(BaseStore):
         record = self._data.get(op.namespace, {}).get(op.key)
         if record is None or not self._live(op.namespace, op.key, record, op.refresh_ttl, now):
             return None
-        return Item(
-            value=_copy_json(record.value),
-            key=op.key,
-            namespace=op.namespace,
-            created_at=record.created_at,
-            updated_at=record.updated_at,
+        return Item._of(
+            record.copied_value(), op.key, op.namespace, record.created_at, record.updated_at
         )
 
-    def _candidates(self, op: SearchOp, now: float) -> Iterator[tuple[Namespace, str, _Record]]:
-        prefix = op.namespace_prefix
+    def _candidates(self, op: SearchOp, now: float) -> Iterator[tuple[Namespace, str, Record]]:
+        prefix, filter = op.namespace_prefix, op.filter
+        depth = len(prefix)
         expired = []
         for namespace, records in self._data.items():
-            if namespace[: len(prefix)] != prefix:
+            if namespace[:depth] != prefix:
                 continue
             for key, record in records.items():
-                if record.is_expired(now):
+                if record.expires_at is not None and record.expires_at <= now:
                     expired.append((namespace, key))
-                elif matches_filter(record.value, op.filter):
+                elif not filter or matches_filter(record.value, filter):
                     yield namespace, key, record
         for namespace, key in expired:
             self._remove(namespace, key)
 
     def _search(self, op: SearchOp, query: Vector | None, now: float) -> list[SearchItem]:
+        end = op.offset + op.limit
         if query is None:
             # no ranking: stop after the requested page instead of filtering every item
-            found = list(itertools.islice(self._candidates(op, now), op.offset + op.limit))
+            page = itertools.islice(self._candidates(op, now), op.offset, end)
+            scored = [(found, None) for found in page]
         else:
-            found = list(self._candidates(op, now))
-        scores: list[float | None] = [None] * len(found)
-        if query is not None:
-            scores = [best_score(query, record.vectors) for _, _, record in found]
-            order = sorted(range(len(found)), key=lambda i: _rank(scores[i]))
-            found, scores = [found[i] for i in order], [scores[i] for i in order]
-        page = slice(op.offset, op.offset + op.limit)
+            scored = rank_page(query, list(self._candidates(op, now)), op.offset, end)
         items = []
-        for (namespace, key, record), score in zip(found[page], scores[page], strict=True):
-            self._live(namespace, key, record, op.refresh_ttl, now)
-            items.append(_search_item(namespace, key, record, score))
+        for (namespace, key, record), score in scored:
+            if record.ttl_minutes is not None:
+                self._live(namespace, key, record, op.refresh_ttl, now)
+            items.append(search_item(namespace, key, record, score))
         return items
 
     def _list_namespaces(self, op: ListNamespacesOp, now: float) -> list[Namespace]:
@@ -314,35 +412,3 @@ class InMemoryStore(BaseStore):
             if all(_matches_namespace(namespace, condition) for condition in conditions)
         }
         return sorted(kept)[op.offset : op.offset + op.limit]
-
-
-def _copy_json(value: Any) -> Any:
-    """Copy dicts and lists (the mutable parts of a JSON-like value); share everything else.
-
-    why: copy.deepcopy costs ~10x more and stored values are plain JSON-like dicts.
-    """
-    if isinstance(value, dict):
-        return {k: _copy_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy_json(v) for v in value]
-    if isinstance(value, (str, int, float, bool, type(None), tuple)):
-        return value
-    return copy.deepcopy(value)
-
-
-def _rank(score: float | None) -> tuple[int, float]:
-    """Sort key: scored items by descending score, then unscored ones (stable order)."""
-    return (1, 0.0) if score is None else (0, -score)
-
-
-def _search_item(
-    namespace: Namespace, key: str, record: _Record, score: float | None
-) -> SearchItem:
-    return SearchItem(
-        namespace,
-        key,
-        _copy_json(record.value),
-        record.created_at,
-        record.updated_at,
-        score,
-    )

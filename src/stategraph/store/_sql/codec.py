@@ -9,6 +9,7 @@ like Python sorts tuples, and "namespace starts with these labels" is the range
 
 from __future__ import annotations
 
+import functools
 import json
 import struct
 from collections.abc import Sequence
@@ -33,6 +34,18 @@ _ESCAPE = "\x02"
 
 def encode_namespace(namespace: Sequence[str]) -> str:
     """Return the stored form of ``namespace`` (see the module docstring)."""
+    if type(namespace) is tuple:
+        return _encode_tuple(namespace)
+    return _encode(namespace)
+
+
+@functools.lru_cache(maxsize=4096)
+def _encode_tuple(namespace: tuple[str, ...]) -> str:
+    # why: a store sees few namespaces many times; encoding each call costs a genexpr
+    return _encode(namespace)
+
+
+def _encode(namespace: Sequence[str]) -> str:
     return "".join(
         label.replace(_ESCAPE, _ESCAPE + _ESCAPE).replace(_END, _ESCAPE + _END) + _END
         for label in namespace
@@ -45,8 +58,11 @@ def prefix_bound(encoded_prefix: str) -> str:
     return encoded_prefix[:-1] + _ESCAPE
 
 
+@functools.lru_cache(maxsize=4096)
 def decode_namespace(stored: str) -> tuple[str, ...]:
     """Invert ``encode_namespace``."""
+    if _ESCAPE not in stored:  # nothing escaped: every _END ends a label
+        return tuple(stored.split(_END)[:-1])
     labels: list[str] = []
     current: list[str] = []
     escaped = False

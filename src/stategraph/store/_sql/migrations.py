@@ -13,7 +13,9 @@ from .plans import Plan, Query
 
 __all__ = ["MIGRATIONS", "setup"]
 
-MIGRATIONS: tuple[str, ...] = (
+# A migration is SQL for every dialect, or a dict dialect name -> SQL (absent: nothing to
+# do there, but the version is still recorded so version numbers agree everywhere).
+MIGRATIONS: tuple[str | dict[str, str], ...] = (
     # prefix: the namespace in codec.encode_namespace form; times: epoch seconds
     """CREATE TABLE IF NOT EXISTS store (
         prefix {text} NOT NULL,
@@ -41,6 +43,18 @@ MIGRATIONS: tuple[str, ...] = (
     # exact order lets a broad search stop after one page instead of sorting every row.
     "DROP INDEX IF EXISTS store_updated_at",
     "CREATE INDEX IF NOT EXISTS store_recent ON store (updated_at, prefix, key)",
+    # SQLite has no data-modifying CTE, so triggers clear an item's vectors whenever its
+    # value is written: a put is then one statement there too (StoreDialect.clears_by_trigger).
+    # Expiry refreshes (UPDATE OF expires_at) keep the vectors.
+    {
+        "sqlite": "CREATE TRIGGER IF NOT EXISTS store_insert_clears_vectors AFTER INSERT ON "
+        "store BEGIN DELETE FROM store_vectors WHERE prefix = NEW.prefix AND key = NEW.key; END"
+    },
+    {
+        "sqlite": "CREATE TRIGGER IF NOT EXISTS store_update_clears_vectors AFTER UPDATE OF "
+        "value ON store BEGIN "
+        "DELETE FROM store_vectors WHERE prefix = OLD.prefix AND key = OLD.key; END"
+    },
 )
 
 
@@ -60,6 +74,9 @@ def setup(dialect: StoreDialect) -> Plan[int]:
             code=ErrorCode.CHECKPOINT_SCHEMA_TOO_NEW,
         )
     for version in range(current + 1, len(MIGRATIONS)):
-        yield Query(dialect.render(MIGRATIONS[version]))
+        migration = MIGRATIONS[version]
+        sql = migration.get(dialect.name) if isinstance(migration, dict) else migration
+        if sql is not None:
+            yield Query(dialect.render(sql))
         yield Query(dialect.render("INSERT INTO store_migrations (v) VALUES (?)"), (version,))
     return len(MIGRATIONS) - 1

@@ -39,7 +39,15 @@ from .prepare import PreparedBatch
 from .queries import Where, prefilter, queries_for
 from .scoring import best_scores
 
-__all__ = ["Plan", "Query", "run_batch", "sweep"]
+__all__ = [
+    "Plan",
+    "Query",
+    "item_of",
+    "one_statement_put",
+    "refresh_statistics",
+    "run_batch",
+    "sweep",
+]
 
 T = TypeVar("T")
 
@@ -103,6 +111,20 @@ def run_batch(dialect: StoreDialect, batch: PreparedBatch, clock: Clock) -> Plan
     return results
 
 
+def one_statement_put(dialect: StoreDialect, op: PutOp, clock: Clock) -> Query | None:
+    """The one statement of a checked put that writes a value and no vectors, if the
+    dialect has one (``clears_in_upsert``); else None.  Same SQL as ``run_batch``.
+
+    Raises before any I/O, as ``run_batch`` does, if the value cannot be stored.
+    """
+    if not dialect.clears_in_upsert or op.value is None:
+        return None
+    _check_storable(dialect, op)
+    text = encode_value(op.namespace, op.key, op.value, allows_nul=dialect.allows_nul)
+    (query,) = _put(dialect, op, text, (), clock)
+    return query
+
+
 def _put(
     dialect: StoreDialect, op: PutOp, text: str | None, vectors: Sequence[Any], clock: Clock
 ) -> Plan[None]:
@@ -111,7 +133,8 @@ def _put(
     expires = None if text is None or op.ttl is None else clock.now + op.ttl * 60
     row = (prefix, op.key, text, clock.stamp, clock.stamp, expires, op.ttl, clock.now)
     if text is not None and dialect.clears_in_upsert:
-        yield Query(q.clear_and_upsert_item, (prefix, op.key, *row))
+        params = row if dialect.clears_by_trigger else (prefix, op.key, *row)
+        yield Query(q.clear_and_upsert_item, params)
     else:
         yield Query(q.delete_vectors, (prefix, op.key))
         if text is None:
@@ -129,15 +152,20 @@ def _get(dialect: StoreDialect, op: GetOp, now: float) -> Plan[Item | None]:
     rows = yield Query(q.select_item, (prefix, op.key, now))
     if not rows:
         return None
-    value, created_at, updated_at, ttl_minutes = rows[0]
-    if op.refresh_ttl and ttl_minutes is not None:
+    if op.refresh_ttl and rows[0][3] is not None:
         yield Query(q.refresh_ttl, (now, prefix, op.key))
-    return Item(
-        value=dialect.load_json(value),
-        key=op.key,
-        namespace=op.namespace,
-        created_at=to_datetime(created_at),
-        updated_at=to_datetime(updated_at),
+    return item_of(dialect, op, rows[0])
+
+
+def item_of(dialect: StoreDialect, op: GetOp, row: Sequence[Any]) -> Item:
+    """The item a ``select_item`` row (value, created, updated, ttl) holds for ``op``."""
+    value, created_at, updated_at, _ = row
+    return Item._of(
+        dialect.load_json(value),
+        op.key,
+        op.namespace,
+        to_datetime(created_at),
+        to_datetime(updated_at),
     )
 
 
@@ -243,10 +271,10 @@ def _fill_values(dialect: StoreDialect, rows: list[list[Any]]) -> Plan[None]:
 def _search_item(row: Sequence[Any], scores: dict[tuple[str, str], float] | None) -> SearchItem:
     prefix, key, value, created_at, updated_at, _ = row
     score = None if scores is None else scores.get((prefix, key))
-    return SearchItem(
-        decode_namespace(prefix),
-        key,
+    return SearchItem._scored(
         value,
+        key,
+        decode_namespace(prefix),
         to_datetime(created_at),
         to_datetime(updated_at),
         score,
@@ -287,6 +315,15 @@ def _list_namespaces(
         if all(_matches(namespace, condition) for condition in conditions)
     }
     return sorted(kept)[op.offset : op.offset + op.limit]
+
+
+def refresh_statistics(dialect: StoreDialect, then: Plan[T]) -> Plan[T]:
+    """Run ``ANALYZE store`` if the dialect's statistics check says so, then ``then``."""
+    if dialect.stale_statistics is not None:
+        rows = yield Query(dialect.stale_statistics)
+        if rows and rows[0][0]:
+            yield Query("ANALYZE store")
+    return (yield from then)
 
 
 def sweep(dialect: StoreDialect, now: float) -> Plan[int]:

@@ -33,12 +33,17 @@ class PreparedBatch:
     vectors: dict[int, tuple[Vector, ...]] = field(default_factory=dict)
     queries: dict[str, Vector] = field(default_factory=dict)
 
-    def needs_transaction(self, *, one_statement_put: bool) -> bool:
+    def needs_transaction(self, *, one_statement_put: bool, snapshot_reads: bool = True) -> bool:
         """False when each op is atomic alone: gets only, or one put that is one statement.
 
-        Call after ``attach_vectors``: a put with vectors takes several statements.
+        Without ``snapshot_reads`` (the database gives each statement its own snapshot
+        even inside a transaction, as Postgres' READ COMMITTED does) a batch of reads
+        gains nothing from one either.  Call after ``attach_vectors``: a put with
+        vectors takes several statements.
         """
         if all(isinstance(op, GetOp) for op in self.ops):
+            return False
+        if not snapshot_reads and not any(isinstance(op, PutOp) for op in self.ops):
             return False
         lone_put = len(self.ops) == 1 and isinstance(self.ops[0], PutOp)
         value = lone_put and self.ops[0].value is not None  # type: ignore[union-attr]

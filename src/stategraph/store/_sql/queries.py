@@ -8,7 +8,6 @@ the fixed table and column names below.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -106,8 +105,11 @@ class Queries:
             "expires_at = excluded.expires_at, ttl_minutes = excluded.ttl_minutes"
         )
         self.upsert_item = r(upsert)
-        self.clear_and_upsert_item = r(
-            f"WITH cleared AS (DELETE FROM store_vectors WHERE {_ITEM}) {upsert}"
+        # params: (prefix, key, *upsert row) for the CTE; the upsert row alone by trigger
+        self.clear_and_upsert_item = (
+            self.upsert_item
+            if dialect.clears_by_trigger
+            else r(f"WITH cleared AS (DELETE FROM store_vectors WHERE {_ITEM}) {upsert}")
         )
         self.delete_item = r(f"DELETE FROM store WHERE {_ITEM}")
         self.delete_vectors = r(f"DELETE FROM store_vectors WHERE {_ITEM}")
@@ -191,7 +193,13 @@ class Queries:
         return self.dialect.render(sql), params
 
 
-@functools.cache
+_RENDERED: dict[int, Queries] = {}
+
+
 def queries_for(dialect: StoreDialect) -> Queries:
     """Return the (cached) rendered statements for ``dialect``."""
-    return Queries(dialect)
+    # why: keyed by identity; hashing the frozen dialect hashes every field, on each op
+    queries = _RENDERED.get(id(dialect))
+    if queries is None or queries.dialect is not dialect:
+        queries = _RENDERED[id(dialect)] = Queries(dialect)
+    return queries

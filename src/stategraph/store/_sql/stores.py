@@ -9,24 +9,38 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from ...errors import ErrorCode, coded
 from .._embed import Embedder, ensure_embedder
-from ..base import BaseStore, IndexConfig, Op, Result, TTLConfig
-from ..memory import _check_index_config
+from .._validate import check_index_config
+from ..base import (
+    NOT_PROVIDED,
+    BaseStore,
+    IndexConfig,
+    Item,
+    NotProvided,
+    Op,
+    Result,
+    SearchOp,
+    TTLConfig,
+)
 from . import plans
+from .codec import encode_namespace
 from .dialect import StoreDialect
 from .prepare import PreparedBatch, attach_vectors, prepare
+from .queries import queries_for
 
 __all__ = ["AsyncSqlStore", "SqlStore", "SyncSqlStore"]
 
 logger = logging.getLogger("stategraph.store")
 DEFAULT_SWEEP_MINUTES = 5.0
+STATS_CHECK_SECONDS = 30.0  # see StoreDialect.stale_statistics
 
 
 class SqlStore(BaseStore):
@@ -36,7 +50,7 @@ class SqlStore(BaseStore):
     dialect: ClassVar[StoreDialect]
 
     def __init__(self, *, index: IndexConfig | None = None, ttl: TTLConfig | None = None) -> None:
-        self.index_config: IndexConfig | None = _check_index_config(index) if index else None
+        self.index_config: IndexConfig | None = check_index_config(index) if index else None
         self.embeddings: Embedder | None = (
             ensure_embedder(self.index_config["embed"]) if self.index_config else None
         )
@@ -44,14 +58,32 @@ class SqlStore(BaseStore):
         self.is_setup = False
         # why: expiry is decided on this clock; tests substitute a fake one
         self._clock: Callable[[], float] = time.time
+        self._stats_checked_at = -math.inf  # time.monotonic() of the last statistics check
 
     def _plan(self, batch: PreparedBatch) -> tuple[plans.Plan[list[Result]], dict[str, bool]]:
         """Return the batch's plan and the ``_run`` options it needs (write, atomic)."""
         if self.index_config is not None:
             attach_vectors(batch, self.index_config["dims"])
         plan = plans.run_batch(self.dialect, batch, plans.Clock(self._clock(), time.time()))
-        atomic = batch.needs_transaction(one_statement_put=self.dialect.clears_in_upsert)
+        if self._statistics_due(batch):
+            plan = plans.refresh_statistics(self.dialect, plan)
+        atomic = batch.needs_transaction(
+            one_statement_put=self.dialect.clears_in_upsert,
+            snapshot_reads=self.dialect.snapshot_reads,
+        )
         return plan, {"write": batch.writes, "atomic": atomic}
+
+    def _statistics_due(self, batch: PreparedBatch) -> bool:
+        """True for a search batch when the planner statistics were not checked lately."""
+        if self.dialect.stale_statistics is None:
+            return False
+        if not any(isinstance(op, SearchOp) for op in batch.ops):
+            return False
+        now = time.monotonic()
+        if now - self._stats_checked_at < STATS_CHECK_SECONDS:
+            return False
+        self._stats_checked_at = now  # why: a race only costs one extra cheap check
+        return True
 
     def _sweep_seconds(self, minutes: float | None) -> float:
         if minutes is None:
@@ -67,6 +99,55 @@ class SyncSqlStore(SqlStore):
     def _run(self, plan: plans.Plan[Any], *, write: bool, atomic: bool = True) -> Any:
         """Run ``plan``: in one transaction if ``atomic``, taking write locks if ``write``."""
         raise NotImplementedError
+
+    def _read(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        """Run one read-only statement outside any explicit transaction; return its rows."""
+        raise NotImplementedError
+
+    def get(
+        self, namespace: tuple[str, ...], key: str, *, refresh_ttl: bool | None = None
+    ) -> Item | None:
+        """Return the item at ``namespace``/``key``, or None: one statement, no transaction.
+
+        An item whose TTL the read must extend takes the batch path (a read and a write).
+        """
+        op = self._get_op(namespace, key, refresh_ttl)
+        select = queries_for(self.dialect).select_item
+        rows = self._read(select, (encode_namespace(op.namespace), op.key, self._clock()))
+        if not rows:
+            return None
+        if op.refresh_ttl and rows[0][3] is not None:
+            return self.batch([op])[0]  # type: ignore[return-value]
+        return plans.item_of(self.dialect, op, rows[0])
+
+    async def aget(
+        self, namespace: tuple[str, ...], key: str, *, refresh_ttl: bool | None = None
+    ) -> Item | None:
+        """Async ``get``: the sync one in a worker thread."""
+        return await asyncio.to_thread(self.get, namespace, key, refresh_ttl=refresh_ttl)
+
+    def _write(self, query: plans.Query) -> None:
+        """Run one statement that is atomic alone, in autocommit (no BEGIN/COMMIT)."""
+        self._run(_single(query), write=True, atomic=False)
+
+    def put(
+        self,
+        namespace: tuple[str, ...],
+        key: str,
+        value: dict[str, Any],
+        index: Literal[False] | list[str] | None = None,
+        *,
+        ttl: float | None | NotProvided = NOT_PROVIDED,
+    ) -> None:
+        """Store ``value`` at ``namespace``/``key``; one statement when nothing is embedded."""
+        op = self._put_op(namespace, key, value, index, ttl)
+        if self.index_config is None or index is False:
+            clock = plans.Clock(self._clock(), time.time())
+            query = plans.one_statement_put(self.dialect, op, clock)
+            if query is not None:
+                self._write(query)
+                return
+        self.batch([op])
 
     def batch(self, ops: Iterable[Op]) -> list[Result]:
         """Run ``ops`` in order, in one transaction; return one result per op."""
@@ -125,6 +206,10 @@ class SyncSqlStore(SqlStore):
             return False
         self._sweeper = None
         return True
+
+
+def _single(query: plans.Query) -> plans.Plan[None]:
+    yield query
 
 
 class AsyncSqlStore(SqlStore):

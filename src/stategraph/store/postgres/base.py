@@ -125,6 +125,14 @@ class PostgresStore(SyncSqlStore):
                 drive(conn, migrations.setup(POSTGRES))
             self.is_setup = True
 
+    def _read(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        if not self.is_setup:
+            self.setup()
+        # autocommit: one round trip, no BEGIN/COMMIT.  psycopg prepares a statement after
+        # prepare_threshold runs (5 by default); a connection set not to (pgbouncer) stays so.
+        with self._connection() as conn, conn.cursor(row_factory=tuple_row) as cursor:
+            return cursor.execute(sql, params).fetchall()
+
     def _run(self, plan: plans.Plan[Any], *, write: bool, atomic: bool = True) -> Any:
         if not self.is_setup:
             self.setup()

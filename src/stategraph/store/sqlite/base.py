@@ -54,6 +54,7 @@ class SqliteStore(SyncSqlStore):
         super().__init__(index=index, ttl=ttl)
         self.conn = conn
         self.lock = threading.RLock()
+        self._reader: sqlite3.Cursor | None = None
 
     @classmethod
     @contextmanager
@@ -82,6 +83,14 @@ class SqliteStore(SyncSqlStore):
                 self.conn.execute(statement)
             drive(self.conn, migrations.setup(SQLITE), "BEGIN IMMEDIATE")
             self.is_setup = True
+
+    def _read(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        if not self.is_setup:
+            self.setup()
+        with self.lock:  # why: a SELECT opens no implicit transaction in sqlite3
+            if self._reader is None:
+                self._reader = self.conn.cursor()  # reused: saves a cursor per read
+            return self._reader.execute(sql, params).fetchall()
 
     def _run(self, plan: plans.Plan[Any], *, write: bool, atomic: bool = True) -> Any:
         if not self.is_setup:
