@@ -12,7 +12,7 @@ import statistics
 import subprocess
 import sys
 
-from bench import durable, durable_postgres, store
+from bench import durable, durable_postgres, store, tracing
 from bench._spec import Metrics, Settings, Workload, expect, metric
 from bench._timing import amedian_seconds, median_seconds
 from bench.floor import run_chain, run_fanout, run_gather
@@ -183,6 +183,7 @@ WORKLOADS: dict[str, Workload] = {
         *durable.WORKLOADS,
         *durable_postgres.WORKLOADS,
         *store.WORKLOADS,
+        *tracing.WORKLOADS,
     ]
 }
 

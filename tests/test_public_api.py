@@ -142,6 +142,7 @@ SNAPSHOT = {
     "stategraph.cache.memory": ["InMemoryCache"],
     "stategraph.cache.redis": ["RedisCache"],
     "stategraph.cache.sqlite": ["SqliteCache"],
+    "stategraph.tracing": ["disable_tracing", "enable_tracing", "tracing_enabled"],
 }
 
 

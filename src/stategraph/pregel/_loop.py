@@ -44,7 +44,7 @@ from ..errors import (
     UnknownInterruptError,
 )
 from ..types import Command, Interrupt, Send
-from . import _events, _messages
+from . import _events, _messages, _trace
 from ._algo import apply_writes, is_finished, prepare_tasks, read_channels
 from ._ids import is_interrupt_id
 from ._io import command_writes, input_writes
@@ -64,6 +64,8 @@ class PregelLoop:
     # why: immutable defaults live on the class, so starting a run assigns only what it sets
     _id_seed = ""
     _run_id: str | None = None
+    trace_span: Any = None  # this run's span while tracing (see _trace)
+    trace_step: Any = None  # the open superstep's span while tracing
     step = 0
     stop = 0
     status = "pending"
@@ -205,6 +207,10 @@ class PregelLoop:
             _threads.release(lease)
 
     def _run(self) -> Gen:
+        steps = self._steps()
+        return steps if _trace.TRACER is None else _trace.traced_run(self, steps)
+
+    def _steps(self) -> Gen:
         try:
             yield from self._start()
             # one superstep per turn: plan, run, fold the writes in, checkpoint
@@ -214,9 +220,8 @@ class PregelLoop:
                     yield from self._cache_lookup(todo)
                     todo = [t for t in todo if not t.done]
                 if todo:
-                    if self.want_task_events:
-                        for t in todo:
-                            _events.emit_task_start(self, t)
+                    if self.want_task_events or self.trace_span is not None:
+                        self._announce(todo)
                     yield ("run", todo)
                 self._raise_failures(tasks)
                 if self.cache is not None:
@@ -227,6 +232,8 @@ class PregelLoop:
                     put = self._put_effect("loop", self.step)
                     if put is not None:
                         self._saved((yield put))
+                if self.trace_step is not None:
+                    _trace.end_step(self)
                 self.step += 1
                 if self.interrupt_after:
                     self._interrupt_if(self.interrupt_after, tasks, "interrupt_after")
@@ -243,6 +250,14 @@ class PregelLoop:
             yield from self._flush_exit()
         self.status = "done"
         return "done"
+
+    def _announce(self, todo: list[Task]) -> None:
+        """Before a superstep's tasks run: task events, and its span while tracing."""
+        if self.want_task_events:
+            for t in todo:
+                _events.emit_task_start(self, t)
+        if self.trace_span is not None:
+            _trace.start_step(self, todo)
 
     # ------------------------------------------------------------------ start
     def _start(self) -> Gen:

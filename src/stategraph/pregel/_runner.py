@@ -14,6 +14,7 @@ from typing import Any
 from ..constants import CONF
 from ..errors import ErrorCode, GraphBubbleUp, InvalidUpdateError, ParentCommand, coded
 from ..types import Command
+from . import _trace
 from ._context import CURRENT_TASK
 from ._retry import retry_delay
 from ._task import Task
@@ -66,6 +67,14 @@ def _route_parent_command(task: Task, exc: ParentCommand) -> None:
 
 
 def run_task_sync(task: Task) -> None:
+    """Run a task's node (with retries) and its writers; errors land in ``task.error``."""
+    if _trace.TRACER is None:
+        return _run_sync(task)
+    with _trace.task_scope(task):
+        return _run_sync(task)
+
+
+def _run_sync(task: Task) -> None:
     node = task.node
     token = CURRENT_TASK.set(task)
     try:
@@ -118,6 +127,14 @@ async def _with_timeout(coro: Any, task: Task, seconds: float) -> Any:
 
 
 async def run_task_async(task: Task) -> None:
+    """``run_task_sync`` for the async driver."""
+    if _trace.TRACER is None:
+        return await _run_async(task)
+    with _trace.task_scope(task):
+        return await _run_async(task)
+
+
+async def _run_async(task: Task) -> None:
     import asyncio
 
     node = task.node

@@ -1,0 +1,113 @@
+"""OpenTelemetry spans for runs, supersteps and tasks; nothing at all until enabled.
+
+``stategraph.tracing.enable_tracing`` sets ``TRACER``.  While it is None (the default) the
+engine checks one module global per run and one attribute per step, and imports nothing
+from OpenTelemetry.  The spans follow the GenAI semantic conventions where they apply:
+
+- a run: ``invoke_workflow {graph}`` (``gen_ai.operation.name``, ``gen_ai.workflow.name``,
+  ``gen_ai.conversation.id`` = thread id), child of whatever span is current when it
+  starts, so a subgraph's run nests under the task that called it;
+- a superstep: ``superstep {step}``, child of its run;
+- a task: ``task {node}``, child of its superstep, current while the node runs (spans
+  the node's code opens nest under it); a failed attempt records its exception.
+
+Our own attributes use the ``langgraph.`` prefix (thread_id, checkpoint_ns, run_id, step,
+node, task_id).  State values and messages are never recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+__all__ = ["TRACER", "end_step", "start_step", "task_scope", "traced_run"]
+
+TRACER: Any = None  # an opentelemetry Tracer while tracing is enabled
+
+
+def traced_run(loop: Any, body: Generator[Any, Any, Any]) -> Generator[Any, Any, Any]:
+    """Drive ``body`` (the loop's run) inside a run span."""
+    from opentelemetry import trace
+
+    name = getattr(loop.graph, "name", None) or "LangGraph"
+    attributes = {
+        "gen_ai.operation.name": "invoke_workflow",
+        "gen_ai.workflow.name": name,
+        "langgraph.run_id": loop.run_id,
+        "langgraph.checkpoint_ns": loop.checkpoint_ns,
+    }
+    if loop.thread_id is not None:
+        attributes["gen_ai.conversation.id"] = attributes["langgraph.thread_id"] = str(
+            loop.thread_id
+        )
+    span = TRACER.start_span(f"invoke_workflow {name}", attributes=attributes)
+    loop.trace_span = span
+    try:
+        status = yield from body
+    except BaseException as exc:
+        _fail(span, exc, trace)
+        raise
+    else:
+        span.set_attribute("langgraph.status", str(status))
+        return status
+    finally:
+        end_step(loop)  # a step the run left by an exception
+        loop.trace_span = None
+        span.end()
+
+
+def start_step(loop: Any, tasks: list[Any]) -> None:
+    """Open the span of the superstep about to run ``tasks``."""
+    from opentelemetry import trace
+
+    end_step(loop)
+    parent = trace.set_span_in_context(loop.trace_span)
+    loop.trace_step = TRACER.start_span(
+        f"superstep {loop.step}",
+        context=parent,
+        attributes={"langgraph.step": loop.step, "langgraph.tasks": len(tasks)},
+    )
+
+
+def end_step(loop: Any) -> None:
+    """Close the open superstep span, if any."""
+    step = getattr(loop, "trace_step", None)
+    if step is not None:
+        loop.trace_step = None
+        step.end()
+
+
+@contextmanager
+def task_scope(task: Any) -> Iterator[None]:
+    """Run a task inside its span, made current for the node's own code."""
+    from opentelemetry import context, trace
+
+    loop = task.loop
+    parent = getattr(loop, "trace_step", None) or getattr(loop, "trace_span", None)
+    span = TRACER.start_span(
+        f"task {task.name}",
+        context=trace.set_span_in_context(parent) if parent is not None else None,
+        attributes={
+            "langgraph.node": task.name,
+            "langgraph.task_id": str(getattr(task, "id", "")),
+            "langgraph.step": task.step,
+        },
+    )
+    token = context.attach(trace.set_span_in_context(span))
+    try:
+        yield
+        error = getattr(task, "error", None)
+        if error is not None:
+            _fail(span, error, trace)
+    except BaseException as exc:
+        _fail(span, exc, trace)
+        raise
+    finally:
+        context.detach(token)
+        span.end()
+
+
+def _fail(span: Any, exc: BaseException, trace: Any) -> None:
+    span.record_exception(exc)
+    span.set_status(trace.Status(trace.StatusCode.ERROR, f"{type(exc).__name__}: {exc}"))

@@ -1,0 +1,166 @@
+"""OpenTelemetry spans: a run, its supersteps and tasks, nested subgraph runs, errors.
+
+Spans are collected with the OpenTelemetry SDK's in-memory exporter through a provider
+of the test's own (the global provider is never touched).
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Iterator
+from typing import Annotated, Any, TypedDict
+
+import pytest
+
+from stategraph.graph import END, START, StateGraph
+from stategraph.pregel import _trace
+from stategraph.tracing import disable_tracing, enable_tracing, tracing_enabled
+
+otel_sdk = pytest.importorskip("opentelemetry.sdk.trace")
+from opentelemetry import trace  # noqa: E402
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor  # noqa: E402
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import (  # noqa: E402
+    InMemorySpanExporter,
+)
+
+
+class State(TypedDict):
+    log: Annotated[list[str], operator.add]
+
+
+PROVIDER = otel_sdk.TracerProvider()  # the tests' own; the global provider is never set
+EXPORTER = InMemorySpanExporter()
+PROVIDER.add_span_processor(SimpleSpanProcessor(EXPORTER))
+
+
+@pytest.fixture
+def spans() -> Iterator[InMemorySpanExporter]:
+    EXPORTER.clear()
+    enable_tracing(PROVIDER)
+    yield EXPORTER
+    disable_tracing()
+
+
+def _graph() -> Any:
+    inner = (
+        StateGraph(State)
+        .add_node("inner", lambda s: {"log": ["inner"]})
+        .add_edge(START, "inner")
+        .add_edge("inner", END)
+        .compile(name="child")
+    )
+
+    def traced_node(state: State) -> dict[str, Any]:
+        with PROVIDER.get_tracer("test").start_as_current_span("my work"):
+            return {"log": ["a"]}
+
+    return (
+        StateGraph(State)
+        .add_node("a", traced_node)
+        .add_node("sub", inner)
+        .add_edge(START, "a")
+        .add_edge("a", "sub")
+        .add_edge("sub", END)
+        .compile(name="parent")
+    )
+
+
+def _paths(exporter: InMemorySpanExporter) -> set[str]:
+    """Each finished span as the path of span names from its root."""
+    finished = exporter.get_finished_spans()
+    by_id = {span.context.span_id: span for span in finished}
+
+    def path(span: Any) -> str:
+        parent = by_id.get(span.parent.span_id) if span.parent is not None else None
+        return span.name if parent is None else f"{path(parent)} / {span.name}"
+
+    return {path(span) for span in finished}
+
+
+def test_a_run_records_its_steps_tasks_and_a_nested_subgraph(spans, driver) -> None:
+    config = {"configurable": {"thread_id": "t1"}}
+    out = driver.run(_graph(), {"log": []}, config)
+    assert out == {"log": ["a", "a", "inner"]}  # the subgraph returns its whole log
+    run = "invoke_workflow parent"
+    child = f"{run} / superstep 2 / task sub / invoke_workflow child"
+    assert _paths(spans) == {
+        run,
+        f"{run} / superstep 0",
+        f"{run} / superstep 0 / task __start__",
+        f"{run} / superstep 1",
+        f"{run} / superstep 1 / task a",
+        f"{run} / superstep 1 / task a / my work",  # the node's own span nests under its task
+        f"{run} / superstep 2",
+        f"{run} / superstep 2 / task sub",
+        child,  # the subgraph's run nests under the task that called it
+        f"{child} / superstep 0",
+        f"{child} / superstep 0 / task __start__",
+        f"{child} / superstep 1",
+        f"{child} / superstep 1 / task inner",
+    }
+    finished = spans.get_finished_spans()
+    root = next(s for s in finished if s.name == run)
+    assert root.attributes["gen_ai.operation.name"] == "invoke_workflow"
+    assert root.attributes["gen_ai.workflow.name"] == "parent"
+    assert root.attributes["gen_ai.conversation.id"] == "t1"
+    assert root.attributes["langgraph.status"] == "done"
+    task = next(s for s in finished if s.name == "task a")
+    assert task.attributes["langgraph.node"] == "a" and task.attributes["langgraph.step"] == 1
+
+
+def test_a_failing_node_marks_its_task_and_run_as_errors(spans, driver) -> None:
+    def boom(state: State) -> dict[str, Any]:
+        raise ValueError("no luck")
+
+    graph = StateGraph(State).add_node("boom", boom).add_edge(START, "boom").compile()
+    with pytest.raises(ValueError, match="no luck"):
+        driver.run(graph, {"log": []})
+    finished = {s.name: s for s in spans.get_finished_spans()}
+    for name in ("task boom", "invoke_workflow LangGraph"):
+        assert finished[name].status.status_code is trace.StatusCode.ERROR, name
+        assert finished[name].events[0].name == "exception"
+    assert "superstep 1" in finished  # the step the run left by the error is closed
+
+
+def test_nothing_is_recorded_once_tracing_is_off(spans, driver) -> None:
+    disable_tracing()
+    assert not tracing_enabled() and _trace.TRACER is None
+    driver.run(_graph(), {"log": []})
+    assert [s.name for s in spans.get_finished_spans()] == ["my work"]  # only the node's own
+
+
+def test_parallel_tasks_each_nest_their_own_work(spans, driver) -> None:
+    def worker(name: str) -> Any:
+        def node(state: State) -> dict[str, Any]:
+            with PROVIDER.get_tracer("test").start_as_current_span(f"work {name}"):
+                return {"log": [name]}
+
+        return node
+
+    builder = StateGraph(State)
+    for name in ("x", "y", "z"):
+        builder.add_node(name, worker(name)).add_edge(START, name).add_edge(name, END)
+    out = driver.run(builder.compile(name="fan"), {"log": []})
+    assert sorted(out["log"]) == ["x", "y", "z"]
+    step = "invoke_workflow fan / superstep 1"
+    assert {f"{step} / task {n} / work {n}" for n in "xyz"} <= _paths(spans)
+
+
+def test_a_run_without_tracing_never_imports_opentelemetry() -> None:
+    import subprocess
+    import sys
+
+    program = (
+        "import sys\n"
+        "from typing import TypedDict\n"
+        "import stategraph.tracing\n"
+        "from stategraph.graph import END, START, StateGraph\n"
+        "class S(TypedDict):\n"
+        "    x: int\n"
+        "g = StateGraph(S).add_node('a', lambda s: {'x': 1}).add_edge(START, 'a')\n"
+        "print(g.add_edge('a', END).compile().invoke({'x': 0}))\n"
+        "print(sorted(m for m in sys.modules if m.startswith('opentelemetry')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["{'x': 1}", "[]"]
