@@ -164,3 +164,43 @@ def test_a_run_without_tracing_never_imports_opentelemetry() -> None:
     out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == ["{'x': 1}", "[]"]
+
+
+def test_a_prebuilt_agent_traces_as_an_agent_with_its_model_and_tool_calls(spans, driver) -> None:
+    from stategraph.prebuilt import ToolNode, create_react_agent
+    from stategraph.testing import FakeChatModel, ai, call
+
+    def add(a: int, b: int) -> int:
+        """Add two integers."""
+        return a + b
+
+    def boom(a: int) -> int:
+        """Always fails."""
+        raise ValueError("tool broke")
+
+    model = FakeChatModel(
+        [ai("", call("add", {"a": 1, "b": 2}, "c1"), call("boom", {"a": 1}, "c2")), "3"],
+        model_name="fake-1",
+    )
+    tools = ToolNode([add, boom], handle_tool_errors=True)  # boom's error goes to the model
+    out = driver.run(create_react_agent(model, tools, name="helper"), {"messages": []})
+    assert out["messages"][-1].content == "3"
+    run = "invoke_agent helper"
+    paths = _paths(spans)
+    assert {
+        f"{run} / superstep 1 / task agent / chat fake-1",
+        f"{run} / superstep 2 / task tools / execute_tool add",
+        f"{run} / superstep 2 / task tools / execute_tool boom",
+        f"{run} / superstep 3 / task agent / chat fake-1",
+    } <= paths
+    finished = spans.get_finished_spans()
+    root = next(s for s in finished if s.name == run)
+    assert root.attributes["gen_ai.operation.name"] == "invoke_agent"
+    assert root.attributes["gen_ai.agent.name"] == "helper"
+    chat = next(s for s in finished if s.name == "chat fake-1")
+    assert chat.kind is trace.SpanKind.CLIENT
+    assert chat.attributes["gen_ai.request.model"] == "fake-1"
+    tools = {s.name: s for s in finished if s.name.startswith("execute_tool")}
+    assert tools["execute_tool add"].attributes["gen_ai.tool.call.id"] == "c1"
+    assert tools["execute_tool add"].status.status_code is trace.StatusCode.UNSET
+    assert tools["execute_tool boom"].status.status_code is trace.StatusCode.ERROR

@@ -14,6 +14,7 @@ from typing import Any
 from ..constants import END
 from ..messages import SystemMessage, is_message, to_langchain
 from ..messages._langchain import langchain_loaded
+from ..pregel import _trace
 from ..types import Send
 
 __all__ = ["RunnableNode", "ModelCaller", "StructuredResponder", "state_messages", "last_ai", "pending_calls"]
@@ -136,12 +137,24 @@ class ModelCaller:
 
     def __call__(self, state: Any, config: Any) -> Any:
         model = self._resolve(state) if self._dynamic() else self.model
-        response = model.invoke(for_model(model, self._input(state)), config)
+        messages = for_model(model, self._input(state))
+        if _trace.TRACER is None:
+            response = model.invoke(messages, config)
+        else:
+            with _trace.chat_span(model) as span:
+                response = model.invoke(messages, config)
+                _trace.record_usage(span, response)
         return self._output(state, response)
 
     async def acall(self, state: Any, config: Any) -> Any:
         model = await self._aresolve(state) if self._dynamic() else self.model
-        response = await model.ainvoke(for_model(model, self._input(state)), config)
+        messages = for_model(model, self._input(state))
+        if _trace.TRACER is None:
+            response = await model.ainvoke(messages, config)
+        else:
+            with _trace.chat_span(model) as span:
+                response = await model.ainvoke(messages, config)
+                _trace.record_usage(span, response)
         return self._output(state, response)
 
     def _output(self, state: Any, response: Any) -> dict[str, Any]:

@@ -157,6 +157,8 @@ def create_react_agent(
             graph.add_conditional_edges("tools", route_tool_responses(return_direct, entry), [entry, END])
         else:
             graph.add_edge("tools", entry)
-    return graph.compile(checkpointer=checkpointer, store=store, interrupt_before=interrupt_before,
-                         interrupt_after=interrupt_after, debug=debug, name=name)
+    agent = graph.compile(checkpointer=checkpointer, store=store, interrupt_before=interrupt_before,
+                          interrupt_after=interrupt_after, debug=debug, name=name)
+    agent.trace_agent = name or "agent"  # its runs trace as invoke_agent (pregel._trace)
+    return agent
 

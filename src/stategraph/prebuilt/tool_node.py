@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal, TypedDict, Union, get_args, get_origin, get_type_hints
 
 from ..errors import ErrorCode, GraphBubbleUp, coded
+from ..pregel import _trace
 from ..types import Command
 from ._injection import InjectedState, InjectedStore, ToolRuntime, resolve
 from ._outputs import fold_parent_command, result_to_output, tool_message
@@ -197,7 +198,12 @@ class ToolNode:
         call = request.tool_call
         try:
             tool = self._tools[call["name"]]
-            result = tool.run(call, self._kwargs(request), request.runtime.config)
+            kwargs, config = self._kwargs(request), request.runtime.config
+            if _trace.TRACER is None:
+                result = tool.run(call, kwargs, config)
+            else:
+                with _trace.tool_span(call):
+                    result = tool.run(call, kwargs, config)
             return result_to_output(result, call, self.messages_key)
         except GraphBubbleUp:
             raise
@@ -229,7 +235,12 @@ class ToolNode:
         call = request.tool_call
         try:
             tool = self._tools[call["name"]]
-            result = await tool.arun(call, self._kwargs(request), request.runtime.config)
+            kwargs, config = self._kwargs(request), request.runtime.config
+            if _trace.TRACER is None:
+                result = await tool.arun(call, kwargs, config)
+            else:
+                with _trace.tool_span(call):
+                    result = await tool.arun(call, kwargs, config)
             return result_to_output(result, call, self.messages_key)
         except GraphBubbleUp:
             raise

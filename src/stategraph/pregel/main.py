@@ -28,6 +28,9 @@ _QUIET = (LastValue, LastValueAfterFinish, BinaryOperatorAggregate, NamedBarrier
 class Pregel:
     """A graph of nodes over channels, run in bulk-synchronous supersteps."""
 
+    # A prebuilt agent's name: its runs are traced as ``invoke_agent`` (see _trace).
+    trace_agent: str | None = None
+
     def __init__(
         self,
         *,
