@@ -2,7 +2,8 @@
 
 Same public shape as langchain-core's ``runnables.graph.Graph`` (``nodes`` dict,
 ``edges`` list, ``first_node``/``last_node``, ``extend``, the ``draw_*`` methods)
-without depending on it.  Rendering lives in ``_mermaid`` and ``_ascii``.
+without depending on it.  Rendering lives in ``_mermaid``, ``_ascii`` and ``_dot``
+(Graphviz, for PNG and SVG).
 """
 
 from __future__ import annotations
@@ -184,17 +185,39 @@ class Graph:
     def draw_mermaid_png(self, *args: Any, **kwargs: Any) -> bytes:
         """Refuse: PNG rendering needs an external mermaid renderer."""
         raise StategraphError(
-            "draw_mermaid_png() is not available: stategraph renders no images itself and "
-            "does not call a web rendering service. Use draw_mermaid() and render the text "
-            "with mermaid-cli (mmdc) or any mermaid viewer, or use draw_ascii()."
+            "draw_mermaid_png() is not available: it would send the graph to a web rendering "
+            "service. Use draw_png() (Graphviz, on this machine), or draw_mermaid() and render "
+            "the text with mermaid-cli (mmdc) or any mermaid viewer."
         )
 
-    def draw_png(self, *args: Any, **kwargs: Any) -> bytes:
-        """Refuse: PNG rendering needs an external renderer such as graphviz."""
-        raise StategraphError(
-            "draw_png() is not available: stategraph renders no images itself. Use "
-            "draw_mermaid() with a mermaid renderer, or draw_ascii()."
-        )
+    def draw_png(
+        self,
+        output_file_path: str | None = None,
+        fontname: str | None = None,
+        labels: Any = None,
+    ) -> bytes | None:
+        """Render a PNG with Graphviz on this machine; write it to ``output_file_path`` (and
+        return None) or return its bytes.  ``labels`` is accepted and ignored."""
+        from ._dot import render_dot, render_image
+
+        image = render_image(render_dot(self, fontname=fontname), "png")
+        if output_file_path is None:
+            return image
+        with open(output_file_path, "wb") as out:
+            out.write(image)
+        return None
+
+    def draw_svg(self, *, fontname: str | None = None) -> str:
+        """Render SVG text with Graphviz on this machine (not in LangGraph's API)."""
+        from ._dot import render_dot, render_image
+
+        return render_image(render_dot(self, fontname=fontname), "svg").decode()
+
+    def draw_dot(self, *, fontname: str | None = None) -> str:
+        """Return Graphviz DOT source for this graph (not in LangGraph's API)."""
+        from ._dot import render_dot
+
+        return render_dot(self, fontname=fontname)
 
     def draw_ascii(self) -> str:
         """Return a box-and-arrow drawing of the graph in plain text."""
