@@ -1,0 +1,1 @@
+"""The ``stategraph`` command's parts: loading graphs and savers, and each subcommand."""

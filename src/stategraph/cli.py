@@ -1,0 +1,70 @@
+"""The ``stategraph`` command: run, resume, inspect and draw graphs from a terminal.
+
+    stategraph run ./agent.py:graph --input '{"messages": []}' --thread t1
+    stategraph resume ./agent.py:graph --thread t1 --value '"yes"'
+    stategraph threads history --thread t1 [--db sqlite:///.stategraph/checkpoints.sqlite]
+    stategraph draw ./agent.py:graph --format png --output graph.png
+
+Threads live in ``--db`` (a SQLite path or ``sqlite:///path``, or a ``postgresql://`` URL;
+default ``.stategraph/checkpoints.sqlite``).  Exit status: 0 done, 2 a usage mistake,
+3 the run stopped on an interrupt (resume it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ._cli._load import DEFAULT_DB, CliError
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="stategraph", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, helptext in (("run", "run a graph"), ("resume", "answer a thread's interrupt")):
+        sub = commands.add_parser(name, help=helptext)
+        sub.add_argument("graph", help="path.py:attribute (a compiled graph or a builder)")
+        sub.add_argument("--thread", help="thread id (checkpoints kept in --db)")
+        sub.add_argument("--db", default=DEFAULT_DB, help="checkpoint database URL or path")
+        sub.add_argument("--context", help="runtime context as JSON")
+        if name == "run":
+            sub.add_argument("--input", help="the graph input as JSON")
+        else:
+            sub.add_argument("--value", required=True, help="the resume value as JSON")
+    threads = commands.add_parser("threads", help="inspect threads in a checkpoint database")
+    threads.add_argument("action", choices=["list", "show", "history", "diff", "prune"])
+    threads.add_argument("--thread")
+    threads.add_argument("--db", default=DEFAULT_DB)
+    threads.add_argument("--keep-last", type=int, default=1, help="for prune")
+    draw = commands.add_parser("draw", help="draw a graph")
+    draw.add_argument("graph")
+    draw.add_argument("--format", choices=["mermaid", "ascii", "png", "svg"], default="mermaid")
+    draw.add_argument("--output")
+    draw.add_argument("--xray", action="store_true", help="inline subgraphs")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command in ("run", "resume"):
+            from ._cli import _run
+
+            return getattr(_run, args.command)(args)
+        if args.command == "threads":
+            from ._cli._threads import threads
+
+            return threads(args)
+        from ._cli._draw import draw
+
+        return draw(args)
+    except CliError as exc:
+        print(f"stategraph {args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
