@@ -21,7 +21,9 @@ __all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="stategraph", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="stategraph", description="Run, resume, inspect and draw graphs from a terminal."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     for name, helptext in (("run", "run a graph"), ("resume", "answer a thread's interrupt")):
         sub = commands.add_parser(name, help=helptext)

@@ -218,3 +218,14 @@ def test_an_all_async_graph_never_hops_to_a_thread(monkeypatch: pytest.MonkeyPat
     g.add_node("a", add).add_node("b", add)
     g.add_edge(START, "a").add_edge("a", "b").add_edge("b", END)
     assert asyncio.run(g.compile().ainvoke({"x": 1})) == {"x": 3}  # the hidden __start__ node included
+
+
+def test_a_retried_attempt_is_logged_on_the_pregel_logger(caplog, driver) -> None:
+    import logging
+
+    calls: list[int] = []
+    graph = flaky_graph([ConnectionError("try again")], fast(), calls)
+    caplog.set_level(logging.INFO, "stategraph.pregel")
+    assert driver.run(graph, {"x": 1}) == {"x": 2}
+    (record,) = [r for r in caplog.records if r.name == "stategraph.pregel"]
+    assert "failed on attempt 1 (ConnectionError: try again)" in record.getMessage()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextvars
 import dataclasses
 import inspect
+import logging
 import time
 from typing import Any
 
@@ -18,6 +19,8 @@ from . import _trace
 from ._context import CURRENT_TASK
 from ._retry import retry_delay
 from ._task import Task
+
+logger = logging.getLogger("stategraph.pregel")  # see docs/observability.md
 
 
 def _policies(task: Task) -> Any:
@@ -44,6 +47,10 @@ def _on_failure(task: Task, exc: BaseException) -> float | None:
     if delay is None:
         task.error = exc
         return None
+    logger.info(
+        "Node %r failed on attempt %d (%s: %s); retrying in %.3g s",
+        task.name, task.attempt, type(exc).__name__, exc, delay,
+    )  # fmt: skip
     task.writes.clear()
     task.attempt += 1
     task.runtime = None  # rebuilt with the new node_attempt
