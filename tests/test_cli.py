@@ -114,3 +114,27 @@ def test_draw_mermaid_to_stdout(workdir: Path) -> None:
 def test_usage_mistakes_exit_2_with_a_message(workdir: Path, args: list[str], message: str) -> None:
     done = cli(workdir, *args)
     assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_threads_live_in_postgres_when_db_is_a_postgres_url(workdir: Path) -> None:
+    from urllib.parse import quote
+
+    from psycopg.conninfo import conninfo_to_dict
+
+    from _pg_databases import fresh_schema
+    from _services import postgres_dsn
+
+    with fresh_schema(postgres_dsn()) as conninfo:
+        schema = conninfo_to_dict(conninfo)["options"]  # -c search_path=...
+        sep = "&" if "?" in postgres_dsn() else "?"
+        url = f"{postgres_dsn()}{sep}options={quote(schema)}"
+        first = cli(
+            workdir, "run", "hitl.py:graph", "--input", '{"log": []}', "--thread", "p1", "--db", url
+        )
+        assert first.returncode == 3, first.stderr
+        second = cli(
+            workdir, "resume", "hitl.py:graph", "--thread", "p1", "--value", '"ok"', "--db", url
+        )
+        assert json.loads(second.stdout) == {"log": ["drafted", "review: ok"]}, second.stderr
+        assert cli(workdir, "threads", "list", "--db", url).stdout.startswith("p1\t")
+        assert not (workdir / ".stategraph").exists()  # nothing went to the SQLite default

@@ -204,3 +204,22 @@ def test_a_prebuilt_agent_traces_as_an_agent_with_its_model_and_tool_calls(spans
     assert tools["execute_tool add"].attributes["gen_ai.tool.call.id"] == "c1"
     assert tools["execute_tool add"].status.status_code is trace.StatusCode.UNSET
     assert tools["execute_tool boom"].status.status_code is trace.StatusCode.ERROR
+
+
+def test_an_agent_used_as_a_subgraph_nests_its_tool_calls_under_the_parent(spans, driver) -> None:
+    from stategraph.graph.message import MessagesState
+    from stategraph.prebuilt import create_react_agent
+    from stategraph.testing import FakeChatModel, ai, call
+
+    def add(a: int, b: int) -> int:
+        """Add two integers."""
+        return a + b
+
+    model = FakeChatModel([ai("", call("add", {"a": 2, "b": 2}, "c1")), "4"], model_name="m")
+    agent = create_react_agent(model, [add], name="math")
+    parent = StateGraph(MessagesState).add_node("math", agent)
+    parent = parent.add_edge(START, "math").add_edge("math", END).compile(name="app")
+    out = driver.run(parent, {"messages": [("user", "2+2?")]})
+    assert out["messages"][-1].content == "4"
+    agent_run = "invoke_workflow app / superstep 1 / task math / invoke_agent math"
+    assert f"{agent_run} / superstep 2 / task tools / execute_tool add" in _paths(spans)
