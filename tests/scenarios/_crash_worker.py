@@ -144,7 +144,7 @@ def _committed_tasks(path: str, cfg: dict) -> set[str]:
     return {f"{t.name}@{n}" for t in snap.tasks if t.result is not None and t.error is None and not t.interrupts}
 
 
-def _kill_mid_run(path: str, cfg: dict, delay: float) -> None:
+def _kill_mid_run(path: str, cfg: dict, delay: float, durability: str) -> None:
     """Fork a run on ``path`` and SIGKILL it ``delay`` seconds after its setup is done."""
     ready, started_run = os.pipe()
     pid = os.fork()
@@ -153,7 +153,7 @@ def _kill_mid_run(path: str, cfg: dict, delay: float) -> None:
             os.close(ready)
             graph = build(_saver(path))
             os.write(started_run, b"!")  # setup done: the run starts now
-            graph.invoke({"log": [], "n": 0}, cfg)
+            graph.invoke({"log": [], "n": 0}, cfg, durability=durability)
         finally:
             os._exit(0)
     os.close(started_run)
@@ -219,7 +219,12 @@ def main() -> int:
     for i in range(kills):
         path = _store(workdir, f"run{i}")
         _prepare(path)
-        _kill_mid_run(path, cfg, rng.uniform(0.0, window))
+        # why: both modes must keep what they committed; "sync" commits each task's writes
+        # as it finishes, while "async" groups a run's steps (on Postgres, a step's writes
+        # and checkpoint usually commit together), so sync runs are where kills land
+        # between a step's committed tasks and its checkpoint
+        durability = "sync" if i % 2 else "async"
+        _kill_mid_run(path, cfg, rng.uniform(0.0, window), durability)
         result_file = os.path.join(workdir, f"run{i}.json")
         starts = os.path.join(workdir, f"run{i}.starts")
         committed_file = os.path.join(workdir, f"run{i}.committed")
