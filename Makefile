@@ -1,4 +1,5 @@
 PY ?= .venv/bin/python
+PYTHON ?= .venv/bin/python
 
 help:  ## list targets
 	@grep -E '^[a-z]+:.*##' Makefile | sed 's/:.*##/\t/'
@@ -20,4 +21,10 @@ bench:  ## LangGraph vs stategraph (needs .venv-bench, see bench/README.md)
 
 check: lint test  ## what CI runs
 
-.PHONY: help install demo lint test bench check
+docs:  ## build the documentation site, strict (needs the docs extra: PYTHON=.venv-docs/bin/python)
+	NO_MKDOCS_2_WARNING=1 $(PYTHON) -m mkdocs build --strict --site-dir build/site
+
+docs-serve:  ## preview the documentation site on http://127.0.0.1:8000
+	NO_MKDOCS_2_WARNING=1 $(PYTHON) -m mkdocs serve
+
+.PHONY: help install demo lint test bench check docs docs-serve
