@@ -63,7 +63,8 @@ __all__ = [
     "coded",
 ]
 
-DOCS_URL = "https://stategraph.dev/errors/"
+# The errors page of the documentation site (make docs builds it: reference/errors/#CODE).
+DOCS_URL = "https://stategraph.dev/reference/errors/#"
 
 
 class ErrorCode(Enum):
