@@ -1,0 +1,98 @@
+"""``create_app``: the Starlette application serving graphs over the LangGraph Server API.
+
+Embedded mode: checkpoints go to a ``SqliteSaver`` and the server's own resources to SQLite
+tables beside it (``database`` is ``":memory:"`` or a file path).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..checkpoint.sqlite import SqliteSaver
+from ._assistants import Assistants, bind_graph
+from ._db import Resources
+from ._http import ApiError, handle_api_error, json_response
+from ._runs import Runs
+from ._threads import Threads
+from .config import ServerConfig, load_config
+from .routes import assistants, runs, threads
+
+__all__ = ["ServerState", "create_app"]
+
+
+@dataclass(slots=True)
+class ServerState:
+    """What the routes share: resource tables, checkpointer, assistants, threads, runs."""
+
+    resources: Resources
+    checkpointer: SqliteSaver
+    assistants: Assistants
+    threads: Threads
+    runs: Runs
+
+    def close(self) -> None:
+        self.resources.close()
+        self.checkpointer.conn.close()
+
+
+def create_app(
+    config: str | os.PathLike[str] | Mapping[str, Any] | ServerConfig,
+    *,
+    database: str = ":memory:",
+) -> Starlette:
+    """Build the app for ``config`` (a langgraph.json path, its mapping, or a ServerConfig)."""
+    loaded = config if isinstance(config, ServerConfig) else load_config(config)
+    checkpointer = SqliteSaver(sqlite3.connect(database, check_same_thread=False))
+    resources = Resources(database)
+    graphs = {gid: bind_graph(gid, g, checkpointer) for gid, g in loaded.graphs.items()}
+    assistants_ = Assistants(resources, graphs)
+    threads_ = Threads(resources, checkpointer)
+    state = ServerState(
+        resources, checkpointer, assistants_, threads_, Runs(resources, assistants_, threads_)
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        state.close()
+
+    routes = [Route("/ok", ok, methods=["GET"]), Route("/info", info, methods=["GET"])]
+    app = Starlette(
+        routes=routes + assistants.routes + threads.routes + runs.routes,
+        exception_handlers={ApiError: handle_api_error},
+        lifespan=lifespan,
+    )
+    app.state.server = state
+    return app
+
+
+async def ok(request: Request) -> Response:
+    """``GET /ok``: liveness."""
+    return json_response({"ok": True})
+
+
+async def info(request: Request) -> Response:
+    """``GET /info``: server version and feature flags."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        package_version = version("stategraph")
+    except PackageNotFoundError:
+        package_version = "unknown"
+    return json_response(
+        {
+            "version": package_version,
+            "server": "stategraph",
+            "flags": {"assistants": True, "crons": False, "langsmith": False},
+        }
+    )

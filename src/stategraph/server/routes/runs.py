@@ -1,0 +1,129 @@
+"""Run routes: wait and stream (stateful and stateless), list and get (server_api.md 1.2).
+
+A run executes inside the request; a stateless run's ephemeral thread is deleted afterwards
+unless ``on_completion`` is ``keep``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
+
+from .._http import ApiError, field, json_response, read_body
+from .._run_request import parse_run_request
+from .._runs import ActiveRun
+from .._sse import run_events
+
+__all__ = ["routes"]
+
+_RUN_STATUSES = ("pending", "running", "error", "success", "timeout", "interrupted")
+
+
+async def _start(request: Request, *, stateless: bool) -> tuple[ActiveRun, str, Callable[[], None]]:
+    server = request.app.state.server
+    body = await read_body(request)
+    run_request = parse_run_request(body)
+    if stateless:
+        on_completion = field(body, "on_completion", (str,), "delete")
+        if on_completion not in ("delete", "keep"):
+            raise ApiError(422, "Body key 'on_completion' must be 'delete' or 'keep'.")
+        thread_id = str(uuid.uuid4())
+        run_request.if_not_exists = "create"
+    else:
+        on_completion, thread_id = "keep", request.path_params["thread_id"]
+    active = server.runs.start(thread_id, run_request)
+    run_id = active.run["run_id"]
+    location = f"/runs/{run_id}" if stateless else f"/threads/{thread_id}/runs/{run_id}"
+
+    def cleanup() -> None:
+        server.runs.abandon(active)
+        if on_completion == "delete":
+            server.threads.delete(thread_id)
+
+    return active, location, cleanup
+
+
+async def wait_run(request: Request) -> Response:
+    """``POST /threads/{thread_id}/runs/wait`` and ``POST /runs/wait``: final values."""
+    active, location, cleanup = await _start(request, stateless=_is_stateless(request))
+    try:
+        async for _ in request.app.state.server.runs.execute(active):
+            pass
+        output = _final_output(request, active)
+    finally:
+        cleanup()
+    return json_response(output, headers={"Content-Location": location})
+
+
+def _final_output(request: Request, active: ActiveRun) -> Any:
+    if active.error is not None:
+        return {"__error__": active.error}
+    thread = request.app.state.server.threads.get(active.thread_id)
+    values = thread["values"]
+    pending = [i for interrupts in thread["interrupts"].values() for i in interrupts]
+    if pending and isinstance(values, dict):
+        values = {**values, "__interrupt__": pending}
+    return values
+
+
+async def stream_run(request: Request) -> Response:
+    """``POST /threads/{thread_id}/runs/stream`` and ``POST /runs/stream``: SSE."""
+    active, location, cleanup = await _start(request, stateless=_is_stateless(request))
+    events = request.app.state.server.runs.execute(active)
+
+    async def body() -> AsyncIterator[bytes]:
+        try:
+            async for frame in run_events(active.run["run_id"], events):
+                yield frame
+        finally:
+            cleanup()
+
+    headers = {"Content-Location": location, "Cache-Control": "no-store"}
+    return StreamingResponse(body(), media_type="text/event-stream", headers=headers)
+
+
+def _is_stateless(request: Request) -> bool:
+    return "thread_id" not in request.path_params
+
+
+async def list_runs(request: Request) -> Response:
+    """``GET /threads/{thread_id}/runs``: query limit (10), offset (0), status."""
+    server, thread_id = request.app.state.server, request.path_params["thread_id"]
+    server.threads.get(thread_id)
+    limit = _query_int(request, "limit", 10)
+    offset = _query_int(request, "offset", 0)
+    status = request.query_params.get("status")
+    if status is not None and status not in _RUN_STATUSES:
+        raise ApiError(422, f"Query parameter 'status' must be one of {_RUN_STATUSES}.")
+    runs = [r for r in server.runs.list(thread_id) if status is None or r["status"] == status]
+    return json_response(runs[offset : offset + limit])
+
+
+def _query_int(request: Request, key: str, default: int) -> int:
+    raw = request.query_params.get(key)
+    if raw is None:
+        return default
+    if not raw.isdigit():
+        raise ApiError(422, f"Query parameter {key!r} must be a non-negative integer, got {raw!r}.")
+    return int(raw)
+
+
+async def get_run(request: Request) -> Response:
+    """``GET /threads/{thread_id}/runs/{run_id}``."""
+    params = request.path_params
+    return json_response(request.app.state.server.runs.get(params["thread_id"], params["run_id"]))
+
+
+routes = [
+    Route("/threads/{thread_id}/runs/wait", wait_run, methods=["POST"]),
+    Route("/threads/{thread_id}/runs/stream", stream_run, methods=["POST"]),
+    Route("/threads/{thread_id}/runs", list_runs, methods=["GET"]),
+    Route("/threads/{thread_id}/runs/{run_id}", get_run, methods=["GET"]),
+    Route("/runs/wait", wait_run, methods=["POST"]),
+    Route("/runs/stream", stream_run, methods=["POST"]),
+]

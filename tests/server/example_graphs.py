@@ -1,0 +1,56 @@
+"""Small graphs the server tests serve (loaded through a langgraph.json, not imported)."""
+
+from __future__ import annotations
+
+import operator
+import time
+from typing import Annotated, TypedDict
+
+from stategraph.config import get_stream_writer
+from stategraph.graph import END, START, StateGraph
+from stategraph.types import interrupt
+
+
+class ItemsState(TypedDict, total=False):
+    items: Annotated[list[str], operator.add]
+    answer: str
+
+
+def first(state: ItemsState) -> ItemsState:
+    get_stream_writer()({"progress": "first"})
+    return {"items": ["first"]}
+
+
+def second(state: ItemsState) -> ItemsState:
+    return {"items": ["second"]}
+
+
+def ask(state: ItemsState) -> ItemsState:
+    answer = interrupt({"question": "name?"})
+    return {"answer": answer, "items": [f"hello {answer}"]}
+
+
+def fail(state: ItemsState) -> ItemsState:
+    raise ValueError("boom in node 'fail'")
+
+
+def slow(state: ItemsState) -> ItemsState:
+    time.sleep(1.0)
+    return {"items": ["slow"]}
+
+
+def _chain(*nodes) -> StateGraph:
+    builder = StateGraph(ItemsState)
+    previous = START
+    for node in nodes:
+        builder.add_node(node.__name__, node)
+        builder.add_edge(previous, node.__name__)
+        previous = node.__name__
+    builder.add_edge(previous, END)
+    return builder
+
+
+agent = _chain(first, second).compile()  # a compiled graph
+asker = _chain(first, ask)  # a builder: the server compiles it
+failing = _chain(first, fail).compile()
+slowpoke = _chain(slow).compile()
