@@ -1,0 +1,147 @@
+"""Run streaming, interrupts and failures through the official ``langgraph_sdk`` client."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+from langgraph_sdk import get_client
+
+pytestmark = pytest.mark.anyio
+
+
+async def _collect(stream) -> list[tuple[str, object]]:
+    """Return the (event, data) pairs between ``metadata`` (kept) and ``end`` (checked, dropped)."""
+    parts = [(part.event, part.data) async for part in stream]
+    assert parts[-1] == ("end", None)
+    return parts[:-1]
+
+
+async def test_stream_values(server_url: str) -> None:
+    client = get_client(url=server_url)
+    thread = await client.threads.create()
+    parts = await _collect(client.runs.stream(thread["thread_id"], "agent", input={"items": ["x"]}))
+    assert parts[0][0] == "metadata" and parts[0][1]["attempt"] == 1
+    assert [event for event, _ in parts[1:]] == ["values", "values", "values"]
+    assert [data["items"] for _, data in parts[1:]] == [
+        ["x"],
+        ["x", "first"],
+        ["x", "first", "second"],
+    ]
+    runs = await client.runs.list(thread["thread_id"])
+    assert [r["run_id"] for r in runs] == [parts[0][1]["run_id"]]
+    assert runs[0]["status"] == "success"
+
+
+async def test_stream_updates_and_custom(server_url: str) -> None:
+    client = get_client(url=server_url)
+    parts = await _collect(
+        client.runs.stream(None, "agent", input={"items": []}, stream_mode=["updates", "custom"])
+    )
+    assert parts[1:] == [
+        ("custom", {"progress": "first"}),
+        ("updates", {"first": {"items": ["first"]}}),
+        ("updates", {"second": {"items": ["second"]}}),
+    ]
+
+
+async def test_stream_wire_format(server_url: str) -> None:
+    async with httpx.AsyncClient(base_url=server_url) as http:
+        thread = (await http.post("/threads", json={})).json()
+        path = f"/threads/{thread['thread_id']}/runs/stream"
+        response = await http.post(path, json={"assistant_id": "agent", "input": {}})
+    assert response.headers["content-type"].startswith("text/event-stream")
+    run_id = response.text.split('"run_id": "')[1].split('"')[0]
+    assert response.headers["content-location"] == f"{path.removesuffix('/stream')}/{run_id}"
+    assert response.text.endswith("event: end\ndata: null\n\n")
+
+
+async def test_interrupt_then_resume(server_url: str) -> None:
+    client = get_client(url=server_url)
+    thread = await client.threads.create()
+    tid = thread["thread_id"]
+    paused = await client.runs.wait(tid, "asker", input={"items": []})
+    assert paused["items"] == ["first"]
+    assert [i["value"] for i in paused["__interrupt__"]] == [{"question": "name?"}]
+    thread = await client.threads.get(tid)
+    assert thread["status"] == "interrupted"
+    assert [i["value"] for [i] in thread["interrupts"].values()] == [{"question": "name?"}]
+    state = await client.threads.get_state(tid)
+    assert state["next"] == ["ask"]
+    parts = await _collect(
+        client.runs.stream(tid, "asker", command={"resume": "ada"}, stream_mode="updates")
+    )
+    assert parts[-1] == ("updates", {"ask": {"answer": "ada", "items": ["hello ada"]}})
+    thread = await client.threads.get(tid)
+    assert thread["status"] == "idle" and thread["interrupts"] == {}
+    assert thread["values"] == {"items": ["first", "hello ada"], "answer": "ada"}
+    statuses = [r["status"] for r in await client.runs.list(tid)]
+    assert statuses == ["success", "interrupted"]
+
+
+async def test_interrupt_before_node(server_url: str) -> None:
+    client = get_client(url=server_url)
+    thread = await client.threads.create()
+    tid = thread["thread_id"]
+    result = await client.runs.wait(tid, "agent", input={"items": []}, interrupt_before=["second"])
+    assert result == {"items": ["first"]}
+    assert (await client.threads.get(tid))["status"] == "interrupted"
+    assert (await client.runs.wait(tid, "agent", input=None)) == {"items": ["first", "second"]}
+    assert (await client.threads.get(tid))["status"] == "idle"
+
+
+async def test_command_update_and_goto(server_url: str) -> None:
+    client = get_client(url=server_url)
+    thread = await client.threads.create()
+    await client.runs.wait(thread["thread_id"], "agent", input={"items": []})
+    result = await client.runs.wait(
+        thread["thread_id"], "agent", command={"update": {"items": ["u"]}, "goto": "second"}
+    )
+    assert result == {"items": ["first", "second", "u", "second"]}
+
+
+async def test_failing_run_reports_error(server_url: str) -> None:
+    client = get_client(url=server_url)
+    thread = await client.threads.create()
+    tid = thread["thread_id"]
+    with pytest.raises(Exception, match="ValueError: boom in node 'fail'"):
+        await client.runs.wait(tid, "failing", input={"items": []})
+    result = await client.runs.wait(tid, "failing", input={"items": []}, raise_error=False)
+    assert result["__error__"]["error"] == "ValueError"
+    assert "boom in node 'fail'" in result["__error__"]["message"]
+    assert (await client.threads.get(tid))["status"] == "error"
+    parts = await _collect(client.runs.stream(tid, "failing", input={"items": []}))
+    assert parts[-1][0] == "error" and parts[-1][1]["error"] == "ValueError"
+    assert [r["status"] for r in await client.runs.list(tid)] == ["error"] * 3
+
+
+async def test_second_run_on_busy_thread_is_409(server_url: str) -> None:
+    client = get_client(url=server_url)
+    thread = await client.threads.create()
+    tid = thread["thread_id"]
+    stream = client.runs.stream(tid, "slowpoke", input={"items": ["in"]})
+    first = await anext(stream)
+    assert first.event == "metadata"
+    assert (await client.threads.get(tid))["status"] == "busy"
+    with pytest.raises(httpx.HTTPStatusError, match="409") as caught:
+        await client.runs.wait(tid, "agent", input={})
+    assert "is busy" in caught.value.response.json()["detail"]
+    rest = [part.event async for part in stream]
+    assert rest == ["values", "values", "end"]
+    assert (await client.threads.get(tid))["status"] == "idle"
+
+
+async def test_disconnect_frees_the_thread(server_url: str) -> None:
+    client = get_client(url=server_url)
+    thread = await client.threads.create()
+    tid = thread["thread_id"]
+    stream = client.runs.stream(tid, "slowpoke", input={"items": ["in"]})
+    assert (await anext(stream)).event == "metadata"
+    await stream.aclose()
+    for _ in range(100):
+        if (await client.threads.get(tid))["status"] != "busy":
+            break
+        await asyncio.sleep(0.05)
+    assert (await client.runs.list(tid))[0]["status"] == "interrupted"
+    assert await client.runs.wait(tid, "agent", input={}) is not None
