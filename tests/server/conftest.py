@@ -15,7 +15,13 @@ import uvicorn
 from stategraph.server import create_app
 
 GRAPHS_FILE = Path(__file__).with_name("example_graphs.py")
-GRAPHS = {"agent": "agent", "asker": "asker", "failing": "failing", "slowpoke": "slowpoke"}
+GRAPHS = {
+    "agent": "agent",
+    "asker": "asker",
+    "failing": "failing",
+    "slowpoke": "slowpoke",
+    "nested": "nested",
+}
 
 
 @pytest.fixture

@@ -54,3 +54,16 @@ agent = _chain(first, second).compile()  # a compiled graph
 asker = _chain(first, ask)  # a builder: the server compiles it
 failing = _chain(first, fail).compile()
 slowpoke = _chain(slow).compile()
+
+
+def _nested() -> StateGraph:
+    builder = StateGraph(ItemsState)
+    builder.add_node("inner", _chain(first).compile())
+    builder.add_node("second", second)
+    builder.add_edge(START, "inner")
+    builder.add_edge("inner", "second")
+    builder.add_edge("second", END)
+    return builder
+
+
+nested = _nested().compile()  # a compiled subgraph as node 'inner'

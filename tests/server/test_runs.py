@@ -145,3 +145,32 @@ async def test_disconnect_frees_the_thread(server_url: str) -> None:
         await asyncio.sleep(0.05)
     assert (await client.runs.list(tid))[0]["status"] == "interrupted"
     assert await client.runs.wait(tid, "agent", input={}) is not None
+
+
+async def test_stream_shows_the_interrupt(server_url: str) -> None:
+    client = get_client(url=server_url)
+    parts = await _collect(
+        client.runs.stream(None, "asker", input={"items": []}, stream_mode=["values", "updates"])
+    )
+    interrupt_value = {"question": "name?"}
+    *_, (update_event, update), (values_event, values) = parts
+    assert update_event == "updates" and values_event == "values"
+    assert [i["value"] for i in update["__interrupt__"]] == [interrupt_value]
+    assert values["items"] == ["first"]
+    assert [i["value"] for i in values["__interrupt__"]] == [interrupt_value]
+
+
+async def test_stream_subgraphs_names_events_by_namespace(server_url: str) -> None:
+    client = get_client(url=server_url)
+    parts = await _collect(
+        client.runs.stream(
+            None, "nested", input={"items": []}, stream_mode="updates", stream_subgraphs=True
+        )
+    )
+    names = [event for event, _ in parts[1:]]
+    assert names[0].startswith("updates|inner:")
+    assert names[1:] == ["updates", "updates"]
+    assert parts[1][1] == {"first": {"items": ["first"]}}
+    assert parts[-1][1] == {"second": {"items": ["second"]}}
+    flat = await _collect(client.runs.stream(None, "nested", input={}, stream_mode="updates"))
+    assert [event for event, _ in flat[1:]] == ["updates", "updates"]
