@@ -37,7 +37,8 @@ def write_config(directory: Path) -> Path:
     return path
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """Return a currently free loopback TCP port."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -47,7 +48,7 @@ def _free_port() -> int:
 def server_url(tmp_path: Path) -> Iterator[str]:
     """Start the app in a background thread; yield its base URL; stop it afterwards."""
     app = create_app(write_config(tmp_path), database=str(tmp_path / "server.db"))
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
