@@ -21,6 +21,7 @@ GRAPHS = {
     "failing": "failing",
     "slowpoke": "slowpoke",
     "nested": "nested",
+    "chat": "chat",
 }
 
 

@@ -7,7 +7,8 @@ import time
 from typing import Annotated, TypedDict
 
 from stategraph.config import get_stream_writer
-from stategraph.graph import END, START, StateGraph
+from stategraph.graph import END, START, MessagesState, StateGraph
+from stategraph.testing import FakeChatModel
 from stategraph.types import interrupt
 
 
@@ -67,3 +68,19 @@ def _nested() -> StateGraph:
 
 
 nested = _nested().compile()  # a compiled subgraph as node 'inner'
+
+
+def _chat() -> StateGraph:
+    model = FakeChatModel(["Hello there friend"], cycle=True)
+
+    def reply(state: MessagesState) -> MessagesState:
+        return {"messages": [model.invoke(state["messages"])]}
+
+    builder = StateGraph(MessagesState)
+    builder.add_node("reply", reply)
+    builder.add_edge(START, "reply")
+    builder.add_edge("reply", END)
+    return builder
+
+
+chat = _chat().compile()  # a fake chat model that streams tokens

@@ -174,3 +174,23 @@ async def test_stream_subgraphs_names_events_by_namespace(server_url: str) -> No
     assert parts[-1][1] == {"second": {"items": ["second"]}}
     flat = await _collect(client.runs.stream(None, "nested", input={}, stream_mode="updates"))
     assert [event for event, _ in flat[1:]] == ["updates", "updates"]
+
+
+async def test_stream_messages_tuple(server_url: str) -> None:
+    client = get_client(url=server_url)
+    parts = await _collect(
+        client.runs.stream(
+            None,
+            "chat",
+            input={"messages": [{"role": "user", "content": "hi"}]},
+            stream_mode=["messages-tuple", "values"],
+        )
+    )
+    tokens = [data for event, data in parts if event == "messages"]
+    assert "".join(chunk["content"] for chunk, _ in tokens) == "Hello there friend"
+    assert {meta["langgraph_node"] for _, meta in tokens} == {"reply"}
+    final = parts[-1][1]["messages"]
+    assert [(m["type"], m["content"]) for m in final] == [
+        ("human", "hi"),
+        ("ai", "Hello there friend"),
+    ]

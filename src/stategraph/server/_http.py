@@ -13,6 +13,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from ..messages import BaseMessage
+
 __all__ = ["ApiError", "field", "handle_api_error", "json_response", "read_body", "to_jsonable"]
 
 _TYPE_NAMES = {
@@ -86,6 +88,9 @@ def to_jsonable(value: Any) -> Any:  # Any: server JSON boundary
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [to_jsonable(v) for v in value]
+    if isinstance(value, BaseMessage):
+        # why: clients tell message kinds apart by "type", as in LangChain's message dicts
+        return {**to_jsonable(dataclasses.asdict(value)), "type": value.type}
     if hasattr(value, "model_dump"):
         return to_jsonable(value.model_dump())
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

@@ -11,8 +11,13 @@ from ._http import ApiError, field
 
 __all__ = ["RunRequest", "parse_run_request", "STREAM_MODES"]
 
-# server stream mode -> graph stream mode; the SSE event carries the server name
-STREAM_MODES = {"values": "values", "updates": "updates", "custom": "custom"}
+# server stream mode -> graph stream mode; the SSE event carries the graph mode's name
+STREAM_MODES = {
+    "values": "values",
+    "updates": "updates",
+    "custom": "custom",
+    "messages-tuple": "messages",  # [message chunk, metadata] pairs, event name "messages"
+}
 _STRATEGIES = ("reject", "enqueue", "interrupt", "rollback")
 
 
