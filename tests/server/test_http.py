@@ -70,11 +70,19 @@ async def test_duplicate_thread_is_409(server_url: str) -> None:
         ("/runs/wait", b'{"assistant_id": "agent", "command": {"go": 1}}', "'command'"),
         ("/runs/wait", b'{"assistant_id": "agent", "interrupt_before": "x"}', "interrupt_before"),
         ("/runs/stream", b'{"assistant_id": "agent", "config": "x"}', "'config' must be"),
+        (
+            "/runs/wait",
+            b'{"assistant_id": "agent", "config": {"configurable": 1}}',
+            "'config.configurable' must be an object",
+        ),
+        ("/threads/search", b'{"limit": -1}', "'limit' must be >= 0"),
+        ("/threads/{tid}/history", b'{"limit": 2.5}', "'limit' must be an integer"),
     ],
 )
 async def test_bad_bodies_are_422(server_url: str, path: str, body: bytes, names: str) -> None:
     async with httpx.AsyncClient(base_url=server_url) as http:
-        response = await http.post(path, content=body)
+        thread = (await http.post("/threads", json={})).json()
+        response = await http.post(path.format(tid=thread["thread_id"]), content=body)
     assert response.status_code == 422
     assert names in response.json()["detail"]
 

@@ -8,6 +8,8 @@ import httpx
 import pytest
 from langgraph_sdk import get_client
 
+from stategraph.server._run_request import parse_run_request
+
 pytestmark = pytest.mark.anyio
 
 
@@ -194,3 +196,20 @@ async def test_stream_messages_tuple(server_url: str) -> None:
         ("human", "hi"),
         ("ai", "Hello there friend"),
     ]
+
+
+def test_runs_left_running_by_a_dead_process_are_marked_failed(tmp_path) -> None:
+    from stategraph.server import create_app
+
+    from .conftest import write_config
+
+    database = str(tmp_path / "crash.db")
+    first = create_app(write_config(tmp_path), database=database).state.server
+    thread = first.threads.create(None, {})
+    first.runs.start(thread["thread_id"], parse_run_request({"assistant_id": "agent"}))
+    assert first.threads.get(thread["thread_id"])["status"] == "busy"
+    first.close()
+    second = create_app(write_config(tmp_path), database=database).state.server
+    assert second.threads.get(thread["thread_id"])["status"] == "error"
+    assert [r["status"] for r in second.runs.list(thread["thread_id"])] == ["error"]
+    assert not second.runs.is_busy(thread["thread_id"])

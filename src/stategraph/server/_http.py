@@ -15,7 +15,15 @@ from starlette.responses import JSONResponse, Response
 
 from ..messages import BaseMessage
 
-__all__ = ["ApiError", "field", "handle_api_error", "json_response", "read_body", "to_jsonable"]
+__all__ = [
+    "ApiError",
+    "count_field",
+    "field",
+    "handle_api_error",
+    "json_response",
+    "read_body",
+    "to_jsonable",
+]
 
 _TYPE_NAMES = {
     dict: "an object",
@@ -70,6 +78,14 @@ def field(body: Mapping[str, Any], key: str, types: tuple[type, ...], default: A
     if not value_ok:
         wanted = " or ".join(_TYPE_NAMES.get(t, t.__name__) for t in types)
         raise ApiError(422, f"Body key {key!r} must be {wanted}, got {json.dumps(value)[:80]}.")
+    return value
+
+
+def count_field(body: Mapping[str, Any], key: str, default: int) -> int:
+    """Return ``body[key]`` as a non-negative integer (limit, offset), else answer 422."""
+    value = field(body, key, (int,), default)
+    if value < 0:
+        raise ApiError(422, f"Body key {key!r} must be >= 0, got {value}.")
     return value
 
 

@@ -57,7 +57,7 @@ def parse_run_request(body: dict[str, Any]) -> RunRequest:
         assistant_id=assistant_id,
         input=body.get("input"),
         command=_parse_command(field(body, "command", (dict,))),
-        config=field(body, "config", (dict,), {}),
+        config=_parse_config(body),
         context=field(body, "context", (dict,)),
         metadata=field(body, "metadata", (dict,), {}),
         interrupt_before=_parse_interrupt_nodes(body, "interrupt_before"),
@@ -68,6 +68,21 @@ def parse_run_request(body: dict[str, Any]) -> RunRequest:
         checkpoint_id=_parse_checkpoint_id(body),
         kwargs=body,
     )
+
+
+def _parse_config(body: dict[str, Any]) -> dict[str, Any]:
+    config = field(body, "config", (dict,), {})
+    for key, types in (
+        ("configurable", (dict,)),
+        ("metadata", (dict,)),
+        ("tags", (list,)),
+        ("recursion_limit", (int,)),
+    ):
+        try:
+            field(config, key, types)
+        except ApiError as exc:
+            raise ApiError(422, exc.detail.replace(f"key {key!r}", f"key 'config.{key}'")) from None
+    return config
 
 
 def _parse_interrupt_nodes(body: dict[str, Any], key: str) -> str | list[str] | None:

@@ -49,6 +49,13 @@ class Runs:
         self._threads = threads
         # Invariant: a thread id is in _busy exactly while one of its runs executes.
         self._busy: dict[str, str] = {}
+        self._recover()
+
+    def _recover(self) -> None:
+        # Runs left pending/running by a previous process died with it: mark them failed.
+        for run in self._resources.select("runs", "status IN ('pending', 'running')"):
+            self._resources.update("runs", "run_id", run["run_id"], status="error")
+            self._threads.record(run["thread_id"], status="error")
 
     def start(self, thread_id: str, request: RunRequest) -> ActiveRun:
         """Check assistant and thread (404), claim the thread (409), insert the run row."""

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .._http import ApiError, field, json_response, read_body
+from .._http import ApiError, count_field, field, json_response, read_body
 from .._threads import matches_metadata
 
 __all__ = ["routes"]
@@ -43,8 +43,8 @@ async def search_assistants(request: Request) -> Response:
     if sort_by not in _SORT_KEYS:
         raise ApiError(422, f"Body key 'sort_by' must be one of {_SORT_KEYS}.")
     rows.sort(key=lambda a: a[sort_by] or "", reverse=field(body, "sort_order", (str,)) != "asc")
-    offset = field(body, "offset", (int,), 0)
-    limit = field(body, "limit", (int,), 10)
+    offset = count_field(body, "offset", 0)
+    limit = count_field(body, "limit", 10)
     select = field(body, "select", (list,))
     page = rows[offset : offset + limit]
     if select:

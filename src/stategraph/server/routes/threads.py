@@ -9,7 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ...pregel import Pregel
-from .._http import ApiError, field, json_response, read_body
+from .._http import ApiError, count_field, field, json_response, read_body
 from .._state import thread_state
 
 __all__ = ["routes"]
@@ -60,8 +60,8 @@ async def search_threads(request: Request) -> Response:
         "values": field(body, "values", (dict,)),
         "ids": field(body, "ids", (list,)),
         "status": field(body, "status", (str,)),
-        "limit": field(body, "limit", (int,), 10),
-        "offset": field(body, "offset", (int,), 0),
+        "limit": count_field(body, "limit", 10),
+        "offset": count_field(body, "offset", 0),
         "sort_by": field(body, "sort_by", (str,)),
         "sort_order": field(body, "sort_order", (str,)),
     }
@@ -86,7 +86,7 @@ async def get_state(request: Request) -> Response:
 async def get_history(request: Request) -> Response:
     """``POST /threads/{thread_id}/history``: ThreadStates newest first (limit 10)."""
     body = await read_body(request)
-    limit = field(body, "limit", (int,), 10)
+    limit = count_field(body, "limit", 10)
     metadata = field(body, "metadata", (dict,))
     before = _before_config(field(body, "before", (str, dict)))
     checkpoint = field(body, "checkpoint", (dict,), {})
