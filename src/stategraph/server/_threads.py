@@ -76,18 +76,22 @@ class Threads:
         self._resources.delete("runs", "thread_id", thread_id)
         self._checkpointer.delete_thread(thread_id)
 
-    def search(self, query: Mapping[str, Any]) -> list[dict[str, Any]]:
-        """Filter by metadata/values (subset match), status and ids; sort; slice."""
+    def matching(self, query: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Return the threads matching metadata/values (subset match), status and ids."""
         status = query.get("status")
         if status is not None and status not in THREAD_STATUSES:
             raise ApiError(422, f"Body key 'status' must be one of {THREAD_STATUSES}.")
+        return [r for r in self._resources.select("threads") if _keep(r, query)]
+
+    def search(self, query: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Return :meth:`matching` threads sorted, then sliced by offset/limit."""
         sort_by = query.get("sort_by") or "created_at"
         if sort_by not in _SORT_KEYS:
             raise ApiError(422, f"Body key 'sort_by' must be one of {_SORT_KEYS}.")
-        rows = [r for r in self._resources.select("threads") if _keep(r, query)]
+        rows = self.matching(query)
         rows.sort(key=lambda r: r[sort_by], reverse=query.get("sort_order", "desc") != "asc")
-        offset = query.get("offset") or 0
-        return rows[offset : offset + (query.get("limit") or 10)]
+        offset, limit = query.get("offset") or 0, query.get("limit")
+        return rows[offset : offset + (10 if limit is None else limit)]
 
 
 def _keep(row: dict[str, Any], query: Mapping[str, Any]) -> bool:

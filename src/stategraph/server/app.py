@@ -26,6 +26,7 @@ from ._runs import Runs
 from ._threads import Threads
 from .config import ServerConfig, load_config
 from .routes import assistants, runs, threads
+from .routes import state as state_routes
 
 __all__ = ["ServerState", "create_app"]
 
@@ -66,9 +67,9 @@ def create_app(
         yield
         state.close()
 
-    routes = [Route("/ok", ok, methods=["GET"]), Route("/info", info, methods=["GET"])]
+    meta = [Route("/ok", ok, methods=["GET"]), Route("/info", info, methods=["GET"])]
     app = Starlette(
-        routes=routes + assistants.routes + threads.routes + runs.routes,
+        routes=meta + assistants.routes + threads.routes + state_routes.routes + runs.routes,
         exception_handlers={ApiError: handle_api_error},
         lifespan=lifespan,
     )
