@@ -7,6 +7,7 @@ import asyncio
 import httpx
 import pytest
 from langgraph_sdk import get_client
+from langgraph_sdk.errors import ConflictError, NotFoundError, UnprocessableEntityError
 
 from stategraph.server._run_request import parse_run_request
 
@@ -213,3 +214,64 @@ def test_runs_left_running_by_a_dead_process_are_marked_failed(tmp_path) -> None
     assert second.threads.get(thread["thread_id"])["status"] == "error"
     assert [r["status"] for r in second.runs.list(thread["thread_id"])] == ["error"]
     assert not second.runs.is_busy(thread["thread_id"])
+
+
+async def test_background_run_join_and_get(server_url: str) -> None:
+    client = get_client(url=server_url)
+    tid = (await client.threads.create())["thread_id"]
+    run = await client.runs.create(tid, "slowpoke", input={"items": ["in"]})
+    assert run["status"] == "pending" and run["thread_id"] == tid
+    assert (await client.threads.get(tid))["status"] == "busy"
+    with pytest.raises(httpx.HTTPStatusError, match="409"):
+        await client.runs.wait(tid, "agent", input={})
+    assert await client.runs.join(tid, run["run_id"]) == {"items": ["in", "slow"]}
+    assert (await client.runs.get(tid, run["run_id"]))["status"] == "success"
+    assert (await client.threads.get(tid))["status"] == "idle"
+
+
+async def test_background_run_cancel_then_delete(server_url: str) -> None:
+    client = get_client(url=server_url)
+    tid = (await client.threads.create())["thread_id"]
+    run = await client.runs.create(tid, "slowpoke", input={"items": ["in"]})
+    with pytest.raises(ConflictError, match="cancel it before deleting"):
+        await client.runs.delete(tid, run["run_id"])
+    cancelled = await client.runs.cancel(tid, run["run_id"], wait=True)
+    assert cancelled["status"] == "interrupted"
+    assert (await client.threads.get(tid))["status"] != "busy"
+    assert (await client.runs.wait(tid, "agent", input={"items": []}))["items"][-1] == "second"
+    await client.runs.delete(tid, run["run_id"])
+    assert [r["run_id"] for r in await client.runs.list(tid)] != [run["run_id"]]
+    with pytest.raises(NotFoundError):
+        await client.runs.get(tid, run["run_id"])
+
+
+async def test_background_failure_joins_as_error(server_url: str) -> None:
+    client = get_client(url=server_url)
+    tid = (await client.threads.create())["thread_id"]
+    run = await client.runs.create(tid, "failing", input={"items": []})
+    joined = await client.runs.join(tid, run["run_id"])
+    assert joined["__error__"]["error"] == "ValueError"
+    assert (await client.runs.get(tid, run["run_id"]))["status"] == "error"
+
+
+async def test_stateless_background_run_removes_its_thread(server_url: str) -> None:
+    client = get_client(url=server_url)
+    run = await client.runs.create(None, "agent", input={"items": []})
+    assert run["status"] == "pending"
+    for _ in range(100):
+        if not await client.threads.search():
+            break
+        await asyncio.sleep(0.05)
+    assert await client.threads.search() == []
+
+
+async def test_cancel_rejects_rollback_and_in_request_runs(server_url: str) -> None:
+    client = get_client(url=server_url)
+    tid = (await client.threads.create())["thread_id"]
+    stream = client.runs.stream(tid, "slowpoke", input={"items": ["in"]})
+    run_id = (await anext(stream)).data["run_id"]
+    with pytest.raises(ConflictError, match="executes inside its request"):
+        await client.runs.cancel(tid, run_id)
+    with pytest.raises(UnprocessableEntityError, match="'rollback' is not supported"):
+        await client.runs.cancel(tid, run_id, action="rollback")
+    assert [part.event async for part in stream][-1] == "end"

@@ -32,9 +32,12 @@ _MIGRATIONS: list[list[str]] = [
             multitask_strategy TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)""",
         "CREATE INDEX runs_by_thread ON runs (thread_id, created_at)",
     ],
+    ["ALTER TABLE runs ADD COLUMN error TEXT"],  # a failed run's {error, message}, for join
 ]
 
-_JSON_COLUMNS = frozenset({"config", "context", "metadata", "values", "interrupts", "kwargs"})
+_JSON_COLUMNS = frozenset(
+    {"config", "context", "metadata", "values", "interrupts", "kwargs", "error"}
+)
 
 
 def now_iso() -> str:

@@ -7,8 +7,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +50,8 @@ class Runs:
         self._threads = threads
         # Invariant: a thread id is in _busy exactly while one of its runs executes.
         self._busy: dict[str, str] = {}
+        # Background runs by run id, from spawn until their task ends (then removed).
+        self._tasks: dict[str, asyncio.Task[None]] = {}
         self._recover()
 
     def _recover(self) -> None:
@@ -142,8 +145,61 @@ class Runs:
                 interrupts=interrupts,
             )
         finally:
-            self._resources.update("runs", "run_id", active.run["run_id"], status=outcome)
+            self._resources.update(
+                "runs", "run_id", active.run["run_id"], status=outcome, error=active.error
+            )
             self._busy.pop(active.thread_id, None)
+
+    def spawn(self, active: ActiveRun, on_done: Callable[[], None]) -> None:
+        """Execute ``active`` as a background task of the running loop; then call ``on_done``."""
+
+        async def consume() -> None:
+            try:
+                async for _ in self.execute(active):
+                    pass
+            finally:
+                self._tasks.pop(active.run["run_id"], None)
+                on_done()
+
+        self._tasks[active.run["run_id"]] = asyncio.get_running_loop().create_task(consume())
+
+    async def wait_done(self, run_id: str) -> None:
+        """Return once background run ``run_id`` has ended (at once if it is not running)."""
+        task = self._tasks.get(run_id)
+        if task is not None:
+            # why: asyncio.wait, not await: a joining client that leaves must not cancel the run
+            await asyncio.wait([task])
+
+    async def cancel(self, thread_id: str, run_id: str, *, wait: bool) -> None:
+        """Cancel background run ``run_id``; with ``wait``, return after it stopped."""
+        run = self.get(thread_id, run_id)
+        task = self._tasks.get(run_id)
+        if task is None:
+            if run["status"] in ("pending", "running"):
+                raise ApiError(
+                    409,
+                    f"Run {run_id!r} executes inside its request (wait/stream); "
+                    "close that request to cancel it.",
+                )
+            return
+        task.cancel()
+        if wait:
+            await self.wait_done(run_id)
+
+    async def close(self) -> None:
+        """Cancel every background run and wait for them to stop."""
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks)
+
+    def delete(self, thread_id: str, run_id: str) -> None:
+        """Delete a run row that is not executing; a running one answers 409."""
+        run = self.get(thread_id, run_id)
+        if run["status"] in ("pending", "running"):
+            raise ApiError(409, f"Run {run_id!r} is {run['status']}; cancel it before deleting.")
+        self._resources.delete("runs", "run_id", run_id)
 
     def get(self, thread_id: str, run_id: str) -> dict[str, Any]:
         """Return a run of ``thread_id``, or answer 404."""

@@ -1,7 +1,8 @@
-"""Run routes: wait and stream (stateful and stateless), list and get (server_api.md 1.2).
+"""Run routes: wait, stream, background create/join/cancel, list, get, delete (server_api.md 1.2).
 
-A run executes inside the request; a stateless run's ephemeral thread is deleted afterwards
-unless ``on_completion`` is ``keep``.
+A wait or stream run executes inside its request, a background run in a task of the server's
+loop; a stateless run's ephemeral thread is deleted afterwards unless ``on_completion`` is
+``keep``.
 """
 
 from __future__ import annotations
@@ -54,16 +55,16 @@ async def wait_run(request: Request) -> Response:
     try:
         async for _ in request.app.state.server.runs.execute(active):
             pass
-        output = _final_output(request, active)
+        output = _final_output(request, active.thread_id, active.error)
     finally:
         cleanup()
     return json_response(output, headers={"Content-Location": location})
 
 
-def _final_output(request: Request, active: ActiveRun) -> Any:
-    if active.error is not None:
-        return {"__error__": active.error}
-    thread = request.app.state.server.threads.get(active.thread_id)
+def _final_output(request: Request, thread_id: str, error: dict[str, str] | None) -> Any:
+    if error is not None:
+        return {"__error__": error}
+    thread = request.app.state.server.threads.get(thread_id)
     values = thread["values"]
     pending = [i for interrupts in thread["interrupts"].values() for i in interrupts]
     if pending and isinstance(values, dict):
@@ -85,6 +86,42 @@ async def stream_run(request: Request) -> Response:
 
     headers = {"Content-Location": location, "Cache-Control": "no-store"}
     return StreamingResponse(body(), media_type="text/event-stream", headers=headers)
+
+
+async def create_run(request: Request) -> Response:
+    """``POST /threads/{thread_id}/runs`` and ``POST /runs``: a background run (Run, pending)."""
+    active, location, cleanup = await _start(request, stateless=_is_stateless(request))
+    request.app.state.server.runs.spawn(active, cleanup)
+    return json_response(active.run, headers={"Content-Location": location})
+
+
+async def join_run(request: Request) -> Response:
+    """``GET /threads/{thread_id}/runs/{run_id}/join``: final values once the run ended."""
+    runs, params = request.app.state.server.runs, request.path_params
+    runs.get(params["thread_id"], params["run_id"])
+    await runs.wait_done(params["run_id"])
+    run = runs.get(params["thread_id"], params["run_id"])
+    return json_response(_final_output(request, params["thread_id"], run["error"]))
+
+
+async def cancel_run(request: Request) -> Response:
+    """``POST /threads/{thread_id}/runs/{run_id}/cancel?wait=0|1&action=interrupt``."""
+    runs, params = request.app.state.server.runs, request.path_params
+    action = request.query_params.get("action", "interrupt")
+    if action != "interrupt":
+        raise ApiError(
+            422, f"Query parameter 'action' {action!r} is not supported; use 'interrupt'."
+        )
+    wait = request.query_params.get("wait", "0") in ("1", "true")
+    await runs.cancel(params["thread_id"], params["run_id"], wait=wait)
+    return json_response(runs.get(params["thread_id"], params["run_id"]))
+
+
+async def delete_run(request: Request) -> Response:
+    """``DELETE /threads/{thread_id}/runs/{run_id}``: a run that is not executing."""
+    params = request.path_params
+    request.app.state.server.runs.delete(params["thread_id"], params["run_id"])
+    return Response(status_code=204)
 
 
 def _is_stateless(request: Request) -> bool:
@@ -123,7 +160,12 @@ routes = [
     Route("/threads/{thread_id}/runs/wait", wait_run, methods=["POST"]),
     Route("/threads/{thread_id}/runs/stream", stream_run, methods=["POST"]),
     Route("/threads/{thread_id}/runs", list_runs, methods=["GET"]),
+    Route("/threads/{thread_id}/runs", create_run, methods=["POST"]),
     Route("/threads/{thread_id}/runs/{run_id}", get_run, methods=["GET"]),
+    Route("/threads/{thread_id}/runs/{run_id}", delete_run, methods=["DELETE"]),
+    Route("/threads/{thread_id}/runs/{run_id}/join", join_run, methods=["GET"]),
+    Route("/threads/{thread_id}/runs/{run_id}/cancel", cancel_run, methods=["POST"]),
+    Route("/runs", create_run, methods=["POST"]),
     Route("/runs/wait", wait_run, methods=["POST"]),
     Route("/runs/stream", stream_run, methods=["POST"]),
 ]
