@@ -22,6 +22,7 @@ GRAPHS = {
     "slowpoke": "slowpoke",
     "nested": "nested",
     "chat": "chat",
+    "greeter": "greeter",
 }
 
 

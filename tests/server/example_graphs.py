@@ -6,7 +6,7 @@ import operator
 import time
 from typing import Annotated, TypedDict
 
-from stategraph.config import get_stream_writer
+from stategraph.config import get_config, get_stream_writer
 from stategraph.graph import END, START, MessagesState, StateGraph
 from stategraph.testing import FakeChatModel
 from stategraph.types import interrupt
@@ -84,3 +84,10 @@ def _chat() -> StateGraph:
 
 
 chat = _chat().compile()  # a fake chat model that streams tokens
+
+
+def greet(state: ItemsState) -> ItemsState:
+    return {"items": [get_config()["configurable"].get("greeting", "hi")]}
+
+
+greeter = _chain(greet).compile()  # reads its assistant's configurable

@@ -30,6 +30,21 @@ def test_migrations_upgrade_an_older_database(
                 "updated_at": "1",
             },
         )
+        old.insert(
+            "assistants",
+            {
+                "assistant_id": "a",
+                "graph_id": "g",
+                "name": "g",
+                "description": None,
+                "config": {},
+                "context": {},
+                "metadata": {"k": 1},
+                "version": 1,
+                "created_at": "1",
+                "updated_at": "1",
+            },
+        )
         old.close()
     upgraded = Resources(path)
     assert upgraded._conn.execute("PRAGMA user_version").fetchone()[0] == len(_db._MIGRATIONS)
@@ -37,5 +52,7 @@ def test_migrations_upgrade_an_older_database(
     assert run["kwargs"] == {"input": [1]} and run["error"] is None
     upgraded.update("runs", "run_id", "r", error={"error": "E", "message": "m"})
     assert upgraded.get("runs", "run_id", "r")["error"] == {"error": "E", "message": "m"}
+    [version] = upgraded.select("assistant_versions")
+    assert (version["assistant_id"], version["version"], version["metadata"]) == ("a", 1, {"k": 1})
     assert upgraded.delete("runs", "run_id", "r") == 1
     assert upgraded.select("runs") == []

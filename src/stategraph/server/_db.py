@@ -33,6 +33,16 @@ _MIGRATIONS: list[list[str]] = [
         "CREATE INDEX runs_by_thread ON runs (thread_id, created_at)",
     ],
     ["ALTER TABLE runs ADD COLUMN error TEXT"],  # a failed run's {error, message}, for join
+    [
+        # every version of every assistant; the assistants row mirrors the latest one chosen
+        """CREATE TABLE assistant_versions (
+            assistant_id TEXT NOT NULL, version INTEGER NOT NULL, graph_id TEXT NOT NULL,
+            name TEXT NOT NULL, description TEXT, config TEXT NOT NULL, context TEXT NOT NULL,
+            metadata TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+            PRIMARY KEY (assistant_id, version))""",
+        """INSERT INTO assistant_versions SELECT assistant_id, version, graph_id, name,
+            description, config, context, metadata, created_at, updated_at FROM assistants""",
+    ],
 ]
 
 _JSON_COLUMNS = frozenset(

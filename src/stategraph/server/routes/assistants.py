@@ -1,4 +1,4 @@
-"""Assistant routes: get, search, count (server_api.md 1.2)."""
+"""Assistant routes: create, get, update, delete, search, count, versions (server_api.md 1.2)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,71 @@ from .._threads import matches_metadata
 __all__ = ["routes"]
 
 _SORT_KEYS = ("assistant_id", "graph_id", "name", "created_at", "updated_at")
+
+
+def _fields(body: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "graph_id": field(body, "graph_id", (str,)),
+        "name": field(body, "name", (str,)),
+        "description": field(body, "description", (str,)),
+        "config": field(body, "config", (dict,)),
+        "context": field(body, "context", (dict,)),
+        "metadata": field(body, "metadata", (dict,)),
+    }
+
+
+async def create_assistant(request: Request) -> Response:
+    """``POST /assistants``: graph_id (required), assistant_id, config, context, metadata..."""
+    body = await read_body(request)
+    fields = _fields(body)
+    if fields["graph_id"] is None:
+        raise ApiError(422, "Body key 'graph_id' is required (the id of a served graph).")
+    if_exists = field(body, "if_exists", (str,), "raise")
+    if if_exists not in ("raise", "do_nothing"):
+        raise ApiError(422, "Body key 'if_exists' must be 'raise' or 'do_nothing'.")
+    for key, default in (("config", {}), ("context", {}), ("metadata", {})):
+        fields[key] = fields[key] if fields[key] is not None else default
+    assistants = request.app.state.server.assistants
+    return json_response(assistants.create(field(body, "assistant_id", (str,)), fields, if_exists))
+
+
+async def update_assistant(request: Request) -> Response:
+    """``PATCH /assistants/{assistant_id}``: a new version with the given keys changed."""
+    body = await read_body(request)
+    assistants = request.app.state.server.assistants
+    return json_response(assistants.update(request.path_params["assistant_id"], _fields(body)))
+
+
+async def delete_assistant(request: Request) -> Response:
+    """``DELETE /assistants/{assistant_id}`` (its threads are kept)."""
+    if request.query_params.get("delete_threads") in ("1", "true", "True"):
+        raise ApiError(
+            422,
+            "Query parameter 'delete_threads' is not supported; delete threads "
+            "with DELETE /threads/{thread_id}.",
+        )
+    request.app.state.server.assistants.delete(request.path_params["assistant_id"])
+    return Response(status_code=204)
+
+
+async def list_versions(request: Request) -> Response:
+    """``POST /assistants/{assistant_id}/versions``: metadata filter, limit (10), offset."""
+    body = await read_body(request)
+    metadata = field(body, "metadata", (dict,), {})
+    offset, limit = count_field(body, "offset", 0), count_field(body, "limit", 10)
+    versions = request.app.state.server.assistants.versions(request.path_params["assistant_id"])
+    kept = [v for v in versions if matches_metadata(v["metadata"], metadata)]
+    return json_response(kept[offset : offset + limit])
+
+
+async def set_latest(request: Request) -> Response:
+    """``POST /assistants/{assistant_id}/latest``: make ``version`` the current one."""
+    body = await read_body(request)
+    version = field(body, "version", (int,))
+    if version is None:
+        raise ApiError(422, "Body key 'version' is required (an integer).")
+    assistants = request.app.state.server.assistants
+    return json_response(assistants.set_latest(request.path_params["assistant_id"], version))
 
 
 async def get_assistant(request: Request) -> Response:
@@ -59,7 +124,12 @@ async def count_assistants(request: Request) -> Response:
 
 
 routes = [
+    Route("/assistants", create_assistant, methods=["POST"]),
     Route("/assistants/search", search_assistants, methods=["POST"]),
     Route("/assistants/count", count_assistants, methods=["POST"]),
     Route("/assistants/{assistant_id}", get_assistant, methods=["GET"]),
+    Route("/assistants/{assistant_id}", update_assistant, methods=["PATCH"]),
+    Route("/assistants/{assistant_id}", delete_assistant, methods=["DELETE"]),
+    Route("/assistants/{assistant_id}/versions", list_versions, methods=["POST"]),
+    Route("/assistants/{assistant_id}/latest", set_latest, methods=["POST"]),
 ]
