@@ -275,3 +275,35 @@ async def test_cancel_rejects_rollback_and_in_request_runs(server_url: str) -> N
     with pytest.raises(UnprocessableEntityError, match="'rollback' is not supported"):
         await client.runs.cancel(tid, run_id, action="rollback")
     assert [part.event async for part in stream][-1] == "end"
+
+
+async def test_join_stream_follows_a_background_run(server_url: str) -> None:
+    client = get_client(url=server_url)
+    tid = (await client.threads.create())["thread_id"]
+    run = await client.runs.create(
+        tid, "slowpoke", input={"items": ["in"]}, stream_mode=["values", "updates"]
+    )
+    joined = [
+        (part.event, part.data)
+        async for part in client.runs.join_stream(tid, run["run_id"], stream_mode="updates")
+    ]
+    assert joined[0] == ("metadata", {"run_id": run["run_id"], "attempt": 1})
+    assert joined[1:] == [("updates", {"slow": {"items": ["slow"]}}), ("end", None)]
+    replay = [
+        (part.event, part.data)
+        async for part in client.runs.join_stream(tid, run["run_id"], last_event_id="0")
+    ]
+    assert replay == [("metadata", {"run_id": run["run_id"], "attempt": 1}), ("end", None)]
+
+
+async def test_join_stream_resumes_after_last_event_id(server_url: str) -> None:
+    client = get_client(url=server_url)
+    tid = (await client.threads.create())["thread_id"]
+    run = await client.runs.create(tid, "slowpoke", input={"items": ["in"]})
+    async with httpx.AsyncClient(base_url=server_url) as http:
+        path = f"/threads/{tid}/runs/{run['run_id']}/stream"
+        response = await http.get(path, headers={"Last-Event-ID": "0"})
+        assert (await http.get(path, headers={"Last-Event-ID": "x"})).status_code == 422
+    # Last-Event-ID 0: the input's values event (id 0) is skipped, the next one replayed
+    assert "id: 0\n" not in response.text
+    assert 'id: 1\nevent: values\ndata: {"items": ["in", "slow"]}' in response.text

@@ -17,6 +17,7 @@ from ..pregel import Pregel
 from ._assistants import Assistants
 from ._db import Resources, now_iso
 from ._http import ApiError, to_jsonable
+from ._run_log import RunLog
 from ._run_request import STREAM_MODES, RunRequest
 from ._state import snapshot_interrupts
 from ._threads import Threads
@@ -52,6 +53,7 @@ class Runs:
         self._busy: dict[str, str] = {}
         # Background runs by run id, from spawn until their task ends (then removed).
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._logs: dict[str, RunLog] = {}  # same keys as _tasks: what join streams follow
         self._recover()
 
     def _recover(self) -> None:
@@ -153,15 +155,24 @@ class Runs:
     def spawn(self, active: ActiveRun, on_done: Callable[[], None]) -> None:
         """Execute ``active`` as a background task of the running loop; then call ``on_done``."""
 
+        run_id, log = active.run["run_id"], RunLog()
+
         async def consume() -> None:
             try:
-                async for _ in self.execute(active):
-                    pass
+                async for event, data in self.execute(active):
+                    log.append(event, data)
             finally:
-                self._tasks.pop(active.run["run_id"], None)
+                log.close()
+                self._tasks.pop(run_id, None)
+                self._logs.pop(run_id, None)
                 on_done()
 
-        self._tasks[active.run["run_id"]] = asyncio.get_running_loop().create_task(consume())
+        self._logs[run_id] = log
+        self._tasks[run_id] = asyncio.get_running_loop().create_task(consume())
+
+    def log(self, run_id: str) -> RunLog | None:
+        """Return the event log of executing background run ``run_id`` (None otherwise)."""
+        return self._logs.get(run_id)
 
     async def wait_done(self, run_id: str) -> None:
         """Return once background run ``run_id`` has ended (at once if it is not running)."""

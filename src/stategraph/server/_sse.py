@@ -6,12 +6,13 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-__all__ = ["frame", "run_events"]
+__all__ = ["frame", "joined_events", "run_events"]
 
 
-def frame(event: str, data: Any) -> bytes:
-    """Encode one SSE event; ``data`` is JSON (``null`` for None)."""
-    return f"event: {event}\ndata: {json.dumps(data)}\n\n".encode()
+def frame(event: str, data: Any, event_id: int | None = None) -> bytes:
+    """Encode one SSE event; ``data`` is JSON (``null`` for None); ``id:`` when given."""
+    head = "" if event_id is None else f"id: {event_id}\n"
+    return f"{head}event: {event}\ndata: {json.dumps(data)}\n\n".encode()
 
 
 async def run_events(run_id: str, events: AsyncIterator[tuple[str, Any]]) -> AsyncIterator[bytes]:
@@ -19,4 +20,14 @@ async def run_events(run_id: str, events: AsyncIterator[tuple[str, Any]]) -> Asy
     yield frame("metadata", {"run_id": run_id, "attempt": 1})
     async for event, data in events:
         yield frame(event, data)
+    yield frame("end", None)
+
+
+async def joined_events(
+    run_id: str, events: AsyncIterator[tuple[int, str, Any]]
+) -> AsyncIterator[bytes]:
+    """Frame a joined run: like :func:`run_events`, each chunk with its ``id:`` for resuming."""
+    yield frame("metadata", {"run_id": run_id, "attempt": 1})
+    async for index, event, data in events:
+        yield frame(event, data, index)
     yield frame("end", None)

@@ -16,9 +16,9 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from .._http import ApiError, field, json_response, read_body
-from .._run_request import parse_run_request
+from .._run_request import STREAM_MODES, parse_run_request
 from .._runs import ActiveRun
-from .._sse import run_events
+from .._sse import joined_events, run_events
 
 __all__ = ["routes"]
 
@@ -104,6 +104,48 @@ async def join_run(request: Request) -> Response:
     return json_response(_final_output(request, params["thread_id"], run["error"]))
 
 
+async def join_stream(request: Request) -> Response:
+    """``GET /threads/{thread_id}/runs/{run_id}/stream``: follow an executing background run.
+
+    Events come from now on, or after ``Last-Event-ID`` (each carries its ``id:``), filtered
+    by the ``stream_mode`` query; a run no longer executing answers ``metadata``, ``end``.
+    """
+    runs, params = request.app.state.server.runs, request.path_params
+    runs.get(params["thread_id"], params["run_id"])
+    if request.query_params.get("cancel_on_disconnect") in ("1", "true", "True"):
+        raise ApiError(
+            422,
+            "Query parameter 'cancel_on_disconnect' is not supported; cancel "
+            "with POST .../runs/{run_id}/cancel.",
+        )
+    last = request.headers.get("last-event-id")
+    if last is not None and not last.isdigit():
+        raise ApiError(422, f"Header 'Last-Event-ID' must be an event id, got {last!r}.")
+    modes = {STREAM_MODES.get(m, m) for m in request.query_params.getlist("stream_mode")}
+    log = runs.log(params["run_id"])
+    events = _no_events()
+    if log is not None:
+        events = log.follow(len(log.events) if last is None else int(last) + 1)
+    return StreamingResponse(
+        joined_events(params["run_id"], _of_modes(events, modes)),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+async def _of_modes(
+    events: AsyncIterator[tuple[int, str, Any]], modes: set[str]
+) -> AsyncIterator[tuple[int, str, Any]]:
+    async for index, event, data in events:
+        if not modes or event == "error" or event.split("|")[0] in modes:
+            yield index, event, data
+
+
+async def _no_events() -> AsyncIterator[tuple[int, str, Any]]:
+    return
+    yield
+
+
 async def cancel_run(request: Request) -> Response:
     """``POST /threads/{thread_id}/runs/{run_id}/cancel?wait=0|1&action=interrupt``."""
     runs, params = request.app.state.server.runs, request.path_params
@@ -164,6 +206,7 @@ routes = [
     Route("/threads/{thread_id}/runs/{run_id}", get_run, methods=["GET"]),
     Route("/threads/{thread_id}/runs/{run_id}", delete_run, methods=["DELETE"]),
     Route("/threads/{thread_id}/runs/{run_id}/join", join_run, methods=["GET"]),
+    Route("/threads/{thread_id}/runs/{run_id}/stream", join_stream, methods=["GET"]),
     Route("/threads/{thread_id}/runs/{run_id}/cancel", cancel_run, methods=["POST"]),
     Route("/runs", create_run, methods=["POST"]),
     Route("/runs/wait", wait_run, methods=["POST"]),
