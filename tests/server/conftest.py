@@ -23,6 +23,7 @@ GRAPHS = {
     "nested": "nested",
     "chat": "chat",
     "greeter": "greeter",
+    "memo": "memo",
 }
 
 

@@ -6,7 +6,7 @@ import operator
 import time
 from typing import Annotated, TypedDict
 
-from stategraph.config import get_config, get_stream_writer
+from stategraph.config import get_config, get_store, get_stream_writer
 from stategraph.graph import END, START, MessagesState, StateGraph
 from stategraph.testing import FakeChatModel
 from stategraph.types import interrupt
@@ -91,3 +91,11 @@ def greet(state: ItemsState) -> ItemsState:
 
 
 greeter = _chain(greet).compile()  # reads its assistant's configurable
+
+
+def remember(state: ItemsState) -> ItemsState:
+    get_store().put(("memos", "user-1"), "last", {"items": state.get("items", [])})
+    return {"items": ["remembered"]}
+
+
+memo = _chain(remember).compile()  # writes the long-term store the /store routes read

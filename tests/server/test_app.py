@@ -27,7 +27,7 @@ async def test_system_assistant_by_graph_name_and_id(server_url: str) -> None:
     assert by_id == by_name
     found = await client.assistants.search(graph_id="asker")
     assert [a["graph_id"] for a in found] == ["asker"]
-    assert await client.assistants.count() == 7
+    assert await client.assistants.count() == 8
     assert await client.assistants.count(metadata={"created_by": "system"}, graph_id="agent") == 1
 
 

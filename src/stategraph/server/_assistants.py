@@ -24,12 +24,12 @@ def system_assistant_id(graph_id: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, graph_id))
 
 
-def bind_graph(graph_id: str, graph: Any, checkpointer: Any) -> Pregel:
-    """Compile a builder, or copy a compiled graph, so it checkpoints into ``checkpointer``."""
+def bind_graph(graph_id: str, graph: Any, checkpointer: Any, store: Any) -> Pregel:
+    """Compile a builder, or copy a compiled graph, onto the server's checkpointer and store."""
     if isinstance(graph, Pregel):
-        return graph.copy({"checkpointer": checkpointer})
+        return graph.copy({"checkpointer": checkpointer, "store": store})
     if hasattr(graph, "compile"):
-        return graph.compile(checkpointer=checkpointer)
+        return graph.compile(checkpointer=checkpointer, store=store)
     raise TypeError(
         f"Graph {graph_id!r} is a {type(graph).__name__}, not a compiled graph or a StateGraph "
         "builder. Point the config at a graph object (e.g. './agent.py:graph')."

@@ -19,6 +19,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..checkpoint.sqlite import SqliteSaver
+from ..store.sqlite import SqliteStore
 from ._assistants import Assistants, bind_graph
 from ._db import Resources
 from ._http import ApiError, handle_api_error, json_response
@@ -27,6 +28,7 @@ from ._threads import Threads
 from .config import ServerConfig, load_config
 from .routes import assistants, runs, threads
 from .routes import state as state_routes
+from .routes import store as store_routes
 
 __all__ = ["ServerState", "create_app"]
 
@@ -37,6 +39,7 @@ class ServerState:
 
     resources: Resources
     checkpointer: SqliteSaver
+    store: SqliteStore
     assistants: Assistants
     threads: Threads
     runs: Runs
@@ -44,6 +47,7 @@ class ServerState:
     def close(self) -> None:
         self.resources.close()
         self.checkpointer.conn.close()
+        self.store.conn.close()
 
 
 def create_app(
@@ -55,11 +59,17 @@ def create_app(
     loaded = config if isinstance(config, ServerConfig) else load_config(config)
     checkpointer = SqliteSaver(sqlite3.connect(database, check_same_thread=False))
     resources = Resources(database)
-    graphs = {gid: bind_graph(gid, g, checkpointer) for gid, g in loaded.graphs.items()}
+    store = SqliteStore(sqlite3.connect(database, check_same_thread=False))
+    graphs = {gid: bind_graph(gid, g, checkpointer, store) for gid, g in loaded.graphs.items()}
     assistants_ = Assistants(resources, graphs)
     threads_ = Threads(resources, checkpointer)
     state = ServerState(
-        resources, checkpointer, assistants_, threads_, Runs(resources, assistants_, threads_)
+        resources,
+        checkpointer,
+        store,
+        assistants_,
+        threads_,
+        Runs(resources, assistants_, threads_),
     )
 
     @asynccontextmanager
@@ -70,7 +80,12 @@ def create_app(
 
     meta = [Route("/ok", ok, methods=["GET"]), Route("/info", info, methods=["GET"])]
     app = Starlette(
-        routes=meta + assistants.routes + threads.routes + state_routes.routes + runs.routes,
+        routes=meta
+        + assistants.routes
+        + threads.routes
+        + state_routes.routes
+        + runs.routes
+        + store_routes.routes,
         exception_handlers={ApiError: handle_api_error},
         lifespan=lifespan,
     )
