@@ -7,7 +7,9 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -49,8 +51,14 @@ def free_port() -> int:
 
 @pytest.fixture
 def server_url(tmp_path: Path) -> Iterator[str]:
-    """Start the app in a background thread; yield its base URL; stop it afterwards."""
-    app = create_app(write_config(tmp_path), database=str(tmp_path / "server.db"))
+    """Serve the example graphs from a file database; yield the base URL."""
+    with serve(create_app(write_config(tmp_path), database=str(tmp_path / "server.db"))) as url:
+        yield url
+
+
+@contextmanager
+def serve(app: Any) -> Iterator[str]:
+    """Run ``app`` with uvicorn in a background thread; yield its base URL; stop it after."""
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

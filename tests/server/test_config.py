@@ -85,3 +85,45 @@ def test_create_app_rejects_a_non_graph(tmp_path: Path) -> None:
     path = _write(tmp_path, {"graphs": {"a": "pkg/agent.py:S"}})
     with pytest.raises(TypeError, match="Graph 'a' is a"):
         create_app(path)
+
+
+def test_store_index_embed_from_a_file(tmp_path: Path) -> None:
+    (tmp_path / "embed.py").write_text("def embed(texts):\n    return [[1.0] for _ in texts]\n")
+    config = load_config(
+        _write(
+            tmp_path,
+            {
+                "graphs": {"a": "pkg/agent.py:graph"},
+                "store": {"index": {"dims": 1, "embed": "./embed.py:embed", "fields": ["text"]}},
+            },
+        )
+    )
+    assert config.store_index["embed"](["x"]) == [[1.0]]
+    assert config.store_index["dims"] == 1 and config.store_index["fields"] == ["text"]
+    provider = load_config(
+        _write(
+            tmp_path,
+            {
+                "graphs": {"a": "pkg/agent.py:graph"},
+                "store": {"index": {"dims": 3, "embed": "p:m"}},
+            },
+        )
+    )
+    assert provider.store_index["embed"] == "p:m"
+    assert (
+        load_config(_write(tmp_path, {"graphs": {"a": "pkg/agent.py:graph"}})).store_index is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("store", "message"),
+    [
+        ([], "key 'store' must be an object"),
+        ({"index": {"embed": "p:m"}}, "'store.index' must be an object with integer 'dims'"),
+        ({"index": {"dims": 3, "embed": 5}}, "'store.index.embed' must be"),
+        ({"index": {"dims": 3, "embed": "./nope.py:f"}}, "'store.index.embed' names"),
+    ],
+)
+def test_store_index_errors(tmp_path: Path, store: object, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_config(_write(tmp_path, {"graphs": {"a": "pkg/agent.py:graph"}, "store": store}))

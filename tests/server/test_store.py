@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import httpx
 import pytest
 from langgraph_sdk import get_client
 from langgraph_sdk.errors import NotFoundError, UnprocessableEntityError
+
+from stategraph.server import create_app
+
+from .conftest import serve
 
 pytestmark = pytest.mark.anyio
 
@@ -54,3 +61,22 @@ async def test_bad_store_requests_are_422(server_url: str) -> None:
     assert response.status_code == 422, response.text
     with pytest.raises(UnprocessableEntityError, match="'limit' must be >= 0"):
         await get_client(url=server_url).store.search_items(["a"], limit=-1)
+
+
+async def test_store_index_from_config_ranks_by_meaning(tmp_path) -> None:
+    (tmp_path / "embed.py").write_text(
+        "from stategraph.testing import fake_embed\n\n"
+        "def embed(texts):\n    return fake_embed(texts, 32)\n"
+    )
+    config = {
+        "graphs": {"memo": f"{Path(__file__).with_name('example_graphs.py')}:memo"},
+        "store": {"index": {"dims": 32, "embed": "./embed.py:embed", "fields": ["text"]}},
+    }
+    (tmp_path / "langgraph.json").write_text(json.dumps(config))
+    with serve(create_app(tmp_path / "langgraph.json")) as url:
+        client = get_client(url=url)
+        await client.store.put_item(["facts"], "a", {"text": "I play the cello on weekends"})
+        await client.store.put_item(["facts"], "b", {"text": "I live in Lisbon near the sea"})
+        found = (await client.store.search_items(["facts"], query="cello weekends"))["items"]
+    assert [i["key"] for i in found] == ["a", "b"]
+    assert found[0]["score"] > found[1]["score"]

@@ -59,7 +59,8 @@ def create_app(
     loaded = config if isinstance(config, ServerConfig) else load_config(config)
     checkpointer = SqliteSaver(sqlite3.connect(database, check_same_thread=False))
     resources = Resources(database)
-    store = SqliteStore(sqlite3.connect(database, check_same_thread=False))
+    store_conn = sqlite3.connect(database, check_same_thread=False)
+    store = SqliteStore(store_conn, index=loaded.store_index)  # type: ignore[arg-type]
     graphs = {gid: bind_graph(gid, g, checkpointer, store) for gid, g in loaded.graphs.items()}
     assistants_ = Assistants(resources, graphs)
     threads_ = Threads(resources, checkpointer)

@@ -3,6 +3,8 @@
 ``graphs`` maps a graph id to ``"./path.py:attribute"`` (relative to the config file); the
 attribute is a compiled graph or a ``StateGraph`` builder.  ``env`` is a dict or a path to a
 ``.env`` file and is applied to ``os.environ`` before the graph modules are imported.
+``store.index`` (``dims``, ``embed``, ``fields``) turns on the store's semantic search; ``embed``
+is ``"./file.py:function"`` (relative to the config file) or a ``"provider:model"`` string.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class ServerConfig:
     graphs: dict[str, Any]
     env: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
+    store_index: dict[str, Any] | None = None
 
 
 def load_config(source: str | os.PathLike[str] | Mapping[str, Any]) -> ServerConfig:
@@ -48,8 +51,36 @@ def load_config(source: str | os.PathLike[str] | Mapping[str, Any]) -> ServerCon
         )
     env = _load_env(raw.get("env"), base, path)
     os.environ.update(env)
-    graphs = {gid: _load_graph(gid, spec, base, path) for gid, spec in raw["graphs"].items()}
-    return ServerConfig(graphs=graphs, env=env, path=path)
+    graphs = {
+        gid: _load_attribute(f"graphs.{gid}", spec, base, path)
+        for gid, spec in raw["graphs"].items()
+    }
+    index = _load_store_index(raw.get("store"), base, path)
+    return ServerConfig(graphs=graphs, env=env, path=path, store_index=index)
+
+
+def _load_store_index(store: Any, base: Path, path: Path | None) -> dict[str, Any] | None:
+    if store is None:
+        return None
+    if not isinstance(store, Mapping):
+        raise ConfigError(f"Config {_where(path)} key 'store' must be an object.")
+    index = store.get("index")
+    if index is None:
+        return None
+    if not isinstance(index, Mapping) or not isinstance(index.get("dims"), int):
+        raise ConfigError(
+            f"Config {_where(path)} key 'store.index' must be an object with integer 'dims' "
+            'and \'embed\', e.g. {"dims": 64, "embed": "./embed.py:embed"}.'
+        )
+    embed = index.get("embed")
+    if isinstance(embed, str) and ".py:" in embed:
+        embed = _load_attribute("store.index.embed", embed, base, path)
+    elif not isinstance(embed, str):
+        raise ConfigError(
+            f"Config {_where(path)} key 'store.index.embed' must be './file.py:function' or "
+            f"'provider:model', got {embed!r}."
+        )
+    return {**index, "embed": embed}
 
 
 def _where(path: Path | None) -> str:
@@ -101,8 +132,7 @@ def _parse_env_line(line: str) -> tuple[str, str]:
     return key.strip(), value
 
 
-def _load_graph(graph_id: str, spec: Any, base: Path, path: Path | None) -> Any:
-    key = f"graphs.{graph_id}"
+def _load_attribute(key: str, spec: Any, base: Path, path: Path | None) -> Any:
     if not isinstance(spec, str) or ":" not in spec:
         raise ConfigError(
             f"Config {_where(path)} key {key!r} must be 'path.py:attribute', got {spec!r}."
@@ -113,7 +143,7 @@ def _load_graph(graph_id: str, spec: Any, base: Path, path: Path | None) -> Any:
         raise ConfigError(
             f"Config {_where(path)} key {key!r} names {str(module_path)!r}, which does not exist."
         )
-    module = _import_file(graph_id, module_path)
+    module = _import_file(key, module_path)
     try:
         return getattr(module, attr)
     except AttributeError:
@@ -123,15 +153,21 @@ def _load_graph(graph_id: str, spec: Any, base: Path, path: Path | None) -> Any:
         ) from None
 
 
-def _import_file(graph_id: str, module_path: Path) -> Any:
-    name = f"stategraph_server_graphs.{graph_id}_{abs(hash(str(module_path)))}"
+def _import_file(key: str, module_path: Path) -> Any:
+    name = f"stategraph_server_modules.m{abs(hash(str(module_path)))}"
+    if name in sys.modules:  # why: two keys naming one file share its module (and its state)
+        return sys.modules[name]
     spec = importlib.util.spec_from_file_location(name, module_path)
     if spec is None or spec.loader is None:
-        raise ConfigError(f"Cannot import {str(module_path)!r} for graph {graph_id!r}.")
+        raise ConfigError(f"Cannot import {str(module_path)!r} for config key {key!r}.")
     module = importlib.util.module_from_spec(spec)
     # why: sibling imports inside the graph module resolve like `langgraph dev` does
     if str(module_path.parent) not in sys.path:
         sys.path.insert(0, str(module_path.parent))
     sys.modules[name] = module
-    spec.loader.exec_module(module)
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]  # why: a failed import must not be served from the cache later
+        raise
     return module
