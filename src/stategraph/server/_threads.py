@@ -83,6 +83,25 @@ class Threads:
             raise ApiError(422, f"Body key 'status' must be one of {THREAD_STATUSES}.")
         return [r for r in self._resources.select("threads") if _keep(r, query)]
 
+    def copy(self, thread_id: str) -> dict[str, Any]:
+        """Copy a thread (row and checkpoints) under a new id; return the new row."""
+        source = self.get(thread_id)
+        copy = self.create(None, source["metadata"])
+        self._checkpointer.copy_thread(thread_id, copy["thread_id"])
+        fields = {k: source[k] for k in ("status", "values", "interrupts")}
+        self.record(copy["thread_id"], **fields)
+        return self.get(copy["thread_id"])
+
+    def prune(self, thread_ids: list[str], strategy: str) -> int:
+        """Delete threads, or keep only their latest checkpoints; return how many existed."""
+        existing = [t for t in dict.fromkeys(thread_ids) if self.exists(t)]
+        if strategy == "delete":
+            for thread_id in existing:
+                self.delete(thread_id)
+        elif existing:
+            self._checkpointer.prune(existing, strategy="keep_latest")
+        return len(existing)
+
     def search(self, query: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Return :meth:`matching` threads sorted, then sliced by offset/limit."""
         sort_by = query.get("sort_by") or "created_at"

@@ -48,6 +48,30 @@ async def update_thread(request: Request) -> Response:
     return json_response(threads.get(thread_id))
 
 
+async def copy_thread(request: Request) -> Response:
+    """``POST /threads/{thread_id}/copy``: a new thread with the same metadata and history."""
+    server, thread_id = request.app.state.server, request.path_params["thread_id"]
+    if server.runs.is_busy(thread_id):
+        raise ApiError(409, f"Thread {thread_id!r} has a run executing; copy it afterwards.")
+    return json_response(server.threads.copy(thread_id))
+
+
+async def prune_threads(request: Request) -> Response:
+    """``POST /threads/prune``: thread_ids, strategy delete|keep_latest -> {pruned_count}."""
+    body = await read_body(request)
+    thread_ids = field(body, "thread_ids", (list,))
+    if not thread_ids or not all(isinstance(t, str) for t in thread_ids):
+        raise ApiError(422, "Body key 'thread_ids' must be a non-empty list of thread ids.")
+    strategy = field(body, "strategy", (str,), "delete")
+    if strategy not in ("delete", "keep_latest"):
+        raise ApiError(422, "Body key 'strategy' must be 'delete' or 'keep_latest'.")
+    server = request.app.state.server
+    busy = [t for t in thread_ids if server.runs.is_busy(t)]
+    if busy:
+        raise ApiError(409, f"Threads {busy!r} have runs executing; prune them afterwards.")
+    return json_response({"pruned_count": server.threads.prune(thread_ids, strategy)})
+
+
 def _filters(body: dict[str, Any]) -> dict[str, Any]:
     return {
         "metadata": field(body, "metadata", (dict,)),
@@ -80,6 +104,8 @@ routes = [
     Route("/threads", create_thread, methods=["POST"]),
     Route("/threads/search", search_threads, methods=["POST"]),
     Route("/threads/count", count_threads, methods=["POST"]),
+    Route("/threads/prune", prune_threads, methods=["POST"]),
+    Route("/threads/{thread_id}/copy", copy_thread, methods=["POST"]),
     Route("/threads/{thread_id}", get_thread, methods=["GET"]),
     Route("/threads/{thread_id}", update_thread, methods=["PATCH"]),
     Route("/threads/{thread_id}", delete_thread, methods=["DELETE"]),
