@@ -101,7 +101,13 @@ async def test_body_thread_id_is_ignored(server_url: str) -> None:
         mine["thread_id"],
         "agent",
         input={"items": []},
-        config={"configurable": {"thread_id": other["thread_id"]}},
+        config={
+            "configurable": {
+                "thread_id": other["thread_id"],
+                "__pregel_store": "x",
+                "checkpoint_ns": "elsewhere",
+            }
+        },
     )
     assert (await client.threads.get_state(other["thread_id"]))["values"] == {}
     assert (await client.threads.get_state(mine["thread_id"]))["values"]["items"] == [

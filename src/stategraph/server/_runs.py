@@ -229,8 +229,11 @@ def _run_config(
 ) -> dict[str, Any]:
     base, body = assistant["config"], request.config
     configurable = {**base.get("configurable", {}), **body.get("configurable", {})}
-    configurable["thread_id"] = thread_id  # why: never the body's; checkpoints key on it
+    # why: "__"-keys are the engine's own wiring and checkpoint_ns/thread_id address storage;
+    # none of them may come from a request
+    configurable = {k: v for k, v in configurable.items() if not k.startswith("__")}
     configurable.pop("checkpoint_ns", None)
+    configurable["thread_id"] = thread_id
     if request.checkpoint_id:
         configurable["checkpoint_id"] = request.checkpoint_id
     metadata = {**base.get("metadata", {}), **body.get("metadata", {}), **request.metadata}
