@@ -74,3 +74,16 @@ async def test_create_conflicts_and_errors(server_url: str) -> None:
         await client.assistants.get(first["assistant_id"])
     with pytest.raises(NotFoundError):
         await client.assistants.delete(first["assistant_id"])
+
+
+async def test_get_graph_with_and_without_xray(server_url: str) -> None:
+    client = get_client(url=server_url)
+    flat = await client.assistants.get_graph("nested")
+    assert [n["id"] for n in flat["nodes"]] == ["__start__", "inner", "second", "__end__"]
+    assert {"source": "inner", "target": "second"} in [
+        {"source": e["source"], "target": e["target"]} for e in flat["edges"]
+    ]
+    deep = await client.assistants.get_graph("nested", xray=True)
+    assert "inner:first" in [n["id"] for n in deep["nodes"]]
+    with pytest.raises(UnprocessableEntityError, match="'xray'"):
+        await client.assistants.get_graph("nested", xray="deep")  # type: ignore[arg-type]

@@ -1,4 +1,4 @@
-"""Assistant routes: create, get, update, delete, search, count, versions (server_api.md 1.2)."""
+"""Assistant routes: create, get, update, delete, search, count, versions, graph (server_api.md 1.2)."""
 
 from __future__ import annotations
 
@@ -81,6 +81,20 @@ async def set_latest(request: Request) -> Response:
     return json_response(assistants.set_latest(request.path_params["assistant_id"], version))
 
 
+async def get_graph(request: Request) -> Response:
+    """``GET /assistants/{assistant_id}/graph?xray=``: the drawable graph as nodes and edges."""
+    assistants = request.app.state.server.assistants
+    graph = assistants.graph_for(assistants.get(request.path_params["assistant_id"]))
+    raw = request.query_params.get("xray", "false").lower()
+    if raw in ("true", "false"):
+        xray: bool | int = raw == "true"
+    elif raw.isdigit():
+        xray = int(raw)
+    else:
+        raise ApiError(422, f"Query parameter 'xray' must be true, false or a depth, got {raw!r}.")
+    return json_response(graph.get_graph(xray=xray).to_json())
+
+
 async def get_assistant(request: Request) -> Response:
     """``GET /assistants/{assistant_id}`` (an id or a graph name)."""
     server = request.app.state.server
@@ -130,6 +144,7 @@ routes = [
     Route("/assistants/{assistant_id}", get_assistant, methods=["GET"]),
     Route("/assistants/{assistant_id}", update_assistant, methods=["PATCH"]),
     Route("/assistants/{assistant_id}", delete_assistant, methods=["DELETE"]),
+    Route("/assistants/{assistant_id}/graph", get_graph, methods=["GET"]),
     Route("/assistants/{assistant_id}/versions", list_versions, methods=["POST"]),
     Route("/assistants/{assistant_id}/latest", set_latest, methods=["POST"]),
 ]
