@@ -87,3 +87,15 @@ async def test_get_graph_with_and_without_xray(server_url: str) -> None:
     assert "inner:first" in [n["id"] for n in deep["nodes"]]
     with pytest.raises(UnprocessableEntityError, match="'xray'"):
         await client.assistants.get_graph("nested", xray="deep")  # type: ignore[arg-type]
+
+
+async def test_search_pages_with_the_next_cursor(server_url: str) -> None:
+    client = get_client(url=server_url)
+    first = await client.assistants.search(limit=5, response_format="object")
+    assert len(first["assistants"]) == 5 and first["next"] == "5"
+    rest = await client.assistants.search(limit=5, offset=5, response_format="object")
+    assert rest["next"] is None
+    ids = [a["assistant_id"] for a in first["assistants"] + rest["assistants"]]
+    assert len(set(ids)) == len(ids) == await client.assistants.count()
+    picked = await client.assistants.search(graph_id="agent", select=["assistant_id", "name"])
+    assert picked == [{"assistant_id": picked[0]["assistant_id"], "name": "agent"}]

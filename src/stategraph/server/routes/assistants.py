@@ -115,7 +115,7 @@ def _filtered(body: dict[str, Any], assistants: list[dict[str, Any]]) -> list[di
 
 
 async def search_assistants(request: Request) -> Response:
-    """``POST /assistants/search``: filter, sort, then ``offset``/``limit`` (default 10)."""
+    """``POST /assistants/search``: filter, sort, ``offset``/``limit`` (10), ``X-Pagination-Next``."""
     body = await read_body(request)
     rows = _filtered(body, request.app.state.server.assistants.all())
     sort_by = field(body, "sort_by", (str,), "created_at")
@@ -128,7 +128,9 @@ async def search_assistants(request: Request) -> Response:
     page = rows[offset : offset + limit]
     if select:
         page = [{k: a[k] for k in select if k in a} for a in page]
-    return json_response(page)
+    # the cursor is the next offset, sent only while more assistants match
+    more = len(rows) > offset + limit
+    return json_response(page, headers={"X-Pagination-Next": str(offset + limit)} if more else {})
 
 
 async def count_assistants(request: Request) -> Response:
