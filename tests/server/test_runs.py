@@ -265,16 +265,45 @@ async def test_stateless_background_run_removes_its_thread(server_url: str) -> N
     assert await client.threads.search() == []
 
 
-async def test_cancel_rejects_rollback_and_in_request_runs(server_url: str) -> None:
+async def test_cancel_stops_a_streaming_run(server_url: str) -> None:
     client = get_client(url=server_url)
     tid = (await client.threads.create())["thread_id"]
     stream = client.runs.stream(tid, "slowpoke", input={"items": ["in"]})
     run_id = (await anext(stream)).data["run_id"]
-    with pytest.raises(ConflictError, match="executes inside its request"):
-        await client.runs.cancel(tid, run_id)
     with pytest.raises(UnprocessableEntityError, match="'rollback' is not supported"):
         await client.runs.cancel(tid, run_id, action="rollback")
+    cancelled = await client.runs.cancel(tid, run_id, wait=True)
+    assert cancelled["status"] == "interrupted"
     assert [part.event async for part in stream][-1] == "end"
+    assert (await client.threads.get(tid))["status"] != "busy"
+
+
+async def test_multitask_enqueue_runs_in_order(server_url: str) -> None:
+    client = get_client(url=server_url)
+    tid = (await client.threads.create())["thread_id"]
+    first = await client.runs.create(tid, "slowpoke", input={"items": ["a"]})
+    second = await client.runs.create(
+        tid, "slowpoke", input={"items": ["b"]}, multitask_strategy="enqueue"
+    )
+    assert (await client.runs.get(tid, second["run_id"]))["status"] == "pending"
+    assert await client.runs.join(tid, second["run_id"]) == {"items": ["a", "slow", "b", "slow"]}
+    statuses = {r["run_id"]: r["status"] for r in await client.runs.list(tid)}
+    assert statuses == {first["run_id"]: "success", second["run_id"]: "success"}
+    assert (await client.threads.get(tid))["status"] == "idle"
+
+
+async def test_multitask_interrupt_cancels_the_running_run(server_url: str) -> None:
+    client = get_client(url=server_url)
+    tid = (await client.threads.create())["thread_id"]
+    first = await client.runs.create(tid, "slowpoke", input={"items": ["a"]})
+    with pytest.raises(httpx.HTTPStatusError, match="422") as caught:
+        await client.runs.wait(tid, "agent", input={}, multitask_strategy="rollback")
+    assert "'rollback' is not supported" in caught.value.response.json()["detail"]
+    result = await client.runs.wait(
+        tid, "agent", input={"items": ["b"]}, multitask_strategy="interrupt"
+    )
+    assert result["items"][-2:] == ["first", "second"] and "slow" not in result["items"]
+    assert (await client.runs.get(tid, first["run_id"]))["status"] == "interrupted"
 
 
 async def test_join_stream_follows_a_background_run(server_url: str) -> None:
@@ -307,3 +336,13 @@ async def test_join_stream_resumes_after_last_event_id(server_url: str) -> None:
     # Last-Event-ID 0: the input's values event (id 0) is skipped, the next one replayed
     assert "id: 0\n" not in response.text
     assert 'id: 1\nevent: values\ndata: {"items": ["in", "slow"]}' in response.text
+
+
+async def test_on_disconnect_continue_keeps_the_run(server_url: str) -> None:
+    client = get_client(url=server_url)
+    tid = (await client.threads.create())["thread_id"]
+    stream = client.runs.stream(tid, "slowpoke", input={"items": ["in"]}, on_disconnect="continue")
+    run_id = (await anext(stream)).data["run_id"]
+    await stream.aclose()
+    assert await client.runs.join(tid, run_id) == {"items": ["in", "slow"]}
+    assert (await client.runs.get(tid, run_id))["status"] == "success"

@@ -1,8 +1,8 @@
 """Run routes: wait, stream, background create/join/cancel, list, get, delete (server_api.md 1.2).
 
-A wait or stream run executes inside its request, a background run in a task of the server's
-loop; a stateless run's ephemeral thread is deleted afterwards unless ``on_completion`` is
-``keep``.
+Every run executes in a task of the server's loop; wait and stream requests follow it, and a
+stream whose client leaves cancels it unless ``on_disconnect`` is ``continue``.  A stateless
+run's ephemeral thread is deleted afterwards unless ``on_completion`` is ``keep``.
 """
 
 from __future__ import annotations
@@ -42,7 +42,6 @@ async def _start(request: Request, *, stateless: bool) -> tuple[ActiveRun, str, 
     location = f"/runs/{run_id}" if stateless else f"/threads/{thread_id}/runs/{run_id}"
 
     def cleanup() -> None:
-        server.runs.abandon(active)
         if on_completion == "delete":
             server.threads.delete(thread_id)
 
@@ -52,13 +51,18 @@ async def _start(request: Request, *, stateless: bool) -> tuple[ActiveRun, str, 
 async def wait_run(request: Request) -> Response:
     """``POST /threads/{thread_id}/runs/wait`` and ``POST /runs/wait``: final values."""
     active, location, cleanup = await _start(request, stateless=_is_stateless(request))
-    try:
-        async for _ in request.app.state.server.runs.execute(active):
-            pass
-        output = _final_output(request, active.thread_id, active.error)
-    finally:
-        cleanup()
-    return json_response(output, headers={"Content-Location": location})
+    captured: dict[str, Any] = {}
+
+    def on_done() -> None:  # why: read the thread before a stateless cleanup deletes it
+        try:
+            captured["output"] = _final_output(request, active.thread_id, active.error)
+        finally:
+            cleanup()
+
+    runs = request.app.state.server.runs
+    runs.launch(active, on_done)
+    await runs.wait_done(active.run_id)
+    return json_response(captured["output"], headers={"Content-Location": location})
 
 
 def _final_output(request: Request, thread_id: str, error: dict[str, str] | None) -> Any:
@@ -74,15 +78,24 @@ def _final_output(request: Request, thread_id: str, error: dict[str, str] | None
 
 async def stream_run(request: Request) -> Response:
     """``POST /threads/{thread_id}/runs/stream`` and ``POST /runs/stream``: SSE."""
+    on_disconnect = field(await read_body(request), "on_disconnect", (str,), "cancel")
+    if on_disconnect not in ("cancel", "continue"):
+        raise ApiError(422, "Body key 'on_disconnect' must be 'cancel' or 'continue'.")
     active, location, cleanup = await _start(request, stateless=_is_stateless(request))
-    events = request.app.state.server.runs.execute(active)
+    runs = request.app.state.server.runs
+    log = runs.launch(active, cleanup)
+
+    async def events() -> AsyncIterator[tuple[str, Any]]:
+        async for _, event, data in log.follow(0):
+            yield event, data
 
     async def body() -> AsyncIterator[bytes]:
         try:
-            async for frame in run_events(active.run["run_id"], events):
+            async for frame in run_events(active.run_id, events()):
                 yield frame
         finally:
-            cleanup()
+            if on_disconnect == "cancel":
+                runs.stop(active.run_id)
 
     headers = {"Content-Location": location, "Cache-Control": "no-store"}
     return StreamingResponse(body(), media_type="text/event-stream", headers=headers)
@@ -91,7 +104,7 @@ async def stream_run(request: Request) -> Response:
 async def create_run(request: Request) -> Response:
     """``POST /threads/{thread_id}/runs`` and ``POST /runs``: a background run (Run, pending)."""
     active, location, cleanup = await _start(request, stateless=_is_stateless(request))
-    request.app.state.server.runs.spawn(active, cleanup)
+    request.app.state.server.runs.launch(active, cleanup)
     return json_response(active.run, headers={"Content-Location": location})
 
 
@@ -105,7 +118,7 @@ async def join_run(request: Request) -> Response:
 
 
 async def join_stream(request: Request) -> Response:
-    """``GET /threads/{thread_id}/runs/{run_id}/stream``: follow an executing background run.
+    """``GET /threads/{thread_id}/runs/{run_id}/stream``: follow an unfinished run.
 
     Events come from now on, or after ``Last-Event-ID`` (each carries its ``id:``), filtered
     by the ``stream_mode`` query; a run no longer executing answers ``metadata``, ``end``.
