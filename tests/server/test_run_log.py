@@ -28,3 +28,13 @@ async def test_followers_wait_for_appends_and_stop_at_close() -> None:
     assert await early == [(0, "values", 0), (1, "updates", 1), (2, "values", 2)]
     assert await late == [(1, "updates", 1), (2, "values", 2)]
     assert await read(3) == []
+
+
+async def test_idle_followers_get_none_between_events() -> None:
+    log = RunLog()
+    follower = log.follow(0, idle=0.01)
+    assert await anext(follower) is None
+    log.append("values", 1)
+    assert await anext(follower) == (0, "values", 1)
+    log.close()
+    assert [item async for item in follower] == []

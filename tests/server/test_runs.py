@@ -346,3 +346,19 @@ async def test_on_disconnect_continue_keeps_the_run(server_url: str) -> None:
     await stream.aclose()
     assert await client.runs.join(tid, run_id) == {"items": ["in", "slow"]}
     assert (await client.runs.get(tid, run_id))["status"] == "success"
+
+
+async def test_quiet_runs_get_heartbeat_comments(
+    server_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stategraph.server import _sse
+
+    monkeypatch.setattr(_sse, "HEARTBEAT_SECONDS", 0.2)
+    async with httpx.AsyncClient(base_url=server_url) as http:
+        response = await http.post(
+            "/runs/stream", json={"assistant_id": "slowpoke", "input": {"items": ["in"]}}
+        )
+    assert ": heartbeat\n\n" in response.text
+    client = get_client(url=server_url)
+    parts = await _collect(client.runs.stream(None, "slowpoke", input={"items": ["in"]}))
+    assert [event for event, _ in parts] == ["metadata", "values", "values"]

@@ -31,8 +31,13 @@ class RunLog:
         changed, self._changed = self._changed, asyncio.Event()
         changed.set()
 
-    async def follow(self, start: int = 0) -> AsyncIterator[tuple[int, str, Any]]:
-        """Yield ``(index, event, data)`` from ``start`` on, waiting for new ones until close."""
+    async def follow(
+        self, start: int = 0, *, idle: float | None = None
+    ) -> AsyncIterator[tuple[int, str, Any] | None]:
+        """Yield ``(index, event, data)`` from ``start`` on, waiting for new ones until close.
+
+        With ``idle`` (seconds), yield ``None`` whenever that long passes without an event.
+        """
         index = start
         while True:
             # why: taken before reading, so an append during our yields sets it and wait() returns
@@ -43,4 +48,7 @@ class RunLog:
                 index += 1
             if self.done:
                 return
-            await changed.wait()
+            try:
+                await asyncio.wait_for(changed.wait(), idle)
+            except TimeoutError:
+                yield None

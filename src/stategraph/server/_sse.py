@@ -6,7 +6,11 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-__all__ = ["frame", "joined_events", "run_events"]
+__all__ = ["HEARTBEAT_SECONDS", "frame", "joined_events", "run_events"]
+
+# A comment line after this many silent seconds keeps proxies from closing a long, quiet run.
+HEARTBEAT_SECONDS = 15.0
+_HEARTBEAT = b": heartbeat\n\n"
 
 
 def frame(event: str, data: Any, event_id: int | None = None) -> bytes:
@@ -15,19 +19,21 @@ def frame(event: str, data: Any, event_id: int | None = None) -> bytes:
     return f"{head}event: {event}\ndata: {json.dumps(data)}\n\n".encode()
 
 
-async def run_events(run_id: str, events: AsyncIterator[tuple[str, Any]]) -> AsyncIterator[bytes]:
-    """Frame a run: ``metadata`` first, then each ``(event, data)``, then ``end``."""
+async def run_events(
+    run_id: str, events: AsyncIterator[tuple[int, str, Any] | None]
+) -> AsyncIterator[bytes]:
+    """Frame a run: ``metadata`` first, then each event (``None``: a heartbeat), then ``end``."""
     yield frame("metadata", {"run_id": run_id, "attempt": 1})
-    async for event, data in events:
-        yield frame(event, data)
+    async for item in events:
+        yield _HEARTBEAT if item is None else frame(item[1], item[2])
     yield frame("end", None)
 
 
 async def joined_events(
-    run_id: str, events: AsyncIterator[tuple[int, str, Any]]
+    run_id: str, events: AsyncIterator[tuple[int, str, Any] | None]
 ) -> AsyncIterator[bytes]:
     """Frame a joined run: like :func:`run_events`, each chunk with its ``id:`` for resuming."""
     yield frame("metadata", {"run_id": run_id, "attempt": 1})
-    async for index, event, data in events:
-        yield frame(event, data, index)
+    async for item in events:
+        yield _HEARTBEAT if item is None else frame(item[1], item[2], item[0])
     yield frame("end", None)

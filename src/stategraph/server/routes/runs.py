@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from .. import _sse
 from .._http import ApiError, field, json_response, read_body
 from .._run_request import STREAM_MODES, parse_run_request
 from .._runs import ActiveRun
@@ -85,13 +86,10 @@ async def stream_run(request: Request) -> Response:
     runs = request.app.state.server.runs
     log = runs.launch(active, cleanup)
 
-    async def events() -> AsyncIterator[tuple[str, Any]]:
-        async for _, event, data in log.follow(0):
-            yield event, data
-
     async def body() -> AsyncIterator[bytes]:
         try:
-            async for frame in run_events(active.run_id, events()):
+            events = log.follow(0, idle=_sse.HEARTBEAT_SECONDS)
+            async for frame in run_events(active.run_id, events):
                 yield frame
         finally:
             if on_disconnect == "cancel":
@@ -138,7 +136,8 @@ async def join_stream(request: Request) -> Response:
     log = runs.log(params["run_id"])
     events = _no_events()
     if log is not None:
-        events = log.follow(len(log.events) if last is None else int(last) + 1)
+        start = len(log.events) if last is None else int(last) + 1
+        events = log.follow(start, idle=_sse.HEARTBEAT_SECONDS)
     return StreamingResponse(
         joined_events(params["run_id"], _of_modes(events, modes)),
         media_type="text/event-stream",
@@ -147,14 +146,14 @@ async def join_stream(request: Request) -> Response:
 
 
 async def _of_modes(
-    events: AsyncIterator[tuple[int, str, Any]], modes: set[str]
-) -> AsyncIterator[tuple[int, str, Any]]:
-    async for index, event, data in events:
-        if not modes or event == "error" or event.split("|")[0] in modes:
-            yield index, event, data
+    events: AsyncIterator[tuple[int, str, Any] | None], modes: set[str]
+) -> AsyncIterator[tuple[int, str, Any] | None]:
+    async for item in events:
+        if item is None or not modes or item[1] == "error" or item[1].split("|")[0] in modes:
+            yield item
 
 
-async def _no_events() -> AsyncIterator[tuple[int, str, Any]]:
+async def _no_events() -> AsyncIterator[tuple[int, str, Any] | None]:
     return
     yield
 
