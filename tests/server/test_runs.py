@@ -362,3 +362,21 @@ async def test_quiet_runs_get_heartbeat_comments(
     client = get_client(url=server_url)
     parts = await _collect(client.runs.stream(None, "slowpoke", input={"items": ["in"]}))
     assert [event for event, _ in parts] == ["metadata", "values", "values"]
+
+
+async def test_cancel_many_by_thread_and_status(server_url: str) -> None:
+    client = get_client(url=server_url)
+    tid = (await client.threads.create())["thread_id"]
+    first = await client.runs.create(tid, "slowpoke", input={"items": ["a"]})
+    queued = await client.runs.create(
+        tid, "slowpoke", input={"items": ["b"]}, multitask_strategy="enqueue"
+    )
+    await client.runs.cancel_many(thread_id=tid, status="pending")
+    assert await client.runs.join(tid, first["run_id"]) == {"items": ["a", "slow"]}
+    assert (await client.runs.get(tid, queued["run_id"]))["status"] == "interrupted"
+    again = await client.runs.create(tid, "slowpoke", input={"items": ["c"]})
+    await client.runs.cancel_many(run_ids=[again["run_id"]])
+    await client.runs.join(tid, again["run_id"])
+    assert (await client.runs.get(tid, again["run_id"]))["status"] == "interrupted"
+    with pytest.raises(UnprocessableEntityError, match="which runs"):
+        await client.runs.cancel_many()

@@ -235,6 +235,18 @@ class Runs:
             if wait:
                 await self.wait_done(run_id)
 
+    def cancel_many(self, thread_id: str | None, run_ids: list[str] | None, status: str) -> None:
+        """Cancel the unfinished runs matching a thread, ids and status (pending|running|all)."""
+        for queue in list(self._queues.values()):
+            for position, active in enumerate(queue):
+                if thread_id is not None and active.thread_id != thread_id:
+                    continue
+                if run_ids is not None and active.run_id not in run_ids:
+                    continue
+                # the head of a queue executes (running); the others wait (pending)
+                if status == "all" or status == ("running" if position == 0 else "pending"):
+                    self.stop(active.run_id)
+
     async def close(self) -> None:
         """Cancel every run and wait for them to stop."""
         tasks = list(self._tasks.values())

@@ -171,6 +171,23 @@ async def cancel_run(request: Request) -> Response:
     return json_response(runs.get(params["thread_id"], params["run_id"]))
 
 
+async def cancel_runs(request: Request) -> Response:
+    """``POST /runs/cancel``: thread_id, run_ids, status (pending|running|all); 204."""
+    body = await read_body(request)
+    if request.query_params.get("action", "interrupt") != "interrupt":
+        raise ApiError(
+            422, "Query parameter 'action' must be 'interrupt' (rollback is not supported)."
+        )
+    thread_id, run_ids = field(body, "thread_id", (str,)), field(body, "run_ids", (list,))
+    status = field(body, "status", (str,))
+    if status is not None and status not in ("pending", "running", "all"):
+        raise ApiError(422, "Body key 'status' must be 'pending', 'running' or 'all'.")
+    if thread_id is None and run_ids is None and status is None:
+        raise ApiError(422, "Send 'thread_id', 'run_ids' or 'status' to say which runs to cancel.")
+    request.app.state.server.runs.cancel_many(thread_id, run_ids, status or "all")
+    return Response(status_code=204)
+
+
 async def delete_run(request: Request) -> Response:
     """``DELETE /threads/{thread_id}/runs/{run_id}``: a run that is not executing."""
     params = request.path_params
@@ -221,6 +238,7 @@ routes = [
     Route("/threads/{thread_id}/runs/{run_id}/stream", join_stream, methods=["GET"]),
     Route("/threads/{thread_id}/runs/{run_id}/cancel", cancel_run, methods=["POST"]),
     Route("/runs", create_run, methods=["POST"]),
+    Route("/runs/cancel", cancel_runs, methods=["POST"]),
     Route("/runs/wait", wait_run, methods=["POST"]),
     Route("/runs/stream", stream_run, methods=["POST"]),
 ]
