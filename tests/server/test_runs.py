@@ -380,3 +380,21 @@ async def test_cancel_many_by_thread_and_status(server_url: str) -> None:
     assert (await client.runs.get(tid, again["run_id"]))["status"] == "interrupted"
     with pytest.raises(UnprocessableEntityError, match="which runs"):
         await client.runs.cancel_many()
+
+
+async def test_create_batch_starts_stateless_runs(server_url: str) -> None:
+    client = get_client(url=server_url)
+    runs = await client.runs.create_batch(
+        [
+            {"assistant_id": "agent", "input": {"items": ["a"]}, "on_completion": "keep"},
+            {"assistant_id": "greeter", "input": {}, "on_completion": "keep"},
+        ]
+    )
+    assert [r["status"] for r in runs] == ["pending", "pending"]
+    joined = [await client.runs.join(r["thread_id"], r["run_id"]) for r in runs]
+    assert joined == [{"items": ["a", "first", "second"]}, {"items": ["hi"]}]
+    with pytest.raises(NotFoundError, match="Run 1 of the batch"):
+        await client.runs.create_batch([{"assistant_id": "agent"}, {"assistant_id": "nope"}])
+    assert len(await client.threads.search()) == 2
+    async with httpx.AsyncClient(base_url=server_url) as http:
+        assert (await http.post("/runs/batch", json={"a": 1})).status_code == 422

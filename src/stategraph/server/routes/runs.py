@@ -7,6 +7,7 @@ run's ephemeral thread is deleted afterwards unless ``on_completion`` is ``keep`
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -27,24 +28,31 @@ _RUN_STATUSES = ("pending", "running", "error", "success", "timeout", "interrupt
 
 
 async def _start(request: Request, *, stateless: bool) -> tuple[ActiveRun, str, Callable[[], None]]:
-    server = request.app.state.server
     body = await read_body(request)
+    thread_id = None if stateless else request.path_params["thread_id"]
+    return _begin(request.app.state.server, body, thread_id)
+
+
+def _begin(
+    server: Any, body: dict[str, Any], thread_id: str | None
+) -> tuple[ActiveRun, str, Callable[[], None]]:
+    """Start a run on ``thread_id`` (None: a stateless run on an ephemeral thread)."""
     run_request = parse_run_request(body)
-    if stateless:
+    stateless = thread_id is None
+    on_completion = "keep"
+    if thread_id is None:
         on_completion = field(body, "on_completion", (str,), "delete")
         if on_completion not in ("delete", "keep"):
             raise ApiError(422, "Body key 'on_completion' must be 'delete' or 'keep'.")
         thread_id = str(uuid.uuid4())
         run_request.if_not_exists = "create"
-    else:
-        on_completion, thread_id = "keep", request.path_params["thread_id"]
     active = server.runs.start(thread_id, run_request)
     run_id = active.run["run_id"]
     location = f"/runs/{run_id}" if stateless else f"/threads/{thread_id}/runs/{run_id}"
 
     def cleanup() -> None:
         if on_completion == "delete":
-            server.threads.delete(thread_id)
+            server.threads.delete(active.thread_id)
 
     return active, location, cleanup
 
@@ -104,6 +112,29 @@ async def create_run(request: Request) -> Response:
     active, location, cleanup = await _start(request, stateless=_is_stateless(request))
     request.app.state.server.runs.launch(active, cleanup)
     return json_response(active.run, headers={"Content-Location": location})
+
+
+async def create_batch(request: Request) -> Response:
+    """``POST /runs/batch``: a JSON array of RunCreate -> stateless background Runs."""
+    raw = await request.body()
+    try:
+        items = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ApiError(422, f"Request body is not valid JSON: {exc}.") from None
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise ApiError(422, "Request body must be a JSON array of run objects.")
+    server = request.app.state.server
+    for index, item in enumerate(items):  # why: refuse the batch before starting any run
+        try:
+            server.assistants.get(parse_run_request(item).assistant_id)
+        except ApiError as exc:
+            raise ApiError(exc.status, f"Run {index} of the batch: {exc.detail}") from None
+    runs = []
+    for item in items:
+        active, _, cleanup = _begin(server, item, None)
+        server.runs.launch(active, cleanup)
+        runs.append(active.run)
+    return json_response(runs)
 
 
 async def join_run(request: Request) -> Response:
@@ -239,6 +270,7 @@ routes = [
     Route("/threads/{thread_id}/runs/{run_id}/cancel", cancel_run, methods=["POST"]),
     Route("/runs", create_run, methods=["POST"]),
     Route("/runs/cancel", cancel_runs, methods=["POST"]),
+    Route("/runs/batch", create_batch, methods=["POST"]),
     Route("/runs/wait", wait_run, methods=["POST"]),
     Route("/runs/stream", stream_run, methods=["POST"]),
 ]
