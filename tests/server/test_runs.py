@@ -398,3 +398,13 @@ async def test_create_batch_starts_stateless_runs(server_url: str) -> None:
     assert len(await client.threads.search()) == 2
     async with httpx.AsyncClient(base_url=server_url) as http:
         assert (await http.post("/runs/batch", json={"a": 1})).status_code == 422
+
+
+async def test_durability_exit_saves_only_the_end(server_url: str) -> None:
+    client = get_client(url=server_url)
+    steps = {}
+    for durability in ("exit", "async"):
+        tid = (await client.threads.create())["thread_id"]
+        await client.runs.wait(tid, "agent", input={"items": []}, durability=durability)
+        steps[durability] = len(await client.threads.get_history(tid))
+    assert steps["exit"] < steps["async"]

@@ -47,6 +47,7 @@ def stream_graph(
         subgraphs=request.stream_subgraphs,
         interrupt_before=request.interrupt_before,
         interrupt_after=request.interrupt_after,
+        durability=request.durability,
     )
 
 

@@ -37,6 +37,7 @@ class RunRequest:
     stream_subgraphs: bool = False
     if_not_exists: str = "reject"
     checkpoint_id: str | None = None
+    durability: str | None = None
     kwargs: dict[str, Any] = dc_field(default_factory=dict)
 
 
@@ -50,6 +51,13 @@ def parse_run_request(body: dict[str, Any]) -> RunRequest:
     strategy = field(body, "multitask_strategy", (str,), "reject")
     if strategy not in _STRATEGIES:
         raise ApiError(422, f"Body key 'multitask_strategy' must be one of {_STRATEGIES}.")
+    unsupported = [k for k in ("webhook", "after_seconds") if body.get(k) is not None]
+    unsupported += ["stream_resumable"] if body.get("stream_resumable") else []
+    if unsupported:
+        raise ApiError(422, f"Body key(s) {unsupported} are not supported by this server yet.")
+    durability = field(body, "durability", (str,))
+    if durability not in (None, "sync", "async", "exit"):
+        raise ApiError(422, "Body key 'durability' must be 'sync', 'async' or 'exit'.")
     if_not_exists = field(body, "if_not_exists", (str,), "reject")
     if if_not_exists not in ("create", "reject"):
         raise ApiError(422, "Body key 'if_not_exists' must be 'create' or 'reject'.")
@@ -66,6 +74,7 @@ def parse_run_request(body: dict[str, Any]) -> RunRequest:
         stream_subgraphs=field(body, "stream_subgraphs", (bool,), False),
         if_not_exists=if_not_exists,
         checkpoint_id=_parse_checkpoint_id(body),
+        durability=durability,
         kwargs=body,
     )
 
