@@ -88,3 +88,16 @@ async def test_thread_search_and_delete(server_url: str) -> None:
     assert len(await client.threads.search()) == 1
     same = await client.threads.create(thread_id=b["thread_id"], if_exists="do_nothing")
     assert same["metadata"] == {"team": "blue"}
+
+
+def test_create_app_takes_a_mapping_or_a_server_config() -> None:
+    from stategraph.server import create_app, load_config
+
+    from .conftest import GRAPHS_FILE
+
+    mapping = {"graphs": {"agent": f"{GRAPHS_FILE}:agent"}}
+    for config in (mapping, load_config(mapping)):
+        server = create_app(config).state.server
+        assert server.assistants.get("agent")["graph_id"] == "agent"
+        assert [a["graph_id"] for a in server.assistants.all()] == ["agent"]
+        server.close()

@@ -30,7 +30,7 @@ from .routes import assistants, runs, threads
 from .routes import state as state_routes
 from .routes import store as store_routes
 
-__all__ = ["ServerState", "create_app"]
+__all__ = ["ServerState", "create_app", "open_state"]
 
 
 @dataclass(slots=True)
@@ -50,27 +50,27 @@ class ServerState:
         self.store.conn.close()
 
 
+def open_state(config: ServerConfig, database: str) -> ServerState:
+    """Open the database (checkpoints, store, resources) and bind every graph to it."""
+    checkpointer = SqliteSaver(sqlite3.connect(database, check_same_thread=False))
+    resources = Resources(database)
+    store_conn = sqlite3.connect(database, check_same_thread=False)
+    store = SqliteStore(store_conn, index=config.store_index)  # type: ignore[arg-type]
+    graphs = {gid: bind_graph(gid, g, checkpointer, store) for gid, g in config.graphs.items()}
+    assistants_ = Assistants(resources, graphs)
+    threads_ = Threads(resources, checkpointer)
+    runs_ = Runs(resources, assistants_, threads_)
+    return ServerState(resources, checkpointer, store, assistants_, threads_, runs_)
+
+
 def create_app(
     config: str | os.PathLike[str] | Mapping[str, Any] | ServerConfig,
     *,
     database: str = ":memory:",
 ) -> Starlette:
     """Build the app for ``config`` (a langgraph.json path, its mapping, or a ServerConfig)."""
-    loaded = config if isinstance(config, ServerConfig) else load_config(config)
-    checkpointer = SqliteSaver(sqlite3.connect(database, check_same_thread=False))
-    resources = Resources(database)
-    store_conn = sqlite3.connect(database, check_same_thread=False)
-    store = SqliteStore(store_conn, index=loaded.store_index)  # type: ignore[arg-type]
-    graphs = {gid: bind_graph(gid, g, checkpointer, store) for gid, g in loaded.graphs.items()}
-    assistants_ = Assistants(resources, graphs)
-    threads_ = Threads(resources, checkpointer)
-    state = ServerState(
-        resources,
-        checkpointer,
-        store,
-        assistants_,
-        threads_,
-        Runs(resources, assistants_, threads_),
+    state = open_state(
+        config if isinstance(config, ServerConfig) else load_config(config), database
     )
 
     @asynccontextmanager
@@ -80,13 +80,9 @@ def create_app(
         state.close()
 
     meta = [Route("/ok", ok, methods=["GET"]), Route("/info", info, methods=["GET"])]
+    resources = (assistants, threads, state_routes, runs, store_routes)
     app = Starlette(
-        routes=meta
-        + assistants.routes
-        + threads.routes
-        + state_routes.routes
-        + runs.routes
-        + store_routes.routes,
+        routes=meta + [route for module in resources for route in module.routes],
         exception_handlers={ApiError: handle_api_error},
         lifespan=lifespan,
     )
