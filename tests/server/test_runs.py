@@ -408,3 +408,27 @@ async def test_durability_exit_saves_only_the_end(server_url: str) -> None:
         await client.runs.wait(tid, "agent", input={"items": []}, durability=durability)
         steps[durability] = len(await client.threads.get_history(tid))
     assert steps["exit"] < steps["async"]
+
+
+async def test_resumable_stream_replays_after_the_run(server_url: str) -> None:
+    client = get_client(url=server_url)
+    tid = (await client.threads.create())["thread_id"]
+    async with httpx.AsyncClient(base_url=server_url) as http:
+        response = await http.post(
+            f"/threads/{tid}/runs/stream",
+            json={"assistant_id": "agent", "input": {"items": []}, "stream_resumable": True},
+        )
+    run_id = response.text.split('"run_id": "')[1].split('"')[0]
+    assert response.headers["location"] == f"/threads/{tid}/runs/{run_id}/stream"
+    assert "id: 0\nevent: values" in response.text
+    replay = [
+        (part.event, part.data)
+        async for part in client.runs.join_stream(tid, run_id, last_event_id="0")
+    ]
+    assert [event for event, _ in replay] == ["metadata", "values", "values", "end"]
+    assert replay[-2][1] == {"items": ["first", "second"]}
+    plain = await _collect(client.runs.stream(tid, "agent", input={"items": []}))
+    later = [
+        p async for p in client.runs.join_stream(tid, plain[0][1]["run_id"], last_event_id="0")
+    ]
+    assert [p.event for p in later] == ["metadata", "end"]  # not resumable: nothing kept

@@ -35,6 +35,7 @@ class RunRequest:
     interrupt_after: str | list[str] | None = None
     stream_modes: list[str] = dc_field(default_factory=lambda: ["values"])
     stream_subgraphs: bool = False
+    stream_resumable: bool = False
     if_not_exists: str = "reject"
     checkpoint_id: str | None = None
     durability: str | None = None
@@ -52,7 +53,6 @@ def parse_run_request(body: dict[str, Any]) -> RunRequest:
     if strategy not in _STRATEGIES:
         raise ApiError(422, f"Body key 'multitask_strategy' must be one of {_STRATEGIES}.")
     unsupported = [k for k in ("webhook", "after_seconds") if body.get(k) is not None]
-    unsupported += ["stream_resumable"] if body.get("stream_resumable") else []
     if unsupported:
         raise ApiError(422, f"Body key(s) {unsupported} are not supported by this server yet.")
     durability = field(body, "durability", (str,))
@@ -72,6 +72,7 @@ def parse_run_request(body: dict[str, Any]) -> RunRequest:
         interrupt_after=_parse_interrupt_nodes(body, "interrupt_after"),
         stream_modes=_parse_stream_modes(body),
         stream_subgraphs=field(body, "stream_subgraphs", (bool,), False),
+        stream_resumable=field(body, "stream_resumable", (bool,), False),
         if_not_exists=if_not_exists,
         checkpoint_id=_parse_checkpoint_id(body),
         durability=durability,

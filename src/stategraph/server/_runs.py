@@ -10,6 +10,7 @@ are brought up to date.  At most one run of a thread executes at a time.
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from ._threads import Threads
 __all__ = ["ActiveRun", "Runs"]
 
 _STRATEGIES = ("reject", "enqueue", "interrupt")
+KEEP_SECONDS = 120.0  # how long a stream_resumable run's events stay replayable
 
 
 @dataclass(slots=True)
@@ -64,6 +66,8 @@ class Runs:
         self._queues: dict[str, list[ActiveRun]] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}  # run id -> task, until it ends
         self._turns = asyncio.Event()  # replaced and set whenever a queue head leaves
+        # Logs of finished stream_resumable runs, with the monotonic time they expire.
+        self._kept: dict[str, tuple[RunLog, float]] = {}
         self._recover()
 
     def _recover(self) -> None:
@@ -142,6 +146,8 @@ class Runs:
                 if not active.done:  # cancelled while waiting its turn
                     self._finish(active, "interrupted")
                 log.close()
+                if active.request.kwargs.get("stream_resumable"):
+                    self._kept[active.run_id] = (log, time.monotonic() + KEEP_SECONDS)
                 self._tasks.pop(active.run_id, None)
                 on_done()
 
@@ -206,12 +212,16 @@ class Runs:
         return thread_id in self._queues
 
     def log(self, run_id: str) -> RunLog | None:
-        """Return the event log of unfinished run ``run_id`` (None otherwise)."""
+        """Return the event log of run ``run_id`` if unfinished or resumable and recent."""
         for queue in self._queues.values():
             for active in queue:
                 if active.run_id == run_id:
                     return active.log
-        return None
+        now = time.monotonic()
+        for expired in [k for k, (_, until) in self._kept.items() if until < now]:
+            del self._kept[expired]
+        kept = self._kept.get(run_id)
+        return kept[0] if kept else None
 
     def stop(self, run_id: str) -> None:
         """Cancel run ``run_id`` if it has not ended (its client left)."""

@@ -94,16 +94,21 @@ async def stream_run(request: Request) -> Response:
     runs = request.app.state.server.runs
     log = runs.launch(active, cleanup)
 
+    resumable = active.request.stream_resumable
+    framer = joined_events if resumable else run_events  # why: ids only when replayable
+
     async def body() -> AsyncIterator[bytes]:
         try:
             events = log.follow(0, idle=_sse.HEARTBEAT_SECONDS)
-            async for frame in run_events(active.run_id, events):
+            async for frame in framer(active.run_id, events):
                 yield frame
         finally:
             if on_disconnect == "cancel":
                 runs.stop(active.run_id)
 
     headers = {"Content-Location": location, "Cache-Control": "no-store"}
+    if resumable:  # the SDK reconnects here with Last-Event-ID after a dropped connection
+        headers["Location"] = f"/threads/{active.thread_id}/runs/{active.run_id}/stream"
     return StreamingResponse(body(), media_type="text/event-stream", headers=headers)
 
 
@@ -150,7 +155,8 @@ async def join_stream(request: Request) -> Response:
     """``GET /threads/{thread_id}/runs/{run_id}/stream``: follow an unfinished run.
 
     Events come from now on, or after ``Last-Event-ID`` (each carries its ``id:``), filtered
-    by the ``stream_mode`` query; a run no longer executing answers ``metadata``, ``end``.
+    by the ``stream_mode`` query; a finished run answers ``metadata``, ``end`` (a
+    ``stream_resumable`` one replays its kept events for two minutes).
     """
     runs, params = request.app.state.server.runs, request.path_params
     runs.get(params["thread_id"], params["run_id"])
@@ -163,7 +169,8 @@ async def join_stream(request: Request) -> Response:
     last = request.headers.get("last-event-id")
     if last is not None and not last.isdigit():
         raise ApiError(422, f"Header 'Last-Event-ID' must be an event id, got {last!r}.")
-    modes = {STREAM_MODES.get(m, m) for m in request.query_params.getlist("stream_mode")}
+    # why: the SDK sends an empty stream_mode when it has none to filter by
+    modes = {STREAM_MODES.get(m, m) for m in request.query_params.getlist("stream_mode") if m}
     log = runs.log(params["run_id"])
     events = _no_events()
     if log is not None:
