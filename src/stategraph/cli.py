@@ -1,9 +1,10 @@
-"""The ``stategraph`` command: run, resume, inspect and draw graphs from a terminal.
+"""The ``stategraph`` command: run, resume, inspect, draw and serve graphs from a terminal.
 
     stategraph run ./agent.py:graph --input '{"messages": []}' --thread t1
     stategraph resume ./agent.py:graph --thread t1 --value '"yes"'
     stategraph threads history --thread t1 [--db sqlite:///.stategraph/checkpoints.sqlite]
     stategraph draw ./agent.py:graph --format png --output graph.png
+    stategraph dev --config langgraph.json [--host 127.0.0.1] [--port 2024]
 
 Threads live in ``--db`` (a SQLite path or ``sqlite:///path``, or a ``postgresql://`` URL;
 default ``.stategraph/checkpoints.sqlite``).  Exit status: 0 done, 2 a usage mistake,
@@ -17,12 +18,14 @@ import sys
 
 from ._cli._load import DEFAULT_DB, CliError
 
-__all__ = ["main"]
+__all__ = ["build_parser", "main"]
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``stategraph`` command."""
     parser = argparse.ArgumentParser(
-        prog="stategraph", description="Run, resume, inspect and draw graphs from a terminal."
+        prog="stategraph",
+        description="Run, resume, inspect, draw and serve graphs from a terminal.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     for name, helptext in (("run", "run a graph"), ("resume", "answer a thread's interrupt")):
@@ -40,6 +43,17 @@ def _parser() -> argparse.ArgumentParser:
     threads.add_argument("--thread")
     threads.add_argument("--db", default=DEFAULT_DB)
     threads.add_argument("--keep-last", type=int, default=1, help="for prune")
+    dev = commands.add_parser(
+        "dev", help="serve the graphs of a langgraph.json over the LangGraph Server API"
+    )
+    dev.add_argument("--config", default="langgraph.json", help="config file (langgraph.json)")
+    dev.add_argument("--host", default="127.0.0.1", help="interface to bind (127.0.0.1)")
+    dev.add_argument("--port", type=int, default=2024, help="port to bind (2024)")
+    dev.add_argument(
+        "--database",
+        default=":memory:",
+        help="SQLite file for checkpoints, threads and runs (default: in memory, lost on exit)",
+    )
     draw = commands.add_parser("draw", help="draw a graph")
     draw.add_argument("graph")
     draw.add_argument("--format", choices=["mermaid", "ascii", "png", "svg"], default="mermaid")
@@ -50,12 +64,16 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     try:
         if args.command in ("run", "resume"):
             from ._cli import _run
 
             return getattr(_run, args.command)(args)
+        if args.command == "dev":
+            from ._cli._serve import dev
+
+            return dev(args)
         if args.command == "threads":
             from ._cli._threads import threads
 

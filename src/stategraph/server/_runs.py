@@ -1,0 +1,284 @@
+"""Runs: rows, a per-thread queue, and one asyncio task per executing run.
+
+``start`` does every check that can fail with an HTTP error (before any response byte) and
+queues the run on its thread; ``launch`` runs it in a task of the server's loop once it is at
+the head of that queue, recording its events in a :class:`RunLog` that wait, stream and join
+requests follow.  Whatever way a run ends (finished, failed, cancelled) its run and thread rows
+are brought up to date.  At most one run of a thread executes at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..pregel import Pregel
+from ._assistants import Assistants
+from ._db import Resources, now_iso
+from ._graph_call import event_of, run_config, stream_graph
+from ._http import ApiError, to_jsonable
+from ._run_log import RunLog
+from ._run_request import RunRequest
+from ._state import snapshot_interrupts
+from ._threads import Threads
+
+__all__ = ["ActiveRun", "Runs"]
+
+_STRATEGIES = ("reject", "enqueue", "interrupt")
+KEEP_SECONDS = 120.0  # how long a stream_resumable run's events stay replayable
+
+
+@dataclass(slots=True)
+class ActiveRun:
+    """A started run: its row, graph, the config it runs with, and (once launched) its log."""
+
+    run: dict[str, Any]
+    graph: Pregel
+    request: RunRequest
+    config: dict[str, Any]
+    context: Any
+    error: dict[str, str] | None = None
+    done: bool = False
+    log: RunLog | None = None
+
+    @property
+    def thread_id(self) -> str:
+        return self.run["thread_id"]
+
+    @property
+    def run_id(self) -> str:
+        return self.run["run_id"]
+
+
+class Runs:
+    """Starts, queues, executes and cancels runs."""
+
+    def __init__(self, resources: Resources, assistants: Assistants, threads: Threads) -> None:
+        self._resources = resources
+        self._assistants = assistants
+        self._threads = threads
+        # Invariant: _queues[t] lists thread t's unfinished runs in start order; only the
+        # head executes. A thread with no unfinished run has no key.
+        self._queues: dict[str, list[ActiveRun]] = {}
+        self._tasks: dict[str, asyncio.Task[None]] = {}  # run id -> task, until it ends
+        self._turns = asyncio.Event()  # replaced and set whenever a queue head leaves
+        # Logs of finished stream_resumable runs, with the monotonic time they expire.
+        self._kept: dict[str, tuple[RunLog, float]] = {}
+        self._recover()
+
+    def _recover(self) -> None:
+        # Runs left pending/running by a previous process died with it: mark them failed.
+        for run in self._resources.select("runs", "status IN ('pending', 'running')"):
+            self._resources.update("runs", "run_id", run["run_id"], status="error")
+            self._threads.record(run["thread_id"], status="error")
+
+    def start(self, thread_id: str, request: RunRequest) -> ActiveRun:
+        """Check assistant (404), thread (404) and multitask strategy (409); queue the run."""
+        assistant = self._assistants.get(request.assistant_id)
+        if not self._threads.exists(thread_id):
+            if request.if_not_exists != "create":
+                raise ApiError(
+                    404, f"Thread {thread_id!r} not found; pass if_not_exists='create' to make it."
+                )
+            self._threads.create(thread_id, {})
+        self._make_room(thread_id, request.kwargs.get("multitask_strategy") or "reject")
+        run = self._insert_run(thread_id, assistant, request)
+        metadata = self._threads.get(thread_id)["metadata"]
+        metadata.setdefault("graph_id", assistant["graph_id"])
+        metadata.setdefault("assistant_id", assistant["assistant_id"])
+        self._threads.record(thread_id, status="busy", metadata=metadata)
+        config = run_config(assistant, request, thread_id, run["run_id"])
+        context = request.context if request.context is not None else assistant["context"] or None
+        active = ActiveRun(run, self._assistants.graph_for(assistant), request, config, context)
+        self._queues.setdefault(thread_id, []).append(active)
+        return active
+
+    def _make_room(self, thread_id: str, strategy: str) -> None:
+        queue = self._queues.get(thread_id)
+        if not queue or strategy == "enqueue":
+            return
+        if strategy not in _STRATEGIES:
+            raise ApiError(
+                422, f"multitask_strategy {strategy!r} is not supported; use one of {_STRATEGIES}."
+            )
+        if strategy == "reject":
+            raise ApiError(
+                409,
+                f"Thread {thread_id!r} is busy with run {queue[0].run_id!r}; wait for it, or "
+                "pass multitask_strategy='enqueue' or 'interrupt'.",
+            )
+        for queued in queue:  # interrupt: cancel what runs and what waits
+            if queued.run_id in self._tasks:
+                self._tasks[queued.run_id].cancel()
+
+    def _insert_run(
+        self, thread_id: str, assistant: dict[str, Any], request: RunRequest
+    ) -> dict[str, Any]:
+        stamp = now_iso()
+        run = {
+            "run_id": str(uuid.uuid4()),
+            "thread_id": thread_id,
+            "assistant_id": assistant["assistant_id"],
+            "status": "pending",
+            "metadata": request.metadata,
+            "kwargs": request.kwargs,
+            "multitask_strategy": request.kwargs.get("multitask_strategy") or "reject",
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
+        self._resources.insert("runs", run)
+        return run
+
+    def launch(self, active: ActiveRun, on_done: Callable[[], None]) -> RunLog:
+        """Execute ``active`` in a task once its turn comes; then call ``on_done``."""
+        log = active.log = RunLog()
+
+        async def consume() -> None:
+            try:
+                await self._wait_turn(active)
+                async for event, data in self._execute(active):
+                    log.append(event, data)
+            finally:
+                if not active.done:  # cancelled while waiting its turn
+                    self._finish(active, "interrupted")
+                log.close()
+                if active.request.kwargs.get("stream_resumable"):
+                    self._kept[active.run_id] = (log, time.monotonic() + KEEP_SECONDS)
+                self._tasks.pop(active.run_id, None)
+                on_done()
+
+        self._tasks[active.run_id] = asyncio.get_running_loop().create_task(consume())
+        return log
+
+    async def _wait_turn(self, active: ActiveRun) -> None:
+        while self._queues[active.thread_id][0] is not active:
+            turns = self._turns
+            await turns.wait()
+
+    async def _execute(self, active: ActiveRun) -> AsyncIterator[tuple[str, Any]]:
+        self._resources.update("runs", "run_id", active.run_id, status="running")
+        outcome = "interrupted"  # why: a run closed before it finishes was cancelled
+        try:
+            stream = stream_graph(active.graph, active.request, active.config, active.context)
+            async for chunk in stream:
+                yield event_of(chunk, active.request.stream_subgraphs)
+            outcome = "success"
+        except Exception as exc:  # the graph's failure is reported, not raised
+            outcome = "error"
+            active.error = {"error": type(exc).__name__, "message": str(exc)}
+            yield "error", active.error
+        finally:
+            self._finish(active, outcome)
+
+    def _finish(self, active: ActiveRun, outcome: str) -> None:
+        # Sync on purpose: this also runs while the task is being cancelled.
+        active.done = True
+        queue = self._queues.get(active.thread_id, [])
+        queue.remove(active)
+        if not queue:
+            self._queues.pop(active.thread_id, None)
+        turns, self._turns = self._turns, asyncio.Event()
+        turns.set()
+        active.run["status"] = outcome
+        try:
+            self._record_thread(active, outcome, busy=bool(queue))
+        finally:
+            self._resources.update(
+                "runs", "run_id", active.run_id, status=active.run["status"], error=active.error
+            )
+
+    def _record_thread(self, active: ActiveRun, outcome: str, *, busy: bool) -> None:
+        snapshot = active.graph.get_state({"configurable": {"thread_id": active.thread_id}})
+        interrupts = snapshot_interrupts(snapshot)
+        if outcome == "success" and (interrupts or snapshot.next):
+            outcome = "interrupted"
+        active.run["status"] = outcome
+        status = {"success": "idle", "error": "error"}.get(outcome) or (
+            "interrupted" if interrupts or snapshot.next else "idle"
+        )
+        self._threads.record(
+            active.thread_id,
+            status="busy" if busy else status,
+            values=to_jsonable(snapshot.values),
+            interrupts=interrupts,
+        )
+
+    def is_busy(self, thread_id: str) -> bool:
+        """Return True while a run of ``thread_id`` executes or waits its turn."""
+        return thread_id in self._queues
+
+    def log(self, run_id: str) -> RunLog | None:
+        """Return the event log of run ``run_id`` if unfinished or resumable and recent."""
+        for queue in self._queues.values():
+            for active in queue:
+                if active.run_id == run_id:
+                    return active.log
+        now = time.monotonic()
+        for expired in [k for k, (_, until) in self._kept.items() if until < now]:
+            del self._kept[expired]
+        kept = self._kept.get(run_id)
+        return kept[0] if kept else None
+
+    def stop(self, run_id: str) -> None:
+        """Cancel run ``run_id`` if it has not ended (its client left)."""
+        task = self._tasks.get(run_id)
+        if task is not None:
+            task.cancel()
+
+    async def wait_done(self, run_id: str) -> None:
+        """Return once run ``run_id`` has ended (at once if it is not running)."""
+        task = self._tasks.get(run_id)
+        if task is not None:
+            # why: asyncio.wait, not await: a joining client that leaves must not cancel the run
+            await asyncio.wait([task])
+
+    async def cancel(self, thread_id: str, run_id: str, *, wait: bool) -> None:
+        """Cancel run ``run_id`` (it ends ``interrupted``); with ``wait``, until it stopped."""
+        self.get(thread_id, run_id)
+        task = self._tasks.get(run_id)
+        if task is not None:
+            task.cancel()
+            if wait:
+                await self.wait_done(run_id)
+
+    def cancel_many(self, thread_id: str | None, run_ids: list[str] | None, status: str) -> None:
+        """Cancel the unfinished runs matching a thread, ids and status (pending|running|all)."""
+        for queue in list(self._queues.values()):
+            for position, active in enumerate(queue):
+                if thread_id is not None and active.thread_id != thread_id:
+                    continue
+                if run_ids is not None and active.run_id not in run_ids:
+                    continue
+                # the head of a queue executes (running); the others wait (pending)
+                if status == "all" or status == ("running" if position == 0 else "pending"):
+                    self.stop(active.run_id)
+
+    async def close(self) -> None:
+        """Cancel every run and wait for them to stop."""
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks)
+
+    def delete(self, thread_id: str, run_id: str) -> None:
+        """Delete a run row that is not executing; a running one answers 409."""
+        run = self.get(thread_id, run_id)
+        if run["status"] in ("pending", "running"):
+            raise ApiError(409, f"Run {run_id!r} is {run['status']}; cancel it before deleting.")
+        self._resources.delete("runs", "run_id", run_id)
+
+    def get(self, thread_id: str, run_id: str) -> dict[str, Any]:
+        """Return a run of ``thread_id``, or answer 404."""
+        run = self._resources.get("runs", "run_id", run_id)
+        if run is None or run["thread_id"] != thread_id:
+            raise ApiError(404, f"Run {run_id!r} not found on thread {thread_id!r}.")
+        return run
+
+    def list(self, thread_id: str) -> list[dict[str, Any]]:
+        """Return the runs of ``thread_id``, newest first."""
+        return self._resources.select("runs", "thread_id = ?", [thread_id])[::-1]

@@ -1,0 +1,173 @@
+"""Load a ``langgraph.json``-compatible server config: graphs by id, plus environment.
+
+``graphs`` maps a graph id to ``"./path.py:attribute"`` (relative to the config file); the
+attribute is a compiled graph or a ``StateGraph`` builder.  ``env`` is a dict or a path to a
+``.env`` file and is applied to ``os.environ`` before the graph modules are imported.
+``store.index`` (``dims``, ``embed``, ``fields``) turns on the store's semantic search; ``embed``
+is ``"./file.py:function"`` (relative to the config file) or a ``"provider:model"`` string.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import StategraphError
+
+__all__ = ["ConfigError", "ServerConfig", "load_config"]
+
+
+class ConfigError(StategraphError, ValueError):
+    """The server config is unreadable, or names a file or attribute that does not exist."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServerConfig:
+    """Graphs by id (loaded objects, compiled or builders) and the applied environment."""
+
+    graphs: dict[str, Any]
+    env: dict[str, str] = field(default_factory=dict)
+    path: Path | None = None
+    store_index: dict[str, Any] | None = None
+
+
+def load_config(source: str | os.PathLike[str] | Mapping[str, Any]) -> ServerConfig:
+    """Read ``source`` (a path to a JSON file, or the parsed mapping) and import its graphs."""
+    if isinstance(source, Mapping):
+        raw, base, path = dict(source), Path.cwd(), None
+    else:
+        path = Path(source).resolve()
+        raw, base = _read_json(path), path.parent
+    if not isinstance(raw.get("graphs"), Mapping) or not raw["graphs"]:
+        raise ConfigError(
+            f"Config {_where(path)} has no 'graphs' mapping. Add e.g. "
+            '{"graphs": {"agent": "./agent.py:graph"}}.'
+        )
+    env = _load_env(raw.get("env"), base, path)
+    os.environ.update(env)
+    graphs = {
+        gid: _load_attribute(f"graphs.{gid}", spec, base, path)
+        for gid, spec in raw["graphs"].items()
+    }
+    index = _load_store_index(raw.get("store"), base, path)
+    return ServerConfig(graphs=graphs, env=env, path=path, store_index=index)
+
+
+def _load_store_index(store: Any, base: Path, path: Path | None) -> dict[str, Any] | None:
+    if store is None:
+        return None
+    if not isinstance(store, Mapping):
+        raise ConfigError(f"Config {_where(path)} key 'store' must be an object.")
+    index = store.get("index")
+    if index is None:
+        return None
+    if not isinstance(index, Mapping) or not isinstance(index.get("dims"), int):
+        raise ConfigError(
+            f"Config {_where(path)} key 'store.index' must be an object with integer 'dims' "
+            'and \'embed\', e.g. {"dims": 64, "embed": "./embed.py:embed"}.'
+        )
+    embed = index.get("embed")
+    if isinstance(embed, str) and ".py:" in embed:
+        embed = _load_attribute("store.index.embed", embed, base, path)
+    elif not isinstance(embed, str):
+        raise ConfigError(
+            f"Config {_where(path)} key 'store.index.embed' must be './file.py:function' or "
+            f"'provider:model', got {embed!r}."
+        )
+    return {**index, "embed": embed}
+
+
+def _where(path: Path | None) -> str:
+    return repr(str(path)) if path else "(mapping)"
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"Cannot read config file {str(path)!r}: {exc.strerror}.") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"Config file {str(path)!r} is not valid JSON: {exc}.") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"Config file {str(path)!r} must hold a JSON object.")
+    return data
+
+
+def _load_env(env: Any, base: Path, path: Path | None) -> dict[str, str]:
+    if env is None:
+        return {}
+    if isinstance(env, Mapping):
+        return {str(k): str(v) for k, v in env.items()}
+    if not isinstance(env, str):
+        raise ConfigError(f"Config {_where(path)} key 'env' must be a mapping or a .env path.")
+    env_path = (base / env).resolve()
+    try:
+        lines = env_path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ConfigError(
+            f"Config {_where(path)} key 'env' names {str(env_path)!r}, which cannot be read: "
+            f"{exc.strerror}."
+        ) from exc
+    return dict(_parse_env_line(line) for line in lines if _is_env_line(line))
+
+
+def _is_env_line(line: str) -> bool:
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith("#") and "=" in stripped
+
+
+def _parse_env_line(line: str) -> tuple[str, str]:
+    key, _, value = line.strip().removeprefix("export ").partition("=")
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        value = value[1:-1]
+    return key.strip(), value
+
+
+def _load_attribute(key: str, spec: Any, base: Path, path: Path | None) -> Any:
+    if not isinstance(spec, str) or ":" not in spec:
+        raise ConfigError(
+            f"Config {_where(path)} key {key!r} must be 'path.py:attribute', got {spec!r}."
+        )
+    file_part, _, attr = spec.rpartition(":")
+    module_path = (base / file_part).resolve()
+    if not module_path.is_file():
+        raise ConfigError(
+            f"Config {_where(path)} key {key!r} names {str(module_path)!r}, which does not exist."
+        )
+    module = _import_file(key, module_path)
+    try:
+        return getattr(module, attr)
+    except AttributeError:
+        raise ConfigError(
+            f"Config {_where(path)} key {key!r}: module {str(module_path)!r} has no attribute "
+            f"{attr!r}. Define it, or fix the name after ':'."
+        ) from None
+
+
+def _import_file(key: str, module_path: Path) -> Any:
+    name = f"stategraph_server_modules.m{abs(hash(str(module_path)))}"
+    if name in sys.modules:  # why: two keys naming one file share its module (and its state)
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, module_path)
+    if spec is None or spec.loader is None:
+        raise ConfigError(f"Cannot import {str(module_path)!r} for config key {key!r}.")
+    module = importlib.util.module_from_spec(spec)
+    # why: sibling imports inside the graph module resolve like `langgraph dev` does
+    if str(module_path.parent) not in sys.path:
+        sys.path.insert(0, str(module_path.parent))
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]  # why: a failed import must not be served from the cache later
+        raise
+    return module
