@@ -143,6 +143,8 @@ SNAPSHOT = {
     "stategraph.cache.redis": ["RedisCache"],
     "stategraph.cache.sqlite": ["SqliteCache"],
     "stategraph.tracing": ["disable_tracing", "enable_tracing", "tracing_enabled"],
+    "stategraph.server": ["ConfigError", "ServerConfig", "create_app", "load_config"],
+    "stategraph.cli": ["build_parser", "main"],
 }
 
 
