@@ -128,7 +128,7 @@ async def test_second_run_on_busy_thread_is_409(server_url: str) -> None:
     assert first.event == "metadata"
     assert (await client.threads.get(tid))["status"] == "busy"
     with pytest.raises(httpx.HTTPStatusError, match="409") as caught:
-        await client.runs.wait(tid, "agent", input={})
+        await client.runs.wait(tid, "agent", input={}, multitask_strategy="reject")
     assert "is busy" in caught.value.response.json()["detail"]
     rest = [part.event async for part in stream]
     assert rest == ["values", "values", "end"]
@@ -223,7 +223,7 @@ async def test_background_run_join_and_get(server_url: str) -> None:
     assert run["status"] == "pending" and run["thread_id"] == tid
     assert (await client.threads.get(tid))["status"] == "busy"
     with pytest.raises(httpx.HTTPStatusError, match="409"):
-        await client.runs.wait(tid, "agent", input={})
+        await client.runs.wait(tid, "agent", input={}, multitask_strategy="reject")
     assert await client.runs.join(tid, run["run_id"]) == {"items": ["in", "slow"]}
     assert (await client.runs.get(tid, run["run_id"]))["status"] == "success"
     assert (await client.threads.get(tid))["status"] == "idle"
@@ -371,6 +371,10 @@ async def test_cancel_many_by_thread_and_status(server_url: str) -> None:
     queued = await client.runs.create(
         tid, "slowpoke", input={"items": ["b"]}, multitask_strategy="enqueue"
     )
+    for _ in range(200):  # only the queued run may be pending when cancel_many looks
+        if (await client.runs.get(tid, first["run_id"]))["status"] == "running":
+            break
+        await asyncio.sleep(0.01)
     await client.runs.cancel_many(thread_id=tid, status="pending")
     assert await client.runs.join(tid, first["run_id"]) == {"items": ["a", "slow"]}
     assert (await client.runs.get(tid, queued["run_id"]))["status"] == "interrupted"
@@ -432,3 +436,15 @@ async def test_resumable_stream_replays_after_the_run(server_url: str) -> None:
         p async for p in client.runs.join_stream(tid, plain[0][1]["run_id"], last_event_id="0")
     ]
     assert [p.event for p in later] == ["metadata", "end"]  # not resumable: nothing kept
+
+
+async def test_a_run_on_a_busy_thread_waits_its_turn_by_default(server_url: str) -> None:
+    """No multitask_strategy: enqueue, as the official server does."""
+    client = get_client(url=server_url)
+    tid = (await client.threads.create())["thread_id"]
+    first = await client.runs.create(tid, "slowpoke", input={"items": ["a"]})
+    second = await client.runs.wait(tid, "slowpoke", input={"items": ["b"]})
+    assert second == {"items": ["a", "slow", "b", "slow"]}
+    runs = {r["run_id"]: r for r in await client.runs.list(tid)}
+    assert runs[first["run_id"]]["status"] == "success"
+    assert [r["multitask_strategy"] for r in runs.values()] == ["enqueue", "enqueue"]

@@ -55,11 +55,24 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
 
+# why: checkpoints, store and resources share one file through three connections; a writer
+# waits for another's commit up to this long instead of failing with "database is locked"
+BUSY_TIMEOUT = 30.0  # seconds
+
+
+def connect(database: str, **kwargs: object) -> sqlite3.Connection:
+    """A connection to the server's database: shared across threads, WAL, patient writers."""
+    conn = sqlite3.connect(database, check_same_thread=False, timeout=BUSY_TIMEOUT, **kwargs)  # type: ignore[arg-type]
+    if database != ":memory:":
+        conn.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
+    return conn
+
+
 class Resources:
     """Rows of the three resource tables, as plain dicts; safe to share between threads."""
 
     def __init__(self, database: str) -> None:
-        self._conn = sqlite3.connect(database, check_same_thread=False, isolation_level=None)
+        self._conn = connect(database, isolation_level=None)
         self._conn.row_factory = sqlite3.Row
         self._lock = threading.Lock()
         self._migrate()

@@ -49,7 +49,7 @@ def parse_run_request(body: dict[str, Any]) -> RunRequest:
         raise ApiError(422, "Body key 'assistant_id' is required (an assistant id or graph name).")
     if body.get("input") is not None and body.get("command") is not None:
         raise ApiError(422, "Body keys 'input' and 'command' are exclusive: send one of them.")
-    strategy = field(body, "multitask_strategy", (str,), "reject")
+    strategy = field(body, "multitask_strategy", (str,), "enqueue")
     if strategy not in _STRATEGIES:
         raise ApiError(422, f"Body key 'multitask_strategy' must be one of {_STRATEGIES}.")
     unsupported = [k for k in ("webhook", "after_seconds") if body.get(k) is not None]

@@ -85,7 +85,8 @@ class Runs:
                     404, f"Thread {thread_id!r} not found; pass if_not_exists='create' to make it."
                 )
             self._threads.create(thread_id, {})
-        self._make_room(thread_id, request.kwargs.get("multitask_strategy") or "reject")
+        # why: the official server's default, and what the SDK gets when it sends none
+        self._make_room(thread_id, request.kwargs.get("multitask_strategy") or "enqueue")
         run = self._insert_run(thread_id, assistant, request)
         metadata = self._threads.get(thread_id)["metadata"]
         metadata.setdefault("graph_id", assistant["graph_id"])
@@ -126,7 +127,7 @@ class Runs:
             "status": "pending",
             "metadata": request.metadata,
             "kwargs": request.kwargs,
-            "multitask_strategy": request.kwargs.get("multitask_strategy") or "reject",
+            "multitask_strategy": request.kwargs.get("multitask_strategy") or "enqueue",
             "created_at": stamp,
             "updated_at": stamp,
         }

@@ -7,7 +7,6 @@ tables beside it (``database`` is ``":memory:"`` or a file path).
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from starlette.routing import Route
 from ..checkpoint.sqlite import SqliteSaver
 from ..store.sqlite import SqliteStore
 from ._assistants import Assistants, bind_graph
-from ._db import Resources
+from ._db import Resources, connect
 from ._http import ApiError, handle_api_error, json_response
 from ._runs import Runs
 from ._threads import Threads
@@ -52,9 +51,9 @@ class ServerState:
 
 def open_state(config: ServerConfig, database: str) -> ServerState:
     """Open the database (checkpoints, store, resources) and bind every graph to it."""
-    checkpointer = SqliteSaver(sqlite3.connect(database, check_same_thread=False))
+    checkpointer = SqliteSaver(connect(database))
     resources = Resources(database)
-    store_conn = sqlite3.connect(database, check_same_thread=False)
+    store_conn = connect(database)
     store = SqliteStore(store_conn, index=config.store_index)  # type: ignore[arg-type]
     graphs = {gid: bind_graph(gid, g, checkpointer, store) for gid, g in config.graphs.items()}
     assistants_ = Assistants(resources, graphs)
