@@ -5,6 +5,9 @@ superstep with ``put``, attaches task results with ``put_writes`` and reads back
 ``get_tuple``; ``list`` serves history.  Backends live next to this module.
 """
 
+# why: over the 400-line target: BaseCheckpointSaver is LangGraph's public saver surface, each
+# method beside its sync/async adapter; splitting the pairs would scatter one API.
+
 from __future__ import annotations
 
 import builtins

@@ -5,6 +5,9 @@ A backend implements only ``batch``/``abatch`` over ``GetOp``/``SearchOp``/
 for both the sync and the async form.
 """
 
+# why: over the 400-line target: the op types, Item/SearchItem and the friendly methods
+# written once for every backend are one public surface (LangGraph's store base module).
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod

@@ -4,6 +4,9 @@ Each ``batch`` is planned (checked, texts collected), embedded once, then applie
 in op order under one lock, so a batch either fails before writing or applies whole.
 """
 
+# why: over the 400-line target: the fast paths (get/put/search without planning) sit
+# beside the batch path they must agree with, so a reader sees both at once.
+
 from __future__ import annotations
 
 import itertools
