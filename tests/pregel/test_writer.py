@@ -133,8 +133,8 @@ def test_flush_commits_in_the_waiting_thread_when_no_commit_is_under_way() -> No
     assert threads == [threading.get_ident()]  # no hand-off to the worker and back
 
 
-def test_a_flush_during_a_commit_waits_for_it_and_keeps_the_order() -> None:
-    release = threading.Event()
+def _slow_first(release: threading.Event) -> RecordingSaver:
+    """A saver whose batch holding the op "first" commits only once ``release`` is set."""
     saver = RecordingSaver()
     batch = saver.batch
 
@@ -144,6 +144,12 @@ def test_a_flush_during_a_commit_waits_for_it_and_keeps_the_order() -> None:
         return batch(ops)
 
     saver.batch = slow_first_batch  # type: ignore[method-assign]
+    return saver
+
+
+def test_a_flush_during_a_commit_waits_for_it_and_keeps_the_order() -> None:
+    release = threading.Event()
+    saver = _slow_first(release)
     committer = _Committer(saver, delay=0.0, max_ops=1000)
     run = object()
     committer.submit(run, ("put_writes", "first"))
@@ -158,15 +164,7 @@ def test_a_flush_during_a_commit_waits_for_it_and_keeps_the_order() -> None:
 def test_runs_waiting_on_a_commit_sleep_until_it_ends() -> None:
     """Runs flushing during a long commit wait once each; they never wake one another."""
     release = threading.Event()
-    saver = RecordingSaver()
-    batch = saver.batch
-
-    def slow_first_batch(ops: Sequence[tuple[Any, ...]]) -> list[Any]:
-        if ops[0][1] == "first":
-            release.wait(5.0)
-        return batch(ops)
-
-    saver.batch = slow_first_batch  # type: ignore[method-assign]
+    saver = _slow_first(release)
     committer = _Committer(saver, delay=0.0, max_ops=1000)
     wakeups = 0
     real_wait = committer.cond.wait

@@ -101,7 +101,7 @@ def end_step(loop: Any) -> None:
 @contextmanager
 def task_scope(task: Any) -> Iterator[None]:
     """Run a task inside its span, made current for the node's own code."""
-    from opentelemetry import context, trace
+    from opentelemetry import trace
 
     loop = task.loop
     parent = getattr(loop, "trace_step", None) or getattr(loop, "trace_span", None)
@@ -114,27 +114,26 @@ def task_scope(task: Any) -> Iterator[None]:
             "langgraph.step": task.step,
         },
     )
-    token = context.attach(trace.set_span_in_context(span))
-    try:
+    with _current(span):
         yield
-        error = getattr(task, "error", None)
+        error = getattr(task, "error", None)  # a node's failure is kept, not raised
         if error is not None:
             _fail(span, error, trace)
-    except BaseException as exc:
-        _fail(span, exc, trace)
-        raise
-    finally:
-        context.detach(token)
-        span.end()
+
+
+def gen_ai_span(name: str, attributes: dict[str, Any], *, client: bool = False) -> Any:
+    """A span current for its block (``execute_tool ...``, ``chat ...``); errors recorded."""
+    from opentelemetry import trace
+
+    kind = trace.SpanKind.CLIENT if client else trace.SpanKind.INTERNAL
+    return _current(TRACER.start_span(name, kind=kind, attributes=attributes))
 
 
 @contextmanager
-def gen_ai_span(name: str, attributes: dict[str, Any], *, client: bool = False) -> Iterator[Any]:
-    """A span current for its block (``execute_tool ...``, ``chat ...``); errors recorded."""
+def _current(span: Any) -> Iterator[Any]:
+    """Make ``span`` current for the block, record an exception leaving it, then end it."""
     from opentelemetry import context, trace
 
-    kind = trace.SpanKind.CLIENT if client else trace.SpanKind.INTERNAL
-    span = TRACER.start_span(name, kind=kind, attributes=attributes)
     token = context.attach(trace.set_span_in_context(span))
     try:
         yield span

@@ -129,7 +129,8 @@ class PostgresSaver(BaseCheckpointSaver[int]):
         new_versions: ChannelVersions,
     ) -> Config:
         """See ``BaseCheckpointSaver.put``."""
-        return (self.batch([("put", config, checkpoint, metadata, new_versions)]))[0]  # type: ignore[no-any-return]
+        op = ("put", config, checkpoint, metadata, new_versions)
+        return self.batch([op])[0]  # type: ignore[no-any-return]
 
     def put_writes(
         self,

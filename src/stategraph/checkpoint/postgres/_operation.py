@@ -3,8 +3,8 @@
 Both savers build the same ``Operation`` for a call; the drivers (``_async_driver`` and
 the ``_sync_driver`` generated from it) run it in one transaction and, if the connection
 drops, again on a fresh connection (``_async_driver.RETRIES`` times).  A retry makes a
-fresh plan, so it re-reads everything; it is safe because each operation is idempotent or says how to tell that
-the dropped attempt committed (``committed``):
+fresh plan, so it re-reads everything; it is safe because each operation is idempotent or
+says how to tell that the dropped attempt committed (``committed``):
 
 - reads, ``put_writes`` (regular writes insert-if-absent, special ones are replaced by
   the same value), ``delete_thread``, ``copy_thread`` (``ON CONFLICT DO NOTHING``),
@@ -76,7 +76,7 @@ class Operation(NamedTuple):
     make: Callable[[], Plan[Any]]
     # Advisory locks taken (in this order: sorted, so two transactions never deadlock)
     # as the transaction's first statements, before the plan reads: they serialize the
-    # head check and insert of each (thread, ns) across processes.
+    # head checks and inserts of each thread across processes (see ``thread_lock``).
     locks: tuple[tuple[int, int], ...] = ()
     # For a retry after a dropped connection: a plan telling whether the dropped attempt
     # committed, and the result to return if it did.
@@ -186,21 +186,25 @@ def batch(
     """See ``BaseCheckpointSaver.batch``: a group of put / put_writes ops, one transaction.
 
     The statements go in one pipeline, so a group costs one round trip: the heads are
-    checked by the server (``dialect.head_check``) under each scope's lock, the parents'
+    checked by the server (``dialect.head_check``) under each thread's lock, the parents'
     refs come from the saver's last commits (``committed``), and seals run after the
     commit (``seal_scope``).  Each attempt's ``BatchState`` is appended to the list
     returned with the operation: after the commit, the last one says what was written.
     """
     ops = list(ops)  # a retry iterates them again
     states: list[BatchState] = []
-    scopes = set()
+    checked: list[str] = []  # threads whose head a put checks: their locks are taken first
+    results: list[Any] = []  # what each op returns (a put: its checkpoint's config)
     last_put = None
     for op in ops:
-        if op[0] == "put":
-            thread_id, checkpoint_ns, _ = records.config_target(op[1])
-            last_put = (thread_id, checkpoint_ns, op[2]["id"])
-            if expected_head(op[1]) is not None:
-                scopes.add((thread_id, checkpoint_ns))
+        if op[0] != "put":
+            results.append(None)
+            continue
+        thread_id, checkpoint_ns, _ = records.config_target(op[1])
+        last_put = (thread_id, checkpoint_ns, op[2]["id"])
+        results.append(records.checkpoint_config(*last_put))
+        if expected_head(op[1]) is not None:
+            checked.append(thread_id)
 
     def make() -> Plan[Any]:
         state = BatchState(committed=committed, seals=[])
@@ -210,15 +214,9 @@ def batch(
     def stored() -> Plan[bool]:
         return bool((yield Query(_SELECT_STORED, last_put)))
 
-    results = [
-        records.checkpoint_config(*records.config_target(op[1])[:2], op[2]["id"])
-        if op[0] == "put"
-        else None
-        for op in ops
-    ]
     operation = Operation(
         make,
-        locks=_thread_locks([thread_id for thread_id, _ in scopes]),
+        locks=_thread_locks(checked),
         committed=stored if last_put is not None else None,
         result=results,
         pipeline=True,

@@ -128,7 +128,8 @@ class AsyncPostgresSaver(BaseCheckpointSaver[int]):
         new_versions: ChannelVersions,
     ) -> Config:
         """See ``BaseCheckpointSaver.put``."""
-        return (await self.abatch([("put", config, checkpoint, metadata, new_versions)]))[0]  # type: ignore[no-any-return]
+        op = ("put", config, checkpoint, metadata, new_versions)
+        return (await self.abatch([op]))[0]  # type: ignore[no-any-return]
 
     async def aput_writes(
         self,
