@@ -45,9 +45,7 @@ def maybe_seal(
     """
     if is_due(step):
         live = {(channel, ref.origin) for channel, ref in refs.items() if ref.inline is None}
-        for _ in range(CATCH_UP):
-            if not (yield from seal(dialect, thread_id, checkpoint_ns, live)):
-                break
+        yield from seal_scope(dialect, thread_id, checkpoint_ns, live)
 
 
 def is_due(step: Any) -> bool:
@@ -55,13 +53,16 @@ def is_due(step: Any) -> bool:
     return type(step) is int and step > 0 and step % segments.SEGMENT_ROWS == 0
 
 
-def seal_scope(dialect: Dialect, thread_id: str, checkpoint_ns: str) -> Plan[None]:
-    """``maybe_seal`` run after the triggering put committed, in its own transaction.
+def seal_scope(
+    dialect: Dialect, thread_id: str, checkpoint_ns: str, live: set[tuple[str, str]] | None = None
+) -> Plan[None]:
+    """Seal up to ``CATCH_UP`` segments of a scope, keeping the ``live`` blobs in the tables.
 
-    The head's refs are read again (newer puts may have committed since the trigger).
+    Without ``live`` (a seal run after its triggering put committed, in its own
+    transaction) the head's refs are read again: newer puts may have committed since.
     """
     for _ in range(CATCH_UP):
-        if not (yield from seal(dialect, thread_id, checkpoint_ns)):
+        if not (yield from seal(dialect, thread_id, checkpoint_ns, live)):
             break
 
 
