@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from .._import_path import import_path
 
 __all__ = ["CliError", "json_arg", "load_graph", "open_saver"]
 
@@ -41,11 +41,12 @@ def load_graph(spec: str, saver: Any = None) -> Any:
     path = Path(path_text).resolve()
     if not path.is_file():
         raise CliError(f"No such file: {path_text} (from {spec!r}).")
-    module_spec = importlib.util.spec_from_file_location(f"_stategraph_cli_{path.stem}", path)
-    assert module_spec is not None and module_spec.loader is not None
-    module = importlib.util.module_from_spec(module_spec)
-    sys.path.insert(0, str(path.parent))  # the graph's own imports of its neighbours
-    module_spec.loader.exec_module(module)
+    try:
+        module = import_path(path)
+    except ImportError as exc:
+        if exc.name is not None:  # the graph module's own import failed
+            raise
+        raise CliError(str(exc)) from None
     found = getattr(module, attribute, None)
     if found is None:
         raise CliError(f"{path_text} has no attribute {attribute!r}.")

@@ -9,15 +9,14 @@ is ``"./file.py:function"`` (relative to the config file) or a ``"provider:model
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .._import_path import import_path
 from ..errors import StategraphError
 
 __all__ = ["ConfigError", "ServerConfig", "load_config"]
@@ -143,7 +142,12 @@ def _load_attribute(key: str, spec: Any, base: Path, path: Path | None) -> Any:
         raise ConfigError(
             f"Config {_where(path)} key {key!r} names {str(module_path)!r}, which does not exist."
         )
-    module = _import_file(key, module_path)
+    try:
+        module = import_path(module_path)
+    except ImportError as exc:
+        if exc.name is not None:  # the module's own import failed: not ours to rephrase
+            raise
+        raise ConfigError(f"{exc} (config key {key!r})") from None
     try:
         return getattr(module, attr)
     except AttributeError:
@@ -151,23 +155,3 @@ def _load_attribute(key: str, spec: Any, base: Path, path: Path | None) -> Any:
             f"Config {_where(path)} key {key!r}: module {str(module_path)!r} has no attribute "
             f"{attr!r}. Define it, or fix the name after ':'."
         ) from None
-
-
-def _import_file(key: str, module_path: Path) -> Any:
-    name = f"stategraph_server_modules.m{abs(hash(str(module_path)))}"
-    if name in sys.modules:  # why: two keys naming one file share its module (and its state)
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, module_path)
-    if spec is None or spec.loader is None:
-        raise ConfigError(f"Cannot import {str(module_path)!r} for config key {key!r}.")
-    module = importlib.util.module_from_spec(spec)
-    # why: sibling imports inside the graph module resolve like `langgraph dev` does
-    if str(module_path.parent) not in sys.path:
-        sys.path.insert(0, str(module_path.parent))
-    sys.modules[name] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        del sys.modules[name]  # why: a failed import must not be served from the cache later
-        raise
-    return module
