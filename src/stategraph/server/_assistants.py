@@ -12,7 +12,7 @@ from typing import Any
 
 from ..pregel import Pregel
 from ._db import Resources, now_iso
-from ._http import ApiError
+from ._http import ApiError, reuse_or_conflict
 
 __all__ = ["Assistants", "bind_graph", "system_assistant_id"]
 
@@ -78,13 +78,7 @@ class Assistants:
         assistant_id = assistant_id or str(uuid.uuid4())
         existing = self._resources.get("assistants", "assistant_id", assistant_id)
         if existing is not None:
-            if if_exists == "do_nothing":
-                return existing
-            raise ApiError(
-                409,
-                f"Assistant {assistant_id!r} already exists; pass "
-                "if_exists='do_nothing' to reuse it.",
-            )
+            return reuse_or_conflict(existing, if_exists, f"Assistant {assistant_id!r}")
         fields["name"] = fields["name"] or "Untitled"
         return self._insert(assistant_id, fields)
 

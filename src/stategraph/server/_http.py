@@ -45,6 +45,16 @@ class ApiError(Exception):
         self.detail = detail
 
 
+def reuse_or_conflict(existing: Any, if_exists: str, what: str) -> Any:
+    """A create whose id is taken: the existing row with ``if_exists='do_nothing'``, else 409.
+
+    Returns None when nothing exists under the id (the caller creates it).
+    """
+    if existing is None or if_exists == "do_nothing":
+        return existing
+    raise ApiError(409, f"{what} already exists; pass if_exists='do_nothing' to reuse it.")
+
+
 async def handle_api_error(request: Request, exc: Exception) -> Response:
     """Starlette exception handler for :class:`ApiError`."""
     assert isinstance(exc, ApiError)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._db import Resources, now_iso
-from ._http import ApiError
+from ._http import ApiError, reuse_or_conflict
 
 __all__ = ["Threads", "matches_metadata"]
 
@@ -34,12 +34,7 @@ class Threads:
         thread_id = thread_id or str(uuid.uuid4())
         existing = self._resources.get("threads", "thread_id", thread_id)
         if existing is not None:
-            if if_exists == "do_nothing":
-                return existing
-            raise ApiError(
-                409,
-                f"Thread {thread_id!r} already exists; pass if_exists='do_nothing' to reuse it.",
-            )
+            return reuse_or_conflict(existing, if_exists, f"Thread {thread_id!r}")
         stamp = now_iso()
         row = {
             "thread_id": thread_id,
