@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
+from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal
 
 from ...errors import ErrorCode, coded
@@ -22,6 +23,7 @@ from .._validate import check_index_config
 from ..base import (
     NOT_PROVIDED,
     BaseStore,
+    GetOp,
     IndexConfig,
     Item,
     NotProvided,
@@ -41,6 +43,9 @@ __all__ = ["AsyncSqlStore", "SqlStore", "SyncSqlStore"]
 logger = logging.getLogger("stategraph.store")
 DEFAULT_SWEEP_MINUTES = 5.0
 STATS_CHECK_SECONDS = 30.0  # see StoreDialect.stale_statistics
+_new_object = object.__new__
+_PREFIX_CACHE_MAX = 4096
+_from_epoch = datetime.fromtimestamp
 
 
 class SqlStore(BaseStore):
@@ -59,6 +64,8 @@ class SqlStore(BaseStore):
         # why: expiry is decided on this clock; tests substitute a fake one
         self._clock: Callable[[], float] = time.time
         self._stats_checked_at = -math.inf  # time.monotonic() of the last statistics check
+        self._select_item = queries_for(self.dialect).select_item
+        self._get_prefixes: dict[tuple[str, ...], str] = {}  # checked namespace -> encoded
 
     def _plan(self, batch: PreparedBatch) -> tuple[plans.Plan[list[Result]], dict[str, bool]]:
         """Return the batch's plan and the ``_run`` options it needs (write, atomic)."""
@@ -111,14 +118,34 @@ class SyncSqlStore(SqlStore):
 
         An item whose TTL the read must extend takes the batch path (a read and a write).
         """
-        op = self._get_op(namespace, key, refresh_ttl)
-        select = queries_for(self.dialect).select_item
-        rows = self._read(select, (encode_namespace(op.namespace), op.key, self._clock()))
+        try:  # a namespace read before is checked and encoded already
+            prefix = self._get_prefixes.get(namespace) if type(key) is str else None
+        except TypeError:  # unhashable (a list, say): the checks below say what is wrong
+            prefix = None
+        if prefix is None:
+            op = self._get_op(namespace, key, refresh_ttl)  # checks (and raises) first
+            namespace, key = op.namespace, op.key
+            prefix = encode_namespace(namespace)
+            if len(self._get_prefixes) >= _PREFIX_CACHE_MAX:
+                self._get_prefixes.clear()  # bounded: distinct namespaces cannot grow it
+            self._get_prefixes[namespace] = prefix
+        rows = self._read(self._select_item, (prefix, key, self._clock()))
         if not rows:
             return None
-        if op.refresh_ttl and rows[0][3] is not None:
-            return self.batch([op])[0]  # type: ignore[return-value]
-        return plans.item_of(self.dialect, op, rows[0])
+        value, created_at, updated_at, ttl_minutes = rows[0]
+        if ttl_minutes is not None and self._refresh(refresh_ttl):
+            return self.batch([GetOp(namespace, key, True)])[0]  # type: ignore[return-value]
+        # why: Item._of and to_datetime inlined (this is the hottest read), and an item
+        # never updated has one timestamp, converted once
+        item = _new_object(Item)
+        item.value = self.dialect.load_json(value)
+        item.key = key
+        item.namespace = namespace
+        item.created_at = _from_epoch(created_at, UTC)
+        item.updated_at = (
+            item.created_at if updated_at == created_at else _from_epoch(updated_at, UTC)
+        )
+        return item
 
     async def aget(
         self, namespace: tuple[str, ...], key: str, *, refresh_ttl: bool | None = None
