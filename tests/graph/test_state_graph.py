@@ -173,7 +173,9 @@ def test_add_node_infers_name_from_function(driver: Any) -> None:
 
 def router_graph(path: Any, path_map: Any = None) -> Any:
     g = StateGraph(State)
-    g.add_node("start", logger("start")).add_node("left", logger("left")).add_node("right", logger("right"))
+    g.add_node("start", logger("start")).add_node("left", logger("left")).add_node(
+        "right", logger("right")
+    )
     g.add_edge(START, "start").add_conditional_edges("start", path, path_map)
     return g.compile()
 
@@ -275,7 +277,10 @@ def test_command_goto_and_update(driver: Any) -> None:
 
 def test_command_goto_send_and_list_of_commands(driver: Any) -> None:
     def fan(state: State) -> list[Command]:
-        return [Command(goto=Send("work", 1)), Command(update={"log": ["fan"]}, goto=[Send("work", 2), END])]
+        return [
+            Command(goto=Send("work", 1)),
+            Command(update={"log": ["fan"]}, goto=[Send("work", 2), END]),
+        ]
 
     g = StateGraph(State)
     g.add_node("fan", fan).add_node("work", lambda n: {"log": [f"w{n}"]})
@@ -292,6 +297,22 @@ def test_command_as_input_on_an_existing_thread(driver: Any) -> None:
     assert driver.run(app, Command(update={"x": 5}, goto="b"), cfg()) == {"x": 5, "log": ["a", "b"]}
 
 
+def test_command_as_input_on_a_new_thread_follows_goto_and_start(driver: Any) -> None:
+    # as LangGraph: the update lands twice (once as the run's writes, once as START's output),
+    # and goto runs beside START's own edge
+    g = StateGraph(State)
+    g.add_node("a", logger("a")).add_node("b", logger("b")).add_node("c", logger("c"))
+    g.add_edge(START, "a").add_edge("a", "b")
+    for app, config in (
+        (g.compile(checkpointer=InMemorySaver()), cfg("fresh")),
+        (g.compile(), None),
+    ):
+        out = driver.run(app, Command(update={"log": ["u"]}, goto="c"), config)
+        assert out == {"log": ["u", "u", "a", "c", "b"]}
+    sent = driver.run(g.compile(), Command(goto=Send("c", {"log": []})))
+    assert sent == {"log": ["a", "c", "b"]}
+
+
 def test_overwrite_bypasses_the_reducer(driver: Any) -> None:
     g = StateGraph(State)
     g.add_node("a", logger("a")).add_node("reset", lambda s: {"log": Overwrite(["reset"])})
@@ -306,7 +327,9 @@ def test_command_parent_from_a_subgraph_routes_in_the_parent(driver: Any) -> Non
     child = StateGraph(State)
     child.add_node("c", child_node).add_edge(START, "c")
     parent = StateGraph(State)
-    parent.add_node("sub", child.compile()).add_node("other", logger("other")).add_edge(START, "sub")
+    parent.add_node("sub", child.compile()).add_node("other", logger("other")).add_edge(
+        START, "sub"
+    )
     assert driver.run(parent.compile(), {"log": []}) == {"log": ["from-child", "other"]}
 
 
@@ -380,7 +403,9 @@ def test_deferred_node_runs_last(driver: Any) -> None:
     for name in ("a", "a2", "b"):
         g.add_node(name, logger(name))
     g.add_node("fin", logger("fin"), defer=True)
-    g.add_edge(START, "a").add_edge(START, "b").add_edge("a", "a2").add_edge("a2", "fin").add_edge("b", "fin")
+    g.add_edge(START, "a").add_edge(START, "b").add_edge("a", "a2").add_edge("a2", "fin").add_edge(
+        "b", "fin"
+    )
     assert driver.run(g.compile(), {"log": []})["log"] == ["a", "b", "a2", "fin"]
 
 
@@ -426,7 +451,9 @@ def test_send_arg_is_mapped_to_the_nodes_dataclass_schema(driver: Any) -> None:
         return {"log": [item.v * 10]}
 
     g = StateGraph(State)
-    g.add_node("work", work).add_conditional_edges(START, lambda s: [Send("work", {"v": i}) for i in range(3)])
+    g.add_node("work", work).add_conditional_edges(
+        START, lambda s: [Send("work", {"v": i}) for i in range(3)]
+    )
     assert driver.run(g.compile(), {"log": []}) == {"log": [0, 10, 20]}
     assert sorted(seen, key=lambda i: i.v) == [Item(0), Item(1), Item(2)]
 
@@ -511,7 +538,12 @@ def test_runtime_helpers_inside_parallel_nodes(driver: Any) -> None:
                 contextvars.copy_context().run, lambda: get_config()["metadata"]["langgraph_node"]
             ).result()
         with lock:
-            seen[name] = (in_thread, get_runtime().context, get_store(), callable(get_stream_writer()))
+            seen[name] = (
+                in_thread,
+                get_runtime().context,
+                get_store(),
+                callable(get_stream_writer()),
+            )
         return {"log": [name]}
 
     g = StateGraph(State)
@@ -557,8 +589,14 @@ def test_config_carries_thread_and_node_metadata(driver: Any) -> None:
     seen: list[Any] = []
 
     def node(state: State, config: Any) -> None:
-        seen.append((config["configurable"]["thread_id"], config["metadata"]["langgraph_step"],
-                     config["configurable"]["checkpoint_ns"].split(":")[0], config["metadata"]["custom"]))
+        seen.append(
+            (
+                config["configurable"]["thread_id"],
+                config["metadata"]["langgraph_step"],
+                config["configurable"]["checkpoint_ns"].split(":")[0],
+                config["metadata"]["custom"],
+            )
+        )
 
     g = StateGraph(State)
     g.add_node("n", node).add_edge(START, "n")

@@ -33,14 +33,18 @@ def compile_graph(builder: StateGraph, **opts: Any) -> CompiledStateGraph:
     channels[START] = EphemeralValue(Any)
     channels[TASKS] = Topic(Send, accumulate=False)
     for name, spec in builder.nodes.items():
-        channels[f"branch:to:{name}"] = LastValueAfterFinish(Any) if spec.defer else EphemeralValue(Any, guard=False)
+        channels[f"branch:to:{name}"] = (
+            LastValueAfterFinish(Any) if spec.defer else EphemeralValue(Any, guard=False)
+        )
     joins: dict[str, list[str]] = {}
     for starts, end in builder.waiting_edges:
         if end == END:
             continue
         key = f"join:{'+'.join(starts)}:{end}"
         deferred = builder.nodes[end].defer
-        channels[key] = (NamedBarrierValueAfterFinish if deferred else NamedBarrierValue)(str, set(starts))
+        channels[key] = (NamedBarrierValueAfterFinish if deferred else NamedBarrierValue)(
+            str, set(starts)
+        )
         joins.setdefault(end, []).append(key)
     state_keys = [k for k in builder.channels]
     out_chans = [k for k in channels_of(builder.output_schema) if k in builder.channels]
@@ -52,11 +56,23 @@ def compile_graph(builder: StateGraph, **opts: Any) -> CompiledStateGraph:
     for name in builder.nodes:
         nodes[name] = _user_node(builder, graph, name, joins.get(name, []))
     Pregel.__init__(
-        graph, nodes=nodes, channels=channels, input_channels=START, output_channels=output,
-        stream_channels=stream, checkpointer=opts["checkpointer"], store=opts["store"], cache=opts["cache"],
-        interrupt_before_nodes=opts["interrupt_before"], interrupt_after_nodes=opts["interrupt_after"],
-        context_schema=builder.context_schema, name=opts["name"], debug=opts["debug"],
-        retry_policy=(), cache_policy=None, stream_mode="updates",
+        graph,
+        nodes=nodes,
+        channels=channels,
+        input_channels=START,
+        output_channels=output,
+        stream_channels=stream,
+        checkpointer=opts["checkpointer"],
+        store=opts["store"],
+        cache=opts["cache"],
+        interrupt_before_nodes=opts["interrupt_before"],
+        interrupt_after_nodes=opts["interrupt_after"],
+        context_schema=builder.context_schema,
+        name=opts["name"],
+        debug=opts["debug"],
+        retry_policy=(),
+        cache_policy=None,
+        stream_mode="updates",
     )
     builder.compiled = True
     return graph
@@ -83,8 +99,22 @@ def _start_node(builder: StateGraph, graph: Any) -> PregelNode:
         if value is None:
             task.send(list(edges))
             return
-        if not isinstance(value, dict) and update_as_tuples(value) == [(ROOT, value)] and ROOT not in input_keys:
-            raise InvalidUpdateError(f"Expected dict, got {value!r}", code=ErrorCode.INVALID_GRAPH_NODE_RETURN_VALUE)
+        if isinstance(value, Command) or (
+            isinstance(value, (list, tuple)) and any(isinstance(v, Command) for v in value)
+        ):
+            # as LangGraph: a Command given as input is applied once as the run's own writes and
+            # once more here, as what START outputs (its update, filtered to the input keys, and
+            # its goto); then START's edges follow
+            task.send(_start_command_writes(value, input_keys, graph, validators) + edges)
+            return
+        if (
+            not isinstance(value, dict)
+            and update_as_tuples(value) == [(ROOT, value)]
+            and ROOT not in input_keys
+        ):
+            raise InvalidUpdateError(
+                f"Expected dict, got {value!r}", code=ErrorCode.INVALID_GRAPH_NODE_RETURN_VALUE
+            )
         pairs = [(ROOT, value)] if ROOT in input_keys else update_as_tuples(value)
         writes = [(k, v) for k, v in pairs if k in input_keys]
         if validators:
@@ -93,9 +123,29 @@ def _start_node(builder: StateGraph, graph: Any) -> PregelNode:
 
     reads = [k for k in builder.channels]
     return PregelNode(
-        name=START, triggers=[START], channels=START, func=passthrough, afunc=apassthrough,
-        writers=[write_input, *_branch_writers(builder, graph, START, reads)], tags=[TAG_HIDDEN], hidden=True,
+        name=START,
+        triggers=[START],
+        channels=START,
+        func=passthrough,
+        afunc=apassthrough,
+        writers=[write_input, *_branch_writers(builder, graph, START, reads)],
+        tags=[TAG_HIDDEN],
+        hidden=True,
     )
+
+
+def _start_command_writes(
+    value: Any, input_keys: set[str], graph: Any, validators: Any
+) -> list[tuple[str, Any]]:
+    writes: list[tuple[str, Any]] = []
+    for item in value if isinstance(value, (list, tuple)) else (value,):
+        if not isinstance(item, Command):
+            writes.extend((k, v) for k, v in update_as_tuples(item) if k in input_keys)
+            continue
+        for ch, v in _command(START, item, input_keys, graph, strict=False):
+            if ch in input_keys or ch == TASKS or ch.startswith("branch:to:"):
+                writes.append((ch, v))
+    return validate_writes(START, writes, validators) if validators else writes
 
 
 def _user_node(builder: StateGraph, graph: Any, name: str, joins: list[str]) -> PregelNode:
@@ -115,8 +165,17 @@ def _user_node(builder: StateGraph, graph: Any, name: str, joins: list[str]) -> 
         mapper=make_mapper(spec.input_schema),
         func=func,
         afunc=afunc,
-        writers=[_updater(name, allowed, _edge_writes(builder, name), graph, strict=not is_graph, validators=validators),
-                 *_branch_writers(builder, graph, name, reads)],
+        writers=[
+            _updater(
+                name,
+                allowed,
+                _edge_writes(builder, name),
+                graph,
+                strict=not is_graph,
+                validators=validators,
+            ),
+            *_branch_writers(builder, graph, name, reads),
+        ],
         retry_policy=[retry] if isinstance(retry, RetryPolicy) else retry,
         cache_policy=spec.cache_policy or defaults.get("cache_policy"),
         metadata=spec.metadata,
@@ -127,8 +186,15 @@ def _user_node(builder: StateGraph, graph: Any, name: str, joins: list[str]) -> 
     )
 
 
-def _updater(name: str, allowed: set[str], edges: list[tuple[str, Any]], graph: Any, *, strict: bool,
-             validators: dict[str, Any] | None = None) -> Any:
+def _updater(
+    name: str,
+    allowed: set[str],
+    edges: list[tuple[str, Any]],
+    graph: Any,
+    *,
+    strict: bool,
+    validators: dict[str, Any] | None = None,
+) -> Any:
     plain_dicts = allowed != {ROOT}  # a dict output is a state update (not a root value)
 
     def write(output: Any, task: Any) -> None:
@@ -162,7 +228,9 @@ def field_validators(builder: StateGraph) -> dict[str, Any]:
     return out
 
 
-def validate_writes(name: str, writes: list[tuple[str, Any]], validators: dict[str, Any]) -> list[tuple[str, Any]]:
+def validate_writes(
+    name: str, writes: list[tuple[str, Any]], validators: dict[str, Any]
+) -> list[tuple[str, Any]]:
     checked = []
     for key, value in writes:
         adapter = validators.get(key)
@@ -170,14 +238,18 @@ def validate_writes(name: str, writes: list[tuple[str, Any]], validators: dict[s
             try:
                 value = adapter.validate_python(value)
             except Exception as exc:  # pydantic.ValidationError: keep its type, say where
-                exc.add_note(f"while validating state key {key!r} written by node {name!r}; "
-                             "nothing from this step was applied")
+                exc.add_note(
+                    f"while validating state key {key!r} written by node {name!r}; "
+                    "nothing from this step was applied"
+                )
                 raise
         checked.append((key, value))
     return checked
 
 
-def output_writes(name: str, output: Any, allowed: set[str], graph: Any, *, strict: bool) -> list[tuple[str, Any]]:
+def output_writes(
+    name: str, output: Any, allowed: set[str], graph: Any, *, strict: bool
+) -> list[tuple[str, Any]]:
     """A node's return value -> channel writes (state update + Command routing)."""
     if output is None:
         return []
@@ -196,12 +268,15 @@ def output_writes(name: str, output: Any, allowed: set[str], graph: Any, *, stri
     if pairs and pairs[0][0] == ROOT and ROOT not in allowed:
         raise InvalidUpdateError(
             f"Expected dict, got {output!r} from node '{name}'. Return a dict of state updates, a Command, or None.",
-            code=ErrorCode.INVALID_GRAPH_NODE_RETURN_VALUE, node=name,
+            code=ErrorCode.INVALID_GRAPH_NODE_RETURN_VALUE,
+            node=name,
         )
     return _filter(name, pairs, allowed, strict)
 
 
-def _filter(name: str, pairs: list[tuple[str, Any]], allowed: set[str], strict: bool) -> list[tuple[str, Any]]:
+def _filter(
+    name: str, pairs: list[tuple[str, Any]], allowed: set[str], strict: bool
+) -> list[tuple[str, Any]]:
     if not strict:
         return [(k, v) for k, v in pairs if k in allowed]
     for k, _ in pairs:
@@ -209,22 +284,32 @@ def _filter(name: str, pairs: list[tuple[str, Any]], allowed: set[str], strict: 
             raise InvalidUpdateError(
                 f"Node '{name}' returned unknown state key {k!r}. Known keys: {sorted(allowed)}. "
                 "Add the key to the state schema (or a node's input/output schema) or stop returning it.",
-                code=ErrorCode.INVALID_GRAPH_NODE_RETURN_VALUE, node=name, key=k,
+                code=ErrorCode.INVALID_GRAPH_NODE_RETURN_VALUE,
+                node=name,
+                key=k,
             )
     return pairs
 
 
-def _command(name: str, cmd: Command, allowed: set[str], graph: Any, strict: bool) -> list[tuple[str, Any]]:
+def _command(
+    name: str, cmd: Command, allowed: set[str], graph: Any, strict: bool
+) -> list[tuple[str, Any]]:
     if cmd.graph == Command.PARENT:
         raise ParentCommand(cmd)
-    writes = output_writes(name, cmd.update, allowed, graph, strict=strict) if cmd.update is not None else []
+    writes = (
+        output_writes(name, cmd.update, allowed, graph, strict=strict)
+        if cmd.update is not None
+        else []
+    )
     for ch, v in goto_writes(cmd.goto):
         if isinstance(v, Send):
             graph.validate_send(v, source=f"Node '{name}'")
         elif ch.startswith("branch:to:") and ch[10:] not in graph.nodes:
             raise InvalidUpdateError(
                 f"Node '{name}' returned Command(goto={ch[10:]!r}), which is not a node. Known nodes: "
-                f"{sorted(n for n in graph.nodes if n != START)}.", code=ErrorCode.RUN_BAD_SEND, node=name,
+                f"{sorted(n for n in graph.nodes if n != START)}.",
+                code=ErrorCode.RUN_BAD_SEND,
+                node=name,
             )
         writes.append((ch, v))
     return writes
