@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import struct
+from pathlib import Path
 
 import pytest
 from bench.plots import FAMILIES, Family, main, render_plots, rows_of
@@ -109,3 +110,15 @@ def test_a_file_without_results_is_refused(tmp_path) -> None:
     pytest.importorskip("matplotlib", reason="plots need matplotlib: pip install -e '.[docs]'")
     with pytest.raises(ValueError, match="bench.run --json"):
         render_plots({"versions": {}}, tmp_path)
+
+
+def test_committed_plots_are_the_ones_the_committed_results_render(tmp_path) -> None:
+    # docs/assets/perf holds results.json and the PNGs drawn from it; the performance guide
+    # shows each PNG. A re-run that adds or drops a family must update all three.
+    pytest.importorskip("matplotlib", reason="plots need matplotlib: pip install -e '.[docs]'")
+    perf = Path(__file__).resolve().parents[2] / "docs" / "assets" / "perf"
+    payload = json.loads((perf / "results.json").read_text(encoding="utf-8"))
+    drawn = {path.name for path in render_plots(payload, tmp_path)}
+    assert drawn == {path.name for path in perf.glob("*.png")}
+    guide = (perf.parents[1] / "guides" / "performance.md").read_text(encoding="utf-8")
+    assert {name for name in drawn if f"../assets/perf/{name}" not in guide} == set()
