@@ -6,6 +6,7 @@ must be stated (e.g. "needs a PostgreSQL server").
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -24,9 +25,16 @@ def test_the_docs_have_python_blocks() -> None:
 
 @pytest.mark.parametrize("block", RUNNABLE, ids=lambda b: b.id)
 def test_block_runs(block, tmp_path) -> None:
-    # cwd is a scratch directory: a block that writes files (a SQLite path) leaves nothing behind
+    # cwd is a scratch directory: a block that writes files (a SQLite path) leaves nothing behind;
+    # PYTHONPATH made absolute, so a relative entry (PYTHONPATH=src) still means this checkout
+    path = [os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     out = subprocess.run(
-        [sys.executable, "-c", block.code], cwd=tmp_path, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", block.code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(path)},
     )
     assert out.returncode == 0, f"{block.id} failed:\n{block.code}\n--- stderr ---\n{out.stderr}"
 
@@ -39,4 +47,6 @@ def test_every_no_run_block_states_why() -> None:
 def test_runtime_page_shows_the_seed_example_verbatim() -> None:
     seed = (ROOT / "examples" / "01_seed_runtime.py").read_text(encoding="utf-8")
     runtime = [b.code for b in BLOCKS if b.page == "reference/runtime.md"]
-    assert seed in runtime, "docs/reference/runtime.md must carry examples/01_seed_runtime.py unchanged"
+    assert seed in runtime, (
+        "docs/reference/runtime.md must carry examples/01_seed_runtime.py unchanged"
+    )
