@@ -51,7 +51,10 @@ def test_get_state_after_a_run(driver: Any) -> None:
     assert snap.config["configurable"]["thread_id"] == "t"
     assert snap.config["configurable"]["checkpoint_ns"] == ""
     assert isinstance(snap.created_at, str) and "T" in snap.created_at
-    assert snap.parent_config["configurable"]["checkpoint_id"] != snap.config["configurable"]["checkpoint_id"]
+    assert (
+        snap.parent_config["configurable"]["checkpoint_id"]
+        != snap.config["configurable"]["checkpoint_id"]
+    )
 
 
 def test_get_state_of_unknown_thread_is_empty(driver: Any) -> None:
@@ -84,15 +87,25 @@ def test_history_is_newest_first_with_next_tasks(driver: Any) -> None:
         assert newer.parent_config == older.config
 
 
-@pytest.mark.parametrize(("durability", "expected"), [
-    ("exit", [("loop", 3)]),
-    ("sync", [("loop", 3), ("loop", 2), ("loop", 1), ("loop", 0), ("input", -1)]),
-    ("async", [("loop", 3), ("loop", 2), ("loop", 1), ("loop", 0), ("input", -1)]),
-])
-def test_durability_decides_which_checkpoints_are_kept(driver: Any, durability: str, expected: list[Any]) -> None:
+@pytest.mark.parametrize(
+    ("durability", "expected"),
+    [
+        ("exit", [("loop", 3)]),
+        ("sync", [("loop", 3), ("loop", 2), ("loop", 1), ("loop", 0), ("input", -1)]),
+        ("async", [("loop", 3), ("loop", 2), ("loop", 1), ("loop", 0), ("input", -1)]),
+    ],
+)
+def test_durability_decides_which_checkpoints_are_kept(
+    driver: Any, durability: str, expected: list[Any]
+) -> None:
     app = chain()
-    assert driver.run(app, {"x": 1, "log": []}, cfg(), durability=durability) == {"x": 1, "log": ["a", "b", "c"]}
-    assert [(s.metadata["source"], s.metadata["step"]) for s in driver.history(app, cfg())] == expected
+    assert driver.run(app, {"x": 1, "log": []}, cfg(), durability=durability) == {
+        "x": 1,
+        "log": ["a", "b", "c"],
+    }
+    assert [
+        (s.metadata["source"], s.metadata["step"]) for s in driver.history(app, cfg())
+    ] == expected
     assert driver.get_state(app, cfg()).values == {"x": 1, "log": ["a", "b", "c"]}
 
 
@@ -101,11 +114,15 @@ def test_history_filter_before_and_limit(driver: Any) -> None:
     driver.run(app, {"x": 1, "log": []}, cfg())
     everything = driver.history(app, cfg())
     assert [s.metadata["step"] for s in driver.history(app, cfg(), limit=2)] == [3, 2]
-    assert [s.metadata["step"] for s in driver.history(app, cfg(), filter={"source": "input"})] == [-1]
+    assert [s.metadata["step"] for s in driver.history(app, cfg(), filter={"source": "input"})] == [
+        -1
+    ]
     assert [s.metadata["step"] for s in driver.history(app, cfg(), filter={"step": 1})] == [1]
     before = driver.history(app, cfg(), before=everything[1].config)
     assert [s.metadata["step"] for s in before] == [1, 0, -1]
-    assert [s.metadata["step"] for s in driver.history(app, cfg(), before=everything[1].config, limit=1)] == [1]
+    assert [
+        s.metadata["step"] for s in driver.history(app, cfg(), before=everything[1].config, limit=1)
+    ] == [1]
 
 
 def test_update_state_infers_the_last_node_and_applies_reducers(driver: Any) -> None:
@@ -113,7 +130,10 @@ def test_update_state_infers_the_last_node_and_applies_reducers(driver: Any) -> 
     driver.run(app, {"x": 1, "log": []}, cfg())
     latest = driver.get_state(app, cfg())
     new_config = driver.update_state(app, cfg(), {"log": ["patched"], "x": 2})
-    assert new_config["configurable"]["checkpoint_id"] != latest.config["configurable"]["checkpoint_id"]
+    assert (
+        new_config["configurable"]["checkpoint_id"]
+        != latest.config["configurable"]["checkpoint_id"]
+    )
     snap = driver.get_state(app, cfg())
     assert snap.values == {"x": 2, "log": ["a", "b", "c", "patched"]}
     assert snap.metadata["source"] == "update" and snap.metadata["step"] == 4
@@ -155,6 +175,17 @@ def test_update_on_a_fresh_thread_acts_as_start(driver: Any) -> None:
     assert driver.run(app, None, cfg("fresh")) == {"x": 5, "log": ["seed", "a", "b", "c"]}
 
 
+def test_update_before_a_lone_first_node_is_written_as_start(driver: Any) -> None:
+    # the writer inferred is the node that read last (here START), not "the only user node"
+    g = StateGraph(State)
+    g.add_node("a", lambda s: {"log": ["a"]}).add_edge(START, "a").add_edge("a", END)
+    app = g.compile(checkpointer=InMemorySaver(), interrupt_before=["a"])
+    driver.run(app, {"x": 1, "log": []}, cfg())
+    driver.update_state(app, cfg(), {"x": 7})
+    assert driver.get_state(app, cfg()).next == ("a",)
+    assert driver.run(app, None, cfg()) == {"x": 7, "log": ["a"]}
+
+
 def test_ambiguous_and_unknown_as_node(driver: Any) -> None:
     app = diamond(interrupt_before=["d"])
     driver.run(app, {"x": 1, "log": []}, cfg())
@@ -188,10 +219,14 @@ def test_replay_from_a_past_checkpoint_re_executes_and_branches(driver: Any) -> 
 
 def test_bulk_update_applies_supersteps_in_order(driver: Any) -> None:
     app = chain()
-    driver.bulk_update_state(app, cfg("bulk"), [
-        [StateUpdate({"x": 1, "log": ["i"]}, "__input__")],
-        [StateUpdate({"log": ["A"]}, "a")],
-    ])
+    driver.bulk_update_state(
+        app,
+        cfg("bulk"),
+        [
+            [StateUpdate({"x": 1, "log": ["i"]}, "__input__")],
+            [StateUpdate({"log": ["A"]}, "a")],
+        ],
+    )
     snap = driver.get_state(app, cfg("bulk"))
     assert snap.values == {"x": 1, "log": ["i", "A"]}
     assert snap.next == ("b",)
@@ -202,7 +237,9 @@ def test_bulk_update_applies_supersteps_in_order(driver: Any) -> None:
 def test_bulk_update_several_nodes_in_one_superstep(driver: Any) -> None:
     app = diamond(interrupt_before=["d"])
     driver.run(app, {"x": 1, "log": []}, cfg())
-    driver.bulk_update_state(app, cfg(), [[StateUpdate({"log": ["B"]}, "b"), StateUpdate({"log": ["C"]}, "c")]])
+    driver.bulk_update_state(
+        app, cfg(), [[StateUpdate({"log": ["B"]}, "b"), StateUpdate({"log": ["C"]}, "c")]]
+    )
     snap = driver.get_state(app, cfg())
     assert snap.values["log"] == ["a", "b", "c", "B", "C"]
     assert snap.metadata["source"] == "update"
@@ -222,7 +259,9 @@ def test_bulk_update_rejects_ambiguous_and_concurrent_updates(driver: Any) -> No
     with pytest.raises(InvalidUpdateError, match="as_node"):
         driver.bulk_update_state(app, cfg(), [[StateUpdate({"x": 1}), StateUpdate({"x": 2})]])
     with pytest.raises(InvalidUpdateError, match="At key 'x'"):
-        driver.bulk_update_state(app, cfg(), [[StateUpdate({"x": 1}, "b"), StateUpdate({"x": 2}, "c")]])
+        driver.bulk_update_state(
+            app, cfg(), [[StateUpdate({"x": 1}, "b"), StateUpdate({"x": 2}, "c")]]
+        )
 
 
 def test_bulk_update_with_no_supersteps_is_a_value_error(driver: Any) -> None:

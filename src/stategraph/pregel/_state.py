@@ -42,7 +42,9 @@ def _saver(graph: Pregel) -> Any:
 
     saver = graph.checkpointer
     if not isinstance(saver, BaseCheckpointSaver):
-        raise ValueError("No checkpointer set: compile the graph with a checkpointer, e.g. compile(checkpointer=InMemorySaver()).")
+        raise ValueError(
+            "No checkpointer set: compile the graph with a checkpointer, e.g. compile(checkpointer=InMemorySaver())."
+        )
     return saver
 
 
@@ -78,11 +80,23 @@ async def run_async(graph: Pregel, gen: Gen) -> Any:
 
 def _offline_loop(graph: Pregel, config: dict[str, Any]) -> PregelLoop:
     conf = config.get(CONF, {})
-    cfg = {CONF: {k: v for k, v in conf.items() if k in ("thread_id", "checkpoint_ns", "checkpoint_id")}}
+    cfg = {
+        CONF: {
+            k: v for k, v in conf.items() if k in ("thread_id", "checkpoint_ns", "checkpoint_id")
+        }
+    }
     cfg[CONF]["thread_id"] = str(conf.get("thread_id", ""))
     return PregelLoop(
-        graph, input=None, config=cfg, saver=graph.checkpointer, cache=None, sink=StreamSink(set(), None),
-        runtime=Runtime(), durability="sync", interrupt_before=(), interrupt_after=(),
+        graph,
+        input=None,
+        config=cfg,
+        saver=graph.checkpointer,
+        cache=None,
+        sink=StreamSink(set(), None),
+        runtime=Runtime(),
+        durability="sync",
+        interrupt_before=(),
+        interrupt_after=(),
         checkpoint_ns=conf.get("checkpoint_ns", ""),
     )
 
@@ -91,7 +105,9 @@ def _snapshot(graph: Pregel, config: dict[str, Any], saved: Any, *, subgraphs: b
     """A snapshot, with subgraph tasks' ``state`` filled (child snapshot or child config)."""
     latest = not (config.get(CONF) or {}).get("checkpoint_id")
     snap = snapshot_from(graph, config, saved, latest=latest)
-    if saved is None or not any(graph.nodes[t.name].subgraphs for t in snap.tasks if t.name in graph.nodes):
+    if saved is None or not any(
+        graph.nodes[t.name].subgraphs for t in snap.tasks if t.name in graph.nodes
+    ):
         return snap
     tasks = []
     thread = saved.config[CONF].get("thread_id")
@@ -107,12 +123,16 @@ def _snapshot(graph: Pregel, config: dict[str, Any], saved: Any, *, subgraphs: b
         if subgraphs:
             child_saved = yield ("get_tuple", child_cfg)
             if child_saved is not None:
-                state = yield from _snapshot(node.subgraphs[0], child_cfg, child_saved, subgraphs=True)
+                state = yield from _snapshot(
+                    node.subgraphs[0], child_cfg, child_saved, subgraphs=True
+                )
         tasks.append(t._replace(state=state))
     return snap._replace(tasks=tuple(tasks))
 
 
-def snapshot_from(graph: Pregel, config: dict[str, Any], saved: Any, *, latest: bool) -> StateSnapshot:
+def snapshot_from(
+    graph: Pregel, config: dict[str, Any], saved: Any, *, latest: bool
+) -> StateSnapshot:
     if saved is None:
         return StateSnapshot({}, (), config, None, None, None, (), ())
     loop = _offline_loop(graph, saved.config)
@@ -133,7 +153,9 @@ def snapshot_from(graph: Pregel, config: dict[str, Any], saved: Any, *, latest: 
         if done:
             allowed = graph.stream_channels_set
             result = {ch: v for ch, v in writes if ch in allowed and ch not in RESERVED_WRITES}
-            t.writes = [(ch, v) for ch, v in writes if ch not in (ERROR, INTERRUPT, RESUME, NO_WRITES)]
+            t.writes = [
+                (ch, v) for ch, v in writes if ch not in (ERROR, INTERRUPT, RESUME, NO_WRITES)
+            ]
             finished.append(t)
             error, interrupts = None, ()
         out_tasks.append(PregelTask(t.id, t.name, t.path, error, interrupts, None, result))
@@ -184,7 +206,9 @@ def get_state(graph: Pregel, config: dict[str, Any], *, subgraphs: bool = False)
     return run_sync(graph, _get_state(graph, config, subgraphs))
 
 
-async def aget_state(graph: Pregel, config: dict[str, Any], *, subgraphs: bool = False) -> StateSnapshot:
+async def aget_state(
+    graph: Pregel, config: dict[str, Any], *, subgraphs: bool = False
+) -> StateSnapshot:
     return await run_async(graph, _get_state(graph, config, subgraphs))
 
 
@@ -192,23 +216,38 @@ def get_state_history(graph: Pregel, config: dict[str, Any], **kwargs: Any) -> A
     return iter(run_sync(graph, _history(graph, config, kwargs)))
 
 
-async def aget_state_history(graph: Pregel, config: dict[str, Any], **kwargs: Any) -> list[StateSnapshot]:
+async def aget_state_history(
+    graph: Pregel, config: dict[str, Any], **kwargs: Any
+) -> list[StateSnapshot]:
     return await run_async(graph, _history(graph, config, kwargs))
 
 
 # ---------------------------------------------------------------------- updates
 def _infer_as_node(graph: Pregel, loop: PregelLoop) -> str:
-    user = [n for n in graph.nodes if n != START]
-    if len(user) == 1:
-        return user[0]
-    seen = {n: max(v.values()) for n, v in loop.versions_seen.items() if n in graph.nodes and v}
+    """The node an update without ``as_node`` is written as: the one that read last.
+
+    As LangGraph: the graph's only node (START counts); else the node holding the single
+    newest version seen (a tie of two entries, even of one node, is ambiguous); else, when
+    nothing was seen yet, START for a graph whose input is START's channel.
+    """
+    if len(graph.nodes) == 1:
+        return next(iter(graph.nodes))
+    seen = sorted(
+        (version, name)
+        for name, versions in loop.versions_seen.items()
+        if name in graph.nodes
+        for version in versions.values()
+    )
     if not seen:
-        return START if START in graph.nodes else user[0]
-    top = max(seen.values())
-    winners = [n for n, v in seen.items() if v == top]
-    if len(winners) > 1:
-        raise InvalidUpdateError(f"Ambiguous update, specify as_node (candidates: {sorted(winners)})")
-    return winners[0]
+        if isinstance(graph.input_channels, str) and graph.input_channels in graph.nodes:
+            return graph.input_channels
+        raise InvalidUpdateError(
+            "Ambiguous update, specify as_node: no node has run on this thread yet"
+        )
+    if len(seen) > 1 and seen[-1][0] == seen[-2][0]:
+        tied = sorted({name for version, name in seen if version == seen[-1][0]})
+        raise InvalidUpdateError(f"Ambiguous update, specify as_node (candidates: {tied})")
+    return seen[-1][1]
 
 
 def _apply_update(graph: Pregel, loop: PregelLoop, updates: Sequence[StateUpdate]) -> list[Task]:
@@ -227,25 +266,47 @@ def _apply_update(graph: Pregel, loop: PregelLoop, updates: Sequence[StateUpdate
         if node is None:
             raise InvalidUpdateError(f"Node {as_node} does not exist")
         masq = pending.get(as_node)
-        triggers = masq.triggers if masq is not None else tuple(
-            ch for ch in node.triggers if ch in loop.channels and loop.channels[ch].is_available()
+        triggers = (
+            masq.triggers
+            if masq is not None
+            else tuple(
+                ch
+                for ch in node.triggers
+                if ch in loop.channels and loop.channels[ch].is_available()
+            )
         )
-        task = Task(loop, node, as_node, upd.values, (PULL, as_node), triggers, step=loop.step,
-                    id=upd.task_id or (masq.id if masq is not None else None))
+        task = Task(
+            loop,
+            node,
+            as_node,
+            upd.values,
+            (PULL, as_node),
+            triggers,
+            step=loop.step,
+            id=upd.task_id or (masq.id if masq is not None else None),
+        )
         for writer in node.writers:
             res = writer(upd.values, task)
             if res is not None and hasattr(res, "close"):
                 res.close()
-                raise RuntimeError(f"Node '{as_node}' has an async conditional edge: use aupdate_state().")
+                raise RuntimeError(
+                    f"Node '{as_node}' has an async conditional edge: use aupdate_state()."
+                )
         tasks.append(task)
     return tasks
 
 
-def _update(graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence[StateUpdate]]) -> Gen:
+def _update(
+    graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence[StateUpdate]]
+) -> Gen:
     if not supersteps:
-        raise ValueError("No supersteps provided: bulk_update_state needs a list of supersteps of StateUpdates.")
+        raise ValueError(
+            "No supersteps provided: bulk_update_state needs a list of supersteps of StateUpdates."
+        )
     if any(len(step) == 0 for step in supersteps):
-        raise ValueError("No updates provided: every superstep given to bulk_update_state needs at least one StateUpdate.")
+        raise ValueError(
+            "No updates provided: every superstep given to bulk_update_state needs at least one StateUpdate."
+        )
     loop = _offline_loop(graph, config)
     saved = yield ("get_tuple", _lookup_config(config))
     latest = saved
@@ -260,7 +321,9 @@ def _update(graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence
         return (yield from _copy(graph, loop, saved, supersteps[0][0].values))
     for updates in supersteps:
         if len(updates) > 1 and any(u.as_node is None for u in updates):
-            raise InvalidUpdateError("When applying several updates in one superstep, give each an as_node.")
+            raise InvalidUpdateError(
+                "When applying several updates in one superstep, give each an as_node."
+            )
         tasks = _apply_update(graph, loop, updates)
         apply_writes(loop, tasks, loop._next_version())
         loop.updated_channels = None  # the next run rescans every node: pending tasks may remain
@@ -273,8 +336,12 @@ def _update(graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence
 def _copy(graph: Pregel, loop: PregelLoop, saved: Any, values: Any) -> Gen:
     """as_node="__copy__": save the checkpoint again as a sibling (source="fork")."""
     if saved is None:
-        raise InvalidUpdateError("Cannot copy a checkpoint that does not exist: the thread has none.")
-    loop.checkpoint_config = saved.parent_config or {CONF: {k: v for k, v in saved.config[CONF].items() if k != "checkpoint_id"}}
+        raise InvalidUpdateError(
+            "Cannot copy a checkpoint that does not exist: the thread has none."
+        )
+    loop.checkpoint_config = saved.parent_config or {
+        CONF: {k: v for k, v in saved.config[CONF].items() if k != "checkpoint_id"}
+    }
     loop.updated_channels = None
     yield from loop._save("fork", step=loop.step - 1)
     config = loop.checkpoint_config
@@ -284,20 +351,32 @@ def _copy(graph: Pregel, loop: PregelLoop, saved: Any, values: Any) -> Gen:
     return config
 
 
-def update_state(graph: Pregel, config: dict[str, Any], values: Any, *, as_node: str | None, task_id: str | None) -> dict[str, Any]:
+def update_state(
+    graph: Pregel, config: dict[str, Any], values: Any, *, as_node: str | None, task_id: str | None
+) -> dict[str, Any]:
     return run_sync(graph, _update(graph, config, [[StateUpdate(values, as_node, task_id)]]))
 
 
-async def aupdate_state(graph: Pregel, config: dict[str, Any], values: Any, *, as_node: str | None, task_id: str | None) -> dict[str, Any]:
+async def aupdate_state(
+    graph: Pregel, config: dict[str, Any], values: Any, *, as_node: str | None, task_id: str | None
+) -> dict[str, Any]:
     return await run_async(graph, _update(graph, config, [[StateUpdate(values, as_node, task_id)]]))
 
 
-def bulk_update_state(graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence[Any]]) -> dict[str, Any]:
-    return run_sync(graph, _update(graph, config, [[StateUpdate(*u) for u in s] for s in supersteps]))
+def bulk_update_state(
+    graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence[Any]]
+) -> dict[str, Any]:
+    return run_sync(
+        graph, _update(graph, config, [[StateUpdate(*u) for u in s] for s in supersteps])
+    )
 
 
-async def abulk_update_state(graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence[Any]]) -> dict[str, Any]:
-    return await run_async(graph, _update(graph, config, [[StateUpdate(*u) for u in s] for s in supersteps]))
+async def abulk_update_state(
+    graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence[Any]]
+) -> dict[str, Any]:
+    return await run_async(
+        graph, _update(graph, config, [[StateUpdate(*u) for u in s] for s in supersteps])
+    )
 
 
 __all__ = ["get_state", "update_state", "NO_WRITES", "RESUME"]
