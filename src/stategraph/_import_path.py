@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import traceback
 from pathlib import Path
 from types import ModuleType
 
-__all__ = ["import_path"]
+__all__ = ["import_failure", "import_path"]
 
 
 def import_path(module_path: Path) -> ModuleType:
@@ -34,3 +35,13 @@ def import_path(module_path: Path) -> ModuleType:
         del sys.modules[name]  # why: a failed import must not be served from the cache later
         raise
     return module
+
+
+def import_failure(module_path: Path, exc: BaseException) -> str:
+    """Say what the file's own code raised while importing, and at which of its lines."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(module_path)]
+    where = f" at line {frames[-1].lineno}" if frames else ""
+    return (
+        f"importing {str(module_path)!r} raised {type(exc).__name__}: {exc}{where}. "
+        "Fix the file (run it with python to see the whole traceback)."
+    )

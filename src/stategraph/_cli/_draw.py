@@ -10,8 +10,9 @@ from ._load import CliError, load_graph
 __all__ = ["draw"]
 
 
-def draw(args: Any, out: TextIO = sys.stdout) -> int:
+def draw(args: Any, out: TextIO | None = None) -> int:
     """Print the drawing, or write it to ``--output`` (needed for PNG)."""
+    out = sys.stdout if out is None else out  # why: read at call time (redirect_stdout)
     drawing = load_graph(args.graph).get_graph(xray=args.xray)
     if args.format == "png":
         if not args.output:

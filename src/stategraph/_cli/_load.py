@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .._import_path import import_path
+from .._import_path import import_failure, import_path
 
 __all__ = ["CliError", "json_arg", "load_graph", "open_saver"]
 
@@ -45,8 +45,10 @@ def load_graph(spec: str, saver: Any = None) -> Any:
         module = import_path(path)
     except ImportError as exc:
         if exc.name is not None:  # the graph module's own import failed
-            raise
+            raise CliError(import_failure(path, exc)) from exc
         raise CliError(str(exc)) from None
+    except Exception as exc:  # the file's own code failed while importing
+        raise CliError(import_failure(path, exc)) from exc
     found = getattr(module, attribute, None)
     if found is None:
         raise CliError(f"{path_text} has no attribute {attribute!r}.")

@@ -16,8 +16,9 @@ __all__ = ["resume", "run"]
 INTERRUPTED = 3  # exit status of a run that stopped on an interrupt
 
 
-def run(args: Any, out: TextIO = sys.stdout) -> int:
+def run(args: Any, out: TextIO | None = None) -> int:
     """Run a graph on ``--input``; stream its updates; print the final state as JSON."""
+    out = sys.stdout if out is None else out  # why: read at call time (redirect_stdout)
     graph_input = json_arg(args.input, "--input")
     if graph_input is None:
         raise CliError(
@@ -26,8 +27,9 @@ def run(args: Any, out: TextIO = sys.stdout) -> int:
     return _drive(args, graph_input, out)
 
 
-def resume(args: Any, out: TextIO = sys.stdout) -> int:
+def resume(args: Any, out: TextIO | None = None) -> int:
     """Answer a thread's pending interrupt with ``--value`` and run on."""
+    out = sys.stdout if out is None else out  # why: read at call time (redirect_stdout)
     return _drive(args, Command(resume=json_arg(args.value, "--value")), out)
 
 

@@ -11,8 +11,9 @@ from ._load import CliError, open_saver
 __all__ = ["threads"]
 
 
-def threads(args: Any, out: TextIO = sys.stdout) -> int:
+def threads(args: Any, out: TextIO | None = None) -> int:
     """Dispatch ``threads list|show|history|diff|prune``."""
+    out = sys.stdout if out is None else out  # why: read at call time (redirect_stdout)
     with open_saver(args.db) as saver:
         if args.action == "list":
             seen: dict[str, str] = {}

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._import_path import import_path
+from .._import_path import import_failure, import_path
 from ..errors import StategraphError
 
 __all__ = ["ConfigError", "ServerConfig", "load_config"]
@@ -145,9 +145,11 @@ def _load_attribute(key: str, spec: Any, base: Path, path: Path | None) -> Any:
     try:
         module = import_path(module_path)
     except ImportError as exc:
-        if exc.name is not None:  # the module's own import failed: not ours to rephrase
-            raise
+        if exc.name is not None:  # the module's own import failed
+            raise ConfigError(f"Config key {key!r}: {import_failure(module_path, exc)}") from exc
         raise ConfigError(f"{exc} (config key {key!r})") from None
+    except Exception as exc:  # the file's own code failed while importing
+        raise ConfigError(f"Config key {key!r}: {import_failure(module_path, exc)}") from exc
     try:
         return getattr(module, attr)
     except AttributeError:

@@ -108,8 +108,8 @@ def _import(module_name: str, key: str) -> Any:
 def _not_allowed(module_name: str, qualname: str) -> SerializationError:
     return SerializationError(
         f"Checkpoint data names the class {module_name}.{qualname}, which is not on the "
-        "serializer's allowlist, so it was not loaded. If you trust it, declare it in the "
-        f"graph's state schema, call serde.register({qualname.split('.')[-1]}), or build the "
+        "serializer's allowlist, so it was not loaded. If you trust it, call "
+        f"saver.serde.register({qualname.split('.')[-1]}) before reading, or build the saver's "
         f"serializer with JsonPlusSerializer(allowed_modules=[{module_name!r}]).",
         code=ErrorCode.CHECKPOINT_UNKNOWN_TYPE,
         type_name=f"{module_name}.{qualname}",
