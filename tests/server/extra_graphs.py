@@ -92,6 +92,13 @@ def _talker() -> StateGraph:
 talker = _talker().compile()  # langchain-core tokens in a subgraph, stategraph tokens at the top
 
 
+def step(state: TypedState) -> dict:
+    return {"items": ["step"]}
+
+
+chain = _one_node("step", step).compile()  # one node: appends "step"
+
+
 def ask(state: TypedState) -> dict:
     answer = interrupt({"question": "name?"})
     return {"items": [f"hello {answer}"]}
@@ -100,7 +107,23 @@ def ask(state: TypedState) -> dict:
 asker = _one_node("ask", ask).compile()  # interrupts once, resumes with the name
 
 
-SERVED = ("typed", "talker", "asker")
+def ask_twice(state: TypedState) -> dict:
+    first = interrupt("first?")
+    second = interrupt("second?")
+    return {"items": [f"{first}+{second}"]}
+
+
+twice = _one_node("ask_twice", ask_twice).compile()  # two interrupts in one node
+
+
+def explode(state: TypedState) -> dict:
+    raise ValueError("remote boom")
+
+
+failing = _one_node("explode", explode).compile()
+
+
+SERVED = ("typed", "talker", "chain", "asker", "twice", "failing")
 
 
 def write_extra_config(directory: Path) -> Path:
