@@ -239,3 +239,51 @@ def test_importable_under_the_langgraph_name() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "stategraph.pregel.remote"
+
+
+async def test_as_a_node_parallel_remote_interrupts_are_asked_one_by_one(
+    url: str, driver: str
+) -> None:
+    parent = _parent(RemoteGraph("pair", url=url))
+    config = thread()
+    first = await call(driver, parent, "invoke", {"items": []}, config)
+    (asked,) = first["__interrupt__"]
+    second = await call(driver, parent, "invoke", Command(resume={asked.id: "1"}), config)
+    (asked_next,) = second["__interrupt__"]
+    assert {asked.value, asked_next.value} == {"a?", "b?"}
+    done = await call(driver, parent, "invoke", Command(resume="2"), config)
+    answers = {asked.value[0]: "1", asked_next.value[0]: "2"}
+    assert sorted(done["items"]) == sorted(f"{k}={v}" for k, v in answers.items())
+    assert done["after"] == "finished"
+
+
+async def test_called_inside_a_node_without_config_uses_the_nodes(url: str, driver: str) -> None:
+    remote = RemoteGraph("asker", url=url)
+
+    class Parent(TypedDict, total=False):
+        items: list[str]
+
+    def sync_node(state: Parent) -> Parent:
+        return {"items": remote.invoke(state)["items"]}
+
+    async def async_node(state: Parent) -> Parent:
+        return {"items": (await remote.ainvoke(state))["items"]}
+
+    builder = StateGraph(Parent)
+    builder.add_node("calls_remote", sync_node if driver == "sync" else async_node)
+    builder.add_edge(START, "calls_remote")
+    parent = builder.compile(checkpointer=InMemorySaver())
+    config = thread()
+    paused = await call(driver, parent, "invoke", {"items": []}, config)
+    assert [i.value for i in paused["__interrupt__"]] == [{"question": "name?"}]
+    done = await call(driver, parent, "invoke", Command(resume="cy"), config)
+    assert done == {"items": ["hello cy"]}
+
+
+async def test_run_options_pass_through(url: str, driver: str) -> None:
+    remote = RemoteGraph("chain", url=url)
+    config = thread()
+    held = await call(driver, remote, "invoke", {"items": ["x"]}, config, interrupt_before=["step"])
+    assert held == {"items": ["x"]}
+    assert (await call(driver, remote, "get_state", config)).next == ("step",)
+    assert await call(driver, remote, "invoke", None, config) == {"items": ["x", "step"]}

@@ -116,6 +116,26 @@ def ask_twice(state: TypedState) -> dict:
 twice = _one_node("ask_twice", ask_twice).compile()  # two interrupts in one node
 
 
+def ask_a(state: TypedState) -> dict:
+    return {"items": [f"a={interrupt('a?')}"]}
+
+
+def ask_b(state: TypedState) -> dict:
+    return {"items": [f"b={interrupt('b?')}"]}
+
+
+def _pair() -> StateGraph:
+    builder = StateGraph(TypedState)
+    builder.add_node("ask_a", ask_a)
+    builder.add_node("ask_b", ask_b)
+    builder.add_edge(START, "ask_a")
+    builder.add_edge(START, "ask_b")
+    return builder
+
+
+pair = _pair().compile()  # two parallel nodes pause at once
+
+
 def explode(state: TypedState) -> dict:
     raise ValueError("remote boom")
 
@@ -123,7 +143,7 @@ def explode(state: TypedState) -> dict:
 failing = _one_node("explode", explode).compile()
 
 
-SERVED = ("typed", "talker", "chain", "asker", "twice", "failing")
+SERVED = ("typed", "talker", "chain", "asker", "twice", "pair", "failing")
 
 
 def write_extra_config(directory: Path) -> Path:

@@ -208,8 +208,9 @@ class RemoteCall:
 
     def _answer(self, pending: list[Interrupt]) -> None:
         answer = interrupt(pending[0].value)
-        # one answer per round: each stored answer maps to exactly one remote resume
-        resume = answer if len(pending) == 1 else {pending[0].id: answer}
+        # one answer per round: each stored answer maps to exactly one remote resume. By id:
+        # a thread whose parallel nodes paused may count an answered one as still pending
+        resume = {pending[0].id: answer} if pending[0].id else answer
         self.input, self.command = None, {"resume": resume}
 
     def next_round(self) -> bool:
@@ -235,8 +236,8 @@ class RemoteCall:
         namespace = tuple(parts)
         payload = self._decode(mode, data)
         if mode == "updates" and not namespace and isinstance(data, dict):
-            if "__interrupt__" in data:
-                self.pending = payload["__interrupt__"]
+            if "__interrupt__" in data:  # parallel nodes may pause in separate chunks
+                self.pending += payload["__interrupt__"]
         if self.forward is not None and mode in self.forward.modes:
             self.forward.put((self.caller_ns + namespace, mode, payload))
         if mode not in self.requested or (namespace and not self.subgraphs):

@@ -14,6 +14,7 @@ from typing import Any
 from ..errors import ErrorCode, coded
 from ..graph._draw import Edge, Graph, Node
 from ..types import StateSnapshot
+from ._context import CURRENT_TASK
 from ._remote import RemoteCall, RemoteException, to_snapshot
 
 __all__ = ["RemoteException", "RemoteGraph"]
@@ -95,6 +96,8 @@ class RemoteGraph:
         unknown = set(extra) - {"interrupt_before", "interrupt_after", "context", "durability"}
         if unknown:
             raise TypeError(f"RemoteGraph.stream() got unexpected keyword(s) {sorted(unknown)}.")
+        if config is None and (task := CURRENT_TASK.get()) is not None:
+            config = task.config  # called from a node without its config: still the node's
         call = RemoteCall(
             self.assistant_id,
             _merge(self.config, config or {}),

@@ -1,11 +1,13 @@
 """The GraphSchema an assistant answers (server_api.md 1.2): its graph's schemas as JSON Schema.
 
-A ``StateGraph`` is described by the schemas it was built with; any other graph (an
-``@entrypoint``, a hand-made ``Pregel``) by the types of its input, output and state channels.
+A ``StateGraph`` is described by the schemas it was built with, an ``@entrypoint`` by its
+function's annotations, and any other ``Pregel`` by the types of its channels.
 """
 
 from __future__ import annotations
 
+import inspect
+import typing
 from typing import Any
 
 from ..graph._jsonschema import schema_json
@@ -24,6 +26,9 @@ def graph_schemas(graph_id: str, graph: Pregel) -> dict[str, Any]:
             schema_json(builder.input_schema),
             schema_json(builder.output_schema),
         )
+    elif (annotated := _entrypoint_types(graph)) is not None:
+        graph_input, output = (schema_json(tp) for tp in annotated)
+        state = output  # an entrypoint keeps what it returns (or saves) for the next call
     else:
         state = _channels_schema(graph, _state_keys(graph), "State", write=False)
         graph_input = _channels_schema(graph, graph.input_channels, "Input", write=True)
@@ -60,6 +65,26 @@ def subgraph_schemas(
     prefix = namespace + "|"
     kept = [ns for ns in found if ns == namespace or (recurse and ns.startswith(prefix))]
     return {ns: graph_schemas(graph_id, found[ns]) for ns in kept}
+
+
+def _entrypoint_types(graph: Pregel) -> tuple[Any, Any] | None:
+    """The annotated input and return types of an ``@entrypoint`` function, if it is one."""
+    if len(graph.nodes) != 1:
+        return None
+    function = getattr(next(iter(graph.nodes.values())), "bound", None)
+    if not inspect.isfunction(function):
+        return None
+    try:
+        hints = typing.get_type_hints(function)
+    except (NameError, TypeError):  # why: unresolvable annotations describe nothing
+        hints = {}
+    params = [
+        p
+        for p in inspect.signature(function).parameters.values()
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
+    first = hints.get(params[0].name) if params else None
+    return first, hints.get("return")
 
 
 def _state_keys(graph: Pregel) -> list[str]:
