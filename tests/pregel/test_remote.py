@@ -80,6 +80,13 @@ async def test_stream_modes_shapes(url: str, driver: str) -> None:
     pairs = await chunks(driver, remote, {"items": []}, stream_mode=["custom", "updates"])
     # the only custom chunk is written inside a subgraph: it needs subgraphs=True
     assert pairs == [("updates", default[0]), ("updates", default[1])]
+    tasks = await chunks(driver, remote, {"items": []}, stream_mode="tasks")
+    assert [(t["name"], "result" in t) for t in tasks] == [
+        ("middle", False),
+        ("middle", True),
+        ("after", False),
+        ("after", True),
+    ]
     nested = await chunks(driver, remote, {"items": []}, stream_mode="updates", subgraphs=True)
     namespaces = [ns for ns, _ in nested]
     assert [len(ns) for ns in namespaces] == [2, 1, 0, 0]
@@ -287,3 +294,18 @@ async def test_run_options_pass_through(url: str, driver: str) -> None:
     assert held == {"items": ["x"]}
     assert (await call(driver, remote, "get_state", config)).next == ("step",)
     assert await call(driver, remote, "invoke", None, config) == {"items": ["x", "step"]}
+
+
+async def test_explicit_clients_and_headers(url: str, driver: str) -> None:
+    from langgraph_sdk import get_client, get_sync_client
+
+    headers = {"x-team": "blue"}
+    remote = RemoteGraph(
+        "chain",
+        client=get_client(url=url, headers=headers),
+        sync_client=get_sync_client(url=url, headers=headers),
+    )
+    assert await call(driver, remote, "invoke", {"items": []}) == {"items": ["step"]}
+    by_url = RemoteGraph("chain", url=url, headers=headers)
+    client = by_url.sync_client if driver == "sync" else by_url.client
+    assert client.http.client.headers["x-team"] == "blue"
