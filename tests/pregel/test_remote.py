@@ -130,8 +130,11 @@ async def test_state_history_and_update(url: str, driver: str) -> None:
     assert latest.values == {"items": ["x", "step", "y"]}
     assert (
         latest.parent_config["configurable"]["checkpoint_id"]
-        == (state.config["configurable"]["checkpoint_id"])
+        == state.config["configurable"]["checkpoint_id"]
     )
+    # a config naming a checkpoint replays from it (time travel), forking the thread
+    replayed = await call(driver, remote, "invoke", None, snapshots[1].config)
+    assert replayed == {"items": ["x", "step"]}
 
 
 async def test_interrupt_and_resume_on_the_remote_thread(url: str, driver: str) -> None:
