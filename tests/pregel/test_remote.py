@@ -312,3 +312,29 @@ async def test_explicit_clients_and_headers(url: str, driver: str) -> None:
     by_url = RemoteGraph("chain", url=url, headers=headers)
     client = by_url.sync_client if driver == "sync" else by_url.client
     assert client.http.client.headers["x-team"] == "blue"
+
+
+def test_sanitize_config_keeps_only_what_json_and_the_server_take() -> None:
+    from stategraph.pregel._remote import sanitize_config
+
+    config = {
+        "configurable": {
+            "thread_id": "t",
+            "checkpoint_ns": "remote:1",
+            "checkpoint_id": "c",
+            "__pregel_task_id": "x",
+            "model": "m",
+            "saver": object(),
+        },
+        "metadata": {"step": 1, "path": ("a", 2), "callback": print},
+        "tags": ["a", object()],
+        "recursion_limit": 5,
+        "callbacks": [print],
+        "run_name": object(),
+    }
+    assert sanitize_config(config) == {
+        "configurable": {"thread_id": "t", "model": "m"},
+        "metadata": {"step": 1, "path": ["a", 2]},
+        "tags": ["a"],
+        "recursion_limit": 5,
+    }

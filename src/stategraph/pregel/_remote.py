@@ -36,26 +36,26 @@ class RemoteException(Exception):
 
 def sanitize_config(config: dict[str, Any]) -> dict[str, Any]:
     """Keep the JSON-safe part of a config the server accepts; drop engine wiring."""
-    out = {k: _json_safe(config[k]) for k in _CONFIG_KEYS if config.get(k) is not None}
-    configurable = {
+    out = _json_safe({k: config[k] for k in _CONFIG_KEYS if config.get(k) is not None})
+    configurable = out.get("configurable")
+    out["configurable"] = {
         k: v
-        for k, v in (out.get("configurable") or {}).items()
-        if not k.startswith("__") and k not in _DROPPED and v is not _UNSAFE
+        for k, v in (configurable if isinstance(configurable, dict) else {}).items()
+        if not k.startswith("__") and k not in _DROPPED
     }
-    out["configurable"] = configurable
-    if isinstance(out.get("metadata"), dict):
-        out["metadata"] = {k: v for k, v in out["metadata"].items() if v is not _UNSAFE}
     return out
 
 
-_UNSAFE = object()
+_UNSAFE = object()  # marks a value JSON cannot carry (callbacks, savers, stream sinks...)
 
 
 def _json_safe(value: Any) -> Any:
+    """``value`` with every part JSON cannot carry left out (``_UNSAFE`` if nothing is left)."""
     if value is None or isinstance(value, str | int | float | bool):
         return value
     if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items() if _json_safe(v) is not _UNSAFE}
+        pairs = ((str(k), _json_safe(v)) for k, v in value.items())
+        return {k: v for k, v in pairs if v is not _UNSAFE}
     if isinstance(value, list | tuple):
         return [v for v in (_json_safe(v) for v in value) if v is not _UNSAFE]
     return _UNSAFE
