@@ -7,6 +7,7 @@ from typing import Any
 
 from ..pregel import Pregel
 from ._http import to_jsonable
+from ._message_stream import MessageAccumulator
 from ._run_request import STREAM_MODES, RunRequest
 
 __all__ = ["event_of", "run_config", "stream_graph"]
@@ -38,17 +39,45 @@ def run_config(
 def stream_graph(
     graph: Pregel, request: RunRequest, config: dict[str, Any], context: Any
 ) -> AsyncIterator[Any]:
-    """Start the graph's ``astream`` for ``request`` (input or command)."""
-    return graph.astream(
+    """Stream the graph for ``request`` (input or command) as chunks named by SSE event.
+
+    Each chunk is ``(event_mode, payload)``, or ``(namespace, event_mode, payload)`` with
+    ``stream_subgraphs``, for :func:`event_of` to name and encode.
+    """
+    stream = graph.astream(
         request.command if request.command is not None else request.input,
         config,
         context=context,
-        stream_mode=[STREAM_MODES[mode] for mode in request.stream_modes],
+        stream_mode=list(dict.fromkeys(STREAM_MODES[mode] for mode in request.stream_modes)),
         subgraphs=request.stream_subgraphs,
         interrupt_before=request.interrupt_before,
         interrupt_after=request.interrupt_after,
         durability=request.durability,
     )
+    return _server_chunks(stream, request.stream_modes, request.stream_subgraphs)
+
+
+async def _server_chunks(
+    stream: AsyncIterator[Any], modes: list[str], subgraphs: bool
+) -> AsyncIterator[Any]:
+    """Turn the graph's ``messages`` chunks into what each requested messages mode sends."""
+    folded = MessageAccumulator() if "messages" in modes else None
+    as_tuples = "messages-tuple" in modes
+    try:
+        async for chunk in stream:
+            namespace, mode, payload = chunk if subgraphs else ((), *chunk)
+            if mode != "messages":
+                yield chunk
+                continue
+            pairs = [("messages", payload)] if as_tuples else []
+            if folded is not None:
+                pairs += folded.events(namespace, *payload)
+            for event_mode, data in pairs:
+                yield (namespace, event_mode, data) if subgraphs else (event_mode, data)
+    finally:
+        close = getattr(stream, "aclose", None)
+        if close is not None:
+            await close()
 
 
 def event_of(chunk: Any, subgraphs: bool) -> tuple[str, Any]:

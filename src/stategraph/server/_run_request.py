@@ -11,12 +11,17 @@ from ._http import ApiError, field
 
 __all__ = ["RunRequest", "parse_run_request", "STREAM_MODES"]
 
-# server stream mode -> graph stream mode; the SSE event carries the graph mode's name
+# server stream mode -> graph stream mode; the SSE event carries the graph mode's name, except
+# that "messages" is folded into messages/metadata|partial|complete events (_message_stream.py)
 STREAM_MODES = {
     "values": "values",
     "updates": "updates",
     "custom": "custom",
+    "messages": "messages",
     "messages-tuple": "messages",  # [message chunk, metadata] pairs, event name "messages"
+    "debug": "debug",
+    "tasks": "tasks",
+    "checkpoints": "checkpoints",
 }
 _STRATEGIES = ("reject", "enqueue", "interrupt", "rollback")
 

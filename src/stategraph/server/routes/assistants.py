@@ -1,4 +1,4 @@
-"""Assistant routes: create, get, update, delete, search, count, versions, graph (server_api.md 1.2)."""
+"""Assistant routes: CRUD, search, count, versions, graph, schemas, subgraphs (server_api.md 1.2)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from .._graph_schemas import graph_schemas, subgraph_schemas
 from .._http import ApiError, count_field, field, json_response, read_body
 from .._threads import matches_metadata
 
@@ -95,6 +96,27 @@ async def get_graph(request: Request) -> Response:
     return json_response(graph.get_graph(xray=xray).to_json())
 
 
+async def get_schemas(request: Request) -> Response:
+    """``GET /assistants/{assistant_id}/schemas``: input, output, state, config, context schemas."""
+    assistants = request.app.state.server.assistants
+    assistant = assistants.get(request.path_params["assistant_id"])
+    graph = assistants.graph_for(assistant)
+    return json_response(graph_schemas(assistant["graph_id"], graph))
+
+
+async def get_subgraphs(request: Request) -> Response:
+    """``GET /assistants/{assistant_id}/subgraphs[/{namespace}]?recurse=``: schemas by namespace."""
+    assistants = request.app.state.server.assistants
+    assistant = assistants.get(request.path_params["assistant_id"])
+    raw = request.query_params.get("recurse", "false").lower()
+    if raw not in ("true", "false", "1", "0"):
+        raise ApiError(422, f"Query parameter 'recurse' must be true or false, got {raw!r}.")
+    graph = assistants.graph_for(assistant)
+    namespace = request.path_params.get("namespace")
+    found = subgraph_schemas(assistant["graph_id"], graph, namespace, recurse=raw in ("true", "1"))
+    return json_response(found)
+
+
 async def get_assistant(request: Request) -> Response:
     """``GET /assistants/{assistant_id}`` (an id or a graph name)."""
     server = request.app.state.server
@@ -147,6 +169,9 @@ routes = [
     Route("/assistants/{assistant_id}", update_assistant, methods=["PATCH"]),
     Route("/assistants/{assistant_id}", delete_assistant, methods=["DELETE"]),
     Route("/assistants/{assistant_id}/graph", get_graph, methods=["GET"]),
+    Route("/assistants/{assistant_id}/schemas", get_schemas, methods=["GET"]),
+    Route("/assistants/{assistant_id}/subgraphs", get_subgraphs, methods=["GET"]),
+    Route("/assistants/{assistant_id}/subgraphs/{namespace:path}", get_subgraphs, methods=["GET"]),
     Route("/assistants/{assistant_id}/versions", list_versions, methods=["POST"]),
     Route("/assistants/{assistant_id}/latest", set_latest, methods=["POST"]),
 ]

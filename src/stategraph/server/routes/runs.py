@@ -187,8 +187,13 @@ async def _of_modes(
     events: AsyncIterator[tuple[int, str, Any] | None], modes: set[str]
 ) -> AsyncIterator[tuple[int, str, Any] | None]:
     async for item in events:
-        if item is None or not modes or item[1] == "error" or item[1].split("|")[0] in modes:
+        # "messages/partial|ns" belongs to mode "messages"
+        if item is None or not modes or item[1] == "error" or _mode_of(item[1]) in modes:
             yield item
+
+
+def _mode_of(event: str) -> str:
+    return event.split("|")[0].split("/")[0]
 
 
 async def _no_events() -> AsyncIterator[tuple[int, str, Any] | None]:
