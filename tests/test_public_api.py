@@ -90,6 +90,7 @@ SNAPSHOT = {
     ],
     "stategraph.managed": ["IsLastStep", "ManagedValue", "RemainingSteps", "is_managed_value"],
     "stategraph.pregel": ["NodeBuilder", "Pregel", "PregelNode"],
+    "stategraph.pregel.remote": ["RemoteException", "RemoteGraph"],
     "stategraph.func": ["entrypoint", "task"],
     "stategraph.checkpoint.base": [
         "BaseCheckpointSaver",
