@@ -145,6 +145,15 @@ def test_plain_resume_with_two_pending_interrupts_is_an_error(driver: Any) -> No
         driver.run(app, Command(resume="same"), cfg())
 
 
+def test_plain_resume_answers_the_one_interrupt_left_after_a_partial_resume(driver: Any) -> None:
+    app = parallel_askers([])
+    out = driver.run(app, {"x": 1, "log": []}, cfg())
+    ids = {i.value: i.id for i in out["__interrupt__"]}
+    driver.run(app, Command(resume={ids["qb"]: "B"}), cfg())
+    assert values_of(list(driver.get_state(app, cfg()).interrupts)) == ["qc"]
+    assert driver.run(app, Command(resume="C"), cfg()) == {"x": 1, "log": ["b:B", "c:C", "d"]}
+
+
 def test_latest_state_applies_finished_siblings_after_partial_resume(driver: Any) -> None:
     app = parallel_askers([])
     out = driver.run(app, {"x": 1, "log": []}, cfg())

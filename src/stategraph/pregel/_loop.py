@@ -365,8 +365,10 @@ class PregelLoop:
     def _check_resume(self, resume: Any) -> None:
         if self.saver is None:
             raise RuntimeError("Cannot use Command(resume=...) without checkpointer")
-        pending = [i for w in self.pending_writes if w[1] == INTERRUPT for i in (w[2] if isinstance(w[2], (list, tuple)) else [w[2]])]
-        pending_ids = [getattr(i, "id", None) for i in pending]
+        pending = self._interrupts(answered=False)
+        # why: a map may repeat ids answered earlier (LangGraph ignores them); only ids never
+        # raised on this thread are refused
+        pending_ids = [getattr(i, "id", None) for i in self._interrupts(answered=True)]
         if self.is_nested:
             pending_ids = []
         if isinstance(resume, dict) and resume and all(is_interrupt_id(k) for k in resume):
@@ -391,6 +393,21 @@ class PregelLoop:
                 reason="not_pending", pending_ids=[],
             )
         self.null_resume = resume
+
+    def _interrupts(self, *, answered: bool) -> list[Any]:
+        """The interrupts of this checkpoint's tasks; ``answered=False``: of the tasks that have
+        not finished since (the ones get_state lists)."""
+        by_task: dict[str, list[tuple[str, Any]]] = {}
+        for tid, ch, v in self.pending_writes:
+            by_task.setdefault(tid, []).append((ch, v))
+        return [
+            i
+            for writes in by_task.values()
+            if answered or not is_finished(writes)
+            for ch, v in writes
+            if ch == INTERRUPT
+            for i in (v if isinstance(v, (list, tuple)) else [v])
+        ]
 
     def _has_nested_interrupts(self) -> bool:
         # an interrupt raised inside a subgraph is pending on the subgraph's own namespace; the
