@@ -67,6 +67,7 @@ def test_run_highlights_the_running_node_and_streams_updates(page: StudioPage) -
     thread_id = start_run(page, "pipeline", {"n": 3})
     running = page.wait_for("g.node.running", timeout=20).get_attribute("data-node")
     assert running in {"double", "small"}
+    page.wait_for('.run-status[data-status="success"], g.node.visited ~ g.node.running')
     page.shot("run-live")
     page.wait_for('.run-status[data-status="success"]')
     updates = [li.get_attribute("data-node") for li in page.all("li.update-event")]
@@ -105,6 +106,8 @@ def test_history_fork_from_second_checkpoint_with_an_edited_value(page: StudioPa
     assert len(page.all("li.history-entry")) == 7  # 4 + the edit + double + big
     assert len(page.all("li.history-entry.off-branch")) == 2  # the old steps 1 and 2
     page.shot("fork")
+    page.driver.execute_script("window.scrollTo(0, 0)")
+    page.shot("fork-timeline")
     state = httpx.get(f"{page.url}/threads/{thread_id}/state").json()
     assert state["values"]["label"] == "big 14"
 

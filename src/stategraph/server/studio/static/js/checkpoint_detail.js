@@ -3,7 +3,7 @@
 import { api } from "./api.js";
 import { schemasOf } from "./assistants.js";
 import { changedKeys, diffTable } from "./diff.js";
-import { errorBox, h, json, shortId } from "./dom.js";
+import { errorBox, h, json, shortCheckpoint } from "./dom.js";
 import { GraphView } from "./graph_view.js";
 import { JsonEditor } from "./json_editor.js";
 import { RunPanel } from "./run_panel.js";
@@ -24,15 +24,15 @@ export class CheckpointDetail {
     const forkArea = h("div", { class: "fork-area" });
     const actions = this.assistantId
       ? h("div", { class: "row" },
-        h("button", { "data-action": "fork", onclick: () => this.openFork(state, forkArea) }, "⑂ Fork from here"),
+        h("button", { "data-action": "fork", onclick: () => this.openFork(state, forkArea) }, "Fork from here"),
         h("button", { "data-action": "replay", onclick: () => this.replay(state) }, "↻ Replay from here"))
       : h("p", { class: "muted" }, "This thread names no assistant: fork and replay need one.");
     this.body.replaceChildren(
-      h("h3", {}, `Checkpoint ${shortId(state.checkpoint.checkpoint_id)} · step ${state.metadata.step}`),
+      h("h3", {}, `Checkpoint ${shortCheckpoint(state.checkpoint.checkpoint_id)} · step ${state.metadata.step}`),
       h("dl", { class: "facts" },
         h("dt", {}, "written by"), h("dd", { "data-role": "writer" }, writer),
         h("dt", {}, "next"), h("dd", {}, state.next.join(", ") || "— (done)"),
-        h("dt", {}, "parent"), h("dd", {}, parent ? shortId(parent.checkpoint.checkpoint_id) : "—")),
+        h("dt", {}, "parent"), h("dd", {}, parent ? shortCheckpoint(parent.checkpoint.checkpoint_id) : "—")),
       actions, forkArea,
       h("h4", {}, "Values"), json(state.values, { "data-role": "values" }),
       h("h4", {}, "Diff against parent"), diffTable(parent ? parent.values : {}, state.values),
@@ -56,7 +56,7 @@ export class CheckpointDetail {
         values: changedKeys(state.values, edited.value),
         checkpoint_id: state.checkpoint.checkpoint_id,
       });
-      area.replaceChildren(h("p", { class: "muted" }, `Fork written as checkpoint ${shortId(written.checkpoint.checkpoint_id)}.`));
+      area.replaceChildren(h("p", { class: "muted" }, `Fork written as checkpoint ${shortCheckpoint(written.checkpoint.checkpoint_id)}.`));
       await this.runFrom(written.checkpoint.checkpoint_id);
     } catch (error) {
       area.append(errorBox(error));

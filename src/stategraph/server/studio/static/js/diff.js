@@ -16,6 +16,10 @@ export function diffValues(before, after) {
   return rows;
 }
 
+function cell(value) {
+  return value === undefined ? h("span", { class: "muted" }, "(absent)") : h("pre", { class: "json" }, pretty(value));
+}
+
 export function diffTable(before, after) {
   const rows = diffValues(before, after);
   if (!rows.length) return h("p", { class: "muted diff-empty" }, "No change from the parent checkpoint.");
@@ -23,8 +27,8 @@ export function diffTable(before, after) {
     h("thead", {}, h("tr", {}, h("th", {}, "key"), h("th", {}, "parent"), h("th", {}, "this checkpoint"))),
     h("tbody", {}, rows.map((r) => h("tr", { class: `diff-${r.kind}`, "data-key": r.key },
       h("td", {}, h("code", {}, r.key), h("span", { class: "muted" }, ` ${r.kind}`)),
-      h("td", {}, h("pre", { class: "json" }, pretty(r.before))),
-      h("td", {}, h("pre", { class: "json" }, pretty(r.after)))))));
+      h("td", {}, cell(r.before)),
+      h("td", {}, cell(r.after))))));
 }
 
 // Only the keys `edited` changes from `original`: what a fork sends, so reducers see no repeats.

@@ -37,6 +37,13 @@ export function shortId(id) {
   return id ? String(id).slice(0, 8) : "";
 }
 
+// Checkpoint ids are time-ordered UUIDs sharing their first and last groups within a thread:
+// the middle groups are the part that tells two apart.
+export function shortCheckpoint(id) {
+  const groups = String(id || "").split("-");
+  return groups.length === 5 ? `${groups[1]}-${groups[2]}` : String(id || "").slice(-9);
+}
+
 export function when(iso) {
   if (!iso) return "";
   const date = new Date(iso);

@@ -41,8 +41,9 @@ function assignRanks(nodes, edges, out) {
       if (indegree.get(edge.target) === 0) queue.push(edge.target);
     }
   }
-  const last = Math.max(0, ...rank.values());
-  if (rank.has("__end__")) rank.set("__end__", Math.max(rank.get("__end__"), last));
+  // END sits alone on the last row, below every other node
+  const others = [...rank].filter(([id]) => id !== "__end__").map(([, r]) => r);
+  if (rank.has("__end__")) rank.set("__end__", Math.max(rank.get("__end__"), Math.max(-1, ...others) + 1));
   return rank;
 }
 

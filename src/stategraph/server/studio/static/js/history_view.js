@@ -3,7 +3,7 @@
 import { api } from "./api.js";
 import { assistantOfThread } from "./assistants.js";
 import { CheckpointDetail } from "./checkpoint_detail.js";
-import { errorBox, h, shortId, when } from "./dom.js";
+import { errorBox, h, shortCheckpoint, shortId, when } from "./dom.js";
 
 // The node(s) whose writes made `state`: the tasks its parent ran, unless a person or the input wrote it.
 export function writerOf(state, byId) {
@@ -68,8 +68,8 @@ export async function historyView(root, [threadId]) {
     return h("li", { class: cls, "data-checkpoint": id, "data-step": state.metadata.step, onclick: () => pick(state, byId) },
       h("span", { class: "step" }, `step ${state.metadata.step}`),
       h("span", { class: "writer" }, writerOf(state, byId)),
-      forked ? h("span", { class: "chip" }, `branch from ${shortId(parentId)}`) : null,
-      h("div", { class: "muted" }, `${shortId(id)} · ${when(state.created_at)}${state.next.length ? ` · next ${state.next.join(", ")}` : ""}`));
+      forked ? h("span", { class: "chip" }, `branch from ${shortCheckpoint(parentId)}`) : null,
+      h("div", { class: "muted" }, `${shortCheckpoint(id)} · ${when(state.created_at)}${state.next.length ? ` · next ${state.next.join(", ")}` : ""}`));
   };
   root.append(h("section", { class: "card" }, header,
     h("div", { class: "split" }, h("div", { class: "side" }, h("h3", {}, "Checkpoints"), timeline), h("div", { class: "grow" }, detail.el))));
