@@ -72,6 +72,8 @@ def test_run_highlights_the_running_node_and_streams_updates(page: StudioPage) -
     page.wait_for('.run-status[data-status="success"]')
     updates = [li.get_attribute("data-node") for li in page.all("li.update-event")]
     assert updates == ["double", "small"]
+    modes = {chip.text for chip in page.all(".modes .chip")}
+    assert {"updates", "values", "custom"} <= modes  # the richest set this server accepts
     assert "doubling 3" in page.one("li.custom-event").text
     assert page.json_of("pre.final-values")["label"] == "small 6"
     visited = {g.get_attribute("data-node") for g in page.all("g.node.visited")}

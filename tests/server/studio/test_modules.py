@@ -16,7 +16,9 @@ pytest.importorskip("selenium", reason="selenium is not installed (pip install s
 
 CALL = """
 const [module, body, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
-import(module).then((m) => done(new Function("m", body)(m))).catch((e) => done({thrown: String(e)}));
+import(module)
+  .then((m) => new Function("m", `return (async () => { ${body} })();`)(m))
+  .then(done, (e) => done({thrown: String(e)}));
 """
 
 
@@ -135,3 +137,38 @@ def test_diff_lists_changes_and_a_fork_sends_only_changed_keys(call: Any) -> Non
         {"key": "added", "kind": "added", "before": None, "after": "x"},
     ]
     assert result["changed"] == {"n": 7}  # 'log' has a reducer: resending it would append twice
+
+
+PANEL = """
+const {GraphView} = await import("/studio/js/graph_view.js");
+const graph = await new GraphView().load("pipeline");
+document.body.append(graph.el);
+const nodes = (cls) => [...graph.el.querySelectorAll(`g.node.${cls}`)].map((g) => g.getAttribute("data-node"));
+const panel = new m.RunPanel(graph);
+panel.handle({event: "modes", data: ["updates", "values", "messages-tuple", "tasks"]});
+panel.handle({event: "tasks", data: {id: "t1", name: "double", input: {n: 3}, triggers: ["x"]}});
+const during = nodes("running");
+panel.handle({event: "tasks", data: {id: "t1", name: "double", error: null, interrupts: [], result: {n: 6}}});
+const after = {running: nodes("running"), visited: nodes("visited")};
+panel.handle({event: "updates|inner:1", data: {small: {label: "small 6"}}});
+const ai = {type: "AIMessageChunk", id: "m1", content: "Hel"};
+panel.handle({event: "messages", data: [ai, {langgraph_node: "agent"}]});
+panel.handle({event: "messages", data: [{...ai, content: [{type: "text", text: "lo"}]}, {}]});
+panel.handle({event: "messages", data: [{type: "tool", name: "get_weather", content: "sunny"}, {}]});
+const tokens = [...panel.tokens.list.querySelectorAll(".token-text")].map((e) => e.textContent);
+const shown = !panel.tokens.el.hidden;
+panel.handle({event: "modes", data: ["updates", "values"]});
+return {during, after, updates: [...panel.updates.children].map((li) => li.dataset.node),
+        tokens, shown, hiddenWithoutMessages: panel.tokens.el.hidden, hasTasks: panel.live.hasTasks};
+"""
+
+
+def test_run_panel_follows_task_events_tokens_and_namespaced_updates(call: Any) -> None:
+    result = call("run_panel.js", PANEL)
+    assert result["during"] == ["double"]  # a "tasks" start highlights the node at once
+    assert result["after"] == {"running": [], "visited": ["double"]}
+    assert result["updates"] == ["small"]  # 'updates|<namespace>' from a subgraph
+    assert result["tokens"] == ["Hello", "get_weather → sunny"]
+    assert result["shown"] is True
+    assert result["hiddenWithoutMessages"] is True  # no messages mode: no token pane
+    assert result["hasTasks"] is False

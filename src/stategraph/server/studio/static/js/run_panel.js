@@ -23,6 +23,11 @@ export class RunPanel {
         this.tokens.el,
         h("div", { class: "pane" }, h("h3", {}, "Custom events"), this.custom)),
       h("h3", {}, "Values"), this.values);
+    this.live = RunPanel.fresh();
+  }
+
+  static fresh() {
+    return { hasTasks: false, interrupted: false, error: null, running: new Set() };
   }
 
   setStatus(status, text) {
@@ -37,7 +42,7 @@ export class RunPanel {
     this.tokens.clear();
     this.graph && this.graph.reset();
     this.threadId = threadId;
-    this.live = { hasTasks: false, interrupted: false, error: null, running: new Set() };
+    this.live = RunPanel.fresh();
     this.setStatus("running", "Running…");
     const timer = setInterval(() => this.poll(), POLL_MS);
     try {
