@@ -39,7 +39,8 @@ STORE_ITEMS = [
 ]
 
 
-def _unavailable(reason: str) -> None:
+def unavailable(reason: str) -> None:
+    """Skip with ``reason``, or fail when STATEGRAPH_REQUIRE_BROWSER=1 (CI)."""
     if os.environ.get("STATEGRAPH_REQUIRE_BROWSER") == "1":
         pytest.fail(f"{reason} (STATEGRAPH_REQUIRE_BROWSER=1 makes this a failure)")
     pytest.skip(reason)
@@ -54,7 +55,7 @@ def _install_chromium() -> None:
         subprocess.run(["apt-get", "update"], env=env, capture_output=True, timeout=600)
         done = subprocess.run(install, env=env, capture_output=True, text=True, timeout=900)
         if done.returncode != 0:
-            _unavailable(f"apt-get could not install {packages}: {done.stderr[-400:]}")
+            unavailable(f"apt-get could not install {packages}: {done.stderr[-400:]}")
 
 
 @pytest.fixture(scope="session")
@@ -62,7 +63,7 @@ def browser_binaries() -> tuple[Path, Path]:
     """Chromium and chromedriver from Debian, installed when missing and running as root."""
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         if os.geteuid() != 0:
-            _unavailable(
+            unavailable(
                 f"{CHROMIUM} or {CHROMEDRIVER} is missing and this is not root: install them "
                 "with `apt-get install -y --no-install-recommends chromium chromium-driver`"
             )
@@ -70,7 +71,7 @@ def browser_binaries() -> tuple[Path, Path]:
     try:
         import selenium  # noqa: F401
     except ImportError:
-        _unavailable("selenium is not installed: `pip install selenium` (the dev extra has it)")
+        unavailable("selenium is not installed: `pip install selenium` (the dev extra has it)")
     return CHROMIUM, CHROMEDRIVER
 
 
@@ -118,7 +119,7 @@ def browser(browser_binaries: tuple[Path, Path]) -> Iterator[Any]:
         "--disable-sync",
     ):
         options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(str(chromedriver)))
     driver.set_page_load_timeout(30)
     try:

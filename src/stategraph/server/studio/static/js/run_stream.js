@@ -9,7 +9,9 @@ const MODE_SETS = [
   ["updates", "values", "custom"],
   ["updates", "values"],
 ];
-let accepted = null; // the first mode set this server took, reused for later runs
+const KEY = "stategraph-studio-stream-modes";
+// the first mode set this server took, reused for later runs (kept for the browser session)
+let accepted = JSON.parse(sessionStorage.getItem(KEY) || "null");
 
 function isModeRefusal(error) {
   return error instanceof ApiError && error.status === 422 && /stream_mode/.test(error.message);
@@ -18,7 +20,7 @@ function isModeRefusal(error) {
 // Yield {event: "modes", data: [...]} first, then each SSE event of the run.
 export async function* runStream(threadId, body, signal) {
   const path = `/threads/${encodeURIComponent(threadId)}/runs/stream`;
-  const sets = accepted ? [accepted] : MODE_SETS;
+  const sets = accepted ? [accepted, ...MODE_SETS] : MODE_SETS; // a restarted server may differ
   for (const [index, modes] of sets.entries()) {
     let events;
     let first;
@@ -30,6 +32,7 @@ export async function* runStream(threadId, body, signal) {
       throw error;
     }
     accepted = modes;
+    sessionStorage.setItem(KEY, JSON.stringify(modes));
     yield { event: "modes", data: modes };
     if (!first.done) yield first.value;
     yield* events;
