@@ -2,7 +2,7 @@
 // the running node is highlighted live (class "running"), visited ones keep class "visited".
 import { api } from "./api.js";
 import { h, s } from "./dom.js";
-import { layout } from "./graph_layout.js";
+import { layout, ROW } from "./graph_layout.js";
 
 const HALF = 17;
 
@@ -103,6 +103,10 @@ export class GraphView {
     if (edge.back || b.y <= a.y) {
       const side = Math.max(a.x + a.w / 2, b.x + b.w / 2) + 40;
       d = `M${a.x + a.w / 2},${a.y} C${side},${a.y} ${side},${b.y} ${b.x + b.w / 2 + 2},${b.y}`;
+    } else if (b.y - a.y > 1.5 * ROW) {
+      // skips a row: bend round the left so it does not run behind the nodes in between
+      const side = Math.min(a.x - a.w / 2, b.x - b.w / 2) - 40;
+      d = `M${a.x - 12},${a.y + HALF} C${side},${a.y + ROW} ${side},${b.y - ROW} ${b.x - 12},${b.y - HALF - 2}`;
     } else {
       const mid = (a.y + b.y) / 2;
       d = `M${a.x},${a.y + HALF} C${a.x},${mid} ${b.x},${mid} ${b.x},${b.y - HALF - 2}`;
