@@ -117,8 +117,8 @@ def browser(browser_binaries: tuple[Path, Path]) -> Iterator[Any]:
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
-        # nothing may leave the machine: every host name fails to resolve (the server is an IP)
-        "--host-resolver-rules=MAP * ~NOTFOUND",
+        # nothing may leave the machine: every host but the loopback one fails to resolve
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
     ):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
