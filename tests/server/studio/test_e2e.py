@@ -127,6 +127,22 @@ def test_replay_from_a_checkpoint_reruns_what_follows(page: StudioPage) -> None:
     assert page.json_of(".branch-result pre.final-values")["label"] == "big 12"
 
 
+def test_fork_as_a_named_node_follows_that_nodes_edges(page: StudioPage) -> None:
+    start_run(page, "pipeline", {"n": 2})
+    page.wait_for('.run-status[data-status="success"]')
+    page.click('[data-action="open-history"]')
+    page.wait_for("li.history-entry")
+    page.all("li.history-entry")[2].click()  # after 'double' (n=4), next 'small'
+    page.click('[data-action="fork"]')
+    page.type_json('textarea[data-editor="fork-values"]', {"n": 20, "log": ["double"]})
+    page.type_json('input[name="as-node"]', "double")
+    page.click('[data-action="run-fork"]')
+    page.wait_for('.branch-result .run-status[data-status="success"]')
+    branch = [li.get_attribute("data-node") for li in page.all(".branch-result li.update-event")]
+    assert branch == ["big"]  # written as 'double': its conditional edge now picks 'big'
+    assert page.json_of(".branch-result pre.final-values")["label"] == "big 20"
+
+
 def test_interrupt_is_shown_and_answered_from_the_inbox(page: StudioPage) -> None:
     thread_id = start_run(page, "approval", {"request": "deploy"})
     page.wait_for('.run-status[data-status="interrupted"]')
@@ -143,6 +159,19 @@ def test_interrupt_is_shown_and_answered_from_the_inbox(page: StudioPage) -> Non
     thread = httpx.get(f"{page.url}/threads/{thread_id}").json()
     assert thread["status"] == "idle"
     assert thread["values"]["decision"] == "deploy: yes"
+
+
+def test_a_breakpoint_is_continued_from_the_inbox(page: StudioPage) -> None:
+    client = httpx.Client(base_url=page.url, timeout=30)
+    thread_id = client.post("/threads", json={}).json()["thread_id"]
+    body = {"assistant_id": "pipeline", "input": {"n": 5}, "interrupt_before": ["double"]}
+    client.post(f"/threads/{thread_id}/runs/wait", json=body).raise_for_status()
+    page.open("inbox")
+    card = f'article.interrupt-card[data-thread="{thread_id}"]'
+    assert page.one(f'{card} [data-role="breakpoint"]').is_displayed()
+    page.click(f'{card} [data-action="resume"]')
+    page.wait_for(f'{card}[data-answered="success"]')
+    assert page.json_of(f"{card} pre.final-values")["label"] == "big 10"
 
 
 def test_react_agent_streams_model_tokens(page: StudioPage) -> None:

@@ -42,20 +42,20 @@ export class CheckpointDetail {
   async openFork(state, area) {
     const schemas = this.assistantId ? await schemasOf(this.assistantId) : null;
     const editor = new JsonEditor({ value: state.values, schema: schemas && schemas.state_schema, rows: 10, name: "fork-values" });
+    const asNode = h("input", { type: "text", name: "as-node", placeholder: "as node (optional: the server picks the last writer)" });
     const go = h("button", { class: "primary", "data-action": "run-fork" }, "Run the fork");
-    go.addEventListener("click", () => this.fork(state, editor, area));
+    go.addEventListener("click", () => this.fork(state, editor, asNode.value.trim(), area));
     area.replaceChildren(h("p", { class: "muted" }, "Edit the values; the changed keys are written as a new checkpoint beside this one, then the graph runs on from it."),
-      editor.el, go);
+      editor.el, h("div", { class: "row" }, asNode, go));
   }
 
-  async fork(state, editor, area) {
+  async fork(state, editor, asNode, area) {
     const edited = editor.read();
     if (!edited.ok) return;
+    const body = { values: changedKeys(state.values, edited.value), checkpoint_id: state.checkpoint.checkpoint_id };
+    if (asNode) body.as_node = asNode;
     try {
-      const written = await api("POST", `/threads/${encodeURIComponent(this.threadId)}/state`, {
-        values: changedKeys(state.values, edited.value),
-        checkpoint_id: state.checkpoint.checkpoint_id,
-      });
+      const written = await api("POST", `/threads/${encodeURIComponent(this.threadId)}/state`, body);
       area.replaceChildren(h("p", { class: "muted" }, `Fork written as checkpoint ${shortCheckpoint(written.checkpoint.checkpoint_id)}.`));
       await this.runFrom(written.checkpoint.checkpoint_id);
     } catch (error) {
