@@ -28,6 +28,7 @@ from .config import ServerConfig, load_config
 from .routes import assistants, runs, threads
 from .routes import state as state_routes
 from .routes import store as store_routes
+from .studio import studio_routes
 
 __all__ = ["ServerState", "create_app", "open_state"]
 
@@ -81,7 +82,7 @@ def create_app(
     meta = [Route("/ok", ok, methods=["GET"]), Route("/info", info, methods=["GET"])]
     resources = (assistants, threads, state_routes, runs, store_routes)
     app = Starlette(
-        routes=meta + [route for module in resources for route in module.routes],
+        routes=meta + [route for module in resources for route in module.routes] + studio_routes(),
         exception_handlers={ApiError: handle_api_error},
         lifespan=lifespan,
     )
