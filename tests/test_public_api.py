@@ -145,6 +145,7 @@ SNAPSHOT = {
     "stategraph.cache.sqlite": ["SqliteCache"],
     "stategraph.tracing": ["disable_tracing", "enable_tracing", "tracing_enabled"],
     "stategraph.server": ["ConfigError", "ServerConfig", "create_app", "load_config"],
+    "stategraph.server.studio": ["STATIC_DIR", "studio_routes"],
     "stategraph.cli": ["build_parser", "main"],
 }
 
