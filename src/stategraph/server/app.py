@@ -21,6 +21,7 @@ from ..checkpoint.sqlite import SqliteSaver
 from ..store.sqlite import SqliteStore
 from ._assistants import Assistants, bind_graph
 from ._db import Resources, connect
+from ._guards import guard_middleware
 from ._http import ApiError, handle_api_error, json_response
 from ._runs import Runs
 from ._threads import Threads
@@ -80,8 +81,10 @@ def create_app(
 
     meta = [Route("/ok", ok, methods=["GET"]), Route("/info", info, methods=["GET"])]
     resources = (assistants, threads, state_routes, runs, store_routes)
+    all_routes = meta + [route for module in resources for route in module.routes]
     app = Starlette(
-        routes=meta + [route for module in resources for route in module.routes],
+        routes=all_routes,
+        middleware=guard_middleware(config, state, all_routes),
         exception_handlers={ApiError: handle_api_error},
         lifespan=lifespan,
     )

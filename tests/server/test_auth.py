@@ -1,0 +1,209 @@
+"""Auth through the real SDK: API keys, a custom Auth scoping threads, runs and store to owners."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from langgraph_sdk import get_client
+
+from stategraph.server import create_app
+
+from .conftest import GRAPHS_FILE, serve
+
+pytestmark = pytest.mark.anyio
+
+OWNER_AUTH = """
+from {module} import Auth
+
+auth = Auth()
+TOKENS = {{"Bearer alice-token": "alice", "Bearer bob-token": "bob"}}
+
+
+@auth.authenticate
+async def authenticate(authorization, path, method):
+    if authorization not in TOKENS:
+        raise Auth.exceptions.HTTPException(status_code=401, detail="Unknown token.")
+    return {{"identity": TOKENS[authorization], "permissions": ["threads:write"]}}
+
+
+@auth.on
+async def owner_only(ctx: Auth.types.AuthContext, value: dict):
+    filters = {{"owner": ctx.user.identity}}
+    value.setdefault("metadata", {{}}).update(filters)
+    return filters
+
+
+@auth.on.threads.delete
+async def no_deletes_without_permission(ctx, value):
+    return "threads:delete" in ctx.permissions
+
+
+@auth.on.store()
+async def own_namespace(ctx, value):
+    value["namespace"] = (ctx.user.identity, *value["namespace"])
+"""
+
+
+def _config(tmp_path: Path, auth: dict | None, module: str = "stategraph.auth") -> Path:
+    config: dict = {
+        "graphs": {"agent": f"{GRAPHS_FILE}:agent", "slowpoke": f"{GRAPHS_FILE}:slowpoke"}
+    }
+    if auth is not None:
+        config["auth"] = auth
+    (tmp_path / "my_auth.py").write_text(OWNER_AUTH.format(module=module))
+    path = tmp_path / "langgraph.json"
+    path.write_text(json.dumps(config))
+    return path
+
+
+@pytest.fixture
+def owner_url(tmp_path: Path) -> Iterator[str]:
+    config = _config(tmp_path, {"path": "./my_auth.py:auth"})
+    with serve(create_app(config, database=str(tmp_path / "s.db"))) as url:
+        yield url
+
+
+def _as(url: str, who: str):
+    return get_client(url=url, headers={"Authorization": f"Bearer {who}-token"})
+
+
+def _status(exc: pytest.ExceptionInfo[httpx.HTTPStatusError]) -> int:
+    return exc.value.response.status_code
+
+
+async def test_unauthenticated_requests_get_401_json(owner_url: str) -> None:
+    async with httpx.AsyncClient(base_url=owner_url) as http:
+        response = await http.post("/threads", json={})
+        assert response.status_code == 401
+        assert response.json() == {"detail": "Unknown token."}
+        assert (await http.get("/ok")).status_code == 200
+    with pytest.raises(httpx.HTTPStatusError) as exc:
+        await _as(owner_url, "mallory").threads.search()
+    assert _status(exc) == 401
+
+
+async def test_threads_are_scoped_to_their_owner(owner_url: str) -> None:
+    alice, bob = _as(owner_url, "alice"), _as(owner_url, "bob")
+    thread = await alice.threads.create(metadata={"topic": "x"})
+    tid = thread["thread_id"]
+    assert thread["metadata"] == {"topic": "x", "owner": "alice"}
+    await bob.threads.create()
+    for call in (
+        bob.threads.get(tid),
+        bob.threads.update(tid, metadata={"owner": "bob"}),
+        bob.threads.get_state(tid),
+        bob.threads.get_history(tid),
+        bob.runs.create(tid, "agent", input={"items": []}),
+        bob.runs.list(tid),
+        bob.threads.copy(tid),
+    ):
+        with pytest.raises(httpx.HTTPStatusError) as exc:
+            await call
+        assert _status(exc) == 404
+    assert [t["thread_id"] for t in await alice.threads.search()] == [tid]
+    assert await bob.threads.count() == 1 and await alice.threads.count() == 1
+    assert (await alice.threads.get(tid))["metadata"]["owner"] == "alice"
+    assert await alice.runs.list(tid) == []  # bob's run was never created
+
+
+async def test_an_id_taken_by_another_owner_is_a_conflict(owner_url: str) -> None:
+    tid = (await _as(owner_url, "alice").threads.create())["thread_id"]
+    with pytest.raises(httpx.HTTPStatusError) as exc:
+        await _as(owner_url, "bob").threads.create(thread_id=tid, if_exists="do_nothing")
+    assert _status(exc) == 409
+
+
+async def test_a_false_handler_answers_403_and_deletes_nothing(owner_url: str) -> None:
+    alice = _as(owner_url, "alice")
+    tid = (await alice.threads.create())["thread_id"]
+    with pytest.raises(httpx.HTTPStatusError) as exc:
+        await alice.threads.delete(tid)
+    assert _status(exc) == 403
+    assert (await alice.threads.get(tid))["thread_id"] == tid
+
+
+async def test_search_pages_after_filtering(owner_url: str) -> None:
+    alice, bob = _as(owner_url, "alice"), _as(owner_url, "bob")
+    mine = [(await alice.threads.create())["thread_id"] for _ in range(3)]
+    for _ in range(3):
+        await bob.threads.create()
+    first = await alice.threads.search(limit=2, sort_by="created_at", sort_order="asc")
+    rest = await alice.threads.search(limit=2, offset=2, sort_by="created_at", sort_order="asc")
+    assert [t["thread_id"] for t in first + rest] == mine
+
+
+async def test_runs_create_owned_threads(owner_url: str) -> None:
+    alice, bob = _as(owner_url, "alice"), _as(owner_url, "bob")
+    result = await alice.runs.wait("t-new", "agent", input={"items": []}, if_not_exists="create")
+    assert result["items"] == ["first", "second"]
+    assert (await alice.threads.get("t-new"))["metadata"]["owner"] == "alice"
+    with pytest.raises(httpx.HTTPStatusError) as exc:
+        await bob.threads.get("t-new")
+    assert _status(exc) == 404
+    run = await alice.runs.create(None, "agent", input={"items": []}, on_completion="keep")
+    await alice.runs.join(run["thread_id"], run["run_id"])
+    assert (await alice.threads.get(run["thread_id"]))["metadata"]["owner"] == "alice"
+    assert run["thread_id"] not in [t["thread_id"] for t in await bob.threads.search()]
+
+
+async def test_store_namespaces_are_prefixed_by_the_handler(owner_url: str) -> None:
+    alice, bob = _as(owner_url, "alice"), _as(owner_url, "bob")
+    await alice.store.put_item(["notes"], "k", {"text": "hi"})
+    assert (await alice.store.get_item(["notes"], "k"))["namespace"] == ["alice", "notes"]
+    with pytest.raises(httpx.HTTPStatusError) as exc:
+        await bob.store.get_item(["notes"], "k")
+    assert _status(exc) == 404
+    assert (await bob.store.search_items(["notes"]))["items"] == []
+    assert (await bob.store.list_namespaces())["namespaces"] == []
+    await bob.store.delete_item(["notes"], "k")  # deletes bob's (absent) item only
+    assert (await alice.store.get_item(["notes"], "k"))["value"] == {"text": "hi"}
+
+
+async def test_a_langgraph_sdk_auth_object_works_as_is(tmp_path: Path) -> None:
+    config = _config(tmp_path, {"path": "./my_auth.py:auth"}, module="langgraph_sdk")
+    with serve(create_app(config, database=str(tmp_path / "s.db"))) as url:
+        tid = (await _as(url, "alice").threads.create())["thread_id"]
+        with pytest.raises(httpx.HTTPStatusError) as exc:
+            await _as(url, "bob").threads.get(tid)
+        assert _status(exc) == 404
+
+
+def _no_sdk_key_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("LANGGRAPH_API_KEY", "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+
+
+async def test_api_keys_from_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _no_sdk_key_env(monkeypatch)
+    config = _config(tmp_path, {"api_keys": ["k1", "k2"]})
+    with serve(create_app(config)) as url:
+        assert await get_client(url=url, api_key="k2").threads.search() == []
+        for key in ("wrong", None):
+            client = get_client(url=url, api_key=key)
+            with pytest.raises(httpx.HTTPStatusError) as exc:
+                await client.threads.create()
+            assert _status(exc) == 401
+            assert "x-api-key" in exc.value.response.json()["detail"]
+        assert await get_client(url=url, api_key="k1").threads.search() == []
+
+
+async def test_api_keys_from_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STATEGRAPH_API_KEYS", "e1, e2")
+    _no_sdk_key_env(monkeypatch)
+    with serve(create_app(_config(tmp_path, None))) as url:
+        async with httpx.AsyncClient(base_url=url) as http:
+            assert (await http.post("/threads/search", json={})).status_code == 401
+            ok = await http.post("/threads/search", json={}, headers={"x-api-key": "e2"})
+            assert ok.status_code == 200
+
+
+async def test_without_auth_config_everything_is_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("STATEGRAPH_API_KEYS", raising=False)
+    with serve(create_app(_config(tmp_path, None))) as url:
+        assert (await get_client(url=url).threads.create())["metadata"] == {}
