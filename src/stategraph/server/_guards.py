@@ -102,7 +102,7 @@ class BodyLimitMiddleware:
 
     async def _refuse(self, scope: Any, receive: Any, send: Any, size: int) -> None:
         detail = (
-            f"Request body is {size} bytes, over this server's limit of {self.limit}; send less, "
-            "or raise 'http.max_body_bytes' in the server config."
+            f"Request body is over this server's limit of {self.limit} bytes (got at least "
+            f"{size}); send less, or raise 'http.max_body_bytes' in the server config."
         )
         await JSONResponse({"detail": detail}, status_code=413)(scope, receive, send)
