@@ -207,3 +207,23 @@ async def test_without_auth_config_everything_is_open(
     monkeypatch.delenv("STATEGRAPH_API_KEYS", raising=False)
     with serve(create_app(_config(tmp_path, None))) as url:
         assert (await get_client(url=url).threads.create())["metadata"] == {}
+
+
+async def test_crons_are_scoped_to_their_owner(owner_url: str) -> None:
+    alice, bob = _as(owner_url, "alice"), _as(owner_url, "bob")
+    cron = await alice.crons.create("agent", schedule="@daily")
+    assert cron["metadata"] == {"owner": "alice"} and cron["user_id"] == "alice"
+    tid = (await alice.threads.create())["thread_id"]
+    with pytest.raises(httpx.HTTPStatusError) as exc:
+        await bob.crons.create_for_thread(tid, "agent", schedule="@daily")
+    assert _status(exc) == 404
+    assert await bob.crons.search() == [] and await bob.crons.count() == 0
+    for call in (
+        bob.crons.delete(cron["cron_id"]),
+        bob.crons.update(cron["cron_id"], enabled=False),
+    ):
+        with pytest.raises(httpx.HTTPStatusError) as exc:
+            await call
+        assert _status(exc) == 404
+    (mine,) = await alice.crons.search(select=["cron_id", "enabled"])
+    assert mine == {"cron_id": cron["cron_id"], "enabled": True}

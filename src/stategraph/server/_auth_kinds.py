@@ -119,10 +119,16 @@ async def _search(mw: Any, call: Call) -> None:
     if not filters:
         return
     limit, offset = page
-    call.set_json({**body, "limit": _ALL, "offset": 0})
+    select = body.get("select")
+    strip = isinstance(select, list) and "metadata" not in select  # the filter needs it
+    call.set_json(
+        {**body, "limit": _ALL, "offset": 0, **({"select": [*select, "metadata"]} if strip else {})}
+    )
 
     def reshape(rows: Any, headers: dict[str, str]) -> tuple[Any, dict[str, str]]:
         kept = [r for r in rows if _visible(filters, r)]
+        if strip:
+            kept = [{k: v for k, v in r.items() if k != "metadata"} for r in kept]
         more = {"X-Pagination-Next": str(offset + limit)} if len(kept) > offset + limit else {}
         return kept[offset : offset + limit], more
 
