@@ -27,6 +27,7 @@ from ._guards import guard_middleware
 from ._http import ApiError, handle_api_error, json_response
 from ._runs import Runs
 from ._threads import Threads
+from ._webhooks import sender as webhooks
 from .config import ServerConfig, load_config
 from .routes import assistants, crons, runs, threads
 from .routes import state as state_routes
@@ -83,6 +84,7 @@ def create_app(
         yield
         ticking.cancel()
         await state.runs.close()
+        await webhooks.aclose()
         state.close()
 
     meta = [Route("/ok", ok, methods=["GET"]), Route("/info", info, methods=["GET"])]
