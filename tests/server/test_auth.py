@@ -26,7 +26,9 @@ TOKENS = {{"Bearer alice-token": "alice", "Bearer bob-token": "bob"}}
 @auth.authenticate
 async def authenticate(authorization, path, method):
     if authorization not in TOKENS:
-        raise Auth.exceptions.HTTPException(status_code=401, detail="Unknown token.")
+        raise Auth.exceptions.HTTPException(
+            status_code=401, detail="Unknown token.", headers={{"WWW-Authenticate": "Bearer"}}
+        )
     return {{"identity": TOKENS[authorization], "permissions": ["threads:write"]}}
 
 
@@ -80,6 +82,7 @@ async def test_unauthenticated_requests_get_401_json(owner_url: str) -> None:
         response = await http.post("/threads", json={})
         assert response.status_code == 401
         assert response.json() == {"detail": "Unknown token."}
+        assert response.headers["www-authenticate"] == "Bearer"
         assert (await http.get("/ok")).status_code == 200
     with pytest.raises(httpx.HTTPStatusError) as exc:
         await _as(owner_url, "mallory").threads.search()
@@ -227,3 +230,35 @@ async def test_crons_are_scoped_to_their_owner(owner_url: str) -> None:
         assert _status(exc) == 404
     (mine,) = await alice.crons.search(select=["cron_id", "enabled"])
     assert mine == {"cron_id": cron["cron_id"], "enabled": True}
+
+
+async def test_assistants_are_scoped_to_their_owner(owner_url: str) -> None:
+    alice, bob = _as(owner_url, "alice"), _as(owner_url, "bob")
+    mine = await alice.assistants.create("agent", name="mine")
+    assert mine["metadata"] == {"owner": "alice"}
+    for call in (
+        bob.assistants.get(mine["assistant_id"]),
+        bob.assistants.update(mine["assistant_id"], name="taken"),
+        bob.assistants.get_versions(mine["assistant_id"]),
+    ):
+        with pytest.raises(httpx.HTTPStatusError) as exc:
+            await call
+        assert _status(exc) == 404
+    assert await bob.assistants.search() == [] and await bob.assistants.count() == 0
+    assert [a["assistant_id"] for a in await alice.assistants.search()] == [mine["assistant_id"]]
+    assert (await alice.assistants.get(mine["assistant_id"]))["name"] == "mine"
+    # the graph's system assistant is not listed, yet runs may name the graph
+    assert (await bob.runs.wait(None, "agent", input={"items": []}))["items"]
+
+
+async def test_cancel_many_reaches_only_the_callers_runs(owner_url: str) -> None:
+    alice, bob = _as(owner_url, "alice"), _as(owner_url, "bob")
+    tid = (await alice.threads.create())["thread_id"]
+    run = await alice.runs.create(tid, "slowpoke", input={"items": []})
+    with pytest.raises(httpx.HTTPStatusError) as exc:
+        await bob.runs.cancel_many(thread_id=tid)
+    assert _status(exc) == 404
+    await bob.runs.cancel_many(status="all")
+    await bob.runs.cancel_many(run_ids=[run["run_id"]])
+    await alice.runs.join(tid, run["run_id"])
+    assert (await alice.runs.get(tid, run["run_id"]))["status"] == "success"

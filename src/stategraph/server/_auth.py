@@ -22,7 +22,7 @@ from ..auth.types import AuthContext, User
 from ._http import ApiError
 from .config import ConfigError, _load_attribute
 
-__all__ = ["AuthPolicy", "load_auth_policy", "matches_filter"]
+__all__ = ["AuthError", "AuthPolicy", "load_auth_policy", "matches_filter"]
 
 _AUTH_PARAMS = (
     "request",
@@ -34,6 +34,14 @@ _AUTH_PARAMS = (
     "authorization",
 )
 _ANONYMOUS = User(identity="", is_authenticated=False)
+
+
+class AuthError(ApiError):
+    """An auth handler's refusal, with the headers it asked for (e.g. WWW-Authenticate)."""
+
+    def __init__(self, status: int, detail: str, headers: Mapping[str, str] | None) -> None:
+        super().__init__(status, detail)
+        self.headers = dict(headers or {})
 
 
 class AuthPolicy:
@@ -158,7 +166,7 @@ def _as_api_error(exc: Exception, default: int = 401) -> Exception:
     status = getattr(exc, "status_code", None)
     detail = getattr(exc, "detail", None)
     if isinstance(status, int) and isinstance(detail, str):  # Auth.exceptions.HTTPException
-        return ApiError(status, detail)
+        return AuthError(status, detail, getattr(exc, "headers", None))
     if isinstance(exc, AssertionError):  # handlers may `assert` what they require
         return ApiError(default, f"Forbidden: {exc}" if default == 403 else f"Unauthorized: {exc}")
     return exc

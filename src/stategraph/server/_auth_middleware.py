@@ -114,7 +114,8 @@ class AuthMiddleware:
         try:
             call = await self._prepare(scope, receive)
         except ApiError as exc:
-            await JSONResponse({"detail": exc.detail}, exc.status)(scope, receive, send)
+            headers = getattr(exc, "headers", None)
+            await JSONResponse({"detail": exc.detail}, exc.status, headers)(scope, receive, send)
             return
         if call is None:
             await self.app(scope, receive, send)

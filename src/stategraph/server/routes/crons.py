@@ -101,7 +101,7 @@ async def _create(request: Request, thread_id: str | None) -> Response:
         "timezone": None,
         "end_time": None,
         "enabled": True,
-        "on_run_completed": None if thread_id else "delete",
+        "on_run_completed": "delete",
         **_schedule_fields(body, required=True),
     }
     if thread_id is not None:
