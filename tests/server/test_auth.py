@@ -5,12 +5,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from langgraph_sdk import get_client
 
-from stategraph.server import create_app
+from stategraph.auth import Auth
+from stategraph.auth.types import User
+from stategraph.server import ConfigError, create_app
+from stategraph.server._auth import AuthPolicy, load_auth_policy, matches_filter
+from stategraph.server._http import ApiError
 
 from .conftest import GRAPHS_FILE, serve
 
@@ -262,3 +267,106 @@ async def test_cancel_many_reaches_only_the_callers_runs(owner_url: str) -> None
     await bob.runs.cancel_many(run_ids=[run["run_id"]])
     await alice.runs.join(tid, run["run_id"])
     assert (await alice.runs.get(tid, run["run_id"]))["status"] == "success"
+
+
+# ----------------------------------------------------------------- the policy, without HTTP
+def _policy_with(**handlers: Any) -> AuthPolicy:
+    auth = Auth()
+    for key, handler in handlers.items():
+        if key == "glob":
+            auth.on(handler)
+        elif key == "star_read":
+            auth.on(actions="read")(handler)
+        elif "_" in key:
+            resource, action = key.split("_", 1)
+            getattr(getattr(auth.on, resource), action)(handler)
+        else:
+            getattr(auth.on, key)(handler)
+    return AuthPolicy(auth)
+
+
+def _answer(result: Any) -> Any:
+    async def handler(ctx: Any, value: Any) -> Any:
+        return result
+
+    return handler
+
+
+async def test_the_most_specific_handler_wins() -> None:
+    policy = _policy_with(
+        glob=_answer({"by": "global"}),
+        star_read=_answer({"by": "any read"}),
+        threads=_answer({"by": "threads"}),
+        threads_read=_answer({"by": "threads.read"}),
+    )
+    user = User("u")
+    assert await policy.authorize(user, "threads", "read", {}) == {"by": "threads.read"}
+    assert await policy.authorize(user, "threads", "update", {}) == {"by": "threads"}
+    assert await policy.authorize(user, "crons", "read", {}) == {"by": "any read"}
+    assert await policy.authorize(user, "crons", "delete", {}) == {"by": "global"}
+    assert await AuthPolicy(Auth()).authorize(user, "threads", "read", {}) is None
+
+
+@pytest.mark.parametrize(
+    ("result", "outcome"),
+    [(None, None), (True, None), ({}, None), ({"a": 1}, {"a": 1}), (False, 403)],
+)
+async def test_handler_results(result: Any, outcome: Any) -> None:
+    policy = _policy_with(glob=_answer(result))
+    if outcome == 403:
+        with pytest.raises(ApiError) as exc:
+            await policy.authorize(User("u"), "threads", "read", {})
+        assert exc.value.status == 403 and "read threads" in exc.value.detail
+    else:
+        assert await policy.authorize(User("u"), "threads", "read", {}) == outcome
+
+
+async def test_handler_asserts_and_http_exceptions() -> None:
+    async def asserting(ctx: Any, value: Any) -> None:
+        assert value["namespace"][0] == ctx.user.identity, "not your namespace"
+
+    async def raising(ctx: Any, value: Any) -> None:
+        raise Auth.exceptions.HTTPException(429, "slow down")
+
+    policy = _policy_with(store=asserting, threads=raising)
+    with pytest.raises(ApiError, match="not your namespace") as exc:
+        await policy.authorize(User("u"), "store", "put", {"namespace": ("v",)})
+    assert exc.value.status == 403
+    with pytest.raises(ApiError, match="slow down") as exc:
+        await policy.authorize(User("u"), "threads", "read", {})
+    assert exc.value.status == 429
+
+
+@pytest.mark.parametrize(
+    ("metadata", "filters", "expected"),
+    [
+        ({"owner": "a"}, {"owner": "a"}, True),
+        ({"owner": "a"}, {"owner": "b"}, False),
+        ({}, {"owner": None}, False),
+        ({"owner": "a"}, {"owner": {"$eq": "a"}}, True),
+        ({"team": ["a", "b"]}, {"team": {"$contains": "b"}}, True),
+        ({"team": ["a", "b"]}, {"team": {"$contains": ["a", "b"]}}, True),
+        ({"team": ["a"]}, {"team": {"$contains": ["a", "c"]}}, False),
+        ({"team": "ab"}, {"team": {"$contains": "a"}}, False),
+        ({"owner": "a", "team": ["x"]}, {"owner": "a", "team": {"$contains": "x"}}, True),
+        ({"cfg": {"k": 1}}, {"cfg": {"k": 1}}, True),
+        ({"anything": 1}, None, True),
+    ],
+)
+def test_matches_filter(metadata: dict, filters: Any, expected: bool) -> None:
+    assert matches_filter(metadata, filters) is expected
+
+
+def test_policy_refuses_what_it_cannot_use() -> None:
+    with pytest.raises(ConfigError, match="not an Auth object"):
+        AuthPolicy(object())
+    auth = Auth()
+
+    @auth.authenticate
+    async def authenticate(token: str) -> str:
+        return token
+
+    with pytest.raises(ConfigError, match=r"unknown parameter\(s\) \['token'\]"):
+        AuthPolicy(auth)
+    with pytest.raises(ConfigError, match="auth.api_keys"):
+        load_auth_policy({"auth": {"api_keys": "k"}}, Path.cwd(), None)
