@@ -54,6 +54,26 @@ async def own_namespace(ctx, value):
     value["namespace"] = (ctx.user.identity, *value["namespace"])
 """
 
+WHOAMI = """
+from stategraph.config import get_config
+from stategraph.graph import StateGraph
+from typing_extensions import TypedDict
+
+
+class State(TypedDict, total=False):
+    who: list
+
+
+def whoami(state: State) -> State:
+    configurable = get_config()["configurable"]
+    user = configurable.get("langgraph_auth_user") or {}
+    return {"who": [configurable.get("langgraph_auth_user_id"), user.get("identity"),
+                    configurable.get("langgraph_auth_permissions")]}
+
+
+graph = StateGraph(State).add_node(whoami).add_edge("__start__", "whoami").compile()
+"""
+
 
 def _config(tmp_path: Path, auth: dict | None, module: str = "stategraph.auth") -> Path:
     config: dict = {
@@ -61,6 +81,8 @@ def _config(tmp_path: Path, auth: dict | None, module: str = "stategraph.auth") 
     }
     if auth is not None:
         config["auth"] = auth
+    (tmp_path / "whoami.py").write_text(WHOAMI)
+    config["graphs"]["whoami"] = "./whoami.py:graph"
     (tmp_path / "my_auth.py").write_text(OWNER_AUTH.format(module=module))
     path = tmp_path / "langgraph.json"
     path.write_text(json.dumps(config))
@@ -370,3 +392,20 @@ def test_policy_refuses_what_it_cannot_use() -> None:
         AuthPolicy(auth)
     with pytest.raises(ConfigError, match="auth.api_keys"):
         load_auth_policy({"auth": {"api_keys": "k"}}, Path.cwd(), None)
+
+
+async def test_runs_see_the_caller_in_their_config(owner_url: str) -> None:
+    alice = _as(owner_url, "alice")
+    spoof = {"configurable": {"langgraph_auth_user_id": "root"}}
+    expected = ["alice", "alice", ["threads:write"]]
+    assert (await alice.runs.wait(None, "whoami", input={}, config=spoof))["who"] == expected
+    tid = (await alice.threads.create())["thread_id"]
+    assert (await alice.runs.wait(tid, "whoami", input={}))["who"] == expected
+    batch = [{"assistant_id": "whoami", "input": {}, "on_completion": "keep"}]
+    (run,) = await alice.runs.create_batch(batch)
+    assert run["kwargs"]["config"]["configurable"]["langgraph_auth_user_id"] == "alice"
+    await alice.runs.join(run["thread_id"], run["run_id"])
+    assert (await alice.threads.get(run["thread_id"]))["metadata"]["owner"] == "alice"
+    with pytest.raises(httpx.HTTPStatusError) as exc:
+        await _as(owner_url, "bob").threads.get(run["thread_id"])
+    assert _status(exc) == 404

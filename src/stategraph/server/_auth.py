@@ -69,11 +69,6 @@ class AuthPolicy:
         """Return True when requests are checked at all."""
         return self.auth is not None or bool(self.api_keys)
 
-    @property
-    def has_handlers(self) -> bool:
-        """Return True when some authorization handler may restrict a request."""
-        return bool(self.auth is not None and (self.auth._handlers or self.auth._global_handlers))
-
     async def authenticate(self, request: Request) -> Any:
         """Return the caller (a :class:`User` or the handler's user object), or raise 401/403."""
         if self.auth is None:

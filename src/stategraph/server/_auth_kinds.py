@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from ..auth.types import User
 from ._auth import matches_filter
-from ._http import ApiError
+from ._http import ApiError, to_jsonable
 
 __all__ = ["KINDS", "Call"]
 
@@ -178,7 +179,7 @@ async def _thread_for_run(mw: Any, call: Call, thread_id: str, body: dict[str, A
         raise _hidden("threads", thread_id)
     if row is None and body.get("if_not_exists") == "create":
         mw.server.threads.create(thread_id, await _new_thread_metadata(mw, call, thread_id))
-    call.set_json({**body, "metadata": value["metadata"]})
+    call.set_json(_with_user({**body, "metadata": value["metadata"]}, call.user))
 
 
 async def _new_thread_metadata(mw: Any, call: Call, thread_id: str | None) -> dict[str, Any]:
@@ -213,17 +214,23 @@ async def _stateless(mw: Any, call: Call) -> None:
     value = {"thread_id": None, "assistant_id": body.get("assistant_id"), "kwargs": body}
     value["metadata"] = dict(body.get("metadata") or {})
     await mw.policy.authorize(call.user, "threads", "create_run", value)
-    call.set_json({**body, "metadata": value["metadata"]})
+    call.set_json(_with_user({**body, "metadata": value["metadata"]}, call.user))
     owner = await _new_thread_metadata(mw, call, None)
 
     def on_start(headers: dict[str, str]) -> None:
         run_id = headers.get("content-location", "").rpartition("/")[2]
         run = mw.server.resources.get("runs", "run_id", run_id) if run_id else None
-        thread = run and mw.server.resources.get("threads", "thread_id", run["thread_id"])
-        if thread and owner:
-            mw.server.threads.record(thread["thread_id"], metadata={**thread["metadata"], **owner})
+        if run is not None:
+            _own_thread(mw, run["thread_id"], owner)
 
     call.on_start = on_start
+
+
+def _own_thread(mw: Any, thread_id: str, owner: dict[str, Any]) -> None:
+    # why: the routes make a stateless run's thread with empty metadata; stamp the owner on it
+    thread = mw.server.resources.get("threads", "thread_id", thread_id)
+    if thread is not None and owner:
+        mw.server.threads.record(thread_id, metadata={**thread["metadata"], **owner})
 
 
 async def _batch(mw: Any, call: Call) -> None:
@@ -231,11 +238,40 @@ async def _batch(mw: Any, call: Call) -> None:
     items = call.json()
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         return
+    rewritten = []
     for item in items:
         value = {"thread_id": None, "assistant_id": item.get("assistant_id"), "kwargs": item}
         metadata = item.get("metadata")
         value["metadata"] = dict(metadata) if isinstance(metadata, dict) else {}
         await mw.policy.authorize(call.user, "threads", "create_run", value)
+        changed = {"metadata": value["metadata"]} if isinstance(metadata, dict | None) else {}
+        rewritten.append(_with_user({**item, **changed}, call.user))
+    call.set_json(rewritten)
+    owner = await _new_thread_metadata(mw, call, None)
+
+    def reshape(runs: Any, headers: dict[str, str]) -> tuple[Any, dict[str, str]]:
+        for run in runs:
+            _own_thread(mw, run["thread_id"], owner)
+        return runs, {}
+
+    call.reshape = reshape
+
+
+def _with_user(body: dict[str, Any], user: Any) -> dict[str, Any]:
+    """Put the caller in the run's ``config.configurable`` (over anything the client sent)."""
+    config = body.get("config") or {}
+    configurable = (config.get("configurable") or {}) if isinstance(config, dict) else None
+    if not isinstance(configurable, dict):
+        return body  # malformed: the route answers 422
+    identity = getattr(user, "identity", "")
+    permissions = list(getattr(user, "permissions", ()) or ())
+    shown = user.dict() if isinstance(user, User) else {"identity": identity}
+    caller = {
+        "langgraph_auth_user": to_jsonable({**shown, "permissions": permissions}),
+        "langgraph_auth_user_id": identity,
+        "langgraph_auth_permissions": permissions,
+    }
+    return {**body, "config": {**config, "configurable": {**configurable, **caller}}}
 
 
 async def _cancel_many(mw: Any, call: Call) -> None:

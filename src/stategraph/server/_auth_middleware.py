@@ -129,7 +129,7 @@ class AuthMiddleware:
         user = await self.policy.authenticate(Request({**scope, "path_params": params}))
         scope.setdefault("state", {})["user"] = user
         rule = _rule_for(scope)
-        if rule is None or not self.policy.has_handlers:
+        if rule is None or self.policy.auth is None:  # API keys: nothing to scope
             return None
         body = await _read_all(receive)
         match = rule.pattern.match(scope["path"])
