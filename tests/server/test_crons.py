@@ -156,6 +156,20 @@ async def test_disabled_and_ended_crons_do_not_fire(served: Served) -> None:
     assert row["cron_id"] == ended["cron_id"]  # the ended cron switched itself off
 
 
+async def test_a_cron_whose_thread_is_gone_switches_off(served: Served) -> None:
+    client = get_client(url=served.url)
+    tid = (await client.threads.create())["thread_id"]
+    cron = await client.crons.create_for_thread(tid, "agent", schedule="* * * * *")
+    await client.threads.delete(tid)
+    served.clock.advance(minutes=1)
+    deadline = time.monotonic() + 10
+    while (await client.crons.search())[0]["enabled"] and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    (row,) = await client.crons.search()
+    assert row["cron_id"] == cron["cron_id"] and row["enabled"] is False
+    assert served.cron_runs(cron["cron_id"]) == []
+
+
 @pytest.mark.parametrize(
     ("body", "status", "named"),
     [

@@ -136,6 +136,8 @@ class Crons:
                 started.append(self._fire(cron))
             except ApiError as exc:  # e.g. its thread was deleted, or is busy under 'reject'
                 _log.warning("Cron %s did not start a run: %s", cron["cron_id"], exc.detail)
+                if cron["thread_id"] and not self._server.threads.exists(cron["thread_id"]):
+                    self._resources.update("crons", "cron_id", cron["cron_id"], enabled=0)
             finally:
                 after = next_run_date(cron["schedule"], cron["timezone"], now)
                 self._resources.update("crons", "cron_id", cron["cron_id"], next_run_date=after)
