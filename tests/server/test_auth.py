@@ -409,3 +409,19 @@ async def test_runs_see_the_caller_in_their_config(owner_url: str) -> None:
     with pytest.raises(httpx.HTTPStatusError) as exc:
         await _as(owner_url, "bob").threads.get(run["thread_id"])
     assert _status(exc) == 404
+
+
+def test_every_route_has_an_authorization_rule(tmp_path: Path) -> None:
+    from starlette.routing import Route
+
+    from stategraph.server._auth_middleware import _rule_for
+
+    app = create_app(_config(tmp_path, None))
+    unguarded = []
+    for route in app.routes:
+        assert isinstance(route, Route)
+        path = route.path.format(**{name: "x" for name in route.param_convertors})
+        for method in sorted((route.methods or set()) - {"HEAD"}):
+            if path not in ("/ok", "/info") and _rule_for({"method": method, "path": path}) is None:
+                unguarded.append(f"{method} {route.path}")
+    assert not unguarded, f"add these to _auth_middleware._RULE_SOURCE: {unguarded}"
