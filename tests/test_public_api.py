@@ -146,6 +146,18 @@ SNAPSHOT = {
     "stategraph.tracing": ["disable_tracing", "enable_tracing", "tracing_enabled"],
     "stategraph.server": ["ConfigError", "ServerConfig", "create_app", "load_config"],
     "stategraph.server.studio": ["STATIC_DIR", "studio_routes"],
+    "stategraph.auth": ["Auth", "exceptions", "types"],
+    "stategraph.auth.exceptions": ["HTTPException"],
+    "stategraph.auth.types": [
+        "AuthContext",
+        "BaseUser",
+        "FilterType",
+        "Handler",
+        "HandlerResult",
+        "MinimalUserDict",
+        "User",
+        "on",
+    ],
     "stategraph.cli": ["build_parser", "main"],
 }
 

@@ -76,7 +76,7 @@ async def test_duplicate_thread_is_409(server_url: str) -> None:
             "'config.configurable' must be an object",
         ),
         ("/threads/search", b'{"limit": -1}', "'limit' must be >= 0"),
-        ("/runs/wait", b'{"assistant_id": "agent", "webhook": "http://x"}', "['webhook']"),
+        ("/runs/wait", b'{"assistant_id": "agent", "webhook": "ftp://x"}', "'webhook' must be"),
         ("/runs/stream", b'{"assistant_id": "agent", "stream_resumable": 1}', "'stream_resumable'"),
         ("/runs/wait", b'{"assistant_id": "agent", "durability": "never"}', "'durability'"),
         ("/threads/{tid}/history", b'{"limit": 2.5}', "'limit' must be an integer"),

@@ -43,10 +43,19 @@ _MIGRATIONS: list[list[str]] = [
         """INSERT INTO assistant_versions SELECT assistant_id, version, graph_id, name,
             description, config, context, metadata, created_at, updated_at FROM assistants""",
     ],
+    [
+        # scheduled runs (_crons.py); payload is the stored run request, enabled is 0/1
+        """CREATE TABLE crons (
+            cron_id TEXT PRIMARY KEY, assistant_id TEXT NOT NULL, thread_id TEXT,
+            user_id TEXT, schedule TEXT NOT NULL, timezone TEXT, end_time TEXT,
+            enabled INTEGER NOT NULL, on_run_completed TEXT, payload TEXT NOT NULL,
+            metadata TEXT NOT NULL, next_run_date TEXT,
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL)""",
+    ],
 ]
 
 _JSON_COLUMNS = frozenset(
-    {"config", "context", "metadata", "values", "interrupts", "kwargs", "error"}
+    {"config", "context", "metadata", "values", "interrupts", "kwargs", "error", "payload"}
 )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..types import Command, Send
 from ._http import ApiError, field
+from ._webhooks import validate_webhook
 
 __all__ = ["RunRequest", "parse_run_request", "STREAM_MODES"]
 
@@ -57,7 +58,8 @@ def parse_run_request(body: dict[str, Any]) -> RunRequest:
     strategy = field(body, "multitask_strategy", (str,), "enqueue")
     if strategy not in _STRATEGIES:
         raise ApiError(422, f"Body key 'multitask_strategy' must be one of {_STRATEGIES}.")
-    unsupported = [k for k in ("webhook", "after_seconds") if body.get(k) is not None]
+    validate_webhook(field(body, "webhook", (str,)))
+    unsupported = [k for k in ("after_seconds",) if body.get(k) is not None]
     if unsupported:
         raise ApiError(422, f"Body key(s) {unsupported} are not supported by this server yet.")
     durability = field(body, "durability", (str,))

@@ -25,6 +25,7 @@ from ._run_log import RunLog
 from ._run_request import RunRequest
 from ._state import snapshot_interrupts
 from ._threads import Threads
+from ._webhooks import notify_run_ended
 
 __all__ = ["ActiveRun", "Runs"]
 
@@ -150,6 +151,7 @@ class Runs:
                 if active.request.kwargs.get("stream_resumable"):
                     self._kept[active.run_id] = (log, time.monotonic() + KEEP_SECONDS)
                 self._tasks.pop(active.run_id, None)
+                notify_run_ended(self._resources, active)  # before on_done may delete the row
                 on_done()
 
         self._tasks[active.run_id] = asyncio.get_running_loop().create_task(consume())

@@ -6,6 +6,7 @@ tables beside it (``database`` is ``":memory:"`` or a file path).
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -20,12 +21,15 @@ from starlette.routing import Route
 from ..checkpoint.sqlite import SqliteSaver
 from ..store.sqlite import SqliteStore
 from ._assistants import Assistants, bind_graph
+from ._crons import Crons
 from ._db import Resources, connect
+from ._guards import guard_middleware
 from ._http import ApiError, handle_api_error, json_response
 from ._runs import Runs
 from ._threads import Threads
+from ._webhooks import sender as webhooks
 from .config import ServerConfig, load_config
-from .routes import assistants, runs, threads
+from .routes import assistants, crons, runs, threads
 from .routes import state as state_routes
 from .routes import store as store_routes
 from .studio import studio_routes
@@ -73,20 +77,28 @@ def create_app(
         config if isinstance(config, ServerConfig) else load_config(config), database
     )
 
+    scheduler = Crons(state)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        ticking = asyncio.get_running_loop().create_task(scheduler.run())
         yield
+        ticking.cancel()
         await state.runs.close()
+        await webhooks.aclose()
         state.close()
 
     meta = [Route("/ok", ok, methods=["GET"]), Route("/info", info, methods=["GET"])]
-    resources = (assistants, threads, state_routes, runs, store_routes)
+    resources = (crons, assistants, threads, state_routes, runs, store_routes)
+    all_routes = meta + [route for module in resources for route in module.routes]
     app = Starlette(
-        routes=meta + [route for module in resources for route in module.routes] + studio_routes(),
+        routes=all_routes + studio_routes(),
+        middleware=guard_middleware(config, state, all_routes),
         exception_handlers={ApiError: handle_api_error},
         lifespan=lifespan,
     )
     app.state.server = state
+    app.state.crons = scheduler
     return app
 
 
@@ -107,6 +119,6 @@ async def info(request: Request) -> Response:
         {
             "version": package_version,
             "server": "stategraph",
-            "flags": {"assistants": True, "crons": False, "langsmith": False},
+            "flags": {"assistants": True, "crons": True, "langsmith": False},
         }
     )
