@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -419,8 +420,10 @@ def test_every_route_has_an_authorization_rule(tmp_path: Path) -> None:
     app = create_app(_config(tmp_path, None))
     unguarded = []
     for route in app.routes:
+        if route.path.startswith("/studio"):
+            continue  # static files, served without authentication (they hold no data)
         assert isinstance(route, Route)
-        path = route.path.format(**{name: "x" for name in route.param_convertors})
+        path = re.sub(r"\{[^}]+\}", "x", route.path)  # every parameter, converters too
         for method in sorted((route.methods or set()) - {"HEAD"}):
             if path not in ("/ok", "/info") and _rule_for({"method": method, "path": path}) is None:
                 unguarded.append(f"{method} {route.path}")

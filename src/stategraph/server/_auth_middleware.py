@@ -76,6 +76,7 @@ _RULE_SOURCE: list[tuple[str, str, str, str, str]] = [
     ("GET", "/assistants/{assistant_id}/graph", "assistants", "read", "one"),
     ("GET", "/assistants/{assistant_id}/schemas", "assistants", "read", "one"),
     ("GET", "/assistants/{assistant_id}/subgraphs", "assistants", "read", "one"),
+    ("GET", "/assistants/{assistant_id}/subgraphs/{namespace:path}", "assistants", "read", "one"),
     ("POST", "/assistants/{assistant_id}/versions", "assistants", "read", "one"),
     ("POST", "/assistants/{assistant_id}/latest", "assistants", "update", "one"),
     ("PUT", "/store/items", "store", "put", "store"),
@@ -108,7 +109,10 @@ class AuthMiddleware:
         self.app, self.policy, self.server, self.routes = app, policy, server, routes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not self.policy.is_active or scope["path"] == "/ok":
+        path = scope.get("path", "")
+        # why: the studio's static files hold no data (its API calls are checked like any other)
+        public = path == "/ok" or path == "/studio" or path.startswith("/studio/")
+        if scope["type"] != "http" or not self.policy.is_active or public:
             await self.app(scope, receive, send)
             return
         try:
