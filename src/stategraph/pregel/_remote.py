@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..constants import CONF, CONFIG_KEY_TASK_ID, NS_SEP
+from ..errors import ErrorCode, StategraphError
 from ..types import Command, Interrupt, PregelTask, Send, StateSnapshot
 from ._context import CURRENT_TASK
 from ._interrupt import interrupt
@@ -24,8 +25,10 @@ _CONFIG_KEYS = ("tags", "metadata", "recursion_limit", "configurable", "run_name
 _DROPPED = ("checkpoint_ns", "checkpoint_map", "checkpoint_id")
 
 
-class RemoteException(Exception):
+class RemoteException(StategraphError):
     """The remote run failed; ``error`` is the remote exception's class name."""
+
+    code = ErrorCode.SERVER_REMOTE_FAILED
 
     def __init__(self, error: str, message: str, *, assistant_id: str) -> None:
         super().__init__(f"Remote graph {assistant_id!r} failed with {error}: {message}")
