@@ -29,7 +29,8 @@ GRAPHS = {
     "approval": f"{HERE / 'studio_graphs.py'}:approval",
     "agent": f"{HERE / 'studio_graphs.py'}:agent",
     "nested": f"{HERE / 'studio_graphs.py'}:nested",
-    "seed": f"{HERE / 'seed_graph.py'}:graph",
+    # the seed example as the README runs it (importing it also runs its one demo call)
+    "seed": f"{HERE.parents[2] / 'examples' / '01_seed_runtime.py'}:graph",
 }
 
 STORE_ITEMS = [
