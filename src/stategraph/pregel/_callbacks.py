@@ -9,9 +9,9 @@ them as LangGraph does through langchain-core:
   ``on_chain_error``.  An interrupted root run ends normally; a subgraph run is a child
   of the task that runs it.
 - each task: a child ``on_chain_start`` named after the node, tagged ``graph:step:N``,
-  with the task's ``langgraph_*`` metadata; in async runs the node's output is passed
-  through the streaming handlers' taps (``on_chain_stream``), then ``on_chain_end`` /
-  ``on_chain_error``.
+  with the task's ``langgraph_*`` metadata; in runs of the async driver the node's output
+  is passed through the streaming handlers' taps (``on_chain_stream``), then
+  ``on_chain_end`` / ``on_chain_error``.
   A ``@task`` call is a child of the task that called it.
 - while a node runs, its config (``get_config()``, an injected ``config``) and
   langchain-core's ``var_child_runnable_config`` carry the task's child manager (tag
@@ -171,6 +171,13 @@ def _enter(task: Any, run: Any, cfg: dict[str, Any]) -> Any:
     return var_child_runnable_config.set(child)  # type: ignore[arg-type]
 
 
+def _streams(loop: Any) -> bool:
+    """Whether node outputs are streamed: in runs driven by the async driver, as in LangGraph."""
+    from langchain_core.callbacks.manager import AsyncRunManager
+
+    return isinstance(loop.callback_run, AsyncRunManager)
+
+
 def _tap(run: Any, output: Any) -> None:
     """Pass the node's output through each streaming handler's tap (``on_chain_stream``)."""
     from langchain_core.tracers._streaming import _StreamingCallbackHandler
@@ -204,7 +211,9 @@ def run_task_sync(task: Any, inner: Callable[[Any], Any]) -> Any:
     if task.error is not None:
         run.on_chain_error(task.error)
         return out
-    run.on_chain_end(out)  # no on_chain_stream: LangGraph streams node outputs in async runs only
+    if _streams(task.loop):  # a @task called from a sync node of an async run
+        _tap(run, out)
+    run.on_chain_end(out)
     return out
 
 
