@@ -79,7 +79,10 @@ def _run_id(loop: Any) -> Any:
         return None
     from uuid import UUID
 
-    return run_id if isinstance(run_id, UUID) else UUID(str(run_id))
+    try:
+        return run_id if isinstance(run_id, UUID) else UUID(str(run_id))
+    except ValueError:
+        return None  # not a UUID (langchain-core's run ids are): the run gets a fresh one
 
 
 def _begin(loop: Any, run: Any) -> None:
