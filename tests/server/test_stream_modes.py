@@ -202,5 +202,5 @@ async def test_join_stream_filters_by_messages_mode(extra_url: str) -> None:
 
 async def test_unsupported_mode_is_refused_with_the_supported_list(extra_url: str) -> None:
     client = get_client(url=extra_url)
-    with pytest.raises(UnprocessableEntityError, match="'events'.*checkpoints"):
-        await client.runs.create(None, "typed", input={}, stream_mode="events")  # type: ignore[arg-type]
+    with pytest.raises(UnprocessableEntityError, match="'tools'.*checkpoints"):
+        await client.runs.create(None, "typed", input={}, stream_mode="tools")  # type: ignore[arg-type]

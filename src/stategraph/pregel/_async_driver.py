@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from ..errors import GraphBubbleUp
+from . import _callbacks
 from ._runner import run_task_async
 from ._writer import TaskWriter, put_reply
 
@@ -47,8 +48,11 @@ async def drive(loop: Any, run: AsyncRun) -> AsyncIterator[Any]:
     if loop.saver is not None and loop.durability == "async" and _groups_commits(loop.saver, "abatch"):
         loop.writer = TaskWriter(loop.saver)
     gen = loop.run()
+    chunks = _drive(loop, run, gen)
+    if loop.config.get("callbacks"):
+        chunks = _callbacks.around_async(loop, chunks)  # the run reports to langchain-core callbacks
     try:
-        async for chunk in _drive(loop, run, gen):
+        async for chunk in chunks:
             yield chunk
     except BaseException:
         if loop.writer is not None:

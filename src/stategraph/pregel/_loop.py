@@ -66,6 +66,7 @@ class PregelLoop:
     _run_id: str | None = None
     trace_span: Any = None  # this run's span while tracing (see _trace)
     trace_step: Any = None  # the open superstep's span while tracing
+    callback_run: Any = None  # this run's langchain-core run manager while it has callbacks (see _callbacks)
     step = 0
     stop = 0
     status = "pending"

@@ -15,7 +15,7 @@ from typing import Any
 from ..constants import CONF
 from ..errors import ErrorCode, GraphBubbleUp, InvalidUpdateError, ParentCommand, coded
 from ..types import Command
-from . import _trace
+from . import _callbacks, _trace
 from ._context import CURRENT_TASK
 from ._retry import retry_delay
 from ._task import Task
@@ -73,15 +73,24 @@ def _route_parent_command(task: Task, exc: ParentCommand) -> None:
     return None
 
 
-def run_task_sync(task: Task) -> None:
+def run_task_sync(task: Task) -> Any:
     """Run a task's node (with retries) and its writers; errors land in ``task.error``."""
+    if task.loop.callback_run is not None:
+        return _callbacks.run_task_sync(task, _run_sync_traced)
     if _trace.TRACER is None:
         return _run_sync(task)
     with _trace.task_scope(task):
         return _run_sync(task)
 
 
-def _run_sync(task: Task) -> None:
+def _run_sync_traced(task: Task) -> Any:
+    if _trace.TRACER is None:
+        return _run_sync(task)
+    with _trace.task_scope(task):
+        return _run_sync(task)
+
+
+def _run_sync(task: Task) -> Any:
     node = task.node
     token = CURRENT_TASK.set(task)
     try:
@@ -98,7 +107,7 @@ def _run_sync(task: Task) -> None:
                     if res is not None and inspect.isawaitable(res):
                         res.close() if hasattr(res, "close") else None
                         raise _async_only_error(task)
-                return
+                return out
             except BaseException as exc:
                 delay = _on_failure(task, exc)
                 if task.call is not None:
@@ -133,15 +142,24 @@ async def _with_timeout(coro: Any, task: Task, seconds: float) -> Any:
         ) from None
 
 
-async def run_task_async(task: Task) -> None:
+async def run_task_async(task: Task) -> Any:
     """``run_task_sync`` for the async driver."""
+    if task.loop.callback_run is not None:
+        return await _callbacks.run_task_async(task, _run_async_traced)
     if _trace.TRACER is None:
         return await _run_async(task)
     with _trace.task_scope(task):
         return await _run_async(task)
 
 
-async def _run_async(task: Task) -> None:
+async def _run_async_traced(task: Task) -> Any:
+    if _trace.TRACER is None:
+        return await _run_async(task)
+    with _trace.task_scope(task):
+        return await _run_async(task)
+
+
+async def _run_async(task: Task) -> Any:
     import asyncio
 
     node = task.node
@@ -163,7 +181,7 @@ async def _run_async(task: Task) -> None:
                     res = writer(out, task)
                     if res is not None and inspect.isawaitable(res):
                         await res
-                return
+                return out
             except asyncio.CancelledError:
                 raise
             except BaseException as exc:

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
 
 from ..errors import GraphBubbleUp
+from . import _callbacks
 from ._runner import run_task_sync
 from ._writer import ThreadWriter, put_reply
 
@@ -87,8 +88,11 @@ def drive(loop: Any, run: SyncRun) -> Iterator[Any]:
         loop.writer = ThreadWriter(loop.saver)
     loop.submit_sync = run.submit
     gen = loop.run()
+    chunks = _pump(loop, run, gen)
+    if loop.config.get("callbacks"):
+        chunks = _callbacks.around_sync(loop, chunks)  # the run reports to langchain-core callbacks
     try:
-        yield from _pump(loop, run, gen)
+        yield from chunks
         if loop.writer is not None:
             loop.writer.flush()
     except BaseException:

@@ -244,6 +244,47 @@ class Pregel:
         async for chunk in _async_driver.drive(loop, run):
             yield format_chunk(chunk, single_mode=single, subgraphs=subgraphs)
 
+    def astream_events(
+        self,
+        input: Any,
+        config: dict[str, Any] | None = None,
+        *,
+        version: str = "v2",
+        include_names: Sequence[str] | None = None,
+        include_types: Sequence[str] | None = None,
+        include_tags: Sequence[str] | None = None,
+        exclude_names: Sequence[str] | None = None,
+        exclude_types: Sequence[str] | None = None,
+        exclude_tags: Sequence[str] | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Run the graph, yielding langchain-core ``StreamEvent`` dicts (needs langchain-core).
+
+        ``on_chain_start``/``on_chain_stream``/``on_chain_end`` for the graph and for each node
+        (tagged ``graph:step:N``, with ``langgraph_*`` metadata), and the events of chat models,
+        tools and runnables called inside nodes, as children. ``version`` is ``"v2"`` (default)
+        or ``"v1"`` (deprecated); ``"v3"`` raises ``NotImplementedError``. The ``include_*`` and
+        ``exclude_*`` filters are langchain-core's; other keyword arguments go to ``astream``.
+        """
+        from . import _stream_events
+
+        _stream_events.check_version("astream_events", version)
+        filters = {"include_names": include_names, "include_types": include_types, "include_tags": include_tags,
+                   "exclude_names": exclude_names, "exclude_types": exclude_types, "exclude_tags": exclude_tags}
+        return _stream_events.astream_events(self, input, config, version=version, filters=filters, kwargs=kwargs)
+
+    def stream_events(self, input: Any, config: dict[str, Any] | None = None, *, version: str = "v2",
+                      **kwargs: Any) -> Any:
+        """Sync event stream: not available for v1/v2 (use ``astream_events``), as in LangGraph.
+
+        Raises ``NotImplementedError`` for every version: langchain-core has no synchronous
+        v1/v2 event stream, and stategraph does not implement the v3 protocol.
+        """
+        from . import _stream_events
+
+        _stream_events.check_version("stream_events", version)
+        raise NotImplementedError(f"Unsupported version: {version!r}. Expected 'v1', 'v2', or 'v3'.")
+
     def invoke(
         self,
         input: Any,

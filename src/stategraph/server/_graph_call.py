@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -44,17 +45,57 @@ def stream_graph(
     Each chunk is ``(event_mode, payload)``, or ``(namespace, event_mode, payload)`` with
     ``stream_subgraphs``, for :func:`event_of` to name and encode.
     """
-    stream = graph.astream(
-        request.command if request.command is not None else request.input,
-        config,
-        context=context,
-        stream_mode=list(dict.fromkeys(STREAM_MODES[mode] for mode in request.stream_modes)),
-        subgraphs=request.stream_subgraphs,
-        interrupt_before=request.interrupt_before,
-        interrupt_after=request.interrupt_after,
-        durability=request.durability,
+    modes = list(
+        dict.fromkeys(STREAM_MODES[mode] for mode in request.stream_modes if mode != "events")
     )
+    graph_input = request.command if request.command is not None else request.input
+    # why: an events-only run still needs a mode for astream; its chunks are dropped
+    kwargs = {
+        "context": context,
+        "stream_mode": modes or ["values"],
+        "subgraphs": request.stream_subgraphs,
+        "interrupt_before": request.interrupt_before,
+        "interrupt_after": request.interrupt_after,
+        "durability": request.durability,
+    }
+    if "events" in request.stream_modes:
+        stream = _with_events(graph, graph_input, config, kwargs, keep_chunks=bool(modes))
+    else:
+        stream = graph.astream(graph_input, config, **kwargs)
     return _server_chunks(stream, request.stream_modes, request.stream_subgraphs)
+
+
+async def _with_events(
+    graph: Pregel,
+    graph_input: Any,
+    config: dict[str, Any],
+    kwargs: dict[str, Any],
+    *,
+    keep_chunks: bool,
+) -> AsyncIterator[Any]:
+    """The run's astream_events: the graph's own chunks, plus ``("events", event)`` for the rest.
+
+    The root run's ``on_chain_stream`` events carry the chunks of the other requested modes
+    (kept as chunks, not repeated as events); ``langsmith:hidden`` runs are left out. The root
+    run's id is the server's run id, as in LangGraph's server.
+    """
+    try:
+        config = {**config, "run_id": uuid.UUID(str(config["metadata"]["run_id"]))}
+    except (KeyError, TypeError, ValueError):
+        pass  # no server run id (or not a UUID): langchain-core draws one
+    namespaced = bool(kwargs["subgraphs"])
+    events = graph.astream_events(graph_input, config, version="v2", **kwargs)
+    root = None
+    try:
+        async for event in events:
+            root = root or event["run_id"]
+            if event["event"] == "on_chain_stream" and event["run_id"] == root:
+                if keep_chunks:
+                    yield event["data"]["chunk"]
+            elif "langsmith:hidden" not in (event.get("tags") or ()):
+                yield ((), "events", event) if namespaced else ("events", event)
+    finally:
+        await events.aclose()
 
 
 async def _server_chunks(

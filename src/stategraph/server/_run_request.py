@@ -23,6 +23,7 @@ STREAM_MODES = {
     "debug": "debug",
     "tasks": "tasks",
     "checkpoints": "checkpoints",
+    "events": "events",  # astream_events (v2) dicts, one SSE "events" event each (_graph_call.py)
 }
 _STRATEGIES = ("reject", "enqueue", "interrupt", "rollback")
 
