@@ -1,0 +1,219 @@
+"""The worker side of scale-out mode: claim runs from Postgres, execute them, report.
+
+A worker keeps up to ``jobs`` runs executing.  It claims with ``FOR UPDATE SKIP LOCKED``
+(see ``_queue``), waking on a Redis notice or every ``poll_seconds``; extends its leases
+every ``heartbeat_seconds`` (a run whose lease it lost, or whose cancel was requested, is
+stopped); and reaps expired leases of any worker every ``reap_seconds``.  A run claimed
+again after its worker died resumes from the thread's last checkpoint when that checkpoint
+is its own (checkpoint metadata carries the run id), so no finished step runs twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+from typing import Any
+
+from .._assistants import Assistants
+from .._graph_call import event_of, run_config, stream_graph
+from .._run_request import RunRequest, parse_run_request
+from .._runs import record_thread
+from .._threads import Threads
+from . import _queue as queue
+from ._bus import Bus
+from ._pg_resources import PgResources
+from .settings import ScaleSettings
+
+__all__ = ["Worker"]
+
+logger = logging.getLogger("stategraph.server")
+
+
+class Worker:
+    """Claims and executes runs until ``stop``; many may share one Postgres and Redis."""
+
+    def __init__(
+        self,
+        resources: PgResources,
+        assistants: Assistants,
+        threads: Threads,
+        bus: Bus,
+        settings: ScaleSettings,
+    ) -> None:
+        self._resources = resources
+        self._assistants = assistants
+        self._threads = threads
+        self._bus = bus
+        self._settings = settings
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._running: dict[str, asyncio.Task[None]] = {}  # run id -> its execution
+        self._lost: set[str] = set()  # runs whose lease went elsewhere: do not finish them
+        self._draining = False
+        self._loops: list[asyncio.Task[None]] = []
+
+    def start(self) -> None:
+        """Start the claim, heartbeat, reaper and cancel loops in the running event loop."""
+        loop = asyncio.get_running_loop()
+        listen = self._bus.listen(
+            self._bus.cancel_channel, self._on_cancel, self._settings.poll_seconds
+        )
+        coroutines = (self._claim_loop(), self._heartbeat_loop(), self._reap_loop(), listen)
+        self._loops = [loop.create_task(c) for c in coroutines]
+
+    async def stop(self, *, drain: bool = True) -> None:
+        """Stop claiming; put the executing runs back to pending (``drain``) and stop them."""
+        self._draining = drain
+        for task in self._loops:
+            task.cancel()
+        running = list(self._running.values())
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*self._loops, *running, return_exceptions=True)
+
+    def statistics(self) -> dict[str, Any]:
+        """What this worker is doing now."""
+        return {"worker_id": self.worker_id, "running": sorted(self._running)}
+
+    # ---------------------------------------------------------------- loops
+    async def _claim_loop(self) -> None:
+        slots = asyncio.Semaphore(self._settings.jobs)
+        while True:
+            await slots.acquire()
+            try:
+                row = queue.claim(self._resources, self.worker_id, self._settings.lease_seconds)
+            except Exception:
+                logger.exception("Claiming a run failed; retrying")
+                row = None
+            if row is None:
+                slots.release()
+                await self._bus.wait_wake(self._settings.poll_seconds)
+                continue
+            task = asyncio.get_running_loop().create_task(self._execute(row))
+            self._running[row["run_id"]] = task
+            task.add_done_callback(lambda _, run_id=row["run_id"]: self._ended(run_id, slots))
+
+    def _ended(self, run_id: str, slots: asyncio.Semaphore) -> None:
+        self._running.pop(run_id, None)
+        self._lost.discard(run_id)
+        slots.release()
+
+    async def _heartbeat_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self._settings.heartbeat_seconds)
+            held = list(self._running)
+            if not held:
+                continue
+            try:
+                leases = queue.heartbeat(
+                    self._resources, self.worker_id, held, self._settings.lease_seconds
+                )
+            except Exception:
+                logger.exception("Heartbeat failed; leases not extended this time")
+                continue
+            for run_id in held:
+                if run_id not in leases:
+                    self._lost.add(run_id)  # reaped: another worker may run it now
+                if run_id not in leases or leases[run_id]:
+                    self._stop_run(run_id)
+
+    async def _reap_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self._settings.reap_seconds)
+            try:
+                reaped = queue.reap(self._resources, self._settings.max_attempts)
+            except Exception:
+                logger.exception("Reaper failed; trying again later")
+                continue
+            for run in reaped:
+                if run["status"] == "pending":
+                    await self._bus.wake()
+                    continue
+                busy = queue.has_active(self._resources, run["thread_id"])
+                self._threads.record(run["thread_id"], status="busy" if busy else "error")
+                await self._bus.publish(self._bus.done_channel, run["run_id"])
+
+    def _on_cancel(self, run_id: str) -> None:
+        self._stop_run(run_id)
+
+    def _stop_run(self, run_id: str) -> None:
+        task = self._running.get(run_id)
+        if task is not None:
+            task.cancel()
+
+    # ---------------------------------------------------------------- one run
+    async def _execute(self, row: dict[str, Any]) -> None:
+        run_id, thread_id = row["run_id"], row["thread_id"]
+        outcome, error, index = "interrupted", None, 0
+        graph = None
+        try:
+            assistant = self._assistants.get(row["assistant_id"])
+            graph = self._assistants.graph_for(assistant)
+            request = parse_run_request(row["kwargs"])
+            if row["attempt"] > 1:
+                index = await self._bus.event_count(run_id)
+                if _has_started(graph, thread_id, run_id):
+                    _resume_from_checkpoint(request)
+            config = run_config(assistant, request, thread_id, run_id)
+            context = request.context if request.context is not None else assistant["context"]
+            async for chunk in stream_graph(graph, request, config, context or None):
+                event, data = event_of(chunk, request.stream_subgraphs)
+                await self._bus.add_event(run_id, index, event, data)
+                index += 1
+            outcome = "success"
+        except Exception as exc:  # the graph's failure is reported, not raised
+            outcome, error = "error", {"error": type(exc).__name__, "message": str(exc)}
+            await self._bus.add_event(run_id, index, "error", error)
+            index += 1
+        finally:
+            await asyncio.shield(self._finish(row, graph, outcome, error, index))
+
+    async def _finish(
+        self, row: dict[str, Any], graph: Any, outcome: str, error: Any, index: int
+    ) -> None:
+        run_id, thread_id = row["run_id"], row["thread_id"]
+        if run_id in self._lost:
+            return  # the reaper gave it to another worker, which finishes it
+        if self._draining and outcome == "interrupted":
+            queue.release(self._resources, run_id, self.worker_id)
+            return
+        try:
+            busy = _has_other_active(self._resources, thread_id, run_id)
+            if graph is not None:
+                outcome = record_thread(self._threads, graph, thread_id, outcome, busy=busy)
+            else:
+                self._threads.record(thread_id, status="busy" if busy else "error")
+            if not queue.finish(self._resources, run_id, self.worker_id, outcome, error):
+                return
+        except Exception:
+            logger.exception("Recording the end of run %s failed; the reaper retries it", run_id)
+            return
+        await self._bus.end_stream(run_id, index, self._settings.keep_seconds)
+        await self._bus.publish(self._bus.done_channel, run_id)
+        await self._bus.wake()  # a run queued behind this one on its thread may start
+
+
+def _has_other_active(resources: PgResources, thread_id: str, run_id: str) -> bool:
+    rows = resources.execute(
+        f"SELECT 1 AS busy FROM {queue.RUNS} WHERE thread_id = %s AND run_id <> %s "
+        "AND status IN ('pending', 'running') LIMIT 1",
+        (thread_id, run_id),
+    )
+    return bool(rows)
+
+
+def _has_started(graph: Any, thread_id: str, run_id: str) -> bool:
+    """Whether the thread's latest checkpoint was written by run ``run_id``."""
+    config = {"configurable": {"thread_id": thread_id, "checkpoint_ns": ""}}
+    latest = graph.checkpointer.get_tuple(config)
+    return latest is not None and (latest.metadata or {}).get("run_id") == run_id
+
+
+def _resume_from_checkpoint(request: RunRequest) -> None:
+    """Turn a re-claimed run into "go on from the last checkpoint" (input None)."""
+    request.input = None
+    request.command = None
+    request.checkpoint_id = None
+    request.config.get("configurable", {}).pop("checkpoint_id", None)
