@@ -48,7 +48,7 @@ _MIGRATIONS: list[list[str]] = [
             kwargs JSONB NOT NULL, multitask_strategy TEXT, error JSONB,
             created_at TIMESTAMPTZ NOT NULL, updated_at TIMESTAMPTZ NOT NULL,
             worker_id TEXT, lease_expires_at TIMESTAMPTZ, attempt INTEGER NOT NULL DEFAULT 0,
-            cancel_requested BOOLEAN NOT NULL DEFAULT FALSE)""",
+            cancel_requested BOOLEAN NOT NULL DEFAULT FALSE, start_checkpoint_id TEXT)""",
         "CREATE INDEX sg_server_runs_by_thread ON sg_server_runs (thread_id, seq)",
         "CREATE INDEX sg_server_runs_pending ON sg_server_runs (seq) WHERE status = 'pending'",
         # Invariant enforced by the database: at most one running run per thread.
@@ -62,8 +62,12 @@ _JSON_COLUMNS = frozenset(
     {"config", "context", "metadata", "values", "interrupts", "kwargs", "error"}
 )
 _MIGRATION_LOCK = 0x53475352  # "SGSR": advisory lock id of the server's migrations
-# Columns a row dict keeps; the queue's own columns stay in the database.
-_HIDDEN = frozenset({"seq", "worker_id", "lease_expires_at", "cancel_requested", "attempt"})
+# The queue's own columns, left out of the rows the API reports.  start_checkpoint_id: the
+# thread's latest checkpoint when the run first started (a re-claimed run whose thread has
+# moved past it had begun writing, and goes on from there).
+_HIDDEN = frozenset(
+    {"seq", "worker_id", "lease_expires_at", "cancel_requested", "attempt", "start_checkpoint_id"}
+)
 
 
 def table_name(table: str) -> str:

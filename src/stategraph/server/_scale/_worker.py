@@ -4,8 +4,9 @@ A worker keeps up to ``jobs`` runs executing.  It claims with ``FOR UPDATE SKIP 
 (see ``_queue``), waking on a Redis notice or every ``poll_seconds``; extends its leases
 every ``heartbeat_seconds`` (a run whose lease it lost, or whose cancel was requested, is
 stopped); and reaps expired leases of any worker every ``reap_seconds``.  A run claimed
-again after its worker died resumes from the thread's last checkpoint when that checkpoint
-is its own (checkpoint metadata carries the run id), so no finished step runs twice.
+again after its worker died resumes from the thread's last checkpoint when an earlier
+attempt wrote checkpoints (the thread moved past the checkpoint noted when the run first
+started), so no finished step runs twice.
 """
 
 from __future__ import annotations
@@ -154,8 +155,10 @@ class Worker:
             request = parse_run_request(row["kwargs"])
             if row["attempt"] > 1:
                 index = await self._bus.event_count(run_id)
-                if _has_started(graph, thread_id, run_id):
+                if _has_started(graph, thread_id, row["start_checkpoint_id"]):
                     _resume_from_checkpoint(request)
+            else:
+                _note_start(self._resources, graph, row)
             config = run_config(assistant, request, thread_id, run_id)
             context = request.context if request.context is not None else assistant["context"]
             async for chunk in stream_graph(graph, request, config, context or None):
@@ -204,11 +207,28 @@ def _has_other_active(resources: PgResources, thread_id: str, run_id: str) -> bo
     return bool(rows)
 
 
-def _has_started(graph: Any, thread_id: str, run_id: str) -> bool:
-    """Whether the thread's latest checkpoint was written by run ``run_id``."""
+def _latest_checkpoint_id(graph: Any, thread_id: str) -> str | None:
     config = {"configurable": {"thread_id": thread_id, "checkpoint_ns": ""}}
     latest = graph.checkpointer.get_tuple(config)
-    return latest is not None and (latest.metadata or {}).get("run_id") == run_id
+    return None if latest is None else latest.config["configurable"]["checkpoint_id"]
+
+
+def _note_start(resources: PgResources, graph: Any, row: dict[str, Any]) -> None:
+    """Record the thread's latest checkpoint before the run's first attempt writes any."""
+    resources.execute(
+        f"UPDATE {queue.RUNS} SET start_checkpoint_id = %s WHERE run_id = %s",
+        (_latest_checkpoint_id(graph, row["thread_id"]) or "", row["run_id"]),
+    )
+
+
+def _has_started(graph: Any, thread_id: str, start_checkpoint_id: str | None) -> bool:
+    """Whether an earlier attempt wrote checkpoints: the thread moved past where it began.
+
+    None: the first attempt died before executing anything.
+    """
+    if start_checkpoint_id is None:
+        return False
+    return (_latest_checkpoint_id(graph, thread_id) or "") != start_checkpoint_id
 
 
 def _resume_from_checkpoint(request: RunRequest) -> None:
