@@ -131,3 +131,31 @@ def serve(app: Any) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+SCALE_GRAPHS = Path(__file__).with_name("scale_graphs.py")
+
+
+def scale_config(directory: Path) -> Path:
+    """A langgraph.json serving the ``steps`` graph."""
+    path = directory / "langgraph.json"
+    path.write_text(
+        json.dumps({"graphs": {g: f"{SCALE_GRAPHS}:{g}" for g in ("steps", "breaking")}})
+    )
+    return path
+
+
+@pytest.fixture
+def scale(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    """A fresh schema, settings with a fresh key prefix, a config and a counter file."""
+    with scale_schema() as (dsn, redis):
+        settings = scale_settings(dsn, redis, lease_seconds=2.0, jobs=4)
+        try:
+            yield {
+                "settings": settings,
+                "config": scale_config(tmp_path),
+                "counter": tmp_path / "counter.txt",
+                "dsn": dsn,
+            }
+        finally:
+            drop_keys(redis, settings.key_prefix)

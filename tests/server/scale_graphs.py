@@ -9,6 +9,8 @@ from __future__ import annotations
 import operator
 import os
 import time
+from collections import Counter
+from pathlib import Path
 from typing import Annotated, TypedDict
 
 from stategraph.config import get_config
@@ -47,3 +49,26 @@ def _steps() -> StateGraph:
 
 
 steps = _steps().compile()
+
+
+def _explode(state: StepsState) -> StepsState:
+    raise RuntimeError("node 'explode' failed on purpose")
+
+
+breaking = (
+    StateGraph(StepsState)
+    .add_node("n1", _node("n1"))
+    .add_node("explode", _explode)
+    .add_edge(START, "n1")
+    .add_edge("n1", "explode")
+    .add_edge("explode", END)
+    .compile()
+)
+
+
+def executions(counter: Path) -> Counter[tuple[str, str]]:
+    """How many times each (run id, node) finished, from the shared counter file."""
+    if not counter.exists():
+        return Counter()
+    lines = counter.read_text(encoding="utf-8").splitlines()
+    return Counter(tuple(line.split()) for line in lines)  # type: ignore[misc]

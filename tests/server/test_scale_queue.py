@@ -8,11 +8,7 @@ finished node, and a run that keeps losing its worker fails after ``max_attempts
 from __future__ import annotations
 
 import asyncio
-import json
 import time
-from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -26,42 +22,10 @@ from stategraph.server._scale import _queue as queue
 from stategraph.server._scale._pg_resources import PgResources
 
 from ._scale_processes import workers
-from .conftest import drop_keys, scale_schema, scale_settings, serve
-from .scale_graphs import NODES
+from .conftest import serve
+from .scale_graphs import NODES, executions
 
 pytestmark = pytest.mark.anyio
-GRAPHS = Path(__file__).with_name("scale_graphs.py")
-
-
-def scale_config(directory: Path) -> Path:
-    """A langgraph.json serving the ``steps`` graph."""
-    path = directory / "langgraph.json"
-    path.write_text(json.dumps({"graphs": {"steps": f"{GRAPHS}:steps"}}))
-    return path
-
-
-def executions(counter: Path) -> Counter[tuple[str, str]]:
-    """How many times each (run id, node) finished, from the shared counter file."""
-    if not counter.exists():
-        return Counter()
-    lines = counter.read_text(encoding="utf-8").splitlines()
-    return Counter(tuple(line.split()) for line in lines)  # type: ignore[misc]
-
-
-@pytest.fixture
-def scale(tmp_path: Path) -> Iterator[dict[str, Any]]:
-    """A fresh schema, settings with a fresh key prefix, a config and a counter file."""
-    with scale_schema() as (dsn, redis):
-        settings = scale_settings(dsn, redis, lease_seconds=2.0, jobs=4)
-        try:
-            yield {
-                "settings": settings,
-                "config": scale_config(tmp_path),
-                "counter": tmp_path / "counter.txt",
-                "dsn": dsn,
-            }
-        finally:
-            drop_keys(redis, settings.key_prefix)
 
 
 def run_rows(dsn: str) -> dict[str, dict[str, Any]]:

@@ -184,10 +184,7 @@ class Worker:
             return
         try:
             busy = _has_other_active(self._resources, thread_id, run_id)
-            if graph is not None:
-                outcome = record_thread(self._threads, graph, thread_id, outcome, busy=busy)
-            else:
-                self._threads.record(thread_id, status="busy" if busy else "error")
+            outcome = self._record_thread(graph, thread_id, outcome, busy=busy)
             if not queue.finish(self._resources, run_id, self.worker_id, outcome, error):
                 return
         except Exception:
@@ -196,6 +193,16 @@ class Worker:
         await self._bus.end_stream(run_id, index, self._settings.keep_seconds)
         await self._bus.publish(self._bus.done_channel, run_id)
         await self._bus.wake()  # a run queued behind this one on its thread may start
+
+    def _record_thread(self, graph: Any, thread_id: str, outcome: str, *, busy: bool) -> str:
+        """Copy the thread's state onto its row; a state that cannot be read marks it error."""
+        try:
+            if graph is not None:
+                return record_thread(self._threads, graph, thread_id, outcome, busy=busy)
+        except Exception:
+            logger.exception("Reading thread %s's state after its run failed", thread_id)
+        self._threads.record(thread_id, status="busy" if busy else "error")
+        return outcome
 
 
 def _has_other_active(resources: PgResources, thread_id: str, run_id: str) -> bool:
