@@ -10,10 +10,10 @@ parameters; table and column names come from this module or its callers, never a
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 from psycopg.rows import dict_row
@@ -22,6 +22,8 @@ from psycopg.types.json import Jsonb
 from .._db import now_iso
 
 __all__ = ["PgResources", "table_name"]
+
+T = TypeVar("T")
 
 _PREFIX = "sg_server_"
 # Numbered schema: index i holds the statements that move version i to i + 1.
@@ -118,6 +120,17 @@ class PgResources:
                 self._conn = self._connect()
             with self._conn.transaction(), self._conn.cursor() as cur:
                 yield cur
+
+    def in_transaction(self, work: Callable[[psycopg.Cursor[dict[str, Any]]], T]) -> T:
+        """Run ``work(cursor)`` in one transaction, again once if the connection had dropped."""
+        for attempt in (1, 2):
+            try:
+                with self.transaction() as cur:
+                    return work(cur)
+            except psycopg.OperationalError:
+                if attempt == 2 or not self._conn.closed:
+                    raise
+        raise AssertionError("unreachable")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Run one statement (autocommit) and return its rows (decoded; [] if none)."""

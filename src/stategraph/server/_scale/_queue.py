@@ -44,7 +44,8 @@ def admit(res: PgResources, row: dict[str, Any], strategy: str) -> list[str]:
     caller publishes it).  A busy thread answers 409 (``reject``) or 422 (unknown strategy).
     """
     thread_id = row["thread_id"]
-    with res.transaction() as cur:
+
+    def work(cur: Any) -> list[str]:
         cur.execute(f"SELECT 1 FROM {THREADS} WHERE thread_id = %s FOR UPDATE", (thread_id,))
         active = cur.execute(
             f"SELECT run_id FROM {RUNS} WHERE thread_id = %s "
@@ -71,7 +72,9 @@ def admit(res: PgResources, row: dict[str, Any], strategy: str) -> list[str]:
             f"INSERT INTO {RUNS} ({columns}) VALUES ({marks})",
             [encode(k, v) for k, v in row.items()],
         )
-    return interrupted
+        return interrupted
+
+    return res.in_transaction(work)
 
 
 def claim(res: PgResources, worker_id: str, lease_seconds: float) -> dict[str, Any] | None:
@@ -121,13 +124,18 @@ def finish(
     return bool(rows)
 
 
-def release(res: PgResources, run_id: str, worker_id: str) -> None:
-    """Put a run this worker holds back to pending, not counting the attempt (drain)."""
+def release(res: PgResources, run_id: str, worker_id: str, *, count_attempt: bool = False) -> None:
+    """Put a run this worker holds back to pending.
+
+    A drain does not count the attempt; a transient failure (``count_attempt``) does, so
+    ``max_attempts`` bounds how often it is tried.
+    """
     res.execute(
         f"""UPDATE {RUNS} SET status = 'pending', worker_id = NULL, lease_expires_at = NULL,
-            attempt = greatest(attempt - 1, 0), updated_at = now()
+            attempt = CASE WHEN %s THEN attempt ELSE greatest(attempt - 1, 0) END,
+            updated_at = now()
         WHERE run_id = %s AND worker_id = %s AND status = 'running'""",
-        (run_id, worker_id),
+        (count_attempt, run_id, worker_id),
     )
 
 

@@ -18,6 +18,8 @@ import socket
 import uuid
 from typing import Any
 
+import psycopg
+
 from .._assistants import Assistants
 from .._graph_call import event_of, run_config, stream_graph
 from .._run_request import RunRequest, parse_run_request
@@ -166,6 +168,8 @@ class Worker:
                 await self._bus.add_event(run_id, index, event, data)
                 index += 1
             outcome = "success"
+        except psycopg.OperationalError as exc:  # Postgres dropped us: try again, not fail
+            outcome, error = "retry", {"error": type(exc).__name__, "message": str(exc)}
         except Exception as exc:  # the graph's failure is reported, not raised
             outcome, error = "error", {"error": type(exc).__name__, "message": str(exc)}
             await self._bus.add_event(run_id, index, "error", error)
@@ -182,6 +186,13 @@ class Worker:
         if self._draining and outcome == "interrupted":
             queue.release(self._resources, run_id, self.worker_id)
             return
+        if outcome == "retry":
+            if row["attempt"] < self._settings.max_attempts:
+                await self._retry(run_id)
+                return
+            outcome = "error"
+            await self._bus.add_event(run_id, index, "error", error)
+            index += 1
         try:
             busy = _has_other_active(self._resources, thread_id, run_id)
             outcome = self._record_thread(graph, thread_id, outcome, busy=busy)
@@ -193,6 +204,16 @@ class Worker:
         await self._bus.end_stream(run_id, index, self._settings.keep_seconds)
         await self._bus.publish(self._bus.done_channel, run_id)
         await self._bus.wake()  # a run queued behind this one on its thread may start
+
+    async def _retry(self, run_id: str) -> None:
+        """Give a run that met a transient Postgres error back to the queue (attempt kept)."""
+        logger.warning("Run %s met a dropped Postgres connection; queued again", run_id)
+        try:
+            queue.release(self._resources, run_id, self.worker_id, count_attempt=True)
+        except Exception:
+            logger.exception("Requeueing run %s failed; its lease expires instead", run_id)
+            return
+        await self._bus.wake()
 
     def _record_thread(self, graph: Any, thread_id: str, outcome: str, *, busy: bool) -> str:
         """Copy the thread's state onto its row; a state that cannot be read marks it error."""
