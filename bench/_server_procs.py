@@ -135,8 +135,9 @@ def server(
     full_env = {**os.environ, "PYTHONPATH": path, **(env or {})}
     if postgres is not None and redis is not None:
         full_env.update(POSTGRES_URI=postgres, REDIS_URI=redis)
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    process = subprocess.Popen(command, env=full_env, **quiet)  # type: ignore[call-overload]
+    log = (config.parent / "serve.log").open("ab")  # why: the servers' own account of a fault
+    process = subprocess.Popen(command, env=full_env, stdout=subprocess.DEVNULL, stderr=log)
+    log.close()
     try:
         _wait_ready(f"http://127.0.0.1:{port}", process, 60)
         yield f"http://127.0.0.1:{port}", process

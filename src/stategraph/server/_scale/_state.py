@@ -48,7 +48,11 @@ class ScaleBackends:
 
 def open_scale(config: ServerConfig, settings: ScaleSettings) -> ScaleBackends:
     """Connect to Postgres and Redis, apply migrations, bind the graphs."""
-    arguments = pool_arguments(settings.postgres_uri, {"max_size": POOL_SIZE}, pool_checks())
+    # why: check every connection before lending it (one empty round trip): after a
+    # Postgres restart or pg_terminate_backend the whole pool is dead at once, and the
+    # savers retry a dropped connection only once
+    checks = {**pool_checks(), "check": ConnectionPool.check_connection}
+    arguments = pool_arguments(settings.postgres_uri, {"max_size": POOL_SIZE}, checks)
     pool: ConnectionPool = ConnectionPool(**arguments)
     pool.open(wait=True, timeout=10)
     checkpointer = PostgresSaver(pool)

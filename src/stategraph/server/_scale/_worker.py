@@ -198,6 +198,9 @@ class Worker:
             outcome = self._record_thread(graph, thread_id, outcome, busy=busy)
             if not queue.finish(self._resources, run_id, self.worker_id, outcome, error):
                 return
+        except psycopg.OperationalError:  # the end is not recorded: run it again, resumed
+            await self._retry(run_id)
+            return
         except Exception:
             logger.exception("Recording the end of run %s failed; the reaper retries it", run_id)
             return
@@ -207,7 +210,9 @@ class Worker:
 
     async def _retry(self, run_id: str) -> None:
         """Give a run that met a transient Postgres error back to the queue (attempt kept)."""
-        logger.warning("Run %s met a dropped Postgres connection; queued again", run_id)
+        logger.warning(
+            "Run %s met a dropped Postgres connection; queued again", run_id, exc_info=True
+        )
         try:
             queue.release(self._resources, run_id, self.worker_id, count_attempt=True)
         except Exception:
@@ -220,6 +225,8 @@ class Worker:
         try:
             if graph is not None:
                 return record_thread(self._threads, graph, thread_id, outcome, busy=busy)
+        except psycopg.OperationalError:
+            raise  # Postgres dropped us: the caller queues the run again
         except Exception:
             logger.exception("Reading thread %s's state after its run failed", thread_id)
         self._threads.record(thread_id, status="busy" if busy else "error")
