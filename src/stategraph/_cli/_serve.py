@@ -167,7 +167,7 @@ async def _work(config: Any, settings: Any) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    backends.worker.start()
+    await backends.worker.start()
     print(f"stategraph worker {backends.worker.worker_id} ready", flush=True)
     await stop.wait()
     await backends.worker.stop(drain=True)

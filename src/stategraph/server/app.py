@@ -102,7 +102,7 @@ def create_app(
         if state.scale is not None:
             state.runs.open()
             if run_worker:
-                state.scale.worker.start()
+                await state.scale.worker.start()
         yield
         if state.scale is not None:
             await state.scale.worker.stop(drain=True)
