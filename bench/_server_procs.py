@@ -22,6 +22,8 @@ import httpx
 import psycopg
 from psycopg.conninfo import make_conninfo
 
+from stategraph._cli._serve import _die_with_parent
+
 SRC = Path(__file__).resolve().parents[1] / "src"
 GRAPHS = Path(__file__).with_name("server_graphs.py")
 POSTGRES_DSN = os.environ.get(
@@ -86,7 +88,9 @@ class PrivateRedis:
     def start(self) -> None:
         command = ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port)]
         command += ["--save", "", "--appendonly", "no"]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, preexec_fn=_die_with_parent
+        )
         _wait_port(self.port, 10)
 
     def kill(self) -> None:
@@ -136,7 +140,9 @@ def server(
     if postgres is not None and redis is not None:
         full_env.update(POSTGRES_URI=postgres, REDIS_URI=redis)
     log = (config.parent / "serve.log").open("ab")  # why: the servers' own account of a fault
-    process = subprocess.Popen(command, env=full_env, stdout=subprocess.DEVNULL, stderr=log)
+    process = subprocess.Popen(
+        command, env=full_env, stdout=subprocess.DEVNULL, stderr=log, preexec_fn=_die_with_parent
+    )
     log.close()
     try:
         _wait_ready(f"http://127.0.0.1:{port}", process, 60)

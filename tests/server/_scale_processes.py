@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from stategraph._cli._serve import _die_with_parent
 from stategraph.server._scale.settings import ScaleSettings
 
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -40,6 +41,7 @@ def start_worker(config: Path, settings: ScaleSettings, **env: str) -> subproces
         env=worker_env(settings, **env),
         stdout=subprocess.PIPE,
         text=True,
+        preexec_fn=_die_with_parent,  # a killed test run leaves no worker behind
     )
     deadline = time.monotonic() + 30
     assert process.stdout is not None
@@ -68,3 +70,43 @@ def workers(config: Path, settings: ScaleSettings, count: int, **env: str) -> It
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@contextmanager
+def serve_command(config: Path, settings: ScaleSettings, workers: int) -> Iterator[Any]:
+    """Run ``stategraph serve --workers N`` in scale-out mode; yield (url, process)."""
+    import httpx
+
+    from .conftest import free_port
+
+    port = free_port()
+    command = [sys.executable, "-m", "stategraph.cli", "serve", "--workers", str(workers)]
+    command += ["--port", str(port), *worker_command(config, settings)[4:]]
+    process = subprocess.Popen(
+        command, env=worker_env(settings), stdout=subprocess.DEVNULL, preexec_fn=_die_with_parent
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                if httpx.get(f"{url}/ok", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        yield url, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def child_pids(pid: int) -> list[int]:
+    """The child processes of ``pid`` (Linux /proc)."""
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []

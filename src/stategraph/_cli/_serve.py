@@ -113,6 +113,9 @@ def serve(args: Any) -> int:
         return 0
     app = create_app(config, scale=settings, run_worker=args.workers == 0)
     children = [_spawn_worker(args, settings) for _ in range(args.workers)]
+    # why: uvicorn re-raises the SIGTERM it caught once it has shut down; with the default
+    # action the process would die there and never stop its workers
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     finally:
@@ -128,7 +131,18 @@ def _spawn_worker(args: Any, settings: Any) -> subprocess.Popen[bytes]:
         command += ["--" + name.replace("_", "-"), str(getattr(settings, name))]
     # why: URIs go by environment, not argv, so a password never shows in `ps`
     env = {**os.environ, "POSTGRES_URI": settings.postgres_uri, "REDIS_URI": settings.redis_uri}
-    return subprocess.Popen(command, env=env)
+    return subprocess.Popen(command, env=env, preexec_fn=_die_with_parent)
+
+
+def _die_with_parent() -> None:
+    """In a worker child: get SIGTERM when the serve process dies, even by SIGKILL (Linux)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the workers outlive a killed serve; stop them by hand
 
 
 def _stop_children(children: list[subprocess.Popen[bytes]]) -> None:
