@@ -138,3 +138,28 @@ async def test_a_killed_workers_run_resumes_without_repeating_a_step(
     counts = executions(counter)
     assert [counts[(run["run_id"], node)] for node in NODES] == [1] * len(NODES)
     assert run_rows(scale["dsn"])[run["run_id"]]["attempt"] == 2
+
+
+async def test_a_stopped_worker_hands_its_run_back_without_counting_it(
+    scale: dict[str, Any],
+) -> None:
+    settings, counter = scale["settings"], scale["counter"]
+    app = create_app(scale["config"], scale=settings, run_worker=False)
+    env = {"SG_COUNTER_FILE": str(counter), "SG_STEP_SECONDS": "0.6"}
+    with serve(app) as url, workers(scale["config"], settings, 1, **env) as (first,):
+        client = get_client(url=url)
+        tid = (await client.threads.create())["thread_id"]
+        run = await client.runs.create(tid, "steps", input={"items": []})
+        while (run["run_id"], "n1") not in executions(counter):
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.2)
+        first.terminate()  # SIGTERM: drain
+        assert first.wait(timeout=30) == 0
+        assert (await client.runs.get(tid, run["run_id"]))["status"] == "pending"
+        with workers(scale["config"], settings, 1, **env):
+            result = await asyncio.wait_for(client.runs.join(tid, run["run_id"]), 60)
+    assert result == {"items": list(NODES)}
+    counts = executions(counter)
+    assert counts[(run["run_id"], "n1")] == 1  # resumed after n1, not started over
+    assert all(counts[(run["run_id"], node)] >= 1 for node in NODES)
+    assert run_rows(scale["dsn"])[run["run_id"]]["attempt"] == 1

@@ -176,7 +176,7 @@ class Worker:
             assistant = self._assistants.get(row["assistant_id"])
             graph = self._assistants.graph_for(assistant)
             request = parse_run_request(row["kwargs"])
-            if row["attempt"] > 1:
+            if row["start_checkpoint_id"] is not None:  # an earlier attempt began
                 index = await self._bus.event_count(run_id)
                 if _has_started(graph, thread_id, row["start_checkpoint_id"]):
                     _resume_from_checkpoint(request)
