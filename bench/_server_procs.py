@@ -191,3 +191,58 @@ def _signal(pid: int, signum: int) -> None:
         os.kill(pid, signum)
     except ProcessLookupError:
         pass
+
+
+LANGGRAPH_CHAIN = '''"""The bench's five-node chain, written for LangGraph (served by `langgraph dev`)."""
+import operator
+from typing import Annotated, TypedDict
+
+from langgraph.graph import END, START, StateGraph
+
+
+class ChainState(TypedDict, total=False):
+    items: Annotated[list[str], operator.add]
+
+
+def _node(name):
+    def node(state: ChainState) -> ChainState:
+        return {"items": [name]}
+
+    return node
+
+
+builder = StateGraph(ChainState)
+previous = START
+for name in ("n1", "n2", "n3", "n4", "n5"):
+    builder.add_node(name, _node(name))
+    builder.add_edge(previous, name)
+    previous = name
+builder.add_edge(previous, END)
+chain = builder.compile()
+'''
+
+
+@contextmanager
+def langgraph_dev(
+    executable: str, directory: Path
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Run LangGraph's own ``langgraph dev`` (in-memory runtime) on the same chain."""
+    (directory / "lg_chain.py").write_text(LANGGRAPH_CHAIN)
+    config = directory / "langgraph.json"
+    config.write_text(
+        json.dumps({"dependencies": ["."], "graphs": {"chain": "./lg_chain.py:chain"}})
+    )
+    port = free_port()
+    command = [executable, "dev", "--config", str(config), "--port", str(port)]
+    command += ["--no-browser", "--no-reload", "--allow-blocking"]
+    env = {**os.environ, "LANGGRAPH_CLI_NO_ANALYTICS": "1", "LANGSMITH_TRACING": "false"}
+    log = (directory / "langgraph-dev.log").open("ab")
+    process = subprocess.Popen(
+        command, cwd=directory, env=env, stdout=log, stderr=log, preexec_fn=_die_with_parent
+    )
+    log.close()
+    try:
+        _wait_ready(f"http://127.0.0.1:{port}", process, 120)
+        yield f"http://127.0.0.1:{port}", process
+    finally:
+        _stop(process)

@@ -37,6 +37,7 @@ from bench.server_graphs import NODES
 
 SCENARIOS = ("embedded", "scale", "kill_worker", "redis_restart", "pg_terminate", "reconnect")
 Fault = Callable[[], Awaitable[str]]
+LANGGRAPH_EXECUTABLE: list[str] = []  # the `langgraph` CLI, when --langgraph-dev names one
 
 
 @dataclass
@@ -139,6 +140,10 @@ async def scenario(name: str, runs: int, concurrency: int, work: Path) -> Outcom
     counter = work / f"{name}.counter"
     env = {"SG_COUNTER_FILE": str(counter)}
     config = procs.write_config(work)
+    if name == "langgraph_dev":  # LangGraph's server: final states checked, no counter
+        with procs.langgraph_dev(LANGGRAPH_EXECUTABLE[0], work) as (url, _):
+            await load(url, runs, concurrency, outcome, None)
+        return outcome
     if name == "embedded":
         with procs.server(config, env=env) as (url, _):
             await load(url, runs, concurrency, outcome, None)
@@ -274,9 +279,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=",".join(SCENARIOS), help="comma list of scenarios")
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--keep", type=Path, help="keep the servers' logs in this new folder")
+    parser.add_argument(
+        "--langgraph-dev",
+        metavar="EXE",
+        help="also time `langgraph dev` (langgraph-cli[inmem] installed elsewhere: its CLI)",
+    )
     args = parser.parse_args(argv)
     only = [s for s in args.only.split(",") if s]
-    unknown = sorted(set(only) - set(SCENARIOS))
+    if args.langgraph_dev:
+        LANGGRAPH_EXECUTABLE.append(args.langgraph_dev)
+        only.append("langgraph_dev")
+    unknown = sorted(set(only) - {*SCENARIOS, "langgraph_dev"})
     if unknown:
         parser.error(f"unknown scenario(s) {unknown}; choose from {SCENARIOS}")
     figures = run_bench(args.runs, args.concurrency, only, args.keep)
