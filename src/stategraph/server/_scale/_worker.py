@@ -97,10 +97,6 @@ class Worker:
         if self._pool is not None:
             await self._pool.close()
 
-    def statistics(self) -> dict[str, Any]:
-        """What this worker is doing now."""
-        return {"worker_id": self.worker_id, "running": sorted(self._running)}
-
     # ---------------------------------------------------------------- loops
     async def _claim_loop(self) -> None:
         slots = asyncio.Semaphore(self._settings.jobs)
@@ -137,7 +133,7 @@ class Worker:
             except Exception:
                 logger.exception("Heartbeat failed; leases not extended this time")
                 continue
-            for run_id in held:
+            for run_id in [r for r in held if r in self._running]:  # still executing here
                 if run_id not in leases:
                     self._lost.add(run_id)  # reaped: another worker may run it now
                 if run_id not in leases or leases[run_id]:
