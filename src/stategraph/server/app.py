@@ -25,7 +25,6 @@ from ._assistants import Assistants, bind_graph
 from ._db import Resources, connect
 from ._http import ApiError, handle_api_error, json_response
 from ._runs import Runs
-from ._scale._state import ScaleBackends, open_scale
 from ._scale.settings import ScaleSettings
 from ._threads import Threads
 from .config import ServerConfig, load_config
@@ -46,7 +45,7 @@ class ServerState:
     assistants: Assistants
     threads: Threads
     runs: Any  # Runs (in process) or ScaleRuns (workers anywhere)
-    scale: ScaleBackends | None = None
+    scale: Any = None  # ScaleBackends in scale-out mode
 
     def close(self) -> None:
         if self.scale is not None:
@@ -57,6 +56,9 @@ class ServerState:
 
 
 def _scale_state(config: ServerConfig, settings: ScaleSettings) -> ServerState:
+    # why: imported here, so the embedded server needs neither psycopg nor redis installed
+    from ._scale._state import open_scale
+
     parts = open_scale(config, settings)
     return ServerState(
         parts.resources,
