@@ -46,6 +46,18 @@ def test_worker_without_services_and_many_embedded_workers_are_refused(
     assert "--redis-uri" in capsys.readouterr().err
 
 
+def test_an_unreachable_postgres_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from .conftest import free_port, write_config
+
+    config = str(write_config(tmp_path))
+    dead = f"postgresql://postgres@127.0.0.1:{free_port()}/postgres?connect_timeout=1"
+    argv = ["--config", config, "--postgres-uri", dead, "--redis-uri", "redis://127.0.0.1:1/0"]
+    assert main(["worker", *argv]) == 2
+    assert "Cannot connect to PostgreSQL" in capsys.readouterr().err
+
+
 async def test_serve_with_worker_processes_runs_graphs(scale: dict) -> None:
     with serve_command(scale["config"], scale["settings"], workers=2) as (url, process):
         client = get_client(url=url)

@@ -111,7 +111,13 @@ def serve(args: Any) -> int:
         app = create_app(config, database=args.database)
         uvicorn.run(app, host=args.host, port=args.port, log_level="info")
         return 0
-    app = create_app(config, scale=settings, run_worker=args.workers == 0)
+    from ..server import ConfigError
+
+    try:
+        app = create_app(config, scale=settings, run_worker=args.workers == 0)
+    except ConfigError as exc:
+        print(f"stategraph serve: {exc}", file=sys.stderr)
+        return 2
     children = [_spawn_worker(args, settings) for _ in range(args.workers)]
     # why: uvicorn re-raises the SIGTERM it caught once it has shut down; with the default
     # action the process would die there and never stop its workers
@@ -169,7 +175,13 @@ def worker(args: Any) -> int:
             file=sys.stderr,
         )
         return 2
-    asyncio.run(_work(config, settings))
+    from ..server import ConfigError
+
+    try:
+        asyncio.run(_work(config, settings))
+    except ConfigError as exc:
+        print(f"stategraph worker: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from ...checkpoint.postgres import PostgresSaver
 from ...checkpoint.postgres._connect import pool_arguments, pool_checks
 from ...store.postgres import PostgresStore
 from .._assistants import Assistants, bind_graph
 from .._threads import Threads
-from ..config import ServerConfig
+from ..config import ConfigError, ServerConfig
 from ._bus import Bus
 from ._pg_resources import PgResources
 from ._runs import ScaleRuns
@@ -54,7 +54,14 @@ def open_scale(config: ServerConfig, settings: ScaleSettings) -> ScaleBackends:
     checks = {**pool_checks(), "check": ConnectionPool.check_connection}
     arguments = pool_arguments(settings.postgres_uri, {"max_size": POOL_SIZE}, checks)
     pool: ConnectionPool = ConnectionPool(**arguments)
-    pool.open(wait=True, timeout=10)
+    try:
+        pool.open(wait=True, timeout=10)
+    except PoolTimeout as exc:
+        pool.close()
+        raise ConfigError(
+            f"Cannot connect to PostgreSQL within 10 s ({exc}). Check --postgres-uri "
+            "(or POSTGRES_URI) and that the server is up."
+        ) from None
     checkpointer = PostgresSaver(pool)
     checkpointer.setup()
     store = PostgresStore(pool, index=config.store_index)  # type: ignore[arg-type]
