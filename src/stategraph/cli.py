@@ -5,6 +5,8 @@
     stategraph threads history --thread t1 [--db sqlite:///.stategraph/checkpoints.sqlite]
     stategraph draw ./agent.py:graph --format png --output graph.png
     stategraph dev --config langgraph.json [--host 127.0.0.1] [--port 2024]
+    stategraph serve --config langgraph.json [--workers N] --postgres-uri URI --redis-uri URI
+    stategraph worker --config langgraph.json --postgres-uri URI --redis-uri URI
 
 Threads live in ``--db`` (a SQLite path or ``sqlite:///path``, or a ``postgresql://`` URL;
 default ``.stategraph/checkpoints.sqlite``).  Exit status: 0 done, 2 a usage mistake,
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from ._cli._load import DEFAULT_DB, CliError
 
@@ -54,12 +57,34 @@ def build_parser() -> argparse.ArgumentParser:
         default=":memory:",
         help="SQLite file for checkpoints, threads and runs (default: in memory, lost on exit)",
     )
+    _add_serve_commands(commands)
     draw = commands.add_parser("draw", help="draw a graph")
     draw.add_argument("graph")
     draw.add_argument("--format", choices=["mermaid", "ascii", "png", "svg"], default="mermaid")
     draw.add_argument("--output")
     draw.add_argument("--xray", action="store_true", help="inline subgraphs")
     return parser
+
+
+def _add_serve_commands(commands: Any) -> None:
+    from ._cli._serve import add_scale_arguments
+
+    serve = commands.add_parser(
+        "serve", help="serve graphs: SQLite file, or Postgres + Redis with worker processes"
+    )
+    add_scale_arguments(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="interface to bind (127.0.0.1)")
+    serve.add_argument("--port", type=int, default=2024, help="port to bind (2024)")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes (scale-out; 0: in this one)"
+    )
+    serve.add_argument(
+        "--database",
+        default=".stategraph/server.sqlite",
+        help="SQLite file of the embedded mode (without --postgres-uri/--redis-uri)",
+    )
+    worker = commands.add_parser("worker", help="execute runs from Postgres + Redis (no HTTP)")
+    add_scale_arguments(worker)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,6 +99,10 @@ def main(argv: list[str] | None = None) -> int:
             from ._cli._serve import dev
 
             return dev(args)
+        if args.command in ("serve", "worker"):
+            from ._cli import _serve
+
+            return getattr(_serve, args.command)(args)
         if args.command == "threads":
             from ._cli._threads import threads
 

@@ -1,4 +1,9 @@
-"""Serve the example graphs with uvicorn on a free loopback port for the real SDK client."""
+"""Serve the example graphs with uvicorn on a free loopback port for the real SDK client.
+
+``server_url`` runs every SDK-driven test twice: on the embedded server (SQLite, runs in
+process) and on the scale-out server (a fresh Postgres schema and Redis key prefix per
+test, short lease and poll intervals, a worker in the same process).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import json
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +21,7 @@ import pytest
 import uvicorn
 
 from stategraph.server import create_app
+from stategraph.server._scale.settings import ScaleSettings
 
 GRAPHS_FILE = Path(__file__).with_name("example_graphs.py")
 GRAPHS = {
@@ -49,11 +56,64 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def scale_settings(dsn: str, redis: str, **overrides: Any) -> ScaleSettings:
+    """Test settings: a fresh key prefix and intervals short enough for quick tests."""
+    timings: dict[str, Any] = {
+        "lease_seconds": 3.0,
+        "heartbeat_seconds": 0.5,
+        "reap_seconds": 1.0,
+        "poll_seconds": 0.2,
+        "keep_seconds": 30.0,
+    }
+    prefix = f"sgtest:{uuid.uuid4().hex[:12]}"
+    return ScaleSettings(dsn, redis, key_prefix=prefix, **{**timings, **overrides})
+
+
+@contextmanager
+def scale_schema() -> Iterator[tuple[str, str]]:
+    """A fresh Postgres schema (its conninfo) and the Redis URL; skip when unreachable."""
+    from _pg_databases import fresh_schema
+    from _services import postgres_dsn, redis_url
+
+    dsn, redis = postgres_dsn(), redis_url()
+    with fresh_schema(dsn) as schema_dsn:
+        yield schema_dsn, redis
+
+
+@pytest.fixture(params=["embedded", "scale"])
+def server_mode(request: pytest.FixtureRequest) -> str:
+    """Which server ``server_url`` serves: embedded (SQLite) or scale-out (Postgres+Redis)."""
+    return request.param
+
+
 @pytest.fixture
-def server_url(tmp_path: Path) -> Iterator[str]:
-    """Serve the example graphs from a file database; yield the base URL."""
-    with serve(create_app(write_config(tmp_path), database=str(tmp_path / "server.db"))) as url:
-        yield url
+def server_url(tmp_path: Path, server_mode: str) -> Iterator[str]:
+    """Serve the example graphs (embedded: from a file database); yield the base URL."""
+    config = write_config(tmp_path)
+    if server_mode == "embedded":
+        with serve(create_app(config, database=str(tmp_path / "server.db"))) as url:
+            yield url
+        return
+    with scale_schema() as (dsn, redis):
+        settings = scale_settings(dsn, redis)
+        try:
+            with serve(create_app(config, scale=settings)) as url:
+                yield url
+        finally:
+            drop_keys(redis, settings.key_prefix)
+
+
+def drop_keys(redis_url: str, prefix: str) -> None:
+    """Delete the Redis keys a test server made under ``prefix``."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=500))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
 
 
 @contextmanager
@@ -71,3 +131,31 @@ def serve(app: Any) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+SCALE_GRAPHS = Path(__file__).with_name("scale_graphs.py")
+
+
+def scale_config(directory: Path) -> Path:
+    """A langgraph.json serving the ``steps`` graph."""
+    path = directory / "langgraph.json"
+    path.write_text(
+        json.dumps({"graphs": {g: f"{SCALE_GRAPHS}:{g}" for g in ("steps", "breaking")}})
+    )
+    return path
+
+
+@pytest.fixture
+def scale(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    """A fresh schema, settings with a fresh key prefix, a config and a counter file."""
+    with scale_schema() as (dsn, redis):
+        settings = scale_settings(dsn, redis, lease_seconds=2.0, jobs=4)
+        try:
+            yield {
+                "settings": settings,
+                "config": scale_config(tmp_path),
+                "counter": tmp_path / "counter.txt",
+                "dsn": dsn,
+            }
+        finally:
+            drop_keys(redis, settings.key_prefix)

@@ -31,6 +31,12 @@ class RunLog:
         changed, self._changed = self._changed, asyncio.Event()
         changed.set()
 
+    def follow_after(
+        self, last: int | None, *, idle: float | None = None
+    ) -> AsyncIterator[tuple[int, str, Any] | None]:
+        """Follow the events after id ``last`` (None: only those appended from now on)."""
+        return self.follow(len(self.events) if last is None else last + 1, idle=idle)
+
     async def follow(
         self, start: int = 0, *, idle: float | None = None
     ) -> AsyncIterator[tuple[int, str, Any] | None]:

@@ -27,10 +27,100 @@ from ._state import snapshot_interrupts
 from ._threads import Threads
 from ._webhooks import notify_run_ended
 
-__all__ = ["ActiveRun", "Runs"]
+__all__ = [
+    "ActiveRun",
+    "RunRows",
+    "Runs",
+    "activate",
+    "check_strategy",
+    "ensure_thread",
+    "new_run_row",
+    "record_thread",
+]
 
 _STRATEGIES = ("reject", "enqueue", "interrupt")
 KEEP_SECONDS = 120.0  # how long a stream_resumable run's events stay replayable
+
+
+def check_strategy(thread_id: str, strategy: str, busy_with: str) -> None:
+    """Refuse a run on a busy thread: 422 for an unsupported strategy, 409 for ``reject``."""
+    if strategy not in _STRATEGIES:
+        raise ApiError(
+            422, f"multitask_strategy {strategy!r} is not supported; use one of {_STRATEGIES}."
+        )
+    if strategy == "reject":
+        raise ApiError(
+            409,
+            f"Thread {thread_id!r} is busy with run {busy_with!r}; wait for it, or "
+            "pass multitask_strategy='enqueue' or 'interrupt'.",
+        )
+
+
+def new_run_row(thread_id: str, assistant: dict[str, Any], request: RunRequest) -> dict[str, Any]:
+    """The row of a new pending run (not yet inserted)."""
+    stamp = now_iso()
+    return {
+        "run_id": str(uuid.uuid4()),
+        "thread_id": thread_id,
+        "assistant_id": assistant["assistant_id"],
+        "status": "pending",
+        "metadata": request.metadata,
+        "kwargs": request.kwargs,
+        "multitask_strategy": request.kwargs.get("multitask_strategy") or "enqueue",
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+
+
+def record_thread(
+    threads: Threads, graph: Pregel, thread_id: str, outcome: str, *, busy: bool
+) -> str:
+    """Copy a finished run's thread state onto the thread row; return the run's final status.
+
+    A run that finished with pending interrupts (or tasks) ended ``interrupted``.
+    """
+    snapshot = graph.get_state({"configurable": {"thread_id": thread_id}})
+    interrupts = snapshot_interrupts(snapshot)
+    if outcome == "success" and (interrupts or snapshot.next):
+        outcome = "interrupted"
+    status = {"success": "idle", "error": "error"}.get(outcome) or (
+        "interrupted" if interrupts or snapshot.next else "idle"
+    )
+    threads.record(
+        thread_id,
+        status="busy" if busy else status,
+        values=to_jsonable(snapshot.values),
+        interrupts=interrupts,
+    )
+    return outcome
+
+
+def ensure_thread(threads: Threads, thread_id: str, request: RunRequest) -> None:
+    """Create the run's thread if asked to (``if_not_exists='create'``), else answer 404."""
+    if not threads.exists(thread_id):
+        if request.if_not_exists != "create":
+            raise ApiError(
+                404, f"Thread {thread_id!r} not found; pass if_not_exists='create' to make it."
+            )
+        threads.create(thread_id, {})
+
+
+def activate(
+    assistants: Assistants,
+    threads: Threads,
+    assistant: dict[str, Any],
+    run: dict[str, Any],
+    request: RunRequest,
+) -> ActiveRun:
+    """Mark the thread busy (naming its graph) and return the run ready to execute."""
+    thread_id = run["thread_id"]
+    metadata = threads.get(thread_id)["metadata"]
+    metadata.setdefault("graph_id", assistant["graph_id"])
+    metadata.setdefault("assistant_id", assistant["assistant_id"])
+    threads.record(thread_id, status="busy", metadata=metadata)
+    config = run_config(assistant, request, thread_id, run["run_id"])
+    context = request.context if request.context is not None else assistant["context"] or None
+    return ActiveRun(run, assistants.graph_for(assistant), request, config, context)
 
 
 @dataclass(slots=True)
@@ -55,7 +145,31 @@ class ActiveRun:
         return self.run["run_id"]
 
 
-class Runs:
+class RunRows:
+    """The run rows every run backend reads the same way: get, list, delete."""
+
+    _resources: Any  # Resources or PgResources: the same row interface
+
+    def delete(self, thread_id: str, run_id: str) -> None:
+        """Delete a run row that is not executing; a running one answers 409."""
+        run = self.get(thread_id, run_id)
+        if run["status"] in ("pending", "running"):
+            raise ApiError(409, f"Run {run_id!r} is {run['status']}; cancel it before deleting.")
+        self._resources.delete("runs", "run_id", run_id)
+
+    def get(self, thread_id: str, run_id: str) -> dict[str, Any]:
+        """Return a run of ``thread_id``, or answer 404."""
+        run = self._resources.get("runs", "run_id", run_id)
+        if run is None or run["thread_id"] != thread_id:
+            raise ApiError(404, f"Run {run_id!r} not found on thread {thread_id!r}.")
+        return run
+
+    def list(self, thread_id: str) -> list[dict[str, Any]]:
+        """Return the runs of ``thread_id``, newest first."""
+        return self._resources.select("runs", "thread_id = ?", [thread_id])[::-1]
+
+
+class Runs(RunRows):
     """Starts, queues, executes and cancels runs."""
 
     def __init__(self, resources: Resources, assistants: Assistants, threads: Threads) -> None:
@@ -80,22 +194,11 @@ class Runs:
     def start(self, thread_id: str, request: RunRequest) -> ActiveRun:
         """Check assistant (404), thread (404) and multitask strategy (409); queue the run."""
         assistant = self._assistants.get(request.assistant_id)
-        if not self._threads.exists(thread_id):
-            if request.if_not_exists != "create":
-                raise ApiError(
-                    404, f"Thread {thread_id!r} not found; pass if_not_exists='create' to make it."
-                )
-            self._threads.create(thread_id, {})
+        ensure_thread(self._threads, thread_id, request)
         # why: the official server's default, and what the SDK gets when it sends none
         self._make_room(thread_id, request.kwargs.get("multitask_strategy") or "enqueue")
         run = self._insert_run(thread_id, assistant, request)
-        metadata = self._threads.get(thread_id)["metadata"]
-        metadata.setdefault("graph_id", assistant["graph_id"])
-        metadata.setdefault("assistant_id", assistant["assistant_id"])
-        self._threads.record(thread_id, status="busy", metadata=metadata)
-        config = run_config(assistant, request, thread_id, run["run_id"])
-        context = request.context if request.context is not None else assistant["context"] or None
-        active = ActiveRun(run, self._assistants.graph_for(assistant), request, config, context)
+        active = activate(self._assistants, self._threads, assistant, run, request)
         self._queues.setdefault(thread_id, []).append(active)
         return active
 
@@ -103,16 +206,7 @@ class Runs:
         queue = self._queues.get(thread_id)
         if not queue or strategy == "enqueue":
             return
-        if strategy not in _STRATEGIES:
-            raise ApiError(
-                422, f"multitask_strategy {strategy!r} is not supported; use one of {_STRATEGIES}."
-            )
-        if strategy == "reject":
-            raise ApiError(
-                409,
-                f"Thread {thread_id!r} is busy with run {queue[0].run_id!r}; wait for it, or "
-                "pass multitask_strategy='enqueue' or 'interrupt'.",
-            )
+        check_strategy(thread_id, strategy, queue[0].run_id)
         for queued in queue:  # interrupt: cancel what runs and what waits
             if queued.run_id in self._tasks:
                 self._tasks[queued.run_id].cancel()
@@ -120,18 +214,7 @@ class Runs:
     def _insert_run(
         self, thread_id: str, assistant: dict[str, Any], request: RunRequest
     ) -> dict[str, Any]:
-        stamp = now_iso()
-        run = {
-            "run_id": str(uuid.uuid4()),
-            "thread_id": thread_id,
-            "assistant_id": assistant["assistant_id"],
-            "status": "pending",
-            "metadata": request.metadata,
-            "kwargs": request.kwargs,
-            "multitask_strategy": request.kwargs.get("multitask_strategy") or "enqueue",
-            "created_at": stamp,
-            "updated_at": stamp,
-        }
+        run = new_run_row(thread_id, assistant, request)
         self._resources.insert("runs", run)
         return run
 
@@ -195,19 +278,8 @@ class Runs:
             )
 
     def _record_thread(self, active: ActiveRun, outcome: str, *, busy: bool) -> None:
-        snapshot = active.graph.get_state({"configurable": {"thread_id": active.thread_id}})
-        interrupts = snapshot_interrupts(snapshot)
-        if outcome == "success" and (interrupts or snapshot.next):
-            outcome = "interrupted"
-        active.run["status"] = outcome
-        status = {"success": "idle", "error": "error"}.get(outcome) or (
-            "interrupted" if interrupts or snapshot.next else "idle"
-        )
-        self._threads.record(
-            active.thread_id,
-            status="busy" if busy else status,
-            values=to_jsonable(snapshot.values),
-            interrupts=interrupts,
+        active.run["status"] = record_thread(
+            self._threads, active.graph, active.thread_id, outcome, busy=busy
         )
 
     def is_busy(self, thread_id: str) -> bool:
@@ -267,21 +339,3 @@ class Runs:
             task.cancel()
         if tasks:
             await asyncio.wait(tasks)
-
-    def delete(self, thread_id: str, run_id: str) -> None:
-        """Delete a run row that is not executing; a running one answers 409."""
-        run = self.get(thread_id, run_id)
-        if run["status"] in ("pending", "running"):
-            raise ApiError(409, f"Run {run_id!r} is {run['status']}; cancel it before deleting.")
-        self._resources.delete("runs", "run_id", run_id)
-
-    def get(self, thread_id: str, run_id: str) -> dict[str, Any]:
-        """Return a run of ``thread_id``, or answer 404."""
-        run = self._resources.get("runs", "run_id", run_id)
-        if run is None or run["thread_id"] != thread_id:
-            raise ApiError(404, f"Run {run_id!r} not found on thread {thread_id!r}.")
-        return run
-
-    def list(self, thread_id: str) -> list[dict[str, Any]]:
-        """Return the runs of ``thread_id``, newest first."""
-        return self._resources.select("runs", "thread_id = ?", [thread_id])[::-1]

@@ -18,7 +18,7 @@ import httpx
 
 from ._http import ApiError, to_jsonable
 
-__all__ = ["WebhookSender", "notify_run_ended", "sender", "validate_webhook"]
+__all__ = ["notify_row_ended", "WebhookSender", "notify_run_ended", "sender", "validate_webhook"]
 
 _log = logging.getLogger("stategraph.server.webhooks")
 
@@ -90,11 +90,15 @@ sender = WebhookSender()
 
 def notify_run_ended(resources: Any, active: Any) -> None:
     """If the run asked for a webhook, send its final run row there (never raises)."""
-    url = active.request.kwargs.get("webhook")
+    notify_row_ended(resources, active.run_id, active.request.kwargs.get("webhook"), active.run)
+
+
+def notify_row_ended(resources: Any, run_id: str, url: Any, fallback: Any = None) -> None:
+    """Send run ``run_id``'s final row to ``url`` if given (both modes; never raises)."""
     if not url:
         return
     try:
-        row = resources.get("runs", "run_id", active.run_id) or active.run
+        row = resources.get("runs", "run_id", run_id) or fallback
         sender.send(url, to_jsonable(row))
     except Exception:  # why: a webhook must never break the run's own finalization
-        _log.exception("Webhook for run %s could not be scheduled", active.run_id)
+        _log.exception("Webhook for run %s could not be scheduled", run_id)

@@ -1,7 +1,9 @@
 """``create_app``: the Starlette application serving graphs over the LangGraph Server API.
 
 Embedded mode: checkpoints go to a ``SqliteSaver`` and the server's own resources to SQLite
-tables beside it (``database`` is ``":memory:"`` or a file path).
+tables beside it (``database`` is ``":memory:"`` or a file path).  Scale-out mode (``scale``
+given): everything durable in PostgreSQL, coordination in Redis, runs executed by workers
+(this process too when ``run_worker``); see ``_scale``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from ._db import Resources, connect
 from ._guards import guard_middleware
 from ._http import ApiError, handle_api_error, json_response
 from ._runs import Runs
+from ._scale.settings import ScaleSettings
 from ._threads import Threads
 from ._webhooks import sender as webhooks
 from .config import ServerConfig, load_config
@@ -41,17 +44,36 @@ __all__ = ["ServerState", "create_app", "open_state"]
 class ServerState:
     """What the routes share: resource tables, checkpointer, assistants, threads, runs."""
 
-    resources: Resources
-    checkpointer: SqliteSaver
-    store: SqliteStore
+    resources: Any  # Resources (SQLite) or PgResources: one row interface
+    checkpointer: Any  # SqliteSaver or PostgresSaver
+    store: Any  # SqliteStore or PostgresStore
     assistants: Assistants
     threads: Threads
-    runs: Runs
+    runs: Any  # Runs (in process) or ScaleRuns (workers anywhere)
+    scale: Any = None  # ScaleBackends in scale-out mode
 
     def close(self) -> None:
+        if self.scale is not None:
+            return  # closed asynchronously by the lifespan (Redis)
         self.resources.close()
         self.checkpointer.conn.close()
         self.store.conn.close()
+
+
+def _scale_state(config: ServerConfig, settings: ScaleSettings) -> ServerState:
+    # why: imported here, so the embedded server needs neither psycopg nor redis installed
+    from ._scale._state import open_scale
+
+    parts = open_scale(config, settings)
+    return ServerState(
+        parts.resources,
+        parts.checkpointer,
+        parts.store,
+        parts.assistants,
+        parts.threads,
+        parts.runs,
+        parts,
+    )
 
 
 def open_state(config: ServerConfig, database: str) -> ServerState:
@@ -71,21 +93,38 @@ def create_app(
     config: str | os.PathLike[str] | Mapping[str, Any] | ServerConfig,
     *,
     database: str = ":memory:",
+    scale: ScaleSettings | None = None,
+    run_worker: bool = True,
 ) -> Starlette:
-    """Build the app for ``config`` (a langgraph.json path, its mapping, or a ServerConfig)."""
-    state = open_state(
-        config if isinstance(config, ServerConfig) else load_config(config), database
-    )
+    """Build the app for ``config`` (a langgraph.json path, its mapping, or a ServerConfig).
 
-    scheduler = Crons(state)
+    With ``scale``, serve from Postgres + Redis (``database`` unused); ``run_worker=False``
+    leaves executing runs to separate ``stategraph worker`` processes.
+    """
+    loaded = config if isinstance(config, ServerConfig) else load_config(config)
+    state = open_state(loaded, database) if scale is None else _scale_state(loaded, scale)
+
+    # why: the cron tables and their claim exist on the embedded database only (so far)
+    scheduler = Crons(state) if state.scale is None else None
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        ticking = asyncio.get_running_loop().create_task(scheduler.run())
+        ticking = (
+            None if scheduler is None else asyncio.get_running_loop().create_task(scheduler.run())
+        )
+        if state.scale is not None:
+            state.runs.open()
+            if run_worker:
+                await state.scale.worker.start()
         yield
-        ticking.cancel()
+        if ticking is not None:
+            ticking.cancel()
+        if state.scale is not None:
+            await state.scale.worker.stop(drain=True)
         await state.runs.close()
         await webhooks.aclose()
+        if state.scale is not None:
+            await state.scale.close()
         state.close()
 
     meta = [Route("/ok", ok, methods=["GET"]), Route("/info", info, methods=["GET"])]

@@ -114,7 +114,7 @@ async def _create(request: Request, thread_id: str | None) -> Response:
         metadata=field(body, "metadata", (dict,), {}),
         payload=_payload(body, assistant_id),
     )
-    return json_response(request.app.state.crons.create(fields))
+    return json_response(_scheduler(request).create(fields))
 
 
 async def create_cron(request: Request) -> Response:
@@ -130,7 +130,7 @@ async def create_thread_cron(request: Request) -> Response:
 async def update_cron(request: Request) -> Response:
     """``PATCH /runs/crons/{cron_id}``: schedule, payload keys, enabled, end_time (null clears)."""
     body = await read_body(request)
-    crons = request.app.state.crons
+    crons = _scheduler(request)
     cron = crons.get(request.path_params["cron_id"])
     changes = _schedule_fields(body, required=False)
     payload = _payload(body, cron["assistant_id"])
@@ -144,7 +144,7 @@ async def update_cron(request: Request) -> Response:
 
 async def delete_cron(request: Request) -> Response:
     """``DELETE /runs/crons/{cron_id}``."""
-    request.app.state.crons.delete(request.path_params["cron_id"])
+    _scheduler(request).delete(request.path_params["cron_id"])
     return Response(status_code=204)
 
 
@@ -181,13 +181,13 @@ async def search_crons(request: Request) -> Response:
         "sort_order": sort_order,
         "select": select,
     }
-    return json_response(request.app.state.crons.search(query))
+    return json_response(_scheduler(request).search(query))
 
 
 async def count_crons(request: Request) -> Response:
     """``POST /runs/crons/count``: how many crons match assistant_id, thread_id, metadata."""
     body = await read_body(request)
-    return json_response(len(request.app.state.crons.matching(_filters(request, body))))
+    return json_response(len(_scheduler(request).matching(_filters(request, body))))
 
 
 routes = [
@@ -198,3 +198,15 @@ routes = [
     Route("/runs/crons/{cron_id}", delete_cron, methods=["DELETE"]),
     Route("/threads/{thread_id}/runs/crons", create_thread_cron, methods=["POST"]),
 ]
+
+
+def _scheduler(request: Request) -> Any:
+    """The app's cron scheduler; the scale-out mode has none yet (422 saying so)."""
+    scheduler = request.app.state.crons
+    if scheduler is None:
+        raise ApiError(
+            422,
+            "Crons run on the embedded server only in this version; the Postgres + Redis "
+            "mode does not schedule them. Start runs from your own scheduler instead.",
+        )
+    return scheduler

@@ -174,8 +174,8 @@ async def join_stream(request: Request) -> Response:
     log = runs.log(params["run_id"])
     events = _no_events()
     if log is not None:
-        start = len(log.events) if last is None else int(last) + 1
-        events = log.follow(start, idle=_sse.HEARTBEAT_SECONDS)
+        after = None if last is None else int(last)
+        events = log.follow_after(after, idle=_sse.HEARTBEAT_SECONDS)
     return StreamingResponse(
         joined_events(params["run_id"], _of_modes(events, modes)),
         media_type="text/event-stream",

@@ -1,0 +1,214 @@
+"""The run queue's SQL on Postgres: admission, claim, lease, finish, reaper.
+
+Invariants, each held by the database rather than by one process:
+- at most one ``running`` run per thread (a partial unique index; a claim that would break
+  it fails and is retried later);
+- a thread's runs start in creation order (``seq``): a run is claimable only when no run of
+  its thread is running and none older is pending;
+- only the worker named on a running run (whose lease is live) may finish it; the reaper puts
+  a run whose lease expired back to ``pending`` (``error`` after ``max_attempts``).
+Every statement is short; no transaction stays open while a graph runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg import errors
+
+from .._runs import check_strategy
+from ._pg_resources import PgResources, encode, table_name
+
+__all__ = [
+    "active_among",
+    "active_runs",
+    "admit",
+    "cancel_pending",
+    "claim",
+    "finish",
+    "has_active",
+    "heartbeat",
+    "reap",
+    "release",
+    "request_cancel",
+]
+
+RUNS = table_name("runs")
+THREADS = table_name("threads")
+
+
+def admit(res: PgResources, row: dict[str, Any], strategy: str) -> list[str]:
+    """Insert a pending run under its thread's row lock, applying the multitask strategy.
+
+    Returns the running runs the new one interrupts (their cancel is requested here; the
+    caller publishes it).  A busy thread answers 409 (``reject``) or 422 (unknown strategy).
+    """
+    thread_id = row["thread_id"]
+
+    def work(cur: Any) -> list[str]:
+        cur.execute(f"SELECT 1 FROM {THREADS} WHERE thread_id = %s FOR UPDATE", (thread_id,))
+        active = cur.execute(
+            f"SELECT run_id FROM {RUNS} WHERE thread_id = %s "
+            "AND status IN ('pending', 'running') ORDER BY seq",
+            (thread_id,),
+        ).fetchall()
+        interrupted: list[str] = []
+        if active and strategy != "enqueue":
+            check_strategy(thread_id, strategy, active[0]["run_id"])
+            cur.execute(
+                f"UPDATE {RUNS} SET status = 'interrupted', updated_at = now() "
+                "WHERE thread_id = %s AND status = 'pending'",
+                (thread_id,),
+            )
+            found = cur.execute(
+                f"UPDATE {RUNS} SET cancel_requested = TRUE "
+                "WHERE thread_id = %s AND status = 'running' RETURNING run_id",
+                (thread_id,),
+            ).fetchall()
+            interrupted = [r["run_id"] for r in found]
+        columns = ", ".join(f'"{k}"' for k in row)
+        marks = ", ".join("%s" for _ in row)
+        cur.execute(
+            f"INSERT INTO {RUNS} ({columns}) VALUES ({marks})",
+            [encode(k, v) for k, v in row.items()],
+        )
+        return interrupted
+
+    return res.in_transaction(work)
+
+
+def claim(res: PgResources, worker_id: str, lease_seconds: float) -> dict[str, Any] | None:
+    """Claim the oldest claimable pending run for ``worker_id``; None when there is none."""
+    try:
+        rows = res.execute(
+            f"""UPDATE {RUNS} SET status = 'running', worker_id = %s, attempt = attempt + 1,
+                lease_expires_at = now() + make_interval(secs => %s),
+                cancel_requested = FALSE, updated_at = now()
+            WHERE status = 'pending' AND run_id = (
+                SELECT r.run_id FROM {RUNS} r
+                WHERE r.status = 'pending' AND NOT EXISTS (
+                    SELECT 1 FROM {RUNS} b WHERE b.thread_id = r.thread_id
+                    AND (b.status = 'running' OR (b.status = 'pending' AND b.seq < r.seq)))
+                ORDER BY r.seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+            RETURNING *""",
+            (worker_id, lease_seconds),
+        )
+    except errors.UniqueViolation:
+        return None  # another worker started a run of that thread first: look again later
+    return rows[0] if rows else None
+
+
+def heartbeat(
+    res: PgResources, worker_id: str, run_ids: list[str], lease_seconds: float
+) -> dict[str, bool]:
+    """Extend the leases this worker still holds: ``{run_id: cancel_requested}``."""
+    rows = res.execute(
+        f"""UPDATE {RUNS} SET lease_expires_at = now() + make_interval(secs => %s)
+        WHERE worker_id = %s AND status = 'running' AND run_id = ANY(%s)
+        RETURNING run_id, cancel_requested""",
+        (lease_seconds, worker_id, run_ids),
+    )
+    return {r["run_id"]: r["cancel_requested"] for r in rows}
+
+
+def finish(
+    res: PgResources, run_id: str, worker_id: str, status: str, error: dict[str, str] | None
+) -> bool:
+    """Record a run's end if ``worker_id`` still holds it; False when it lost the run."""
+    rows = res.execute(
+        f"""UPDATE {RUNS} SET status = %s, error = %s, lease_expires_at = NULL,
+            updated_at = now()
+        WHERE run_id = %s AND worker_id = %s AND status = 'running' RETURNING run_id""",
+        (status, encode("error", error), run_id, worker_id),
+    )
+    return bool(rows)
+
+
+def release(res: PgResources, run_id: str, worker_id: str, *, count_attempt: bool = False) -> None:
+    """Put a run this worker holds back to pending.
+
+    A drain does not count the attempt; a transient failure (``count_attempt``) does, so
+    ``max_attempts`` bounds how often it is tried.
+    """
+    res.execute(
+        f"""UPDATE {RUNS} SET status = 'pending', worker_id = NULL, lease_expires_at = NULL,
+            attempt = CASE WHEN %s THEN attempt ELSE greatest(attempt - 1, 0) END,
+            updated_at = now()
+        WHERE run_id = %s AND worker_id = %s AND status = 'running'""",
+        (count_attempt, run_id, worker_id),
+    )
+
+
+def reap(res: PgResources, max_attempts: int) -> list[dict[str, Any]]:
+    """Put back (or fail, after ``max_attempts``) the running runs whose lease expired.
+
+    Idempotent: concurrent reapers each see a run at most once.  Returns the changed runs
+    (``run_id``, ``thread_id``, ``status``).
+    """
+    message = (
+        "Run was claimed %s times and its worker stopped each time before finishing "
+        "(lease expired). Check the worker logs for crashes or runs killed for memory."
+    )
+    return res.execute(
+        f"""UPDATE {RUNS} SET
+            status = CASE WHEN attempt >= %s THEN 'error' ELSE 'pending' END,
+            error = CASE WHEN attempt >= %s THEN jsonb_build_object(
+                'error', 'WorkerLost', 'message', format(%s, attempt)) ELSE error END,
+            worker_id = NULL, lease_expires_at = NULL, updated_at = now()
+        WHERE status = 'running' AND lease_expires_at < now()
+        RETURNING run_id, thread_id, status""",
+        (max_attempts, max_attempts, message),
+    )
+
+
+def cancel_pending(res: PgResources, run_id: str) -> str | None:
+    """Interrupt ``run_id`` if no worker has it yet; return its thread id, else None."""
+    rows = res.execute(
+        f"""UPDATE {RUNS} SET status = 'interrupted', updated_at = now()
+        WHERE run_id = %s AND status = 'pending' RETURNING thread_id""",
+        (run_id,),
+    )
+    return rows[0]["thread_id"] if rows else None
+
+
+def request_cancel(res: PgResources, run_id: str) -> bool:
+    """Flag a running run for cancellation (its worker sees it at the latest on heartbeat)."""
+    rows = res.execute(
+        f"UPDATE {RUNS} SET cancel_requested = TRUE WHERE run_id = %s AND status = 'running' "
+        "RETURNING run_id",
+        (run_id,),
+    )
+    return bool(rows)
+
+
+def active_among(res: PgResources, run_ids: list[str]) -> set[str]:
+    """The ids among ``run_ids`` whose runs are still pending or running."""
+    rows = res.execute(
+        f"SELECT run_id FROM {RUNS} WHERE run_id = ANY(%s) AND status IN ('pending', 'running')",
+        (run_ids,),
+    )
+    return {r["run_id"] for r in rows}
+
+
+def has_active(res: PgResources, thread_id: str) -> bool:
+    """Whether a run of ``thread_id`` is pending or running."""
+    rows = res.execute(
+        f"SELECT 1 AS busy FROM {RUNS} WHERE thread_id = %s "
+        "AND status IN ('pending', 'running') LIMIT 1",
+        (thread_id,),
+    )
+    return bool(rows)
+
+
+def active_runs(
+    res: PgResources, thread_id: str | None, run_ids: list[str] | None, status: str
+) -> list[dict[str, Any]]:
+    """Unfinished runs matching a thread, ids and status (pending|running|all)."""
+    statuses = ["pending", "running"] if status == "all" else [status]
+    rows = res.execute(
+        f"""SELECT run_id, thread_id, status FROM {RUNS}
+        WHERE status = ANY(%s) AND (%s::text IS NULL OR thread_id = %s)
+        AND (%s::text[] IS NULL OR run_id = ANY(%s)) ORDER BY seq""",
+        (statuses, thread_id, thread_id, run_ids, run_ids),
+    )
+    return rows
