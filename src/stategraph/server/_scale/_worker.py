@@ -226,7 +226,9 @@ class Worker:
         await self._bus.end_stream(run_id, index, self._settings.keep_seconds)
         await self._bus.publish(self._bus.done_channel, run_id)
         await self._bus.wake()  # a run queued behind this one on its thread may start
-        notify_row_ended(self._resources, run_id, (row.get("kwargs") or {}).get("webhook"))
+        # why: a stateless run's row may already be deleted by the API that waited for it
+        final = {**row, "status": outcome, "error": error}
+        notify_row_ended(self._resources, run_id, (row.get("kwargs") or {}).get("webhook"), final)
 
     async def _retry(self, run_id: str) -> None:
         """Give a run that met a transient Postgres error back to the queue (attempt kept)."""
