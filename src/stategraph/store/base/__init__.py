@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Literal, NamedTuple, TypeAlias, TypedDict
 
-from ._filter import check_filter
-from ._paths import get_text_at_path, tokenize_path
-from ._validate import (
+from .._filter import check_filter
+from .._paths import get_text_at_path, tokenize_path
+from .._validate import (
     InvalidNamespaceError,
     as_namespace,
     check_index_arg,

@@ -17,11 +17,11 @@ from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Generic, Literal, NamedTuple, TypeAlias, TypedDict, TypeVar
 
-from ..errors import EmptyChannelError
-from . import _bridge
-from ._ids import uuid6
-from .serde.base import SerializerProtocol
-from .serde.jsonplus import JsonPlusSerializer
+from ...errors import EmptyChannelError
+from .. import _bridge
+from .._ids import uuid6
+from ..serde.base import SerializerProtocol
+from ..serde.jsonplus import JsonPlusSerializer
 
 __all__ = [
     "WRITES_IDX_MAP",

@@ -1,0 +1,13 @@
+"""Time-ordered UUIDs (version 6) for checkpoint ids: the ``langgraph.checkpoint.base.id`` path.
+
+A uuid6 puts its timestamp first, so sorting the id strings sorts checkpoints by creation
+time; stategraph's savers rely on that for ``list()`` order and ``prune(max_age=...)``.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from .._ids import uuid6
+
+__all__ = ["UUID", "uuid6"]
