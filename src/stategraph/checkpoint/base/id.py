@@ -2,6 +2,11 @@
 
 A uuid6 puts its timestamp first, so sorting the id strings sorts checkpoints by creation
 time; stategraph's savers rely on that for ``list()`` order and ``prune(max_age=...)``.
+
+    >>> from stategraph.checkpoint.base.id import uuid6
+    >>> first, second = uuid6(), uuid6()
+    >>> first.version, str(first) < str(second)
+    (6, True)
 """
 
 from __future__ import annotations
