@@ -404,3 +404,11 @@ class BaseCheckpointSaver(ABC, Generic[V]):
         if not self._overrides(sync_name):
             raise self._missing(sync_name)
         return await _bridge.run_sync(call, inline=self._sync_is_nonblocking)
+
+
+# LangGraph's checkpoint.base also offers these (defined elsewhere in stategraph)
+from .._create import create_checkpoint  # noqa: E402
+from ..serde.encrypted import EncryptedSerializer  # noqa: E402
+from ..serde.types import ChannelProtocol  # noqa: E402
+
+__all__ += ["ChannelProtocol", "EncryptedSerializer", "create_checkpoint"]
