@@ -11,8 +11,8 @@ time; stategraph's savers rely on that for ``list()`` order and ``prune(max_age=
 
 from __future__ import annotations
 
-from uuid import UUID
+from uuid import UUID as UUID  # LangGraph's module exposes it too
 
 from .._ids import uuid6
 
-__all__ = ["UUID", "uuid6"]
+__all__ = ["uuid6"]

@@ -10,34 +10,19 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 
-from . import (
-    NOT_PROVIDED,
-    BaseStore,
-    GetOp,
-    Item,
-    ListNamespacesOp,
-    MatchCondition,
-    NotProvided,
-    Op,
-    PutOp,
-    Result,
-    SearchItem,
-    SearchOp,
-)
+# the ``X as X`` imports: LangGraph's batch module also exposes the store's op and item types
+from . import NOT_PROVIDED as NOT_PROVIDED
+from . import BaseStore, Op, Result
+from . import GetOp as GetOp
+from . import Item as Item
+from . import ListNamespacesOp as ListNamespacesOp
+from . import MatchCondition as MatchCondition
+from . import NotProvided as NotProvided
+from . import PutOp as PutOp
+from . import SearchItem as SearchItem
+from . import SearchOp as SearchOp
 
-__all__ = [
-    "NOT_PROVIDED",
-    "AsyncBatchedBaseStore",
-    "BaseStore",
-    "GetOp",
-    "Item",
-    "ListNamespacesOp",
-    "MatchCondition",
-    "NotProvided",
-    "PutOp",
-    "SearchItem",
-    "SearchOp",
-]
+__all__ = ["AsyncBatchedBaseStore"]
 
 _Waiting = tuple[list[Op], "asyncio.Future[list[Result]]"]
 
