@@ -6,8 +6,6 @@ subgraph namespace), the shape of LangGraph's ``version="v2"`` streaming.  They 
 ``TypedDict``s: plain dicts at run time, checked by type checkers.
 """
 
-from __future__ import annotations
-
 from typing import Any, Generic, Literal, NotRequired, TypeVar
 
 from typing_extensions import TypeAliasType, TypedDict

@@ -1,8 +1,8 @@
 """The installed stategraph version, at the path LangGraph uses (``langgraph.version``).
 
-    >>> from stategraph.version import __version__
-    >>> __version__.count(".") >= 1
-    True
+>>> from stategraph.version import __version__
+>>> __version__.count(".") >= 1
+True
 """
 
 from importlib import metadata

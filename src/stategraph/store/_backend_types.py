@@ -34,11 +34,11 @@ __all__ = [
 class ANNIndexConfig(TypedDict, total=False):
     """pgvector approximate-index settings (accepted and ignored: search is exact).
 
-        >>> from stategraph.store.postgres.base import HNSWConfig, PostgresIndexConfig
-        >>> index: PostgresIndexConfig = {
-        ...     "dims": 2, "embed": lambda texts: [[1.0, 0.0] for _ in texts],
-        ...     "ann_index_config": HNSWConfig(kind="hnsw", m=16), "distance_type": "cosine",
-        ... }
+    >>> from stategraph.store.postgres.base import HNSWConfig, PostgresIndexConfig
+    >>> index: PostgresIndexConfig = {
+    ...     "dims": 2, "embed": lambda texts: [[1.0, 0.0] for _ in texts],
+    ...     "ann_index_config": HNSWConfig(kind="hnsw", m=16), "distance_type": "cosine",
+    ... }
     """
 
     kind: Literal["hnsw", "ivfflat", "flat"]
@@ -74,18 +74,18 @@ class SqliteIndexConfig(IndexConfig, total=False):
 class BasePostgresStore(ABC):  # noqa: B024 - a type for isinstance, with no methods of its own
     """Common type of ``PostgresStore`` and ``AsyncPostgresStore``.
 
-        >>> from stategraph.store.postgres import PostgresStore
-        >>> from stategraph.store.postgres.base import BasePostgresStore
-        >>> issubclass(PostgresStore, BasePostgresStore)
-        True
+    >>> from stategraph.store.postgres import PostgresStore
+    >>> from stategraph.store.postgres.base import BasePostgresStore
+    >>> issubclass(PostgresStore, BasePostgresStore)
+    True
     """
 
 
 class BaseSqliteStore(ABC):  # noqa: B024 - a type for isinstance, with no methods of its own
     """Common type of ``SqliteStore`` and ``AsyncSqliteStore``.
 
-        >>> from stategraph.store.sqlite import SqliteStore
-        >>> from stategraph.store.sqlite.base import BaseSqliteStore
-        >>> issubclass(SqliteStore, BaseSqliteStore)
-        True
+    >>> from stategraph.store.sqlite import SqliteStore
+    >>> from stategraph.store.sqlite.base import BaseSqliteStore
+    >>> issubclass(SqliteStore, BaseSqliteStore)
+    True
     """
