@@ -14,7 +14,7 @@ class S(TypedDict):
 
 
 def test_error_handler_is_refused_with_a_code() -> None:
-    with pytest.raises(ValueError, match="error_handler=... is not supported yet") as info:
+    with pytest.raises(ValueError, match=r"error_handler=\.\.\.\) is not supported yet") as info:
         StateGraph(S).add_node("a", lambda s: s, error_handler=lambda s, e: s)
     assert info.value.code is ErrorCode.BUILD_BAD_ARGUMENT  # type: ignore[attr-defined]
 
