@@ -289,8 +289,13 @@ class StateSnapshot(NamedTuple):
 
 
 _LAZY = {"CachePolicy", "TimeoutPolicy", "GraphOutput", "PregelExecutableTask"}
-_LAZY_ELSEWHERE = {name: "._stream_parts" for name in __all__[__all__.index("CheckpointPayload") : -2]}
-_LAZY_ELSEWHERE.update(TracePolicy="._trace_policy", omit_payload="._trace_policy")
+# name -> defining module, for the stream part types and the trace settings
+_LAZY_ELSEWHERE = dict.fromkeys(
+    ("CheckpointPayload", "CheckpointStreamPart", "CheckpointTask", "CustomStreamPart", "DebugPayload",
+     "DebugStreamPart", "MessagesStreamPart", "StreamPart", "TaskPayload", "TaskResultPayload",
+     "TasksStreamPart", "UpdatesStreamPart", "ValuesStreamPart"),
+    "._stream_parts",
+) | {"TracePolicy": "._trace_policy", "omit_payload": "._trace_policy"}
 
 
 def __getattr__(name: str) -> Any:
