@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .pregel._context import current_task
 
-__all__ = ["get_config", "get_store", "get_stream_writer"]
+if TYPE_CHECKING:
+    from .store.base import BaseStore
+
+__all__ = ["BaseStore", "get_config", "get_store", "get_stream_writer"]
+
+
+def __getattr__(name: str) -> Any:
+    # why: BaseStore is here for annotations (``store: BaseStore = get_store()``); importing the
+    # store package only when it is asked for keeps ``import stategraph.config`` small
+    if name == "BaseStore":
+        from .store.base import BaseStore
+
+        return BaseStore
+    raise AttributeError(f"module 'stategraph.config' has no attribute {name!r}")
 
 
 def get_config() -> dict[str, Any]:

@@ -14,6 +14,7 @@
     ├── SerializationError (+ TypeError)       a value that cannot be (de)serialized
     ├── RuntimeContextError (+ RuntimeError)   get_config()/get_runtime() outside a run
     ├── NodeTimeoutError                       a node exceeded its timeout
+    ├── NodeCancelledError                     a node raised asyncio.CancelledError itself
     └── UnknownInterruptError (+ RuntimeError) a resume that matches no pending interrupt
 
     GraphBubbleUp (Exception)                  control flow, never a failure
@@ -61,6 +62,8 @@ __all__ = [
     "UnknownInterruptError",
     "create_error_message",
     "coded",
+    "is_invalid_resume",
+    "NodeCancelledError",
 ]
 
 # The errors page of the documentation site (make docs builds it: reference/errors/#CODE).
@@ -95,6 +98,7 @@ class ErrorCode(Enum):
     RUN_BAD_RESUME = "E208"
     RUN_NO_CHECKPOINTER = "E209"
     RUN_NON_DETERMINISTIC = "E210"
+    RUN_NODE_CANCELLED = "E211"
     CHECKPOINT_CORRUPT = "E301"
     CHECKPOINT_SCHEMA_TOO_NEW = "E302"
     CHECKPOINT_UNKNOWN_TYPE = "E303"
@@ -266,3 +270,36 @@ class GraphDrained(GraphBubbleUp):
     def __init__(self, reason: str = "shutdown") -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+# Set on the validation error ``interrupt(..., response_schema=...)`` raises for a resume value
+# that does not fit the schema, so callers can tell it from other validation failures.
+_INVALID_RESUME = "_stategraph_invalid_resume"
+
+
+def is_invalid_resume(error: BaseException) -> bool:
+    """Whether ``error`` is a resume value that failed an interrupt's ``response_schema``.
+
+    ``ToolNode`` re-raises such errors instead of reporting them to the model as a tool
+    error: only whoever resumes the run can fix the value.
+
+        >>> is_invalid_resume(ValueError("bad argument"))
+        False
+    """
+    return getattr(error, _INVALID_RESUME, False) is True
+
+
+class NodeCancelledError(StategraphError):
+    """A node raised ``asyncio.CancelledError`` from its own code; the run fails as for any error.
+
+    Cancellation the engine starts (a sibling task failed, the caller cancelled the run) still
+    propagates as ``CancelledError``; only a node body that raises it is reported this way.
+
+        >>> str(NodeCancelledError("fetch"))
+        "Node 'fetch' raised asyncio.CancelledError from its own code. [E211]"
+    """
+
+    code = ErrorCode.RUN_NODE_CANCELLED
+
+    def __init__(self, node: str, message: str | None = None) -> None:
+        super().__init__(message or f"Node {node!r} raised asyncio.CancelledError from its own code.", node=node)

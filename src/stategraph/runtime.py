@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 if TYPE_CHECKING:
     from .store.base import BaseStore
 
-__all__ = ["Runtime", "get_runtime", "ExecutionInfo", "ServerInfo", "RunControl"]
+from ._user import BaseUser
+
+__all__ = ["Runtime", "get_runtime", "ExecutionInfo", "ServerInfo", "RunControl", "BaseUser"]
 
 ContextT = TypeVar("ContextT")
 

@@ -11,6 +11,22 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, NamedTuple, TypeAlias, TypeVar
 
 if TYPE_CHECKING:
+    from ._stream_parts import (
+        CheckpointPayload,
+        CheckpointStreamPart,
+        CheckpointTask,
+        CustomStreamPart,
+        DebugPayload,
+        DebugStreamPart,
+        MessagesStreamPart,
+        StreamPart,
+        TaskPayload,
+        TaskResultPayload,
+        TasksStreamPart,
+        UpdatesStreamPart,
+        ValuesStreamPart,
+    )
+    from ._trace_policy import TracePolicy, omit_payload
     from ._types_lazy import TimeoutPolicy
     from .checkpoint.base import BaseCheckpointSaver
 
@@ -36,6 +52,22 @@ __all__ = [
     "default_retry_on",
     "interrupt",
     "ensure_valid_checkpointer",
+    # stream part and payload types (stategraph._stream_parts), trace settings (_trace_policy)
+    "CheckpointPayload",
+    "CheckpointStreamPart",
+    "CheckpointTask",
+    "CustomStreamPart",
+    "DebugPayload",
+    "DebugStreamPart",
+    "MessagesStreamPart",
+    "StreamPart",
+    "TaskPayload",
+    "TaskResultPayload",
+    "TasksStreamPart",
+    "UpdatesStreamPart",
+    "ValuesStreamPart",
+    "TracePolicy",
+    "omit_payload",
 ]
 
 StreamMode: TypeAlias = Literal["values", "updates", "checkpoints", "tasks", "debug", "messages", "custom"]
@@ -257,6 +289,13 @@ class StateSnapshot(NamedTuple):
 
 
 _LAZY = {"CachePolicy", "TimeoutPolicy", "GraphOutput", "PregelExecutableTask"}
+# name -> defining module, for the stream part types and the trace settings
+_LAZY_ELSEWHERE = dict.fromkeys(
+    ("CheckpointPayload", "CheckpointStreamPart", "CheckpointTask", "CustomStreamPart", "DebugPayload",
+     "DebugStreamPart", "MessagesStreamPart", "StreamPart", "TaskPayload", "TaskResultPayload",
+     "TasksStreamPart", "UpdatesStreamPart", "ValuesStreamPart"),
+    "._stream_parts",
+) | {"TracePolicy": "._trace_policy", "omit_payload": "._trace_policy"}
 
 
 def __getattr__(name: str) -> Any:
@@ -264,6 +303,10 @@ def __getattr__(name: str) -> Any:
         from . import _types_lazy
 
         return getattr(_types_lazy, name)
+    if name in _LAZY_ELSEWHERE:
+        from importlib import import_module
+
+        return getattr(import_module(_LAZY_ELSEWHERE[name], __package__), name)
     raise AttributeError(f"module 'stategraph.types' has no attribute {name!r}")
 
 

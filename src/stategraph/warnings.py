@@ -1,6 +1,7 @@
 """Deprecation warnings raised for LangGraph APIs kept for compatibility."""
 
-__all__ = ["LangGraphDeprecationWarning", "LangGraphDeprecatedSinceV05", "LangGraphDeprecatedSinceV10"]
+__all__ = ["LangGraphDeprecationWarning", "LangGraphDeprecatedSinceV05", "LangGraphDeprecatedSinceV10",
+           "LangGraphDeprecatedSinceV11"]
 
 
 class LangGraphDeprecationWarning(DeprecationWarning):
@@ -13,3 +14,7 @@ class LangGraphDeprecatedSinceV05(LangGraphDeprecationWarning):
 
 class LangGraphDeprecatedSinceV10(LangGraphDeprecationWarning):
     pass
+
+
+class LangGraphDeprecatedSinceV11(LangGraphDeprecationWarning):
+    """Deprecated in LangGraph 1.1 (kept so ``warnings.filterwarnings`` calls port)."""

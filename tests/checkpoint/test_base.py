@@ -36,6 +36,7 @@ def test_public_names() -> None:
         "Checkpoint", "CheckpointMetadata", "CheckpointTuple", "EmptyChannelError",
         "PendingWrite", "PruneStrategy", "copy_checkpoint", "empty_checkpoint",
         "get_checkpoint_id", "get_checkpoint_metadata",
+        "ChannelProtocol", "EncryptedSerializer", "create_checkpoint",
     ])  # fmt: skip
     assert base.EmptyChannelError is errors.EmptyChannelError
 

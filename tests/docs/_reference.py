@@ -30,6 +30,7 @@ PREBUILT = [
     "stategraph.prebuilt.handoff",
     "stategraph.prebuilt.interrupt",
     "stategraph.prebuilt.validation",
+    "stategraph.prebuilt.tool_validator",
 ]
 
 

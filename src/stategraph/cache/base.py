@@ -51,3 +51,13 @@ class BaseCache(ABC, Generic[ValueT]):
     async def aclear(self, namespaces: Sequence[Namespace] | None = None) -> None:
         """Async ``clear`` (calls ``clear``)."""
         self.clear(namespaces)
+
+
+def __getattr__(name: str) -> Any:
+    # LangGraph's cache.base also names the serializer protocol a backend's ``serde`` follows;
+    # imported on demand so the cache base stays independent of the checkpoint package
+    if name == "SerializerProtocol":
+        from ..checkpoint.serde.base import SerializerProtocol
+
+        return SerializerProtocol
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -160,6 +160,10 @@ class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
         **kwargs: Any,
     ) -> StateGraph:
         """Add a node: ``add_node("name", fn)`` or ``add_node(fn)`` (named after the function)."""
+        if kwargs.get("error_handler") is not None:  # LangGraph 1.2 feature; never ignore it silently
+            raise _err(f"add_node('{node if isinstance(node, str) else _name_of(node)}', error_handler=...) is not "
+                       "supported yet: catch the exception inside the node and return the recovery update.",
+                       ErrorCode.BUILD_BAD_ARGUMENT)
         retry_policy = retry_policy or kwargs.pop("retry", None)
         input_schema = input_schema or kwargs.pop("input", None)
         if not isinstance(node, str):

@@ -10,7 +10,7 @@ each call to ``tools`` as its own task with ``Send``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Annotated, Any, NotRequired, TypedDict, get_type_hints
+from typing import TYPE_CHECKING, Annotated, Any, NotRequired, TypedDict, get_type_hints
 
 from ..constants import END, START
 from ..graph.message import add_messages
@@ -24,7 +24,17 @@ from ._agent_nodes import (
 )
 from .tool_node import ToolNode
 
-__all__ = ["AgentState", "AgentStateWithStructuredResponse", "create_react_agent"]
+if TYPE_CHECKING:
+    from ._pydantic_states import AgentStatePydantic, AgentStateWithStructuredResponsePydantic
+
+__all__ = [
+    "AgentState",
+    "AgentStatePydantic",
+    "AgentStateWithStructuredResponse",
+    "AgentStateWithStructuredResponsePydantic",
+    "create_react_agent",
+    "create_tool_calling_executor",
+]
 
 
 class AgentState(TypedDict):
@@ -162,3 +172,14 @@ def create_react_agent(
     agent.trace_agent = name or "agent"  # its runs trace as invoke_agent (pregel._trace)
     return agent
 
+
+create_tool_calling_executor = create_react_agent  # LangGraph's older name for the same factory
+
+
+def __getattr__(name: str) -> Any:
+    # the pydantic states need the optional pydantic package; import it only when asked for
+    if name in ("AgentStatePydantic", "AgentStateWithStructuredResponsePydantic"):
+        from . import _pydantic_states
+
+        return getattr(_pydantic_states, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

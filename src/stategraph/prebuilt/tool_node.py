@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Literal, TypedDict, Union, get_args, get_origin, get_type_hints
 
-from ..errors import ErrorCode, GraphBubbleUp, coded
+from ..errors import ErrorCode, GraphBubbleUp, coded, is_invalid_resume
 from ..pregel import _trace
 from ..types import Command
 from ._injection import InjectedState, InjectedStore, ToolRuntime, resolve
@@ -160,6 +160,8 @@ class ToolNode:
 
     # ------------------------------------------------------------ errors
     def _on_error(self, exc: Exception, call: dict[str, Any]) -> Any:
+        if is_invalid_resume(exc):  # a bad resume value: the model cannot fix it, fail the run
+            raise exc
         mode = self.handle_tool_errors
         if mode is _DEFAULT:
             if not isinstance(exc, ToolInvocationError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..channels.base import MISSING
-from ..errors import GraphInterrupt
+from ..errors import _INVALID_RESUME, GraphInterrupt
 from ..types import Interrupt
 from ._context import current_task
 from ._ids import interrupt_id
@@ -53,4 +53,8 @@ def _validate(schema: Any, value: Any) -> Any:
         from pydantic import TypeAdapter
     except ImportError:  # pragma: no cover
         return value
-    return TypeAdapter(schema).validate_python(value)
+    try:
+        return TypeAdapter(schema).validate_python(value)
+    except Exception as exc:  # pydantic.ValidationError: mark it for errors.is_invalid_resume
+        setattr(exc, _INVALID_RESUME, True)
+        raise

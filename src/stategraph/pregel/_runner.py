@@ -38,6 +38,8 @@ def _async_only_error(task: Task) -> RuntimeError:
 
 def _on_failure(task: Task, exc: BaseException) -> float | None:
     """Record the failure on the task; return a retry delay if it should be retried."""
+    if _is_cancelled_error(exc):  # raised by the node's own code (the engine's cancels never get here)
+        exc = _node_cancelled(task, exc)
     if isinstance(exc, ParentCommand):
         return _route_parent_command(task, exc)
     if isinstance(exc, GraphBubbleUp) or not isinstance(exc, Exception):
@@ -55,6 +57,28 @@ def _on_failure(task: Task, exc: BaseException) -> float | None:
     task.attempt += 1
     task.runtime = None  # rebuilt with the new node_attempt
     return delay
+
+
+def _is_cancelled_error(exc: BaseException) -> bool:
+    import asyncio
+
+    return isinstance(exc, asyncio.CancelledError)
+
+
+def _node_cancelled(task: Task, exc: BaseException) -> BaseException:
+    from ..errors import NodeCancelledError
+
+    error = NodeCancelledError(task.name)
+    error.__cause__ = exc
+    return error
+
+
+def _engine_cancels(exc: BaseException) -> bool:
+    """Whether ``exc`` is a cancellation of the running asyncio task (not one a node raised)."""
+    import asyncio
+
+    current = asyncio.current_task()
+    return isinstance(exc, asyncio.CancelledError) and (current is None or current.cancelling() > 0)
 
 
 def _route_parent_command(task: Task, exc: ParentCommand) -> None:
@@ -182,9 +206,9 @@ async def _run_async(task: Task) -> Any:
                     if res is not None and inspect.isawaitable(res):
                         await res
                 return out
-            except asyncio.CancelledError:
-                raise
             except BaseException as exc:
+                if _engine_cancels(exc):
+                    raise
                 delay = _on_failure(task, exc)
                 if task.call is not None:
                     continue

@@ -18,6 +18,7 @@ from . import _sync_driver
 from ._node import NodeBuilder, PregelNode
 from ._prepare import make_loop
 from ._stream import format_chunk, normalize_modes
+from ._stream_v2 import to_stream_part
 
 _QUIET = (LastValue, LastValueAfterFinish, BinaryOperatorAggregate, NamedBarrierValue, UntrackedValue)
 
@@ -216,8 +217,9 @@ class Pregel:
         run, loop, single = self._setup(_sync_driver.SyncRun, input, config, stream_mode, subgraphs, context=context,
                                         durability=durability, interrupt_before=interrupt_before,
                                         interrupt_after=interrupt_after)
+        v2 = kwargs.get("version") == "v2"
         for chunk in _sync_driver.drive(loop, run):
-            yield format_chunk(chunk, single_mode=single, subgraphs=subgraphs)
+            yield to_stream_part(chunk, self) if v2 else format_chunk(chunk, single_mode=single, subgraphs=subgraphs)
 
     async def astream(
         self,
@@ -241,8 +243,9 @@ class Pregel:
         run, loop, single = self._setup(_async_driver.AsyncRun, input, config, stream_mode, subgraphs, context=context,
                                         durability=durability, interrupt_before=interrupt_before,
                                         interrupt_after=interrupt_after)
+        v2 = kwargs.get("version") == "v2"
         async for chunk in _async_driver.drive(loop, run):
-            yield format_chunk(chunk, single_mode=single, subgraphs=subgraphs)
+            yield to_stream_part(chunk, self) if v2 else format_chunk(chunk, single_mode=single, subgraphs=subgraphs)
 
     def astream_events(
         self,
@@ -303,7 +306,7 @@ class Pregel:
         if stream_mode != "values":
             return list(self.stream(input, config, context=context, stream_mode=stream_mode,
                                     interrupt_before=interrupt_before, interrupt_after=interrupt_after,
-                                    durability=durability))
+                                    durability=durability, version=kwargs.get("version")))
         run, loop, _ = self._setup(_sync_driver.SyncRun, input, config, None, False, streaming=False, context=context,
                                    durability=durability, interrupt_before=interrupt_before,
                                    interrupt_after=interrupt_after)
@@ -329,7 +332,7 @@ class Pregel:
         if stream_mode != "values":
             return [c async for c in self.astream(input, config, context=context, stream_mode=stream_mode,
                                                   interrupt_before=interrupt_before, interrupt_after=interrupt_after,
-                                                  durability=durability)]
+                                                  durability=durability, version=kwargs.get("version"))]
         from . import _async_driver
 
         run, loop, _ = self._setup(_async_driver.AsyncRun, input, config, None, False, streaming=False, context=context,

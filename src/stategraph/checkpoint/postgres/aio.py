@@ -177,3 +177,8 @@ class AsyncPostgresSaver(BaseCheckpointSaver[int]):
         """See ``BaseCheckpointSaver.prune``."""
         await self._io.run(operation.prune(thread_ids, keep_last, strategy, max_age))
         self._committed.drop_threads([str(t) for t in thread_ids])
+
+
+from .base import BasePostgresSaver  # noqa: E402
+
+BasePostgresSaver.register(AsyncPostgresSaver)

@@ -19,9 +19,9 @@ from .._sql import migrations, plans
 from .._sql.dialect import POSTGRES
 from .._sql.stores import AsyncSqlStore
 from ..base import IndexConfig, TTLConfig
-from .base import CONNECTION_KWARGS, PoolConfig
+from .base import CONNECTION_KWARGS, BasePostgresStore, PoolConfig, PostgresIndexConfig
 
-__all__ = ["AsyncPostgresStore", "drive"]
+__all__ = ["AsyncPostgresStore", "BasePostgresStore", "PostgresIndexConfig", "drive"]
 
 
 async def drive(conn: AsyncConnection[Any], plan: plans.Plan[Any], *, atomic: bool = True) -> Any:
@@ -124,3 +124,6 @@ class AsyncPostgresStore(AsyncSqlStore):
             await self.setup()
         async with self._connection() as conn:
             return await drive(conn, plan, atomic=atomic)
+
+
+BasePostgresStore.register(AsyncPostgresStore)

@@ -20,12 +20,23 @@ from psycopg import Connection
 from psycopg.rows import tuple_row
 from psycopg_pool import ConnectionPool
 
+from .._backend_types import (
+    ANNIndexConfig,
+    BasePostgresStore,
+    HNSWConfig,
+    IVFFlatConfig,
+    PostgresIndexConfig,
+)
 from .._sql import migrations, plans
 from .._sql.dialect import POSTGRES
 from .._sql.stores import SyncSqlStore
 from ..base import IndexConfig, TTLConfig
 
-__all__ = ["CONNECTION_KWARGS", "PoolConfig", "PostgresStore", "drive"]
+__all__ = [
+    "CONNECTION_KWARGS", "PoolConfig", "PostgresStore", "drive",
+    # LangGraph's typing names (see stategraph.store._backend_types)
+    "ANNIndexConfig", "BasePostgresStore", "HNSWConfig", "IVFFlatConfig", "PostgresIndexConfig",
+]
 
 # autocommit: each batch is one explicit transaction; rows as tuples whatever the caller set
 CONNECTION_KWARGS: dict[str, Any] = {"autocommit": True, "row_factory": tuple_row}
@@ -145,3 +156,6 @@ def _serve(store: PostgresStore) -> Iterator[PostgresStore]:
         yield store
     finally:
         store.stop_ttl_sweeper()
+
+
+BasePostgresStore.register(PostgresStore)

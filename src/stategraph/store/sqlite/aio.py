@@ -18,9 +18,9 @@ from .._sql import migrations, plans
 from .._sql.dialect import SQLITE
 from .._sql.stores import AsyncSqlStore
 from ..base import IndexConfig, TTLConfig
-from .base import CONNECTION_SETUP, _begin
+from .base import CONNECTION_SETUP, BaseSqliteStore, SqliteIndexConfig, _begin
 
-__all__ = ["AsyncSqliteStore", "drive"]
+__all__ = ["AsyncSqliteStore", "BaseSqliteStore", "SqliteIndexConfig", "drive"]
 
 
 drive = _shared_adrive
@@ -80,3 +80,6 @@ class AsyncSqliteStore(AsyncSqlStore):
             await self.setup()
         async with self.lock:
             return await drive(self.conn, plan, _begin(write, atomic))
+
+
+BaseSqliteStore.register(AsyncSqliteStore)

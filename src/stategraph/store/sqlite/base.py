@@ -14,12 +14,13 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..._sqlite_driver import drive as _shared_drive
+from .._backend_types import BaseSqliteStore, SqliteIndexConfig
 from .._sql import migrations, plans
 from .._sql.dialect import SQLITE
 from .._sql.stores import SyncSqlStore
 from ..base import IndexConfig, TTLConfig
 
-__all__ = ["CONNECTION_SETUP", "SqliteStore", "drive"]
+__all__ = ["BaseSqliteStore", "CONNECTION_SETUP", "SqliteIndexConfig", "SqliteStore", "drive"]
 
 CONNECTION_SETUP = ("PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=5000")
 
@@ -97,3 +98,6 @@ class SqliteStore(SyncSqlStore):
             self.setup()
         with self.lock:
             return drive(self.conn, plan, _begin(write, atomic))
+
+
+BaseSqliteStore.register(SqliteStore)

@@ -17,11 +17,11 @@ from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Generic, Literal, NamedTuple, TypeAlias, TypedDict, TypeVar
 
-from ..errors import EmptyChannelError
-from . import _bridge
-from ._ids import uuid6
-from .serde.base import SerializerProtocol
-from .serde.jsonplus import JsonPlusSerializer
+from ...errors import EmptyChannelError
+from .. import _bridge
+from .._ids import uuid6
+from ..serde.base import SerializerProtocol
+from ..serde.jsonplus import JsonPlusSerializer
 
 __all__ = [
     "WRITES_IDX_MAP",
@@ -404,3 +404,11 @@ class BaseCheckpointSaver(ABC, Generic[V]):
         if not self._overrides(sync_name):
             raise self._missing(sync_name)
         return await _bridge.run_sync(call, inline=self._sync_is_nonblocking)
+
+
+# LangGraph's checkpoint.base also offers these (defined elsewhere in stategraph)
+from .._create import create_checkpoint  # noqa: E402
+from ..serde.encrypted import EncryptedSerializer  # noqa: E402
+from ..serde.types import ChannelProtocol  # noqa: E402
+
+__all__ += ["ChannelProtocol", "EncryptedSerializer", "create_checkpoint"]

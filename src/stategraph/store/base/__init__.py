@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Literal, NamedTuple, TypeAlias, TypedDict
 
-from ._filter import check_filter
-from ._paths import get_text_at_path, tokenize_path
-from ._validate import (
+from .._filter import check_filter
+from .._paths import get_text_at_path, tokenize_path
+from .._validate import (
     InvalidNamespaceError,
     as_namespace,
     check_index_arg,
@@ -420,3 +420,12 @@ class BaseStore(ABC):
         """Async ``list_namespaces``."""
         op = self._list_op(prefix, suffix, max_depth, (limit, offset))
         return (await self.abatch([op]))[0]  # type: ignore[return-value]
+
+
+def __getattr__(name: str) -> Any:
+    # LangGraph's store.base also offers its embedder helpers; they live in .embed
+    if name in ("Embeddings", "ensure_embeddings"):
+        from . import embed
+
+        return getattr(embed, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
