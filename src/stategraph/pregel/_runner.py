@@ -27,9 +27,9 @@ def _policies(task: Task) -> Any:
     return task.node.retry_policy or task.loop.graph.retry_policy
 
 
-def _async_only_error(task: Task) -> RuntimeError:
+def _async_only_error(task: Task) -> TypeError:
     return coded(
-        RuntimeError,
+        TypeError,  # as LangGraph ("No synchronous function provided")
         f"Node '{task.name}' is async (or has an async conditional edge) but the graph was run with a "
         "sync method. Use ainvoke()/astream() for graphs with async nodes, or make the node a plain function.",
         ErrorCode.RUN_ASYNC_IN_SYNC, node=task.name,
