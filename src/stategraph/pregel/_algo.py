@@ -95,8 +95,9 @@ def _push_tasks(loop: PregelLoop, step: int, packets: Sequence[Any]) -> list[Tas
         node = nodes.get(packet.node) if isinstance(packet, Send) else None
         if node is None:  # validated when written; kept for saved data
             continue
-        value = node.mapper(packet.arg) if node.mapper is not None else packet.arg
-        task = Task(loop, node, packet.node, value, (PUSH, idx), (PUSH,), step)
+        # as LangGraph: a Send's argument reaches the node as given (the state-schema mapper
+        # coerces only what a node reads from the channels)
+        task = Task(loop, node, packet.node, packet.arg, (PUSH, idx), (PUSH,), step)
         if packet.timeout is not None:
             task.timeout = packet.timeout
         tasks.append(task)
