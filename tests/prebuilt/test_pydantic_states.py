@@ -20,10 +20,10 @@ def add(a: int, b: int) -> int:
     return a + b
 
 
-def test_an_agent_runs_on_the_pydantic_state(driver) -> None:
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_an_agent_runs_on_the_pydantic_state(driver, version: str) -> None:
     model = FakeChatModel([ai("", call("add", {"a": 1, "b": 2}, "c1")), ai("three")])
-    # version="v1": with the default "v2", pydantic state schemas currently fail in the tools step
-    agent = create_react_agent(model, [add], state_schema=AgentStatePydantic, version="v1")
+    agent = create_react_agent(model, [add], state_schema=AgentStatePydantic, version=version)
     out = driver.run(agent, {"messages": [("user", "1+2?")]})
     assert [m.content for m in out["messages"]][-2:] == ["3", "three"]
 
