@@ -79,6 +79,7 @@ def _merge(left: list[Any], right: list[Any]) -> list[Any]:
             removed.add(m.id)
             continue
         if pos is not None:
+            removed.discard(m.id)  # a later message with a removed id brings it back, in the old place
             merged[pos] = m
         else:
             index[m.id] = len(merged)
