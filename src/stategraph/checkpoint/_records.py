@@ -276,6 +276,11 @@ def loading(thread_id: str, checkpoint_ns: str, checkpoint_id: str) -> Iterator[
         raise
     except CheckpointError:
         raise
+    except NotImplementedError as exc:  # a type tag the serializer does not read: configuration too
+        if getattr(exc, "code", None) is not ErrorCode.CHECKPOINT_UNKNOWN_TYPE:
+            raise _corrupt(thread_id, checkpoint_ns, checkpoint_id, exc) from exc
+        exc.add_note(f"while loading checkpoint {checkpoint_id!r} of thread {thread_id!r}")
+        raise
     except Exception as exc:
         raise _corrupt(thread_id, checkpoint_ns, checkpoint_id, exc) from exc
 

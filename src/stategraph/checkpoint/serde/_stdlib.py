@@ -49,6 +49,12 @@ def _datetime_state(value: dt.datetime) -> list[Any]:
     ]  # fmt: skip
 
 
+def _timezone(state: list[Any]) -> dt.timezone:
+    """A fixed-offset zone; UTC comes back as the ``timezone.utc`` singleton (LangGraph does too)."""
+    zone = dt.timezone(*state)
+    return dt.UTC if zone == dt.UTC and zone.tzname(None) == "UTC" else zone
+
+
 def _datetime_from(state: list[Any]) -> dt.datetime:
     *fields, tzinfo, fold = state
     return dt.datetime(*fields, tzinfo=tzinfo, fold=fold)
@@ -83,7 +89,7 @@ def _register_all() -> None:
         lambda d: [d.days, d.seconds, d.microseconds],
         lambda s: dt.timedelta(days=s[0], seconds=s[1], microseconds=s[2]),
     )
-    _register(dt.timezone, lambda z: [z.utcoffset(None), z.tzname(None)], lambda s: dt.timezone(*s))
+    _register(dt.timezone, lambda z: [z.utcoffset(None), z.tzname(None)], _timezone)
     _register(zoneinfo.ZoneInfo, lambda z: z.key, zoneinfo.ZoneInfo)
     _register(uuid.UUID, lambda u: u.bytes, lambda b: uuid.UUID(bytes=b))
     _register(decimal.Decimal, str, decimal.Decimal)

@@ -22,7 +22,7 @@ from typing import Any
 
 import ormsgpack
 
-from ...errors import ErrorCode, SerializationError
+from ...errors import ErrorCode, SerializationError, coded
 from ._allowlist import Allowlist, AllowlistEntry
 from ._locate import locate_unencodable
 from ._stdlib import DECODERS, ENCODERS, type_key
@@ -164,10 +164,11 @@ class JsonPlusSerializer:
         if tag == "json":
             return self._load_json(bytes(payload))
         hint = " It looks encrypted: read it with EncryptedSerializer." if "+" in tag else ""
-        raise SerializationError(
+        raise coded(  # a NotImplementedError, as LangGraph raises for a tag it does not read
+            NotImplementedError,
             f"Cannot load data with type tag {tag!r}: this serializer reads 'null', 'bytes', "
             f"'bytearray', 'msgpack' and 'json' (and never unpickles).{hint}",
-            code=ErrorCode.CHECKPOINT_UNKNOWN_TYPE,
+            ErrorCode.CHECKPOINT_UNKNOWN_TYPE,
             type_name=tag,
         )
 
