@@ -195,9 +195,9 @@ def test_unknown_op_is_refused() -> None:
 
 def test_direct_ops_are_checked_like_friendly_calls() -> None:
     store = InMemoryStore()
-    with pytest.raises(StoreError):
+    with pytest.raises(ValueError):
         store.batch([PutOp(("docs",), "k", "not a dict")])  # type: ignore[arg-type]
-    with pytest.raises(StoreError):
+    with pytest.raises(ValueError):
         store.batch([SearchOp(("docs",), filter={"a": {"$bad": 1}})])
     store.batch([PutOp(["as", "list"], 5, {"v": 1})])  # type: ignore[arg-type]
     assert store.batch([GetOp(["as", "list"], 5)])[0].key == "5"  # type: ignore[arg-type]

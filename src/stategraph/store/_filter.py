@@ -14,7 +14,7 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..errors import ErrorCode, StoreError
+from ..errors import ErrorCode, coded
 
 __all__ = ["OPERATORS", "check_filter", "matches_filter"]
 
@@ -29,8 +29,9 @@ _ORDERING: dict[str, Callable[[Any, Any], bool]] = {
 OPERATORS = frozenset({"$eq", "$ne", "$in", "$nin", *_ORDERING})
 
 
-def _filter_error(message: str, key: str) -> StoreError:
-    return StoreError(message, code=ErrorCode.STORE_BAD_FILTER, key=key)
+def _filter_error(message: str, key: str) -> ValueError:
+    # a plain ValueError (coded E403), the type LangGraph raises for a bad filter
+    return coded(ValueError, message, ErrorCode.STORE_BAD_FILTER, key=key)  # type: ignore[no-any-return]
 
 
 def _is_operator_dict(condition: Any) -> bool:
@@ -40,7 +41,7 @@ def _is_operator_dict(condition: Any) -> bool:
 
 
 def check_filter(filter: Mapping[str, Any] | None) -> None:
-    """Raise StoreError (E403) if ``filter`` is malformed; run before touching any data."""
+    """Raise ValueError (E403) if ``filter`` is malformed; run before touching any data."""
     if filter is None:
         return
     if not isinstance(filter, Mapping):
