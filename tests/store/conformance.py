@@ -543,7 +543,7 @@ class StoreConformance:
         assert await store.get(("docs",), "keep") is not None
 
     async def test_sweep_ttl_removes_expired(self, make_store: StoreFactory, advance: Any) -> None:
-        store = make_store()
+        store = make_store(ttl={"refresh_on_read": True})
         if not store.supports_ttl:
             pytest.skip(f"{type(store).__name__} does not support TTL")
         store.put(("docs",), "a", {"v": 1}, ttl=TTL_MINUTES)

@@ -77,11 +77,12 @@ def _matches_namespace(namespace: Namespace, condition: MatchCondition) -> bool:
 class InMemoryStore(BaseStore):
     """A thread-safe store kept in process memory, for development and tests.
 
-    Pass ``index`` to enable semantic search and ``ttl`` for a default expiry;
-    ``sweep_ttl()`` drops expired items (reads already hide them).
+    Pass ``index`` to enable semantic search and ``ttl`` for expiry (our extension:
+    LangGraph's InMemoryStore has no TTL, so without ``ttl`` a ``put(ttl=...)`` raises
+    NotImplementedError there and here); ``sweep_ttl()`` drops expired items.
     """
 
-    supports_ttl = True
+    supports_ttl = False  # per instance: True when built with a ttl config
 
     def __init__(self, *, index: IndexConfig | None = None, ttl: TTLConfig | None = None) -> None:
         self.index_config: IndexConfig | None = check_index_config(index) if index else None
@@ -89,6 +90,7 @@ class InMemoryStore(BaseStore):
             ensure_embedder(self.index_config["embed"]) if self.index_config else None
         )
         self.ttl_config = ttl
+        self.supports_ttl = ttl is not None
         # Invariant: no namespace maps to an empty dict; dict order is insertion order.
         self._data: dict[Namespace, dict[str, Record]] = {}
         self._lock = threading.RLock()
