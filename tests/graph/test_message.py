@@ -163,3 +163,10 @@ def test_a_list_of_ready_messages_merges_as_the_general_path_does(right: list[ob
     )
     assert fast == general and fast is not left
     assert [m.id for m in left] == ["a", "b"]  # the input list is never changed
+
+
+def test_messages_state_graph_has_a_json_schema() -> None:
+    pytest.importorskip("pydantic")
+    graph = StateGraph(MessagesState).add_node("n", lambda s: {}).add_edge(START, "n").compile()
+    schema = graph.get_input_jsonschema()
+    assert schema["properties"]["messages"]["type"] == "array"
