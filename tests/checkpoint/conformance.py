@@ -502,15 +502,18 @@ def test_writes_are_scoped_to_namespace(harness: Harness) -> None:
 
 
 def test_put_writes_needs_a_checkpoint_id(harness: Harness) -> None:
-    with pytest.raises(CheckpointError) as raised:
+    with pytest.raises(KeyError) as raised:  # the type LangGraph's savers raise
         harness.put_writes(config("t"), [("a", 1)], "task")
-    assert raised.value.code is ErrorCode.CHECKPOINT_BAD_ARGUMENT
+    assert raised.value.code is ErrorCode.CHECKPOINT_BAD_ARGUMENT  # type: ignore[attr-defined]
 
 
 def test_a_config_without_thread_id_is_rejected(harness: Harness) -> None:
-    with pytest.raises(CheckpointError) as raised:
+    with pytest.raises(KeyError) as raised:  # the type LangGraph's savers raise
         harness.get_tuple({"configurable": {}})
-    assert raised.value.code is ErrorCode.CHECKPOINT_BAD_ARGUMENT
+    assert raised.value.code is ErrorCode.CHECKPOINT_BAD_ARGUMENT  # type: ignore[attr-defined]
+    with pytest.raises(KeyError):
+        harness.list({"configurable": {"checkpoint_ns": ""}})
+    assert len(harness.list({})) == len(harness.list(None))  # an empty config lists every thread
     assert "thread_id" in str(raised.value)
 
 

@@ -88,7 +88,7 @@ class InMemorySaver(BaseCheckpointSaver[int]):
     ) -> Iterator[CheckpointTuple]:
         """Yield matching checkpoints newest first (see ``BaseCheckpointSaver.list``)."""
         pairs = records.filter_pairs(filter)
-        configurable = (config or {}).get("configurable") or {}
+        configurable = records.list_configurable(config)
         before_id = ((before or {}).get("configurable") or {}).get("checkpoint_id")
         found: list[CheckpointTuple] = []
         with self._lock:
