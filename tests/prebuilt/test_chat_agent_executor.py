@@ -261,3 +261,20 @@ def test_an_async_model_function_needs_the_async_surface() -> None:
 
     with pytest.raises(RuntimeError, match="ainvoke"):
         create_react_agent(choose, [add]).invoke({"messages": [("user", "x")]})
+
+
+def test_pydantic_agent_states_and_the_old_name(driver) -> None:
+    from stategraph.prebuilt.chat_agent_executor import (
+        AgentStatePydantic,
+        AgentStateWithStructuredResponsePydantic,
+        create_tool_calling_executor,
+    )
+
+    class State(AgentStatePydantic):
+        user: str = "ann"
+
+    assert create_tool_calling_executor is create_react_agent
+    assert "structured_response" in AgentStateWithStructuredResponsePydantic.model_fields
+    # v1: the tools run as one pull task (a v2 Send to a pydantic-state node is coerced by the engine)
+    agent = create_react_agent(two_turns(), [add], state_schema=State, version="v1")
+    assert contents(driver.run(agent, {"messages": [("user", "sums")]})) == ["sums", "", "3", "7", "3 and 7"]

@@ -10,7 +10,7 @@ each call to ``tools`` as its own task with ``Send``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Any, NotRequired, get_type_hints
+from typing import TYPE_CHECKING, Annotated, Any, NotRequired, get_type_hints
 
 try:  # why: pydantic (JSON schemas of the agent's state) needs typing_extensions' TypedDict before 3.12
     from typing_extensions import TypedDict
@@ -32,7 +32,17 @@ from ._agent_nodes import (
 from ._tools import _is_langchain_tool
 from .tool_node import ToolNode
 
-__all__ = ["AgentState", "AgentStateWithStructuredResponse", "create_react_agent"]
+if TYPE_CHECKING:  # built on first use by __getattr__ (pydantic stays optional)
+    from ._pydantic_state import AgentStatePydantic, AgentStateWithStructuredResponsePydantic
+
+__all__ = [
+    "AgentState",
+    "AgentStatePydantic",
+    "AgentStateWithStructuredResponse",
+    "AgentStateWithStructuredResponsePydantic",
+    "create_react_agent",
+    "create_tool_calling_executor",
+]
 
 
 class AgentState(TypedDict):
@@ -213,3 +223,15 @@ def _wire_tools(graph: Any, tool_node: ToolNode, *, version: str, entry: str, af
         graph.add_conditional_edges("tools", route_tool_responses(return_direct, entry), [entry, END])
     else:
         graph.add_edge("tools", entry)
+
+
+create_tool_calling_executor = create_react_agent  # LangGraph's other name for it
+
+
+def __getattr__(name: str) -> Any:
+    """The pydantic agent states, built on first use so importing this module needs no pydantic."""
+    if name in ("AgentStatePydantic", "AgentStateWithStructuredResponsePydantic"):
+        from . import _pydantic_state
+
+        return getattr(_pydantic_state, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
