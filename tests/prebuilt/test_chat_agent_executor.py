@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 
@@ -10,7 +10,7 @@ from stategraph.checkpoint.memory import InMemorySaver
 from stategraph.constants import END
 from stategraph.graph.message import MessagesState
 from stategraph.messages import SystemMessage
-from stategraph.prebuilt import create_react_agent
+from stategraph.prebuilt import InjectedState, create_react_agent
 from stategraph.prebuilt.chat_agent_executor import AgentState
 from stategraph.testing import FakeChatModel, ai, call
 from stategraph.types import Command
@@ -278,3 +278,18 @@ def test_pydantic_agent_states_and_the_old_name(driver) -> None:
     # v1: the tools run as one pull task (a v2 Send to a pydantic-state node is coerced by the engine)
     agent = create_react_agent(two_turns(), [add], state_schema=State, version="v1")
     assert contents(driver.run(agent, {"messages": [("user", "sums")]})) == ["sums", "", "3", "7", "3 and 7"]
+
+
+def test_langchain_tools_with_injected_arguments_are_bound_as_specs() -> None:
+    lc_tools = pytest.importorskip("langchain_core.tools")
+    from stategraph.testing.langchain_models import FakeToolCallingChatModel
+
+    @lc_tools.tool
+    def peek(q: str, state: Annotated[dict, InjectedState]) -> str:
+        """Peek at the state."""
+        return q
+
+    model = FakeToolCallingChatModel(["ok"])
+    create_react_agent(model, [peek])
+    [spec] = model.bound[0][0]
+    assert sorted(spec["function"]["parameters"]["properties"]) == ["q"]  # 'state' stays hidden

@@ -12,7 +12,7 @@ import contextvars
 import functools
 import inspect
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ._injection import Injection, find_injections
@@ -168,7 +168,7 @@ def _schema_injections(obj: Any) -> dict[str, Injection]:
         ann = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
         marker = _marker_of(ann)
         if marker is not None:
-            found[name] = marker
+            found[name] = replace(marker, optional=not info.is_required())
     return found
 
 

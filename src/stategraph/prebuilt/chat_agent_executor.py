@@ -92,13 +92,20 @@ def _should_bind(model: Any, tool_node: ToolNode, builtin: int) -> bool:
 
 
 def _bind_static(model: Any, tool_node: ToolNode, provider_tools: list[dict[str, Any]]) -> Any:
-    """Bind the tools as LangGraph does: langchain tools as they are, other tools as their specs."""
+    """Bind the tools as LangGraph does: langchain tools as they are, other tools as their specs.
+
+    A langchain tool with our injected arguments is bound as its spec: langchain does not know
+    our markers, so its own schema would show those arguments to the model.
+    """
     if isinstance(model, str):
         from ..models import init_chat_model
 
         model = init_chat_model(model)
-    offered = [obj if _is_langchain_tool(obj) else tool_node.tool(name).spec()  # type: ignore[union-attr]
-               for name, obj in tool_node.tools_by_name.items()]
+    offered = []
+    for name, obj in tool_node.tools_by_name.items():
+        tool = tool_node.tool(name)
+        assert tool is not None  # Invariant: tools_by_name and the node's tools share their names
+        offered.append(obj if _is_langchain_tool(obj) and not tool.injections else tool.spec())
     if _should_bind(model, tool_node, len(provider_tools)) and offered + provider_tools:
         return model.bind_tools(offered + provider_tools)
     return model
