@@ -160,6 +160,17 @@ def test_entrypoint_graph_keeps_the_default_name_and_tasks_take_their_name() -> 
     assert list(flow.stream(1, stream_mode="updates")) == [{"renamed": 1}, {"flow": 1}]
 
 
+def test_final_is_keyword_only_and_frozen() -> None:
+    import dataclasses
+
+    done = entrypoint.final(value=1, save=2)
+    assert (done.value, done.save) == (1, 2)
+    with pytest.raises(TypeError):
+        entrypoint.final(1, 2)  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        done.value = 3  # type: ignore[misc]
+
+
 def test_entrypoint_timeout_needs_an_async_function(driver: Any) -> None:
     with pytest.raises(ValueError, match="async"):
         entrypoint(timeout=1.0)(lambda x: x)

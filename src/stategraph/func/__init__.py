@@ -126,7 +126,7 @@ class entrypoint(Generic[R]):
         self.cache_policy = cache_policy
         self.retry_policy = retry_policy or kwargs.pop("retry", None)
 
-    @dataclass(frozen=True)
+    @dataclass(frozen=True, kw_only=True, slots=True)  # keyword-only, as LangGraph's
     class final(Generic[R, S]):
         """Return ``value`` to the caller but save ``save`` as ``previous`` for the next run."""
 
