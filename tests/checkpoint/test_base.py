@@ -266,3 +266,14 @@ async def test_prune_passes_max_age_across_sync_and_async_only_when_given() -> N
     assert saver.kwargs == {"keep_last": None, "strategy": "delete", "max_age": 60}
     await saver.aprune(["t"])
     assert saver.kwargs == {"keep_last": None, "strategy": "keep_latest"}
+
+
+@pytest.mark.anyio
+async def test_delete_for_runs_is_not_implemented_as_in_langgraph() -> None:
+    from stategraph.checkpoint.memory import InMemorySaver
+
+    saver = InMemorySaver()
+    with pytest.raises(NotImplementedError, match="delete_thread"):
+        saver.delete_for_runs(["run-1"])
+    with pytest.raises(NotImplementedError):
+        await saver.adelete_for_runs(["run-1"])

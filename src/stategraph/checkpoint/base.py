@@ -323,6 +323,20 @@ class BaseCheckpointSaver(ABC, Generic[V]):
             "copy_thread", lambda: self.copy_thread(source_thread_id, target_thread_id)
         )
 
+    def delete_for_runs(self, run_ids: Sequence[str]) -> None:
+        """Delete the checkpoints and writes of the given runs (no built-in saver keeps run ids).
+
+        LangGraph's savers raise NotImplementedError here too; delete threads or prune instead.
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__} does not record which run made a checkpoint, so it cannot "
+            "delete by run id. Use delete_thread(thread_id) or prune(thread_ids) instead."
+        )
+
+    async def adelete_for_runs(self, run_ids: Sequence[str]) -> None:
+        """Async form of ``delete_for_runs``."""
+        self.delete_for_runs(run_ids)
+
     def batch(self, ops: Sequence[tuple[Any, ...]]) -> builtins.list[Any]:
         """Apply ("put", ...) / ("put_writes", ...) ops in order; return each op's result.
 
