@@ -35,9 +35,25 @@ def test_public_names() -> None:
         "WRITES_IDX_MAP", "EXCLUDED_METADATA_KEYS", "BaseCheckpointSaver", "ChannelVersions",
         "Checkpoint", "CheckpointMetadata", "CheckpointTuple", "EmptyChannelError",
         "PendingWrite", "PruneStrategy", "copy_checkpoint", "empty_checkpoint",
-        "get_checkpoint_id", "get_checkpoint_metadata",
+        "get_checkpoint_id", "get_checkpoint_metadata", "LATEST_VERSION", "create_checkpoint",
+        "get_serializable_checkpoint_metadata",
     ])  # fmt: skip
     assert base.EmptyChannelError is errors.EmptyChannelError
+
+
+def test_legacy_create_checkpoint_reads_versioned_channels() -> None:
+    from stategraph.channels.last_value import LastValue
+
+    seen, skipped, empty = LastValue(int), LastValue(int), LastValue(int)
+    seen.update([1])
+    skipped.update([2])
+    source = {**empty_checkpoint(), "channel_versions": {"a": 1, "c": 1}, "versions_seen": {"n": {"a": 1}}}
+    made = base.create_checkpoint(source, {"a": seen, "b": skipped, "c": empty}, 3, id="fixed")
+    assert (made["id"], made["v"], made["channel_values"]) == ("fixed", 2, {"a": 1})
+    assert made["channel_versions"] == {"a": 1, "c": 1} and made["pending_sends"] == []
+    assert base.create_checkpoint(source, None, 0)["channel_values"] == {}
+    config = {"configurable": {"user": "u"}}
+    assert base.get_serializable_checkpoint_metadata(config, {"writes": {}, "step": 1}) == {"step": 1, "user": "u"}
 
 
 def test_special_write_indexes() -> None:
@@ -51,7 +67,8 @@ def test_special_write_indexes() -> None:
 
 def test_empty_checkpoint() -> None:
     checkpoint = empty_checkpoint()
-    assert checkpoint["v"] == 4
+    assert checkpoint["v"] == base.LATEST_VERSION == 2  # LangGraph's legacy shape
+    assert checkpoint["pending_sends"] == []  # type: ignore[typeddict-item]
     assert uuid.UUID(checkpoint["id"]).version == 6
     stamped = datetime.fromisoformat(checkpoint["ts"])
     assert stamped.tzinfo is not None and abs((datetime.now(UTC) - stamped).total_seconds()) < 5

@@ -20,12 +20,16 @@ from typing import Any, ClassVar, Generic, Literal, NamedTuple, TypeAlias, Typed
 from ..errors import EmptyChannelError
 from . import _bridge
 from ._ids import uuid6
+from ._legacy import LATEST_VERSION as LATEST_VERSION
+from ._legacy import create_checkpoint as create_checkpoint
+from ._legacy import get_serializable_checkpoint_metadata as get_serializable_checkpoint_metadata
 from .serde.base import SerializerProtocol
 from .serde.jsonplus import JsonPlusSerializer
 
 __all__ = [
     "WRITES_IDX_MAP",
     "EXCLUDED_METADATA_KEYS",
+    "LATEST_VERSION",
     "BaseCheckpointSaver",
     "ChannelVersions",
     "Checkpoint",
@@ -35,9 +39,11 @@ __all__ = [
     "PendingWrite",
     "PruneStrategy",
     "copy_checkpoint",
+    "create_checkpoint",
     "empty_checkpoint",
     "get_checkpoint_id",
     "get_checkpoint_metadata",
+    "get_serializable_checkpoint_metadata",
 ]
 
 V = TypeVar("V", int, float, str)
@@ -94,14 +100,15 @@ class CheckpointTuple(NamedTuple):
 
 
 def empty_checkpoint() -> Checkpoint:
-    """Return a checkpoint with no channels, stamped now."""
-    return Checkpoint(
-        v=4,
+    """Return a checkpoint with no channels, stamped now (LangGraph's legacy v2 shape)."""
+    return Checkpoint(  # type: ignore[typeddict-unknown-key]
+        v=LATEST_VERSION,
         id=str(uuid6(clock_seq=-2)),
         ts=datetime.now(UTC).isoformat(),
         channel_values={},
         channel_versions={},
         versions_seen={},
+        pending_sends=[],
         updated_channels=None,
     )
 
