@@ -293,3 +293,17 @@ def test_langchain_tools_with_injected_arguments_are_bound_as_specs() -> None:
     create_react_agent(model, [peek])
     [spec] = model.bound[0][0]
     assert sorted(spec["function"]["parameters"]["properties"]) == ["q"]  # 'state' stays hidden
+
+
+def test_an_async_prompt_function_runs_on_the_async_surface() -> None:
+    import asyncio
+
+    async def prompt(state: dict) -> list:
+        return [SystemMessage("from async"), *state["messages"]]
+
+    model = FakeChatModel(["ok"])
+    agent = create_react_agent(model, [], prompt=prompt)
+    out = asyncio.run(agent.ainvoke({"messages": [("user", "hi")]}))
+    assert contents(out)[-1] == "ok" and model.calls[0][0].content == "from async"
+    with pytest.raises(TypeError, match="ainvoke"):
+        agent.invoke({"messages": [("user", "hi")]})

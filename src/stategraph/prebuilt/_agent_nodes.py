@@ -117,6 +117,9 @@ def apply_prompt(prompt: Any, state: Any, messages: list[Any]) -> list[Any]:
     if hasattr(prompt, "invoke"):
         out = prompt.invoke(state)
         return list(out.to_messages()) if hasattr(out, "to_messages") else list(out)
+    if inspect.iscoroutinefunction(prompt):
+        raise TypeError("The agent's prompt is an async function but the agent was invoked synchronously: "
+                        "use ainvoke()/astream(), or pass a sync prompt function.")
     if callable(prompt):
         return list(prompt(state))
     raise TypeError(f"prompt must be a str, a system message, a callable or a runnable, got {prompt!r}.")
@@ -157,12 +160,22 @@ class ModelCaller:
     return_direct: set[str] = field(default_factory=set)
     use_llm_input: bool = False
 
-    def _input(self, state: Any) -> list[Any]:
+    def _messages(self, state: Any) -> list[Any]:
         messages = state_messages(state)
         if self.use_llm_input and state_get(state, "llm_input_messages"):
             messages = list(state_get(state, "llm_input_messages"))
         validate_chat_history(messages)
+        return messages
+
+    def _input(self, state: Any) -> list[Any]:
+        messages = self._messages(state)
         return apply_prompt(self.prompt, with_messages(state, messages), messages)
+
+    async def _ainput(self, state: Any) -> list[Any]:
+        if not inspect.iscoroutinefunction(self.prompt):
+            return self._input(state)
+        messages = self._messages(state)
+        return list(await self.prompt(with_messages(state, messages)))
 
     def _dynamic(self) -> bool:
         return callable(self.model) and not hasattr(self.model, "invoke")
@@ -196,7 +209,7 @@ class ModelCaller:
 
     async def acall(self, state: Any, config: Any) -> Any:
         model = await self._aresolve(state) if self._dynamic() else self.model
-        messages = for_model(model, self._input(state))
+        messages = for_model(model, await self._ainput(state))
         if _trace.TRACER is None:
             response = await model.ainvoke(messages, config)
         else:
