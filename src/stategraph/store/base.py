@@ -266,11 +266,11 @@ class BaseStore(ABC):
 
     @abstractmethod
     def batch(self, ops: Iterable[Op]) -> list[Result]:
-        """Run ``ops`` in order and return one result per op."""
+        """Run ``ops``; one result per op. Reads see the store before the batch, puts land last."""
 
     @abstractmethod
     async def abatch(self, ops: Iterable[Op]) -> list[Result]:
-        """Run ``ops`` in order without blocking the event loop."""
+        """Async form of ``batch`` (same semantics), without blocking the event loop."""
 
     # -- op builders: the only place the friendly methods' logic lives ------------
 
