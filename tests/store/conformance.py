@@ -80,8 +80,8 @@ FILTER_CASES: list[tuple[dict[str, Any], set[str]]] = [
     ({"tag": "x"}, {"a", "c"}),
     ({"n": 2}, {"b"}),
     ({"extra": True}, {"c"}),
-    ({"nothing": None}, {"d"}),
-    ({"missing": None}, set()),
+    ({"nothing": None}, {"a", "b", "c", "d"}),  # stored None or missing: both None
+    ({"missing": None}, {"a", "b", "c", "d"}),  # a missing key is None, as in LangGraph
     ({"meta": {"lang": "en", "score": 5}}, {"a"}),
     ({"meta": {"lang": "en"}}, set()),  # nested dicts compare whole, not as a subset
     ({"meta.lang": "en"}, {"a", "c"}),

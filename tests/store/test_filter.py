@@ -37,7 +37,7 @@ VALUE = {
         ({"meta.missing": {"$ne": 1}}, True),
         ({"a.b": "literal"}, True),  # a literal top-level key wins over the dotted path
         ({"none": None}, True),
-        ({"absent": None}, False),
+        ({"absent": None}, True),  # a missing key compares as None, as in LangGraph's stores
         ({"age": {"$gte": 36, "$lt": 37}}, True),
         ({"age": {"$gt": 36}}, False),
         ({"age": {"$lte": 35}}, False),
@@ -46,8 +46,10 @@ VALUE = {
         ({"age": {"$in": {1, 2}}}, False),
         ({"age": {"$nin": [1, 2]}}, True),
         ({"absent": {"$nin": [1]}}, True),
-        ({"absent": {"$in": [None]}}, False),
-        ({"absent": {"$eq": None}}, False),
+        ({"absent": {"$in": [None]}}, True),
+        ({"absent": {"$eq": None}}, True),
+        ({"absent": {"$ne": None}}, False),
+        ({"absent": {"$nin": [None]}}, False),
         ({"absent": {"$gt": 0}}, False),
         ({"none": {"$lt": 1}}, False),
         ({"age": {"$lt": None}}, False),

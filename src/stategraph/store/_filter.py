@@ -4,7 +4,8 @@ A filter maps keys to conditions; every key must match.  A key is a top-level ke
 or, when no such key exists, a dotted path into nested dicts (``"a.b"``).  A
 condition is either a plain value (equality, nested dicts compared whole) or a
 dict of operators: ``$eq $ne $gt $gte $lt $lte $in $nin``.  A missing key
-matches only ``$ne`` and ``$nin``; comparing values of unorderable types is
+compares as None (as in LangGraph's stores) for equality, ``$ne``, ``$in`` and
+``$nin``; it never matches an ordering; comparing values of unorderable types is
 simply no match.  SQL backends must implement exactly these rules.
 """
 
@@ -84,13 +85,13 @@ def _lookup(value: Mapping[str, Any], key: str) -> Any:
 
 def _apply(op: str, actual: Any, operand: Any) -> bool:
     if op == "$eq":
-        return actual is not _MISSING and actual == operand
+        return _present(actual) == operand
     if op == "$ne":
-        return actual is _MISSING or actual != operand
+        return _present(actual) != operand
     if op == "$in":
-        return actual is not _MISSING and any(actual == candidate for candidate in operand)
+        return any(_present(actual) == candidate for candidate in operand)
     if op == "$nin":
-        return actual is _MISSING or all(actual != candidate for candidate in operand)
+        return all(_present(actual) != candidate for candidate in operand)
     if actual is _MISSING or actual is None or operand is None:
         return False
     try:
@@ -99,10 +100,15 @@ def _apply(op: str, actual: Any, operand: Any) -> bool:
         return False
 
 
+def _present(actual: Any) -> Any:
+    """A missing key compares as None, as in LangGraph's stores (``{"k": None}`` matches it)."""
+    return None if actual is _MISSING else actual
+
+
 def _matches_condition(actual: Any, condition: Any) -> bool:
     if _is_operator_dict(condition):
         return all(_apply(op, actual, operand) for op, operand in condition.items())
-    return actual is not _MISSING and actual == condition
+    return _present(actual) == condition
 
 
 def matches_filter(value: Mapping[str, Any], filter: Mapping[str, Any] | None) -> bool:
