@@ -20,7 +20,7 @@ from typing import Any
 
 from ...types import Send
 
-__all__ = ["DECODERS", "ENCODERS", "type_key"]
+__all__ = ["DECODERS", "ENCODERS", "register_codec", "type_key"]
 
 Encoder = Callable[[Any], Any]
 Decoder = Callable[[Any], Any]
@@ -40,6 +40,17 @@ def _register(cls: type, encode: Encoder, decode: Decoder) -> None:
     key = type_key(cls)
     ENCODERS[cls] = (key, encode)
     DECODERS[key] = decode
+
+
+def register_codec(cls: type, encode: Encoder, decode: Decoder) -> None:
+    """Give one of stategraph's own value classes (e.g. store Items) a fixed codec.
+
+    Only stategraph modules register: their codecs are found by importing the module a
+    stored key names, which the decoder does for stategraph modules alone.
+    """
+    if not (cls.__module__ == "stategraph" or cls.__module__.startswith("stategraph.")):
+        raise ValueError(f"register_codec is for stategraph's own classes, not {type_key(cls)}.")
+    _register(cls, encode, decode)
 
 
 def _datetime_state(value: dt.datetime) -> list[Any]:

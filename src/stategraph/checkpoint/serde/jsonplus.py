@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import importlib
 import json
 import sys
 from collections.abc import Iterable
@@ -199,7 +200,7 @@ class JsonPlusSerializer:
             raise ValueError(f"malformed extension payload for code {code}")
         key, *rest = state
         if code == EXT_STDLIB:
-            decode = DECODERS.get(key)
+            decode = DECODERS.get(key) or _own_codec(key)
             if decode is None:
                 raise SerializationError(
                     f"Stored data uses the codec {key!r}, which this version of stategraph "
@@ -224,6 +225,18 @@ class JsonPlusSerializer:
             return obj
         cls = self.allowlist.resolve(f"langchain_core.messages:{ids[-1]}")
         return cls(**obj.get("kwargs", {}))
+
+
+def _own_codec(key: str) -> Any:
+    """The codec of a stategraph class whose module registers it on import (e.g. store Items)."""
+    module = key.partition(":")[0]
+    if module != "stategraph" and not module.startswith("stategraph."):
+        return None  # why: only our own modules are ever imported to find a codec
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return None
+    return DECODERS.get(key)
 
 
 def _dataclass_state(obj: Any) -> list[dict[str, Any]]:
