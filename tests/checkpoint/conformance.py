@@ -449,7 +449,7 @@ def test_list_includes_pending_writes(harness: Harness) -> None:
 
 
 def test_metadata_must_be_json(harness: Harness) -> None:
-    with pytest.raises(SerializationError) as raised:
+    with pytest.raises(TypeError) as raised:
         harness.put(
             config("t"), make_checkpoint({}, {}), {"source": "loop", "bad": {"x": object()}}, {}
         )
@@ -646,7 +646,7 @@ def test_a_newer_schema_is_refused(
 
 def test_an_unserializable_value_names_its_path_and_stores_nothing(harness: Harness) -> None:
     values = {"messages": ["ok", {"payload": object()}]}
-    with pytest.raises(SerializationError) as raised:
+    with pytest.raises(TypeError) as raised:
         harness.put(config("t"), make_checkpoint(values, {"messages": 1}), {}, {"messages": 1})
     assert raised.value.path == "$.messages[1].payload"
     assert "builtins.object" in str(raised.value)

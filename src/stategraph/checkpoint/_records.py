@@ -29,7 +29,7 @@ from ._metadata import (
 )
 from .base import WRITES_IDX_MAP, Checkpoint, CheckpointTuple, Config
 from .serde.base import SerializerProtocol
-from .serde.jsonplus import JsonPlusSerializer
+from .serde.jsonplus import JsonPlusSerializer, is_not_serializable, not_serializable
 
 __all__ = [
     "BlobRef",
@@ -233,13 +233,14 @@ def encode_value(serde: SerializerProtocol, channel: str, value: Any) -> Typed:
     """Serialize a channel value; errors report the path from the state root."""
     try:
         return serde.dumps_typed(value)
-    except SerializationError as exc:
+    except TypeError as exc:
         path = getattr(exc, "path", None)
-        if not isinstance(path, str) or not path.startswith("$"):
+        if not is_not_serializable(exc) or not isinstance(path, str) or not path.startswith("$"):
             raise
         rooted = f"$.{channel}{path[1:]}" if channel.isidentifier() else f"$[{channel!r}]{path[1:]}"
         message = str(exc.args[0]).replace(f" at {path}.", f" at {rooted}.", 1)
-        raise SerializationError(message, code=exc.code, path=rooted, channel=channel) from exc
+        message = message.removesuffix(f" [{ErrorCode.CHECKPOINT_NOT_SERIALIZABLE.value}]")
+        raise not_serializable(message, path=rooted, channel=channel) from exc
 
 
 def encode_checkpoint(

@@ -28,7 +28,7 @@ from ._allowlist import Allowlist, AllowlistEntry
 from ._locate import locate_unencodable
 from ._stdlib import DECODERS, ENCODERS, type_key
 
-__all__ = ["JsonPlusSerializer"]
+__all__ = ["JsonPlusSerializer", "is_not_serializable", "not_serializable"]
 
 _PACK_OPTIONS = (
     ormsgpack.OPT_NON_STR_KEYS
@@ -135,16 +135,15 @@ class JsonPlusSerializer:
             return False
         return True
 
-    def _encode_error(self, obj: Any) -> SerializationError:
+    def _encode_error(self, obj: Any) -> TypeError:
         path, culprit, is_key = locate_unencodable(obj, self._encodes)
         type_name = type_key(type(culprit)).replace(":", ".")
         what = "a dict key" if is_key else "a value"
-        return SerializationError(
+        return not_serializable(
             f"Cannot serialize {what} of type {type_name} at {path}. Checkpoints hold plain "
             "data (dict, list, tuple, set, str, bytes, numbers, None), datetimes, UUIDs, "
             "Decimals, enums, dataclasses, NamedTuples and pydantic models; convert the value "
             "to one of these.",
-            code=ErrorCode.CHECKPOINT_NOT_SERIALIZABLE,
             path=path,
             type_name=type_name,
         )
@@ -225,6 +224,16 @@ class JsonPlusSerializer:
             return obj
         cls = self.allowlist.resolve(f"langchain_core.messages:{ids[-1]}")
         return cls(**obj.get("kwargs", {}))
+
+
+def not_serializable(message: str, **attrs: Any) -> TypeError:
+    """A value that cannot be stored: a TypeError (as LangGraph raises), coded E306."""
+    return coded(TypeError, message, ErrorCode.CHECKPOINT_NOT_SERIALIZABLE, **attrs)  # type: ignore[no-any-return]
+
+
+def is_not_serializable(exc: BaseException) -> bool:
+    """True for the encode failure ``not_serializable`` builds."""
+    return getattr(exc, "code", None) is ErrorCode.CHECKPOINT_NOT_SERIALIZABLE
 
 
 def _own_codec(key: str) -> Any:
