@@ -28,7 +28,7 @@ from ._allowlist import Allowlist, AllowlistEntry
 from ._locate import locate_unencodable
 from ._stdlib import DECODERS, ENCODERS, type_key
 
-__all__ = ["JsonPlusSerializer", "is_not_serializable", "not_serializable"]
+__all__ = ["JsonPlusSerializer"]
 
 _PACK_OPTIONS = (
     ormsgpack.OPT_NON_STR_KEYS
