@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from stategraph.cache.sqlite import SqliteCache
-from stategraph.errors import SerializationError
 
 NS = ("__pregel_ns_writes", "module.node", "node")
 
@@ -100,7 +99,7 @@ def test_corrupt_row_is_a_miss_with_a_warning(path: Path) -> None:
 
 def test_unserializable_value_raises_and_stores_nothing(path: Path) -> None:
     with SqliteCache(path=path) as cache:
-        with pytest.raises(SerializationError, match="Cannot serialize"):
+        with pytest.raises(TypeError, match="Cannot serialize"):
             cache.set({(NS, "ok"): (1, None), (NS, "bad"): ([("x", threading.Lock())], None)})
         assert cache.get([(NS, "ok")]) == {}
 

@@ -362,6 +362,15 @@ def test_put_of_an_existing_id_replaces_it(harness: Harness) -> None:
     assert len(harness.list(config("t"))) == 1
 
 
+def test_pending_writes_come_back_by_task_path_then_task_id(harness: Harness) -> None:
+    saved = Writer(harness, "t").save({"a": 1})
+    harness.put_writes(saved, [("x", 1)], "task-a", "~__pregel_pull, z")
+    harness.put_writes(saved, [("x", 2), ("y", 3)], "task-b", "~__pregel_pull, m")
+    harness.put_writes(saved, [("x", 4)], "task-0", "~__pregel_pull, z")
+    assert harness.get_tuple(saved).pending_writes == [  # LangGraph's order of a step's writes
+        ("task-b", "x", 2), ("task-b", "y", 3), ("task-0", "x", 4), ("task-a", "x", 1)]
+
+
 # --- list -------------------------------------------------------------------------------
 
 
@@ -370,7 +379,11 @@ def test_list_is_newest_first_and_covers_namespaces(harness: Harness) -> None:
     child = Writer(harness, "t", "node:1")
     made = [root.save({"a": 1}), child.save({"a": 2}), root.save({"a": 3})]
     Writer(harness, "u").save({"a": 4})
-    assert ids(harness.list(config("t", checkpoint_ns=None))) == [id_of(c) for c in reversed(made)]
+    listed = ids(harness.list(config("t", checkpoint_ns=None)))
+    if type(harness.saver).__name__ == "InMemorySaver":  # LangGraph's order: namespace by namespace
+        assert listed == [id_of(made[2]), id_of(made[0]), id_of(made[1])]
+    else:  # LangGraph's SQL savers: newest first across namespaces
+        assert listed == [id_of(c) for c in reversed(made)]
     assert ids(harness.list(config("t", ""))) == [id_of(made[2]), id_of(made[0])]
     assert ids(harness.list(config("t", "node:1"))) == [id_of(made[1])]
     assert len(harness.list(None)) == 4
@@ -436,7 +449,7 @@ def test_list_includes_pending_writes(harness: Harness) -> None:
 
 
 def test_metadata_must_be_json(harness: Harness) -> None:
-    with pytest.raises(SerializationError) as raised:
+    with pytest.raises(TypeError) as raised:
         harness.put(
             config("t"), make_checkpoint({}, {}), {"source": "loop", "bad": {"x": object()}}, {}
         )
@@ -489,15 +502,18 @@ def test_writes_are_scoped_to_namespace(harness: Harness) -> None:
 
 
 def test_put_writes_needs_a_checkpoint_id(harness: Harness) -> None:
-    with pytest.raises(CheckpointError) as raised:
+    with pytest.raises(KeyError) as raised:  # the type LangGraph's savers raise
         harness.put_writes(config("t"), [("a", 1)], "task")
-    assert raised.value.code is ErrorCode.CHECKPOINT_BAD_ARGUMENT
+    assert raised.value.code is ErrorCode.CHECKPOINT_BAD_ARGUMENT  # type: ignore[attr-defined]
 
 
 def test_a_config_without_thread_id_is_rejected(harness: Harness) -> None:
-    with pytest.raises(CheckpointError) as raised:
+    with pytest.raises(KeyError) as raised:  # the type LangGraph's savers raise
         harness.get_tuple({"configurable": {}})
-    assert raised.value.code is ErrorCode.CHECKPOINT_BAD_ARGUMENT
+    assert raised.value.code is ErrorCode.CHECKPOINT_BAD_ARGUMENT  # type: ignore[attr-defined]
+    with pytest.raises(KeyError):
+        harness.list({"configurable": {"checkpoint_ns": ""}})
+    assert len(harness.list({})) == len(harness.list(None))  # an empty config lists every thread
     assert "thread_id" in str(raised.value)
 
 
@@ -630,7 +646,7 @@ def test_a_newer_schema_is_refused(
 
 def test_an_unserializable_value_names_its_path_and_stores_nothing(harness: Harness) -> None:
     values = {"messages": ["ok", {"payload": object()}]}
-    with pytest.raises(SerializationError) as raised:
+    with pytest.raises(TypeError) as raised:
         harness.put(config("t"), make_checkpoint(values, {"messages": 1}), {}, {"messages": 1})
     assert raised.value.path == "$.messages[1].payload"
     assert "builtins.object" in str(raised.value)

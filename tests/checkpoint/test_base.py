@@ -25,7 +25,7 @@ from stategraph.checkpoint.base import (
     get_checkpoint_metadata,
 )
 from stategraph.checkpoint.serde import JsonPlusSerializer
-from stategraph.errors import CheckpointError, ErrorCode
+from stategraph.errors import ErrorCode
 
 from .conformance import Portal
 
@@ -35,10 +35,25 @@ def test_public_names() -> None:
         "WRITES_IDX_MAP", "EXCLUDED_METADATA_KEYS", "BaseCheckpointSaver", "ChannelVersions",
         "Checkpoint", "CheckpointMetadata", "CheckpointTuple", "EmptyChannelError",
         "PendingWrite", "PruneStrategy", "copy_checkpoint", "empty_checkpoint",
-        "get_checkpoint_id", "get_checkpoint_metadata",
-        "ChannelProtocol", "EncryptedSerializer", "create_checkpoint",
+        "get_checkpoint_id", "get_checkpoint_metadata", "LATEST_VERSION", "create_checkpoint",
+        "get_serializable_checkpoint_metadata", "ChannelProtocol", "EncryptedSerializer",
     ])  # fmt: skip
     assert base.EmptyChannelError is errors.EmptyChannelError
+
+
+def test_legacy_create_checkpoint_reads_versioned_channels() -> None:
+    from stategraph.channels.last_value import LastValue
+
+    seen, skipped, empty = LastValue(int), LastValue(int), LastValue(int)
+    seen.update([1])
+    skipped.update([2])
+    source = {**empty_checkpoint(), "channel_versions": {"a": 1, "c": 1}, "versions_seen": {"n": {"a": 1}}}
+    made = base.create_checkpoint(source, {"a": seen, "b": skipped, "c": empty}, 3, id="fixed")
+    assert (made["id"], made["v"], made["channel_values"]) == ("fixed", 2, {"a": 1})
+    assert made["channel_versions"] == {"a": 1, "c": 1} and made["pending_sends"] == []
+    assert base.create_checkpoint(source, None, 0)["channel_values"] == {}
+    config = {"configurable": {"user": "u"}}
+    assert base.get_serializable_checkpoint_metadata(config, {"writes": {}, "step": 1}) == {"step": 1, "user": "u"}
 
 
 def test_special_write_indexes() -> None:
@@ -52,7 +67,8 @@ def test_special_write_indexes() -> None:
 
 def test_empty_checkpoint() -> None:
     checkpoint = empty_checkpoint()
-    assert checkpoint["v"] == 4
+    assert checkpoint["v"] == base.LATEST_VERSION == 2  # LangGraph's legacy shape
+    assert checkpoint["pending_sends"] == []  # type: ignore[typeddict-item]
     assert uuid.UUID(checkpoint["id"]).version == 6
     stamped = datetime.fromisoformat(checkpoint["ts"])
     assert stamped.tzinfo is not None and abs((datetime.now(UTC) - stamped).total_seconds()) < 5
@@ -196,9 +212,9 @@ def test_sync_calls_on_an_async_saver_run_on_its_loop() -> None:
         async def sync_call_on_the_loop() -> None:
             saver.get_tuple({"configurable": {"checkpoint_id": "x"}})
 
-        with pytest.raises(CheckpointError) as raised:
+        with pytest.raises(asyncio.InvalidStateError) as raised:  # LangGraph's type
             portal.run(sync_call_on_the_loop())
-        assert raised.value.code is ErrorCode.RUN_ASYNC_IN_SYNC
+        assert raised.value.code is ErrorCode.RUN_ASYNC_IN_SYNC  # type: ignore[attr-defined]
     finally:
         portal.close()
 
@@ -267,3 +283,14 @@ async def test_prune_passes_max_age_across_sync_and_async_only_when_given() -> N
     assert saver.kwargs == {"keep_last": None, "strategy": "delete", "max_age": 60}
     await saver.aprune(["t"])
     assert saver.kwargs == {"keep_last": None, "strategy": "keep_latest"}
+
+
+@pytest.mark.anyio
+async def test_delete_for_runs_is_not_implemented_as_in_langgraph() -> None:
+    from stategraph.checkpoint.memory import InMemorySaver
+
+    saver = InMemorySaver()
+    with pytest.raises(NotImplementedError, match="delete_thread"):
+        saver.delete_for_runs(["run-1"])
+    with pytest.raises(NotImplementedError):
+        await saver.adelete_for_runs(["run-1"])

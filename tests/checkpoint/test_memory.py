@@ -16,7 +16,6 @@ from stategraph.checkpoint._delta import DELTA_TYPE, delta_base
 from stategraph.checkpoint._frozen import FROZEN_KEY, PLAIN_TYPE
 from stategraph.checkpoint.memory import InMemorySaver, MemorySaver
 from stategraph.checkpoint.serde.encrypted import EncryptedSerializer
-from stategraph.errors import SerializationError
 from stategraph.graph import END, START, StateGraph
 
 from .conformance import *  # noqa: F403 - the shared spec cases run against this backend
@@ -282,5 +281,19 @@ def test_engine_metadata_is_kept_and_read_back_as_before() -> None:
     kept = stored({"user": "u", "score": 0.5})
     assert [m["step"] for m in kept] == [1, 0, -1]
     assert all(m["parents"] == {} and m["user"] == "u" and m["score"] == 0.5 for m in kept)
-    with pytest.raises(SerializationError, match="must be JSON"):
+    with pytest.raises(TypeError, match="must be JSON"):
         stored({"score": float("nan")})  # still refused, as before
+
+
+def test_list_of_all_threads_goes_thread_by_thread_as_first_stored() -> None:
+    saver = InMemorySaver()
+    for thread_id in ("b", "a", "c"):
+        previous = None
+        for step in range(2):
+            checkpoint = make_checkpoint({"x": step}, {"x": step + 1}, step=step)
+            cfg = previous or config(thread_id)
+            previous = saver.put(cfg, checkpoint, {"step": step}, {"x": step + 1})
+    listed = [(t.config["configurable"]["thread_id"], t.metadata["step"]) for t in saver.list(None)]
+    assert listed == [("b", 1), ("b", 0), ("a", 1), ("a", 0), ("c", 1), ("c", 0)]
+    assert [t.config["configurable"]["thread_id"] for t in saver.list(None, limit=3)] == ["b", "b", "a"]
+

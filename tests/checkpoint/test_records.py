@@ -11,7 +11,7 @@ from stategraph.checkpoint import _records as records
 from stategraph.checkpoint._records import BlobRef
 from stategraph.checkpoint.base import empty_checkpoint
 from stategraph.checkpoint.serde import JsonPlusSerializer
-from stategraph.errors import CheckpointError, ErrorCode, SerializationError
+from stategraph.errors import CheckpointError, ErrorCode
 
 
 def _checkpoint(values: dict, versions: dict) -> dict:
@@ -66,19 +66,19 @@ def test_filter_and_metadata_errors() -> None:
         records.filter_pairs({"k": object()})
     with pytest.raises(CheckpointError):
         records.filter_pairs({1: "x"})
-    with pytest.raises(SerializationError, match=r"metadata\.a\[1\]"):
+    with pytest.raises(TypeError, match=r"metadata\.a\[1\]"):
         records.encode_metadata({"a": [1, {1, 2}]})
-    with pytest.raises(SerializationError):
+    with pytest.raises(TypeError):
         records.encode_metadata({"nan": float("nan")})
 
 
 def test_encode_value_reports_paths_from_the_state_root() -> None:
     serde = JsonPlusSerializer()
-    with pytest.raises(SerializationError) as raised:
+    with pytest.raises(TypeError) as raised:
         records.encode_value(serde, "messages", [1, {"x": object()}])
     assert raised.value.path == "$.messages[1].x"
     assert " at $.messages[1].x." in str(raised.value)
-    with pytest.raises(SerializationError) as raised:
+    with pytest.raises(TypeError) as raised:
         records.encode_value(serde, "branch:to:a", object())
     assert raised.value.path == "$['branch:to:a']"
 
@@ -112,7 +112,7 @@ def test_metadata_copy_is_deep_and_refuses_what_json_refuses() -> None:
     inner["a"].append(2)
     assert copied == {"inner": {"a": [1]}}
     for bad in ({"x": float("nan")}, {"x": object()}, {"x": {"y": {2, 3}}}):
-        with pytest.raises(SerializationError) as raised:
+        with pytest.raises(TypeError) as raised:
             records.metadata_copy(bad)
         assert raised.value.code is ErrorCode.CHECKPOINT_NOT_SERIALIZABLE
 

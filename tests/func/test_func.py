@@ -139,6 +139,50 @@ def test_entrypoint_needs_an_input_parameter_and_no_generators() -> None:
     with pytest.raises(NotImplementedError):
         entrypoint()(gen)
 
+    def keyword_only(*, x: int) -> int:
+        return x
+
+    flow = entrypoint()(keyword_only)  # accepted when decorated; the input is passed positionally
+    with pytest.raises(TypeError):
+        flow.invoke(1)
+
+
+def test_entrypoint_graph_keeps_the_default_name_and_tasks_take_their_name() -> None:
+    @task(name="renamed")
+    def original(x: int) -> int:
+        return x
+
+    @entrypoint()
+    def flow(x: int) -> int:
+        return original(x).result()
+
+    assert flow.name == "LangGraph" and original.__name__ == "renamed"
+    assert list(flow.stream(1, stream_mode="updates")) == [{"renamed": 1}, {"flow": 1}]
+
+
+def test_final_is_keyword_only_and_frozen() -> None:
+    import dataclasses
+
+    done = entrypoint.final(value=1, save=2)
+    assert (done.value, done.save) == (1, 2)
+    with pytest.raises(TypeError):
+        entrypoint.final(1, 2)  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        done.value = 3  # type: ignore[misc]
+
+
+def test_entrypoint_timeout_needs_an_async_function(driver: Any) -> None:
+    with pytest.raises(ValueError, match="async"):
+        entrypoint(timeout=1.0)(lambda x: x)
+
+    @entrypoint(timeout=5.0)
+    async def quick(x: int) -> int:
+        return x + 1
+
+    assert quick.nodes["quick"].timeout is not None
+    if driver.is_async:
+        assert driver.run(quick, 1) == 2
+
 
 def test_task_cache_policy_skips_repeated_calls(driver: Any) -> None:
     from stategraph.cache.memory import InMemoryCache

@@ -49,6 +49,14 @@ def test_replaces_by_id_in_place_and_removes(backend: str) -> None:
     assert [(m.id, m.content) for m in out] == [("1", "a"), ("2", "B")]
 
 
+def test_a_message_after_its_removal_brings_the_id_back_in_place(backend: str) -> None:
+    human, ai, remove = _classes(backend)
+    left = [human("a", id="1"), ai("b", id="2")]
+    out = add_messages(left, [remove(id="1"), human("again", id="1")])
+    assert [(m.id, m.content) for m in out] == [("1", "again"), ("2", "b")]
+    assert [m.id for m in add_messages(left, [human("x", id="1"), remove(id="1")])] == ["2"]
+
+
 def test_remove_all_keeps_only_what_follows_the_marker(backend: str) -> None:
     human, _, remove = _classes(backend)
     out = add_messages([human("a", id="1")], [human("x", id="9"), remove(id=REMOVE_ALL_MESSAGES), human("z", id="2")])
@@ -155,3 +163,10 @@ def test_a_list_of_ready_messages_merges_as_the_general_path_does(right: list[ob
     )
     assert fast == general and fast is not left
     assert [m.id for m in left] == ["a", "b"]  # the input list is never changed
+
+
+def test_messages_state_graph_has_a_json_schema() -> None:
+    pytest.importorskip("pydantic")
+    graph = StateGraph(MessagesState).add_node("n", lambda s: {}).add_edge(START, "n").compile()
+    schema = graph.get_input_jsonschema()
+    assert schema["properties"]["messages"]["type"] == "array"

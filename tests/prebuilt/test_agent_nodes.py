@@ -8,10 +8,14 @@ from stategraph.constants import END
 from stategraph.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage, tool_call
 from stategraph.prebuilt._agent_nodes import (
     AgentRouter,
+    PostHookRouter,
     apply_prompt,
+    check_prompt,
     for_model,
     pending_calls,
+    route_tool_responses,
     state_messages,
+    validate_chat_history,
 )
 from stategraph.types import Send
 
@@ -46,13 +50,50 @@ def test_langchain_models_get_langchain_messages() -> None:
         state_messages({})
 
 
-def test_router_sends_each_pending_call_or_the_whole_turn_for_handoffs() -> None:
+def test_router_sends_each_call_of_the_last_message_or_the_whole_turn_for_handoffs() -> None:
     state = {"messages": [HumanMessage("q"), AIMessage("", tool_calls=CALLS)]}
-    sends = AgentRouter("v2", "tools", END, "agent")(state)
+    sends = AgentRouter("v2", "tools", END)(state)
     assert [s.arg["tool_call"]["id"] for s in sends] == ["1", "2"] and all(isinstance(s, Send) for s in sends)
-    assert AgentRouter("v2", "tools", END, "agent", handoffs={"b"})(state) == "tools"
-    assert AgentRouter("v1", "tools", END, "agent")(state) == "tools"
-    answered = {"messages": [*state["messages"], ToolMessage("x", tool_call_id="1"), ToolMessage("y", tool_call_id="2")]}
-    assert AgentRouter("v2", "tools", END, "agent")(answered) == "agent"  # a hook answered them
-    assert AgentRouter("v2", None, "generate_structured_response", "agent")({"messages": [AIMessage("done")]}) \
+    assert AgentRouter("v2", "tools", END, handoffs={"b"})(state) == "tools"
+    assert AgentRouter("v1", "tools", END)(state) == "tools"
+    assert AgentRouter("v2", "tools", END, post_hook="post_model_hook")(state) == "post_model_hook"
+    assert AgentRouter("v2", "tools", "generate_structured_response")({"messages": [AIMessage("done")]}) \
         == "generate_structured_response"
+
+
+def test_router_ends_when_the_last_message_is_not_an_ai_call() -> None:
+    # e.g. "need more steps" replaced the calling message in place: the tool answers come last
+    answered = {"messages": [HumanMessage("q"), AIMessage("", tool_calls=CALLS), ToolMessage("x", tool_call_id="1")]}
+    assert AgentRouter("v2", "tools", END)(answered) == END
+    assert AgentRouter("v2", "tools", END, post_hook="post_model_hook")(answered) == "post_model_hook"
+
+
+def test_post_hook_router_sends_pending_calls_or_returns_to_the_entry() -> None:
+    router = PostHookRouter("tools", END, "agent")
+    history = [HumanMessage("q"), AIMessage("", tool_calls=CALLS), ToolMessage("x", tool_call_id="1")]
+    sends = router({"messages": history})
+    assert [s.arg["tool_call"]["id"] for s in sends] == ["2"]
+    assert router({"messages": [*history, ToolMessage("y", tool_call_id="2")]}) == "agent"
+    assert router({"messages": [HumanMessage("q"), AIMessage("done")]}) == END
+
+
+def test_tool_responses_end_on_return_direct_tools() -> None:
+    after = route_tool_responses({"b"}, "agent")
+    turn = [HumanMessage("q"), AIMessage("", tool_calls=CALLS)]
+    assert after({"messages": [*turn, ToolMessage("x", name="a", tool_call_id="1")]}) == END  # 'b' was called too
+    only_a = [HumanMessage("q"), AIMessage("", tool_calls=CALLS[:1]), ToolMessage("x", name="a", tool_call_id="1")]
+    assert after({"messages": only_a}) == "agent"
+    assert after({"messages": [*only_a[:2], ToolMessage("y", name="b", tool_call_id="1")]}) == END
+
+
+def test_chat_history_needs_an_answer_for_every_call() -> None:
+    validate_chat_history([HumanMessage("q"), AIMessage("", tool_calls=CALLS[:1]), ToolMessage("x", tool_call_id="1")])
+    with pytest.raises(ValueError, match="INVALID_CHAT_HISTORY"):
+        validate_chat_history([HumanMessage("q"), AIMessage("", tool_calls=CALLS), ToolMessage("x", tool_call_id="1")])
+
+
+def test_a_prompt_of_another_kind_is_refused_when_the_agent_is_built() -> None:
+    with pytest.raises(ValueError, match="prompt must be"):
+        check_prompt(42)
+    for ok in (None, "s", SystemMessage("s"), lambda state: []):
+        check_prompt(ok)

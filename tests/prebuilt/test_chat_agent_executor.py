@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 
 from stategraph.checkpoint.memory import InMemorySaver
+from stategraph.constants import END
 from stategraph.graph.message import MessagesState
 from stategraph.messages import SystemMessage
-from stategraph.prebuilt import create_react_agent
+from stategraph.prebuilt import InjectedState, create_react_agent
 from stategraph.prebuilt.chat_agent_executor import AgentState
 from stategraph.testing import FakeChatModel, ai, call
 from stategraph.types import Command
@@ -163,7 +164,7 @@ def test_human_review_edit_through_interrupt(driver) -> None:
 
 
 def test_custom_state_schema_keeps_extra_keys() -> None:
-    class State(MessagesState):
+    class State(AgentState):
         user: str
 
     def greet(state: dict) -> list:
@@ -177,5 +178,132 @@ def test_custom_state_schema_keeps_extra_keys() -> None:
 def test_bad_version_and_unknown_arguments_fail() -> None:
     with pytest.raises(ValueError, match="version"):
         create_react_agent(FakeChatModel([]), [], version="v3")
-    with pytest.raises(TypeError, match="unexpected arguments"):
+    with pytest.raises(TypeError, match="unexpected keyword arguments"):
         create_react_agent(FakeChatModel([]), [], bogus=1)
+    with pytest.raises(TypeError, match="state_modifier"):
+        create_react_agent(FakeChatModel([]), [], state_modifier="old name of prompt")
+
+
+def test_a_custom_state_schema_needs_the_agent_keys() -> None:
+    class Chat(MessagesState):
+        user: str
+
+    with pytest.raises(ValueError, match="remaining_steps"):
+        create_react_agent(FakeChatModel([]), [add], state_schema=Chat)
+
+
+def test_config_schema_is_the_old_name_of_context_schema() -> None:
+    class Ctx(pydantic.BaseModel):
+        user: str
+
+    agent = create_react_agent(FakeChatModel(["ok"]), [], config_schema=Ctx)
+    assert agent.builder.context_schema is Ctx
+
+
+def test_langchain_tools_are_bound_as_the_tool_objects() -> None:
+    lc_tools = pytest.importorskip("langchain_core.tools")
+    from stategraph.testing.langchain_models import FakeToolCallingChatModel
+
+    @lc_tools.tool
+    def mul(a: int, b: int) -> int:
+        """Multiply."""
+        return a * b
+
+    model = FakeToolCallingChatModel(["ok"])
+    create_react_agent(model, [mul, add])
+    offered = model.bound[0][0]
+    assert offered[0] is mul and offered[1]["function"]["name"] == "add"
+
+
+def test_a_model_bound_to_other_tools_is_refused() -> None:
+    with pytest.raises(ValueError, match="bound to 2 tools"):
+        create_react_agent(FakeChatModel(["x"]).bind_tools([add, add]), [add])
+
+    def sub(a: int, b: int) -> int:
+        """Subtract."""
+        return a - b
+
+    other = FakeChatModel(["x"]).bind_tools([sub])
+    with pytest.raises(ValueError, match="not bound"):
+        create_react_agent(other, [add])
+    create_react_agent(FakeChatModel(["x"]).bind_tools([add]), [add])  # the same tools: used as is
+
+
+def test_out_of_steps_after_a_tool_turn_ends_the_run(driver) -> None:
+    model = FakeChatModel([ai("", call("add", {"a": 1, "b": 1}, "c0"), id="same")], cycle=True)
+    out = driver.run(create_react_agent(model, [add]), {"messages": [("user", "loop")]}, {"recursion_limit": 4})
+    # the polite reply replaces the calling message in place, so the tool answer stays last
+    assert [(m.type, m.content) for m in out["messages"][1:]] == [
+        ("ai", "Sorry, need more steps to process this request."), ("tool", "2")]
+
+
+def test_the_agent_name_replaces_the_reply_name() -> None:
+    out = create_react_agent(FakeChatModel([ai("hi", name="model")]), []).invoke({"messages": [("user", "x")]})
+    assert out["messages"][-1].name is None
+
+
+def test_without_tools_the_agent_ends_by_plain_edges() -> None:
+    edges = create_react_agent(FakeChatModel(["x"]), []).get_graph().edges
+    assert [(e.source, e.target, e.conditional) for e in edges if e.source == "agent"] == [("agent", END, False)]
+    schema = create_react_agent(FakeChatModel(["x"]), [add]).get_input_jsonschema()
+    assert sorted(schema["properties"]) == ["messages", "remaining_steps"]
+
+
+def test_history_with_an_unanswered_call_is_refused(driver) -> None:
+    history = [("user", "x"), ai("", call("add", {"a": 1, "b": 1}, "c"))]
+    with pytest.raises(ValueError, match="INVALID_CHAT_HISTORY"):
+        driver.run(create_react_agent(FakeChatModel(["x"]), [add]), {"messages": history})
+
+
+def test_an_async_model_function_needs_the_async_surface() -> None:
+    async def choose(state: dict, runtime: Any) -> Any:
+        return FakeChatModel(["x"])
+
+    with pytest.raises(RuntimeError, match="ainvoke"):
+        create_react_agent(choose, [add]).invoke({"messages": [("user", "x")]})
+
+
+def test_pydantic_agent_states_and_the_old_name(driver) -> None:
+    from stategraph.prebuilt.chat_agent_executor import (
+        AgentStatePydantic,
+        AgentStateWithStructuredResponsePydantic,
+        create_tool_calling_executor,
+    )
+
+    class State(AgentStatePydantic):
+        user: str = "ann"
+
+    assert create_tool_calling_executor is create_react_agent
+    assert "structured_response" in AgentStateWithStructuredResponsePydantic.model_fields
+    # v1: the tools run as one pull task (a v2 Send to a pydantic-state node is coerced by the engine)
+    agent = create_react_agent(two_turns(), [add], state_schema=State, version="v1")
+    assert contents(driver.run(agent, {"messages": [("user", "sums")]})) == ["sums", "", "3", "7", "3 and 7"]
+
+
+def test_langchain_tools_with_injected_arguments_are_bound_as_specs() -> None:
+    lc_tools = pytest.importorskip("langchain_core.tools")
+    from stategraph.testing.langchain_models import FakeToolCallingChatModel
+
+    @lc_tools.tool
+    def peek(q: str, state: Annotated[dict, InjectedState]) -> str:
+        """Peek at the state."""
+        return q
+
+    model = FakeToolCallingChatModel(["ok"])
+    create_react_agent(model, [peek])
+    [spec] = model.bound[0][0]
+    assert sorted(spec["function"]["parameters"]["properties"]) == ["q"]  # 'state' stays hidden
+
+
+def test_an_async_prompt_function_runs_on_the_async_surface() -> None:
+    import asyncio
+
+    async def prompt(state: dict) -> list:
+        return [SystemMessage("from async"), *state["messages"]]
+
+    model = FakeChatModel(["ok"])
+    agent = create_react_agent(model, [], prompt=prompt)
+    out = asyncio.run(agent.ainvoke({"messages": [("user", "hi")]}))
+    assert contents(out)[-1] == "ok" and model.calls[0][0].content == "from async"
+    with pytest.raises(TypeError, match="ainvoke"):
+        agent.invoke({"messages": [("user", "hi")]})

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import pytest
+
 from stategraph.prebuilt._injection import (
     InjectedState,
     InjectedStore,
@@ -45,6 +47,26 @@ def test_resolve_reads_dicts_and_objects() -> None:
     assert resolve(Injection("store"), state=None, runtime=runtime) == "S"
     assert resolve(Injection("tool_call_id"), state=None, runtime=runtime) == "c"
     assert resolve(Injection("runtime"), state=None, runtime=runtime) is runtime
+
+
+def test_resolve_raises_langgraph_errors_for_what_is_missing() -> None:
+    @dataclass
+    class State:
+        messages: list
+
+    runtime = ToolRuntime(store=None, tool_call_id="c")
+    with pytest.raises(ValueError, match="no store"):
+        resolve(Injection("store"), state=None, runtime=runtime)
+    with pytest.raises(KeyError):
+        resolve(Injection("state", "todo"), state={"messages": []}, runtime=runtime)
+    with pytest.raises(AttributeError):
+        resolve(Injection("state", "todo"), state=State([]), runtime=runtime)
+    assert resolve(Injection("state", "todo", optional=True), state={}, runtime=runtime) is None
+
+    def with_default(q: str, todo: Annotated[list | None, InjectedState("todo")] = None) -> None:
+        """A tool."""
+
+    assert find_injections(with_default) == {"todo": Injection("state", "todo", optional=True)}
 
 
 def test_emit_output_delta_goes_to_the_stream_writer() -> None:

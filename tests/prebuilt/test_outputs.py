@@ -59,4 +59,28 @@ def test_local_command_answers_travel_and_handoff_without_history_drops_answers(
 
 def test_command_update_as_pairs_is_understood() -> None:
     cmd = Command(update=[("messages", [ToolMessage("x", tool_call_id="1")])])
-    assert result_to_output(cmd, CALLS[0], "messages") is cmd
+    out = result_to_output(cmd, CALLS[0], "messages")
+    assert out.update == [("messages", [ToolMessage("x", tool_call_id="1", name="a")])]
+
+
+def test_a_local_command_names_its_answer_after_the_tool_and_must_answer() -> None:
+    answer = ToolMessage("x", tool_call_id="1")
+    out = result_to_output(Command(update={"messages": [answer], "n": 1}), CALLS[0], "messages")
+    assert out.update["messages"][0].name == "a" and answer.name is None  # a copy, as LangGraph's deepcopy
+    with pytest.raises(ValueError, match="no ToolMessage answering"):
+        result_to_output(Command(update={"n": 1}), CALLS[0], "messages")
+    bare = Command(goto="x")
+    assert result_to_output(bare, CALLS[0], "messages") is bare  # no update: nothing to answer with
+    from stategraph.graph.message import REMOVE_ALL_MESSAGES
+    from stategraph.messages import RemoveMessage
+
+    wipe = Command(update={"messages": [RemoveMessage(id=REMOVE_ALL_MESSAGES)]})
+    assert result_to_output(wipe, CALLS[0], "messages") is wipe
+
+
+def test_a_list_result_must_answer_the_call_exactly_once() -> None:
+    once = [Command(update={"n": 1}), ToolMessage("x", tool_call_id="1")]
+    assert result_to_output(once, CALLS[0], "messages")[1].content == "x"
+    for wrong in ([Command(update={"n": 1})], [ToolMessage("x", tool_call_id="1")] * 2):
+        with pytest.raises(ValueError, match="exactly one"):
+            result_to_output(wrong, CALLS[0], "messages")

@@ -180,6 +180,22 @@ def test_wrap_tool_call_sees_and_can_change_the_request(driver) -> None:
     assert (seen, msg.content) == (["add"], "15")
 
 
+def test_wrappers_also_see_calls_of_unknown_tools(driver) -> None:
+    seen = []
+
+    def wrap(request: Any, execute: Any) -> Any:
+        seen.append((request.tool_call["name"], request.tool))
+        if request.tool is None:  # the wrapper may fix the name, as LangGraph lets it
+            return execute(request.override(tool_call={**request.tool_call, "name": "add"}))
+        return execute(request)
+
+    fixed, unknown = run(ToolNode([add], wrap_tool_call=wrap), driver,
+                         ("ad", {"a": 1, "b": 2}, "c1"), ("zzz", {}, "c2"))
+    assert seen[0] == ("ad", None) and fixed.content == "3"
+    plain = run(ToolNode([add], wrap_tool_call=lambda request, execute: execute(request)), driver, ("zzz", {}, "c3"))
+    assert plain[0].status == "error" and "not a valid tool" in plain[0].content
+
+
 def test_list_input_gives_list_output_and_send_input_runs_one_call(driver) -> None:
     class State(MessagesState):
         pass

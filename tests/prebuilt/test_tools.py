@@ -64,7 +64,7 @@ def test_tool_spec_accepts_dicts_functions_and_rejects_objects() -> None:
     assert tool_spec(raw) is raw
     assert tool_spec({"name": "y", "parameters": {}}) == {"type": "function", "function": {"name": "y", "parameters": {}}}
     assert tool_spec(add)["function"]["name"] == "add"
-    with pytest.raises(TypeError, match="Tools must be functions"):
+    with pytest.raises(ValueError, match="Tools must be functions"):
         as_tool(42)
     assert isinstance(as_tool(add), Tool)
 
@@ -78,3 +78,20 @@ def test_langchain_content_and_artifact_tools_keep_the_artifact() -> None:
     tool = as_tool(fetch)
     out = tool.run({"name": "fetch", "id": "c"}, tool.validate({"n": 3}, {}), None)
     assert (out.content, out.artifact) == ("3 numbers", [0, 1, 2])
+
+
+def test_invocation_errors_list_each_problem_as_loc_and_message() -> None:
+    pytest.importorskip("pydantic")
+
+    def scale(x: int, factor: float, state: Annotated[dict, InjectedState]) -> float:
+        """Scale x."""
+        return x * factor
+
+    with pytest.raises(ToolInvocationError) as caught:
+        as_tool(scale).validate({"x": "many"}, {"state": "not a dict"})
+    assert str(caught.value) == (
+        "Error invoking tool 'scale' with kwargs {'x': 'many'} with error:\n"
+        " x: Input should be a valid integer, unable to parse string as an integer\n"
+        "factor: Field required\n"
+        " Please fix the error and try again."
+    )  # the injected 'state' problem is left out: the model cannot fix it

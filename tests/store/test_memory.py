@@ -195,9 +195,9 @@ def test_unknown_op_is_refused() -> None:
 
 def test_direct_ops_are_checked_like_friendly_calls() -> None:
     store = InMemoryStore()
-    with pytest.raises(StoreError):
+    with pytest.raises(ValueError):
         store.batch([PutOp(("docs",), "k", "not a dict")])  # type: ignore[arg-type]
-    with pytest.raises(StoreError):
+    with pytest.raises(ValueError):
         store.batch([SearchOp(("docs",), filter={"a": {"$bad": 1}})])
     store.batch([PutOp(["as", "list"], 5, {"v": 1})])  # type: ignore[arg-type]
     assert store.batch([GetOp(["as", "list"], 5)])[0].key == "5"  # type: ignore[arg-type]
@@ -219,13 +219,22 @@ def test_sweep_and_expired_overwrite_with_fake_clock() -> None:
 
 def test_ttl_must_be_positive() -> None:
     with pytest.raises(StoreError, match="positive number of minutes"):
-        InMemoryStore().put(("docs",), "k", {"v": 1}, ttl=0)
+        InMemoryStore(ttl={}).put(("docs",), "k", {"v": 1}, ttl=0)
+
+
+def test_without_a_ttl_config_the_store_has_no_ttl_as_in_langgraph() -> None:
+    store = InMemoryStore()
+    assert store.supports_ttl is False and InMemoryStore(ttl={"default_ttl": 5}).supports_ttl is True
+    with pytest.raises(NotImplementedError, match="does not support TTL"):
+        store.put(("docs",), "k", {"v": 1}, ttl=1.0)
+    store.put(("docs",), "k", {"v": 1}, ttl=None)  # no expiry asked: fine
+    assert store.get(("docs",), "k").value == {"v": 1}
 
 
 def test_plain_put_keeps_created_at_of_a_live_ttl_item_but_not_of_an_expired_one() -> None:
     # put() without TTL or embedding skips the batch path; it must judge expiry the same way
     clock = [0.0]
-    store = InMemoryStore()
+    store = InMemoryStore(ttl={})
     store._clock = lambda: clock[0]
     store.put(("docs",), "k", {"v": 1}, ttl=1.0)
     first = store.get(("docs",), "k")

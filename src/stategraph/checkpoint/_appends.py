@@ -19,7 +19,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from .._identity import same_prefix
-from ..errors import SerializationError
 from ._delta import (
     MAX_CHAIN,
     SNAPSHOT_RATIO,
@@ -78,7 +77,7 @@ def prepare_appends(
 def _encode_suffix(serde: SerializerProtocol, items: list[Any]) -> tuple[Typed, ListPrint] | None:
     try:
         suffix = serde.dumps_typed(items)
-    except SerializationError:
+    except TypeError:  # the coded encode failure (or a custom serde's TypeError)
         return None  # why: the full encoding then raises the error with the right path
     if suffix[0] != "msgpack":
         return None

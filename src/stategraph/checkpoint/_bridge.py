@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
-from ..errors import CheckpointError, ErrorCode
+from ..errors import ErrorCode, coded
 
 __all__ = ["run_blocking", "run_sync"]
 
@@ -43,10 +43,11 @@ def run_blocking(
     if loop is not None and loop.is_running() and running is not loop:
         return asyncio.run_coroutine_threadsafe(make(), loop).result()
     if running is not None:
-        raise CheckpointError(
+        raise coded(  # the type LangGraph's async savers raise here
+            asyncio.InvalidStateError,
             f"{owner} was called synchronously from inside a running event loop, which would "
             "block that loop. Use the async method instead (e.g. `await saver.aget_tuple(...)`, "
             "`await graph.ainvoke(...)`), or make the sync call from another thread.",
-            code=ErrorCode.RUN_ASYNC_IN_SYNC,
+            ErrorCode.RUN_ASYNC_IN_SYNC,
         )
     return asyncio.run(make())

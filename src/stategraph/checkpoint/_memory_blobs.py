@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import SerializationError
 from . import _records as records
 from .base import ChannelVersions, Checkpoint
 from .serde.base import SerializerProtocol
@@ -84,5 +83,5 @@ def _encode_any(serde: SerializerProtocol, channel: str, value: Any) -> Typed:
     # records.encode_value, which raises the error with the path from the state root
     try:
         return serde.dumps_typed(value)
-    except SerializationError:
+    except TypeError:  # the coded encode failure (or a custom serde's TypeError)
         return records.encode_value(serde, channel, value)

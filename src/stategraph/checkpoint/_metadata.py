@@ -8,8 +8,9 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..errors import CheckpointError, ErrorCode, SerializationError
+from ..errors import CheckpointError, ErrorCode
 from .serde._locate import locate_unencodable
+from .serde.jsonplus import not_serializable
 
 __all__ = [
     "canonical_json",
@@ -44,11 +45,10 @@ def encode_metadata(metadata: Mapping[str, Any]) -> str:
         return canonical_json(dict(metadata))
     except (TypeError, ValueError) as exc:
         path, culprit, _ = locate_unencodable(dict(metadata), _is_json)
-        raise SerializationError(
+        raise not_serializable(
             f"Checkpoint metadata must be JSON, but {path.replace('$', 'metadata', 1)} holds a "
             f"{type(culprit).__name__} ({exc}). Store strings, numbers, booleans, None, "
             "lists or dicts with string keys in metadata.",
-            code=ErrorCode.CHECKPOINT_NOT_SERIALIZABLE,
             path=path,
         ) from exc
 

@@ -16,7 +16,7 @@ from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
-from ..errors import CheckpointError, ErrorCode, SerializationError
+from ..errors import CheckpointError, ErrorCode, SerializationError, coded
 from . import _refs, _skeleton
 from ._delta import BlobSource, load_value
 from ._frozen import PLAIN_TYPE, thaw
@@ -29,7 +29,7 @@ from ._metadata import (
 )
 from .base import WRITES_IDX_MAP, Checkpoint, CheckpointTuple, Config
 from .serde.base import SerializerProtocol
-from .serde.jsonplus import JsonPlusSerializer
+from .serde.jsonplus import JsonPlusSerializer, is_not_serializable, not_serializable
 
 __all__ = [
     "BlobRef",
@@ -88,23 +88,37 @@ def config_target(config: Mapping[str, Any]) -> tuple[str, str, str | None]:
     configurable = config.get("configurable") or {}
     thread_id = configurable.get("thread_id")
     if thread_id is None:
-        raise CheckpointError(
-            "The config has no configurable.thread_id, so the saver cannot tell which thread "
-            'to use. Pass config={"configurable": {"thread_id": "..."}}.',
-            code=ErrorCode.CHECKPOINT_BAD_ARGUMENT,
-        )
+        raise _no_thread_id()
     checkpoint_id = configurable.get("checkpoint_id") or configurable.get("thread_ts")
     return str(thread_id), configurable.get("checkpoint_ns") or "", checkpoint_id
+
+
+def _no_thread_id() -> KeyError:
+    return coded(  # type: ignore[no-any-return]  # a KeyError, as LangGraph's savers raise
+        KeyError,
+        "The config has no configurable.thread_id, so the saver cannot tell which thread "
+        'to use. Pass config={"configurable": {"thread_id": "..."}}.',
+        ErrorCode.CHECKPOINT_BAD_ARGUMENT,
+    )
+
+
+def list_configurable(config: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """The ``configurable`` of a ``list`` config: a given (non-empty) config names its thread."""
+    configurable = (config or {}).get("configurable") or {}
+    if config and configurable.get("thread_id") is None:
+        raise _no_thread_id()
+    return configurable
 
 
 def write_target(config: Mapping[str, Any]) -> tuple[str, str, str]:
     """Like ``config_target`` but the checkpoint id is required (writes attach to it)."""
     thread_id, checkpoint_ns, checkpoint_id = config_target(config)
     if checkpoint_id is None:
-        raise CheckpointError(
+        raise coded(  # a KeyError, as LangGraph's savers raise for the missing key
+            KeyError,
             "put_writes needs configurable.checkpoint_id: writes belong to the checkpoint "
             "the task ran from. Pass the config returned by put().",
-            code=ErrorCode.CHECKPOINT_BAD_ARGUMENT,
+            ErrorCode.CHECKPOINT_BAD_ARGUMENT,
         )
     return thread_id, checkpoint_ns, checkpoint_id
 
@@ -219,13 +233,14 @@ def encode_value(serde: SerializerProtocol, channel: str, value: Any) -> Typed:
     """Serialize a channel value; errors report the path from the state root."""
     try:
         return serde.dumps_typed(value)
-    except SerializationError as exc:
+    except TypeError as exc:
         path = getattr(exc, "path", None)
-        if not isinstance(path, str) or not path.startswith("$"):
+        if not is_not_serializable(exc) or not isinstance(path, str) or not path.startswith("$"):
             raise
         rooted = f"$.{channel}{path[1:]}" if channel.isidentifier() else f"$[{channel!r}]{path[1:]}"
         message = str(exc.args[0]).replace(f" at {path}.", f" at {rooted}.", 1)
-        raise SerializationError(message, code=exc.code, path=rooted, channel=channel) from exc
+        message = message.removesuffix(f" [{ErrorCode.CHECKPOINT_NOT_SERIALIZABLE.value}]")
+        raise not_serializable(message, path=rooted, channel=channel) from exc
 
 
 def encode_checkpoint(
@@ -275,6 +290,11 @@ def loading(thread_id: str, checkpoint_ns: str, checkpoint_id: str) -> Iterator[
         exc.add_note(f"while loading checkpoint {checkpoint_id!r} of thread {thread_id!r}")
         raise
     except CheckpointError:
+        raise
+    except NotImplementedError as exc:  # a type tag the serializer does not read: configuration too
+        if getattr(exc, "code", None) is not ErrorCode.CHECKPOINT_UNKNOWN_TYPE:
+            raise _corrupt(thread_id, checkpoint_ns, checkpoint_id, exc) from exc
+        exc.add_note(f"while loading checkpoint {checkpoint_id!r} of thread {thread_id!r}")
         raise
     except Exception as exc:
         raise _corrupt(thread_id, checkpoint_ns, checkpoint_id, exc) from exc

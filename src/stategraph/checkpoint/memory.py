@@ -88,7 +88,7 @@ class InMemorySaver(BaseCheckpointSaver[int]):
     ) -> Iterator[CheckpointTuple]:
         """Yield matching checkpoints newest first (see ``BaseCheckpointSaver.list``)."""
         pairs = records.filter_pairs(filter)
-        configurable = (config or {}).get("configurable") or {}
+        configurable = records.list_configurable(config)
         before_id = ((before or {}).get("configurable") or {}).get("checkpoint_id")
         found: list[CheckpointTuple] = []
         with self._lock:
@@ -107,15 +107,24 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         thread_id = configurable.get("thread_id")
         checkpoint_ns = configurable.get("checkpoint_ns")
         checkpoint_id = configurable.get("checkpoint_id")
-        rows = [
-            (scope, row)
-            for scope, by_id in self.storage.items()
-            if (thread_id is None or scope[0] == str(thread_id))
-            and (checkpoint_ns is None or scope[1] == checkpoint_ns)
-            for row in by_id.values()
-            if checkpoint_id is None or row.checkpoint_id == checkpoint_id
-        ]
-        rows.sort(key=lambda item: item[1].checkpoint_id, reverse=True)
+        # LangGraph's order: threads as first stored, each thread's namespaces as first
+        # stored, and each namespace's checkpoints newest first.
+        threads: dict[str, list[Scope]] = {}
+        for scope in self.storage:
+            if (thread_id is None or scope[0] == str(thread_id)) and (
+                checkpoint_ns is None or scope[1] == checkpoint_ns
+            ):
+                threads.setdefault(scope[0], []).append(scope)
+        rows: list[tuple[Scope, records.StoredCheckpoint]] = []
+        for scopes in threads.values():
+            for scope in scopes:
+                matching = [
+                    row
+                    for row in self.storage[scope].values()
+                    if checkpoint_id is None or row.checkpoint_id == checkpoint_id
+                ]
+                matching.sort(key=lambda row: row.checkpoint_id, reverse=True)
+                rows.extend((scope, row) for row in matching)
         return rows
 
     def _load(
@@ -124,7 +133,10 @@ class InMemorySaver(BaseCheckpointSaver[int]):
         stored = self.writes.get((thread_id, checkpoint_ns, row.checkpoint_id), {})
         writes = [
             (task_id, channel, type_, value)
-            for (task_id, _), (channel, type_, value, _) in sorted(stored.items())
+            # ordered by (task_path, task_id, idx), as LangGraph orders a step's writes
+            for (task_id, _), (channel, type_, value, _) in sorted(
+                stored.items(), key=lambda item: (item[1][3], *item[0])
+            )
         ]
         with records.loading(thread_id, checkpoint_ns, row.checkpoint_id):
             refs = records.decode_refs(row.blob_refs)

@@ -54,6 +54,7 @@ class _TaskFunction:
                                writers=[_return_writer], retry_policy=policies, cache_policy=cache_policy,
                                bound=func, update_mode="return", timeout=self.timeout)
         functools.update_wrapper(self, func)
+        self.__name__ = self.name  # name= renames the task everywhere, as LangGraph does
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         from ..pregel._functional import call_task
@@ -112,8 +113,12 @@ class entrypoint(Generic[R]):
         context_schema: Any = None,
         cache_policy: CachePolicy | None = None,
         retry_policy: RetryPolicy | None = None,
+        timeout: Any = None,
         **kwargs: Any,
     ) -> None:
+        from ..types import TimeoutPolicy
+
+        self.timeout = TimeoutPolicy.coerce(timeout)
         self.checkpointer = checkpointer
         self.store = store
         self.cache = cache
@@ -121,7 +126,7 @@ class entrypoint(Generic[R]):
         self.cache_policy = cache_policy
         self.retry_policy = retry_policy or kwargs.pop("retry", None)
 
-    @dataclass(frozen=True)
+    @dataclass(frozen=True, kw_only=True, slots=True)  # keyword-only, as LangGraph's
     class final(Generic[R, S]):
         """Return ``value`` to the caller but save ``save`` as ``previous`` for the next run."""
 
@@ -131,10 +136,11 @@ class entrypoint(Generic[R]):
     def __call__(self, func: Callable[..., Any]) -> Pregel:
         if inspect.isgeneratorfunction(func) or inspect.isasyncgenfunction(func):
             raise NotImplementedError("Generators are not supported by @entrypoint: return a value instead.")
-        params = [p for p in inspect.signature(func).parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-        if not params:
+        if not inspect.signature(func).parameters:
             raise ValueError(f"@entrypoint function {func.__name__!r} needs at least one parameter for its input.")
         name = func.__name__
+        if self.timeout is not None and not is_async_callable(func):
+            raise ValueError(f"@entrypoint {name!r}: timeout= needs an async function.")
         sync, asyn = adapt_callable(func)
 
         def write_result(out: Any, task: Any) -> None:
@@ -146,13 +152,14 @@ class entrypoint(Generic[R]):
         node = PregelNode(name=name, triggers=[START], channels=START, func=sync, afunc=asyn,
                           writers=[write_result], bound=func,
                           retry_policy=[self.retry_policy] if isinstance(self.retry_policy, RetryPolicy) else self.retry_policy,
-                          cache_policy=self.cache_policy)
+                          cache_policy=self.cache_policy, timeout=self.timeout)
+        # The graph keeps Pregel's default name ("LangGraph"), as LangGraph's entrypoints do.
         graph = Pregel(
             nodes={name: node},
             channels={START: EphemeralValue(Any), END: LastValue(Any), PREVIOUS: LastValue(Any)},
             input_channels=START, output_channels=END, stream_channels=END, stream_mode="updates",
             stream_eager=True, checkpointer=self.checkpointer, store=self.store, cache=self.cache,
-            context_schema=self.context_schema, name=name,
+            context_schema=self.context_schema,
         )
         functools.update_wrapper(graph, func, updated=())  # type: ignore[arg-type]
         return graph

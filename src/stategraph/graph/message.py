@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import operator
 import uuid
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, Any
+
+try:  # why: pydantic (the graph's JSON schemas) needs typing_extensions' TypedDict before 3.12
+    from typing_extensions import TypedDict
+except ImportError:  # pragma: no cover - no pydantic installed either, so no schema is generated
+    from typing import TypedDict
 
 from ..messages import AIMessageChunk, BaseMessage, convert_to_messages, to_langchain
 from ..messages._index import keep_ids, take_ids
@@ -79,6 +84,7 @@ def _merge(left: list[Any], right: list[Any]) -> list[Any]:
             removed.add(m.id)
             continue
         if pos is not None:
+            removed.discard(m.id)  # a later message with a removed id brings it back, in the old place
             merged[pos] = m
         else:
             index[m.id] = len(merged)

@@ -6,18 +6,32 @@ sync and async graphs (no thread hop for async models).
 
 from __future__ import annotations
 
+import copy
 import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..constants import END
+from ..errors import ErrorCode, create_error_message
 from ..messages import SystemMessage, is_message, to_langchain
 from ..messages._langchain import langchain_loaded
 from ..pregel import _trace
 from ..types import Send
 
-__all__ = ["RunnableNode", "ModelCaller", "StructuredResponder", "state_messages", "last_ai", "pending_calls"]
+__all__ = [
+    "AgentRouter",
+    "check_prompt",
+    "ModelCaller",
+    "PostHookRouter",
+    "RunnableNode",
+    "StructuredResponder",
+    "last_ai",
+    "pending_calls",
+    "route_tool_responses",
+    "state_messages",
+    "validate_chat_history",
+]
 
 NEED_MORE_STEPS = "Sorry, need more steps to process this request."
 
@@ -84,6 +98,15 @@ def system_message(text: str) -> Any:
     return to_langchain(msg) if langchain_loaded() else msg
 
 
+def check_prompt(prompt: Any) -> None:
+    """Refuse, when the agent is built, a prompt that is none of the accepted kinds."""
+    if prompt is None or isinstance(prompt, str) or getattr(prompt, "type", None) == "system" \
+            or hasattr(prompt, "invoke") or callable(prompt):
+        return
+    raise ValueError(f"prompt must be a str, a SystemMessage, a function of the state or a runnable; "
+                     f"got {type(prompt).__name__} {prompt!r}.")
+
+
 def apply_prompt(prompt: Any, state: Any, messages: list[Any]) -> list[Any]:
     if prompt is None:
         return messages
@@ -94,9 +117,36 @@ def apply_prompt(prompt: Any, state: Any, messages: list[Any]) -> list[Any]:
     if hasattr(prompt, "invoke"):
         out = prompt.invoke(state)
         return list(out.to_messages()) if hasattr(out, "to_messages") else list(out)
+    if inspect.iscoroutinefunction(prompt):
+        raise TypeError("The agent's prompt is an async function but the agent was invoked synchronously: "
+                        "use ainvoke()/astream(), or pass a sync prompt function.")
     if callable(prompt):
         return list(prompt(state))
     raise TypeError(f"prompt must be a str, a system message, a callable or a runnable, got {prompt!r}.")
+
+
+def with_messages(state: Any, messages: list[Any]) -> Any:
+    """The state the prompt sees: ``messages`` replaced by what the model gets (a copy)."""
+    if isinstance(state, dict):
+        return {**state, "messages": messages}
+    if hasattr(state, "model_copy"):
+        return state.model_copy(update={"messages": messages})
+    clone = copy.copy(state)
+    clone.messages = messages
+    return clone
+
+
+def validate_chat_history(messages: Sequence[Any]) -> None:
+    """Refuse a history where an AI tool call has no tool message answering it."""
+    answered = {getattr(m, "tool_call_id", None) for m in messages if getattr(m, "type", None) == "tool"}
+    missing = [c for m in messages if getattr(m, "type", None) == "ai"
+               for c in (getattr(m, "tool_calls", None) or []) if c.get("id") not in answered]
+    if missing:
+        raise ValueError(create_error_message(
+            message=f"The agent's history has AI tool calls without a ToolMessage answering them: {missing[:3]}. "
+                    "Every tool call needs a ToolMessage with its tool_call_id before the model is called again; "
+                    "add the missing answers (e.g. with update_state) or remove the calls.",
+            error_code=ErrorCode.INVALID_CHAT_HISTORY))
 
 
 @dataclass
@@ -110,11 +160,22 @@ class ModelCaller:
     return_direct: set[str] = field(default_factory=set)
     use_llm_input: bool = False
 
-    def _input(self, state: Any) -> list[Any]:
+    def _messages(self, state: Any) -> list[Any]:
         messages = state_messages(state)
         if self.use_llm_input and state_get(state, "llm_input_messages"):
             messages = list(state_get(state, "llm_input_messages"))
-        return apply_prompt(self.prompt, state, messages)
+        validate_chat_history(messages)
+        return messages
+
+    def _input(self, state: Any) -> list[Any]:
+        messages = self._messages(state)
+        return apply_prompt(self.prompt, with_messages(state, messages), messages)
+
+    async def _ainput(self, state: Any) -> list[Any]:
+        if not inspect.iscoroutinefunction(self.prompt):
+            return self._input(state)
+        messages = self._messages(state)
+        return list(await self.prompt(with_messages(state, messages)))
 
     def _dynamic(self) -> bool:
         return callable(self.model) and not hasattr(self.model, "invoke")
@@ -122,10 +183,10 @@ class ModelCaller:
     def _resolve(self, state: Any) -> Any:
         from ..runtime import get_runtime
 
-        chosen = self.model(state, get_runtime())
-        if inspect.isawaitable(chosen):
-            raise TypeError("An async dynamic model function needs ainvoke()/astream() on the agent.")
-        return self.bind(chosen)
+        if inspect.iscoroutinefunction(self.model):
+            raise RuntimeError("The agent's model is an async function but the agent was invoked synchronously: "
+                               "use ainvoke()/astream(), or pass a sync model function.")
+        return self.bind(self.model(state, get_runtime()))
 
     async def _aresolve(self, state: Any) -> Any:
         from ..runtime import get_runtime
@@ -148,7 +209,7 @@ class ModelCaller:
 
     async def acall(self, state: Any, config: Any) -> Any:
         model = await self._aresolve(state) if self._dynamic() else self.model
-        messages = for_model(model, self._input(state))
+        messages = for_model(model, await self._ainput(state))
         if _trace.TRACER is None:
             response = await model.ainvoke(messages, config)
         else:
@@ -158,8 +219,7 @@ class ModelCaller:
         return self._output(state, response)
 
     def _output(self, state: Any, response: Any) -> dict[str, Any]:
-        if self.name is not None and getattr(response, "name", None) is None:
-            response.name = self.name
+        response.name = self.name  # LangGraph stamps the agent's name (None included) on every reply
         calls = list(getattr(response, "tool_calls", None) or [])
         remaining = state_get(state, "remaining_steps")
         all_direct = bool(calls) and all(c["name"] in self.return_direct for c in calls)
@@ -200,38 +260,74 @@ class StructuredResponder:
         return {"structured_response": await runnable.ainvoke(messages, config)}
 
 
+def _is_ai(message: Any) -> bool:
+    return getattr(message, "type", None) in ("ai", "AIMessageChunk")
+
+
+def _sends(tools_node: str, calls: Sequence[dict[str, Any]], state: Any) -> list[Send]:
+    return [Send(tools_node, {"__type": "tool_call_with_context", "tool_call": c, "state": state}) for c in calls]
+
+
 @dataclass
 class AgentRouter:
-    """Where to go after the model (or the post-model hook) answered."""
+    """Where to go after the model answered: the hook, the tools, the structured response or END.
+
+    Mirrors LangGraph: only the *last* message counts; v1 runs the whole turn in one ``tools``
+    task, v2 sends each call of the turn as its own task (handoffs keep the turn together).
+    """
 
     version: str
     tools_node: str | None
     after_answer: str
-    entry: str
+    post_hook: str | None = None
     handoffs: set[str] = field(default_factory=set)
 
     def __call__(self, state: Any) -> Any:
-        messages = state_messages(state)
-        pending = pending_calls(messages)
-        if not pending or self.tools_node is None:
-            last = messages[-1] if messages else None
-            if getattr(last, "type", None) == "tool":
-                return self.entry  # a post-model hook answered the calls itself
-            return self.after_answer
-        whole = len(pending) == len(last_ai(messages).tool_calls)
-        if self.version == "v1" or (whole and any(c["name"] in self.handoffs for c in pending)):
+        last = state_messages(state)[-1]
+        calls = list(getattr(last, "tool_calls", None) or []) if _is_ai(last) else []
+        if not calls:
+            return self.post_hook or self.after_answer
+        if self.version == "v1" or self.tools_node is None:
+            return self.tools_node
+        if self.post_hook is not None:
+            return self.post_hook
+        if any(c["name"] in self.handoffs for c in calls):
             return self.tools_node  # handoffs run with their siblings so the answers travel together
-        return [Send(self.tools_node, {"__type": "tool_call_with_context", "tool_call": c, "state": state})
-                for c in pending]
+        return _sends(self.tools_node, calls, state)
+
+
+@dataclass
+class PostHookRouter:
+    """Where to go after the post-model hook: pending calls, back to the entry, or the answer."""
+
+    tools_node: str
+    after_answer: str
+    entry: str
+
+    def __call__(self, state: Any) -> Any:
+        messages = state_messages(state)
+        answered = {getattr(m, "tool_call_id", None) for m in messages if getattr(m, "type", None) == "tool"}
+        ai = last_ai(messages)
+        if ai is None:
+            raise ValueError("The post-model hook's state has no AI message to route on.")
+        pending = [c for c in ai.tool_calls if c.get("id") not in answered]
+        if pending:
+            return _sends(self.tools_node, pending, state)
+        if getattr(messages[-1], "type", None) == "tool":
+            return self.entry  # the hook answered the calls itself: ask the model again
+        return self.after_answer
 
 
 def route_tool_responses(return_direct: set[str], entry: str) -> Callable[[Any], str]:
     def after_tools(state: Any) -> str:
-        for m in reversed(state_messages(state)):
-            if getattr(m, "type", None) != "tool":
+        message = None
+        for message in reversed(state_messages(state)):
+            if getattr(message, "type", None) != "tool":
                 break
-            if m.name in return_direct:
+            if message.name in return_direct:
                 return END
+        if _is_ai(message) and any(c["name"] in return_direct for c in message.tool_calls):
+            return END
         return entry
 
     return after_tools

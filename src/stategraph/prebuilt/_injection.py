@@ -8,7 +8,7 @@ the model sees.
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Generic, TypeVar, get_args, get_origin, get_type_hints
 
 __all__ = ["InjectedState", "InjectedStore", "ToolRuntime", "Injection", "find_injections"]
@@ -64,6 +64,7 @@ class Injection:
 
     kind: str
     field: str | None = None
+    optional: bool = False  # the parameter has a default: a missing state field is not an error
 
 
 def _marker_of(annotation: Any) -> Injection | None:
@@ -99,20 +100,28 @@ def find_injections(fn: Any) -> dict[str, Injection]:
     for name in params:
         marker = _marker_of(hints.get(name))
         if marker is not None:
-            found[name] = marker
+            optional = params[name].default is not inspect.Parameter.empty
+            found[name] = replace(marker, optional=optional) if optional else marker
     return found
 
 
 def resolve(injection: Injection, *, state: Any, runtime: ToolRuntime[Any, Any]) -> Any:
-    """The value to pass for ``injection`` in this call."""
+    """The value to pass for ``injection`` in this call (LangGraph's errors when it has none)."""
     if injection.kind == "runtime":
         return runtime
     if injection.kind == "store":
+        if runtime.store is None:
+            raise ValueError("A tool asks for InjectedStore but the graph has no store: "
+                             "compile it with a store, e.g. graph.compile(store=InMemoryStore()).")
         return runtime.store
     if injection.kind == "tool_call_id":
         return runtime.tool_call_id
     if injection.field is None:
         return state
     if isinstance(state, dict):
+        if injection.field not in state and not injection.optional:
+            raise KeyError(injection.field)
         return state.get(injection.field)
+    if not hasattr(state, injection.field) and not injection.optional:
+        raise AttributeError(injection.field)
     return getattr(state, injection.field, None)

@@ -7,11 +7,13 @@ leaves the subgraph: the answers of the other calls of the same AI message trave
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 from collections.abc import Sequence
 from typing import Any
 
+from ..graph.message import REMOVE_ALL_MESSAGES
 from ..messages import ToolMessage, is_message, to_langchain
 from ..messages._langchain import langchain_loaded
 from ..types import Command
@@ -61,21 +63,65 @@ def answered_call_ids(cmd: Command, key: str) -> set[str]:
 def result_to_output(result: Any, call: dict[str, Any], key: str) -> Any:
     """A tool's return value -> a tool message, or the Command / message it returned."""
     if isinstance(result, Command):
-        if result.graph is None or result.graph == Command.PARENT:
+        if result.graph is None:
+            return _answered_locally(result, call, key, required=True)
+        if result.graph == Command.PARENT:
             _check_answered(result, call, key)
         return result
     if _is_tool_message(result):
         return result
     if isinstance(result, list) and result and all(isinstance(r, Command) or _is_tool_message(r) for r in result):
-        return result
+        return _checked_list(result, call, key)
     return tool_message(_content(result), name=call["name"], tool_call_id=call.get("id") or "")
 
 
+def _checked_list(results: list[Any], call: dict[str, Any], key: str) -> list[Any]:
+    """A list of Commands / tool messages must answer the call exactly once (as LangGraph checks)."""
+    answers = sum(
+        1 for r in results for m in ([r] if _is_tool_message(r) else _update_messages(r, key))
+        if _is_tool_message(m) and m.tool_call_id == call.get("id"))
+    if answers != 1:
+        raise ValueError(
+            f"Tool {call['name']!r} returned a list with {answers} tool messages for its call "
+            f"{call.get('id')!r}; it must hold exactly one: add or remove ToolMessage(..., tool_call_id=...).")
+    return [_answered_locally(r, call, key, required=False) if isinstance(r, Command) and r.graph is None else r
+            for r in results]
+
+
+def _answered_locally(cmd: Command, call: dict[str, Any], key: str, *, required: bool) -> Command:
+    """A Command for this graph: its tool message for the call is named after the tool.
+
+    Unless it has no update or removes every message, it must answer the call (``required``).
+    """
+    if not isinstance(cmd.update, (dict, list, tuple)):
+        return cmd  # e.g. Command(goto=...) alone: nothing to check, as in LangGraph
+    messages = _update_messages(cmd, key)
+    if len(messages) == 1 and getattr(messages[0], "type", None) == "remove" \
+            and messages[0].id == REMOVE_ALL_MESSAGES:
+        return cmd
+    answered, named = False, []
+    for m in messages:
+        if _is_tool_message(m) and m.tool_call_id == call.get("id"):
+            answered = True
+            if m.name != call["name"]:
+                m = copy.copy(m)
+                m.name = call["name"]
+        named.append(m)
+    if required and not answered:
+        raise ValueError(
+            f"Tool {call['name']!r} returned a Command whose update has no ToolMessage answering its tool "
+            f"call {call.get('id')!r}. Every tool call in the history must be answered: add "
+            "ToolMessage(content, tool_call_id=<the call id>) to Command.update's messages."
+        )
+    return _with_messages(cmd, key, named) if messages else cmd
+
+
 def _check_answered(cmd: Command, call: dict[str, Any], key: str) -> None:
+    """A handoff that carries the calling AI message must carry its answer too."""
     update = cmd.update
     has_messages = (isinstance(update, dict) and key in update) or (
         isinstance(update, (list, tuple)) and any(k == key for k, _ in update))
-    carries_call = cmd.graph is None or any(
+    carries_call = any(
         getattr(m, "type", None) == "ai" and any(c.get("id") == call.get("id") for c in m.tool_calls)
         for m in _update_messages(cmd, key))  # a handoff that leaves the calling message out needs no answer
     if has_messages and carries_call and call.get("id") not in answered_call_ids(cmd, key):

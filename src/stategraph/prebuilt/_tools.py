@@ -11,7 +11,8 @@ import asyncio
 import contextvars
 import functools
 import inspect
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ._injection import Injection, find_injections
@@ -23,14 +24,31 @@ __all__ = ["Tool", "ToolInvocationError", "as_tool", "tool_spec"]
 class ToolInvocationError(Exception):
     """The model called a tool with arguments that do not fit its schema."""
 
-    def __init__(self, tool_name: str, args: Any, source: BaseException) -> None:
+    def __init__(self, tool_name: str, args: Any, source: BaseException, injected: Iterable[str] = ()) -> None:
         super().__init__(
-            f"Error invoking tool '{tool_name}' with kwargs {args} with error:\n{source}\n"
-            " Please fix the error and try again."
+            f"Error invoking tool '{tool_name}' with kwargs {args} with error:\n"
+            f" {_describe(source, set(injected))}\n Please fix the error and try again."
         )
         self.tool_name = tool_name
         self.tool_kwargs = args
         self.source = source
+
+
+def _describe(source: BaseException, injected: set[str]) -> str:
+    """A validation error as LangGraph shows it to the model: one 'loc: msg' line per problem.
+
+    Problems with injected arguments are left out (the model cannot fix them); other errors
+    are shown as they are.
+    """
+    errors = getattr(source, "errors", None)
+    if not callable(errors):
+        return str(source)
+    try:
+        details = [e for e in errors() if not (e.get("loc") and e["loc"][0] in injected)]
+    except Exception:  # why: an ``errors`` attribute of another shape: show the error itself
+        return str(source)
+    return "\n".join(f"{'.'.join(str(part) for part in e.get('loc', ()))}: {e.get('msg', 'Unknown error')}"
+                     for e in details)
 
 
 def _is_langchain_tool(obj: Any) -> bool:
@@ -61,7 +79,7 @@ class Tool:
         try:
             return self.validator(args, injected)
         except Exception as exc:  # pydantic.ValidationError, TypeError from the plain checker
-            raise ToolInvocationError(self.name, args, exc) from exc
+            raise ToolInvocationError(self.name, args, exc, self.injections) from exc
 
     def run(self, call: dict[str, Any], kwargs: dict[str, Any], config: Any) -> Any:
         if _is_langchain_tool(self.source):
@@ -97,7 +115,7 @@ def as_tool(obj: Any) -> Tool:
     if _is_langchain_tool(obj):
         return _from_langchain(obj)
     if not callable(obj):
-        raise TypeError(f"Tools must be functions or langchain-core tools, got {obj!r}.")
+        raise ValueError(f"Tools must be functions or langchain-core tools, got {obj!r}.")  # LangGraph's type
     injections = find_injections(obj)
     schema = function_schema(obj, set(injections))
     summary, _ = describe(obj)
@@ -150,7 +168,7 @@ def _schema_injections(obj: Any) -> dict[str, Injection]:
         ann = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
         marker = _marker_of(ann)
         if marker is not None:
-            found[name] = marker
+            found[name] = replace(marker, optional=not info.is_required())
     return found
 
 

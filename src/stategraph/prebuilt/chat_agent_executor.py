@@ -9,8 +9,13 @@ each call to ``tools`` as its own task with ``Send``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Annotated, Any, NotRequired, TypedDict, get_type_hints
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated, Any, NotRequired, get_type_hints
+
+try:  # why: pydantic (JSON schemas of the agent's state) needs typing_extensions' TypedDict before 3.12
+    from typing_extensions import TypedDict
+except ImportError:  # pragma: no cover - no pydantic installed either, so no schema is ever generated
+    from typing import TypedDict
 
 from ..constants import END, START
 from ..graph.message import add_messages
@@ -18,14 +23,17 @@ from ..managed import RemainingSteps
 from ._agent_nodes import (
     AgentRouter,
     ModelCaller,
+    PostHookRouter,
     RunnableNode,
     StructuredResponder,
+    check_prompt,
     route_tool_responses,
 )
+from ._tools import _is_langchain_tool
 from .tool_node import ToolNode
 
-if TYPE_CHECKING:
-    from ._pydantic_states import AgentStatePydantic, AgentStateWithStructuredResponsePydantic
+if TYPE_CHECKING:  # built on first use by __getattr__ (pydantic stays optional)
+    from ._pydantic_state import AgentStatePydantic, AgentStateWithStructuredResponsePydantic
 
 __all__ = [
     "AgentState",
@@ -48,25 +56,68 @@ class AgentStateWithStructuredResponse(AgentState):
     structured_response: NotRequired[Any]
 
 
-def _already_bound(model: Any) -> bool:
+def _bound_specs(model: Any) -> list[Any] | None:
+    """The tools a model was already bound to (None if it was not), looking inside a sequence."""
+    steps = getattr(model, "steps", None)
+    if isinstance(steps, list):
+        model = next((s for s in steps if hasattr(s, "bound_tools") or isinstance(getattr(s, "kwargs", None), dict)),
+                     model)
     if getattr(model, "bound_tools", None):
+        return list(model.bound_tools)
+    kwargs = getattr(model, "kwargs", None)
+    return list(kwargs["tools"]) if isinstance(kwargs, dict) and "tools" in kwargs else None
+
+
+def _spec_name(spec: Any) -> str | None:
+    if not isinstance(spec, dict):
+        return getattr(spec, "name", None)
+    if spec.get("type") == "function":
+        return spec.get("function", {}).get("name")
+    return spec.get("name")
+
+
+def _should_bind(model: Any, tool_node: ToolNode, builtin: int) -> bool:
+    """Bind unless the model already offers exactly these tools (a mismatch is a ValueError)."""
+    bound = _bound_specs(model)
+    if bound is None:
         return True
-    return bool(getattr(model, "kwargs", {}).get("tools")) if isinstance(getattr(model, "kwargs", None), dict) else False
+    names = set(tool_node.tools_by_name)
+    if len(names) != len(bound) - builtin:
+        raise ValueError(f"The model was bound to {len(bound) - builtin} tools but create_react_agent got "
+                         f"{len(names)}: bind the same tools (model.bind_tools(tools)) or pass the unbound model.")
+    if missing := names - {_spec_name(t) for t in bound}:
+        raise ValueError(f"Tools {sorted(missing)} are given to create_react_agent but not bound to the model: "
+                         "bind the same tools (model.bind_tools(tools)) or pass the unbound model.")
+    return False
 
 
-def _binder(tool_node: ToolNode, provider_tools: list[dict[str, Any]]) -> Callable[[Any], Any]:
-    specs = [*tool_node.tool_specs, *provider_tools]
+def _bind_static(model: Any, tool_node: ToolNode, provider_tools: list[dict[str, Any]]) -> Any:
+    """Bind the tools as LangGraph does: langchain tools as they are, other tools as their specs.
 
-    def bind(model: Any) -> Any:
-        if isinstance(model, str):
-            from ..models import init_chat_model
+    A langchain tool with our injected arguments is bound as its spec: langchain does not know
+    our markers, so its own schema would show those arguments to the model.
+    """
+    if isinstance(model, str):
+        from ..models import init_chat_model
 
-            model = init_chat_model(model)
-        if not specs or _already_bound(model):
-            return model
-        return model.bind_tools(specs)
+        model = init_chat_model(model)
+    offered = []
+    for name, obj in tool_node.tools_by_name.items():
+        tool = tool_node.tool(name)
+        assert tool is not None  # Invariant: tools_by_name and the node's tools share their names
+        offered.append(obj if _is_langchain_tool(obj) and not tool.injections else tool.spec())
+    if _should_bind(model, tool_node, len(provider_tools)) and offered + provider_tools:
+        return model.bind_tools(offered + provider_tools)
+    return model
 
-    return bind
+
+def _resolve_name(model: Any) -> Any:
+    """A dynamic model's pick is used as returned (LangGraph binds nothing); a string is initialised."""
+    if isinstance(model, str):
+        from ..models import init_chat_model
+
+        return init_chat_model(model)
+    return model
 
 
 def _split_tools(tools: Any) -> tuple[ToolNode, list[dict[str, Any]]]:
@@ -79,10 +130,11 @@ def _split_tools(tools: Any) -> tuple[ToolNode, list[dict[str, Any]]]:
 
 def _state_schema(state_schema: Any, response_format: Any) -> Any:
     if state_schema is not None:
-        if response_format is not None and "structured_response" not in (getattr(state_schema, "__annotations__", {})
-                                                                          or getattr(state_schema, "model_fields", {})):
-            raise ValueError("With response_format the state schema needs a 'structured_response' key: "
-                             "subclass AgentStateWithStructuredResponse.")
+        required = {"messages", "remaining_steps"} | ({"structured_response"} if response_format is not None else set())
+        if missing := required - set(get_type_hints(state_schema)):
+            raise ValueError(f"state_schema {getattr(state_schema, '__name__', state_schema)!r} lacks the key(s) "
+                             f"{sorted(missing)} create_react_agent needs: subclass AgentState (or "
+                             "AgentStateWithStructuredResponse when you pass response_format).")
         return state_schema
     return AgentStateWithStructuredResponse if response_format is not None else AgentState
 
@@ -116,24 +168,20 @@ def create_react_agent(
     """Build and compile a tool-calling agent graph (see the module docstring)."""
     from ..graph import StateGraph
 
+    context_schema = context_schema or deprecated.pop("config_schema", None)
+    if deprecated:
+        raise TypeError(f"create_react_agent() got unexpected keyword arguments {sorted(deprecated)}.")
     if version not in ("v1", "v2"):
         raise ValueError(f"version must be 'v1' or 'v2', got {version!r}.")
-    prompt = deprecated.pop("state_modifier", None) or deprecated.pop("messages_modifier", None) or prompt
-    if deprecated:
-        raise TypeError(f"create_react_agent() got unexpected arguments {sorted(deprecated)}.")
-    tool_node, provider_tools = _split_tools(tools)
-    bind = _binder(tool_node, provider_tools)
-    if isinstance(model, str):
-        from ..models import init_chat_model
-
-        model = init_chat_model(model)
-    dynamic = callable(model) and not hasattr(model, "invoke")
-    bound = model if dynamic else bind(model)
+    check_prompt(prompt)
     schema = _state_schema(state_schema, response_format)
+    tool_node, provider_tools = _split_tools(tools)
+    dynamic = callable(model) and not isinstance(model, str) and not hasattr(model, "invoke")
+    bound = model if dynamic else _bind_static(model, tool_node, provider_tools)
     return_direct = {n for n, t in tool_node._tools.items() if t.return_direct}
     handoffs = {n for n, t in tool_node.tools_by_name.items() if getattr(t, "__handoff_destination__", None)}
 
-    caller = ModelCaller(bound, bind, prompt=prompt, name=name, return_direct=return_direct,
+    caller = ModelCaller(bound, _resolve_name, prompt=prompt, name=name, return_direct=return_direct,
                          use_llm_input=pre_model_hook is not None)
     graph = StateGraph(schema, context_schema=context_schema)
     agent_input = _llm_input_schema(schema) if pre_model_hook is not None and isinstance(schema, type) and \
@@ -145,41 +193,52 @@ def create_react_agent(
         graph.add_edge("pre_model_hook", "agent")
         entry = "pre_model_hook"
     graph.add_edge(START, entry)
-    has_tools = bool(tool_node._tools)
+    if post_model_hook is not None:
+        graph.add_node("post_model_hook", post_model_hook)
+        graph.add_edge("agent", "post_model_hook")
+    last = "post_model_hook" if post_model_hook is not None else "agent"
     after_answer = END
     if response_format is not None:
         responder = StructuredResponder(model, response_format)
         graph.add_node("generate_structured_response",
                        RunnableNode("generate_structured_response", responder, responder.acall))
-        graph.add_edge("generate_structured_response", END)
         after_answer = "generate_structured_response"
-    decider = "agent"
-    if post_model_hook is not None:
-        graph.add_node("post_model_hook", post_model_hook)
-        graph.add_edge("agent", "post_model_hook")
-        decider = "post_model_hook"
-    router = AgentRouter(version, "tools" if has_tools else None, after_answer, entry, handoffs)
-    destinations = [after_answer] + (["tools"] if has_tools else []) + ([entry] if post_model_hook else [])
-    graph.add_conditional_edges(decider, router, list(dict.fromkeys(destinations)))
-    if has_tools:
-        graph.add_node("tools", tool_node)
-        if return_direct:
-            graph.add_conditional_edges("tools", route_tool_responses(return_direct, entry), [entry, END])
-        else:
-            graph.add_edge("tools", entry)
+    if tool_node._tools:
+        _wire_tools(graph, tool_node, version=version, entry=entry, after_answer=after_answer,
+                    post_hook=post_model_hook is not None, return_direct=return_direct, handoffs=handoffs)
+    elif response_format is not None:
+        graph.add_edge(last, after_answer)
     agent = graph.compile(checkpointer=checkpointer, store=store, interrupt_before=interrupt_before,
                           interrupt_after=interrupt_after, debug=debug, name=name)
     agent.trace_agent = name or "agent"  # its runs trace as invoke_agent (pregel._trace)
     return agent
 
 
-create_tool_calling_executor = create_react_agent  # LangGraph's older name for the same factory
+def _wire_tools(graph: Any, tool_node: ToolNode, *, version: str, entry: str, after_answer: str, post_hook: bool,
+                return_direct: set[str], handoffs: set[str]) -> None:
+    """The loop through ``tools``: agent (-> post_model_hook) -> tools -> entry, as LangGraph wires it."""
+    graph.add_node("tools", tool_node)
+    if post_hook:
+        graph.add_conditional_edges("post_model_hook", PostHookRouter("tools", after_answer, entry),
+                                    [entry, "tools", after_answer])
+        agent_paths = ["post_model_hook"]
+    else:
+        agent_paths = ["tools", after_answer]
+    router = AgentRouter(version, "tools", after_answer, "post_model_hook" if post_hook else None, handoffs)
+    graph.add_conditional_edges("agent", router, agent_paths)
+    if return_direct:
+        graph.add_conditional_edges("tools", route_tool_responses(return_direct, entry), [entry, END])
+    else:
+        graph.add_edge("tools", entry)
+
+
+create_tool_calling_executor = create_react_agent  # LangGraph's other name for it
 
 
 def __getattr__(name: str) -> Any:
-    # the pydantic states need the optional pydantic package; import it only when asked for
+    """The pydantic agent states, built on first use so importing this module needs no pydantic."""
     if name in ("AgentStatePydantic", "AgentStateWithStructuredResponsePydantic"):
-        from . import _pydantic_states
+        from . import _pydantic_state
 
-        return getattr(_pydantic_states, name)
+        return getattr(_pydantic_state, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

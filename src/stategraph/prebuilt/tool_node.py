@@ -198,6 +198,8 @@ class ToolNode:
     # ------------------------------------------------------------ sync execution
     def _execute(self, request: ToolCallRequest) -> Any:
         call = request.tool_call
+        if call.get("name") not in self._tools:
+            return self._unknown(call)  # a wrapper may have renamed it, or it was unknown
         try:
             tool = self._tools[call["name"]]
             kwargs, config = self._kwargs(request), request.runtime.config
@@ -213,9 +215,9 @@ class ToolNode:
             return self._on_error(exc, call)
 
     def _run_one(self, call: dict[str, Any], state: Any, runtime: Any, config: Any) -> Any:
-        if call.get("name") not in self._tools:
+        if self.wrap_tool_call is None and call.get("name") not in self._tools:
             return self._unknown(call)
-        request = self._request(call, state, runtime, config)
+        request = self._request(call, state, runtime, config)  # wrappers see unknown tools too (tool=None)
         if self.wrap_tool_call is not None:
             return self.wrap_tool_call(request, self._execute)
         return self._execute(request)
@@ -235,6 +237,8 @@ class ToolNode:
     # ------------------------------------------------------------ async execution
     async def _aexecute(self, request: ToolCallRequest) -> Any:
         call = request.tool_call
+        if call.get("name") not in self._tools:
+            return self._unknown(call)  # a wrapper may have renamed it, or it was unknown
         try:
             tool = self._tools[call["name"]]
             kwargs, config = self._kwargs(request), request.runtime.config
@@ -250,9 +254,10 @@ class ToolNode:
             return self._on_error(exc, call)
 
     async def _arun_one(self, call: dict[str, Any], state: Any, runtime: Any, config: Any) -> Any:
-        if call.get("name") not in self._tools:
+        wrapped = self.awrap_tool_call is not None or self.wrap_tool_call is not None
+        if not wrapped and call.get("name") not in self._tools:
             return self._unknown(call)
-        request = self._request(call, state, runtime, config)
+        request = self._request(call, state, runtime, config)  # wrappers see unknown tools too (tool=None)
         if self.awrap_tool_call is not None:
             return await self.awrap_tool_call(request, self._aexecute)
         if self.wrap_tool_call is not None:

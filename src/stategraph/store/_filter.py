@@ -4,7 +4,8 @@ A filter maps keys to conditions; every key must match.  A key is a top-level ke
 or, when no such key exists, a dotted path into nested dicts (``"a.b"``).  A
 condition is either a plain value (equality, nested dicts compared whole) or a
 dict of operators: ``$eq $ne $gt $gte $lt $lte $in $nin``.  A missing key
-matches only ``$ne`` and ``$nin``; comparing values of unorderable types is
+compares as None (as in LangGraph's stores) for equality, ``$ne``, ``$in`` and
+``$nin``; it never matches an ordering; comparing values of unorderable types is
 simply no match.  SQL backends must implement exactly these rules.
 """
 
@@ -14,7 +15,7 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..errors import ErrorCode, StoreError
+from ..errors import ErrorCode, coded
 
 __all__ = ["OPERATORS", "check_filter", "matches_filter"]
 
@@ -29,8 +30,9 @@ _ORDERING: dict[str, Callable[[Any, Any], bool]] = {
 OPERATORS = frozenset({"$eq", "$ne", "$in", "$nin", *_ORDERING})
 
 
-def _filter_error(message: str, key: str) -> StoreError:
-    return StoreError(message, code=ErrorCode.STORE_BAD_FILTER, key=key)
+def _filter_error(message: str, key: str) -> ValueError:
+    # a plain ValueError (coded E403), the type LangGraph raises for a bad filter
+    return coded(ValueError, message, ErrorCode.STORE_BAD_FILTER, key=key)  # type: ignore[no-any-return]
 
 
 def _is_operator_dict(condition: Any) -> bool:
@@ -40,7 +42,7 @@ def _is_operator_dict(condition: Any) -> bool:
 
 
 def check_filter(filter: Mapping[str, Any] | None) -> None:
-    """Raise StoreError (E403) if ``filter`` is malformed; run before touching any data."""
+    """Raise ValueError (E403) if ``filter`` is malformed; run before touching any data."""
     if filter is None:
         return
     if not isinstance(filter, Mapping):
@@ -83,13 +85,13 @@ def _lookup(value: Mapping[str, Any], key: str) -> Any:
 
 def _apply(op: str, actual: Any, operand: Any) -> bool:
     if op == "$eq":
-        return actual is not _MISSING and actual == operand
+        return _present(actual) == operand
     if op == "$ne":
-        return actual is _MISSING or actual != operand
+        return _present(actual) != operand
     if op == "$in":
-        return actual is not _MISSING and any(actual == candidate for candidate in operand)
+        return any(_present(actual) == candidate for candidate in operand)
     if op == "$nin":
-        return actual is _MISSING or all(actual != candidate for candidate in operand)
+        return all(_present(actual) != candidate for candidate in operand)
     if actual is _MISSING or actual is None or operand is None:
         return False
     try:
@@ -98,10 +100,15 @@ def _apply(op: str, actual: Any, operand: Any) -> bool:
         return False
 
 
+def _present(actual: Any) -> Any:
+    """A missing key compares as None, as in LangGraph's stores (``{"k": None}`` matches it)."""
+    return None if actual is _MISSING else actual
+
+
 def _matches_condition(actual: Any, condition: Any) -> bool:
     if _is_operator_dict(condition):
         return all(_apply(op, actual, operand) for op, operand in condition.items())
-    return actual is not _MISSING and actual == condition
+    return _present(actual) == condition
 
 
 def matches_filter(value: Mapping[str, Any], filter: Mapping[str, Any] | None) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ErrorCode, StoreError
+from ..errors import ErrorCode, StoreError, coded
 from ._paths import validate_path
 
 if TYPE_CHECKING:
@@ -104,10 +104,11 @@ def validate_namespace(namespace: Any) -> tuple[str, ...]:
 def check_value(namespace: tuple[str, ...], key: str, value: Any) -> None:
     """Refuse stored values that are not dicts (``None`` means delete and is allowed)."""
     if value is not None and not isinstance(value, Mapping):
-        raise StoreError(
+        raise coded(  # a plain ValueError, as LangGraph raises
+            ValueError,
             f"Store value for key {key!r} in namespace {namespace!r} must be a dict, "
             f"got {type(value).__name__}. Wrap it, e.g. {{'value': ...}}.",
-            code=ErrorCode.STORE_BAD_VALUE,
+            ErrorCode.STORE_BAD_VALUE,
             namespace=namespace,
             key=key,
         )

@@ -77,11 +77,12 @@ def _matches_namespace(namespace: Namespace, condition: MatchCondition) -> bool:
 class InMemoryStore(BaseStore):
     """A thread-safe store kept in process memory, for development and tests.
 
-    Pass ``index`` to enable semantic search and ``ttl`` for a default expiry;
-    ``sweep_ttl()`` drops expired items (reads already hide them).
+    Pass ``index`` to enable semantic search and ``ttl`` for expiry (our extension:
+    LangGraph's InMemoryStore has no TTL, so without ``ttl`` a ``put(ttl=...)`` raises
+    NotImplementedError there and here); ``sweep_ttl()`` drops expired items.
     """
 
-    supports_ttl = True
+    supports_ttl = False  # per instance: True when built with a ttl config
 
     def __init__(self, *, index: IndexConfig | None = None, ttl: TTLConfig | None = None) -> None:
         self.index_config: IndexConfig | None = check_index_config(index) if index else None
@@ -89,6 +90,7 @@ class InMemoryStore(BaseStore):
             ensure_embedder(self.index_config["embed"]) if self.index_config else None
         )
         self.ttl_config = ttl
+        self.supports_ttl = ttl is not None
         # Invariant: no namespace maps to an empty dict; dict order is insertion order.
         self._data: dict[Namespace, dict[str, Record]] = {}
         self._lock = threading.RLock()
@@ -221,14 +223,14 @@ class InMemoryStore(BaseStore):
     # -- batch: plan, embed (the only sync/async difference), apply --------------------
 
     def batch(self, ops: Iterable[Op]) -> list[Result]:
-        """Run ``ops`` in order and return one result per op."""
+        """Run ``ops`` (reads first, then the puts); return one result per op."""
         plan = self._plan(ops)
         if plan.request and self.embeddings is not None:
             self.embeddings.fill(plan.request)
         return self._apply(plan)
 
     async def abatch(self, ops: Iterable[Op]) -> list[Result]:
-        """Run ``ops`` in order; embedding runs without blocking the loop."""
+        """Async form of ``batch``; embedding runs without blocking the loop."""
         plan = self._plan(ops)
         if plan.request and self.embeddings is not None:
             await self.embeddings.afill(plan.request)
@@ -318,17 +320,22 @@ class InMemoryStore(BaseStore):
     def _apply(self, plan: _Plan) -> list[Result]:
         queries = self._attach_vectors(plan)
         results: list[Result] = []
+        # As in LangGraph's stores, reads see the store as it was before the batch; the puts
+        # are applied after them, in op order.
         with self._lock:
             now = self._clock()
-            for position, op in enumerate(plan.ops):
+            for op in plan.ops:
                 if isinstance(op, PutOp):
-                    results.append(self._put(op, plan.vectors.get(position, ()), now))
+                    results.append(None)
                 elif isinstance(op, GetOp):
                     results.append(self._get(op, now))
                 elif isinstance(op, SearchOp):
                     results.append(self._search(op, queries.get(op.query or ""), now))
                 else:
                     results.append(self._list_namespaces(op, now))  # type: ignore[arg-type]
+            for position, op in enumerate(plan.ops):
+                if isinstance(op, PutOp):
+                    self._put(op, plan.vectors.get(position, ()), now)
         return results
 
     def _remove(self, namespace: Namespace, key: str) -> None:

@@ -49,14 +49,15 @@ def merged_writes(
 ) -> Plan[list[Row]]:
     """A sealed checkpoint's writes as ``select_writes`` returns them (table rows win)."""
     q = queries_for(dialect)
-    by_key: dict[tuple[str, int], Row] = {}
-    for _, task_key, idx, channel, type_, value, _ in segment.writes_of(key):
-        by_key[(dialect.id_text(task_key), idx)] = (task_key, channel, type_, value)
-    for task_key, channel, type_, value, idx in (
+    by_key: dict[tuple[str, int], tuple[str, Row]] = {}
+    for _, task_key, idx, channel, type_, value, task_path in segment.writes_of(key):
+        by_key[(dialect.id_text(task_key), idx)] = (task_path, (task_key, channel, type_, value))
+    for task_key, channel, type_, value, idx, task_path in (
         yield Query(q.select_writes_with_idx, (thread_id, checkpoint_ns, key))
     ):
-        by_key[(dialect.id_text(task_key), idx)] = (task_key, channel, type_, value)
-    return [by_key[k] for k in sorted(by_key)]
+        by_key[(dialect.id_text(task_key), idx)] = (task_path, (task_key, channel, type_, value))
+    # ordered by (task_path, task_id, idx), as select_writes and LangGraph order them
+    return [row for _, (_, row) in sorted(by_key.items(), key=lambda item: (item[1][0], *item[0]))]
 
 
 def segment_rows(segment: Segment, thread_id: str, checkpoint_ns: str) -> list[Row]:

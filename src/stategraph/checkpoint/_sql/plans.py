@@ -113,7 +113,7 @@ def list_tuples(
 ) -> Plan[list[CheckpointTuple]]:
     """Load matching checkpoints newest first (see ``BaseCheckpointSaver.list``)."""
     q = _queries(dialect)
-    configurable = (config or {}).get("configurable") or {}
+    configurable = records.list_configurable(config)
     before_id = ((before or {}).get("configurable") or {}).get("checkpoint_id")
     pairs = records.filter_pairs(filter)
     sql, params = q.select_list(configurable, pairs, before_id, limit)

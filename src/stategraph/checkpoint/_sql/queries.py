@@ -93,10 +93,10 @@ class Queries:
         )
         self.select_writes = r(
             "SELECT task_id, channel, type, value FROM checkpoint_writes "
-            f"WHERE {_SCOPE} AND checkpoint_id = ? ORDER BY task_id, idx"
+            f"WHERE {_SCOPE} AND checkpoint_id = ? ORDER BY task_path, task_id, idx"  # LangGraph's order
         )
         self.select_writes_with_idx = r(
-            "SELECT task_id, channel, type, value, idx FROM checkpoint_writes "
+            "SELECT task_id, channel, type, value, idx, task_path FROM checkpoint_writes "
             f"WHERE {_SCOPE} AND checkpoint_id = ?"
         )
         checkpoint_conflict = (

@@ -22,10 +22,14 @@ from .. import _bridge
 from .._ids import uuid6
 from ..serde.base import SerializerProtocol
 from ..serde.jsonplus import JsonPlusSerializer
+from .._legacy import LATEST_VERSION as LATEST_VERSION
+from .._legacy import create_checkpoint as create_checkpoint
+from .._legacy import get_serializable_checkpoint_metadata as get_serializable_checkpoint_metadata
 
 __all__ = [
     "WRITES_IDX_MAP",
     "EXCLUDED_METADATA_KEYS",
+    "LATEST_VERSION",
     "BaseCheckpointSaver",
     "ChannelVersions",
     "Checkpoint",
@@ -35,9 +39,11 @@ __all__ = [
     "PendingWrite",
     "PruneStrategy",
     "copy_checkpoint",
+    "create_checkpoint",
     "empty_checkpoint",
     "get_checkpoint_id",
     "get_checkpoint_metadata",
+    "get_serializable_checkpoint_metadata",
 ]
 
 V = TypeVar("V", int, float, str)
@@ -94,14 +100,15 @@ class CheckpointTuple(NamedTuple):
 
 
 def empty_checkpoint() -> Checkpoint:
-    """Return a checkpoint with no channels, stamped now."""
-    return Checkpoint(
-        v=4,
+    """Return a checkpoint with no channels, stamped now (LangGraph's legacy v2 shape)."""
+    return Checkpoint(  # type: ignore[typeddict-unknown-key]
+        v=LATEST_VERSION,
         id=str(uuid6(clock_seq=-2)),
         ts=datetime.now(UTC).isoformat(),
         channel_values={},
         channel_versions={},
         versions_seen={},
+        pending_sends=[],
         updated_channels=None,
     )
 
@@ -323,6 +330,20 @@ class BaseCheckpointSaver(ABC, Generic[V]):
             "copy_thread", lambda: self.copy_thread(source_thread_id, target_thread_id)
         )
 
+    def delete_for_runs(self, run_ids: Sequence[str]) -> None:
+        """Delete the checkpoints and writes of the given runs (no built-in saver keeps run ids).
+
+        LangGraph's savers raise NotImplementedError here too; delete threads or prune instead.
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__} does not record which run made a checkpoint, so it cannot "
+            "delete by run id. Use delete_thread(thread_id) or prune(thread_ids) instead."
+        )
+
+    async def adelete_for_runs(self, run_ids: Sequence[str]) -> None:
+        """Async form of ``delete_for_runs``."""
+        self.delete_for_runs(run_ids)
+
     def batch(self, ops: Sequence[tuple[Any, ...]]) -> builtins.list[Any]:
         """Apply ("put", ...) / ("put_writes", ...) ops in order; return each op's result.
 
@@ -407,8 +428,7 @@ class BaseCheckpointSaver(ABC, Generic[V]):
 
 
 # LangGraph's checkpoint.base also offers these (defined elsewhere in stategraph)
-from .._create import create_checkpoint  # noqa: E402
 from ..serde.encrypted import EncryptedSerializer  # noqa: E402
 from ..serde.types import ChannelProtocol  # noqa: E402
 
-__all__ += ["ChannelProtocol", "EncryptedSerializer", "create_checkpoint"]
+__all__ += ["ChannelProtocol", "EncryptedSerializer"]

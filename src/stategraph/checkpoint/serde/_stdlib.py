@@ -20,7 +20,7 @@ from typing import Any
 
 from ...types import Send
 
-__all__ = ["DECODERS", "ENCODERS", "type_key"]
+__all__ = ["DECODERS", "ENCODERS", "register_codec", "type_key"]
 
 Encoder = Callable[[Any], Any]
 Decoder = Callable[[Any], Any]
@@ -42,11 +42,28 @@ def _register(cls: type, encode: Encoder, decode: Decoder) -> None:
     DECODERS[key] = decode
 
 
+def register_codec(cls: type, encode: Encoder, decode: Decoder) -> None:
+    """Give one of stategraph's own value classes (e.g. store Items) a fixed codec.
+
+    Only stategraph modules register: their codecs are found by importing the module a
+    stored key names, which the decoder does for stategraph modules alone.
+    """
+    if not (cls.__module__ == "stategraph" or cls.__module__.startswith("stategraph.")):
+        raise ValueError(f"register_codec is for stategraph's own classes, not {type_key(cls)}.")
+    _register(cls, encode, decode)
+
+
 def _datetime_state(value: dt.datetime) -> list[Any]:
     return [
         value.year, value.month, value.day, value.hour, value.minute, value.second,
         value.microsecond, value.tzinfo, value.fold,
     ]  # fmt: skip
+
+
+def _timezone(state: list[Any]) -> dt.timezone:
+    """A fixed-offset zone; UTC comes back as the ``timezone.utc`` singleton (LangGraph does too)."""
+    zone = dt.timezone(*state)
+    return dt.UTC if zone == dt.UTC and zone.tzname(None) == "UTC" else zone
 
 
 def _datetime_from(state: list[Any]) -> dt.datetime:
@@ -83,7 +100,7 @@ def _register_all() -> None:
         lambda d: [d.days, d.seconds, d.microseconds],
         lambda s: dt.timedelta(days=s[0], seconds=s[1], microseconds=s[2]),
     )
-    _register(dt.timezone, lambda z: [z.utcoffset(None), z.tzname(None)], lambda s: dt.timezone(*s))
+    _register(dt.timezone, lambda z: [z.utcoffset(None), z.tzname(None)], _timezone)
     _register(zoneinfo.ZoneInfo, lambda z: z.key, zoneinfo.ZoneInfo)
     _register(uuid.UUID, lambda u: u.bytes, lambda b: uuid.UUID(bytes=b))
     _register(decimal.Decimal, str, decimal.Decimal)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import importlib
 import json
 import sys
 from collections.abc import Iterable
@@ -22,7 +23,7 @@ from typing import Any
 
 import ormsgpack
 
-from ...errors import ErrorCode, SerializationError
+from ...errors import ErrorCode, SerializationError, coded
 from ._allowlist import Allowlist, AllowlistEntry
 from ._locate import locate_unencodable
 from ._stdlib import DECODERS, ENCODERS, type_key
@@ -134,16 +135,15 @@ class JsonPlusSerializer:
             return False
         return True
 
-    def _encode_error(self, obj: Any) -> SerializationError:
+    def _encode_error(self, obj: Any) -> TypeError:
         path, culprit, is_key = locate_unencodable(obj, self._encodes)
         type_name = type_key(type(culprit)).replace(":", ".")
         what = "a dict key" if is_key else "a value"
-        return SerializationError(
+        return not_serializable(
             f"Cannot serialize {what} of type {type_name} at {path}. Checkpoints hold plain "
             "data (dict, list, tuple, set, str, bytes, numbers, None), datetimes, UUIDs, "
             "Decimals, enums, dataclasses, NamedTuples and pydantic models; convert the value "
             "to one of these.",
-            code=ErrorCode.CHECKPOINT_NOT_SERIALIZABLE,
             path=path,
             type_name=type_name,
         )
@@ -164,10 +164,11 @@ class JsonPlusSerializer:
         if tag == "json":
             return self._load_json(bytes(payload))
         hint = " It looks encrypted: read it with EncryptedSerializer." if "+" in tag else ""
-        raise SerializationError(
+        raise coded(  # a NotImplementedError, as LangGraph raises for a tag it does not read
+            NotImplementedError,
             f"Cannot load data with type tag {tag!r}: this serializer reads 'null', 'bytes', "
             f"'bytearray', 'msgpack' and 'json' (and never unpickles).{hint}",
-            code=ErrorCode.CHECKPOINT_UNKNOWN_TYPE,
+            ErrorCode.CHECKPOINT_UNKNOWN_TYPE,
             type_name=tag,
         )
 
@@ -198,7 +199,7 @@ class JsonPlusSerializer:
             raise ValueError(f"malformed extension payload for code {code}")
         key, *rest = state
         if code == EXT_STDLIB:
-            decode = DECODERS.get(key)
+            decode = DECODERS.get(key) or _own_codec(key)
             if decode is None:
                 raise SerializationError(
                     f"Stored data uses the codec {key!r}, which this version of stategraph "
@@ -223,6 +224,28 @@ class JsonPlusSerializer:
             return obj
         cls = self.allowlist.resolve(f"langchain_core.messages:{ids[-1]}")
         return cls(**obj.get("kwargs", {}))
+
+
+def not_serializable(message: str, **attrs: Any) -> TypeError:
+    """A value that cannot be stored: a TypeError (as LangGraph raises), coded E306."""
+    return coded(TypeError, message, ErrorCode.CHECKPOINT_NOT_SERIALIZABLE, **attrs)  # type: ignore[no-any-return]
+
+
+def is_not_serializable(exc: BaseException) -> bool:
+    """True for the encode failure ``not_serializable`` builds."""
+    return getattr(exc, "code", None) is ErrorCode.CHECKPOINT_NOT_SERIALIZABLE
+
+
+def _own_codec(key: str) -> Any:
+    """The codec of a stategraph class whose module registers it on import (e.g. store Items)."""
+    module = key.partition(":")[0]
+    if module != "stategraph" and not module.startswith("stategraph."):
+        return None  # why: only our own modules are ever imported to find a codec
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return None
+    return DECODERS.get(key)
 
 
 def _dataclass_state(obj: Any) -> list[dict[str, Any]]:

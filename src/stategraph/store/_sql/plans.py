@@ -87,7 +87,11 @@ def _check_storable(dialect: StoreDialect, op: PutOp) -> None:
 
 
 def run_batch(dialect: StoreDialect, batch: PreparedBatch, clock: Clock) -> Plan[list[Result]]:
-    """Apply ``batch`` in op order and return one result per op."""
+    """Apply ``batch`` and return one result per op.
+
+    As in LangGraph's stores, every read sees the store as it was before the batch; the puts
+    are applied after the reads, in op order.
+    """
     texts: dict[int, str] = {}
     for position, op in enumerate(batch.ops):
         if isinstance(op, PutOp) and op.value is not None:
@@ -95,19 +99,18 @@ def run_batch(dialect: StoreDialect, batch: PreparedBatch, clock: Clock) -> Plan
             texts[position] = encode_value(
                 op.namespace, op.key, op.value, allows_nul=dialect.allows_nul
             )
-    results: list[Result] = []
+    results: list[Result] = [None] * len(batch.ops)
     for position, op in enumerate(batch.ops):
-        if isinstance(op, PutOp):
-            vectors = batch.vectors.get(position, ())
-            yield from _put(dialect, op, texts.get(position), vectors, clock)
-            results.append(None)
-        elif isinstance(op, GetOp):
-            results.append((yield from _get(dialect, op, clock.now)))
+        if isinstance(op, GetOp):
+            results[position] = yield from _get(dialect, op, clock.now)
         elif isinstance(op, SearchOp):
             query = batch.queries.get(op.query) if op.query else None
-            results.append((yield from _search(dialect, op, query, clock.now)))
-        else:
-            results.append((yield from _list_namespaces(dialect, op, clock.now)))
+            results[position] = yield from _search(dialect, op, query, clock.now)
+        elif not isinstance(op, PutOp):
+            results[position] = yield from _list_namespaces(dialect, op, clock.now)
+    for position, op in enumerate(batch.ops):
+        if isinstance(op, PutOp):
+            yield from _put(dialect, op, texts.get(position), batch.vectors.get(position, ()), clock)
     return results
 
 

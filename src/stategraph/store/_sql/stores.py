@@ -177,7 +177,7 @@ class SyncSqlStore(SqlStore):
         self.batch([op])
 
     def batch(self, ops: Iterable[Op]) -> list[Result]:
-        """Run ``ops`` in order, in one transaction; return one result per op."""
+        """Run ``ops`` in one transaction (reads first, then the puts); one result per op."""
         batch = prepare(ops, self.index_config)
         if batch.request and self.embeddings is not None:
             self.embeddings.fill(batch.request)
@@ -250,7 +250,7 @@ class AsyncSqlStore(SqlStore):
         raise NotImplementedError
 
     async def abatch(self, ops: Iterable[Op]) -> list[Result]:
-        """Run ``ops`` in order, in one transaction; return one result per op."""
+        """Run ``ops`` in one transaction (reads first, then the puts); one result per op."""
         self.loop = asyncio.get_running_loop()
         batch = prepare(ops, self.index_config)
         if batch.request and self.embeddings is not None:

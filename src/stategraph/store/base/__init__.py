@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Literal, NamedTuple, TypeAlias, TypedDict
 
+from ...checkpoint.serde._stdlib import register_codec
 from .._filter import check_filter
 from .._paths import get_text_at_path, tokenize_path
 from .._validate import (
@@ -174,6 +175,19 @@ NamespaceMatchType: TypeAlias = Literal["prefix", "suffix"]
 NamespacePath: TypeAlias = tuple[str, ...]  # labels, where "*" matches any one label
 
 
+# Items kept in graph state survive checkpoints, as LangGraph's do.
+register_codec(
+    Item,
+    lambda i: [i.value, i.key, list(i.namespace), i.created_at, i.updated_at],
+    lambda s: Item._of(s[0], s[1], tuple(s[2]), s[3], s[4]),
+)
+register_codec(
+    SearchItem,
+    lambda i: [i.value, i.key, list(i.namespace), i.created_at, i.updated_at, i.score],
+    lambda s: SearchItem(value=s[0], key=s[1], namespace=tuple(s[2]), created_at=s[3], updated_at=s[4], score=s[5]),
+)
+
+
 class MatchCondition(NamedTuple):
     """Keep namespaces whose start (``prefix``) or end (``suffix``) matches ``path``."""
 
@@ -266,11 +280,11 @@ class BaseStore(ABC):
 
     @abstractmethod
     def batch(self, ops: Iterable[Op]) -> list[Result]:
-        """Run ``ops`` in order and return one result per op."""
+        """Run ``ops``; one result per op. Reads see the store before the batch, puts land last."""
 
     @abstractmethod
     async def abatch(self, ops: Iterable[Op]) -> list[Result]:
-        """Run ``ops`` in order without blocking the event loop."""
+        """Async form of ``batch`` (same semantics), without blocking the event loop."""
 
     # -- op builders: the only place the friendly methods' logic lives ------------
 
