@@ -14,7 +14,7 @@ import typing_extensions
 from pydantic import BaseModel
 
 from stategraph.graph import START, MessagesState, StateGraph
-from stategraph.graph._jsonschema import schema_json
+from stategraph.graph._jsonschema import hinted_schema, schema_json
 from stategraph.managed import IsLastStep
 
 
@@ -63,7 +63,7 @@ class Node(typing.TypedDict):
 
 
 def test_typing_typeddict_with_reducer() -> None:
-    assert schema_json(PlainTD) == {
+    assert hinted_schema(PlainTD) == {
         "title": "PlainTD",
         "type": "object",
         "properties": {"name": {"type": "string"}, "count": {"type": "integer"}},
@@ -72,7 +72,7 @@ def test_typing_typeddict_with_reducer() -> None:
 
 
 def test_typing_extensions_typeddict_not_total() -> None:
-    assert schema_json(ExtTD) == {
+    assert hinted_schema(ExtTD) == {
         "title": "ExtTD",
         "type": "object",
         "properties": {
@@ -83,7 +83,7 @@ def test_typing_extensions_typeddict_not_total() -> None:
 
 
 def test_nested_typeddicts_go_to_defs() -> None:
-    schema = schema_json(Outer)
+    schema = hinted_schema(Outer)
     ref = {"$ref": "#/$defs/Inner"}
     assert schema["properties"] == {
         "inner": ref,
@@ -102,7 +102,7 @@ def test_nested_typeddicts_go_to_defs() -> None:
 
 
 def test_recursive_type_refers_to_root() -> None:
-    schema = schema_json(Node)
+    schema = hinted_schema(Node)
     assert schema["properties"]["children"] == {"type": "array", "items": {"$ref": "#"}}
     assert "$defs" not in schema
 
@@ -141,7 +141,7 @@ def test_recursive_type_refers_to_root() -> None:
 def test_field_annotations(annotation: Any, expected: dict[str, Any]) -> None:
     # why: the functional form evaluates the annotation here (this module defers annotations)
     holder = typing_extensions.TypedDict("Holder", {"field": annotation})  # noqa: UP013
-    assert schema_json(holder)["properties"]["field"] == expected
+    assert hinted_schema(holder)["properties"]["field"] == expected
 
 
 def test_pydantic_model_root_and_nested() -> None:
@@ -150,14 +150,14 @@ def test_pydantic_model_root_and_nested() -> None:
     class WithModel(typing.TypedDict):
         model: Model
 
-    schema = schema_json(WithModel)
+    schema = hinted_schema(WithModel)
     assert schema["properties"]["model"] == {"$ref": "#/$defs/Model"}
     assert schema["$defs"]["Model"]["properties"]["score"]["type"] == "number"
     assert schema["$defs"]["Model"]["required"] == ["score"]
 
 
 def test_dataclass_defaults_and_required() -> None:
-    assert schema_json(Point) == {
+    assert hinted_schema(Point) == {
         "title": "Point",
         "type": "object",
         "properties": {
@@ -173,7 +173,7 @@ def test_enum_field() -> None:
     class WithEnum(typing.TypedDict):
         color: Color
 
-    schema = schema_json(WithEnum)
+    schema = hinted_schema(WithEnum)
     assert schema["properties"]["color"] == {"$ref": "#/$defs/Color"}
     assert schema["$defs"]["Color"] == {"title": "Color", "enum": ["red", "blue"], "type": "string"}
 
@@ -183,13 +183,13 @@ def test_managed_values_are_not_properties() -> None:
         text: str
         is_last_step: IsLastStep
 
-    assert list(schema_json(Managed)["properties"]) == ["text"]
+    assert list(hinted_schema(Managed)["properties"]) == ["text"]
 
 
 def test_none_and_non_record_roots() -> None:
     assert schema_json(None) == {}
-    assert schema_json(list[str]) == {"type": "array", "items": {"type": "string"}}
-    assert schema_json(int) == {"type": "integer"}
+    assert hinted_schema(list[str]) == {"type": "array", "items": {"type": "string"}}
+    assert hinted_schema(int) == {"type": "integer"}
 
 
 def test_same_name_types_get_distinct_defs() -> None:
@@ -202,7 +202,7 @@ def test_same_name_types_get_distinct_defs() -> None:
     other_inner = make()
 
     both = typing.TypedDict("Both", {"one": Inner, "two": other_inner})  # noqa: UP013
-    schema = schema_json(both)
+    schema = hinted_schema(both)
     one, two = schema["properties"]["one"]["$ref"], schema["properties"]["two"]["$ref"]
     assert one != two
     assert {one.rsplit("/", 1)[1], two.rsplit("/", 1)[1]} == set(schema["$defs"])
@@ -226,4 +226,20 @@ def test_compiled_graph_getters_on_typing_typeddict() -> None:
 
 def test_messages_state() -> None:
     schema = schema_json(MessagesState)
-    assert schema["properties"] == {"messages": {"type": "array"}}
+    assert schema["properties"]["messages"]["type"] == "array"
+    assert schema["required"] == ["messages"]
+
+
+def test_pydantic_gives_the_schema_where_it_can_as_in_langgraph() -> None:
+    # typing_extensions TypedDicts, dataclasses...: pydantic's schema (titles, managed values)
+    class WithSteps(typing_extensions.TypedDict):
+        x: int
+        steps: IsLastStep
+
+    schema = schema_json(WithSteps)
+    assert schema["title"] == "WithSteps"
+    assert schema["properties"] == {
+        "x": {"title": "X", "type": "integer"},
+        "steps": {"title": "Steps", "type": "boolean"},
+    }
+    assert schema_json(Point)["title"] == "Point"

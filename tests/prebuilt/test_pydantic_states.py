@@ -31,5 +31,5 @@ def test_an_agent_runs_on_the_pydantic_state(driver, version: str) -> None:
 def test_structured_response_state_and_the_old_factory_name() -> None:
     assert create_tool_calling_executor is create_react_agent
     assert issubclass(AgentStateWithStructuredResponsePydantic, AgentStatePydantic)
-    assert AgentStateWithStructuredResponsePydantic(messages=[]).structured_response is None
+    assert AgentStateWithStructuredResponsePydantic.model_fields["structured_response"].is_required()
     assert AgentStatePydantic.model_fields["remaining_steps"].default == 25

@@ -18,7 +18,11 @@ LATEST_VERSION = 2  # the format version these helpers stamp, as LangGraph's do
 
 
 def create_checkpoint(
-    checkpoint: Mapping[str, Any], channels: Mapping[str, Any] | None, step: int, *, id: str | None = None
+    checkpoint: Mapping[str, Any],
+    channels: Mapping[str, Any] | None,
+    step: int,
+    *,
+    id: str | None = None,
 ) -> dict[str, Any]:
     """A new checkpoint with ``checkpoint``'s versions and the values of ``channels`` (if given).
 
@@ -34,7 +38,7 @@ def create_checkpoint(
         {'x': 5}
     """
     if channels is None:
-        values = checkpoint["channel_values"]
+        values = dict(checkpoint["channel_values"])  # a copy: editing the new one keeps the old
     else:
         values = {}
         for name, channel in channels.items():
@@ -51,14 +55,16 @@ def create_checkpoint(
         "ts": datetime.now(UTC).isoformat(),
         "id": id or str(uuid6(clock_seq=step)),
         "channel_values": values,
-        "channel_versions": checkpoint["channel_versions"],
-        "versions_seen": checkpoint["versions_seen"],
-        "pending_sends": checkpoint.get("pending_sends", []),
+        "channel_versions": dict(checkpoint["channel_versions"]),
+        "versions_seen": {k: dict(v) for k, v in checkpoint["versions_seen"].items()},
+        "pending_sends": list(checkpoint.get("pending_sends", [])),
         "updated_channels": None,
     }
 
 
-def get_serializable_checkpoint_metadata(config: Mapping[str, Any], metadata: Mapping[str, Any]) -> Any:
+def get_serializable_checkpoint_metadata(
+    config: Mapping[str, Any], metadata: Mapping[str, Any]
+) -> Any:
     """``get_checkpoint_metadata`` without the old ``writes`` key."""
     from .base import get_checkpoint_metadata
 

@@ -21,7 +21,7 @@ import typing_extensions
 
 from ..managed import is_managed_value
 
-__all__ = ["schema_json"]
+__all__ = ["hinted_schema", "schema_json"]
 
 _SCALARS: dict[Any, dict[str, Any]] = {
     str: {"type": "string"},
@@ -51,11 +51,33 @@ _JSON_NAMES = {str: "string", int: "integer", float: "number", bool: "boolean"}
 
 
 def schema_json(schema: Any) -> dict[str, Any]:
-    """Return the JSON Schema of ``schema`` (``{}``, i.e. anything, when it is None or Any)."""
+    """Return the JSON Schema of ``schema`` (``{}``, i.e. anything, when it is None or Any).
+
+    Pydantic's schema when pydantic can make one (the very schema LangGraph gives, titles and
+    managed values included); else (no pydantic, or a ``typing.TypedDict`` on Python 3.11,
+    where LangGraph fails) one written from the type hints.
+    """
     if schema is None or schema is Any:
         return {}
     if _is_pydantic_model(schema):
         return schema.model_json_schema()
+    exact = _pydantic_schema(schema)
+    return exact if exact is not None else hinted_schema(schema)
+
+
+def _pydantic_schema(schema: Any) -> dict[str, Any] | None:
+    try:
+        from pydantic import TypeAdapter
+    except ImportError:
+        return None
+    try:
+        return TypeAdapter(schema).json_schema()
+    except Exception:  # why: pydantic refuses some types (typing.TypedDict before 3.12)
+        return None
+
+
+def hinted_schema(schema: Any) -> dict[str, Any]:
+    """The JSON Schema written from ``schema``'s type hints alone (no pydantic)."""
     builder = _Builder(schema)
     if _has_fields(schema):
         root = builder.object_schema(schema)

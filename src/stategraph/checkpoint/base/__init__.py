@@ -20,11 +20,11 @@ from typing import Any, ClassVar, Generic, Literal, NamedTuple, TypeAlias, Typed
 from ...errors import EmptyChannelError
 from .. import _bridge
 from .._ids import uuid6
-from ..serde.base import SerializerProtocol
-from ..serde.jsonplus import JsonPlusSerializer
 from .._legacy import LATEST_VERSION as LATEST_VERSION
 from .._legacy import create_checkpoint as create_checkpoint
 from .._legacy import get_serializable_checkpoint_metadata as get_serializable_checkpoint_metadata
+from ..serde.base import SerializerProtocol
+from ..serde.jsonplus import JsonPlusSerializer
 
 __all__ = [
     "WRITES_IDX_MAP",
