@@ -102,7 +102,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if state.scale is not None:
-            state.runs.open()
+            state.runs.open(reap=not run_worker)  # a local worker reaps already
             if run_worker:
                 await state.scale.worker.start()
         yield

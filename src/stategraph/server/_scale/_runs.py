@@ -21,6 +21,7 @@ from . import _queue as queue
 from ._bus import Bus
 from ._done import DoneWatch
 from ._pg_resources import PgResources
+from ._reaper import reap_forever
 from ._stream_log import StreamLog
 from .settings import ScaleSettings
 
@@ -145,9 +146,12 @@ class ScaleRuns(RunRows):
         for run in queue.active_runs(self._resources, thread_id, run_ids, status):
             self.stop(run["run_id"])
 
-    def open(self) -> None:
-        """Start following done notices (inside the server's loop)."""
+    def open(self, *, reap: bool = True) -> None:
+        """Start following done notices (and reaping, unless a local worker does it)."""
         self._done.open()
+        if reap:
+            reaper = reap_forever(self._resources, self._threads, self._bus, self._settings)
+            self._spawn(reaper)
 
     async def close(self) -> None:
         """Stop watching (runs go on in their workers) and close Redis."""

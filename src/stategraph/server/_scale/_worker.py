@@ -31,6 +31,7 @@ from .._threads import Threads
 from . import _queue as queue
 from ._bus import Bus
 from ._pg_resources import PgResources
+from ._reaper import reap_forever
 from .settings import ScaleSettings
 
 __all__ = ["Worker"]
@@ -69,7 +70,8 @@ class Worker:
         listen = self._bus.listen(
             self._bus.cancel_channel, self._on_cancel, self._settings.poll_seconds
         )
-        coroutines = (self._claim_loop(), self._heartbeat_loop(), self._reap_loop(), listen)
+        reaper = reap_forever(self._resources, self._threads, self._bus, self._settings)
+        coroutines = (self._claim_loop(), self._heartbeat_loop(), reaper, listen)
         self._loops = [loop.create_task(c) for c in coroutines]
 
     async def _open_async_graphs(self) -> None:
@@ -138,22 +140,6 @@ class Worker:
                     self._lost.add(run_id)  # reaped: another worker may run it now
                 if run_id not in leases or leases[run_id]:
                     self._stop_run(run_id)
-
-    async def _reap_loop(self) -> None:
-        while True:
-            await asyncio.sleep(self._settings.reap_seconds)
-            try:
-                reaped = queue.reap(self._resources, self._settings.max_attempts)
-            except Exception:
-                logger.exception("Reaper failed; trying again later")
-                continue
-            for run in reaped:
-                if run["status"] == "pending":
-                    await self._bus.wake()
-                    continue
-                busy = queue.has_active(self._resources, run["thread_id"])
-                self._threads.record(run["thread_id"], status="busy" if busy else "error")
-                await self._bus.publish(self._bus.done_channel, run["run_id"])
 
     def _on_cancel(self, run_id: str) -> None:
         self._stop_run(run_id)
