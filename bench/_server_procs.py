@@ -31,7 +31,7 @@ POSTGRES_DSN = os.environ.get(
 )
 # Fast failure detection for the fault runs; the defaults (30 s lease) suit production.
 TIMINGS = {
-    "--lease-seconds": "3",
+    "--lease-seconds": "5",
     "--heartbeat-seconds": "1",
     "--reap-seconds": "1",
     "--poll-seconds": "0.5",
