@@ -44,6 +44,12 @@ def admit(res: PgResources, row: dict[str, Any], strategy: str) -> list[str]:
     caller publishes it).  A busy thread answers 409 (``reject``) or 422 (unknown strategy).
     """
     thread_id = row["thread_id"]
+    columns = ", ".join(f'"{k}"' for k in row)
+    insert = f"INSERT INTO {RUNS} ({columns}) VALUES ({', '.join('%s' for _ in row)})"
+    values = [encode(k, v) for k, v in row.items()]
+    if strategy == "enqueue":  # nothing to decide: one statement (seq keeps the order)
+        res.execute(insert, values)
+        return []
 
     def work(cur: Any) -> list[str]:
         cur.execute(f"SELECT 1 FROM {THREADS} WHERE thread_id = %s FOR UPDATE", (thread_id,))
@@ -66,12 +72,7 @@ def admit(res: PgResources, row: dict[str, Any], strategy: str) -> list[str]:
                 (thread_id,),
             ).fetchall()
             interrupted = [r["run_id"] for r in found]
-        columns = ", ".join(f'"{k}"' for k in row)
-        marks = ", ".join("%s" for _ in row)
-        cur.execute(
-            f"INSERT INTO {RUNS} ({columns}) VALUES ({marks})",
-            [encode(k, v) for k, v in row.items()],
-        )
+        cur.execute(insert, values)
         return interrupted
 
     return res.in_transaction(work)

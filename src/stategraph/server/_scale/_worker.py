@@ -160,10 +160,11 @@ class Worker:
             request = parse_run_request(row["kwargs"])
             if row["start_checkpoint_id"] is not None:  # an earlier attempt began
                 index = await self._bus.event_count(run_id)
-                if _has_started(graph, thread_id, row["start_checkpoint_id"]):
+                started = row["start_checkpoint_id"]
+                if await asyncio.to_thread(_has_started, graph, thread_id, started):
                     _resume_from_checkpoint(request)
             else:
-                _note_start(self._resources, graph, row)
+                await asyncio.to_thread(_note_start, self._resources, graph, row)
             config = run_config(assistant, request, thread_id, run_id)
             context = request.context if request.context is not None else assistant["context"]
             runner = self._graphs[assistant["graph_id"]]
@@ -184,7 +185,7 @@ class Worker:
     async def _finish(
         self, row: dict[str, Any], graph: Any, outcome: str, error: Any, index: int
     ) -> None:
-        run_id, thread_id = row["run_id"], row["thread_id"]
+        run_id = row["run_id"]
         if run_id in self._lost:
             return  # the reaper gave it to another worker, which finishes it
         if self._draining and outcome == "interrupted":
@@ -198,9 +199,8 @@ class Worker:
             await self._bus.add_event(run_id, index, "error", error)
             index += 1
         try:
-            busy = _has_other_active(self._resources, thread_id, run_id)
-            outcome = self._record_thread(graph, thread_id, outcome, busy=busy)
-            if not queue.finish(self._resources, run_id, self.worker_id, outcome, error):
+            # why: in a thread, so the loop keeps streaming and heartbeating other runs
+            if not await asyncio.to_thread(self._record_end, row, graph, outcome, error):
                 return
         except psycopg.OperationalError:  # the end is not recorded: run it again, resumed
             await self._retry(run_id)
@@ -211,6 +211,13 @@ class Worker:
         await self._bus.end_stream(run_id, index, self._settings.keep_seconds)
         await self._bus.publish(self._bus.done_channel, run_id)
         await self._bus.wake()  # a run queued behind this one on its thread may start
+
+    def _record_end(self, row: dict[str, Any], graph: Any, outcome: str, error: Any) -> bool:
+        """Thread row, then run row; False when this worker no longer holds the run."""
+        run_id, thread_id = row["run_id"], row["thread_id"]
+        busy = _has_other_active(self._resources, thread_id, run_id)
+        outcome = self._record_thread(graph, thread_id, outcome, busy=busy)
+        return queue.finish(self._resources, run_id, self.worker_id, outcome, error)
 
     async def _retry(self, run_id: str) -> None:
         """Give a run that met a transient Postgres error back to the queue (attempt kept)."""
