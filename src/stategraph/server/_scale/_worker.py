@@ -107,8 +107,10 @@ class Worker:
             try:
                 row = queue.claim(self._resources, self.worker_id, self._settings.lease_seconds)
             except Exception:
-                logger.exception("Claiming a run failed; retrying")
-                row = None
+                logger.exception("Claiming a run failed; retrying after the poll interval")
+                slots.release()
+                await asyncio.sleep(self._settings.poll_seconds)
+                continue
             if row is None:
                 slots.release()
                 await self._bus.wait_wake(self._settings.poll_seconds)
