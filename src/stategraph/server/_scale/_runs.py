@@ -15,7 +15,14 @@ from typing import Any
 
 from .._assistants import Assistants
 from .._run_request import RunRequest
-from .._runs import ActiveRun, RunRows, activate, ensure_thread, new_run_row, record_thread
+from .._runs import (
+    ActiveRun,
+    RunRows,
+    new_run_row,
+    prepare_run,
+    record_thread,
+    thread_not_found,
+)
 from .._threads import Threads
 from . import _queue as queue
 from ._bus import Bus
@@ -56,12 +63,14 @@ class ScaleRuns(RunRows):
     def start(self, thread_id: str, request: RunRequest) -> ActiveRun:
         """Check assistant (404), thread (404), strategy (409/422); admit the run as pending."""
         assistant = self._assistants.get(request.assistant_id)
-        ensure_thread(self._threads, thread_id, request)
+        create = request.if_not_exists == "create"
+        if not queue.ensure_thread(self._resources, thread_id, create=create):
+            raise thread_not_found(thread_id)
         run = new_run_row(thread_id, assistant, request)
         strategy = request.kwargs.get("multitask_strategy") or "enqueue"
-        for run_id in queue.admit(self._resources, run, strategy):
+        for run_id in queue.admit(self._resources, run, strategy, assistant):
             self._spawn(self._bus.publish(self._bus.cancel_channel, run_id))
-        return activate(self._assistants, self._threads, assistant, run, request)
+        return prepare_run(self._assistants, assistant, run, request)
 
     def launch(self, active: ActiveRun, on_done: Callable[[], None]) -> StreamLog:
         """Wake a worker for ``active``; call ``on_done`` here once it has ended anywhere."""
