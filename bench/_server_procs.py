@@ -31,7 +31,7 @@ POSTGRES_DSN = os.environ.get(
 )
 # Fast failure detection for the fault runs; the defaults (30 s lease) suit production.
 TIMINGS = {
-    "--lease-seconds": "3",
+    "--lease-seconds": "5",
     "--heartbeat-seconds": "1",
     "--reap-seconds": "1",
     "--poll-seconds": "0.5",
@@ -166,8 +166,8 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], seconds: float) -> N
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
-    for pid in children(process.pid):
-        _signal(pid, signal.SIGTERM)
+    """SIGTERM ``serve`` (it stops its workers); SIGKILL whatever is left after 40 s."""
+    workers = children(process.pid)
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
     try:
@@ -175,6 +175,8 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+    for pid in workers:
+        _signal(pid, signal.SIGKILL)  # gone already unless serve could not stop them
 
 
 def children(pid: int) -> list[int]:

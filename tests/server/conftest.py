@@ -59,7 +59,7 @@ def free_port() -> int:
 def scale_settings(dsn: str, redis: str, **overrides: Any) -> ScaleSettings:
     """Test settings: a fresh key prefix and intervals short enough for quick tests."""
     timings: dict[str, Any] = {
-        "lease_seconds": 3.0,
+        "lease_seconds": 8.0,  # why: a loaded CI machine must not lose leases
         "heartbeat_seconds": 0.5,
         "reap_seconds": 1.0,
         "poll_seconds": 0.2,
@@ -149,7 +149,7 @@ def scale_config(directory: Path) -> Path:
 def scale(tmp_path: Path) -> Iterator[dict[str, Any]]:
     """A fresh schema, settings with a fresh key prefix, a config and a counter file."""
     with scale_schema() as (dsn, redis):
-        settings = scale_settings(dsn, redis, lease_seconds=2.0, jobs=4)
+        settings = scale_settings(dsn, redis, lease_seconds=4.0, jobs=4)
         try:
             yield {
                 "settings": settings,

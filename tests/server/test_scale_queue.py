@@ -64,7 +64,7 @@ def test_the_database_allows_one_running_run_per_thread(scale: dict[str, Any]) -
         request = parse_run_request({"assistant_id": "a1"})
         first, second = (new_run_row("t1", assistant, request) for _ in range(2))
         for row in (first, second):
-            queue.admit(resources, row, "enqueue")
+            queue.admit(resources, row, "enqueue", assistant)
         claimed = queue.claim(resources, "w1", 30)
         assert claimed is not None and claimed["run_id"] == first["run_id"]
         assert queue.claim(resources, "w2", 30) is None  # its thread is busy: FIFO waits
@@ -85,8 +85,9 @@ def test_the_reaper_requeues_then_fails_after_max_attempts(scale: dict[str, Any]
     resources = PgResources(scale["dsn"])
     try:
         resources.insert("threads", _thread_row("t1"))
-        row = new_run_row("t1", {"assistant_id": "a1"}, parse_run_request({"assistant_id": "a"}))
-        queue.admit(resources, row, "enqueue")
+        assistant = {"assistant_id": "a1", "graph_id": "steps"}
+        row = new_run_row("t1", assistant, parse_run_request({"assistant_id": "a1"}))
+        queue.admit(resources, row, "enqueue", assistant)
         statuses = []
         for worker in ("w1", "w2"):
             assert queue.claim(resources, worker, 0.05) is not None

@@ -15,12 +15,14 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 __all__ = ["add_scale_arguments", "dev", "serve", "worker"]
 
 _TIMINGS = ("lease_seconds", "heartbeat_seconds", "reap_seconds", "poll_seconds")
+DRAIN_SECONDS = 20.0  # how long a stopping worker may take to hand its runs back
 
 
 def add_scale_arguments(parser: argparse.ArgumentParser) -> None:
@@ -155,11 +157,13 @@ def _stop_children(children: list[subprocess.Popen[bytes]]) -> None:
     for child in children:
         if child.poll() is None:
             child.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + DRAIN_SECONDS + 5  # one deadline for all of them
     for child in children:
         try:
-            child.wait(timeout=30)
+            child.wait(timeout=max(deadline - time.monotonic(), 0.1))
         except subprocess.TimeoutExpired:
             child.kill()
+            child.wait()
 
 
 def worker(args: Any) -> int:
@@ -190,12 +194,26 @@ async def _work(config: Any, settings: Any) -> None:
 
     backends = open_scale(config, settings)
     stop = asyncio.Event()
+
+    def on_signal() -> None:
+        if stop.is_set():  # a second signal: stop draining, the leases expire instead
+            os._exit(1)
+        stop.set()
+
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
+        loop.add_signal_handler(signum, on_signal)
     await backends.worker.start()
     print(f"stategraph worker {backends.worker.worker_id} ready", flush=True)
     await stop.wait()
+    try:
+        await asyncio.wait_for(_shut_down(backends), DRAIN_SECONDS)
+    except TimeoutError:
+        print(f"stategraph worker: drain took over {DRAIN_SECONDS} s; exiting", file=sys.stderr)
+        os._exit(1)  # why: a stuck drain must not outlive its server; leases expire
+
+
+async def _shut_down(backends: Any) -> None:
     await backends.worker.stop(drain=True)
     await backends.runs.close()
     await backends.close()

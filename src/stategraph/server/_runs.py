@@ -35,7 +35,9 @@ __all__ = [
     "check_strategy",
     "ensure_thread",
     "new_run_row",
+    "prepare_run",
     "record_thread",
+    "thread_not_found",
 ]
 
 _STRATEGIES = ("reject", "enqueue", "interrupt")
@@ -99,10 +101,13 @@ def ensure_thread(threads: Threads, thread_id: str, request: RunRequest) -> None
     """Create the run's thread if asked to (``if_not_exists='create'``), else answer 404."""
     if not threads.exists(thread_id):
         if request.if_not_exists != "create":
-            raise ApiError(
-                404, f"Thread {thread_id!r} not found; pass if_not_exists='create' to make it."
-            )
+            raise thread_not_found(thread_id)
         threads.create(thread_id, {})
+
+
+def thread_not_found(thread_id: str) -> ApiError:
+    """The 404 of a run on a thread that does not exist."""
+    return ApiError(404, f"Thread {thread_id!r} not found; pass if_not_exists='create' to make it.")
 
 
 def activate(
@@ -118,7 +123,14 @@ def activate(
     metadata.setdefault("graph_id", assistant["graph_id"])
     metadata.setdefault("assistant_id", assistant["assistant_id"])
     threads.record(thread_id, status="busy", metadata=metadata)
-    config = run_config(assistant, request, thread_id, run["run_id"])
+    return prepare_run(assistants, assistant, run, request)
+
+
+def prepare_run(
+    assistants: Assistants, assistant: dict[str, Any], run: dict[str, Any], request: RunRequest
+) -> ActiveRun:
+    """The run with the graph, config and context it executes with."""
+    config = run_config(assistant, request, run["thread_id"], run["run_id"])
     context = request.context if request.context is not None else assistant["context"] or None
     return ActiveRun(run, assistants.graph_for(assistant), request, config, context)
 

@@ -113,7 +113,7 @@ def create_app(
             None if scheduler is None else asyncio.get_running_loop().create_task(scheduler.run())
         )
         if state.scale is not None:
-            state.runs.open()
+            state.runs.open(reap=not run_worker)  # a local worker reaps already
             if run_worker:
                 await state.scale.worker.start()
         yield

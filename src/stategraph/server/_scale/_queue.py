@@ -24,6 +24,7 @@ __all__ = [
     "active_runs",
     "admit",
     "cancel_pending",
+    "ensure_thread",
     "claim",
     "finish",
     "has_active",
@@ -37,13 +38,45 @@ RUNS = table_name("runs")
 THREADS = table_name("threads")
 
 
-def admit(res: PgResources, row: dict[str, Any], strategy: str) -> list[str]:
-    """Insert a pending run under its thread's row lock, applying the multitask strategy.
+def ensure_thread(res: PgResources, thread_id: str, *, create: bool) -> bool:
+    """Whether thread ``thread_id`` exists, creating it (idle, empty) when ``create``."""
+    if not create:
+        return bool(
+            res.execute(f"SELECT 1 AS found FROM {THREADS} WHERE thread_id = %s", [thread_id])
+        )
+    res.execute(
+        f"""INSERT INTO {THREADS} (thread_id, metadata, status, "values", interrupts, config,
+            created_at, updated_at) VALUES (%s, '{{}}', 'idle', NULL, '{{}}', '{{}}', now(), now())
+        ON CONFLICT (thread_id) DO NOTHING""",
+        [thread_id],
+    )
+    return True
 
+
+def admit(
+    res: PgResources, row: dict[str, Any], strategy: str, assistant: dict[str, Any]
+) -> list[str]:
+    """Insert a pending run, applying the multitask strategy; mark its thread busy.
+
+    The thread's metadata gains ``graph_id`` and ``assistant_id`` unless it has them.
     Returns the running runs the new one interrupts (their cancel is requested here; the
     caller publishes it).  A busy thread answers 409 (``reject``) or 422 (unknown strategy).
     """
     thread_id = row["thread_id"]
+    columns = ", ".join(f'"{k}"' for k in row)
+    insert = f"INSERT INTO {RUNS} ({columns}) VALUES ({', '.join('%s' for _ in row)})"
+    values = [encode(k, v) for k, v in row.items()]
+    names = {"graph_id": assistant["graph_id"], "assistant_id": assistant["assistant_id"]}
+    busy = (
+        f"UPDATE {THREADS} SET status = 'busy', metadata = %s || metadata, updated_at = now() "
+        "WHERE thread_id = %s"
+    )
+    if strategy == "enqueue":  # nothing to decide: one statement (seq keeps the order)
+        res.execute(
+            f"WITH run AS ({insert} RETURNING thread_id) {busy}",
+            [*values, encode("metadata", names), thread_id],
+        )
+        return []
 
     def work(cur: Any) -> list[str]:
         cur.execute(f"SELECT 1 FROM {THREADS} WHERE thread_id = %s FOR UPDATE", (thread_id,))
@@ -66,12 +99,8 @@ def admit(res: PgResources, row: dict[str, Any], strategy: str) -> list[str]:
                 (thread_id,),
             ).fetchall()
             interrupted = [r["run_id"] for r in found]
-        columns = ", ".join(f'"{k}"' for k in row)
-        marks = ", ".join("%s" for _ in row)
-        cur.execute(
-            f"INSERT INTO {RUNS} ({columns}) VALUES ({marks})",
-            [encode(k, v) for k, v in row.items()],
-        )
+        cur.execute(insert, values)
+        cur.execute(busy, [encode("metadata", names), thread_id])
         return interrupted
 
     return res.in_transaction(work)

@@ -15,12 +15,20 @@ from typing import Any
 
 from .._assistants import Assistants
 from .._run_request import RunRequest
-from .._runs import ActiveRun, RunRows, activate, ensure_thread, new_run_row, record_thread
+from .._runs import (
+    ActiveRun,
+    RunRows,
+    new_run_row,
+    prepare_run,
+    record_thread,
+    thread_not_found,
+)
 from .._threads import Threads
 from . import _queue as queue
 from ._bus import Bus
 from ._done import DoneWatch
 from ._pg_resources import PgResources
+from ._reaper import reap_forever
 from ._stream_log import StreamLog
 from .settings import ScaleSettings
 
@@ -55,12 +63,14 @@ class ScaleRuns(RunRows):
     def start(self, thread_id: str, request: RunRequest) -> ActiveRun:
         """Check assistant (404), thread (404), strategy (409/422); admit the run as pending."""
         assistant = self._assistants.get(request.assistant_id)
-        ensure_thread(self._threads, thread_id, request)
+        create = request.if_not_exists == "create"
+        if not queue.ensure_thread(self._resources, thread_id, create=create):
+            raise thread_not_found(thread_id)
         run = new_run_row(thread_id, assistant, request)
         strategy = request.kwargs.get("multitask_strategy") or "enqueue"
-        for run_id in queue.admit(self._resources, run, strategy):
+        for run_id in queue.admit(self._resources, run, strategy, assistant):
             self._spawn(self._bus.publish(self._bus.cancel_channel, run_id))
-        return activate(self._assistants, self._threads, assistant, run, request)
+        return prepare_run(self._assistants, assistant, run, request)
 
     def launch(self, active: ActiveRun, on_done: Callable[[], None]) -> StreamLog:
         """Wake a worker for ``active``; call ``on_done`` here once it has ended anywhere."""
@@ -145,9 +155,12 @@ class ScaleRuns(RunRows):
         for run in queue.active_runs(self._resources, thread_id, run_ids, status):
             self.stop(run["run_id"])
 
-    def open(self) -> None:
-        """Start following done notices (inside the server's loop)."""
+    def open(self, *, reap: bool = True) -> None:
+        """Start following done notices (and reaping, unless a local worker does it)."""
         self._done.open()
+        if reap:
+            reaper = reap_forever(self._resources, self._threads, self._bus, self._settings)
+            self._spawn(reaper)
 
     async def close(self) -> None:
         """Stop watching (runs go on in their workers) and close Redis."""

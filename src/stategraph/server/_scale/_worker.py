@@ -32,6 +32,7 @@ from .._webhooks import notify_row_ended
 from . import _queue as queue
 from ._bus import Bus
 from ._pg_resources import PgResources
+from ._reaper import reap_forever
 from .settings import ScaleSettings
 
 __all__ = ["Worker"]
@@ -70,7 +71,8 @@ class Worker:
         listen = self._bus.listen(
             self._bus.cancel_channel, self._on_cancel, self._settings.poll_seconds
         )
-        coroutines = (self._claim_loop(), self._heartbeat_loop(), self._reap_loop(), listen)
+        reaper = reap_forever(self._resources, self._threads, self._bus, self._settings)
+        coroutines = (self._claim_loop(), self._heartbeat_loop(), reaper, listen)
         self._loops = [loop.create_task(c) for c in coroutines]
 
     async def _open_async_graphs(self) -> None:
@@ -106,8 +108,10 @@ class Worker:
             try:
                 row = queue.claim(self._resources, self.worker_id, self._settings.lease_seconds)
             except Exception:
-                logger.exception("Claiming a run failed; retrying")
-                row = None
+                logger.exception("Claiming a run failed; retrying after the poll interval")
+                slots.release()
+                await asyncio.sleep(self._settings.poll_seconds)
+                continue
             if row is None:
                 slots.release()
                 await self._bus.wait_wake(self._settings.poll_seconds)
@@ -140,22 +144,6 @@ class Worker:
                 if run_id not in leases or leases[run_id]:
                     self._stop_run(run_id)
 
-    async def _reap_loop(self) -> None:
-        while True:
-            await asyncio.sleep(self._settings.reap_seconds)
-            try:
-                reaped = queue.reap(self._resources, self._settings.max_attempts)
-            except Exception:
-                logger.exception("Reaper failed; trying again later")
-                continue
-            for run in reaped:
-                if run["status"] == "pending":
-                    await self._bus.wake()
-                    continue
-                busy = queue.has_active(self._resources, run["thread_id"])
-                self._threads.record(run["thread_id"], status="busy" if busy else "error")
-                await self._bus.publish(self._bus.done_channel, run["run_id"])
-
     def _on_cancel(self, run_id: str) -> None:
         self._stop_run(run_id)
 
@@ -175,10 +163,11 @@ class Worker:
             request = parse_run_request(row["kwargs"])
             if row["start_checkpoint_id"] is not None:  # an earlier attempt began
                 index = await self._bus.event_count(run_id)
-                if _has_started(graph, thread_id, row["start_checkpoint_id"]):
+                started = row["start_checkpoint_id"]
+                if await asyncio.to_thread(_has_started, graph, thread_id, started):
                     _resume_from_checkpoint(request)
             else:
-                _note_start(self._resources, graph, row)
+                await asyncio.to_thread(_note_start, self._resources, graph, row)
             config = run_config(assistant, request, thread_id, run_id)
             context = request.context if request.context is not None else assistant["context"]
             runner = self._graphs[assistant["graph_id"]]
@@ -199,7 +188,7 @@ class Worker:
     async def _finish(
         self, row: dict[str, Any], graph: Any, outcome: str, error: Any, index: int
     ) -> None:
-        run_id, thread_id = row["run_id"], row["thread_id"]
+        run_id = row["run_id"]
         if run_id in self._lost:
             return  # the reaper gave it to another worker, which finishes it
         if self._draining and outcome == "interrupted":
@@ -213,9 +202,8 @@ class Worker:
             await self._bus.add_event(run_id, index, "error", error)
             index += 1
         try:
-            busy = _has_other_active(self._resources, thread_id, run_id)
-            outcome = self._record_thread(graph, thread_id, outcome, busy=busy)
-            if not queue.finish(self._resources, run_id, self.worker_id, outcome, error):
+            # why: in a thread, so the loop keeps streaming and heartbeating other runs
+            if not await asyncio.to_thread(self._record_end, row, graph, outcome, error):
                 return
         except psycopg.OperationalError:  # the end is not recorded: run it again, resumed
             await self._retry(run_id)
@@ -229,6 +217,13 @@ class Worker:
         # why: a stateless run's row may already be deleted by the API that waited for it
         final = {**row, "status": outcome, "error": error}
         notify_row_ended(self._resources, run_id, (row.get("kwargs") or {}).get("webhook"), final)
+
+    def _record_end(self, row: dict[str, Any], graph: Any, outcome: str, error: Any) -> bool:
+        """Thread row, then run row; False when this worker no longer holds the run."""
+        run_id, thread_id = row["run_id"], row["thread_id"]
+        busy = _has_other_active(self._resources, thread_id, run_id)
+        outcome = self._record_thread(graph, thread_id, outcome, busy=busy)
+        return queue.finish(self._resources, run_id, self.worker_id, outcome, error)
 
     async def _retry(self, run_id: str) -> None:
         """Give a run that met a transient Postgres error back to the queue (attempt kept)."""
