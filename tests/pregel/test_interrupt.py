@@ -197,6 +197,48 @@ def test_interrupt_inside_subgraph_propagates_and_resumes(driver: Any) -> None:
     assert driver.run(app, Command(resume="41"), cfg()) == {"x": 42}
 
 
+def _child_asking_after_a_step(calls: list[str], **compile_kw: Any) -> Any:
+    def first(state: State) -> dict[str, Any]:
+        calls.append("first")
+        return {"log": ["first"]}
+
+    def ask(state: State) -> dict[str, Any]:
+        return {"log": [f"answer={interrupt('sub?')}"]}
+
+    child = StateGraph(State)
+    child.add_node("first", first).add_node("ask", ask)
+    child.add_edge(START, "first").add_edge("first", "ask")
+    return child.compile(**compile_kw)
+
+
+@pytest.mark.parametrize("child_checkpointer", [None, True])
+def test_resumed_subgraph_continues_from_its_checkpoint(driver: Any, child_checkpointer: Any) -> None:
+    calls: list[str] = []
+    parent = StateGraph(State)
+    parent.add_node("p", lambda s: {"log": ["p"]})
+    parent.add_node("sub", _child_asking_after_a_step(calls, checkpointer=child_checkpointer))
+    parent.add_edge(START, "p").add_edge("p", "sub")
+    app = parent.compile(checkpointer=InMemorySaver())
+    driver.run(app, {"log": []}, cfg())
+    out = driver.run(app, Command(resume="R"), cfg())
+    # the child neither re-takes its input nor re-runs the node that finished before the pause
+    assert calls == ["first"]
+    assert out["log"] == ["p", "p", "first", "answer=R"]
+
+
+def test_interrupt_in_subgraph_is_streamed_in_its_namespace(driver: Any) -> None:
+    parent = StateGraph(State)
+    parent.add_node("sub", _child_asking_after_a_step([], checkpointer=True)).add_edge(START, "sub")
+    app = parent.compile(checkpointer=InMemorySaver())
+    chunks = driver.stream(app, {"log": []}, cfg(), stream_mode=["updates", "values"], subgraphs=True)
+    nested = [(mode, payload) for ns, mode, payload in chunks if ns == ("sub",) and "__interrupt__" in payload]
+    assert [mode for mode, _ in nested] == ["updates", "values"]
+    assert values_of(nested[0][1]["__interrupt__"]) == ["sub?"]
+    assert nested[1][1]["log"] == ["first"]
+    top = [mode for ns, mode, payload in chunks if ns == () and "__interrupt__" in payload]
+    assert top == ["updates", "values"]
+
+
 # -- static breakpoints ---------------------------------------------------------------------------
 
 

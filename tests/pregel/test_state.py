@@ -245,3 +245,51 @@ def test_update_as_copy_forks_a_sibling(driver: Any) -> None:
     assert copied.metadata["source"] == "fork"
     assert copied.values == latest.values
     assert copied.parent_config == latest.parent_config
+
+
+# -- subgraph tasks in snapshots ------------------------------------------------------------------
+
+
+def _pausing_child(**compile_kw: Any) -> Any:
+    from stategraph.types import interrupt
+
+    child = StateGraph(State)
+    child.add_node("ask", lambda s: {"log": [interrupt("sub?")]}).add_edge(START, "ask")
+    return child.compile(**compile_kw)
+
+
+def test_snapshot_of_a_persistent_subgraph_is_found_without_task_ids(driver: Any) -> None:
+    parent = StateGraph(State)
+    parent.add_node("sub", _pausing_child(checkpointer=True)).add_edge(START, "sub")
+    app = parent.compile(checkpointer=InMemorySaver())
+    driver.run(app, {"log": []}, cfg())
+    (task,) = driver.get_state(app, cfg(), subgraphs=True).tasks
+    assert isinstance(task.state, StateSnapshot)
+    assert task.state.config["configurable"]["checkpoint_ns"] == "sub"
+    assert task.state.next == ("ask",)
+
+
+def test_subgraph_without_checkpointer_is_not_a_subgraph_of_the_snapshot(driver: Any) -> None:
+    parent = StateGraph(State)
+    parent.add_node("sub", _pausing_child(checkpointer=False)).add_edge(START, "sub")
+    app = parent.compile(checkpointer=InMemorySaver())
+    driver.run(app, {"log": []}, cfg())
+    (task,) = driver.get_state(app, cfg()).tasks
+    assert task.state is None
+    assert list(app.get_subgraphs()) == []
+
+
+def test_subgraph_called_inside_a_node_function_is_a_subgraph(driver: Any) -> None:
+    child = _pausing_child()
+
+    def call_child(state: State) -> dict[str, Any]:
+        return {"log": child.invoke({"log": []})["log"]}
+
+    parent = StateGraph(State)
+    parent.add_node("call_child", call_child).add_edge(START, "call_child")
+    app = parent.compile(checkpointer=InMemorySaver())
+    driver.run(app, {"log": []}, cfg())
+    assert [name for name, _ in app.get_subgraphs()] == ["call_child"]
+    (task,) = driver.get_state(app, cfg(), subgraphs=True).tasks
+    assert isinstance(task.state, StateSnapshot)
+    assert task.state.next == ("ask",)

@@ -15,6 +15,7 @@ from ..pregel._io import goto_writes, update_as_tuples
 from ..pregel._node import PregelNode, apassthrough, passthrough
 from ..types import Command, RetryPolicy, Send
 from ._schema import channels_of, make_mapper
+from ._subgraphs import find_subgraphs
 from ._validate import validate_graph
 
 if TYPE_CHECKING:
@@ -179,7 +180,7 @@ def _user_node(builder: StateGraph, graph: Any, name: str, joins: list[str]) -> 
         retry_policy=[retry] if isinstance(retry, RetryPolicy) else retry,
         cache_policy=spec.cache_policy or defaults.get("cache_policy"),
         metadata=spec.metadata,
-        subgraphs=[spec.runnable] if is_graph else [],
+        subgraphs=find_subgraphs(spec.runnable),
         timeout=spec.timeout or defaults.get("timeout"),
         bound=spec.runnable,
         input_schema=spec.input_schema,

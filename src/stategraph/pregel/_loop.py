@@ -75,6 +75,10 @@ class PregelLoop:
     resume_map: dict[str, Any] | None = None
     null_resume: Any = MISSING
     skip_done_tasks = False
+    # True from the start of a run that continues its thread (input None or a Command on a saved
+    # checkpoint) until its first superstep is applied; a subgraph started in that superstep
+    # continues from its own checkpoint instead of taking its input afresh (as LangGraph does)
+    resuming = False
     unsaved = False
     # The newest checkpoint id of this thread+ns as far as this run knows ("" = none yet);
     # every put carries it so the saver can refuse a concurrent writer (compare-and-set).
@@ -227,6 +231,7 @@ class PregelLoop:
                 if self.cache is not None:
                     yield from self._cache_store(tasks)
                 self._apply_step(tasks)
+                self.resuming = False
                 if self.saver is not None:
                     # why: the put is yielded here, not by a _save generator made per step
                     put = self._put_effect("loop", self.step)
@@ -273,7 +278,11 @@ class PregelLoop:
                 self.expected_head = saved.config[CONF]["checkpoint_id"] if saved is not None else ""
         self._restore(saved)
         inp = self.input
-        resuming = bool(self.versions) and (inp is None or isinstance(inp, Command))
+        if self.is_nested:
+            resuming = bool(self.versions) and self.parent_task.loop.resuming  # type: ignore[union-attr]
+        else:
+            resuming = bool(self.versions) and (inp is None or isinstance(inp, Command))
+        self.resuming = resuming
         if isinstance(inp, Command):
             yield from self._apply_command(inp)
         if resuming:
@@ -581,8 +590,6 @@ class PregelLoop:
         self.interrupts = list(exc.interrupts)
         if self.durability == "exit" and self.saver is not None:
             yield from self._flush_exit()
-        if self.is_nested:
-            return
         done = [t for t in self.tasks if t.done and t.error is None]
         if done and self.status == "interrupt" and any(isinstance(t.error, GraphInterrupt) for t in self.tasks):
             apply_writes(self, done, self._next_version())  # in memory only: output shows them

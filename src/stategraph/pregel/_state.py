@@ -28,6 +28,7 @@ from ..types import PregelTask, StateSnapshot, StateUpdate
 from ._algo import apply_writes, is_finished, prepare_tasks, read_channels
 from ._events import error_from_record
 from ._loop import PregelLoop
+from ._prepare import strip_task_ids
 from ._stream import StreamSink
 from ._task import Task
 
@@ -105,9 +106,13 @@ def _snapshot(graph: Pregel, config: dict[str, Any], saved: Any, *, subgraphs: b
         child_cfg = {CONF: {"thread_id": thread, "checkpoint_ns": ns}}
         state: Any = child_cfg
         if subgraphs:
-            child_saved = yield ("get_tuple", child_cfg)
+            child = node.subgraphs[0]
+            lookup = child_cfg
+            if child.checkpointer is True:  # it keeps one namespace for every run: no task ids
+                lookup = {CONF: {"thread_id": thread, "checkpoint_ns": strip_task_ids(ns)}}
+            child_saved = yield ("get_tuple", lookup)
             if child_saved is not None:
-                state = yield from _snapshot(node.subgraphs[0], child_cfg, child_saved, subgraphs=True)
+                state = yield from _snapshot(child, lookup, child_saved, subgraphs=True)
         tasks.append(t._replace(state=state))
     return snap._replace(tasks=tuple(tasks))
 
