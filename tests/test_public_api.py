@@ -64,6 +64,7 @@ SNAPSHOT = {
         "UnknownInterruptError",
         "coded",
         "create_error_message",
+        "is_invalid_resume",
     ],
     "stategraph.constants": [
         "CONF",

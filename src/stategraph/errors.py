@@ -61,6 +61,7 @@ __all__ = [
     "UnknownInterruptError",
     "create_error_message",
     "coded",
+    "is_invalid_resume",
 ]
 
 # The errors page of the documentation site (make docs builds it: reference/errors/#CODE).
@@ -222,6 +223,20 @@ class UnknownInterruptError(StategraphError, RuntimeError):
 
 class TaskNotFound(StategraphError):
     """A task referenced by id does not exist (distributed mode)."""
+
+
+_INVALID_RESUME = "_stategraph_invalid_resume"
+
+
+def mark_invalid_resume(error: BaseException) -> None:
+    """Flag ``error`` as raised by a resume value that failed ``interrupt(response_schema=...)``."""
+    setattr(error, _INVALID_RESUME, True)
+
+
+def is_invalid_resume(error: BaseException) -> bool:
+    """Whether ``error`` (a pydantic ``ValidationError``) came from an answer not matching the
+    ``response_schema`` of the interrupt it resumed: the interrupt can then be answered again."""
+    return getattr(error, _INVALID_RESUME, False) is True
 
 
 class GraphBubbleUp(Exception):

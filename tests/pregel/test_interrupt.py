@@ -288,3 +288,44 @@ def test_resume_with_command_passes_a_static_breakpoint(driver: Any) -> None:
     app = abc_graph().compile(checkpointer=InMemorySaver(), interrupt_before=["b"])
     driver.run(app, {"log": []}, cfg())
     assert driver.run(app, Command(resume="go"), cfg()) == {"log": ["a", "b", "c"]}
+
+
+# -- interrupt(response_schema=...) ---------------------------------------------------------------
+
+
+def test_response_schema_is_surfaced_and_validates_the_answer(driver: Any) -> None:
+    from pydantic import BaseModel, ValidationError
+
+    from stategraph.errors import is_invalid_resume
+
+    class Answer(BaseModel):
+        ok: bool
+
+    def ask(state: State) -> dict[str, Any]:
+        answer = interrupt("approve?", response_schema=Answer)
+        return {"x": int(answer.ok)}
+
+    g = StateGraph(State)
+    g.add_node("ask", ask).add_edge(START, "ask")
+    app = g.compile(checkpointer=InMemorySaver())
+    (asked,) = driver.run(app, {"x": 5}, cfg())["__interrupt__"]
+    assert asked.response_schema["properties"]["ok"]["type"] == "boolean"
+    with pytest.raises(ValidationError) as info:
+        driver.run(app, Command(resume={"ok": "not a bool"}), cfg())
+    assert is_invalid_resume(info.value)
+    assert driver.get_state(app, cfg()).next == ("ask",)
+    assert driver.run(app, Command(resume={"ok": True}), cfg())["x"] == 1
+
+
+def test_dict_response_schema_is_documentation_only(driver: Any) -> None:
+    from stategraph.errors import is_invalid_resume
+
+    g = StateGraph(State)
+    g.add_node("ask", lambda s: {"x": len(interrupt("q", response_schema={"type": "string"}))})
+    g.add_edge(START, "ask")
+    app = g.compile(checkpointer=InMemorySaver())
+    (asked,) = driver.run(app, {"x": 0}, cfg())["__interrupt__"]
+    assert asked.response_schema == {"type": "string"}
+    assert Interrupt("v", "i").response_schema is None
+    assert driver.run(app, Command(resume="abc"), cfg())["x"] == 3
+    assert not is_invalid_resume(ValueError("unrelated"))
