@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..constants import CONF, ERROR, INTERRUPT, NO_WRITES, RESERVED_WRITES, RETURN, TASKS
+from ..constants import CONF, ERROR, INTERRUPT, NO_WRITES, RETURN, TASKS
+from ..errors import GraphBubbleUp
 
 if TYPE_CHECKING:
     from ._loop import PregelLoop
@@ -24,11 +25,14 @@ def task_update(loop: PregelLoop, task: Task) -> Any:
             if ch == RETURN:
                 return v
         return None
-    allowed = loop.graph.stream_channels_set
+    keys = loop.output_keys
+    if keys is None:
+        allowed, single = loop.graph.stream_channels_set, loop.graph.single_output
+    else:
+        allowed, single = ({keys}, keys) if isinstance(keys, str) else (set(keys), None)
     writes = [(ch, v) for ch, v in task.writes if ch in allowed]
     if not writes:
         return None
-    single = loop.graph.single_output
     if single is not None:
         return writes[-1][1] if writes[-1][0] == single else None
     counts: dict[str, int] = {}
@@ -52,18 +56,35 @@ def _task_start_payload(task: Task) -> dict[str, Any]:
 
 def _task_result_payload(loop: PregelLoop, task: Task) -> dict[str, Any]:
     err = task.error
-    error = None if err is None or err.__class__.__name__ == "GraphInterrupt" else repr(err)
-    result: Any = [(ch, v) for ch, v in task.writes if ch not in RESERVED_WRITES or ch == RETURN]
-    if err is None:
-        allowed = loop.graph.stream_channels_set
-        result = {ch: v for ch, v in task.writes if ch in allowed or ch == RETURN}
+    error = None if err is None or isinstance(err, GraphBubbleUp) else err
+    allowed = loop.graph.stream_channels_set
     return {
         "id": task.id,
         "name": task.name,
         "error": error,
-        "interrupts": list(task.interrupts),
-        "result": result,
+        "result": fold_writes([(ch, v) for ch, v in task.writes if ch in allowed or ch == RETURN]),
+        "interrupts": [interrupt_dict(i) for i in task.interrupts],
     }
+
+
+def fold_writes(writes: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Writes as ``{channel: value}``; a channel written more than once: ``{"$writes": [...]}``."""
+    result: dict[str, Any] = {}
+    for ch, v in writes:
+        if ch not in result:
+            result[ch] = v
+            continue
+        prev = result[ch]
+        if isinstance(prev, dict) and isinstance(prev.get("$writes"), list):
+            prev["$writes"].append(v)
+        else:
+            result[ch] = {"$writes": [prev, v]}
+    return result
+
+
+def interrupt_dict(intr: Any) -> dict[str, Any]:
+    """An Interrupt as plain data (the tasks/debug/checkpoints payloads carry no objects)."""
+    return {"value": intr.value, "id": intr.id, "response_schema": getattr(intr, "response_schema", None)}
 
 
 def emit_task_start(loop: PregelLoop, task: Task) -> None:
@@ -98,16 +119,54 @@ def emit_checkpoint(loop: PregelLoop, tasks: list[Task]) -> None:
         # nested dicts copied too: an in-memory saver may keep this very metadata (LIVE_KEY)
         "metadata": {k: dict(v) if type(v) is dict else v for k, v in loop.checkpoint_metadata.items()},
         "next": [t.name for t in tasks],
-        "tasks": [
-            {"id": t.id, "name": t.name, "interrupts": [], "state": None}
-            for t in tasks
-        ],
+        "tasks": checkpoint_tasks(loop, tasks, conf),
     }
     if loop.sink.wants("checkpoints"):
         loop.sink.emit("checkpoints", payload)
     if loop.sink.wants("debug"):
         step = loop.step - 1
         loop.sink.emit("debug", {"step": step, "timestamp": _now(), "type": "checkpoint", "payload": payload})
+
+
+def checkpoint_tasks(loop: PregelLoop, tasks: list[Task], conf: dict[str, Any]) -> list[dict[str, Any]]:
+    """The next tasks of a checkpoint event, with what their saved writes already tell."""
+    from ._algo import is_finished
+
+    by_task: dict[str, list[tuple[str, Any]]] = {}
+    for tid, ch, v in loop.pending_writes:
+        by_task.setdefault(tid, []).append((ch, v))
+    parent_ns = conf.get("checkpoint_ns", "")
+    out = []
+    for t in tasks:
+        state = None
+        if t.node.subgraphs:  # the config that finds the subgraph's own checkpoints
+            ns = f"{t.name}:{t.id}"
+            state = {CONF: {"thread_id": loop.thread_id, "checkpoint_ns": f"{parent_ns}|{ns}" if parent_ns else ns}}
+        writes = by_task.get(t.id, ())
+        error = next((error_from_record(v) for ch, v in writes if ch == ERROR), None)
+        if error is not None:  # a saved error reads back as its repr (LangGraph's payload too)
+            out.append({"id": t.id, "name": t.name, "error": repr(error), "state": state})
+            continue
+        entry: dict[str, Any] = {"id": t.id, "name": t.name}
+        result = _saved_result(loop, writes) if writes and is_finished(list(writes)) else None
+        if result:
+            entry["result"] = result
+        entry["interrupts"] = tuple(
+            interrupt_dict(i) for ch, v in writes if ch == INTERRUPT for i in (v if isinstance(v, (list, tuple)) else [v])
+        )
+        entry["state"] = state
+        out.append(entry)
+    return out
+
+
+def _saved_result(loop: PregelLoop, writes: Any) -> Any:
+    ret = [v for ch, v in writes if ch == RETURN]
+    if ret:
+        return ret[0]
+    keys = loop.graph.stream_channels_asis
+    if isinstance(keys, str):
+        return fold_writes([(ch, v) for ch, v in writes if ch == keys]).get(keys)
+    return fold_writes([(ch, v) for ch, v in writes if ch in loop.graph.stream_channels_set])
 
 
 def _public_config(loop: PregelLoop, conf: dict[str, Any]) -> dict[str, Any]:

@@ -79,6 +79,7 @@ class PregelLoop:
     # checkpoint) until its first superstep is applied; a subgraph started in that superstep
     # continues from its own checkpoint instead of taking its input afresh (as LangGraph does)
     resuming = False
+    output_keys: Any = None  # stream/invoke(output_keys=...): the channels values and updates show
     unsaved = False
     # The newest checkpoint id of this thread+ns as far as this run knows ("" = none yet);
     # every put carries it so the saver can refuse a concurrent writer (compare-and-set).
@@ -596,9 +597,11 @@ class PregelLoop:
         if self.sink.wants("updates"):
             self.sink.emit("updates", {INTERRUPT: tuple(self.interrupts)})
         if self.sink.wants("values") and self.interrupts:
-            out = self.read_stream_values()
+            out = read_channels(self.channels, self.values_keys)
             if isinstance(out, dict):
                 self.sink.emit("values", {**out, INTERRUPT: tuple(self.interrupts)})
+            else:  # a single output channel: the chunk holds only the interrupts
+                self.sink.emit("values", {INTERRUPT: tuple(self.interrupts)})
 
     # ------------------------------------------------------------------ checkpoints
     def _next_version(self) -> Any:
@@ -716,8 +719,14 @@ class PregelLoop:
             yield ("cache_set", pairs)
 
     # ------------------------------------------------------------------ reading
+    @property
+    def values_keys(self) -> Any:
+        """What values chunks (and the updates payloads) show: ``output_keys`` or the stream channels."""
+        keys = self.output_keys
+        return self.graph.stream_channels_asis if keys is None else keys
+
     def read_output(self) -> Any:
-        out = self.graph.output_channels
+        out = self.graph.output_channels if self.output_keys is None else self.output_keys
         if isinstance(out, str):
             ch = self.channels.get(out)
             return ch.get() if ch is not None and ch.is_available() else None
@@ -725,7 +734,7 @@ class PregelLoop:
 
     def _output_changed(self) -> bool:
         upd = self.updated_channels or ()
-        stream = self.graph.stream_channels_asis
+        stream = self.values_keys
         if isinstance(stream, str):
             return stream in upd
         return any(ch in upd for ch in stream)
@@ -734,7 +743,7 @@ class PregelLoop:
         return read_channels(self.channels, self.graph.stream_channels_asis)
 
     def _emit_values(self) -> None:
-        self.sink.emit("values", self.graph.map_output_values(self.read_stream_values()))
+        self.sink.emit("values", self.graph.map_output_values(read_channels(self.channels, self.values_keys)))
 
     def read_fresh(self, task: Task, select: Any) -> Any:
         """Read ``select`` as if only ``task``'s writes had been applied (for branches)."""
