@@ -189,14 +189,27 @@ def test_replay_from_a_past_checkpoint_re_executes_and_branches(driver: Any) -> 
 def test_bulk_update_applies_supersteps_in_order(driver: Any) -> None:
     app = chain()
     driver.bulk_update_state(app, cfg("bulk"), [
-        [StateUpdate({"x": 1, "log": ["i"]}, "__input__")],
-        [StateUpdate({"log": ["A"]}, "a")],
+        [StateUpdate({"x": 1, "log": ["i"]}, "a")],
+        [StateUpdate({"log": ["B"]}, "b")],
     ])
     snap = driver.get_state(app, cfg("bulk"))
-    assert snap.values == {"x": 1, "log": ["i", "A"]}
-    assert snap.next == ("b",)
+    assert snap.values == {"x": 1, "log": ["i", "B"]}
+    assert snap.next == ("c",)
     history = [(s.metadata["source"], s.metadata["step"]) for s in driver.history(app, cfg("bulk"))]
-    assert history == [("update", 0), ("input", -1)]
+    # on a new thread the first update is step 0 (an input would be step -1, as a run's)
+    assert history == [("update", 1), ("update", 0)]
+
+
+def test_update_as_input_fills_the_input_channel_for_the_next_run(driver: Any) -> None:
+    app = chain()
+    driver.update_state(app, cfg("in"), {"x": 1, "log": ["i"]}, as_node="__input__")
+    snap = driver.get_state(app, cfg("in"))
+    assert (snap.values, snap.next) == ({"log": []}, ("__start__",))
+    assert (snap.metadata["source"], snap.metadata["step"]) == ("input", -1)
+    driver.update_state(app, cfg("in"), {"x": 2, "log": ["j"]}, as_node="__input__")
+    assert driver.run(app, None, cfg("in")) == {"x": 2, "log": ["j", "a", "b", "c"]}
+    with pytest.raises(InvalidUpdateError):
+        driver.update_state(app, cfg("in"), None, as_node="__input__")
 
 
 def test_bulk_update_several_nodes_in_one_superstep(driver: Any) -> None:

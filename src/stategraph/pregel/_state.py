@@ -17,6 +17,7 @@ from ..constants import (
     INPUT,
     INTERRUPT,
     NO_WRITES,
+    NULL_TASK_ID,
     PULL,
     RESERVED_WRITES,
     RESUME,
@@ -27,6 +28,7 @@ from ..runtime import Runtime
 from ..types import PregelTask, StateSnapshot, StateUpdate
 from ._algo import apply_writes, is_finished, prepare_tasks, read_channels
 from ._events import error_from_record
+from ._io import input_writes
 from ._loop import PregelLoop
 from ._prepare import strip_task_ids
 from ._stream import StreamSink
@@ -227,7 +229,8 @@ def _apply_update(graph: Pregel, loop: PregelLoop, updates: Sequence[StateUpdate
                 tasks.append(t)
             continue
         if as_node == INPUT:
-            as_node = START
+            tasks.append(_input_task(graph, loop, upd.values, len(updates)))
+            continue
         node = graph.nodes.get(as_node)
         if node is None:
             raise InvalidUpdateError(f"Node {as_node} does not exist")
@@ -246,6 +249,22 @@ def _apply_update(graph: Pregel, loop: PregelLoop, updates: Sequence[StateUpdate
     return tasks
 
 
+def _input_task(graph: Pregel, loop: PregelLoop, values: Any, count: int) -> Task:
+    """as_node="__input__": the values go to the input channels, as a run's input would; the
+    next run (input None) starts from them."""
+    if count > 1:
+        raise InvalidUpdateError("Cannot apply several updates in one superstep when updating as __input__.")
+    writes = input_writes(graph, values) if values is not None else []
+    if not writes:
+        raise InvalidUpdateError(
+            f"update_state(as_node='__input__') got no input for {graph.input_channels_label}: "
+            "pass the run's input (e.g. a dict of state keys)."
+        )
+    task = Task(loop, graph.input_node, INPUT, values, (INPUT,), (), step=loop.step, id=NULL_TASK_ID)
+    task.writes = writes
+    return task
+
+
 def _update(graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence[StateUpdate]]) -> Gen:
     if not supersteps:
         raise ValueError("No supersteps provided: bulk_update_state needs a list of supersteps of StateUpdates.")
@@ -261,6 +280,8 @@ def _update(graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence
     loop._restore(saved)
     if saved is None:
         loop.checkpoint_config = _lookup_config(config)
+        if supersteps[0][0].as_node != INPUT:
+            loop.step = 0  # a first update is step 0; a first input, as a run's, step -1
     if len(supersteps) == 1 and len(supersteps[0]) == 1 and supersteps[0][0].as_node == COPY:
         return (yield from _copy(graph, loop, saved, supersteps[0][0].values))
     for updates in supersteps:
