@@ -141,8 +141,24 @@ def test_waiting_edge_with_unknown_nodes(start: list[str], end: str, missing: st
 
 
 def test_node_without_a_usable_action() -> None:
-    assert_coded(build_error(lambda: StateGraph(State).add_node("a")), ErrorCode.BUILD_BAD_ARGUMENT, "'a'")
-    assert_coded(build_error(lambda: StateGraph(State).add_node("a", 42)), ErrorCode.BUILD_BAD_ARGUMENT, "'a'", "42")
+    # the builtin types LangGraph raises: RuntimeError without an action, TypeError for a non-callable
+    with pytest.raises(RuntimeError) as missing:
+        StateGraph(State).add_node("a")
+    assert_coded(missing.value, ErrorCode.BUILD_BAD_ARGUMENT, "'a'")
+    with pytest.raises(TypeError) as wrong:
+        StateGraph(State).add_node("a", 42)
+    assert_coded(wrong.value, ErrorCode.BUILD_BAD_ARGUMENT, "'a'", "42")
+
+
+def test_state_schema_is_required_and_a_fieldless_one_is_a_root_value() -> None:
+    with pytest.raises(TypeError):
+        StateGraph()  # type: ignore[call-arg]
+    for schema in (dict, int):
+        assert list(StateGraph(schema).channels) == ["__root__"]
+    with pytest.warns(UserWarning, match="root value"):
+        assert list(StateGraph(None).channels) == ["__root__"]
+    g = StateGraph(dict).add_node("a", lambda s: {**s, "seen": True}).add_edge(START, "a").compile()
+    assert g.invoke({"z": 2}) == {"z": 2, "seen": True}
 
 
 def test_conflicting_channel_types_for_one_key() -> None:

@@ -89,7 +89,7 @@ class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
 
     def __init__(
         self,
-        state_schema: Any = None,
+        state_schema: Any,
         context_schema: Any = None,
         *,
         input_schema: Any = None,
@@ -100,9 +100,11 @@ class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
         input_schema = input_schema or kwargs.pop("input", None)
         output_schema = output_schema or kwargs.pop("output", None)
         if state_schema is None:
-            if input_schema is None or output_schema is None:
-                raise ValueError("StateGraph needs a state_schema (or both input_schema and output_schema).")
-            state_schema = input_schema
+            warnings.warn(
+                "StateGraph(None): the state is then one root value that each node replaces. Give a "
+                "TypedDict, dataclass or pydantic model (or Annotated[type, reducer]) as state_schema.",
+                stacklevel=2,
+            )
         self.state_schema = state_schema
         self.context_schema = context_schema
         self.input_schema = input_schema or state_schema
@@ -122,7 +124,7 @@ class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
 
     # ------------------------------------------------------------------ schema
     def _add_schema(self, schema: Any, *, allow_managed: bool = True) -> None:
-        if schema is None or schema in self.schemas:
+        if schema in self.schemas:
             return
         chans = channels_of(schema)
         self.schemas[schema] = chans
@@ -167,7 +169,9 @@ class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
         else:
             name = node
             if action is None:
-                raise _err(f"add_node('{name}') needs an action: add_node('{name}', fn).", ErrorCode.BUILD_BAD_ARGUMENT)
+                # why: LangGraph raises RuntimeError here; we keep the type and say what to do
+                raise coded(RuntimeError, f"add_node('{name}') needs an action: add_node('{name}', fn).",
+                            ErrorCode.BUILD_BAD_ARGUMENT)
         if self.compiled:
             warnings.warn("Adding a node to a graph that has already been compiled. This will not be reflected in the compiled graph.", stacklevel=2)
         if name in (START, END):
@@ -178,7 +182,8 @@ class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
         if name in self.nodes:
             raise _err(f"Node `{name}` already present.", ErrorCode.BUILD_DUPLICATE_NODE)
         if action is None or not (callable(action) or hasattr(action, "invoke")):
-            raise _err(f"Node '{name}': action must be a callable or a runnable graph, got {action!r}.", ErrorCode.BUILD_BAD_ARGUMENT)
+            raise coded(TypeError, f"Node '{name}': action must be a callable or a runnable graph, got {action!r}.",
+                        ErrorCode.BUILD_BAD_ARGUMENT)
         inferred = input_schema or first_param_schema(action)
         if inferred is not None:
             self._add_schema(inferred)
