@@ -306,3 +306,14 @@ def test_subgraph_called_inside_a_node_function_is_a_subgraph(driver: Any) -> No
     (task,) = driver.get_state(app, cfg(), subgraphs=True).tasks
     assert isinstance(task.state, StateSnapshot)
     assert task.state.next == ("ask",)
+
+
+def test_send_tasks_in_snapshots_carry_the_no_call_flag(driver: Any) -> None:
+    from stategraph.types import Send
+
+    g = StateGraph(State)
+    g.add_node("w", lambda s: {"log": [s["x"]]})
+    g.add_conditional_edges(START, lambda s: [Send("w", {"x": 1}), Send("w", {"x": 2})])
+    app = g.compile(checkpointer=InMemorySaver(), interrupt_before=["w"])
+    driver.run(app, {"log": []}, cfg())
+    assert [t.path for t in driver.get_state(app, cfg()).tasks] == [("__pregel_push", 0, False), ("__pregel_push", 1, False)]

@@ -96,7 +96,8 @@ def _push_tasks(loop: PregelLoop, step: int, packets: Sequence[Any]) -> list[Tas
         if node is None:  # validated when written; kept for saved data
             continue
         value = node.mapper(packet.arg) if node.mapper is not None else packet.arg
-        task = Task(loop, node, packet.node, value, (PUSH, idx), (PUSH,), step)
+        # the path LangGraph gives a Send's task: False marks "not a functional call"
+        task = Task(loop, node, packet.node, value, (PUSH, idx, False), (PUSH,), step)
         if packet.timeout is not None:
             task.timeout = packet.timeout
         tasks.append(task)

@@ -169,7 +169,7 @@ def path_text(path: tuple[Any, ...]) -> str:
     pull = len(path) == 2 and path[0] == PULL  # why: PULL paths repeat every step: kept
     text = _PATH_TEXTS.get(path) if pull else None
     if text is None:
-        text = "~".join(str(p) for p in path if not isinstance(p, tuple))
+        text = "~".join(str(p) for p in path if not isinstance(p, (tuple, bool)))
         if pull:
             if len(_PATH_TEXTS) >= _CACHE_LIMIT:
                 _PATH_TEXTS.clear()
@@ -180,6 +180,8 @@ def path_text(path: tuple[Any, ...]) -> str:
 def _path_parts(path: tuple[Any, ...]) -> list[str]:
     out: list[str] = []
     for p in path:
+        if isinstance(p, bool):
+            continue  # the "no call" flag of a Send task's path (PUSH, idx, False): not identity
         if isinstance(p, tuple):
             out.extend(_path_parts(p))
         elif isinstance(p, (str, int)):
