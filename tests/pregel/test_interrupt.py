@@ -329,3 +329,39 @@ def test_dict_response_schema_is_documentation_only(driver: Any) -> None:
     assert Interrupt("v", "i").response_schema is None
     assert driver.run(app, Command(resume="abc"), cfg())["x"] == 3
     assert not is_invalid_resume(ValueError("unrelated"))
+
+
+# -- stream shape of parallel interrupts ------------------------------------------------------------
+
+
+def _two_askers_and_a_worker() -> Any:
+    g = StateGraph(State)
+    g.add_node("a", lambda s: {"log": [interrupt("qa")]})
+    g.add_node("b", lambda s: {"log": [interrupt("qb")]})
+    g.add_node("c", lambda s: {"log": ["c"]})
+    g.add_edge(START, "a").add_edge(START, "b").add_edge(START, "c")
+    return g.compile(checkpointer=InMemorySaver())
+
+
+def test_each_interrupted_task_streams_its_own_interrupt(driver: Any) -> None:
+    app = _two_askers_and_a_worker()
+    chunks = driver.stream(app, {"log": []}, cfg(), stream_mode=["updates", "values"])
+    paused = [(mode, values_of(p["__interrupt__"])) for mode, p in chunks if "__interrupt__" in p]
+    # one updates + values pair per task, each holding that task's interrupt only
+    assert sorted(paused) == sorted([("updates", ["qa"]), ("values", ["qa"]), ("updates", ["qb"]), ("values", ["qb"])])
+    assert all(p["log"] == [] for mode, p in chunks if mode == "values" and "__interrupt__" in p)
+    # the run ends with the values that include what the finished sibling wrote
+    assert chunks[-1] == ("values", {"log": ["c"]})
+
+
+def test_resume_announces_every_task_and_replays_finished_updates_as_cached(driver: Any) -> None:
+    app = _two_askers_and_a_worker()
+    driver.run(app, {"log": []}, cfg())
+    ids = {i.value: i.id for i in driver.get_state(app, cfg()).interrupts}
+    chunks = driver.stream(app, Command(resume={ids["qa"]: "A"}), cfg(), stream_mode=["tasks", "updates"])
+    started = sorted(p["name"] for mode, p in chunks if mode == "tasks" and "input" in p)
+    assert started == ["a", "b", "c"]
+    cached = [p for mode, p in chunks if mode == "updates" and "__metadata__" in p]
+    assert cached == [{"c": {"log": ["c"]}, "__metadata__": {"cached": True}}]
+    finished = [p["name"] for mode, p in chunks if mode == "tasks" and "result" in p]
+    assert sorted(finished) == ["a", "b"]  # c finished in the first run: no new result event

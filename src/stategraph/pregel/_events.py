@@ -43,9 +43,9 @@ def task_update(loop: PregelLoop, task: Task) -> Any:
     return dict(writes)
 
 
-def emit_updates(loop: PregelLoop, task: Task) -> None:
+def emit_updates(loop: PregelLoop, task: Task, *, cached: bool = False) -> None:
     payload: dict[str, Any] = {task.name: task_update(loop, task)}
-    if task.cached:
+    if cached or task.cached:
         payload["__metadata__"] = {"cached": True}
     loop.sink.emit("updates", payload)
 

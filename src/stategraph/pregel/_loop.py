@@ -221,12 +221,13 @@ class PregelLoop:
             # one superstep per turn: plan, run, fold the writes in, checkpoint
             while (todo := self._next_tasks()) is not None:
                 tasks = self.tasks
+                self._announce(tasks, todo)
                 if self.cache is not None:
                     yield from self._cache_lookup(todo)
                     todo = [t for t in todo if not t.done]
                 if todo:
-                    if self.want_task_events or self.trace_span is not None:
-                        self._announce(todo)
+                    if self.trace_span is not None:
+                        _trace.start_step(self, todo)
                     yield ("run", todo)
                 self._raise_failures(tasks)
                 if self.cache is not None:
@@ -257,13 +258,18 @@ class PregelLoop:
         self.status = "done"
         return "done"
 
-    def _announce(self, todo: list[Task]) -> None:
-        """Before a superstep's tasks run: task events, and its span while tracing."""
+    def _announce(self, tasks: list[Task], todo: list[Task]) -> None:
+        """Before a superstep runs: a start event for each of its tasks (those a resume finds
+        already done included), then the updates of the done ones, marked cached (as LangGraph)."""
+        if not (self.want_task_events or (self.want_updates and len(todo) < len(tasks))):
+            return
         if self.want_task_events:
-            for t in todo:
+            for t in tasks:
                 _events.emit_task_start(self, t)
-        if self.trace_span is not None:
-            _trace.start_step(self, todo)
+        if self.want_updates:
+            for t in tasks:
+                if t.done and not t.node.hidden:
+                    _events.emit_updates(self, t, cached=True)
 
     # ------------------------------------------------------------------ start
     def _start(self) -> Gen:
@@ -523,6 +529,8 @@ class PregelLoop:
             return self._writes_effect(task, writes)
         if isinstance(err, GraphInterrupt):
             task.interrupts = tuple(err.interrupts)
+            if err.interrupts:
+                self._emit_interrupt(task.interrupts)
             if self.sink.wants("tasks") or self.sink.wants("debug"):
                 _events.emit_task_result(self, task)
             writes = [(INTERRUPT, list(err.interrupts))]
@@ -591,17 +599,27 @@ class PregelLoop:
         self.interrupts = list(exc.interrupts)
         if self.durability == "exit" and self.saver is not None:
             yield from self._flush_exit()
+        if self.is_nested:
+            return  # each interrupted task already streamed its interrupts (task_done)
         done = [t for t in self.tasks if t.done and t.error is None]
         if done and self.status == "interrupt" and any(isinstance(t.error, GraphInterrupt) for t in self.tasks):
-            apply_writes(self, done, self._next_version())  # in memory only: output shows them
-        if self.sink.wants("updates"):
-            self.sink.emit("updates", {INTERRUPT: tuple(self.interrupts)})
-        if self.sink.wants("values") and self.interrupts:
+            # in memory only: the output, and one last values chunk, show what finished
+            self.updated_channels = apply_writes(self, done, self._next_version())
+            if self.want_values and self._output_changed():
+                self._emit_values()
+        if not exc.interrupts and self.sink.wants("updates"):
+            self.sink.emit("updates", {INTERRUPT: ()})  # a breakpoint: no task streamed it
+
+    def _emit_interrupt(self, interrupts: tuple[Interrupt, ...]) -> None:
+        """A task paused: its interrupts as an updates chunk, and with the current values."""
+        if self.want_updates:
+            self.sink.emit("updates", {INTERRUPT: interrupts})
+        if self.want_values:
             out = read_channels(self.channels, self.values_keys)
             if isinstance(out, dict):
-                self.sink.emit("values", {**out, INTERRUPT: tuple(self.interrupts)})
+                self.sink.emit("values", {**out, INTERRUPT: interrupts})
             else:  # a single output channel: the chunk holds only the interrupts
-                self.sink.emit("values", {INTERRUPT: tuple(self.interrupts)})
+                self.sink.emit("values", {INTERRUPT: interrupts})
 
     # ------------------------------------------------------------------ checkpoints
     def _next_version(self) -> Any:
