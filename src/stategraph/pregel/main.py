@@ -136,7 +136,8 @@ class Pregel:
         self.ephemeral_channels = frozenset(
             k for k, c in self.channels.items() if not isinstance(c, _QUIET) or k == TASKS
         )
-        sc = self.stream_channels if self.stream_channels is not None else self.output_channels
+        # without stream_channels, values chunks and snapshots show every channel (as LangGraph)
+        sc = self.stream_channels or list(self.channels)
         if isinstance(sc, str):
             self.stream_channels_set = frozenset([sc])
             self.single_output: str | None = sc
