@@ -92,7 +92,7 @@ def test_command_goto_unknown_node(driver: Any, goto: Any) -> None:
     assert "'ghost'" in str(info.value) and "'bad'" in str(info.value)
 
 
-def test_async_node_under_sync_invoke_is_a_clear_runtime_error(driver: Any) -> None:
+def test_async_node_under_sync_invoke_is_a_clear_type_error(driver: Any) -> None:
     async def anode(state: State) -> dict[str, int]:
         return {"x": 2}
 
@@ -100,10 +100,10 @@ def test_async_node_under_sync_invoke_is_a_clear_runtime_error(driver: Any) -> N
     if driver.is_async:
         assert driver.run(app, {"x": 1}) == {"x": 2, "total": 0}
         return
-    with pytest.raises(RuntimeError) as info:
+    with pytest.raises(TypeError) as info:  # LangGraph's type
         driver.run(app, {"x": 1})
     assert "[E202]" in str(info.value) and "'bad'" in str(info.value) and "ainvoke" in str(info.value)
-    with pytest.raises(RuntimeError, match="E202"):
+    with pytest.raises(TypeError, match="E202"):
         driver.stream(app, {"x": 1})
 
 

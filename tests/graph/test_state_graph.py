@@ -224,7 +224,7 @@ def test_async_conditional_edge(driver: Any) -> None:
     if driver.is_async:
         assert driver.run(app, {"log": []})["log"] == ["start", "right"]
     else:
-        with pytest.raises(RuntimeError, match="E202"):
+        with pytest.raises(TypeError, match="E202"):
             driver.run(app, {"log": []})
 
 

@@ -114,7 +114,7 @@ def test_async_steps_run_under_both_drivers_only_when_async(driver: Any) -> None
     if driver.is_async:
         assert driver.run(app, "hi") == "HI?"
     else:
-        with pytest.raises(RuntimeError, match="E202"):
+        with pytest.raises(TypeError, match="E202"):
             driver.run(app, "hi")
 
 

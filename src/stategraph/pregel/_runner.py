@@ -27,9 +27,10 @@ def _policies(task: Task) -> Any:
     return task.node.retry_policy or task.loop.graph.retry_policy
 
 
-def _async_only_error(task: Task) -> RuntimeError:
+def _async_only_error(task: Task) -> TypeError:
+    # why: TypeError, the type LangGraph raises for a coroutine function run synchronously
     return coded(
-        RuntimeError,
+        TypeError,
         f"Node '{task.name}' is async (or has an async conditional edge) but the graph was run with a "
         "sync method. Use ainvoke()/astream() for graphs with async nodes, or make the node a plain function.",
         ErrorCode.RUN_ASYNC_IN_SYNC, node=task.name,
