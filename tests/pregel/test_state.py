@@ -317,3 +317,51 @@ def test_send_tasks_in_snapshots_carry_the_no_call_flag(driver: Any) -> None:
     app = g.compile(checkpointer=InMemorySaver(), interrupt_before=["w"])
     driver.run(app, {"log": []}, cfg())
     assert [t.path for t in driver.get_state(app, cfg()).tasks] == [("__pregel_push", 0, False), ("__pregel_push", 1, False)]
+
+
+# -- update_state details as LangGraph ------------------------------------------------------------
+
+
+def test_update_without_as_node_before_the_only_node_ran_is_made_as_start(driver: Any) -> None:
+    from stategraph.errors import NodeInterrupt
+
+    def gate(state: State) -> dict[str, Any]:
+        if state.get("x", 0) < 5:
+            raise NodeInterrupt("too small")
+        return {"log": ["passed"]}
+
+    g = StateGraph(State)
+    g.add_node("gate", gate).add_edge(START, "gate")
+    app = g.compile(checkpointer=InMemorySaver())
+    driver.run(app, {"x": 1}, cfg())
+    driver.update_state(app, cfg(), {"x": 10})  # as START: the gate runs again
+    assert driver.run(app, None, cfg()) == {"x": 10, "log": ["passed"]}
+
+
+def test_update_writes_show_as_the_task_result_of_the_checkpoint_they_build_on(driver: Any) -> None:
+    app = chain(interrupt_before=["b"])
+    driver.run(app, {"x": 1, "log": []}, cfg())
+    driver.update_state(app, cfg(), {"log": ["by hand"]}, as_node="b")
+    before_update = driver.history(app, cfg())[1]
+    assert [(t.name, t.result) for t in before_update.tasks] == [("b", {"log": ["by hand"]})]
+
+
+def test_snapshot_lists_next_tasks_in_node_order(driver: Any) -> None:
+    g = StateGraph(State)
+    for name in ("a", "zeta", "alpha"):
+        g.add_node(name, lambda s, name=name: {"log": [name]})
+    g.add_edge(START, "a").add_edge("a", "zeta").add_edge("a", "alpha")
+    app = g.compile(checkpointer=InMemorySaver(), interrupt_before=["zeta"])
+    driver.run(app, {"log": []}, cfg())
+    assert driver.get_state(app, cfg()).next == ("zeta", "alpha")
+
+
+def test_state_api_without_thread_id_is_a_key_error(driver: Any) -> None:
+    app = chain()
+    for call in (
+        lambda: driver.get_state(app, {"configurable": {}}),
+        lambda: driver.history(app, {"configurable": {}}),
+        lambda: driver.update_state(app, {}, {"x": 1}),
+    ):
+        with pytest.raises(KeyError, match="thread_id"):
+            call()

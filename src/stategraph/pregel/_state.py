@@ -21,9 +21,9 @@ from ..constants import (
     PULL,
     RESERVED_WRITES,
     RESUME,
-    START,
+    TASKS,
 )
-from ..errors import InvalidUpdateError
+from ..errors import ErrorCode, InvalidUpdateError, coded
 from ..runtime import Runtime
 from ..types import PregelTask, StateSnapshot, StateUpdate
 from ._algo import apply_writes, is_finished, prepare_tasks, read_channels
@@ -32,7 +32,7 @@ from ._io import input_writes
 from ._loop import PregelLoop
 from ._prepare import strip_task_ids
 from ._stream import StreamSink
-from ._task import Task
+from ._task import Task, path_text
 
 if TYPE_CHECKING:
     from .main import Pregel
@@ -124,6 +124,7 @@ def snapshot_from(graph: Pregel, config: dict[str, Any], saved: Any, *, latest: 
         return StateSnapshot({}, (), config, None, None, None, (), ())
     loop = _offline_loop(graph, saved.config)
     loop._restore(saved)
+    loop.updated_channels = None  # why: a snapshot lists its next tasks in node order (LangGraph)
     tasks = prepare_tasks(loop, loop.step)
     by_task: dict[str, list[tuple[str, Any]]] = {}
     for tid, ch, v in saved.pending_writes or []:
@@ -175,6 +176,14 @@ def _get_state(graph: Pregel, config: dict[str, Any], subgraphs: bool = False) -
 
 def _lookup_config(config: dict[str, Any]) -> dict[str, Any]:
     conf = dict(config.get(CONF, {}))
+    if "thread_id" not in conf:
+        # why: KeyError, as LangGraph (which reads config["configurable"]["thread_id"])
+        raise coded(
+            KeyError,
+            "get_state/get_state_history/update_state need config={'configurable': {'thread_id': ...}}: "
+            "the thread to read or update.",
+            ErrorCode.CHECKPOINT_BAD_ARGUMENT,
+        )
     conf.setdefault("checkpoint_ns", "")
     return {**config, CONF: conf}
 
@@ -205,12 +214,20 @@ async def aget_state_history(graph: Pregel, config: dict[str, Any], **kwargs: An
 
 # ---------------------------------------------------------------------- updates
 def _infer_as_node(graph: Pregel, loop: PregelLoop) -> str:
-    user = [n for n in graph.nodes if n != START]
-    if len(user) == 1:
-        return user[0]
+    """The node an update without as_node is made as: the one that last saw new values.
+
+    As in LangGraph, START counts as a node, so a one-node StateGraph picks the node only once
+    it has run; before that (or when it was interrupted) the update is made as START and the
+    node runs again.
+    """
+    if len(graph.nodes) == 1:
+        return next(iter(graph.nodes))
     seen = {n: max(v.values()) for n, v in loop.versions_seen.items() if n in graph.nodes and v}
     if not seen:
-        return START if START in graph.nodes else user[0]
+        inputs = graph.input_channels
+        if isinstance(inputs, str) and inputs in graph.nodes:
+            return inputs
+        raise InvalidUpdateError("Ambiguous update, specify as_node: no node has run on this thread yet.")
     top = max(seen.values())
     winners = [n for n, v in seen.items() if v == top]
     if len(winners) > 1:
@@ -284,16 +301,32 @@ def _update(graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence
             loop.step = 0  # a first update is step 0; a first input, as a run's, step -1
     if len(supersteps) == 1 and len(supersteps[0]) == 1 and supersteps[0][0].as_node == COPY:
         return (yield from _copy(graph, loop, saved, supersteps[0][0].values))
+    # the writes of an update are also saved on the checkpoint it builds on (as LangGraph 1.2
+    # does), so that checkpoint's history shows them as its tasks' results; not when the thread
+    # already moved past it (a fork), whose other children must not see them
+    record = saved is not None and latest is not None and latest.config[CONF]["checkpoint_id"] == saved.config[CONF]["checkpoint_id"]
     for updates in supersteps:
         if len(updates) > 1 and any(u.as_node is None for u in updates):
             raise InvalidUpdateError("When applying several updates in one superstep, give each an as_node.")
         tasks = _apply_update(graph, loop, updates)
+        if record:
+            yield from _record_update_writes(loop, tasks)
+        record = True
         apply_writes(loop, tasks, loop._next_version())
         loop.updated_channels = None  # the next run rescans every node: pending tasks may remain
         source = "input" if any(u.as_node in (INPUT,) for u in updates) else "update"
         yield from loop._save(source, step=loop.step)
         loop.step += 1
     return loop.checkpoint_config
+
+
+def _record_update_writes(loop: PregelLoop, tasks: list[Task]) -> Gen:
+    for task in tasks:
+        if task.node is loop.graph.input_node:
+            continue  # input writes belong to no task of that checkpoint
+        writes = [(ch, v) for ch, v in task.writes if ch != TASKS]
+        if writes:
+            yield ("put_writes", loop.checkpoint_config, writes, task.id, path_text(task.path))
 
 
 def _copy(graph: Pregel, loop: PregelLoop, saved: Any, values: Any) -> Gen:
