@@ -365,3 +365,31 @@ def test_state_api_without_thread_id_is_a_key_error(driver: Any) -> None:
     ):
         with pytest.raises(KeyError, match="thread_id"):
             call()
+
+
+def test_history_keeps_the_interrupts_a_finished_task_raised(driver: Any) -> None:
+    from stategraph.types import Command, interrupt
+
+    def two_questions(state: State) -> dict[str, Any]:
+        return {"log": [interrupt("first"), interrupt("second")]}
+
+    g = StateGraph(State)
+    g.add_node("ask", two_questions).add_edge(START, "ask")
+    app = g.compile(checkpointer=InMemorySaver())
+    driver.run(app, {"log": []}, cfg())
+    driver.run(app, Command(resume="A"), cfg())
+    driver.run(app, Command(resume="B"), cfg())
+    step0 = next(s for s in driver.history(app, cfg()) if s.metadata["step"] == 0)
+    (task,) = step0.tasks
+    # a record of the step: the last question asked, though answered since
+    assert [i.value for i in task.interrupts] == ["second"] and task.result == {"log": ["A", "B"]}
+    assert [i.value for i in step0.interrupts] == ["second"]
+    assert driver.get_state(app, cfg()).interrupts == ()
+
+
+def test_exit_durability_checkpoint_events_keep_the_starting_parent(driver: Any) -> None:
+    app = chain()
+    driver.run(app, {"x": 1, "log": []}, cfg())
+    start = driver.get_state(app, cfg())
+    events = driver.stream(app, {"x": 2}, cfg(), stream_mode="checkpoints", durability="exit")
+    assert {str(e["parent_config"]) for e in events} == {str(start.parent_config)}

@@ -111,7 +111,9 @@ def emit_checkpoint(loop: PregelLoop, tasks: list[Task]) -> None:
     if loop.saver is None:
         return
     conf = loop.checkpoint_config.get(CONF, {})
-    parent = loop.parent_checkpoint_config
+    # durability="exit" saves nothing before the end: as in LangGraph, the events' parent stays
+    # the parent of the checkpoint the run started from
+    parent = loop.restored_parent_config if loop.durability == "exit" else loop.parent_checkpoint_config
     payload = {
         "config": _public_config(loop, conf),
         "parent_config": _public_config(loop, parent.get(CONF, {})) if parent else None,

@@ -79,6 +79,7 @@ class PregelLoop:
     # checkpoint) until its first superstep is applied; a subgraph started in that superstep
     # continues from its own checkpoint instead of taking its input afresh (as LangGraph does)
     resuming = False
+    restored_parent_config: dict[str, Any] | None = None  # the parent of the checkpoint started from
     output_keys: Any = None  # stream/invoke(output_keys=...): the channels values and updates show
     unsaved = False
     # The newest checkpoint id of this thread+ns as far as this run knows ("" = none yet);
@@ -318,7 +319,7 @@ class PregelLoop:
         self.checkpoint_metadata = dict(saved.metadata or {})
         self.pending_writes = list(saved.pending_writes or [])
         self.checkpoint_config = saved.config
-        self.parent_checkpoint_config = saved.parent_config
+        self.parent_checkpoint_config = self.restored_parent_config = saved.parent_config
         values = cp.get("channel_values", {})
         self.channels = self.graph.restore_channels(values)
         self.versions = dict(cp.get("channel_versions", {}))

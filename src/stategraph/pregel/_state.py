@@ -135,7 +135,9 @@ def snapshot_from(graph: Pregel, config: dict[str, Any], saved: Any, *, latest: 
     for t in tasks:
         writes = by_task.get(t.id, [])
         error = next((error_from_record(v) for ch, v in writes if ch == ERROR), None)
-        interrupts = tuple(i for ch, v in writes if ch == INTERRUPT for i in v)
+        # the most recent question the task asked (LangGraph keeps one INTERRUPT slot per task)
+        asked = [v for ch, v in writes if ch == INTERRUPT]
+        interrupts = tuple(asked[-1]) if asked else ()
         done = is_finished(writes)
         result = None
         if done:
@@ -143,7 +145,8 @@ def snapshot_from(graph: Pregel, config: dict[str, Any], saved: Any, *, latest: 
             result = {ch: v for ch, v in writes if ch in allowed and ch not in RESERVED_WRITES}
             t.writes = [(ch, v) for ch, v in writes if ch not in (ERROR, INTERRUPT, RESUME, NO_WRITES)]
             finished.append(t)
-            error, interrupts = None, ()
+            if latest:  # the live state: only questions still waiting; history keeps the record
+                interrupts = ()
         out_tasks.append(PregelTask(t.id, t.name, t.path, error, interrupts, None, result))
         pending_interrupts.extend(interrupts)
     if latest and finished:
