@@ -53,6 +53,7 @@ SNAPSHOT = {
         "GraphInterrupt",
         "GraphRecursionError",
         "InvalidUpdateError",
+        "NodeError",
         "NodeInterrupt",
         "NodeTimeoutError",
         "ParentCommand",

@@ -62,6 +62,7 @@ __all__ = [
     "create_error_message",
     "coded",
     "is_invalid_resume",
+    "NodeError",
 ]
 
 # The errors page of the documentation site (make docs builds it: reference/errors/#CODE).
@@ -223,6 +224,29 @@ class UnknownInterruptError(StategraphError, RuntimeError):
 
 class TaskNotFound(StategraphError):
     """A task referenced by id does not exist (distributed mode)."""
+
+
+class NodeError:
+    """What an error handler (``add_node(..., error_handler=fn)``) is told about the failure.
+
+    A handler receives it through a parameter ``error: NodeError``.
+    """
+
+    __slots__ = ("node", "error")
+
+    def __init__(self, node: str, error: BaseException) -> None:
+        self.node = node  # the node whose run failed (after its retries)
+        self.error = error  # the exception it raised
+
+    def __repr__(self) -> str:
+        return f"NodeError(node={self.node!r}, error={self.error!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, NodeError):
+            return NotImplemented
+        return (self.node, self.error) == (other.node, other.error)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 _INVALID_RESUME = "_stategraph_invalid_resume"

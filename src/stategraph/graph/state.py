@@ -49,7 +49,9 @@ class NodeSpec:
     """One node as declared with ``add_node``; ``compile()`` lowers it to a PregelNode."""
 
     # why: a plain slotted class, not a dataclass: ``dataclasses`` imports ``inspect`` (~5 ms).
-    __slots__ = ("runnable", "metadata", "input_schema", "retry_policy", "cache_policy", "ends", "defer", "timeout")
+    __slots__ = (
+        "runnable", "metadata", "input_schema", "retry_policy", "cache_policy", "ends", "defer", "timeout", "error_handler",
+    )
 
     def __init__(
         self,
@@ -62,6 +64,7 @@ class NodeSpec:
         ends: tuple[str, ...] | dict[str, str] = (),
         defer: bool = False,
         timeout: TimeoutPolicy | None = None,
+        error_handler: Any = None,
     ) -> None:
         self.runnable = runnable
         self.metadata = metadata
@@ -71,6 +74,7 @@ class NodeSpec:
         self.ends = ends
         self.defer = defer
         self.timeout = timeout
+        self.error_handler = error_handler  # a callable run when this node fails (after retries)
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
@@ -143,8 +147,14 @@ class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
                 self.channels[key] = ch
 
     # ------------------------------------------------------------------ nodes
-    def set_node_defaults(self, *, retry_policy: Any = None, cache_policy: Any = None, timeout: Any = None, **kwargs: Any) -> StateGraph:
-        self._node_defaults.update({k: v for k, v in (("retry_policy", retry_policy), ("cache_policy", cache_policy), ("timeout", timeout)) if v is not None})
+    def set_node_defaults(
+        self, *, retry_policy: Any = None, cache_policy: Any = None, error_handler: Any = None, timeout: Any = None,
+        **kwargs: Any,
+    ) -> StateGraph:
+        """Defaults for every node that does not set its own (error_handler: not for handlers)."""
+        given = (("retry_policy", retry_policy), ("cache_policy", cache_policy), ("timeout", timeout),
+                 ("error_handler", error_handler))
+        self._node_defaults.update({k: v for k, v in given if v is not None})
         return self
 
     def add_node(
@@ -159,6 +169,7 @@ class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
         cache_policy: CachePolicy | None = None,
         destinations: dict[str, str] | tuple[str, ...] | None = None,
         timeout: Any = None,
+        error_handler: Any = None,
         **kwargs: Any,
     ) -> StateGraph:
         """Add a node: ``add_node("name", fn)`` or ``add_node(fn)`` (named after the function)."""
@@ -198,7 +209,7 @@ class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
         self.nodes[name] = NodeSpec(
             runnable=action, metadata=metadata, input_schema=inferred or self.state_schema,
             retry_policy=retry_policy, cache_policy=cache_policy, ends=ends or (), defer=defer,
-            timeout=_coerce_timeout(timeout),
+            timeout=_coerce_timeout(timeout), error_handler=_checked_handler(name, error_handler),
         )
         return self
 
@@ -287,6 +298,13 @@ class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
             self, checkpointer=checkpointer, cache=cache, store=store, interrupt_before=interrupt_before or (),
             interrupt_after=interrupt_after or (), debug=debug, name=name or "LangGraph",
         )
+
+
+def _checked_handler(name: str, handler: Any) -> Any:
+    if handler is not None and not (callable(handler) or hasattr(handler, "invoke")):
+        raise coded(TypeError, f"Node '{name}': error_handler must be a callable, got {handler!r}.",
+                    ErrorCode.BUILD_BAD_ARGUMENT)
+    return handler
 
 
 def _is_async_callable(action: Any) -> bool:

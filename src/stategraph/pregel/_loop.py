@@ -31,6 +31,7 @@ from ..constants import (
     NS_SEP,
     NULL_TASK_ID,
     PREVIOUS,
+    PUSH,
     RESUME,
     RETURN,
     START,
@@ -38,6 +39,7 @@ from ..constants import (
 )
 from ..errors import (
     EmptyInputError,
+    GraphBubbleUp,
     GraphInterrupt,
     GraphRecursionError,
     ParentCommand,
@@ -230,6 +232,8 @@ class PregelLoop:
                     if self.trace_span is not None:
                         _trace.start_step(self, todo)
                     yield ("run", todo)
+                if self.graph.has_error_handlers:  # why: most graphs have none: no generator then
+                    yield from self._run_error_handlers(tasks)
                 self._raise_failures(tasks)
                 if self.cache is not None:
                     yield from self._cache_store(tasks)
@@ -243,8 +247,7 @@ class PregelLoop:
                 if self.trace_step is not None:
                     _trace.end_step(self)
                 self.step += 1
-                if self.interrupt_after:
-                    self._interrupt_if(self.interrupt_after, tasks, "interrupt_after")
+                self._interrupt_if(self.interrupt_after, tasks, "interrupt_after")  # none: returns at once
         except GraphInterrupt as exc:
             yield from self._on_interrupt(exc)
             if self.is_nested:
@@ -493,17 +496,40 @@ class PregelLoop:
 
     def _raise_failures(self, tasks: list[Task]) -> None:
         for t in tasks:
-            if t.error is not None:
+            if t.error is not None and not t.handled:
                 break
         else:
             return
-        failed = [t for t in tasks if t.error is not None and not isinstance(t.error, GraphInterrupt)]
+        failed = [t for t in tasks if t.error is not None and not t.handled and not isinstance(t.error, GraphInterrupt)]
         if failed:
             self.status = "error"
             raise failed[0].error  # type: ignore[misc]
         # no other failure: every failed task was interrupted
-        interrupts = tuple(i for t in tasks if t.error is not None for i in t.error.interrupts)  # type: ignore[attr-defined]
+        interrupts = tuple(i for t in tasks if isinstance(t.error, GraphInterrupt) for i in t.error.interrupts)
         raise GraphInterrupt(interrupts)
+
+    def _run_error_handlers(self, tasks: list[Task]) -> Gen:
+        """Run the error handlers of the nodes that failed, then raise what is left."""
+        handlers = self._error_handler_tasks(tasks)
+        if handlers:
+            yield ("run", handlers)
+
+    def _error_handler_tasks(self, tasks: list[Task]) -> list[Task]:
+        """A task for the error handler of each node that failed this step (added to ``tasks``)."""
+        from ..errors import NodeError
+
+        handlers = []
+        for t in list(tasks):
+            err, name = t.error, t.node.error_handler
+            if err is None or name is None or isinstance(err, GraphBubbleUp) or not isinstance(err, Exception):
+                continue
+            node = self.graph.nodes[name]
+            handler = Task(self, node, name, t.input, (PUSH, t.path, 0, t.id, "error"), (PUSH,), self.step)
+            handler.node_error = NodeError(t.name, err)
+            t.handled, t.writes = True, []  # the handler's update replaces it; its edges are not followed
+            handlers.append(handler)
+            tasks.append(handler)
+        return handlers
 
     def _apply_step(self, tasks: list[Task]) -> None:
         self.updated_channels = apply_writes(self, tasks, self._next_version())

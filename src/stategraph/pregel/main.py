@@ -131,6 +131,7 @@ class Pregel:
         self.consumers = frozenset(k for k, c in self.channels.items() if type(c).consume is not BaseChannel.consume)
         self.finishers = frozenset(k for k, c in self.channels.items() if type(c).finish is not BaseChannel.finish)
         self.trigger_channels = frozenset(self.trigger_to_nodes) | {TASKS}
+        self.has_error_handlers = any(n.error_handler is not None for n in self.nodes.values())
         # one-step values: cleared by apply_writes in every step that does not write them; the Send
         # topic always is one (delivered Sends must not be delivered again)
         self.ephemeral_channels = frozenset(
