@@ -393,3 +393,29 @@ def test_exit_durability_checkpoint_events_keep_the_starting_parent(driver: Any)
     start = driver.get_state(app, cfg())
     events = driver.stream(app, {"x": 2}, cfg(), stream_mode="checkpoints", durability="exit")
     assert {str(e["parent_config"]) for e in events} == {str(start.parent_config)}
+
+
+def test_a_subgraph_config_addresses_the_subgraph(driver: Any) -> None:
+    from stategraph.types import Command, interrupt
+
+    class Child(TypedDict, total=False):
+        items: Annotated[list, operator.add]
+
+    child = StateGraph(Child)
+    child.add_node("first", lambda s: {"items": ["first"]})
+    child.add_node("ask", lambda s: {"items": [interrupt("q")]})
+    child.add_edge(START, "first").add_edge("first", "ask")
+    parent = StateGraph(Child)
+    parent.add_node("sub", child.compile()).add_edge(START, "sub")
+    app = parent.compile(checkpointer=InMemorySaver())
+    driver.run(app, {"items": []}, cfg())
+    sub_config = driver.get_state(app, cfg(), subgraphs=True).tasks[0].state.config
+    assert sub_config["configurable"]["checkpoint_map"][""]  # the parent's checkpoint is named
+    assert driver.get_state(app, sub_config).next == ("ask",)
+    # the update is made with the subgraph's nodes (as "first": its edge to "ask" is followed)
+    new_config = driver.update_state(app, sub_config, {"items": ["patched"]})
+    assert new_config["configurable"]["checkpoint_ns"] == sub_config["configurable"]["checkpoint_ns"]
+    assert driver.get_state(app, new_config).next == ("ask",)
+    assert driver.run(app, Command(resume="R"), cfg()) == {"items": ["first", "patched", "R"]}
+    with pytest.raises(ValueError, match="nope"):
+        driver.get_state(app, {"configurable": {"thread_id": "t", "checkpoint_ns": "nope:1"}})

@@ -114,9 +114,10 @@ def emit_checkpoint(loop: PregelLoop, tasks: list[Task]) -> None:
     # durability="exit" saves nothing before the end: as in LangGraph, the events' parent stays
     # the parent of the checkpoint the run started from
     parent = loop.restored_parent_config if loop.durability == "exit" else loop.parent_checkpoint_config
+    metadata = loop.checkpoint_metadata
     payload = {
-        "config": _public_config(loop, conf),
-        "parent_config": _public_config(loop, parent.get(CONF, {})) if parent else None,
+        "config": with_checkpoint_map(_public_config(loop, conf), metadata),
+        "parent_config": with_checkpoint_map(_public_config(loop, parent.get(CONF, {})), metadata) if parent else None,
         "values": loop.graph.map_output_values(loop.read_stream_values()),
         # nested dicts copied too: an in-memory saver may keep this very metadata (LIVE_KEY)
         "metadata": {k: dict(v) if type(v) is dict else v for k, v in loop.checkpoint_metadata.items()},
@@ -169,6 +170,16 @@ def _saved_result(loop: PregelLoop, writes: Any) -> Any:
     if isinstance(keys, str):
         return fold_writes([(ch, v) for ch, v in writes if ch == keys]).get(keys)
     return fold_writes([(ch, v) for ch, v in writes if ch in loop.graph.stream_channels_set])
+
+
+def with_checkpoint_map(config: Any, metadata: Any) -> Any:
+    """A subgraph checkpoint's config also names its ancestors' checkpoints (LangGraph's
+    ``checkpoint_map``: the metadata's parents plus this namespace's id); a root's is unchanged."""
+    parents = metadata.get("parents") if metadata else None
+    if config is None or not parents:
+        return config
+    conf = config[CONF]
+    return {**config, CONF: {**conf, "checkpoint_map": {**parents, conf["checkpoint_ns"]: conf["checkpoint_id"]}}}
 
 
 def _public_config(loop: PregelLoop, conf: dict[str, Any]) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from ..errors import ErrorCode, InvalidUpdateError, coded
 from ..runtime import Runtime
 from ..types import PregelTask, StateSnapshot, StateUpdate
 from ._algo import apply_writes, is_finished, prepare_tasks, read_channels
-from ._events import error_from_record
+from ._events import error_from_record, with_checkpoint_map
 from ._io import input_writes
 from ._loop import PregelLoop
 from ._prepare import strip_task_ids
@@ -163,10 +163,10 @@ def snapshot_from(graph: Pregel, config: dict[str, Any], saved: Any, *, latest: 
     return StateSnapshot(
         values=values,
         next=nexts,
-        config=saved.config,
+        config=with_checkpoint_map(saved.config, saved.metadata),
         metadata=saved.metadata,
         created_at=saved.checkpoint.get("ts"),
-        parent_config=saved.parent_config,
+        parent_config=with_checkpoint_map(saved.parent_config, saved.metadata),
         tasks=tuple(out_tasks),
         interrupts=tuple(pending_interrupts),
     )
@@ -199,20 +199,33 @@ def _history(graph: Pregel, config: dict[str, Any], kwargs: dict[str, Any]) -> G
     return out
 
 
+def _target(graph: Pregel, config: dict[str, Any]) -> Pregel:
+    """The graph a config addresses: a subgraph when it names one's checkpoint_ns (read and
+    written with this graph's saver), else ``graph`` itself."""
+    ns = (config.get(CONF) or {}).get("checkpoint_ns") or ""
+    if not ns:
+        return graph
+    wanted = strip_task_ids(ns)
+    for name, sub in graph.get_subgraphs(recurse=True):
+        if name == wanted:
+            return sub.copy({"checkpointer": graph.checkpointer})
+    raise ValueError(f"Subgraph {wanted!r} not found: checkpoint_ns {ns!r} names no subgraph of this graph.")
+
+
 def get_state(graph: Pregel, config: dict[str, Any], *, subgraphs: bool = False) -> StateSnapshot:
-    return run_sync(graph, _get_state(graph, config, subgraphs))
+    return run_sync(graph, _get_state(_target(graph, config), config, subgraphs))
 
 
 async def aget_state(graph: Pregel, config: dict[str, Any], *, subgraphs: bool = False) -> StateSnapshot:
-    return await run_async(graph, _get_state(graph, config, subgraphs))
+    return await run_async(graph, _get_state(_target(graph, config), config, subgraphs))
 
 
 def get_state_history(graph: Pregel, config: dict[str, Any], **kwargs: Any) -> Any:
-    return iter(run_sync(graph, _history(graph, config, kwargs)))
+    return iter(run_sync(graph, _history(_target(graph, config), config, kwargs)))
 
 
 async def aget_state_history(graph: Pregel, config: dict[str, Any], **kwargs: Any) -> list[StateSnapshot]:
-    return await run_async(graph, _history(graph, config, kwargs))
+    return await run_async(graph, _history(_target(graph, config), config, kwargs))
 
 
 # ---------------------------------------------------------------------- updates
@@ -298,6 +311,8 @@ def _update(graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence
         latest = yield ("get_tuple", {CONF: conf})
     loop.expected_head = latest.config[CONF]["checkpoint_id"] if latest is not None else ""
     loop._restore(saved)
+    if saved is not None:  # a subgraph's update keeps its checkpoint's ancestors
+        loop.checkpoint_map = dict((saved.metadata or {}).get("parents") or {})
     if saved is None:
         loop.checkpoint_config = _lookup_config(config)
         if supersteps[0][0].as_node != INPUT:
@@ -320,7 +335,7 @@ def _update(graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence
         source = "input" if any(u.as_node in (INPUT,) for u in updates) else "update"
         yield from loop._save(source, step=loop.step)
         loop.step += 1
-    return loop.checkpoint_config
+    return with_checkpoint_map(loop.checkpoint_config, loop.checkpoint_metadata)
 
 
 def _record_update_writes(loop: PregelLoop, tasks: list[Task]) -> Gen:
@@ -347,19 +362,19 @@ def _copy(graph: Pregel, loop: PregelLoop, saved: Any, values: Any) -> Gen:
 
 
 def update_state(graph: Pregel, config: dict[str, Any], values: Any, *, as_node: str | None, task_id: str | None) -> dict[str, Any]:
-    return run_sync(graph, _update(graph, config, [[StateUpdate(values, as_node, task_id)]]))
+    return run_sync(graph, _update(_target(graph, config), config, [[StateUpdate(values, as_node, task_id)]]))
 
 
 async def aupdate_state(graph: Pregel, config: dict[str, Any], values: Any, *, as_node: str | None, task_id: str | None) -> dict[str, Any]:
-    return await run_async(graph, _update(graph, config, [[StateUpdate(values, as_node, task_id)]]))
+    return await run_async(graph, _update(_target(graph, config), config, [[StateUpdate(values, as_node, task_id)]]))
 
 
 def bulk_update_state(graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence[Any]]) -> dict[str, Any]:
-    return run_sync(graph, _update(graph, config, [[StateUpdate(*u) for u in s] for s in supersteps]))
+    return run_sync(graph, _update(_target(graph, config), config, [[StateUpdate(*u) for u in s] for s in supersteps]))
 
 
 async def abulk_update_state(graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence[Any]]) -> dict[str, Any]:
-    return await run_async(graph, _update(graph, config, [[StateUpdate(*u) for u in s] for s in supersteps]))
+    return await run_async(graph, _update(_target(graph, config), config, [[StateUpdate(*u) for u in s] for s in supersteps]))
 
 
 __all__ = ["get_state", "update_state", "NO_WRITES", "RESUME"]
