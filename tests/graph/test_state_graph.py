@@ -486,6 +486,8 @@ def test_recursion_limit(driver: Any) -> None:
         driver.run(g.compile(), {"log": []}, {"recursion_limit": 5})
     with pytest.raises(ValueError, match="recursion_limit"):
         driver.run(g.compile(), {"log": []}, {"recursion_limit": 0})
+    with pytest.raises(TypeError, match="recursion_limit"):  # LangGraph's type for a non-int
+        driver.run(g.compile(), {"log": []}, {"recursion_limit": "5"})
 
 
 def test_managed_remaining_steps_and_is_last_step(driver: Any) -> None:

@@ -94,7 +94,9 @@ def make_loop(
     if saver is not None:
         cfg[CONF]["thread_id"] = str(cfg[CONF].get("thread_id", ""))
     limit = cfg.get("recursion_limit", 25)
-    if not isinstance(limit, int) or limit < 1:
+    if not isinstance(limit, int):  # TypeError, as LangGraph's comparison raises
+        raise TypeError(f"recursion_limit must be an int (at least 1), got {limit!r}")
+    if limit < 1:
         raise ValueError(f"recursion_limit must be at least 1, got {limit!r}")
     sink = StreamSink(modes, put, subgraphs=subgraphs)
     return PregelLoop(
