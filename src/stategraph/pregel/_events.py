@@ -51,7 +51,7 @@ def emit_updates(loop: PregelLoop, task: Task, *, cached: bool = False) -> None:
 
 
 def _task_start_payload(task: Task) -> dict[str, Any]:
-    return {"id": task.id, "name": task.name, "input": task.input, "triggers": list(task.triggers)}
+    return {"id": task.id, "name": task.name, "input": task.input, "triggers": tuple(task.triggers)}
 
 
 def _task_result_payload(loop: PregelLoop, task: Task) -> dict[str, Any]:
