@@ -88,7 +88,7 @@ def test_tasks_mode_pairs_start_and_result(driver: Any) -> None:
     chunks = driver.stream(chain().compile(), {"x": 1}, stream_mode="tasks")
     assert [(c["name"], "result" in c) for c in chunks] == [("a", False), ("a", True), ("b", False), ("b", True)]
     start, result = chunks[0], chunks[1]
-    assert start == {"id": start["id"], "name": "a", "input": {"x": 1, "log": []}, "triggers": ["branch:to:a"]}
+    assert start == {"id": start["id"], "name": "a", "input": {"x": 1, "log": []}, "triggers": ("branch:to:a",)}
     assert result == {"id": start["id"], "name": "a", "error": None, "interrupts": [],
                       "result": {"x": 2, "log": ["a"]}}
     assert chunks[2]["id"] != start["id"]
