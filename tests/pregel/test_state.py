@@ -419,3 +419,15 @@ def test_a_subgraph_config_addresses_the_subgraph(driver: Any) -> None:
     assert driver.run(app, Command(resume="R"), cfg()) == {"items": ["first", "patched", "R"]}
     with pytest.raises(ValueError, match="nope"):
         driver.get_state(app, {"configurable": {"thread_id": "t", "checkpoint_ns": "nope:1"}})
+
+
+def test_update_checkpoint_records_the_callers_metadata_and_configurable(driver: Any) -> None:
+    app = chain()
+    config = {"configurable": {"thread_id": "md", "user_id": "u1", "obj": {"no": 1}}, "metadata": {"m": "v"}}
+    driver.run(app, {"x": 1, "log": []}, config)
+    driver.update_state(app, config, {"x": 5})
+    md = driver.get_state(app, cfg("md")).metadata
+    assert (md["source"], md["user_id"], md["m"]) == ("update", "u1", "v") and "obj" not in md
+    # checkpoint events carry only the checkpoint's own metadata (a saver adds the rest)
+    events = driver.stream(app, {"x": 2}, config, stream_mode="checkpoints")
+    assert {k for e in events for k in e["metadata"]} == {"source", "step", "parents"}

@@ -119,8 +119,9 @@ def emit_checkpoint(loop: PregelLoop, tasks: list[Task]) -> None:
         "config": with_checkpoint_map(_public_config(loop, conf), metadata),
         "parent_config": with_checkpoint_map(_public_config(loop, parent.get(CONF, {})), metadata) if parent else None,
         "values": loop.graph.map_output_values(loop.read_stream_values()),
-        # nested dicts copied too: an in-memory saver may keep this very metadata (LIVE_KEY)
-        "metadata": {k: dict(v) if type(v) is dict else v for k, v in loop.checkpoint_metadata.items()},
+        # the checkpoint's own metadata, without the run's config extras a saver stores with it
+        # (as LangGraph's events); parents copied: a saver may keep this very dict (LIVE_KEY)
+        "metadata": {k: dict(v) if type(v) is dict else v for k, v in metadata.items() if k in _EVENT_METADATA},
         "next": [t.name for t in tasks],
         "tasks": checkpoint_tasks(loop, tasks, conf),
     }
@@ -129,6 +130,9 @@ def emit_checkpoint(loop: PregelLoop, tasks: list[Task]) -> None:
     if loop.sink.wants("debug"):
         step = loop.step - 1
         loop.sink.emit("debug", {"step": step, "timestamp": _now(), "type": "checkpoint", "payload": payload})
+
+
+_EVENT_METADATA = frozenset(("source", "step", "parents"))
 
 
 def checkpoint_tasks(loop: PregelLoop, tasks: list[Task], conf: dict[str, Any]) -> list[dict[str, Any]]:

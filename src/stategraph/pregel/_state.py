@@ -304,6 +304,9 @@ def _update(graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence
     if any(len(step) == 0 for step in supersteps):
         raise ValueError("No updates provided: every superstep given to bulk_update_state needs at least one StateUpdate.")
     loop = _offline_loop(graph, config)
+    # the update's checkpoint records the caller's metadata and configurable values, as a run's does
+    loop.config = {**loop.config, "metadata": config.get("metadata") or {},
+                   CONF: {**(config.get(CONF) or {}), **loop.config[CONF]}}
     saved = yield ("get_tuple", _lookup_config(config))
     latest = saved
     if config.get(CONF, {}).get("checkpoint_id"):
