@@ -121,3 +121,14 @@ def test_error_handler_must_be_callable() -> None:
     err = ValueError("v")
     assert NodeError("n", err) == NodeError("n", err) and NodeError("n", err) != NodeError("m", err)
     assert repr(NodeError("n", KeyError("k"))) == "NodeError(node='n', error=KeyError('k'))"
+
+
+def test_handler_update_applies_in_the_failed_node_place(driver: Any) -> None:
+    g = (
+        StateGraph(State)
+        .add_node("b_bad", boom, error_handler=handler)
+        .add_node("c_ok", note("c_ok"))
+    )
+    g.add_edge(START, "b_bad").add_edge(START, "c_ok")
+    # writes apply in task-path order: the handler sits where "b_bad" would, before "c_ok"
+    assert driver.run(g.compile(), {"x": 0})["log"] == ["b_bad: ValueError boom (x=0)", "c_ok"]

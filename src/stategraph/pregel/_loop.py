@@ -524,7 +524,9 @@ class PregelLoop:
             if err is None or name is None or isinstance(err, GraphBubbleUp) or not isinstance(err, Exception):
                 continue
             node = self.graph.nodes[name]
-            handler = Task(self, node, name, t.input, (PUSH, t.path, 0, t.id, "error"), (PUSH,), self.step)
+            # LangGraph's path: right after the failed task's, so its writes apply in that place
+            path = (*t.path[:3], "node_error_handler", False)
+            handler = Task(self, node, name, t.input, path, (PUSH,), self.step)
             handler.node_error = NodeError(t.name, err)
             t.handled, t.writes = True, []  # the handler's update replaces it; its edges are not followed
             handlers.append(handler)
