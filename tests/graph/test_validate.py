@@ -216,3 +216,15 @@ def test_orphan_node_is_reported_with_a_code() -> None:
         _SG(_S).add_node("a", lambda s: s).add_node("lost", lambda s: s).add_edge(_START, "a").compile()
     messages = [str(w.message) for w in caught]
     assert any("['lost']" in m and "[E106]" in m for m in messages), messages
+
+
+def test_deprecated_keywords_warn_as_langgraph() -> None:
+    from stategraph.warnings import LangGraphDeprecatedSinceV05, LangGraphDeprecatedSinceV10
+
+    with pytest.warns(LangGraphDeprecatedSinceV10, match="context_schema"):
+        g = StateGraph(State, config_schema=dict)
+    assert g.context_schema is dict
+    with pytest.warns(LangGraphDeprecatedSinceV05, match="input_schema"):
+        assert StateGraph(State, input=State).input_schema is State
+    with pytest.warns(LangGraphDeprecatedSinceV05, match="retry_policy"):
+        StateGraph(State).add_node("a", lambda s: {}, retry=None)

@@ -100,9 +100,9 @@ class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
         output_schema: Any = None,
         **kwargs: Any,
     ) -> None:
-        context_schema = context_schema or kwargs.pop("config_schema", None)
-        input_schema = input_schema or kwargs.pop("input", None)
-        output_schema = output_schema or kwargs.pop("output", None)
+        context_schema = context_schema or _deprecated(kwargs, "config_schema", "context_schema", "V10")
+        input_schema = input_schema or _deprecated(kwargs, "input", "input_schema", "V05")
+        output_schema = output_schema or _deprecated(kwargs, "output", "output_schema", "V05")
         if state_schema is None:
             warnings.warn(
                 "StateGraph(None): the state is then one root value that each node replaces. Give a "
@@ -173,8 +173,8 @@ class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
         **kwargs: Any,
     ) -> StateGraph:
         """Add a node: ``add_node("name", fn)`` or ``add_node(fn)`` (named after the function)."""
-        retry_policy = retry_policy or kwargs.pop("retry", None)
-        input_schema = input_schema or kwargs.pop("input", None)
+        retry_policy = retry_policy or _deprecated(kwargs, "retry", "retry_policy", "V05")
+        input_schema = input_schema or _deprecated(kwargs, "input", "input_schema", "V05")
         if not isinstance(node, str):
             action, name = node, _name_of(node)
         else:
@@ -298,6 +298,17 @@ class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
             self, checkpointer=checkpointer, cache=cache, store=store, interrupt_before=interrupt_before or (),
             interrupt_after=interrupt_after or (), debug=debug, name=name or "LangGraph",
         )
+
+
+def _deprecated(kwargs: dict[str, Any], old: str, new: str, since: str) -> Any:
+    """Pop a deprecated keyword, warning as LangGraph does (LangGraphDeprecatedSinceV05/V10)."""
+    if old not in kwargs:
+        return None
+    from .. import warnings as deprecations
+
+    category = getattr(deprecations, f"LangGraphDeprecatedSince{since}")
+    warnings.warn(f"`{old}` is deprecated and will be removed. Please use `{new}` instead.", category, stacklevel=3)
+    return kwargs.pop(old)
 
 
 def _checked_handler(name: str, handler: Any) -> Any:
