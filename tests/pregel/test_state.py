@@ -431,3 +431,23 @@ def test_update_checkpoint_records_the_callers_metadata_and_configurable(driver:
     # checkpoint events carry only the checkpoint's own metadata (a saver adds the rest)
     events = driver.stream(app, {"x": 2}, config, stream_mode="checkpoints")
     assert {k for e in events for k in e["metadata"]} == {"source", "step", "parents"}
+
+
+def test_a_cache_hit_is_saved_as_the_task_result(driver: Any) -> None:
+    from stategraph.cache.memory import InMemoryCache
+    from stategraph.types import CachePolicy
+
+    calls: list[int] = []
+
+    def slow(state: State) -> dict[str, Any]:
+        calls.append(state["x"])
+        return {"log": [state["x"]]}
+
+    g = StateGraph(State)
+    g.add_node("slow", slow, cache_policy=CachePolicy()).add_edge(START, "slow")
+    app = g.compile(checkpointer=InMemorySaver(), cache=InMemoryCache())
+    driver.run(app, {"x": 1}, cfg("first"))
+    driver.run(app, {"x": 1}, cfg("second"))
+    assert calls == [1]
+    step0 = next(s for s in driver.history(app, cfg("second")) if s.metadata["step"] == 0)
+    assert [(t.name, t.result) for t in step0.tasks] == [("slow", {"log": [1]})]

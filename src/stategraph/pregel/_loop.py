@@ -755,6 +755,10 @@ class PregelLoop:
                 task.done = True
                 if self.sink.wants("updates"):
                     _events.emit_updates(self, task)
+                # saved like any finished task's writes (LangGraph too): history shows the result
+                effect = self._writes_effect(task, task.writes or [(NO_WRITES, None)])
+                if effect is not None:
+                    yield effect
 
     def _cache_store(self, tasks: list[Task]) -> Gen:
         pairs = {
