@@ -132,3 +132,32 @@ def test_handler_update_applies_in_the_failed_node_place(driver: Any) -> None:
     g.add_edge(START, "b_bad").add_edge(START, "c_ok")
     # writes apply in task-path order: the handler sits where "b_bad" would, before "c_ok"
     assert driver.run(g.compile(), {"x": 0})["log"] == ["b_bad: ValueError boom (x=0)", "c_ok"]
+
+
+def test_resume_after_a_failed_handler_runs_the_handler_not_the_node(driver: Any) -> None:
+    calls = {"bad": 0, "handler": 0}
+
+    def bad(state: State) -> None:
+        calls["bad"] += 1
+        raise ValueError("b")
+
+    def flaky_handler(state: State, error: NodeError) -> dict[str, Any]:
+        calls["handler"] += 1
+        if calls["handler"] == 1:
+            raise KeyError("handler down")
+        return {"log": [f"handled {error.node} {error.error!r}"]}
+
+    g = (
+        StateGraph(State)
+        .add_node("bad", bad, error_handler=flaky_handler)
+        .add_node("ok", note("ok"))
+    )
+    g.add_edge(START, "bad").add_edge(START, "ok")
+    app = g.compile(checkpointer=InMemorySaver())
+    config = {"configurable": {"thread_id": "resume"}}
+    with pytest.raises(KeyError):
+        driver.run(app, {"log": []}, config)
+    out = driver.run(app, None, config)
+    assert calls == {"bad": 1, "handler": 2}
+    # the saved failure comes back as its repr, as LangGraph hands it over
+    assert out["log"] == ["handled bad \"ValueError('b')\"", "ok"]

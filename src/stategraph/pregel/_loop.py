@@ -510,7 +510,7 @@ class PregelLoop:
 
     def _run_error_handlers(self, tasks: list[Task]) -> Gen:
         """Run the error handlers of the nodes that failed, then raise what is left."""
-        handlers = self._error_handler_tasks(tasks)
+        handlers = [h for h in self._error_handler_tasks(tasks) if not h.done]
         if handlers:
             yield ("run", handlers)
 
@@ -527,7 +527,12 @@ class PregelLoop:
             # LangGraph's path: right after the failed task's, so its writes apply in that place
             path = (*t.path[:3], "node_error_handler", False)
             handler = Task(self, node, name, t.input, path, (PUSH,), self.step)
-            handler.node_error = NodeError(t.name, err)
+            # a failure read back from saved writes is handed over as its repr (LangGraph too)
+            handler.node_error = NodeError(t.name, repr(err) if t.restored_error else err)  # type: ignore[arg-type]
+            saved = [(ch, v) for tid, ch, v in self.pending_writes if tid == handler.id]
+            if saved and is_finished(saved):  # the handler already finished before a crash
+                handler.writes = [(ch, v) for ch, v in saved if ch not in (NO_WRITES, ERROR, INTERRUPT, RESUME)]
+                handler.done = True
             t.handled, t.writes = True, []  # the handler's update replaces it; its edges are not followed
             handlers.append(handler)
             tasks.append(handler)
@@ -597,6 +602,11 @@ class PregelLoop:
             if is_finished(writes):
                 task.writes = [(ch, v) for ch, v in writes if ch not in (NO_WRITES, ERROR, INTERRUPT, RESUME)]
                 task.done = True
+                continue
+            if task.node.error_handler is not None and (failed := [v for ch, v in writes if ch == ERROR]):
+                # a recorded failure of a node with an error handler: the handler runs, not the node
+                task.error, task.done = _events.error_from_record(failed[-1]), True
+                task.restored_error = True
                 continue
             for ch, v in writes:
                 if ch == RESUME:

@@ -41,6 +41,7 @@ class Task:
     subgraph_counter = 0
     node_error: Any = None  # an error handler's task: the NodeError it handles
     handled = False  # a failed task whose error handler ran instead of failing the run
+    restored_error = False  # its error was read back from a saved ERROR write (on resume)
 
     # why: ``step`` may be passed by position: the planner creates a task per node per step,
     # and a keyword argument makes that call ~50 % slower
