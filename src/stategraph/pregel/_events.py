@@ -87,6 +87,34 @@ def interrupt_dict(intr: Any) -> dict[str, Any]:
     return {"value": intr.value, "id": intr.id, "response_schema": getattr(intr, "response_schema", None)}
 
 
+def announce_step(loop: PregelLoop, tasks: list[Task], todo: list[Task]) -> None:
+    """Before a superstep runs: a start event for each of its tasks (those a resume finds
+    already done included), then the updates of the done ones, marked cached (as LangGraph)."""
+    if not (loop.want_task_events or (loop.want_updates and len(todo) < len(tasks))):
+        return
+    if loop.want_task_events:
+        for t in tasks:
+            emit_task_start(loop, t)
+    if loop.want_updates:
+        for t in tasks:
+            if t.done and not t.node.hidden:
+                emit_updates(loop, t, cached=True)
+
+
+def emit_interrupt(loop: PregelLoop, interrupts: tuple[Any, ...]) -> None:
+    """A task paused: its interrupts as an updates chunk, and with the current values."""
+    if loop.want_updates:
+        loop.sink.emit("updates", {INTERRUPT: interrupts})
+    if loop.want_values:
+        from ._algo import read_channels
+
+        out = read_channels(loop.channels, loop.values_keys)
+        if isinstance(out, dict):
+            loop.sink.emit("values", {**out, INTERRUPT: interrupts})
+        else:  # a single output channel: the chunk holds only the interrupts
+            loop.sink.emit("values", {INTERRUPT: interrupts})
+
+
 def emit_task_start(loop: PregelLoop, task: Task) -> None:
     if task.node.hidden:
         return

@@ -31,7 +31,6 @@ from ..constants import (
     NS_SEP,
     NULL_TASK_ID,
     PREVIOUS,
-    PUSH,
     RESUME,
     RETURN,
     START,
@@ -39,14 +38,13 @@ from ..constants import (
 )
 from ..errors import (
     EmptyInputError,
-    GraphBubbleUp,
     GraphInterrupt,
     GraphRecursionError,
     ParentCommand,
     UnknownInterruptError,
 )
 from ..types import Command, Interrupt, Send
-from . import _events, _messages, _trace
+from . import _events, _handlers, _messages, _trace
 from ._algo import apply_writes, is_finished, prepare_tasks, read_channels
 from ._ids import is_interrupt_id
 from ._io import command_writes, input_writes
@@ -224,7 +222,7 @@ class PregelLoop:
             # one superstep per turn: plan, run, fold the writes in, checkpoint
             while (todo := self._next_tasks()) is not None:
                 tasks = self.tasks
-                self._announce(tasks, todo)
+                _events.announce_step(self, tasks, todo)
                 if self.cache is not None:
                     yield from self._cache_lookup(todo)
                     todo = [t for t in todo if not t.done]
@@ -233,7 +231,7 @@ class PregelLoop:
                         _trace.start_step(self, todo)
                     yield ("run", todo)
                 if self.graph.has_error_handlers:  # why: most graphs have none: no generator then
-                    yield from self._run_error_handlers(tasks)
+                    yield from _handlers.run_handlers(self, tasks)
                 self._raise_failures(tasks)
                 if self.cache is not None:
                     yield from self._cache_store(tasks)
@@ -261,19 +259,6 @@ class PregelLoop:
             yield from self._flush_exit()
         self.status = "done"
         return "done"
-
-    def _announce(self, tasks: list[Task], todo: list[Task]) -> None:
-        """Before a superstep runs: a start event for each of its tasks (those a resume finds
-        already done included), then the updates of the done ones, marked cached (as LangGraph)."""
-        if not (self.want_task_events or (self.want_updates and len(todo) < len(tasks))):
-            return
-        if self.want_task_events:
-            for t in tasks:
-                _events.emit_task_start(self, t)
-        if self.want_updates:
-            for t in tasks:
-                if t.done and not t.node.hidden:
-                    _events.emit_updates(self, t, cached=True)
 
     # ------------------------------------------------------------------ start
     def _start(self) -> Gen:
@@ -508,36 +493,6 @@ class PregelLoop:
         interrupts = tuple(i for t in tasks if isinstance(t.error, GraphInterrupt) for i in t.error.interrupts)
         raise GraphInterrupt(interrupts)
 
-    def _run_error_handlers(self, tasks: list[Task]) -> Gen:
-        """Run the error handlers of the nodes that failed, then raise what is left."""
-        handlers = [h for h in self._error_handler_tasks(tasks) if not h.done]
-        if handlers:
-            yield ("run", handlers)
-
-    def _error_handler_tasks(self, tasks: list[Task]) -> list[Task]:
-        """A task for the error handler of each node that failed this step (added to ``tasks``)."""
-        from ..errors import NodeError
-
-        handlers = []
-        for t in list(tasks):
-            err, name = t.error, t.node.error_handler
-            if err is None or name is None or isinstance(err, GraphBubbleUp) or not isinstance(err, Exception):
-                continue
-            node = self.graph.nodes[name]
-            # LangGraph's path: right after the failed task's, so its writes apply in that place
-            path = (*t.path[:3], "node_error_handler", False)
-            handler = Task(self, node, name, t.input, path, (PUSH,), self.step)
-            # a failure read back from saved writes is handed over as its repr (LangGraph too)
-            handler.node_error = NodeError(t.name, repr(err) if t.restored_error else err)  # type: ignore[arg-type]
-            saved = [(ch, v) for tid, ch, v in self.pending_writes if tid == handler.id]
-            if saved and is_finished(saved):  # the handler already finished before a crash
-                handler.writes = [(ch, v) for ch, v in saved if ch not in (NO_WRITES, ERROR, INTERRUPT, RESUME)]
-                handler.done = True
-            t.handled, t.writes = True, []  # the handler's update replaces it; its edges are not followed
-            handlers.append(handler)
-            tasks.append(handler)
-        return handlers
-
     def _apply_step(self, tasks: list[Task]) -> None:
         self.updated_channels = apply_writes(self, tasks, self._next_version())
         if self.pending_writes:
@@ -564,7 +519,7 @@ class PregelLoop:
         if isinstance(err, GraphInterrupt):
             task.interrupts = tuple(err.interrupts)
             if err.interrupts:
-                self._emit_interrupt(task.interrupts)
+                _events.emit_interrupt(self, task.interrupts)
             if self.sink.wants("tasks") or self.sink.wants("debug"):
                 _events.emit_task_result(self, task)
             writes = [(INTERRUPT, list(err.interrupts))]
@@ -603,11 +558,8 @@ class PregelLoop:
                 task.writes = [(ch, v) for ch, v in writes if ch not in (NO_WRITES, ERROR, INTERRUPT, RESUME)]
                 task.done = True
                 continue
-            if task.node.error_handler is not None and (failed := [v for ch, v in writes if ch == ERROR]):
-                # a recorded failure of a node with an error handler: the handler runs, not the node
-                task.error, task.done = _events.error_from_record(failed[-1]), True
-                task.restored_error = True
-                continue
+            if task.node.error_handler is not None and _handlers.restore_failure(task, writes):
+                continue  # a recorded failure: its error handler runs in this step, not the node
             for ch, v in writes:
                 if ch == RESUME:
                     task.resume = list(v)
@@ -648,17 +600,6 @@ class PregelLoop:
                 self._emit_values()
         if not exc.interrupts and self.sink.wants("updates"):
             self.sink.emit("updates", {INTERRUPT: ()})  # a breakpoint: no task streamed it
-
-    def _emit_interrupt(self, interrupts: tuple[Interrupt, ...]) -> None:
-        """A task paused: its interrupts as an updates chunk, and with the current values."""
-        if self.want_updates:
-            self.sink.emit("updates", {INTERRUPT: interrupts})
-        if self.want_values:
-            out = read_channels(self.channels, self.values_keys)
-            if isinstance(out, dict):
-                self.sink.emit("values", {**out, INTERRUPT: interrupts})
-            else:  # a single output channel: the chunk holds only the interrupts
-                self.sink.emit("values", {INTERRUPT: interrupts})
 
     # ------------------------------------------------------------------ checkpoints
     def _next_version(self) -> Any:

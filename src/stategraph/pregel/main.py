@@ -1,5 +1,8 @@
 """Pregel: the compiled, runnable graph (invoke/stream in sync and async, state access, batch)."""
 
+# why: over the 400-line target: this is the public compat surface, one thin method per
+# LangGraph name in both its sync and async form; each delegates to the driver, _state or _stream.
+
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
