@@ -365,3 +365,19 @@ def test_resume_announces_every_task_and_replays_finished_updates_as_cached(driv
     assert cached == [{"c": {"log": ["c"]}, "__metadata__": {"cached": True}}]
     finished = [p["name"] for mode, p in chunks if mode == "tasks" and "result" in p]
     assert sorted(finished) == ["a", "b"]  # c finished in the first run: no new result event
+
+
+def test_interrupt_in_a_conditional_edge_shows_the_node_update_in_the_output(driver: Any) -> None:
+    def route(state: State) -> str:
+        return END if interrupt("route?") == "end" else "b"
+
+    g = StateGraph(State)
+    g.add_node("a", lambda s: {"log": ["a"]}).add_node("b", lambda s: {"log": ["b"]})
+    g.add_edge(START, "a").add_conditional_edges("a", route)
+    app = g.compile(checkpointer=InMemorySaver())
+    out = driver.run(app, {"x": 1}, cfg())
+    # as LangGraph: the output shows what the node wrote before its edge paused the run ...
+    assert out["log"] == ["a"] and values_of(out["__interrupt__"]) == ["route?"]
+    # ... while the saved state does not: the node runs again on resume
+    assert driver.get_state(app, cfg()).values == {"x": 1, "log": []}
+    assert driver.run(app, Command(resume="go"), cfg())["log"] == ["a", "b"]

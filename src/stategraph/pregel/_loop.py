@@ -592,9 +592,11 @@ class PregelLoop:
             yield from self._flush_exit()
         if self.is_nested:
             return  # each interrupted task already streamed its interrupts (task_done)
-        done = [t for t in self.tasks if t.done and t.error is None]
+        # what finished, and what an interrupted task wrote before pausing (a conditional edge
+        # may call interrupt() after the node's update), as LangGraph shows them
+        done = [t for t in self.tasks if t.done and (t.error is None or isinstance(t.error, GraphInterrupt)) and t.writes]
         if done and self.status == "interrupt" and any(isinstance(t.error, GraphInterrupt) for t in self.tasks):
-            # in memory only: the output, and one last values chunk, show what finished
+            # in memory only: the output, and one last values chunk, show them
             self.updated_channels = apply_writes(self, done, self._next_version())
             if self.want_values and self._output_changed():
                 self._emit_values()
