@@ -381,3 +381,20 @@ def test_interrupt_in_a_conditional_edge_shows_the_node_update_in_the_output(dri
     # ... while the saved state does not: the node runs again on resume
     assert driver.get_state(app, cfg()).values == {"x": 1, "log": []}
     assert driver.run(app, Command(resume="go"), cfg())["log"] == ["a", "b"]
+
+
+def test_command_without_resume_on_a_paused_thread_keeps_the_pause(driver: Any) -> None:
+    def ask(state: State) -> dict[str, Any]:
+        return {"log": [f"{interrupt('q')} x={state.get('x')}"]}
+
+    g = StateGraph(State)
+    g.add_node("ask", ask).add_edge(START, "ask")
+    app = g.compile(checkpointer=InMemorySaver())
+    driver.run(app, {"x": 1}, cfg())
+    # an update without an answer: the pending node runs again and pauses again ...
+    chunks = driver.stream(app, Command(update={"x": 7}), cfg(), stream_mode=["updates", "values"])
+    assert [mode for mode, p in chunks if "__interrupt__" in p] == ["updates", "values"]
+    # ... and the update is kept with the paused step, then applied when it is answered
+    snap = driver.get_state(app, cfg())
+    assert (snap.next, snap.values["x"]) == (("ask",), 7)
+    assert driver.run(app, Command(resume="R"), cfg())["log"] == ["R x=7"]

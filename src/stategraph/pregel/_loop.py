@@ -279,6 +279,8 @@ class PregelLoop:
         else:
             resuming = bool(self.versions) and (inp is None or isinstance(inp, Command))
         self.resuming = resuming
+        if resuming and self.pending_writes:
+            self._reapply_command_writes()
         if isinstance(inp, Command):
             yield from self._apply_command(inp)
         if resuming:
@@ -363,9 +365,21 @@ class PregelLoop:
             pseudo = Task(self, self.graph.input_node, INPUT, None, (INPUT,), (), step=self.step, id=NULL_TASK_ID)
             pseudo.writes = writes
             nv = self._next_version()
-            apply_writes(self, [pseudo], nv)
+            apply_writes(self, [pseudo], nv, new_step=False)  # pending tasks keep their triggers
             self.updated_channels = None  # rescan every node: the command may touch any trigger
-        yield from ()
+            if self.resuming and (effect := self._writes_effect(pseudo, writes)) is not None:
+                # recorded on the checkpoint resumed from, as LangGraph does: the state shows the
+                # update even if the step pauses again, and a later resume applies it again
+                yield effect
+
+    def _reapply_command_writes(self) -> None:
+        """Resuming: the writes of a Command given to an earlier, paused run of this step."""
+        writes = [(ch, v) for tid, ch, v in self.pending_writes if tid == NULL_TASK_ID and ch != RESUME]
+        if writes:
+            pseudo = Task(self, self.graph.input_node, INPUT, None, (INPUT,), (), step=self.step, id=NULL_TASK_ID)
+            pseudo.writes = writes
+            apply_writes(self, [pseudo], self._next_version(), new_step=False)
+            self.updated_channels = None
 
     def _check_resume(self, resume: Any) -> None:
         if self.saver is None:

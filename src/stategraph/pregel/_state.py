@@ -126,6 +126,9 @@ def snapshot_from(graph: Pregel, config: dict[str, Any], saved: Any, *, latest: 
     loop._restore(saved)
     loop.updated_channels = None  # why: a snapshot lists its next tasks in node order (LangGraph)
     tasks = prepare_tasks(loop, loop.step)
+    # then the values show a Command given to a run that paused again (LangGraph's order: the
+    # tasks it routed to are not listed)
+    loop._reapply_command_writes()
     by_task: dict[str, list[tuple[str, Any]]] = {}
     for tid, ch, v in saved.pending_writes or []:
         by_task.setdefault(tid, []).append((ch, v))
