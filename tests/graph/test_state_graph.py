@@ -633,3 +633,20 @@ def test_batch_return_exceptions(driver: Any) -> None:
     assert isinstance(out[1], KeyError)
     with pytest.raises(KeyError):
         driver.batch(g.compile(), [{"x": 1}, {"x": -1}])
+
+
+def test_default_recursion_limit_is_langgraphs(driver: Any) -> None:
+    from stategraph.constants import DEFAULT_RECURSION_LIMIT
+    from stategraph.managed import RemainingSteps
+
+    class Counted(TypedDict, total=False):
+        left: RemainingSteps
+        seen: Annotated[list, operator.add]
+
+    g = StateGraph(Counted)
+    g.add_node("n", lambda s: {"seen": [s["left"]]}).add_edge(START, "n")
+    import os
+
+    if "LANGGRAPH_DEFAULT_RECURSION_LIMIT" not in os.environ:
+        assert DEFAULT_RECURSION_LIMIT == 10007  # LangGraph 1.2's default, not langchain-core's 25
+    assert driver.run(g.compile(), {"seen": []}) == {"seen": [DEFAULT_RECURSION_LIMIT - 1]}

@@ -23,6 +23,7 @@ from ..checkpoint._frozen import DELTA_KEY, FROZEN_KEY, LIVE_KEY
 from ..constants import (
     CALL,
     CONF,
+    DEFAULT_RECURSION_LIMIT,
     END,
     ERROR,
     INPUT,
@@ -135,7 +136,7 @@ class PregelLoop:
         conf = config.get(CONF, {})
         self.thread_id = conf.get("thread_id")
         self.checkpoint_map: dict[str, str] = dict(conf.get("checkpoint_map") or {})
-        self.recursion_limit = config.get("recursion_limit", 25)
+        self.recursion_limit = config.get("recursion_limit", DEFAULT_RECURSION_LIMIT)
         self.channels: dict[str, Any] = {}
         self.versions: dict[str, Any] = {}
         self.versions_seen: dict[str, dict[str, Any]] = {}
