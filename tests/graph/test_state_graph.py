@@ -637,7 +637,6 @@ def test_batch_return_exceptions(driver: Any) -> None:
 
 def test_default_recursion_limit_is_langgraphs(driver: Any) -> None:
     from stategraph.constants import DEFAULT_RECURSION_LIMIT
-    from stategraph.managed import RemainingSteps
 
     class Counted(TypedDict, total=False):
         left: RemainingSteps
