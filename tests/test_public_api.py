@@ -69,6 +69,7 @@ SNAPSHOT = {
         "GraphRecursionError",
         "InvalidUpdateError",
         "NodeCancelledError",
+        "NodeError",
         "NodeInterrupt",
         "NodeTimeoutError",
         "ParentCommand",

@@ -6,6 +6,7 @@ Everything else here is internal vocabulary of the engine and the savers.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any, Final
 
@@ -18,6 +19,10 @@ TAG_HIDDEN: Final = "langsmith:hidden"
 
 CONF: Final = "configurable"
 TASKS: Final = sys.intern("__pregel_tasks")
+
+# The supersteps a run may take when its config gives no recursion_limit: LangGraph 1.2's
+# default (10007, not langchain-core's 25), overridable by the same environment variable.
+DEFAULT_RECURSION_LIMIT: Final = int(os.environ.get("LANGGRAPH_DEFAULT_RECURSION_LIMIT", "10007"))
 
 # --- write markers (special channels that never hold state) ---
 INPUT: Final = sys.intern("__input__")

@@ -64,6 +64,7 @@ __all__ = [
     "coded",
     "is_invalid_resume",
     "NodeCancelledError",
+    "NodeError",
 ]
 
 # The errors page of the documentation site (make docs builds it: reference/errors/#CODE).
@@ -229,6 +230,48 @@ class TaskNotFound(StategraphError):
     """A task referenced by id does not exist (distributed mode)."""
 
 
+class NodeError:
+    """What an error handler (``add_node(..., error_handler=fn)``) is told about the failure.
+
+    A handler receives it through a parameter ``error: NodeError``.
+    """
+
+    __slots__ = ("node", "error")
+
+    def __init__(self, node: str, error: BaseException) -> None:
+        self.node = node  # the node whose run failed (after its retries)
+        self.error = error  # the exception it raised
+
+    def __repr__(self) -> str:
+        return f"NodeError(node={self.node!r}, error={self.error!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, NodeError):
+            return NotImplemented
+        return (self.node, self.error) == (other.node, other.error)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+_INVALID_RESUME = "_stategraph_invalid_resume"
+
+
+def mark_invalid_resume(error: BaseException) -> None:
+    """Flag ``error`` as raised by a resume value that failed ``interrupt(response_schema=...)``."""
+    setattr(error, _INVALID_RESUME, True)
+
+
+def is_invalid_resume(error: BaseException) -> bool:
+    """Whether ``error`` (a pydantic ``ValidationError``) came from an answer not matching the
+    ``response_schema`` of the interrupt it resumed: the interrupt can then be answered again.
+    ``ToolNode`` re-raises such errors instead of reporting them to the model.
+
+        >>> is_invalid_resume(ValueError("bad argument"))
+        False
+    """
+    return getattr(error, _INVALID_RESUME, False) is True
+
+
 class GraphBubbleUp(Exception):
     """Control-flow signal that is not a failure: never retried, cached or logged as error."""
 
@@ -270,23 +313,6 @@ class GraphDrained(GraphBubbleUp):
     def __init__(self, reason: str = "shutdown") -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-# Set on the validation error ``interrupt(..., response_schema=...)`` raises for a resume value
-# that does not fit the schema, so callers can tell it from other validation failures.
-_INVALID_RESUME = "_stategraph_invalid_resume"
-
-
-def is_invalid_resume(error: BaseException) -> bool:
-    """Whether ``error`` is a resume value that failed an interrupt's ``response_schema``.
-
-    ``ToolNode`` re-raises such errors instead of reporting them to the model as a tool
-    error: only whoever resumes the run can fix the value.
-
-        >>> is_invalid_resume(ValueError("bad argument"))
-        False
-    """
-    return getattr(error, _INVALID_RESUME, False) is True
 
 
 class NodeCancelledError(StategraphError):

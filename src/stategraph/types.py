@@ -239,16 +239,18 @@ class Interrupt(Generic[ValueT]):
 
     value: ValueT
     id: str = "placeholder-id"
+    # the JSON schema of the answer ``interrupt(..., response_schema=...)`` expects (None: any)
+    response_schema: Any = field(default=None, kw_only=True)
 
     @property
     def interrupt_id(self) -> str:
         return self.id
 
     @classmethod
-    def from_ns(cls, value: Any, ns: str) -> Interrupt[Any]:
+    def from_ns(cls, value: Any, ns: str, *, response_schema: Any = None) -> Interrupt[Any]:
         from .pregel._ids import interrupt_id
 
-        return cls(value=value, id=interrupt_id(ns, 0))
+        return cls(value=value, id=interrupt_id(ns, 0), response_schema=response_schema)
 
 
 @dataclass(slots=True)

@@ -464,3 +464,20 @@ def test_ascii_two_cycle_draws_both_directions_apart():
     rows = _check_paths(graph).splitlines()
     assert {rows[y][x] for x, y in down} == {"*", "v"}
     assert {rows[y][x] for x, y in up} == {".", "^"}
+
+
+def test_deferred_node_is_drawn_with_defer_metadata() -> None:
+    from typing import TypedDict
+
+    from stategraph.graph import StateGraph
+
+    class State(TypedDict, total=False):
+        x: int
+
+    g = StateGraph(State)
+    g.add_node("a", lambda s: {}, metadata={"k": "v"}).add_node("d", lambda s: {}, defer=True)
+    g.add_edge(START, "a").add_edge("a", "d")
+    drawable = g.compile().get_graph()
+    assert drawable.nodes["d"].metadata == {"defer": True}
+    assert drawable.nodes["a"].metadata == {"k": "v"}
+    assert "d(d<hr/><small><em>defer = True</em></small>)" in drawable.draw_mermaid()

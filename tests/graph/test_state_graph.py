@@ -488,6 +488,8 @@ def test_recursion_limit(driver: Any) -> None:
         driver.run(g.compile(), {"log": []}, {"recursion_limit": 5})
     with pytest.raises(ValueError, match="recursion_limit"):
         driver.run(g.compile(), {"log": []}, {"recursion_limit": 0})
+    with pytest.raises(TypeError, match="recursion_limit"):  # LangGraph's type for a non-int
+        driver.run(g.compile(), {"log": []}, {"recursion_limit": "5"})
 
 
 def test_managed_remaining_steps_and_is_last_step(driver: Any) -> None:
@@ -633,3 +635,19 @@ def test_batch_return_exceptions(driver: Any) -> None:
     assert isinstance(out[1], KeyError)
     with pytest.raises(KeyError):
         driver.batch(g.compile(), [{"x": 1}, {"x": -1}])
+
+
+def test_default_recursion_limit_is_langgraphs(driver: Any) -> None:
+    from stategraph.constants import DEFAULT_RECURSION_LIMIT
+
+    class Counted(TypedDict, total=False):
+        left: RemainingSteps
+        seen: Annotated[list, operator.add]
+
+    g = StateGraph(Counted)
+    g.add_node("n", lambda s: {"seen": [s["left"]]}).add_edge(START, "n")
+    import os
+
+    if "LANGGRAPH_DEFAULT_RECURSION_LIMIT" not in os.environ:
+        assert DEFAULT_RECURSION_LIMIT == 10007  # LangGraph 1.2's default, not langchain-core's 25
+    assert driver.run(g.compile(), {"seen": []}) == {"seen": [DEFAULT_RECURSION_LIMIT - 1]}

@@ -141,8 +141,24 @@ def test_waiting_edge_with_unknown_nodes(start: list[str], end: str, missing: st
 
 
 def test_node_without_a_usable_action() -> None:
-    assert_coded(build_error(lambda: StateGraph(State).add_node("a")), ErrorCode.BUILD_BAD_ARGUMENT, "'a'")
-    assert_coded(build_error(lambda: StateGraph(State).add_node("a", 42)), ErrorCode.BUILD_BAD_ARGUMENT, "'a'", "42")
+    # the builtin types LangGraph raises: RuntimeError without an action, TypeError for a non-callable
+    with pytest.raises(RuntimeError) as missing:
+        StateGraph(State).add_node("a")
+    assert_coded(missing.value, ErrorCode.BUILD_BAD_ARGUMENT, "'a'")
+    with pytest.raises(TypeError) as wrong:
+        StateGraph(State).add_node("a", 42)
+    assert_coded(wrong.value, ErrorCode.BUILD_BAD_ARGUMENT, "'a'", "42")
+
+
+def test_state_schema_is_required_and_a_fieldless_one_is_a_root_value() -> None:
+    with pytest.raises(TypeError):
+        StateGraph()  # type: ignore[call-arg]
+    for schema in (dict, int):
+        assert list(StateGraph(schema).channels) == ["__root__"]
+    with pytest.warns(UserWarning, match="root value"):
+        assert list(StateGraph(None).channels) == ["__root__"]
+    g = StateGraph(dict).add_node("a", lambda s: {**s, "seen": True}).add_edge(START, "a").compile()
+    assert g.invoke({"z": 2}) == {"z": 2, "seen": True}
 
 
 def test_conflicting_channel_types_for_one_key() -> None:
@@ -200,3 +216,15 @@ def test_orphan_node_is_reported_with_a_code() -> None:
         _SG(_S).add_node("a", lambda s: s).add_node("lost", lambda s: s).add_edge(_START, "a").compile()
     messages = [str(w.message) for w in caught]
     assert any("['lost']" in m and "[E106]" in m for m in messages), messages
+
+
+def test_deprecated_keywords_warn_as_langgraph() -> None:
+    from stategraph.warnings import LangGraphDeprecatedSinceV05, LangGraphDeprecatedSinceV10
+
+    with pytest.warns(LangGraphDeprecatedSinceV10, match="context_schema"):
+        g = StateGraph(State, config_schema=dict)
+    assert g.context_schema is dict
+    with pytest.warns(LangGraphDeprecatedSinceV05, match="input_schema"):
+        assert StateGraph(State, input=State).input_schema is State
+    with pytest.warns(LangGraphDeprecatedSinceV05, match="retry_policy"):
+        StateGraph(State).add_node("a", lambda s: {}, retry=None)

@@ -72,7 +72,7 @@ def test_steps_follow_edges_and_sends() -> None:
     third = run_step(loop)
     # PUSH tasks (by index) and PULL tasks (by name) run in the same step
     assert sorted((t.name, t.path) for t in third) == sorted(
-        [("w", (PUSH, 0)), ("w", (PUSH, 1)), ("w", (PUSH, 2)), ("b", (PULL, "b")), ("c", (PULL, "c"))]
+        [("w", (PUSH, 0, False)), ("w", (PUSH, 1, False)), ("w", (PUSH, 2, False)), ("b", (PULL, "b")), ("c", (PULL, "c"))]
     )
     push = [t for t in third if t.path[0] == PUSH]
     assert [t.input for t in push] == [0, 1, 2]

@@ -50,3 +50,30 @@ def test_run_metadata_is_plain_only_for_exact_json_scalars() -> None:
     assert not plain({"configurable": {"limit": float("inf")}})
     assert not plain({"metadata": {"level": Level.HIGH}})  # kept by metadata_for, not plain
     assert not plain({"configurable": {"checkpoint_map": {"": 1}}})
+
+
+def test_node_config_as_langgraph_builds_it(driver: object) -> None:
+    from typing import Any, TypedDict
+
+    from stategraph.checkpoint.memory import InMemorySaver
+    from stategraph.config import get_config
+    from stategraph.graph import START, StateGraph
+
+    class State(TypedDict):
+        x: int
+
+    seen: list[dict[str, Any]] = []
+
+    def node(state: State) -> dict[str, Any]:
+        seen.append(get_config())
+        return {}
+
+    g = StateGraph(State).add_node("n", node).add_edge(START, "n").compile(checkpointer=InMemorySaver())
+    driver.run(g, {"x": 1}, {"configurable": {"thread_id": "t", "extra": 1}})  # type: ignore[attr-defined]
+    driver.run(g, {"x": 1}, {"configurable": {"thread_id": "t"}, "recursion_limit": 7})  # type: ignore[attr-defined]
+    first, second = seen
+    # the run's thread id is in the metadata too (other configurable keys are not)
+    assert first["metadata"]["thread_id"] == "t" and "extra" not in first["metadata"]
+    assert first["configurable"]["checkpoint_id"] is None
+    # recursion_limit is there only when the caller gave one
+    assert "recursion_limit" not in first and second["recursion_limit"] == 7

@@ -206,6 +206,48 @@ def test_interrupt_inside_subgraph_propagates_and_resumes(driver: Any) -> None:
     assert driver.run(app, Command(resume="41"), cfg()) == {"x": 42}
 
 
+def _child_asking_after_a_step(calls: list[str], **compile_kw: Any) -> Any:
+    def first(state: State) -> dict[str, Any]:
+        calls.append("first")
+        return {"log": ["first"]}
+
+    def ask(state: State) -> dict[str, Any]:
+        return {"log": [f"answer={interrupt('sub?')}"]}
+
+    child = StateGraph(State)
+    child.add_node("first", first).add_node("ask", ask)
+    child.add_edge(START, "first").add_edge("first", "ask")
+    return child.compile(**compile_kw)
+
+
+@pytest.mark.parametrize("child_checkpointer", [None, True])
+def test_resumed_subgraph_continues_from_its_checkpoint(driver: Any, child_checkpointer: Any) -> None:
+    calls: list[str] = []
+    parent = StateGraph(State)
+    parent.add_node("p", lambda s: {"log": ["p"]})
+    parent.add_node("sub", _child_asking_after_a_step(calls, checkpointer=child_checkpointer))
+    parent.add_edge(START, "p").add_edge("p", "sub")
+    app = parent.compile(checkpointer=InMemorySaver())
+    driver.run(app, {"log": []}, cfg())
+    out = driver.run(app, Command(resume="R"), cfg())
+    # the child neither re-takes its input nor re-runs the node that finished before the pause
+    assert calls == ["first"]
+    assert out["log"] == ["p", "p", "first", "answer=R"]
+
+
+def test_interrupt_in_subgraph_is_streamed_in_its_namespace(driver: Any) -> None:
+    parent = StateGraph(State)
+    parent.add_node("sub", _child_asking_after_a_step([], checkpointer=True)).add_edge(START, "sub")
+    app = parent.compile(checkpointer=InMemorySaver())
+    chunks = driver.stream(app, {"log": []}, cfg(), stream_mode=["updates", "values"], subgraphs=True)
+    nested = [(mode, payload) for ns, mode, payload in chunks if ns == ("sub",) and "__interrupt__" in payload]
+    assert [mode for mode, _ in nested] == ["updates", "values"]
+    assert values_of(nested[0][1]["__interrupt__"]) == ["sub?"]
+    assert nested[1][1]["log"] == ["first"]
+    top = [mode for ns, mode, payload in chunks if ns == () and "__interrupt__" in payload]
+    assert top == ["updates", "values"]
+
+
 # -- static breakpoints ---------------------------------------------------------------------------
 
 
@@ -255,3 +297,113 @@ def test_resume_with_command_passes_a_static_breakpoint(driver: Any) -> None:
     app = abc_graph().compile(checkpointer=InMemorySaver(), interrupt_before=["b"])
     driver.run(app, {"log": []}, cfg())
     assert driver.run(app, Command(resume="go"), cfg()) == {"log": ["a", "b", "c"]}
+
+
+# -- interrupt(response_schema=...) ---------------------------------------------------------------
+
+
+def test_response_schema_is_surfaced_and_validates_the_answer(driver: Any) -> None:
+    from pydantic import BaseModel, ValidationError
+
+    from stategraph.errors import is_invalid_resume
+
+    class Answer(BaseModel):
+        ok: bool
+
+    def ask(state: State) -> dict[str, Any]:
+        answer = interrupt("approve?", response_schema=Answer)
+        return {"x": int(answer.ok)}
+
+    g = StateGraph(State)
+    g.add_node("ask", ask).add_edge(START, "ask")
+    app = g.compile(checkpointer=InMemorySaver())
+    (asked,) = driver.run(app, {"x": 5}, cfg())["__interrupt__"]
+    assert asked.response_schema["properties"]["ok"]["type"] == "boolean"
+    with pytest.raises(ValidationError) as info:
+        driver.run(app, Command(resume={"ok": "not a bool"}), cfg())
+    assert is_invalid_resume(info.value)
+    assert driver.get_state(app, cfg()).next == ("ask",)
+    assert driver.run(app, Command(resume={"ok": True}), cfg())["x"] == 1
+
+
+def test_dict_response_schema_is_documentation_only(driver: Any) -> None:
+    from stategraph.errors import is_invalid_resume
+
+    g = StateGraph(State)
+    g.add_node("ask", lambda s: {"x": len(interrupt("q", response_schema={"type": "string"}))})
+    g.add_edge(START, "ask")
+    app = g.compile(checkpointer=InMemorySaver())
+    (asked,) = driver.run(app, {"x": 0}, cfg())["__interrupt__"]
+    assert asked.response_schema == {"type": "string"}
+    assert Interrupt("v", "i").response_schema is None
+    assert driver.run(app, Command(resume="abc"), cfg())["x"] == 3
+    assert not is_invalid_resume(ValueError("unrelated"))
+
+
+# -- stream shape of parallel interrupts ------------------------------------------------------------
+
+
+def _two_askers_and_a_worker() -> Any:
+    g = StateGraph(State)
+    g.add_node("a", lambda s: {"log": [interrupt("qa")]})
+    g.add_node("b", lambda s: {"log": [interrupt("qb")]})
+    g.add_node("c", lambda s: {"log": ["c"]})
+    g.add_edge(START, "a").add_edge(START, "b").add_edge(START, "c")
+    return g.compile(checkpointer=InMemorySaver())
+
+
+def test_each_interrupted_task_streams_its_own_interrupt(driver: Any) -> None:
+    app = _two_askers_and_a_worker()
+    chunks = driver.stream(app, {"log": []}, cfg(), stream_mode=["updates", "values"])
+    paused = [(mode, values_of(p["__interrupt__"])) for mode, p in chunks if "__interrupt__" in p]
+    # one updates + values pair per task, each holding that task's interrupt only
+    assert sorted(paused) == sorted([("updates", ["qa"]), ("values", ["qa"]), ("updates", ["qb"]), ("values", ["qb"])])
+    assert all(p["log"] == [] for mode, p in chunks if mode == "values" and "__interrupt__" in p)
+    # the run ends with the values that include what the finished sibling wrote
+    assert chunks[-1] == ("values", {"log": ["c"]})
+
+
+def test_resume_announces_every_task_and_replays_finished_updates_as_cached(driver: Any) -> None:
+    app = _two_askers_and_a_worker()
+    driver.run(app, {"log": []}, cfg())
+    ids = {i.value: i.id for i in driver.get_state(app, cfg()).interrupts}
+    chunks = driver.stream(app, Command(resume={ids["qa"]: "A"}), cfg(), stream_mode=["tasks", "updates"])
+    started = sorted(p["name"] for mode, p in chunks if mode == "tasks" and "input" in p)
+    assert started == ["a", "b", "c"]
+    cached = [p for mode, p in chunks if mode == "updates" and "__metadata__" in p]
+    assert cached == [{"c": {"log": ["c"]}, "__metadata__": {"cached": True}}]
+    finished = [p["name"] for mode, p in chunks if mode == "tasks" and "result" in p]
+    assert sorted(finished) == ["a", "b"]  # c finished in the first run: no new result event
+
+
+def test_interrupt_in_a_conditional_edge_shows_the_node_update_in_the_output(driver: Any) -> None:
+    def route(state: State) -> str:
+        return END if interrupt("route?") == "end" else "b"
+
+    g = StateGraph(State)
+    g.add_node("a", lambda s: {"log": ["a"]}).add_node("b", lambda s: {"log": ["b"]})
+    g.add_edge(START, "a").add_conditional_edges("a", route)
+    app = g.compile(checkpointer=InMemorySaver())
+    out = driver.run(app, {"x": 1}, cfg())
+    # as LangGraph: the output shows what the node wrote before its edge paused the run ...
+    assert out["log"] == ["a"] and values_of(out["__interrupt__"]) == ["route?"]
+    # ... while the saved state does not: the node runs again on resume
+    assert driver.get_state(app, cfg()).values == {"x": 1, "log": []}
+    assert driver.run(app, Command(resume="go"), cfg())["log"] == ["a", "b"]
+
+
+def test_command_without_resume_on_a_paused_thread_keeps_the_pause(driver: Any) -> None:
+    def ask(state: State) -> dict[str, Any]:
+        return {"log": [f"{interrupt('q')} x={state.get('x')}"]}
+
+    g = StateGraph(State)
+    g.add_node("ask", ask).add_edge(START, "ask")
+    app = g.compile(checkpointer=InMemorySaver())
+    driver.run(app, {"x": 1}, cfg())
+    # an update without an answer: the pending node runs again and pauses again ...
+    chunks = driver.stream(app, Command(update={"x": 7}), cfg(), stream_mode=["updates", "values"])
+    assert [mode for mode, p in chunks if "__interrupt__" in p] == ["updates", "values"]
+    # ... and the update is kept with the paused step, then applied when it is answered
+    snap = driver.get_state(app, cfg())
+    assert (snap.next, snap.values["x"]) == (("ask",), 7)
+    assert driver.run(app, Command(resume="R"), cfg())["log"] == ["R x=7"]

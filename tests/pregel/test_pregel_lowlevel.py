@@ -28,7 +28,9 @@ def test_subscribe_only_passes_the_bare_value(driver: Any) -> None:
 def test_raw_pregel_streams_values_by_default(driver: Any) -> None:
     app = doubler()
     assert app.stream_mode == "values"
-    assert driver.stream(app, "ab") == ["abab"]
+    # without stream_channels a values chunk holds every channel that has a value (as LangGraph)
+    assert driver.stream(app, "ab") == [{"b": "abab"}]
+    assert driver.run(app, "ab") == "abab"  # invoke returns the output channel
 
 
 def test_two_nodes_accumulate_into_a_topic(driver: Any) -> None:
@@ -40,7 +42,10 @@ def test_two_nodes_accumulate_into_a_topic(driver: Any) -> None:
         input_channels="a", output_channels=["c"],
     )
     assert driver.run(app, "x") == {"c": ["xx", "xx!"]}
-    assert driver.stream(app, "x", stream_mode="updates") == [{"first": {"c": "xx"}}, {"second": {"c": "xx!"}}]
+    assert driver.stream(app, "x", stream_mode="updates") == [
+        {"first": {"b": "xx", "c": "xx"}},
+        {"second": {"c": "xx!"}},
+    ]
 
 
 def test_non_accumulating_topic_holds_only_the_last_step(driver: Any) -> None:
@@ -137,7 +142,7 @@ def test_checkpointed_topic_accumulates_across_invocations(driver: Any) -> None:
     config = {"configurable": {"thread_id": "topic"}}
     assert driver.run(app, "one", config) == ["one"]
     assert driver.run(app, "two", config) == ["one", "two"]
-    assert driver.get_state(app, config).values == ["one", "two"]
+    assert driver.get_state(app, config).values == {"log": ["one", "two"]}
 
 
 def test_builder_and_constructor_validation() -> None:

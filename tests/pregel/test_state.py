@@ -219,19 +219,28 @@ def test_replay_from_a_past_checkpoint_re_executes_and_branches(driver: Any) -> 
 
 def test_bulk_update_applies_supersteps_in_order(driver: Any) -> None:
     app = chain()
-    driver.bulk_update_state(
-        app,
-        cfg("bulk"),
-        [
-            [StateUpdate({"x": 1, "log": ["i"]}, "__input__")],
-            [StateUpdate({"log": ["A"]}, "a")],
-        ],
-    )
+    driver.bulk_update_state(app, cfg("bulk"), [
+        [StateUpdate({"x": 1, "log": ["i"]}, "a")],
+        [StateUpdate({"log": ["B"]}, "b")],
+    ])
     snap = driver.get_state(app, cfg("bulk"))
-    assert snap.values == {"x": 1, "log": ["i", "A"]}
-    assert snap.next == ("b",)
+    assert snap.values == {"x": 1, "log": ["i", "B"]}
+    assert snap.next == ("c",)
     history = [(s.metadata["source"], s.metadata["step"]) for s in driver.history(app, cfg("bulk"))]
-    assert history == [("update", 0), ("input", -1)]
+    # on a new thread the first update is step 0 (an input would be step -1, as a run's)
+    assert history == [("update", 1), ("update", 0)]
+
+
+def test_update_as_input_fills_the_input_channel_for_the_next_run(driver: Any) -> None:
+    app = chain()
+    driver.update_state(app, cfg("in"), {"x": 1, "log": ["i"]}, as_node="__input__")
+    snap = driver.get_state(app, cfg("in"))
+    assert (snap.values, snap.next) == ({"log": []}, ("__start__",))
+    assert (snap.metadata["source"], snap.metadata["step"]) == ("input", -1)
+    driver.update_state(app, cfg("in"), {"x": 2, "log": ["j"]}, as_node="__input__")
+    assert driver.run(app, None, cfg("in")) == {"x": 2, "log": ["j", "a", "b", "c"]}
+    with pytest.raises(InvalidUpdateError):
+        driver.update_state(app, cfg("in"), None, as_node="__input__")
 
 
 def test_bulk_update_several_nodes_in_one_superstep(driver: Any) -> None:
@@ -284,3 +293,196 @@ def test_update_as_copy_forks_a_sibling(driver: Any) -> None:
     assert copied.metadata["source"] == "fork"
     assert copied.values == latest.values
     assert copied.parent_config == latest.parent_config
+
+
+# -- subgraph tasks in snapshots ------------------------------------------------------------------
+
+
+def _pausing_child(**compile_kw: Any) -> Any:
+    from stategraph.types import interrupt
+
+    child = StateGraph(State)
+    child.add_node("ask", lambda s: {"log": [interrupt("sub?")]}).add_edge(START, "ask")
+    return child.compile(**compile_kw)
+
+
+def test_snapshot_of_a_persistent_subgraph_is_found_without_task_ids(driver: Any) -> None:
+    parent = StateGraph(State)
+    parent.add_node("sub", _pausing_child(checkpointer=True)).add_edge(START, "sub")
+    app = parent.compile(checkpointer=InMemorySaver())
+    driver.run(app, {"log": []}, cfg())
+    (task,) = driver.get_state(app, cfg(), subgraphs=True).tasks
+    assert isinstance(task.state, StateSnapshot)
+    assert task.state.config["configurable"]["checkpoint_ns"] == "sub"
+    assert task.state.next == ("ask",)
+
+
+def test_subgraph_without_checkpointer_is_not_a_subgraph_of_the_snapshot(driver: Any) -> None:
+    parent = StateGraph(State)
+    parent.add_node("sub", _pausing_child(checkpointer=False)).add_edge(START, "sub")
+    app = parent.compile(checkpointer=InMemorySaver())
+    driver.run(app, {"log": []}, cfg())
+    (task,) = driver.get_state(app, cfg()).tasks
+    assert task.state is None
+    assert list(app.get_subgraphs()) == []
+
+
+def test_subgraph_called_inside_a_node_function_is_a_subgraph(driver: Any) -> None:
+    child = _pausing_child()
+
+    def call_child(state: State) -> dict[str, Any]:
+        return {"log": child.invoke({"log": []})["log"]}
+
+    parent = StateGraph(State)
+    parent.add_node("call_child", call_child).add_edge(START, "call_child")
+    app = parent.compile(checkpointer=InMemorySaver())
+    driver.run(app, {"log": []}, cfg())
+    assert [name for name, _ in app.get_subgraphs()] == ["call_child"]
+    (task,) = driver.get_state(app, cfg(), subgraphs=True).tasks
+    assert isinstance(task.state, StateSnapshot)
+    assert task.state.next == ("ask",)
+
+
+def test_send_tasks_in_snapshots_carry_the_no_call_flag(driver: Any) -> None:
+    from stategraph.types import Send
+
+    g = StateGraph(State)
+    g.add_node("w", lambda s: {"log": [s["x"]]})
+    g.add_conditional_edges(START, lambda s: [Send("w", {"x": 1}), Send("w", {"x": 2})])
+    app = g.compile(checkpointer=InMemorySaver(), interrupt_before=["w"])
+    driver.run(app, {"log": []}, cfg())
+    assert [t.path for t in driver.get_state(app, cfg()).tasks] == [("__pregel_push", 0, False), ("__pregel_push", 1, False)]
+
+
+# -- update_state details as LangGraph ------------------------------------------------------------
+
+
+def test_update_without_as_node_before_the_only_node_ran_is_made_as_start(driver: Any) -> None:
+    from stategraph.errors import NodeInterrupt
+
+    def gate(state: State) -> dict[str, Any]:
+        if state.get("x", 0) < 5:
+            raise NodeInterrupt("too small")
+        return {"log": ["passed"]}
+
+    g = StateGraph(State)
+    g.add_node("gate", gate).add_edge(START, "gate")
+    app = g.compile(checkpointer=InMemorySaver())
+    driver.run(app, {"x": 1}, cfg())
+    driver.update_state(app, cfg(), {"x": 10})  # as START: the gate runs again
+    assert driver.run(app, None, cfg()) == {"x": 10, "log": ["passed"]}
+
+
+def test_update_writes_show_as_the_task_result_of_the_checkpoint_they_build_on(driver: Any) -> None:
+    app = chain(interrupt_before=["b"])
+    driver.run(app, {"x": 1, "log": []}, cfg())
+    driver.update_state(app, cfg(), {"log": ["by hand"]}, as_node="b")
+    before_update = driver.history(app, cfg())[1]
+    assert [(t.name, t.result) for t in before_update.tasks] == [("b", {"log": ["by hand"]})]
+
+
+def test_snapshot_lists_next_tasks_in_node_order(driver: Any) -> None:
+    g = StateGraph(State)
+    for name in ("a", "zeta", "alpha"):
+        g.add_node(name, lambda s, name=name: {"log": [name]})
+    g.add_edge(START, "a").add_edge("a", "zeta").add_edge("a", "alpha")
+    app = g.compile(checkpointer=InMemorySaver(), interrupt_before=["zeta"])
+    driver.run(app, {"log": []}, cfg())
+    assert driver.get_state(app, cfg()).next == ("zeta", "alpha")
+
+
+def test_state_api_without_thread_id_is_a_key_error(driver: Any) -> None:
+    app = chain()
+    for call in (
+        lambda: driver.get_state(app, {"configurable": {}}),
+        lambda: driver.history(app, {"configurable": {}}),
+        lambda: driver.update_state(app, {}, {"x": 1}),
+    ):
+        with pytest.raises(KeyError, match="thread_id"):
+            call()
+
+
+def test_history_keeps_the_interrupts_a_finished_task_raised(driver: Any) -> None:
+    from stategraph.types import Command, interrupt
+
+    def two_questions(state: State) -> dict[str, Any]:
+        return {"log": [interrupt("first"), interrupt("second")]}
+
+    g = StateGraph(State)
+    g.add_node("ask", two_questions).add_edge(START, "ask")
+    app = g.compile(checkpointer=InMemorySaver())
+    driver.run(app, {"log": []}, cfg())
+    driver.run(app, Command(resume="A"), cfg())
+    driver.run(app, Command(resume="B"), cfg())
+    step0 = next(s for s in driver.history(app, cfg()) if s.metadata["step"] == 0)
+    (task,) = step0.tasks
+    # a record of the step: the last question asked, though answered since
+    assert [i.value for i in task.interrupts] == ["second"] and task.result == {"log": ["A", "B"]}
+    assert [i.value for i in step0.interrupts] == ["second"]
+    assert driver.get_state(app, cfg()).interrupts == ()
+
+
+def test_exit_durability_checkpoint_events_keep_the_starting_parent(driver: Any) -> None:
+    app = chain()
+    driver.run(app, {"x": 1, "log": []}, cfg())
+    start = driver.get_state(app, cfg())
+    events = driver.stream(app, {"x": 2}, cfg(), stream_mode="checkpoints", durability="exit")
+    assert {str(e["parent_config"]) for e in events} == {str(start.parent_config)}
+
+
+def test_a_subgraph_config_addresses_the_subgraph(driver: Any) -> None:
+    from stategraph.types import Command, interrupt
+
+    class Child(TypedDict, total=False):
+        items: Annotated[list, operator.add]
+
+    child = StateGraph(Child)
+    child.add_node("first", lambda s: {"items": ["first"]})
+    child.add_node("ask", lambda s: {"items": [interrupt("q")]})
+    child.add_edge(START, "first").add_edge("first", "ask")
+    parent = StateGraph(Child)
+    parent.add_node("sub", child.compile()).add_edge(START, "sub")
+    app = parent.compile(checkpointer=InMemorySaver())
+    driver.run(app, {"items": []}, cfg())
+    sub_config = driver.get_state(app, cfg(), subgraphs=True).tasks[0].state.config
+    assert sub_config["configurable"]["checkpoint_map"][""]  # the parent's checkpoint is named
+    assert driver.get_state(app, sub_config).next == ("ask",)
+    # the update is made with the subgraph's nodes (as "first": its edge to "ask" is followed)
+    new_config = driver.update_state(app, sub_config, {"items": ["patched"]})
+    assert new_config["configurable"]["checkpoint_ns"] == sub_config["configurable"]["checkpoint_ns"]
+    assert driver.get_state(app, new_config).next == ("ask",)
+    assert driver.run(app, Command(resume="R"), cfg()) == {"items": ["first", "patched", "R"]}
+    with pytest.raises(ValueError, match="nope"):
+        driver.get_state(app, {"configurable": {"thread_id": "t", "checkpoint_ns": "nope:1"}})
+
+
+def test_update_checkpoint_records_the_callers_metadata_and_configurable(driver: Any) -> None:
+    app = chain()
+    config = {"configurable": {"thread_id": "md", "user_id": "u1", "obj": {"no": 1}}, "metadata": {"m": "v"}}
+    driver.run(app, {"x": 1, "log": []}, config)
+    driver.update_state(app, config, {"x": 5})
+    md = driver.get_state(app, cfg("md")).metadata
+    assert (md["source"], md["user_id"], md["m"]) == ("update", "u1", "v") and "obj" not in md
+    # checkpoint events carry only the checkpoint's own metadata (a saver adds the rest)
+    events = driver.stream(app, {"x": 2}, config, stream_mode="checkpoints")
+    assert {k for e in events for k in e["metadata"]} == {"source", "step", "parents"}
+
+
+def test_a_cache_hit_is_saved_as_the_task_result(driver: Any) -> None:
+    from stategraph.cache.memory import InMemoryCache
+    from stategraph.types import CachePolicy
+
+    calls: list[int] = []
+
+    def slow(state: State) -> dict[str, Any]:
+        calls.append(state["x"])
+        return {"log": [state["x"]]}
+
+    g = StateGraph(State)
+    g.add_node("slow", slow, cache_policy=CachePolicy()).add_edge(START, "slow")
+    app = g.compile(checkpointer=InMemorySaver(), cache=InMemoryCache())
+    driver.run(app, {"x": 1}, cfg("first"))
+    driver.run(app, {"x": 1}, cfg("second"))
+    assert calls == [1]
+    step0 = next(s for s in driver.history(app, cfg("second")) if s.metadata["step"] == 0)
+    assert [(t.name, t.result) for t in step0.tasks] == [("slow", {"log": [1]})]

@@ -88,7 +88,7 @@ def test_tasks_mode_pairs_start_and_result(driver: Any) -> None:
     chunks = driver.stream(chain().compile(), {"x": 1}, stream_mode="tasks")
     assert [(c["name"], "result" in c) for c in chunks] == [("a", False), ("a", True), ("b", False), ("b", True)]
     start, result = chunks[0], chunks[1]
-    assert start == {"id": start["id"], "name": "a", "input": {"x": 1, "log": []}, "triggers": ["branch:to:a"]}
+    assert start == {"id": start["id"], "name": "a", "input": {"x": 1, "log": []}, "triggers": ("branch:to:a",)}
     assert result == {"id": start["id"], "name": "a", "error": None, "interrupts": [],
                       "result": {"x": 2, "log": ["a"]}}
     assert chunks[2]["id"] != start["id"]
@@ -114,7 +114,9 @@ def test_tasks_mode_reports_errors(driver: Any) -> None:
             for c in g.compile().stream({"x": 1}, stream_mode="tasks"):
                 chunks.append(c)
     assert [c["name"] for c in chunks] == ["boom", "boom"]
-    assert "KeyError" in chunks[1]["error"] and "nope" in chunks[1]["error"]
+    # the task_result payload carries the exception itself and an (empty) dict of results
+    assert isinstance(chunks[1]["error"], KeyError) and chunks[1]["error"].args == ("nope",)
+    assert chunks[1]["result"] == {} and chunks[1]["interrupts"] == []
 
 
 def test_debug_mode_wraps_task_events_and_checkpoints(driver: Any) -> None:
@@ -159,11 +161,6 @@ def test_list_of_modes_yields_mode_payload_pairs(driver: Any) -> None:
 def test_tuple_of_modes_is_treated_as_a_list(driver: Any) -> None:
     chunks = driver.stream(chain().compile(), {"x": 1}, stream_mode=("updates",))
     assert chunks == [("updates", {"a": {"x": 2, "log": ["a"]}}), ("updates", {"b": {"log": ["b"]}})]
-
-
-def test_unknown_mode_in_list_is_rejected(driver: Any) -> None:
-    with pytest.raises(ValueError, match="bogus"):
-        driver.stream(chain().compile(), {"x": 1}, stream_mode=["values", "bogus"])
 
 
 def test_subgraphs_single_mode_yields_namespace_payload(driver: Any) -> None:
@@ -219,3 +216,98 @@ def test_normalize_modes() -> None:
     assert normalize_modes(None, "updates") == (["updates"], True)
     assert normalize_modes("values", "updates") == (["values"], True)
     assert normalize_modes(["values", "custom"], "updates") == (["values", "custom"], False)
+
+
+def test_a_mode_nothing_emits_yields_no_chunks(driver: Any) -> None:
+    app = chain().compile()
+    # as LangGraph: no error, the unknown mode simply never produces a chunk
+    chunks = driver.stream(app, {"x": 1}, stream_mode=["values", "nope"])
+    assert [mode for mode, _ in chunks] == ["values", "values", "values"]
+    assert driver.stream(app, {"x": 1}, stream_mode="nope") == []
+
+
+# -- version="v2": StreamPart dicts -----------------------------------------------------------------
+
+
+def test_v2_stream_parts_carry_type_namespace_and_data(driver: Any) -> None:
+    app = chain().compile()
+    parts = driver.stream(app, {"x": 1}, stream_mode=["values", "updates", "custom"], version="v2")
+    assert parts[0] == {"type": "values", "ns": (), "data": {"x": 1, "log": []}, "interrupts": ()}
+    assert parts[1] == {"type": "custom", "ns": (), "data": {"progress": 1}}
+    assert parts[2] == {"type": "updates", "ns": (), "data": {"a": {"x": 2, "log": ["a"]}}}
+    assert [p["type"] for p in parts] == ["values", "custom", "updates", "values", "updates", "values"]
+    # a single mode is no different: still one dict per chunk
+    single = driver.stream(app, {"x": 1}, stream_mode="updates", version="v2")
+    assert [p["data"] for p in single] == [{"a": {"x": 2, "log": ["a"]}}, {"b": {"log": ["b"]}}]
+
+
+def test_v2_values_part_holds_interrupts_in_their_own_field(driver: Any) -> None:
+    from stategraph.types import interrupt
+
+    g = StateGraph(State)
+    g.add_node("ask", lambda s: {"log": [interrupt("q")]}).add_edge(START, "ask")
+    app = g.compile(checkpointer=InMemorySaver())
+    parts = driver.stream(app, {"x": 1}, {"configurable": {"thread_id": "v2"}}, stream_mode="values", version="v2")
+    last = parts[-1]
+    assert last["data"] == {"x": 1, "log": []} and "__interrupt__" not in last["data"]
+    assert [i.value for i in last["interrupts"]] == ["q"]
+    out = driver.run(app, None, {"configurable": {"thread_id": "v2"}}, stream_mode="updates", version="v2")
+    assert out[0]["type"] == "updates" and "__interrupt__" in out[0]["data"]
+
+
+def test_unknown_stream_version_is_an_error(driver: Any) -> None:
+    with pytest.raises(ValueError, match="v3"):
+        driver.stream(chain().compile(), {"x": 1}, version="v3")
+
+
+# -- output_keys --------------------------------------------------------------------------------
+
+
+def test_output_keys_select_what_values_updates_and_invoke_show(driver: Any) -> None:
+    app = chain().compile()
+    # a values chunk only for the steps that wrote a selected key (b writes only log)
+    assert driver.stream(app, {"x": 1}, stream_mode="values", output_keys="x") == [1, 2]
+    assert driver.stream(app, {"x": 1}, stream_mode="updates", output_keys="x") == [{"a": 2}, {"b": None}]
+    assert driver.stream(app, {"x": 1}, stream_mode="updates", output_keys=["log"]) == [
+        {"a": {"log": ["a"]}},
+        {"b": {"log": ["b"]}},
+    ]
+    assert driver.run(app, {"x": 1}, output_keys=["log"]) == {"log": ["a", "b"]}
+    assert driver.run(app, {"x": 1}, output_keys="x") == 2
+    with pytest.raises(ValueError, match="'nope'"):
+        driver.run(app, {"x": 1}, output_keys=["nope"])
+
+
+# -- tasks / checkpoints payloads -------------------------------------------------------------------
+
+
+def test_task_result_folds_repeated_writes_and_lists_interrupts_as_data(driver: Any) -> None:
+    from stategraph.types import Command, interrupt
+
+    g = StateGraph(State)
+    g.add_node("twice", lambda s: Command(update=[("log", ["1"]), ("log", ["2"])]))
+    g.add_node("ask", lambda s: {"x": interrupt("q")})
+    g.add_edge(START, "twice").add_edge("twice", "ask")
+    app = g.compile(checkpointer=InMemorySaver())
+    chunks = driver.stream(app, {"x": 0}, {"configurable": {"thread_id": "p"}}, stream_mode="tasks")
+    results = [c for c in chunks if "result" in c]
+    assert results[0]["result"] == {"log": {"$writes": [["1"], ["2"]]}}
+    (asked,) = results[1]["interrupts"]
+    assert asked == {"value": "q", "id": asked["id"], "response_schema": None}
+    assert results[1]["result"] == {} and results[1]["error"] is None
+
+
+def test_checkpoint_event_tasks_show_saved_interrupts_and_results(driver: Any) -> None:
+    from stategraph.types import Command, interrupt
+
+    g = StateGraph(State)
+    g.add_node("ask", lambda s: {"log": [interrupt("q")]}).add_node("done", lambda s: {"x": 5})
+    g.add_edge(START, "ask").add_edge(START, "done")
+    app = g.compile(checkpointer=InMemorySaver())
+    config = {"configurable": {"thread_id": "cp"}}
+    driver.stream(app, {"x": 0}, config)
+    chunks = driver.stream(app, Command(resume="a"), config, stream_mode="checkpoints")
+    tasks = {t["name"]: t for t in chunks[0]["tasks"]}
+    assert tasks["done"]["result"] == {"x": 5} and tasks["done"]["interrupts"] == ()
+    assert [i["value"] for i in tasks["ask"]["interrupts"]] == ["q"]
+    assert "result" not in tasks["ask"] and tasks["ask"]["state"] is None

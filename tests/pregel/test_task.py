@@ -43,6 +43,11 @@ def test_pull_task_id_uses_sorted_triggers_and_every_part() -> None:
 def test_push_task_id_takes_the_generic_path() -> None:
     task = _task_for("1f0-seed", "", 7, "n1", (PUSH, 2), ())
     assert task.id == "32011a78-7e96-3db8-559e-25d79e498c8d"
+    # a Send's path carries LangGraph's "not a call" flag: the id and stored path ignore it,
+    # so writes saved before the flag existed still belong to their task
+    flagged = _task_for("1f0-seed", "", 7, "n1", (PUSH, 2, False), ())
+    assert flagged.id == task.id
+    assert path_text((PUSH, 2, False)) == path_text((PUSH, 2)) == f"{PUSH}~2"
 
 
 def test_caches_stay_bounded(monkeypatch: Any) -> None:

@@ -108,13 +108,14 @@ class BinaryOperatorAggregate(BaseChannel[Any, Any, Any]):
         try:
             return self.operator(acc, value)
         except Exception as exc:
+            # why: LangGraph lets the reducer's own exception through and programs catch it by
+            # that type; we keep the type and add where it happened and the code as a note
             name = getattr(self.operator, "__name__", repr(self.operator))
-            raise InvalidUpdateError(
-                f"Reducer {name!r} for key '{self.key}' raised {type(exc).__name__}: {exc}. "
-                "Check that every node writes a value the reducer accepts.",
-                code=ErrorCode.RUN_REDUCER_FAILED,
-                channel=self.key,
-            ) from exc
+            exc.add_note(
+                f"Reducer {name!r} for key '{self.key}' raised {type(exc).__name__}. Check that every "
+                f"node writes a value the reducer accepts. [{ErrorCode.RUN_REDUCER_FAILED.value}]"
+            )
+            raise
 
     def get(self) -> Any:
         if self.value is MISSING:

@@ -14,7 +14,9 @@ from ..pregel._call import adapt_callable
 from ..pregel._io import goto_writes, update_as_tuples
 from ..pregel._node import PregelNode, apassthrough, passthrough
 from ..types import Command, RetryPolicy, Send
+from ._error_handlers import DEFAULT_HANDLER, handler_node, handler_of
 from ._schema import channels_of, make_mapper
+from ._subgraphs import find_subgraphs
 from ._validate import validate_graph
 
 if TYPE_CHECKING:
@@ -53,8 +55,20 @@ def compile_graph(builder: StateGraph, **opts: Any) -> CompiledStateGraph:
     graph = CompiledStateGraph.__new__(CompiledStateGraph)
     graph.builder = builder
     nodes = {START: _start_node(builder, graph)}
+    default_handler = None
     for name in builder.nodes:
-        nodes[name] = _user_node(builder, graph, name, joins.get(name, []))
+        node = _user_node(builder, graph, name, joins.get(name, []))
+        handler = handler_of(builder, name)
+        if handler is not None:
+            node.error_handler = handler[0]
+            made = handler_node(handler[0], handler[1], node.channels, _handler_writer(builder, graph, handler[0]))
+            if handler[0] == DEFAULT_HANDLER:
+                default_handler = made
+            else:
+                nodes[handler[0]] = made  # before its node, as LangGraph orders them
+        nodes[name] = node
+    if default_handler is not None:
+        nodes[DEFAULT_HANDLER] = default_handler
     Pregel.__init__(
         graph,
         nodes=nodes,
@@ -179,11 +193,16 @@ def _user_node(builder: StateGraph, graph: Any, name: str, joins: list[str]) -> 
         retry_policy=[retry] if isinstance(retry, RetryPolicy) else retry,
         cache_policy=spec.cache_policy or defaults.get("cache_policy"),
         metadata=spec.metadata,
-        subgraphs=[spec.runnable] if is_graph else [],
+        subgraphs=find_subgraphs(spec.runnable),
         timeout=spec.timeout or defaults.get("timeout"),
         bound=spec.runnable,
         input_schema=spec.input_schema,
     )
+
+
+def _handler_writer(builder: StateGraph, graph: Any, name: str) -> Any:
+    # a handler's update goes where its node's would, but it follows no edge of that node
+    return _updater(name, set(builder.channels), [], graph, strict=True, validators=field_validators(builder))
 
 
 def _updater(

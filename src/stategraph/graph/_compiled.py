@@ -21,6 +21,15 @@ class CompiledStateGraph(Pregel):
             return schema(**value)
         return value
 
+    def coerce_state(self, value: Any) -> Any:
+        """Checkpoint values in version="v2" streams are the state schema's model/dataclass."""
+        from ._schema import is_model_schema
+
+        schema = self.builder.state_schema
+        if isinstance(value, dict) and is_model_schema(schema):
+            return schema(**value)
+        return value
+
     def get_graph(self, config: Any = None, *, xray: int | bool = False) -> Any:
         from ._drawing import state_graph_drawable
 

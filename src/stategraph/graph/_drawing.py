@@ -30,7 +30,12 @@ def state_graph_drawable(graph: Any, *, xray: int | bool = False) -> Any:
             continue
         for sub in node.subgraphs:
             subgraphs[name] = lambda depth, sub=sub: sub.get_graph(xray=depth)
-    metadata = {n: s.metadata for n, s in builder.nodes.items() if s.metadata}
+    # a deferred node is labelled "defer = True" (LangGraph draws it into the node's metadata)
+    metadata = {
+        n: {**(s.metadata or {}), "defer": True} if s.defer else s.metadata
+        for n, s in builder.nodes.items()
+        if s.metadata or s.defer
+    }
     return build_drawable(
         nodes=list(builder.nodes), edges=edges, branches=branches, subgraphs=subgraphs, xray=xray,
         node_metadata=metadata or None,

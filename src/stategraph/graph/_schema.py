@@ -103,7 +103,9 @@ def _reducer_channel(key: str, typ: Any, fn: Callable[[Any, Any], Any]) -> BaseC
 def channels_of(schema: Any) -> dict[str, BaseChannel | type]:
     hints = schema_hints(schema)
     if hints is None:
-        if schema is not None and get_origin(schema) is Annotated:
+        # a schema that declares no fields at all (Annotated[list, add], dict, int, None) is
+        # one root value, as in LangGraph; a class with no annotated fields is an empty state
+        if get_origin(schema) is Annotated or not hasattr(schema, "__annotations__"):
             return {ROOT: channel_for(ROOT, schema)}
         return {}
     return {k: channel_for(k, v) for k, v in hints.items()}

@@ -49,7 +49,9 @@ class NodeSpec:
     """One node as declared with ``add_node``; ``compile()`` lowers it to a PregelNode."""
 
     # why: a plain slotted class, not a dataclass: ``dataclasses`` imports ``inspect`` (~5 ms).
-    __slots__ = ("runnable", "metadata", "input_schema", "retry_policy", "cache_policy", "ends", "defer", "timeout")
+    __slots__ = (
+        "runnable", "metadata", "input_schema", "retry_policy", "cache_policy", "ends", "defer", "timeout", "error_handler",
+    )
 
     def __init__(
         self,
@@ -62,6 +64,7 @@ class NodeSpec:
         ends: tuple[str, ...] | dict[str, str] = (),
         defer: bool = False,
         timeout: TimeoutPolicy | None = None,
+        error_handler: Any = None,
     ) -> None:
         self.runnable = runnable
         self.metadata = metadata
@@ -71,6 +74,7 @@ class NodeSpec:
         self.ends = ends
         self.defer = defer
         self.timeout = timeout
+        self.error_handler = error_handler  # a callable run when this node fails (after retries)
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
@@ -89,20 +93,22 @@ class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
 
     def __init__(
         self,
-        state_schema: Any = None,
+        state_schema: Any,
         context_schema: Any = None,
         *,
         input_schema: Any = None,
         output_schema: Any = None,
         **kwargs: Any,
     ) -> None:
-        context_schema = context_schema or kwargs.pop("config_schema", None)
-        input_schema = input_schema or kwargs.pop("input", None)
-        output_schema = output_schema or kwargs.pop("output", None)
+        context_schema = context_schema or _deprecated(kwargs, "config_schema", "context_schema", "V10")
+        input_schema = input_schema or _deprecated(kwargs, "input", "input_schema", "V05")
+        output_schema = output_schema or _deprecated(kwargs, "output", "output_schema", "V05")
         if state_schema is None:
-            if input_schema is None or output_schema is None:
-                raise ValueError("StateGraph needs a state_schema (or both input_schema and output_schema).")
-            state_schema = input_schema
+            warnings.warn(
+                "StateGraph(None): the state is then one root value that each node replaces. Give a "
+                "TypedDict, dataclass or pydantic model (or Annotated[type, reducer]) as state_schema.",
+                stacklevel=2,
+            )
         self.state_schema = state_schema
         self.context_schema = context_schema
         self.input_schema = input_schema or state_schema
@@ -122,7 +128,7 @@ class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
 
     # ------------------------------------------------------------------ schema
     def _add_schema(self, schema: Any, *, allow_managed: bool = True) -> None:
-        if schema is None or schema in self.schemas:
+        if schema in self.schemas:
             return
         chans = channels_of(schema)
         self.schemas[schema] = chans
@@ -141,8 +147,14 @@ class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
                 self.channels[key] = ch
 
     # ------------------------------------------------------------------ nodes
-    def set_node_defaults(self, *, retry_policy: Any = None, cache_policy: Any = None, timeout: Any = None, **kwargs: Any) -> StateGraph:
-        self._node_defaults.update({k: v for k, v in (("retry_policy", retry_policy), ("cache_policy", cache_policy), ("timeout", timeout)) if v is not None})
+    def set_node_defaults(
+        self, *, retry_policy: Any = None, cache_policy: Any = None, error_handler: Any = None, timeout: Any = None,
+        **kwargs: Any,
+    ) -> StateGraph:
+        """Defaults for every node that does not set its own (error_handler: not for handlers)."""
+        given = (("retry_policy", retry_policy), ("cache_policy", cache_policy), ("timeout", timeout),
+                 ("error_handler", error_handler))
+        self._node_defaults.update({k: v for k, v in given if v is not None})
         return self
 
     def add_node(
@@ -157,21 +169,20 @@ class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
         cache_policy: CachePolicy | None = None,
         destinations: dict[str, str] | tuple[str, ...] | None = None,
         timeout: Any = None,
+        error_handler: Any = None,
         **kwargs: Any,
     ) -> StateGraph:
         """Add a node: ``add_node("name", fn)`` or ``add_node(fn)`` (named after the function)."""
-        if kwargs.get("error_handler") is not None:  # LangGraph 1.2 feature; never ignore it silently
-            raise _err(f"add_node('{node if isinstance(node, str) else _name_of(node)}', error_handler=...) is not "
-                       "supported yet: catch the exception inside the node and return the recovery update.",
-                       ErrorCode.BUILD_BAD_ARGUMENT)
-        retry_policy = retry_policy or kwargs.pop("retry", None)
-        input_schema = input_schema or kwargs.pop("input", None)
+        retry_policy = retry_policy or _deprecated(kwargs, "retry", "retry_policy", "V05")
+        input_schema = input_schema or _deprecated(kwargs, "input", "input_schema", "V05")
         if not isinstance(node, str):
             action, name = node, _name_of(node)
         else:
             name = node
             if action is None:
-                raise _err(f"add_node('{name}') needs an action: add_node('{name}', fn).", ErrorCode.BUILD_BAD_ARGUMENT)
+                # why: LangGraph raises RuntimeError here; we keep the type and say what to do
+                raise coded(RuntimeError, f"add_node('{name}') needs an action: add_node('{name}', fn).",
+                            ErrorCode.BUILD_BAD_ARGUMENT)
         if self.compiled:
             warnings.warn("Adding a node to a graph that has already been compiled. This will not be reflected in the compiled graph.", stacklevel=2)
         if name in (START, END):
@@ -182,7 +193,8 @@ class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
         if name in self.nodes:
             raise _err(f"Node `{name}` already present.", ErrorCode.BUILD_DUPLICATE_NODE)
         if action is None or not (callable(action) or hasattr(action, "invoke")):
-            raise _err(f"Node '{name}': action must be a callable or a runnable graph, got {action!r}.", ErrorCode.BUILD_BAD_ARGUMENT)
+            raise coded(TypeError, f"Node '{name}': action must be a callable or a runnable graph, got {action!r}.",
+                        ErrorCode.BUILD_BAD_ARGUMENT)
         inferred = input_schema or first_param_schema(action)
         if inferred is not None:
             self._add_schema(inferred)
@@ -197,7 +209,7 @@ class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
         self.nodes[name] = NodeSpec(
             runnable=action, metadata=metadata, input_schema=inferred or self.state_schema,
             retry_policy=retry_policy, cache_policy=cache_policy, ends=ends or (), defer=defer,
-            timeout=_coerce_timeout(timeout),
+            timeout=_coerce_timeout(timeout), error_handler=_checked_handler(name, error_handler),
         )
         return self
 
@@ -286,6 +298,24 @@ class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
             self, checkpointer=checkpointer, cache=cache, store=store, interrupt_before=interrupt_before or (),
             interrupt_after=interrupt_after or (), debug=debug, name=name or "LangGraph",
         )
+
+
+def _deprecated(kwargs: dict[str, Any], old: str, new: str, since: str) -> Any:
+    """Pop a deprecated keyword, warning as LangGraph does (LangGraphDeprecatedSinceV05/V10)."""
+    if old not in kwargs:
+        return None
+    from .. import warnings as deprecations
+
+    category = getattr(deprecations, f"LangGraphDeprecatedSince{since}")
+    warnings.warn(f"`{old}` is deprecated and will be removed. Please use `{new}` instead.", category, stacklevel=3)
+    return kwargs.pop(old)
+
+
+def _checked_handler(name: str, handler: Any) -> Any:
+    if handler is not None and not (callable(handler) or hasattr(handler, "invoke")):
+        raise coded(TypeError, f"Node '{name}': error_handler must be a callable, got {handler!r}.",
+                    ErrorCode.BUILD_BAD_ARGUMENT)
+    return handler
 
 
 def _is_async_callable(action: Any) -> bool:

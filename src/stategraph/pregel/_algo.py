@@ -96,8 +96,9 @@ def _push_tasks(loop: PregelLoop, step: int, packets: Sequence[Any]) -> list[Tas
         if node is None:  # validated when written; kept for saved data
             continue
         # as LangGraph: a Send's argument reaches the node as given (the state-schema mapper
-        # coerces only what a node reads from the channels)
-        task = Task(loop, node, packet.node, packet.arg, (PUSH, idx), (PUSH,), step)
+        # coerces only what a node reads from the channels); False in the path marks "not a
+        # functional call"
+        task = Task(loop, node, packet.node, packet.arg, (PUSH, idx, False), (PUSH,), step)
         if packet.timeout is not None:
             task.timeout = packet.timeout
         tasks.append(task)
@@ -168,9 +169,11 @@ def _pull_task(
     return Task(loop, node, name, value, (PULL, name), triggers, step)
 
 
-def apply_writes(loop: PregelLoop, tasks: Sequence[Task], next_version: Any) -> set[str]:
+def apply_writes(loop: PregelLoop, tasks: Sequence[Task], next_version: Any, *, new_step: bool = True) -> set[str]:
     """Fold the tasks' writes into channels in path order; return the channels that changed.
 
+    ``new_step=False`` (a Command given as a run's input) folds the writes into the current
+    step: one-step values are not expired, so tasks still pending keep their triggers.
     Invariant: the result does not depend on the order in which tasks finished.
     """
     ordered = sorted(tasks, key=lambda t: path_sort_key(t.path)) if len(tasks) > 1 else tasks
@@ -198,8 +201,18 @@ def apply_writes(loop: PregelLoop, tasks: Sequence[Task], next_version: Any) -> 
                 kind = _learn_kind(c.__class__)
             if (c.value is not MISSING) if kind else c.is_available():
                 updated.add(ch)
-    # Expire one-step values (triggers, Sends) not written again.  Only a channel that changed
-    # last step can still hold one (None: unknown, check all).
+    if new_step:
+        _expire(loop, grouped, updated, next_version)
+    elif loop.views is not None:
+        loop.views.touch(grouped, loop.updated_channels)
+    return updated
+
+
+def _expire(loop: PregelLoop, grouped: dict[str, list[Any]], updated: set[str], next_version: Any) -> None:
+    """Expire one-step values (triggers, Sends) not written again; release deferred nodes when
+    nothing else would run.  Only a channel that changed last step can still hold a one-step
+    value (None: unknown, check all)."""
+    channels, versions, dirty = loop.channels, loop.versions, loop.dirty
     previous, graph = loop.updated_channels, loop.graph
     ephemeral = graph.ephemeral_channels
     for ch in ephemeral if previous is None else previous:
@@ -209,7 +222,6 @@ def apply_writes(loop: PregelLoop, tasks: Sequence[Task], next_version: Any) -> 
         loop.views.touch(grouped, previous)
     if graph.finishers and updated.isdisjoint(graph.trigger_channels):
         _finish(loop, updated, next_version)
-    return updated
 
 
 def _mark_seen_and_consume(loop: PregelLoop, ordered: Sequence[Task], next_version: Any) -> None:

@@ -180,7 +180,7 @@ async def _run_tasks(loop: Any, run: AsyncRun, tasks: list[Any]) -> AsyncIterato
                 continue
             await _finish(loop, task)
             err = task.error
-            if err is not None and not isinstance(err, GraphBubbleUp) and not failed:
+            if err is not None and not isinstance(err, GraphBubbleUp) and not failed and task.node.error_handler is None:
                 failed = True
                 for f in pending:
                     f.cancel()

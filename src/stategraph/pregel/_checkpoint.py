@@ -119,10 +119,16 @@ def build_task_config(loop: PregelLoop, task: Task) -> dict[str, Any]:
     if loop.thread_id is not None:
         conf["thread_id"] = loop.thread_id
     cp_id = loop.checkpoint_config.get(CONF, {}).get("checkpoint_id")
-    conf.pop("checkpoint_id", None)
+    requested = conf.get("checkpoint_id")
+    conf["checkpoint_id"] = None  # a node runs at no fixed checkpoint (the key stays, as in LangGraph)
     if cp_id:
         conf["checkpoint_map"] = {**loop.checkpoint_map, loop.checkpoint_ns: cp_id}
     metadata = dict(base.get("metadata") or {})
+    # the run's coordinates given in configurable are in its metadata too (LangGraph's list)
+    for key in _PROPAGATED:
+        value = requested if key == "checkpoint_id" else base.get(CONF, {}).get(key)
+        if value is not None and key not in metadata:
+            metadata[key] = value
     metadata.update(
         langgraph_step=task.step,
         langgraph_node=task.name,
@@ -135,5 +141,8 @@ def build_task_config(loop: PregelLoop, task: Task) -> dict[str, Any]:
     cfg["tags"] = [*(base.get("tags") or []), *task.node.tags]
     cfg["metadata"] = metadata
     cfg[CONF] = conf
-    cfg.setdefault("recursion_limit", loop.recursion_limit)
     return cfg
+
+
+# configurable keys a run also records in its tasks' metadata
+_PROPAGATED = ("thread_id", "checkpoint_id", "task_id", "run_id", "assistant_id", "graph_id")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..channels.base import MISSING
-from ..errors import _INVALID_RESUME, GraphInterrupt
+from ..errors import GraphInterrupt, mark_invalid_resume
 from ..types import Interrupt
 from ._context import current_task
 from ._ids import interrupt_id
@@ -16,19 +16,20 @@ def interrupt(value: Any, *, response_schema: Any = None) -> Any:
     loop = task.loop
     idx = task.interrupt_index
     task.interrupt_index += 1
+    adapter = _adapter(response_schema)
     resume = task.resume
     if resume is not None and idx < len(resume):
-        return resume[idx]
+        return _validate(adapter, resume[idx])
     iid = interrupt_id(task.ns, idx)
     answer = _take_answer(task, loop, iid)
     if answer is not MISSING:
-        if response_schema is not None:
-            answer = _validate(response_schema, answer)
+        checked = _validate(adapter, answer)
         if task.resume is None:
             task.resume = []
         task.resume.append(answer)
-        return answer
-    intr = Interrupt(value=value, id=iid)
+        return checked
+    schema = adapter.json_schema() if adapter is not None else response_schema
+    intr = Interrupt(value=value, id=iid, response_schema=schema)
     raise GraphInterrupt((intr,))
 
 
@@ -46,15 +47,20 @@ def _take_answer(task: Any, loop: Any, iid: str) -> Any:
     return MISSING
 
 
-def _validate(schema: Any, value: Any) -> Any:
-    if isinstance(schema, dict):
+def _adapter(schema: Any) -> Any:
+    """A pydantic TypeAdapter for a type given as ``response_schema`` (a dict is documentation only)."""
+    if schema is None or isinstance(schema, dict):
+        return None
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(schema)
+
+
+def _validate(adapter: Any, value: Any) -> Any:
+    if adapter is None:
         return value
     try:
-        from pydantic import TypeAdapter
-    except ImportError:  # pragma: no cover
-        return value
-    try:
-        return TypeAdapter(schema).validate_python(value)
-    except Exception as exc:  # pydantic.ValidationError: mark it for errors.is_invalid_resume
-        setattr(exc, _INVALID_RESUME, True)
+        return adapter.validate_python(value)
+    except Exception as exc:  # pydantic.ValidationError: keep its type, mark it as a bad resume
+        mark_invalid_resume(exc)
         raise

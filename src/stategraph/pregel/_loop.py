@@ -23,6 +23,7 @@ from ..checkpoint._frozen import DELTA_KEY, FROZEN_KEY, LIVE_KEY
 from ..constants import (
     CALL,
     CONF,
+    DEFAULT_RECURSION_LIMIT,
     END,
     ERROR,
     INPUT,
@@ -44,7 +45,7 @@ from ..errors import (
     UnknownInterruptError,
 )
 from ..types import Command, Interrupt, Send
-from . import _events, _messages, _trace
+from . import _events, _handlers, _messages, _trace
 from ._algo import apply_writes, is_finished, prepare_tasks, read_channels
 from ._ids import is_interrupt_id
 from ._io import command_writes, input_writes
@@ -76,6 +77,12 @@ class PregelLoop:
     resume_map: dict[str, Any] | None = None
     null_resume: Any = MISSING
     skip_done_tasks = False
+    # True from the start of a run that continues its thread (input None or a Command on a saved
+    # checkpoint) until its first superstep is applied; a subgraph started in that superstep
+    # continues from its own checkpoint instead of taking its input afresh (as LangGraph does)
+    resuming = False
+    restored_parent_config: dict[str, Any] | None = None  # the parent of the checkpoint started from
+    output_keys: Any = None  # stream/invoke(output_keys=...): the channels values and updates show
     unsaved = False
     # The newest checkpoint id of this thread+ns as far as this run knows ("" = none yet);
     # every put carries it so the saver can refuse a concurrent writer (compare-and-set).
@@ -130,7 +137,7 @@ class PregelLoop:
         conf = config.get(CONF, {})
         self.thread_id = conf.get("thread_id")
         self.checkpoint_map: dict[str, str] = dict(conf.get("checkpoint_map") or {})
-        self.recursion_limit = config.get("recursion_limit", 25)
+        self.recursion_limit = config.get("recursion_limit", DEFAULT_RECURSION_LIMIT)
         self.channels: dict[str, Any] = {}
         self.versions: dict[str, Any] = {}
         self.versions_seen: dict[str, dict[str, Any]] = {}
@@ -217,17 +224,21 @@ class PregelLoop:
             # one superstep per turn: plan, run, fold the writes in, checkpoint
             while (todo := self._next_tasks()) is not None:
                 tasks = self.tasks
+                _events.announce_step(self, tasks, todo)
                 if self.cache is not None:
                     yield from self._cache_lookup(todo)
                     todo = [t for t in todo if not t.done]
                 if todo:
-                    if self.want_task_events or self.trace_span is not None:
-                        self._announce(todo)
+                    if self.trace_span is not None:
+                        _trace.start_step(self, todo)
                     yield ("run", todo)
+                if self.graph.has_error_handlers:  # why: most graphs have none: no generator then
+                    yield from _handlers.run_handlers(self, tasks)
                 self._raise_failures(tasks)
                 if self.cache is not None:
                     yield from self._cache_store(tasks)
                 self._apply_step(tasks)
+                self.resuming = False
                 if self.saver is not None:
                     # why: the put is yielded here, not by a _save generator made per step
                     put = self._put_effect("loop", self.step)
@@ -236,8 +247,7 @@ class PregelLoop:
                 if self.trace_step is not None:
                     _trace.end_step(self)
                 self.step += 1
-                if self.interrupt_after:
-                    self._interrupt_if(self.interrupt_after, tasks, "interrupt_after")
+                self._interrupt_if(self.interrupt_after, tasks, "interrupt_after")  # none: returns at once
         except GraphInterrupt as exc:
             yield from self._on_interrupt(exc)
             if self.is_nested:
@@ -251,14 +261,6 @@ class PregelLoop:
             yield from self._flush_exit()
         self.status = "done"
         return "done"
-
-    def _announce(self, todo: list[Task]) -> None:
-        """Before a superstep's tasks run: task events, and its span while tracing."""
-        if self.want_task_events:
-            for t in todo:
-                _events.emit_task_start(self, t)
-        if self.trace_span is not None:
-            _trace.start_step(self, todo)
 
     # ------------------------------------------------------------------ start
     def _start(self) -> Gen:
@@ -274,7 +276,13 @@ class PregelLoop:
                 self.expected_head = saved.config[CONF]["checkpoint_id"] if saved is not None else ""
         self._restore(saved)
         inp = self.input
-        resuming = bool(self.versions) and (inp is None or isinstance(inp, Command))
+        if self.is_nested:
+            resuming = bool(self.versions) and self.parent_task.loop.resuming  # type: ignore[union-attr]
+        else:
+            resuming = bool(self.versions) and (inp is None or isinstance(inp, Command))
+        self.resuming = resuming
+        if resuming and self.pending_writes:
+            self._reapply_command_writes()
         if isinstance(inp, Command):
             yield from self._apply_command(inp)
         if resuming:
@@ -303,7 +311,7 @@ class PregelLoop:
         self.checkpoint_metadata = dict(saved.metadata or {})
         self.pending_writes = list(saved.pending_writes or [])
         self.checkpoint_config = saved.config
-        self.parent_checkpoint_config = saved.parent_config
+        self.parent_checkpoint_config = self.restored_parent_config = saved.parent_config
         values = cp.get("channel_values", {})
         self.channels = self.graph.restore_channels(values)
         self.versions = dict(cp.get("channel_versions", {}))
@@ -359,9 +367,21 @@ class PregelLoop:
             pseudo = Task(self, self.graph.input_node, INPUT, None, (INPUT,), (), step=self.step, id=NULL_TASK_ID)
             pseudo.writes = writes
             nv = self._next_version()
-            apply_writes(self, [pseudo], nv)
+            apply_writes(self, [pseudo], nv, new_step=False)  # pending tasks keep their triggers
             self.updated_channels = None  # rescan every node: the command may touch any trigger
-        yield from ()
+            if self.resuming and (effect := self._writes_effect(pseudo, writes)) is not None:
+                # recorded on the checkpoint resumed from, as LangGraph does: the state shows the
+                # update even if the step pauses again, and a later resume applies it again
+                yield effect
+
+    def _reapply_command_writes(self) -> None:
+        """Resuming: the writes of a Command given to an earlier, paused run of this step."""
+        writes = [(ch, v) for tid, ch, v in self.pending_writes if tid == NULL_TASK_ID and ch != RESUME]
+        if writes:
+            pseudo = Task(self, self.graph.input_node, INPUT, None, (INPUT,), (), step=self.step, id=NULL_TASK_ID)
+            pseudo.writes = writes
+            apply_writes(self, [pseudo], self._next_version(), new_step=False)
+            self.updated_channels = None
 
     def _check_resume(self, resume: Any) -> None:
         if self.saver is None:
@@ -494,16 +514,16 @@ class PregelLoop:
 
     def _raise_failures(self, tasks: list[Task]) -> None:
         for t in tasks:
-            if t.error is not None:
+            if t.error is not None and not t.handled:
                 break
         else:
             return
-        failed = [t for t in tasks if t.error is not None and not isinstance(t.error, GraphInterrupt)]
+        failed = [t for t in tasks if t.error is not None and not t.handled and not isinstance(t.error, GraphInterrupt)]
         if failed:
             self.status = "error"
             raise failed[0].error  # type: ignore[misc]
         # no other failure: every failed task was interrupted
-        interrupts = tuple(i for t in tasks if t.error is not None for i in t.error.interrupts)  # type: ignore[attr-defined]
+        interrupts = tuple(i for t in tasks if isinstance(t.error, GraphInterrupt) for i in t.error.interrupts)
         raise GraphInterrupt(interrupts)
 
     def _apply_step(self, tasks: list[Task]) -> None:
@@ -531,6 +551,8 @@ class PregelLoop:
             return self._writes_effect(task, writes)
         if isinstance(err, GraphInterrupt):
             task.interrupts = tuple(err.interrupts)
+            if err.interrupts:
+                _events.emit_interrupt(self, task.interrupts)
             if self.sink.wants("tasks") or self.sink.wants("debug"):
                 _events.emit_task_result(self, task)
             writes = [(INTERRUPT, list(err.interrupts))]
@@ -569,6 +591,8 @@ class PregelLoop:
                 task.writes = [(ch, v) for ch, v in writes if ch not in (NO_WRITES, ERROR, INTERRUPT, RESUME)]
                 task.done = True
                 continue
+            if task.node.error_handler is not None and _handlers.restore_failure(task, writes):
+                continue  # a recorded failure: its error handler runs in this step, not the node
             for ch, v in writes:
                 if ch == RESUME:
                     task.resume = list(v)
@@ -600,16 +624,17 @@ class PregelLoop:
         if self.durability == "exit" and self.saver is not None:
             yield from self._flush_exit()
         if self.is_nested:
-            return
-        done = [t for t in self.tasks if t.done and t.error is None]
+            return  # each interrupted task already streamed its interrupts (task_done)
+        # what finished, and what an interrupted task wrote before pausing (a conditional edge
+        # may call interrupt() after the node's update), as LangGraph shows them
+        done = [t for t in self.tasks if t.done and (t.error is None or isinstance(t.error, GraphInterrupt)) and t.writes]
         if done and self.status == "interrupt" and any(isinstance(t.error, GraphInterrupt) for t in self.tasks):
-            apply_writes(self, done, self._next_version())  # in memory only: output shows them
-        if self.sink.wants("updates"):
-            self.sink.emit("updates", {INTERRUPT: tuple(self.interrupts)})
-        if self.sink.wants("values") and self.interrupts:
-            out = self.read_stream_values()
-            if isinstance(out, dict):
-                self.sink.emit("values", {**out, INTERRUPT: tuple(self.interrupts)})
+            # in memory only: the output, and one last values chunk, show them
+            self.updated_channels = apply_writes(self, done, self._next_version())
+            if self.want_values and self._output_changed():
+                self._emit_values()
+        if not exc.interrupts and self.sink.wants("updates"):
+            self.sink.emit("updates", {INTERRUPT: ()})  # a breakpoint: no task streamed it
 
     # ------------------------------------------------------------------ checkpoints
     def _next_version(self) -> Any:
@@ -716,6 +741,10 @@ class PregelLoop:
                 task.done = True
                 if self.sink.wants("updates"):
                     _events.emit_updates(self, task)
+                # saved like any finished task's writes (LangGraph too): history shows the result
+                effect = self._writes_effect(task, task.writes or [(NO_WRITES, None)])
+                if effect is not None:
+                    yield effect
 
     def _cache_store(self, tasks: list[Task]) -> Gen:
         pairs = {
@@ -727,8 +756,14 @@ class PregelLoop:
             yield ("cache_set", pairs)
 
     # ------------------------------------------------------------------ reading
+    @property
+    def values_keys(self) -> Any:
+        """What values chunks (and the updates payloads) show: ``output_keys`` or the stream channels."""
+        keys = self.output_keys
+        return self.graph.stream_channels_asis if keys is None else keys
+
     def read_output(self) -> Any:
-        out = self.graph.output_channels
+        out = self.graph.output_channels if self.output_keys is None else self.output_keys
         if isinstance(out, str):
             ch = self.channels.get(out)
             return ch.get() if ch is not None and ch.is_available() else None
@@ -736,7 +771,7 @@ class PregelLoop:
 
     def _output_changed(self) -> bool:
         upd = self.updated_channels or ()
-        stream = self.graph.stream_channels_asis
+        stream = self.values_keys
         if isinstance(stream, str):
             return stream in upd
         return any(ch in upd for ch in stream)
@@ -745,7 +780,7 @@ class PregelLoop:
         return read_channels(self.channels, self.graph.stream_channels_asis)
 
     def _emit_values(self) -> None:
-        self.sink.emit("values", self.graph.map_output_values(self.read_stream_values()))
+        self.sink.emit("values", self.graph.map_output_values(read_channels(self.channels, self.values_keys)))
 
     def read_fresh(self, task: Task, select: Any) -> Any:
         """Read ``select`` as if only ``task``'s writes had been applied (for branches)."""

@@ -26,6 +26,7 @@ class PregelNode:
     __slots__ = (
         "name", "triggers", "trigger_tuple", "channels", "mapper", "func", "afunc", "writers", "retry_policy",
         "cache_policy", "metadata", "tags", "subgraphs", "timeout", "hidden", "bound", "input_schema", "update_mode",
+        "error_handler",
     )
 
     def __init__(
@@ -48,6 +49,7 @@ class PregelNode:
         bound: Any = None,
         input_schema: Any = None,
         update_mode: str = "writes",
+        error_handler: str | None = None,
     ) -> None:
         self.name = name
         self.triggers = list(triggers)
@@ -67,6 +69,7 @@ class PregelNode:
         self.bound = bound
         self.input_schema = input_schema
         self.update_mode = update_mode  # "writes": updates show channel writes; "return": the __return__ value
+        self.error_handler = error_handler  # the node that runs, in the same step, when this one fails
 
     def __repr__(self) -> str:
         return f"PregelNode(name={self.name!r}, triggers={self.triggers!r})"

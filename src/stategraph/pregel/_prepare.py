@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..constants import CONF, NS_END, NS_SEP
+from ..constants import CONF, DEFAULT_RECURSION_LIMIT, NS_END, NS_SEP
 from ..errors import ErrorCode, coded
 from ._context import CURRENT_TASK
 from ._loop import PregelLoop
@@ -93,8 +93,10 @@ def make_loop(
             raise ValueError(_CHECKPOINTER_KEYS_ERROR)
     if saver is not None:
         cfg[CONF]["thread_id"] = str(cfg[CONF].get("thread_id", ""))
-    limit = cfg.get("recursion_limit", 25)
-    if not isinstance(limit, int) or limit < 1:
+    limit = cfg.get("recursion_limit", DEFAULT_RECURSION_LIMIT)
+    if not isinstance(limit, int):  # TypeError, as LangGraph's comparison raises
+        raise TypeError(f"recursion_limit must be an int (at least 1), got {limit!r}")
+    if limit < 1:
         raise ValueError(f"recursion_limit must be at least 1, got {limit!r}")
     sink = StreamSink(modes, put, subgraphs=subgraphs)
     return PregelLoop(

@@ -17,19 +17,22 @@ from ..constants import (
     INPUT,
     INTERRUPT,
     NO_WRITES,
+    NULL_TASK_ID,
     PULL,
     RESERVED_WRITES,
     RESUME,
-    START,
+    TASKS,
 )
-from ..errors import InvalidUpdateError
+from ..errors import ErrorCode, InvalidUpdateError, coded
 from ..runtime import Runtime
 from ..types import PregelTask, StateSnapshot, StateUpdate
 from ._algo import apply_writes, is_finished, prepare_tasks, read_channels
-from ._events import error_from_record
+from ._events import error_from_record, with_checkpoint_map
+from ._io import input_writes
 from ._loop import PregelLoop
+from ._prepare import strip_task_ids
 from ._stream import StreamSink
-from ._task import Task
+from ._task import Task, path_text
 
 if TYPE_CHECKING:
     from .main import Pregel
@@ -121,11 +124,13 @@ def _snapshot(graph: Pregel, config: dict[str, Any], saved: Any, *, subgraphs: b
         child_cfg = {CONF: {"thread_id": thread, "checkpoint_ns": ns}}
         state: Any = child_cfg
         if subgraphs:
-            child_saved = yield ("get_tuple", child_cfg)
+            child = node.subgraphs[0]
+            lookup = child_cfg
+            if child.checkpointer is True:  # it keeps one namespace for every run: no task ids
+                lookup = {CONF: {"thread_id": thread, "checkpoint_ns": strip_task_ids(ns)}}
+            child_saved = yield ("get_tuple", lookup)
             if child_saved is not None:
-                state = yield from _snapshot(
-                    node.subgraphs[0], child_cfg, child_saved, subgraphs=True
-                )
+                state = yield from _snapshot(child, lookup, child_saved, subgraphs=True)
         tasks.append(t._replace(state=state))
     return snap._replace(tasks=tuple(tasks))
 
@@ -137,7 +142,11 @@ def snapshot_from(
         return StateSnapshot({}, (), config, None, None, None, (), ())
     loop = _offline_loop(graph, saved.config)
     loop._restore(saved)
+    loop.updated_channels = None  # why: a snapshot lists its next tasks in node order (LangGraph)
     tasks = prepare_tasks(loop, loop.step)
+    # then the values show a Command given to a run that paused again (LangGraph's order: the
+    # tasks it routed to are not listed)
+    loop._reapply_command_writes()
     by_task: dict[str, list[tuple[str, Any]]] = {}
     for tid, ch, v in saved.pending_writes or []:
         by_task.setdefault(tid, []).append((ch, v))
@@ -147,7 +156,9 @@ def snapshot_from(
     for t in tasks:
         writes = by_task.get(t.id, [])
         error = next((error_from_record(v) for ch, v in writes if ch == ERROR), None)
-        interrupts = tuple(i for ch, v in writes if ch == INTERRUPT for i in v)
+        # the most recent question the task asked (LangGraph keeps one INTERRUPT slot per task)
+        asked = [v for ch, v in writes if ch == INTERRUPT]
+        interrupts = tuple(asked[-1]) if asked else ()
         done = is_finished(writes)
         result = None
         if done:
@@ -157,7 +168,8 @@ def snapshot_from(
                 (ch, v) for ch, v in writes if ch not in (ERROR, INTERRUPT, RESUME, NO_WRITES)
             ]
             finished.append(t)
-            error, interrupts = None, ()
+            if latest:  # the live state: only questions still waiting; history keeps the record
+                interrupts = ()
         out_tasks.append(PregelTask(t.id, t.name, t.path, error, interrupts, None, result))
         pending_interrupts.extend(interrupts)
     if latest and finished:
@@ -174,10 +186,10 @@ def snapshot_from(
     return StateSnapshot(
         values=values,
         next=nexts,
-        config=saved.config,
+        config=with_checkpoint_map(saved.config, saved.metadata),
         metadata=saved.metadata,
         created_at=saved.checkpoint.get("ts"),
-        parent_config=saved.parent_config,
+        parent_config=with_checkpoint_map(saved.parent_config, saved.metadata),
         tasks=tuple(out_tasks),
         interrupts=tuple(pending_interrupts),
     )
@@ -190,6 +202,14 @@ def _get_state(graph: Pregel, config: dict[str, Any], subgraphs: bool = False) -
 
 def _lookup_config(config: dict[str, Any]) -> dict[str, Any]:
     conf = dict(config.get(CONF, {}))
+    if "thread_id" not in conf:
+        # why: KeyError, as LangGraph (which reads config["configurable"]["thread_id"])
+        raise coded(
+            KeyError,
+            "get_state/get_state_history/update_state need config={'configurable': {'thread_id': ...}}: "
+            "the thread to read or update.",
+            ErrorCode.CHECKPOINT_BAD_ARGUMENT,
+        )
     conf.setdefault("checkpoint_ns", "")
     return {**config, CONF: conf}
 
@@ -202,24 +222,33 @@ def _history(graph: Pregel, config: dict[str, Any], kwargs: dict[str, Any]) -> G
     return out
 
 
+def _target(graph: Pregel, config: dict[str, Any]) -> Pregel:
+    """The graph a config addresses: a subgraph when it names one's checkpoint_ns (read and
+    written with this graph's saver), else ``graph`` itself."""
+    ns = (config.get(CONF) or {}).get("checkpoint_ns") or ""
+    if not ns:
+        return graph
+    wanted = strip_task_ids(ns)
+    for name, sub in graph.get_subgraphs(recurse=True):
+        if name == wanted:
+            return sub.copy({"checkpointer": graph.checkpointer})
+    raise ValueError(f"Subgraph {wanted!r} not found: checkpoint_ns {ns!r} names no subgraph of this graph.")
+
+
 def get_state(graph: Pregel, config: dict[str, Any], *, subgraphs: bool = False) -> StateSnapshot:
-    return run_sync(graph, _get_state(graph, config, subgraphs))
+    return run_sync(graph, _get_state(_target(graph, config), config, subgraphs))
 
 
-async def aget_state(
-    graph: Pregel, config: dict[str, Any], *, subgraphs: bool = False
-) -> StateSnapshot:
-    return await run_async(graph, _get_state(graph, config, subgraphs))
+async def aget_state(graph: Pregel, config: dict[str, Any], *, subgraphs: bool = False) -> StateSnapshot:
+    return await run_async(graph, _get_state(_target(graph, config), config, subgraphs))
 
 
 def get_state_history(graph: Pregel, config: dict[str, Any], **kwargs: Any) -> Any:
-    return iter(run_sync(graph, _history(graph, config, kwargs)))
+    return iter(run_sync(graph, _history(_target(graph, config), config, kwargs)))
 
 
-async def aget_state_history(
-    graph: Pregel, config: dict[str, Any], **kwargs: Any
-) -> list[StateSnapshot]:
-    return await run_async(graph, _history(graph, config, kwargs))
+async def aget_state_history(graph: Pregel, config: dict[str, Any], **kwargs: Any) -> list[StateSnapshot]:
+    return await run_async(graph, _history(_target(graph, config), config, kwargs))
 
 
 # ---------------------------------------------------------------------- updates
@@ -261,7 +290,8 @@ def _apply_update(graph: Pregel, loop: PregelLoop, updates: Sequence[StateUpdate
                 tasks.append(t)
             continue
         if as_node == INPUT:
-            as_node = START
+            tasks.append(_input_task(graph, loop, upd.values, len(updates)))
+            continue
         node = graph.nodes.get(as_node)
         if node is None:
             raise InvalidUpdateError(f"Node {as_node} does not exist")
@@ -296,9 +326,23 @@ def _apply_update(graph: Pregel, loop: PregelLoop, updates: Sequence[StateUpdate
     return tasks
 
 
-def _update(
-    graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence[StateUpdate]]
-) -> Gen:
+def _input_task(graph: Pregel, loop: PregelLoop, values: Any, count: int) -> Task:
+    """as_node="__input__": the values go to the input channels, as a run's input would; the
+    next run (input None) starts from them."""
+    if count > 1:
+        raise InvalidUpdateError("Cannot apply several updates in one superstep when updating as __input__.")
+    writes = input_writes(graph, values) if values is not None else []
+    if not writes:
+        raise InvalidUpdateError(
+            f"update_state(as_node='__input__') got no input for {graph.input_channels_label}: "
+            "pass the run's input (e.g. a dict of state keys)."
+        )
+    task = Task(loop, graph.input_node, INPUT, values, (INPUT,), (), step=loop.step, id=NULL_TASK_ID)
+    task.writes = writes
+    return task
+
+
+def _update(graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence[StateUpdate]]) -> Gen:
     if not supersteps:
         raise ValueError(
             "No supersteps provided: bulk_update_state needs a list of supersteps of StateUpdates."
@@ -308,6 +352,9 @@ def _update(
             "No updates provided: every superstep given to bulk_update_state needs at least one StateUpdate."
         )
     loop = _offline_loop(graph, config)
+    # the update's checkpoint records the caller's metadata and configurable values, as a run's does
+    loop.config = {**loop.config, "metadata": config.get("metadata") or {},
+                   CONF: {**(config.get(CONF) or {}), **loop.config[CONF]}}
     saved = yield ("get_tuple", _lookup_config(config))
     latest = saved
     if config.get(CONF, {}).get("checkpoint_id"):
@@ -315,22 +362,42 @@ def _update(
         latest = yield ("get_tuple", {CONF: conf})
     loop.expected_head = latest.config[CONF]["checkpoint_id"] if latest is not None else ""
     loop._restore(saved)
+    if saved is not None:  # a subgraph's update keeps its checkpoint's ancestors
+        loop.checkpoint_map = dict((saved.metadata or {}).get("parents") or {})
     if saved is None:
         loop.checkpoint_config = _lookup_config(config)
+        if supersteps[0][0].as_node != INPUT:
+            loop.step = 0  # a first update is step 0; a first input, as a run's, step -1
     if len(supersteps) == 1 and len(supersteps[0]) == 1 and supersteps[0][0].as_node == COPY:
         return (yield from _copy(graph, loop, saved, supersteps[0][0].values))
+    # the writes of an update are also saved on the checkpoint it builds on (as LangGraph 1.2
+    # does), so that checkpoint's history shows them as its tasks' results; not when the thread
+    # already moved past it (a fork), whose other children must not see them
+    record = saved is not None and latest is not None and latest.config[CONF]["checkpoint_id"] == saved.config[CONF]["checkpoint_id"]
     for updates in supersteps:
         if len(updates) > 1 and any(u.as_node is None for u in updates):
             raise InvalidUpdateError(
                 "When applying several updates in one superstep, give each an as_node."
             )
         tasks = _apply_update(graph, loop, updates)
+        if record:
+            yield from _record_update_writes(loop, tasks)
+        record = True
         apply_writes(loop, tasks, loop._next_version())
         loop.updated_channels = None  # the next run rescans every node: pending tasks may remain
         source = "input" if any(u.as_node in (INPUT,) for u in updates) else "update"
         yield from loop._save(source, step=loop.step)
         loop.step += 1
-    return loop.checkpoint_config
+    return with_checkpoint_map(loop.checkpoint_config, loop.checkpoint_metadata)
+
+
+def _record_update_writes(loop: PregelLoop, tasks: list[Task]) -> Gen:
+    for task in tasks:
+        if task.node is loop.graph.input_node:
+            continue  # input writes belong to no task of that checkpoint
+        writes = [(ch, v) for ch, v in task.writes if ch != TASKS]
+        if writes:
+            yield ("put_writes", loop.checkpoint_config, writes, task.id, path_text(task.path))
 
 
 def _copy(graph: Pregel, loop: PregelLoop, saved: Any, values: Any) -> Gen:
@@ -351,32 +418,20 @@ def _copy(graph: Pregel, loop: PregelLoop, saved: Any, values: Any) -> Gen:
     return config
 
 
-def update_state(
-    graph: Pregel, config: dict[str, Any], values: Any, *, as_node: str | None, task_id: str | None
-) -> dict[str, Any]:
-    return run_sync(graph, _update(graph, config, [[StateUpdate(values, as_node, task_id)]]))
+def update_state(graph: Pregel, config: dict[str, Any], values: Any, *, as_node: str | None, task_id: str | None) -> dict[str, Any]:
+    return run_sync(graph, _update(_target(graph, config), config, [[StateUpdate(values, as_node, task_id)]]))
 
 
-async def aupdate_state(
-    graph: Pregel, config: dict[str, Any], values: Any, *, as_node: str | None, task_id: str | None
-) -> dict[str, Any]:
-    return await run_async(graph, _update(graph, config, [[StateUpdate(values, as_node, task_id)]]))
+async def aupdate_state(graph: Pregel, config: dict[str, Any], values: Any, *, as_node: str | None, task_id: str | None) -> dict[str, Any]:
+    return await run_async(graph, _update(_target(graph, config), config, [[StateUpdate(values, as_node, task_id)]]))
 
 
-def bulk_update_state(
-    graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence[Any]]
-) -> dict[str, Any]:
-    return run_sync(
-        graph, _update(graph, config, [[StateUpdate(*u) for u in s] for s in supersteps])
-    )
+def bulk_update_state(graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence[Any]]) -> dict[str, Any]:
+    return run_sync(graph, _update(_target(graph, config), config, [[StateUpdate(*u) for u in s] for s in supersteps]))
 
 
-async def abulk_update_state(
-    graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence[Any]]
-) -> dict[str, Any]:
-    return await run_async(
-        graph, _update(graph, config, [[StateUpdate(*u) for u in s] for s in supersteps])
-    )
+async def abulk_update_state(graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence[Any]]) -> dict[str, Any]:
+    return await run_async(graph, _update(_target(graph, config), config, [[StateUpdate(*u) for u in s] for s in supersteps]))
 
 
 __all__ = ["get_state", "update_state", "NO_WRITES", "RESUME"]

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..constants import INTERRUPT, START
+
 Chunk = tuple[tuple[str, ...], str, Any]
 
 
@@ -55,13 +57,49 @@ def format_chunk(chunk: Chunk, *, single_mode: bool, subgraphs: bool) -> Any:
     return payload if single_mode else (mode, payload)
 
 
+def make_formatter(graph: Any, *, single_mode: bool, subgraphs: bool, version: str | None) -> Callable[[Chunk], Any]:
+    """How the consumer sees each chunk: the v1 shapes, or ``version="v2"`` StreamPart dicts."""
+    if version in (None, "v1"):
+        return lambda chunk: format_chunk(chunk, single_mode=single_mode, subgraphs=subgraphs)
+    if version != "v2":
+        raise ValueError(f"Unknown stream version {version!r}: use 'v1' or 'v2'.")
+    return lambda chunk: stream_part(graph, chunk)
+
+
+def stream_part(graph: Any, chunk: Chunk) -> dict[str, Any]:
+    """One ``version="v2"`` StreamPart: ``{"type", "ns", "data"}`` (+ ``"interrupts"`` for values).
+
+    A values part carries the pending interrupts in their own field (not under
+    ``__interrupt__``) and its data as the output schema's model; checkpoint and debug
+    payloads carry their values as the state schema's model, except the input checkpoint.
+    """
+    ns, mode, payload = chunk
+    if mode == "values":
+        interrupts: Any = ()
+        if isinstance(payload, dict):
+            if INTERRUPT in payload:
+                payload = dict(payload)
+                interrupts = payload.pop(INTERRUPT)
+            payload = graph.coerce_output(payload)
+        return {"type": mode, "ns": ns, "data": payload, "interrupts": interrupts}
+    if mode in ("checkpoints", "debug"):
+        _coerce_checkpoint_values(graph, payload)
+    return {"type": mode, "ns": ns, "data": payload}
+
+
+def _coerce_checkpoint_values(graph: Any, payload: Any) -> None:
+    if not isinstance(payload, dict):
+        return
+    if payload.get("type") == "checkpoint" and isinstance(payload.get("payload"), dict):
+        payload = payload["payload"]
+    values = payload.get("values")
+    if isinstance(values, dict) and START not in payload.get("next", ()):
+        payload["values"] = graph.coerce_state(values)
+
+
 def normalize_modes(stream_mode: str | Sequence[str] | None, default: str | Sequence[str]) -> tuple[list[str], bool]:
     mode = default if stream_mode is None else stream_mode
     if isinstance(mode, str):
         return [mode], True
-    modes = list(mode)
-    valid = {"values", "updates", "checkpoints", "tasks", "debug", "messages", "custom", "tools"}
-    for m in modes:
-        if m not in valid:
-            raise ValueError(f"Unknown stream_mode {m!r}: use one of {sorted(valid)}.")
-    return modes, False
+    # why: as in LangGraph, a mode nothing emits (a typo included) just yields no chunks
+    return list(mode), False

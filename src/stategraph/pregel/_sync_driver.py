@@ -209,7 +209,7 @@ def _run_tasks(loop: Any, run: SyncRun, tasks: list[Any]) -> Iterator[Any]:
             continue
         _finish(loop, task)
         err = task.error
-        if err is not None and not isinstance(err, GraphBubbleUp) and not failed:
+        if err is not None and not isinstance(err, GraphBubbleUp) and not failed and task.node.error_handler is None:
             failed = True
             for f in futures:
                 f.cancel()  # siblings not started yet are dropped; running ones finish

@@ -39,6 +39,9 @@ class Task:
     parent: Task | None = None
     call: Any = None
     subgraph_counter = 0
+    node_error: Any = None  # an error handler's task: the NodeError it handles
+    handled = False  # a failed task whose error handler ran instead of failing the run
+    restored_error = False  # its error was read back from a saved ERROR write (on resume)
 
     # why: ``step`` may be passed by position: the planner creates a task per node per step,
     # and a keyword argument makes that call ~50 % slower
@@ -169,7 +172,7 @@ def path_text(path: tuple[Any, ...]) -> str:
     pull = len(path) == 2 and path[0] == PULL  # why: PULL paths repeat every step: kept
     text = _PATH_TEXTS.get(path) if pull else None
     if text is None:
-        text = "~".join(str(p) for p in path if not isinstance(p, tuple))
+        text = "~".join(str(p) for p in path if not isinstance(p, (tuple, bool)))
         if pull:
             if len(_PATH_TEXTS) >= _CACHE_LIMIT:
                 _PATH_TEXTS.clear()
@@ -180,6 +183,8 @@ def path_text(path: tuple[Any, ...]) -> str:
 def _path_parts(path: tuple[Any, ...]) -> list[str]:
     out: list[str] = []
     for p in path:
+        if isinstance(p, bool):
+            continue  # the "no call" flag of a Send task's path (PUSH, idx, False): not identity
         if isinstance(p, tuple):
             out.extend(_path_parts(p))
         elif isinstance(p, (str, int)):

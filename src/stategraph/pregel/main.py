@@ -1,5 +1,8 @@
 """Pregel: the compiled, runnable graph (invoke/stream in sync and async, state access, batch)."""
 
+# why: over the 400-line target: this is the public compat surface, one thin method per
+# LangGraph name in both its sync and async form; each delegates to the driver, _state or _stream.
+
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
@@ -17,8 +20,7 @@ from ..types import RetryPolicy, Send, ensure_valid_checkpointer
 from . import _sync_driver
 from ._node import NodeBuilder, PregelNode
 from ._prepare import make_loop
-from ._stream import format_chunk, normalize_modes
-from ._stream_v2 import to_stream_part
+from ._stream import make_formatter, normalize_modes
 
 _QUIET = (LastValue, LastValueAfterFinish, BinaryOperatorAggregate, NamedBarrierValue, UntrackedValue)
 
@@ -132,12 +134,14 @@ class Pregel:
         self.consumers = frozenset(k for k, c in self.channels.items() if type(c).consume is not BaseChannel.consume)
         self.finishers = frozenset(k for k, c in self.channels.items() if type(c).finish is not BaseChannel.finish)
         self.trigger_channels = frozenset(self.trigger_to_nodes) | {TASKS}
+        self.has_error_handlers = any(n.error_handler is not None for n in self.nodes.values())
         # one-step values: cleared by apply_writes in every step that does not write them; the Send
         # topic always is one (delivered Sends must not be delivered again)
         self.ephemeral_channels = frozenset(
             k for k, c in self.channels.items() if not isinstance(c, _QUIET) or k == TASKS
         )
-        sc = self.stream_channels if self.stream_channels is not None else self.output_channels
+        # without stream_channels, values chunks and snapshots show every channel (as LangGraph)
+        sc = self.stream_channels or list(self.channels)
         if isinstance(sc, str):
             self.stream_channels_set = frozenset([sc])
             self.single_output: str | None = sc
@@ -154,6 +158,18 @@ class Pregel:
 
     def coerce_output(self, value: Any) -> Any:
         return value
+
+    def coerce_state(self, value: Any) -> Any:
+        return value
+
+    def validate_output_keys(self, keys: Any) -> None:
+        """``output_keys=`` names channels of this graph (LangGraph raises ValueError too)."""
+        for key in [keys] if isinstance(keys, str) else keys:
+            if key not in self.channels:
+                raise ValueError(
+                    f"output_keys names {key!r}, which is not a channel of this graph. "
+                    f"Channels: {sorted(k for k in self.channels if not k.startswith('__'))}."
+                )
 
     def validate_send(self, send: Send, *, source: str) -> None:
         if send.node not in self.nodes:
@@ -184,7 +200,7 @@ class Pregel:
 
     def _setup(self, make_run: Any, input: Any, config: Any, stream_mode: Any, subgraphs: bool, *,
                streaming: bool = True, context: Any, durability: str | None, interrupt_before: Any,
-               interrupt_after: Any) -> Any:
+               interrupt_after: Any, output_keys: Any = None) -> Any:
         """The driver state of one run, its loop, and whether a single mode was asked for.
 
         Written once for stream/astream/invoke/ainvoke; ``streaming=False`` (invoke) means
@@ -195,6 +211,9 @@ class Pregel:
         loop = make_loop(self, input, config, modes=set(modes), put=run.put if streaming else None,
                          subgraphs=subgraphs, context=context, durability=durability,
                          interrupt_before=interrupt_before, interrupt_after=interrupt_after)
+        if output_keys is not None:
+            self.validate_output_keys(output_keys)
+            loop.output_keys = output_keys
         return run, loop, single
 
     def stream(
@@ -216,10 +235,10 @@ class Pregel:
         """Run the graph, yielding chunks of the requested stream mode(s)."""
         run, loop, single = self._setup(_sync_driver.SyncRun, input, config, stream_mode, subgraphs, context=context,
                                         durability=durability, interrupt_before=interrupt_before,
-                                        interrupt_after=interrupt_after)
-        v2 = kwargs.get("version") == "v2"
+                                        interrupt_after=interrupt_after, output_keys=output_keys)
+        fmt = make_formatter(self, single_mode=single, subgraphs=subgraphs, version=kwargs.get("version"))
         for chunk in _sync_driver.drive(loop, run):
-            yield to_stream_part(chunk, self) if v2 else format_chunk(chunk, single_mode=single, subgraphs=subgraphs)
+            yield fmt(chunk)
 
     async def astream(
         self,
@@ -242,10 +261,10 @@ class Pregel:
 
         run, loop, single = self._setup(_async_driver.AsyncRun, input, config, stream_mode, subgraphs, context=context,
                                         durability=durability, interrupt_before=interrupt_before,
-                                        interrupt_after=interrupt_after)
-        v2 = kwargs.get("version") == "v2"
+                                        interrupt_after=interrupt_after, output_keys=output_keys)
+        fmt = make_formatter(self, single_mode=single, subgraphs=subgraphs, version=kwargs.get("version"))
         async for chunk in _async_driver.drive(loop, run):
-            yield to_stream_part(chunk, self) if v2 else format_chunk(chunk, single_mode=single, subgraphs=subgraphs)
+            yield fmt(chunk)
 
     def astream_events(
         self,
@@ -305,11 +324,12 @@ class Pregel:
         """Run the graph to completion (or interrupt) and return its output."""
         if stream_mode != "values":
             return list(self.stream(input, config, context=context, stream_mode=stream_mode,
+                                    output_keys=self._invoke_keys(output_keys),
                                     interrupt_before=interrupt_before, interrupt_after=interrupt_after,
-                                    durability=durability, version=kwargs.get("version")))
+                                    durability=durability, **kwargs))
         run, loop, _ = self._setup(_sync_driver.SyncRun, input, config, None, False, streaming=False, context=context,
                                    durability=durability, interrupt_before=interrupt_before,
-                                   interrupt_after=interrupt_after)
+                                   interrupt_after=interrupt_after, output_keys=output_keys)
         for _ in _sync_driver.drive(loop, run):
             pass
         return self._final_output(loop, kwargs.get("version"))
@@ -331,16 +351,21 @@ class Pregel:
         """Async ``invoke``."""
         if stream_mode != "values":
             return [c async for c in self.astream(input, config, context=context, stream_mode=stream_mode,
+                                                  output_keys=self._invoke_keys(output_keys),
                                                   interrupt_before=interrupt_before, interrupt_after=interrupt_after,
-                                                  durability=durability, version=kwargs.get("version"))]
+                                                  durability=durability, **kwargs)]
         from . import _async_driver
 
         run, loop, _ = self._setup(_async_driver.AsyncRun, input, config, None, False, streaming=False, context=context,
                                    durability=durability, interrupt_before=interrupt_before,
-                                   interrupt_after=interrupt_after)
+                                   interrupt_after=interrupt_after, output_keys=output_keys)
         async for _ in _async_driver.drive(loop, run):
             pass
         return self._final_output(loop, kwargs.get("version"))
+
+    def _invoke_keys(self, output_keys: Any) -> Any:
+        # invoke reports the graph's output channels (stream, by default, its stream channels)
+        return output_keys if output_keys is not None else self.output_channels
 
     def _final_output(self, loop: Any, version: str | None) -> Any:
         out = self.map_output_values(loop.read_output())
