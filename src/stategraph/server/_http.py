@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from ..messages import BaseMessage
+from ..types import Interrupt
 
 __all__ = [
     "ApiError",
@@ -119,6 +120,8 @@ def to_jsonable(value: Any) -> Any:  # Any: server JSON boundary
         return {**to_jsonable(dataclasses.asdict(value)), "type": value.type}
     if hasattr(value, "model_dump"):
         return to_jsonable(value.model_dump())
+    if isinstance(value, Interrupt):  # the wire shape the SDK reads: {value, id}
+        return {"value": to_jsonable(value.value), "id": value.id}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if hasattr(value, "isoformat"):
