@@ -61,6 +61,8 @@ async def test_bad_store_requests_are_422(server_url: str) -> None:
     assert response.status_code == 422, response.text
     with pytest.raises(UnprocessableEntityError, match="'limit' must be >= 0"):
         await get_client(url=server_url).store.search_items(["a"], limit=-1)
+    with pytest.raises(UnprocessableEntityError, match="E403"):  # a filter the store refuses
+        await get_client(url=server_url).store.search_items(["a"], filter={"x": {"$regex": "."}})
 
 
 async def test_store_index_from_config_ranks_by_meaning(tmp_path) -> None:

@@ -39,6 +39,10 @@ async def _call(method: Any, *args: Any, **kwargs: Any) -> Any:
         return await method(*args, **kwargs)
     except StoreError as exc:
         raise ApiError(422, str(exc)) from None
+    except ValueError as exc:  # the store's checks raise coded ValueErrors (LangGraph's type)
+        if getattr(exc, "code", None) is None:
+            raise
+        raise ApiError(422, str(exc)) from None
 
 
 async def put_item(request: Request) -> Response:
