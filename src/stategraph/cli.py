@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=":memory:",
         help="SQLite file for checkpoints, threads and runs (default: in memory, lost on exit)",
     )
+    dev.add_argument("--no-reload", action="store_true", help="do not restart when files change")
     _add_serve_commands(commands)
     draw = commands.add_parser("draw", help="draw a graph")
     draw.add_argument("graph")

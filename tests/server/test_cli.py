@@ -74,12 +74,61 @@ def test_dev_serves_the_example(dev_server: str) -> None:
 
 def test_defaults() -> None:
     args = build_parser().parse_args(["dev"])
-    assert (args.config, args.host, args.port, args.database) == (
+    assert (args.config, args.host, args.port, args.database, args.no_reload) == (
         "langgraph.json",
         "127.0.0.1",
         2024,
         ":memory:",
+        False,
     )
+
+
+GRAPH = """
+from typing import TypedDict
+from stategraph.graph import START, StateGraph
+
+class S(TypedDict, total=False):
+    word: str
+
+graph = StateGraph(S).add_node("say", lambda s: {{"word": "{word}"}}).add_edge(START, "say").compile()
+"""
+
+
+def test_dev_reloads_when_a_graph_file_changes(tmp_path: Path) -> None:
+    (tmp_path / "graph.py").write_text(GRAPH.format(word="before"))
+    (tmp_path / "langgraph.json").write_text('{"graphs": {"say": "./graph.py:graph"}}')
+    port = free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "stategraph.cli",
+        "dev",
+        "--config",
+        str(tmp_path / "langgraph.json"),
+    ]
+    process = subprocess.Popen(
+        [*command, "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, process)
+        assert get_sync_client(url=url).runs.wait(None, "say", input={})["word"] == "before"
+        (tmp_path / "graph.py").write_text(GRAPH.format(word="after"))
+        deadline, word = time.monotonic() + 30, "before"
+        while word != "after" and time.monotonic() < deadline:
+            time.sleep(0.5)
+            try:
+                word = get_sync_client(url=url).runs.wait(None, "say", input={})["word"]
+            except Exception:  # the server is restarting
+                continue
+        assert word == "after"
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
 
 
 def test_bad_config_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -71,11 +71,16 @@ def _replace(settings: Any, args: Any, timings: dict[str, float]) -> Any:
 
 
 def dev(args: Any) -> int:
-    """Run uvicorn on ``create_app`` (embedded mode: SQLite, in memory by default)."""
+    """Run uvicorn on ``create_app`` (embedded mode: SQLite, in memory by default).
+
+    Unless ``--no-reload``, the server restarts when a file under the config's folder changes
+    (``*.py``, ``*.json``, ``.env``), as ``langgraph dev`` does; threads in an in-memory
+    database do not survive a restart (pass ``--database FILE`` to keep them).
+    """
     try:
         import uvicorn
 
-        from ..server import ConfigError, create_app
+        from ..server import ConfigError, create_app, load_config
     except ImportError as exc:
         print(
             f"stategraph dev needs the server extra: pip install 'stategraph[server]' ({exc})",
@@ -83,11 +88,30 @@ def dev(args: Any) -> int:
         )
         return 2
     try:
-        app = create_app(args.config, database=args.database)
+        if getattr(args, "no_reload", True):
+            app = create_app(args.config, database=args.database)
+        else:
+            load_config(args.config)  # why: a bad config fails here, not in a reloaded child
     except (ConfigError, TypeError) as exc:
         print(f"stategraph dev: {exc}", file=sys.stderr)
         return 2
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    if getattr(args, "no_reload", True):
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+        return 0
+    from ..server._dev_app import CONFIG_ENV, DATABASE_ENV
+
+    config = Path(args.config).resolve()
+    os.environ[CONFIG_ENV], os.environ[DATABASE_ENV] = str(config), args.database
+    uvicorn.run(
+        "stategraph.server._dev_app:app",
+        factory=True,
+        reload=True,
+        reload_dirs=[str(config.parent)],
+        reload_includes=["*.py", "*.json", ".env"],
+        host=args.host,
+        port=args.port,
+        log_level="info",
+    )
     return 0
 
 
