@@ -11,6 +11,9 @@ Each case then runs for every backend x ``mode`` ("sync" calls ``saver.put``,
 "async" awaits ``saver.aput`` on a loop in another thread, like the engine does).
 """
 
+# why: over 400 lines: one saver conformance suite, run against every saver; its cases belong
+# together so every backend meets the same list.
+
 from __future__ import annotations
 
 import asyncio

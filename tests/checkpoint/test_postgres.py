@@ -6,6 +6,9 @@ Each test gets a fresh schema in a database created for this module and dropped 
 it.  Without a server the tests skip, or fail under ``STATEGRAPH_REQUIRE_SERVICES=1``.
 """
 
+# why: over 400 lines: the Postgres saver's own behaviours (pools, pipelines, locks, drops) on
+# one real server fixture.
+
 from __future__ import annotations
 
 import asyncio

@@ -1,5 +1,7 @@
 """Tests for the drawable graph: build_drawable, mermaid text, xray inlining, ASCII art."""
 
+# why: over 400 lines: every drawing format checked on the same set of graphs.
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,7 @@
 """StateGraph behaviour end to end, under both drivers."""
 
+# why: over 400 lines: StateGraph's behaviours under both drivers, one test each.
+
 from __future__ import annotations
 
 import asyncio

@@ -1,5 +1,7 @@
 """interrupt() and resume, static breakpoints (interrupt_before/after), with InMemorySaver."""
 
+# why: over 400 lines: interrupts, resumes and breakpoints, one behaviour per test.
+
 from __future__ import annotations
 
 import operator

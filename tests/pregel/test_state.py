@@ -1,5 +1,7 @@
 """get_state / get_state_history / update_state / bulk_update_state (both drivers)."""
 
+# why: over 400 lines: get_state / history / update_state behaviours under both drivers.
+
 from __future__ import annotations
 
 import operator

@@ -4,6 +4,8 @@ Each expected sequence below was observed on LangGraph 1.2.22 with langchain-cor
 the same graph; run ids are replaced by their order of first appearance.
 """
 
+# why: over 400 lines: one event sequence per case, asserted in full.
+
 from __future__ import annotations
 
 import operator

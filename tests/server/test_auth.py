@@ -1,5 +1,7 @@
 """Auth through the real SDK: API keys, a custom Auth scoping threads, runs and store to owners."""
 
+# why: over 400 lines: auth through the real SDK, one resource and rule per test.
+
 from __future__ import annotations
 
 import json

@@ -1,5 +1,7 @@
 """Run streaming, interrupts and failures through the official ``langgraph_sdk`` client."""
 
+# why: over 400 lines: run routes through the real SDK, one behaviour per test.
+
 from __future__ import annotations
 
 import asyncio

@@ -29,6 +29,9 @@ the common put compares bytes and decodes nothing, and a read of a cached list d
 them in one go instead of walking its chain.
 """
 
+# why: over 400 lines: list deltas are written and read back here; the two halves must agree
+# and are checked against each other, so they stay in one module.
+
 from __future__ import annotations
 
 import json

@@ -4,6 +4,9 @@ Each operation is a generator of saver effects, so it is written once and run by
 ``run_sync``/``run_async`` below.
 """
 
+# why: over 400 lines: get_state, history and update_state share the offline loop and the
+# subgraph addressing; splitting them would scatter one API's rules.
+
 from __future__ import annotations
 
 from collections.abc import Generator, Sequence
