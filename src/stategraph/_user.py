@@ -1,8 +1,8 @@
 """``BaseUser``: the shape of the authenticated user in ``Runtime.server_info.user``.
 
 The same protocol as ``langgraph_sdk.auth.types.BaseUser``, written here so the core does
-not depend on the SDK.  stategraph's own server has no authentication, so there the user is
-None; a deployment behind LangGraph-compatible auth hands nodes an object of this shape.
+not depend on the SDK; ``stategraph.auth.types`` exports this same class, and its ``User``
+satisfies it.
 """
 
 from __future__ import annotations

@@ -93,3 +93,13 @@ def test_user_reads_as_object_and_mapping() -> None:
     assert user.identity == user["identity"] == "alice"
     assert user["org"] == "acme" and "org" in user and "nope" not in user
     assert user.dict()["permissions"] == ("read",)
+
+
+def test_the_user_is_the_runtime_base_user() -> None:
+    from stategraph.auth import types
+    from stategraph.runtime import BaseUser
+
+    assert types.BaseUser is BaseUser  # one protocol, as in LangGraph
+    user = User("ada", permissions=("read",), extra=(("team", "x"),))
+    assert isinstance(user, BaseUser)
+    assert list(user) == ["identity", "permissions", "display_name", "is_authenticated", "team"]

@@ -6,9 +6,11 @@ annotations written for LangGraph's ``Auth.types`` resolve here too.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, Required, TypedDict, runtime_checkable
+from typing import Any, Required, TypedDict
+
+from .._user import BaseUser  # one protocol, as LangGraph's runtime and SDK share one
 
 __all__ = [
     "AuthContext",
@@ -36,14 +38,6 @@ class MinimalUserDict(TypedDict, total=False):
     permissions: Sequence[str]
 
 
-@runtime_checkable
-class BaseUser(Protocol):
-    """A user object: an ``identity`` and optional ``permissions``/``display_name``."""
-
-    @property
-    def identity(self) -> str: ...
-
-
 @dataclass(frozen=True, slots=True)
 class User:
     """The authenticated user as handlers see it; also readable as ``user["identity"]``."""
@@ -63,6 +57,10 @@ class User:
         return key in ("identity", "permissions", "display_name", "is_authenticated") or key in (
             dict(self.extra)
         )
+
+    def __iter__(self) -> Iterator[str]:
+        yield from ("identity", "permissions", "display_name", "is_authenticated")
+        yield from dict(self.extra)
 
     def dict(self) -> dict[str, Any]:
         """Return the user as a plain mapping."""
