@@ -12,6 +12,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from ...errors import ErrorCode, StoreError
@@ -42,6 +43,7 @@ from .scoring import best_scores
 __all__ = [
     "Plan",
     "Query",
+    "item_at",
     "item_of",
     "one_statement_put",
     "refresh_statistics",
@@ -110,7 +112,9 @@ def run_batch(dialect: StoreDialect, batch: PreparedBatch, clock: Clock) -> Plan
             results[position] = yield from _list_namespaces(dialect, op, clock.now)
     for position, op in enumerate(batch.ops):
         if isinstance(op, PutOp):
-            yield from _put(dialect, op, texts.get(position), batch.vectors.get(position, ()), clock)
+            yield from _put(
+                dialect, op, texts.get(position), batch.vectors.get(position, ()), clock
+            )
     return results
 
 
@@ -162,20 +166,33 @@ def _get(dialect: StoreDialect, op: GetOp, now: float) -> Plan[Item | None]:
 
 def item_of(dialect: StoreDialect, op: GetOp, row: Sequence[Any]) -> Item:
     """The item a ``select_item`` row (value, created, updated, ttl) holds for ``op``."""
-    value, created_at, updated_at, _ = row
-    return Item._of(
-        dialect.load_json(value),
-        op.key,
-        op.namespace,
-        to_datetime(created_at),
-        to_datetime(updated_at),
-    )
+    return item_at(dialect, op.namespace, op.key, row)
+
+
+def item_at(
+    dialect: StoreDialect, namespace: tuple[str, ...], key: str, row: Sequence[Any]
+) -> Item:
+    """The item a ``select_item`` row holds at ``namespace``/``key``.
+
+    why: an item never updated has one timestamp; it is converted once (the hottest read).
+    """
+    item = _new_item(Item)  # why: Item._of inlined, as is to_datetime
+    item.value = dialect.load_json(row[0])
+    item.key = key
+    item.namespace = namespace
+    created_at, updated_at = row[1], row[2]
+    item.created_at = _from_epoch(created_at, UTC)
+    item.updated_at = item.created_at if updated_at == created_at else _from_epoch(updated_at, UTC)
+    return item
 
 
 def _rank(score: float | None) -> tuple[int, float]:
     """Sort key: scored items by descending score, then unscored ones (stable order)."""
     return (1, 0.0) if score is None else (0, -score)
 
+
+_new_item = object.__new__
+_from_epoch = datetime.fromtimestamp
 
 # A prefix holding at least this many rows is "broad" (see StoreDialect.probes_prefix).
 BROAD_PREFIX_ROWS = 256

@@ -14,7 +14,6 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
-from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal
 
 from ...errors import ErrorCode, coded
@@ -43,9 +42,7 @@ __all__ = ["AsyncSqlStore", "SqlStore", "SyncSqlStore"]
 logger = logging.getLogger("stategraph.store")
 DEFAULT_SWEEP_MINUTES = 5.0
 STATS_CHECK_SECONDS = 30.0  # see StoreDialect.stale_statistics
-_new_object = object.__new__
 _PREFIX_CACHE_MAX = 4096
-_from_epoch = datetime.fromtimestamp
 
 
 class SqlStore(BaseStore):
@@ -132,20 +129,9 @@ class SyncSqlStore(SqlStore):
         rows = self._read(self._select_item, (prefix, key, self._clock()))
         if not rows:
             return None
-        value, created_at, updated_at, ttl_minutes = rows[0]
-        if ttl_minutes is not None and self._refresh(refresh_ttl):
+        if rows[0][3] is not None and self._refresh(refresh_ttl):  # a TTL the read extends
             return self.batch([GetOp(namespace, key, True)])[0]  # type: ignore[return-value]
-        # why: Item._of and to_datetime inlined (this is the hottest read), and an item
-        # never updated has one timestamp, converted once
-        item = _new_object(Item)
-        item.value = self.dialect.load_json(value)
-        item.key = key
-        item.namespace = namespace
-        item.created_at = _from_epoch(created_at, UTC)
-        item.updated_at = (
-            item.created_at if updated_at == created_at else _from_epoch(updated_at, UTC)
-        )
-        return item
+        return plans.item_at(self.dialect, namespace, key, rows[0])
 
     async def aget(
         self, namespace: tuple[str, ...], key: str, *, refresh_ttl: bool | None = None
