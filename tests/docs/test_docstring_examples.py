@@ -1,7 +1,7 @@
 """Every public class and function carries a docstring with an example, and the example runs.
 
-An example is a Google-style ``Example:`` section written as doctest lines (``>>>``), which
-mkdocstrings renders as a console block on the reference page.  Each one runs here under
+An example is a Google-style ``Examples:`` section written as doctest lines (``>>>``), which
+mkdocstrings (griffe) renders as a console block on the reference page.  Each one runs here under
 ``doctest`` in a fresh namespace and a temporary working directory, so an example that
 stops matching the code fails the suite.  Examples that talk to PostgreSQL or Redis (their
 text names a ``postgresql://`` or ``redis://`` URL) need the real servers, as the backend
@@ -49,9 +49,9 @@ def test_the_walk_finds_the_public_surface() -> None:
 def test_docstring_has_an_example_that_runs(path: str, tmp_path, monkeypatch) -> None:
     obj = OBJECTS[path]
     doc = inspect.getdoc(obj) or ""
-    assert doc, f"{path} has no docstring; write one with an 'Example:' section of >>> lines"
-    assert ">>>" in doc, (
-        f"{path}'s docstring has no example; add an 'Example:' section with >>> lines that "
+    assert doc, f"{path} has no docstring; write one with an 'Examples:' section of >>> lines"
+    assert "\nExamples:\n" in doc and ">>>" in doc, (
+        f"{path}'s docstring has no example; add an 'Examples:' section with >>> lines that "
         "show a typical use and its result"
     )
     if "postgresql://" in doc:
