@@ -33,6 +33,9 @@ message and a ``code`` attribute.
 caches it.  Messages say what happened, where, and how to fix it.
 """
 
+# why: over 400 lines because every class here carries a runnable example in its docstring;
+# the tree is one concept and the module docstring draws it whole
+
 from __future__ import annotations
 
 from enum import Enum
@@ -72,7 +75,22 @@ DOCS_URL = "https://stategraph.dev/reference/errors/#"
 
 
 class ErrorCode(Enum):
-    """LangGraph's troubleshooting codes plus stategraph's own stable codes."""
+    """LangGraph's troubleshooting codes plus stategraph's own stable codes.
+
+    Every coded error has a ``code`` attribute holding one of these; the codes of
+    stategraph's own failures (``E1xx`` build, ``E2xx`` run, ``E3xx`` persistence, ``E4xx``
+    store, ``E5xx`` server) also end its message, e.g. ``[E104]``.
+
+    Examples:
+        >>> from stategraph.errors import ErrorCode
+        >>> from stategraph.graph import StateGraph
+        >>> builder = StateGraph(dict).add_node("a", lambda state: state)
+        >>> try:
+        ...     builder.compile()  # no edge from START
+        ... except ValueError as e:
+        ...     print(e.code, e.code is ErrorCode("E104"))
+        ErrorCode.BUILD_NO_ENTRY True
+    """
 
     GRAPH_RECURSION_LIMIT = "GRAPH_RECURSION_LIMIT"
     INVALID_CONCURRENT_GRAPH_UPDATE = "INVALID_CONCURRENT_GRAPH_UPDATE"
@@ -115,7 +133,19 @@ class ErrorCode(Enum):
 
 
 def coded(exc_type: type[BaseException], message: str, code: ErrorCode, **attrs: Any) -> Any:
-    """A builtin exception (the type LangGraph raises) carrying our ``code`` and attributes."""
+    """A builtin exception (the type LangGraph raises) carrying our ``code`` and attributes.
+
+    The code is appended to the message; each keyword becomes an attribute.
+
+    Examples:
+        >>> from stategraph.errors import ErrorCode, coded
+        >>> error = coded(ValueError, "Port must be positive, got -1.", ErrorCode.BUILD_BAD_ARGUMENT, port=-1)
+        >>> try:
+        ...     raise error
+        ... except ValueError as e:
+        ...     print(e, e.code.value, e.port)
+        Port must be positive, got -1. [E109] E109 -1
+    """
     exc = exc_type(f"{message} [{code.value}]")
     exc.code = code  # type: ignore[attr-defined]
     for k, v in attrs.items():
@@ -124,12 +154,30 @@ def coded(exc_type: type[BaseException], message: str, code: ErrorCode, **attrs:
 
 
 def create_error_message(*, message: str, error_code: ErrorCode) -> str:
-    """Append the troubleshooting link for ``error_code`` to ``message``."""
+    """Append the troubleshooting link for ``error_code`` to ``message``.
+
+    Examples:
+        >>> from stategraph.errors import ErrorCode, create_error_message
+        >>> print(create_error_message(message="Recursion limit of 25 reached.",
+        ...                            error_code=ErrorCode.GRAPH_RECURSION_LIMIT))
+        Recursion limit of 25 reached.
+        For troubleshooting, visit: https://stategraph.dev/reference/errors/#GRAPH_RECURSION_LIMIT
+    """
     return f"{message}\nFor troubleshooting, visit: {DOCS_URL}{error_code.value}"
 
 
 class Coded:
-    """Mixin: a stable ``code`` plus structured attributes (node, channel, step, key...)."""
+    """Mixin: a stable ``code`` plus structured attributes (node, channel, step, key...).
+
+    Keywords given to the constructor become attributes and are kept together in ``attrs``;
+    a stategraph code (``E...``) is appended to the message.
+
+    Examples:
+        >>> from stategraph.errors import Coded, ErrorCode, StoreError
+        >>> error = StoreError("Bad key.", code=ErrorCode.STORE_BAD_VALUE, key="k1")
+        >>> isinstance(error, Coded), str(error), error.key, error.attrs
+        (True, 'Bad key. [E402]', 'k1', {'key': 'k1'})
+    """
 
     code: ErrorCode | None = None
 
@@ -144,28 +192,98 @@ class Coded:
 
     def __str__(self) -> str:
         base = BaseException.__str__(self)  # type: ignore[arg-type]
-        if self.code is not None and self.code.value.startswith("E") and f"[{self.code.value}]" not in base:
+        if (
+            self.code is not None
+            and self.code.value.startswith("E")
+            and f"[{self.code.value}]" not in base
+        ):
             return f"{base} [{self.code.value}]"
         return base
 
 
 class StategraphError(Coded, Exception):
-    """Base of stategraph's own failures; ``code`` is stable across releases."""
+    """Base of stategraph's own failures; ``code`` is stable across releases.
+
+    Examples:
+        Catch any stategraph failure and branch on its code:
+
+        >>> from stategraph.errors import StategraphError
+        >>> from stategraph.store.memory import InMemoryStore
+        >>> try:
+        ...     InMemoryStore().put((), "k", {"v": 1})  # a namespace needs a label
+        ... except StategraphError as e:
+        ...     print(e.code.value, e)
+        E401 Namespace () is empty; give at least one label, e.g. ('memories',). [E401]
+    """
 
 
 class GraphBuildError(StategraphError, ValueError):
-    """A structural mistake in a graph, found while building or compiling it."""
+    """A structural mistake in a graph, found while building or compiling it.
+
+    A ``ValueError`` too, so code written for LangGraph (which raises ``ValueError``) still
+    catches it.
+
+    Examples:
+        >>> from stategraph.errors import GraphBuildError
+        >>> from stategraph.graph import START, StateGraph
+        >>> builder = StateGraph(dict).add_node("a", lambda state: state)
+        >>> try:
+        ...     builder.add_node("a", lambda state: state)
+        ... except GraphBuildError as e:
+        ...     print(e.code.name, "|", e)
+        BUILD_DUPLICATE_NODE | Node `a` already present. [E103]
+        >>> try:
+        ...     builder.add_edge(START, "b").compile()
+        ... except ValueError as e:  # LangGraph's type, still caught
+        ...     print(type(e).__name__, e.code.name)
+        GraphBuildError BUILD_UNKNOWN_NODE
+    """
 
 
 class InvalidUpdateError(Exception, Coded):
-    """A node or caller wrote to channels in a way the channels cannot accept."""
+    """A node or caller wrote to channels in a way the channels cannot accept.
+
+    Examples:
+        Two nodes of one step both write a key that keeps a single value:
+
+        >>> from typing import TypedDict
+        >>> from stategraph.errors import InvalidUpdateError
+        >>> from stategraph.graph import START, StateGraph
+        >>> class State(TypedDict):
+        ...     answer: int
+        >>> builder = (
+        ...     StateGraph(State)
+        ...     .add_node("a", lambda state: {"answer": 1})
+        ...     .add_node("b", lambda state: {"answer": 2})
+        ...     .add_edge(START, "a")
+        ...     .add_edge(START, "b")
+        ... )
+        >>> try:
+        ...     builder.compile().invoke({"answer": 0})
+        ... except InvalidUpdateError as e:
+        ...     print(e.code.value, e.channel, e.nodes)
+        INVALID_CONCURRENT_GRAPH_UPDATE answer ['a', 'b']
+    """
 
     __init__ = Coded.__init__
     __str__ = Coded.__str__
 
 
 class GraphRecursionError(RecursionError, Coded):
-    """The run reached ``recursion_limit`` supersteps without finishing."""
+    """The run reached ``recursion_limit`` supersteps without finishing.
+
+    Examples:
+        >>> from stategraph.errors import GraphRecursionError
+        >>> from stategraph.graph import START, StateGraph
+        >>> builder = StateGraph(dict).add_node("loop", lambda state: {})
+        >>> graph = builder.add_edge(START, "loop").add_edge("loop", "loop").compile()
+        >>> try:
+        ...     graph.invoke({}, {"recursion_limit": 3})
+        ... except GraphRecursionError as e:
+        ...     print(e)
+        Recursion limit of 3 reached without hitting a stop condition. You can increase the
+        limit by setting the `recursion_limit` config key.
+    """
 
     __init__ = Coded.__init__
     __str__ = Coded.__str__
@@ -174,66 +292,206 @@ class GraphRecursionError(RecursionError, Coded):
 
 
 class EmptyInputError(Exception, Coded):
-    """The run received no input and had nothing to resume."""
+    """The run received no input and had nothing to resume.
+
+    Examples:
+        >>> from stategraph.errors import EmptyInputError
+        >>> from stategraph.graph import START, StateGraph
+        >>> graph = StateGraph(dict).add_node("a", lambda s: s).add_edge(START, "a").compile()
+        >>> try:
+        ...     graph.invoke(None)
+        ... except EmptyInputError as e:
+        ...     print(e)
+        Received no input for __start__
+    """
 
     __init__ = Coded.__init__
     __str__ = Coded.__str__
 
 
 class EmptyChannelError(Exception, Coded):
-    """A channel was read before any value was written to it."""
+    """A channel was read before any value was written to it.
+
+    Examples:
+        >>> from stategraph.channels import LastValue
+        >>> from stategraph.checkpoint.base import EmptyChannelError
+        >>> channel = LastValue(int)
+        >>> try:
+        ...     channel.get()
+        ... except EmptyChannelError as e:
+        ...     print(type(e).__name__)
+        EmptyChannelError
+        >>> channel.update([7]), channel.get()
+        (True, 7)
+    """
 
     __init__ = Coded.__init__
     __str__ = Coded.__str__
 
 
 class CheckpointError(StategraphError):
-    """Stored checkpoint data is missing, corrupt or unreadable."""
+    """Stored checkpoint data is missing, corrupt or unreadable, or a checkpoint API was misused.
+
+    Examples:
+        >>> from stategraph.checkpoint.serde.encrypted import EncryptedSerializer
+        >>> from stategraph.errors import CheckpointError
+        >>> try:
+        ...     EncryptedSerializer.from_aes(key=b"too short")
+        ... except CheckpointError as e:
+        ...     print(e.code.value, e)
+        E307 An AES key must be 16, 24 or 32 bytes long, got 9 bytes. Pass key=... or set
+        LANGGRAPH_AES_KEY to such a key. [E307]
+    """
 
 
 class ConcurrentRunError(CheckpointError):
-    """Two runs tried to advance the same thread at once."""
+    """Two runs tried to advance the same thread at once.
+
+    Examples:
+        A node that starts a second run on its own thread:
+
+        >>> from stategraph.checkpoint.memory import InMemorySaver
+        >>> from stategraph.errors import ConcurrentRunError
+        >>> from stategraph.graph import START, StateGraph
+        >>> config = {"configurable": {"thread_id": "t1"}}
+        >>> def again(state):
+        ...     return graph.invoke({"n": 2}, config)
+        >>> builder = StateGraph(dict).add_node("again", again).add_edge(START, "again")
+        >>> graph = builder.compile(checkpointer=InMemorySaver())
+        >>> try:
+        ...     graph.invoke({"n": 1}, config)
+        ... except ConcurrentRunError as e:
+        ...     print(e.code.value, e.thread_id)
+        E305 t1
+    """
 
     code = ErrorCode.CHECKPOINT_CONCURRENT_WRITER
 
 
 class StoreError(StategraphError, ValueError):
-    """The long-term store was called with invalid arguments."""
+    """The long-term store was called with invalid arguments.
+
+    Examples:
+        >>> from stategraph.errors import StoreError
+        >>> from stategraph.store.memory import InMemoryStore
+        >>> try:
+        ...     InMemoryStore().put((), "prefs", {"theme": "dark"})
+        ... except StoreError as e:
+        ...     print(e.code.name, isinstance(e, ValueError))
+        STORE_BAD_NAMESPACE True
+    """
 
 
 class SerializationError(StategraphError, TypeError):
-    """A value could not be serialized or deserialized."""
+    """A value could not be serialized or deserialized.
+
+    Examples:
+        >>> from stategraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+        >>> from stategraph.errors import SerializationError
+        >>> try:
+        ...     JsonPlusSerializer().loads_typed(("msgpack", b"\\xc1"))
+        ... except SerializationError as e:
+        ...     print(e.code.name)
+        CHECKPOINT_CORRUPT
+    """
 
 
 class RuntimeContextError(StategraphError, RuntimeError):
-    """A run-scoped helper was called outside of a running graph."""
+    """A run-scoped helper was called outside of a running graph.
+
+    A ``RuntimeError`` too, which is what LangGraph raises there.
+
+    Examples:
+        >>> from stategraph.config import get_config
+        >>> from stategraph.errors import RuntimeContextError
+        >>> try:
+        ...     get_config()
+        ... except RuntimeContextError as e:
+        ...     print(e)
+        get_config() was called outside of a running graph: call it from inside a node, a task
+        or an entrypoint while the graph runs (invoke/stream). [E206]
+    """
 
     code = ErrorCode.RUN_OUTSIDE_CONTEXT
 
 
 class NodeTimeoutError(StategraphError):
-    """A node attempt took longer than its timeout (retried by the default policy)."""
+    """A node attempt took longer than its timeout (retried by the default policy).
+
+    Examples:
+        >>> import asyncio
+        >>> from stategraph.errors import NodeTimeoutError
+        >>> from stategraph.graph import START, StateGraph
+        >>> from stategraph.types import RetryPolicy
+        >>> async def slow(state):
+        ...     await asyncio.sleep(10)
+        >>> builder = StateGraph(dict).add_node("slow", slow, timeout=0.05, retry_policy=RetryPolicy(max_attempts=1))
+        >>> graph = builder.add_edge(START, "slow").compile()
+        >>> try:
+        ...     asyncio.run(graph.ainvoke({}))
+        ... except NodeTimeoutError as e:
+        ...     print(e.code.value, e.node, e.run_timeout)
+        E207 slow 0.05
+    """
 
     code = ErrorCode.RUN_TIMEOUT
 
 
 class UnknownInterruptError(StategraphError, RuntimeError):
-    """A resume did not match the pending interrupts (``reason``: not_pending, empty_map, ambiguous)."""
+    """A resume did not match the pending interrupts (``reason``: not_pending, empty_map, ambiguous).
+
+    Examples:
+        Resuming a thread that never paused:
+
+        >>> from stategraph.checkpoint.memory import InMemorySaver
+        >>> from stategraph.errors import UnknownInterruptError
+        >>> from stategraph.graph import START, StateGraph
+        >>> from stategraph.types import Command
+        >>> builder = StateGraph(dict).add_node("a", lambda s: s).add_edge(START, "a")
+        >>> graph = builder.compile(checkpointer=InMemorySaver())
+        >>> try:
+        ...     graph.invoke(Command(resume="yes"), {"configurable": {"thread_id": "new"}})
+        ... except UnknownInterruptError as e:
+        ...     print(e.code.value, e.reason)
+        E208 not_pending
+    """
 
     code = ErrorCode.RUN_BAD_RESUME
 
-    def __init__(self, message: str, *, reason: str, interrupt_ids: Any = (), pending_ids: Any = ()) -> None:
-        super().__init__(message, reason=reason, interrupt_ids=list(interrupt_ids), pending_ids=list(pending_ids))
+    def __init__(
+        self, message: str, *, reason: str, interrupt_ids: Any = (), pending_ids: Any = ()
+    ) -> None:
+        super().__init__(
+            message, reason=reason, interrupt_ids=list(interrupt_ids), pending_ids=list(pending_ids)
+        )
 
 
 class TaskNotFound(StategraphError):
-    """A task referenced by id does not exist (distributed mode)."""
+    """A task referenced by id does not exist (distributed mode).
+
+    Examples:
+        >>> from stategraph.errors import StategraphError, TaskNotFound
+        >>> error = TaskNotFound("No task 'fetch' in step 3.", task_name="fetch", step=3)
+        >>> isinstance(error, StategraphError), str(error), error.step
+        (True, "No task 'fetch' in step 3.", 3)
+    """
 
 
 class NodeError:
     """What an error handler (``add_node(..., error_handler=fn)``) is told about the failure.
 
     A handler receives it through a parameter ``error: NodeError``.
+
+    Examples:
+        >>> from stategraph.errors import NodeError
+        >>> from stategraph.graph import START, StateGraph
+        >>> def fetch(state):
+        ...     raise ConnectionError("host down")
+        >>> def fallback(state, error: NodeError):
+        ...     return {"status": f"{error.node} failed: {error.error}"}
+        >>> builder = StateGraph(dict).add_node("fetch", fetch, error_handler=fallback)
+        >>> builder.add_edge(START, "fetch").compile().invoke({"status": "new"})
+        {'status': 'fetch failed: host down'}
     """
 
     __slots__ = ("node", "error")
@@ -266,18 +524,73 @@ def is_invalid_resume(error: BaseException) -> bool:
     ``response_schema`` of the interrupt it resumed: the interrupt can then be answered again.
     ``ToolNode`` re-raises such errors instead of reporting them to the model.
 
-        >>> is_invalid_resume(ValueError("bad argument"))
-        False
+    Examples:
+        >>> from pydantic import BaseModel
+        >>> from stategraph.checkpoint.memory import InMemorySaver
+        >>> from stategraph.errors import is_invalid_resume
+        >>> from stategraph.graph import START, StateGraph
+        >>> from stategraph.types import Command, interrupt
+        >>> class Age(BaseModel):
+        ...     years: int
+        >>> def ask(state):
+        ...     return {"age": interrupt("How old are you?", response_schema=Age).years}
+        >>> graph = StateGraph(dict).add_node("ask", ask).add_edge(START, "ask").compile(checkpointer=InMemorySaver())
+        >>> config = {"configurable": {"thread_id": "t1"}}
+        >>> _ = graph.invoke({}, config)
+        >>> try:
+        ...     graph.invoke(Command(resume={"years": "many"}), config)
+        ... except Exception as e:
+        ...     print(type(e).__name__, is_invalid_resume(e), is_invalid_resume(ValueError("x")))
+        ValidationError True False
+        >>> graph.invoke(Command(resume={"years": 42}), config)  # the interrupt can be answered again
+        {'age': 42}
     """
     return getattr(error, _INVALID_RESUME, False) is True
 
 
 class GraphBubbleUp(Exception):
-    """Control-flow signal that is not a failure: never retried, cached or logged as error."""
+    """Control-flow signal that is not a failure: never retried, cached or logged as error.
+
+    A node that catches broad exceptions should let these through.
+
+    Examples:
+        >>> from stategraph.errors import GraphBubbleUp
+        >>> sorted(cls.__name__ for cls in GraphBubbleUp.__subclasses__())
+        ['GraphDrained', 'GraphInterrupt', 'ParentCommand']
+        >>> def careful(call):
+        ...     try:
+        ...         return call()
+        ...     except GraphBubbleUp:
+        ...         raise  # an interrupt or a routing command: not an error to handle
+        ...     except Exception as e:
+        ...         return f"failed: {e}"
+        >>> careful(lambda: 1 / 0)
+        'failed: division by zero'
+    """
 
 
 class GraphInterrupt(GraphBubbleUp):
-    """The run paused; ``args[0]`` is the sequence of ``Interrupt`` values."""
+    """The run paused; ``args[0]`` is the sequence of ``Interrupt`` values.
+
+    ``interrupt()`` raises it inside the node; the graph catches it, saves the pause and
+    returns the interrupts under ``"__interrupt__"``.
+
+    Examples:
+        >>> from stategraph.checkpoint.memory import InMemorySaver
+        >>> from stategraph.errors import GraphInterrupt
+        >>> from stategraph.graph import START, StateGraph
+        >>> from stategraph.types import interrupt
+        >>> def ask(state):
+        ...     try:
+        ...         return {"ok": interrupt("Proceed?")}
+        ...     except GraphInterrupt as e:
+        ...         print("paused on", e.interrupts[0].value)
+        ...         raise  # let the graph handle the pause
+        >>> graph = StateGraph(dict).add_node("ask", ask).add_edge(START, "ask").compile(checkpointer=InMemorySaver())
+        >>> graph.invoke({"ok": None}, {"configurable": {"thread_id": "t1"}})
+        paused on Proceed?
+        {'ok': None, '__interrupt__': [Interrupt(value='Proceed?', id='...', response_schema=None)]}
+    """
 
     def __init__(self, interrupts: Any = ()) -> None:
         super().__init__(tuple(interrupts))
@@ -288,16 +601,54 @@ class GraphInterrupt(GraphBubbleUp):
 
 
 class NodeInterrupt(GraphInterrupt):
-    """Deprecated: raise ``interrupt(value)`` instead."""
+    """Deprecated: raise ``interrupt(value)`` instead (warns ``LangGraphDeprecatedSinceV10``).
+
+    Examples:
+        >>> import warnings
+        >>> from stategraph.checkpoint.memory import InMemorySaver
+        >>> from stategraph.errors import NodeInterrupt
+        >>> from stategraph.graph import START, StateGraph
+        >>> def check(state):
+        ...     if state["n"] < 0:
+        ...         raise NodeInterrupt("n is negative")
+        ...     return state
+        >>> graph = StateGraph(dict).add_node("check", check).add_edge(START, "check").compile(checkpointer=InMemorySaver())
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore", DeprecationWarning)
+        ...     graph.invoke({"n": -1}, {"configurable": {"thread_id": "t1"}})
+        {'n': -1, '__interrupt__': [Interrupt(value='n is negative', id='...', response_schema=None)]}
+    """
 
     def __init__(self, value: Any, id: str | None = None) -> None:
+        import warnings
+
         from .types import Interrupt
+        from .warnings import LangGraphDeprecatedSinceV10
+
+        warnings.warn(
+            "NodeInterrupt is deprecated. Please use `interrupt` from the types module instead.",
+            LangGraphDeprecatedSinceV10,
+            stacklevel=2,
+        )
 
         super().__init__([Interrupt(value=value) if id is None else Interrupt(value=value, id=id)])
 
 
 class ParentCommand(GraphBubbleUp):
-    """Carries a ``Command(graph=Command.PARENT)`` to the parent graph."""
+    """Carries a ``Command(graph=Command.PARENT)`` to the parent graph.
+
+    The engine raises it when a subgraph node returns such a command; the parent graph
+    catches it and applies the command.
+
+    Examples:
+        >>> from stategraph.errors import GraphBubbleUp, ParentCommand
+        >>> from stategraph.types import Command
+        >>> signal = ParentCommand(Command(graph=Command.PARENT, goto="review"))
+        >>> signal.command
+        Command(graph='__parent__', goto='review')
+        >>> isinstance(signal, GraphBubbleUp)
+        True
+    """
 
     def __init__(self, command: Any) -> None:
         super().__init__(command)
@@ -308,7 +659,16 @@ class ParentCommand(GraphBubbleUp):
 
 
 class GraphDrained(GraphBubbleUp):
-    """The run stopped at a superstep boundary because a drain was requested."""
+    """The run stopped at a superstep boundary because a drain was requested.
+
+    Examples:
+        >>> from stategraph.errors import GraphBubbleUp, GraphDrained
+        >>> stop = GraphDrained("deploy")
+        >>> stop.reason, isinstance(stop, GraphBubbleUp)
+        ('deploy', True)
+        >>> GraphDrained().reason
+        'shutdown'
+    """
 
     def __init__(self, reason: str = "shutdown") -> None:
         super().__init__(reason)
@@ -321,11 +681,23 @@ class NodeCancelledError(StategraphError):
     Cancellation the engine starts (a sibling task failed, the caller cancelled the run) still
     propagates as ``CancelledError``; only a node body that raises it is reported this way.
 
-        >>> str(NodeCancelledError("fetch"))
-        "Node 'fetch' raised asyncio.CancelledError from its own code. [E211]"
+    Examples:
+        >>> import asyncio
+        >>> from stategraph.errors import NodeCancelledError
+        >>> from stategraph.graph import START, StateGraph
+        >>> async def fetch(state):
+        ...     raise asyncio.CancelledError()
+        >>> graph = StateGraph(dict).add_node("fetch", fetch).add_edge(START, "fetch").compile()
+        >>> try:
+        ...     asyncio.run(graph.ainvoke({}))
+        ... except NodeCancelledError as e:
+        ...     print(e.node, "|", e)
+        fetch | Node 'fetch' raised asyncio.CancelledError from its own code. [E211]
     """
 
     code = ErrorCode.RUN_NODE_CANCELLED
 
     def __init__(self, node: str, message: str | None = None) -> None:
-        super().__init__(message or f"Node {node!r} raised asyncio.CancelledError from its own code.", node=node)
+        super().__init__(
+            message or f"Node {node!r} raised asyncio.CancelledError from its own code.", node=node
+        )
