@@ -19,9 +19,15 @@ __all__ = ["TracePolicy", "omit_payload"]
 class TracePolicy:
     """How a node's input/output would be recorded on its trace run (see the module docstring).
 
-    >>> policy = TracePolicy(process_inputs=omit_payload)
-    >>> policy.process_inputs({"messages": ["long history"]})
-    {}
+    Examples:
+        >>> from stategraph.graph import START, StateGraph
+        >>> from stategraph.types import TracePolicy, omit_payload
+        >>> policy = TracePolicy(process_inputs=omit_payload)
+        >>> policy.process_inputs({"messages": ["long history"]}), policy.process_outputs
+        ({}, None)
+        >>> builder = StateGraph(dict).add_node("chat", lambda s: {"reply": "hi"}, trace_policy=policy)
+        >>> builder.add_edge(START, "chat").compile().invoke({"messages": []})  # runs unchanged
+        {'reply': 'hi'}
     """
 
     process_inputs: Callable[[Any], Any] | None = None
@@ -31,7 +37,11 @@ class TracePolicy:
 def omit_payload(value: Any) -> dict[str, Any]:
     """Record an empty payload instead of ``value`` (a ``TracePolicy`` processor).
 
-    >>> omit_payload([1, 2, 3])
-    {}
+    Examples:
+        >>> from stategraph.types import TracePolicy, omit_payload
+        >>> omit_payload({"password": "hunter2"})
+        {}
+        >>> TracePolicy(process_inputs=omit_payload, process_outputs=omit_payload).process_outputs([1, 2, 3])
+        {}
     """
     return {}

@@ -17,15 +17,22 @@ __all__ = ["BaseUser"]
 class BaseUser(Protocol):
     """An authenticated user: identity, display name, permissions, and dict-like extra fields.
 
-    >>> class User:
-    ...     is_authenticated = True
-    ...     display_name = identity = "ada"
-    ...     permissions = ("threads:read",)
-    ...     def __getitem__(self, key): return getattr(self, key)
-    ...     def __contains__(self, key): return hasattr(self, key)
-    ...     def __iter__(self): return iter(("identity",))
-    >>> isinstance(User(), BaseUser)
-    True
+    Any class with these members satisfies it (it is a runtime-checkable ``Protocol``).
+
+    Examples:
+        >>> from stategraph.auth.types import BaseUser
+        >>> class User:
+        ...     is_authenticated = True
+        ...     display_name = identity = "ada"
+        ...     permissions = ("threads:read",)
+        ...     def __getitem__(self, key): return getattr(self, key)
+        ...     def __contains__(self, key): return hasattr(self, key)
+        ...     def __iter__(self): return iter(("identity",))
+        >>> user = User()
+        >>> isinstance(user, BaseUser), user["identity"], "threads:read" in user.permissions
+        (True, 'ada', True)
+        >>> isinstance(object(), BaseUser)
+        False
     """
 
     @property

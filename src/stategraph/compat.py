@@ -32,17 +32,37 @@ class _AliasLoader(importlib.abc.Loader):
 
 
 class _AliasFinder(importlib.abc.MetaPathFinder):
-    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+    def find_spec(
+        self, fullname: str, path: Any = None, target: Any = None
+    ) -> importlib.machinery.ModuleSpec | None:
         if fullname != "langgraph" and not fullname.startswith("langgraph."):
             return None
-        mapped = "stategraph" + fullname[len("langgraph"):]
+        mapped = "stategraph" + fullname[len("langgraph") :]
         if importlib.util.find_spec(mapped) is None:
             return None
         return importlib.machinery.ModuleSpec(fullname, _AliasLoader(mapped), is_package=True)
 
 
 def install_as_langgraph() -> None:
-    """Make ``langgraph`` an alias of ``stategraph`` for the rest of this process."""
+    """Make ``langgraph`` an alias of ``stategraph`` for the rest of this process.
+
+    Call it before the first ``import langgraph...``; every ``langgraph`` module that
+    stategraph provides then resolves to its ``stategraph`` counterpart.
+
+    Examples:
+        The alias lasts for the whole process, so this example runs a program in a child one:
+
+        >>> import subprocess, sys
+        >>> program = '''
+        ... from stategraph import install_as_langgraph
+        ... install_as_langgraph()
+        ... from langgraph.graph import START, StateGraph
+        ... graph = StateGraph(dict).add_node("a", lambda s: {"n": s["n"] + 1}).add_edge(START, "a").compile()
+        ... print(graph.invoke({"n": 1}), StateGraph.__module__)
+        ... '''
+        >>> print(subprocess.run([sys.executable, "-c", program], capture_output=True, text=True).stdout)
+        {'n': 2} stategraph.graph.state
+    """
     if not any(isinstance(f, _AliasFinder) for f in sys.meta_path):
         sys.meta_path.insert(0, _AliasFinder())
 

@@ -25,7 +25,23 @@ def _no_op(_: Any = None) -> None:
 
 @dataclass(frozen=True, slots=True)
 class ExecutionInfo:
-    """Identifiers of the task attempt that is running."""
+    """Identifiers of the task attempt that is running.
+
+    ``node_attempt`` counts from 1 and grows with each retry of the node.
+
+    Examples:
+        >>> from stategraph.checkpoint.memory import InMemorySaver
+        >>> from stategraph.graph import START, StateGraph
+        >>> from stategraph.runtime import ExecutionInfo, Runtime
+        >>> def where(state, runtime: Runtime):
+        ...     info = runtime.execution_info
+        ...     return {"thread": info.thread_id, "attempt": info.node_attempt, "has_task_id": info.task_id is not None}
+        >>> graph = StateGraph(dict).add_node("where", where).add_edge(START, "where").compile(checkpointer=InMemorySaver())
+        >>> graph.invoke({}, {"configurable": {"thread_id": "t1"}})
+        {'thread': 't1', 'attempt': 1, 'has_task_id': True}
+        >>> ExecutionInfo(thread_id="t1").node_attempt
+        1
+    """
 
     checkpoint_id: str | None = None
     checkpoint_ns: str = ""
@@ -38,13 +54,44 @@ class ExecutionInfo:
 
 @dataclass(frozen=True, slots=True)
 class ServerInfo:
+    """The assistant, graph and authenticated user a run serves, when a server runs it.
+
+    ``Runtime.server_info`` holds it; in a run started in-process it is None.
+
+    Examples:
+        >>> from stategraph.graph import START, StateGraph
+        >>> from stategraph.runtime import Runtime, ServerInfo
+        >>> info = ServerInfo(assistant_id="support-bot", graph_id="agent")
+        >>> info.assistant_id, info.graph_id, info.user
+        ('support-bot', 'agent', None)
+        >>> def who(state, runtime: Runtime):
+        ...     served = runtime.server_info
+        ...     return {"graph": served.graph_id if served else "local"}
+        >>> StateGraph(dict).add_node("who", who).add_edge(START, "who").compile().invoke({})
+        {'graph': 'local'}
+    """
+
     assistant_id: str | None = None
     graph_id: str | None = None
     user: Any = None
 
 
 class RunControl:
-    """Cooperative drain: ``request_drain()`` stops the run at the next superstep boundary."""
+    """Cooperative drain: ``request_drain()`` stops the run at the next superstep boundary.
+
+    A ``Runtime`` holding a control reports the request through ``drain_requested`` and
+    ``drain_reason``.
+
+    Examples:
+        >>> from stategraph.runtime import RunControl, Runtime
+        >>> control = RunControl()
+        >>> runtime = Runtime(control=control)
+        >>> runtime.drain_requested
+        False
+        >>> control.request_drain("deploy")
+        >>> runtime.drain_requested, runtime.drain_reason
+        (True, 'deploy')
+    """
 
     __slots__ = ("_reason",)
 
@@ -83,7 +130,26 @@ class RunControl:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Runtime(Generic[ContextT]):
-    """Run-scoped values: ``context`` (your context_schema), ``store``, ``stream_writer``, ``previous``."""
+    """Run-scoped values: ``context`` (your context_schema), ``store``, ``stream_writer``, ``previous``.
+
+    A node receives it by declaring a parameter annotated ``Runtime`` (or named ``runtime``).
+
+    Examples:
+        >>> from dataclasses import dataclass
+        >>> from typing import TypedDict
+        >>> from stategraph.graph import START, StateGraph
+        >>> from stategraph.runtime import Runtime
+        >>> @dataclass
+        ... class Context:
+        ...     user_name: str
+        >>> class State(TypedDict):
+        ...     greeting: str
+        >>> def greet(state: State, runtime: Runtime[Context]) -> State:
+        ...     return {"greeting": f"Hello, {runtime.context.user_name}!"}
+        >>> builder = StateGraph(State, context_schema=Context).add_node("greet", greet).add_edge(START, "greet")
+        >>> builder.compile().invoke({"greeting": ""}, context=Context(user_name="Ada"))
+        {'greeting': 'Hello, Ada!'}
+    """
 
     context: ContextT = field(default=None)  # type: ignore[assignment]
     store: BaseStore | None = None
@@ -99,7 +165,9 @@ class Runtime(Generic[ContextT]):
         return Runtime(
             context=other.context if other.context is not None else self.context,
             store=other.store or self.store,
-            stream_writer=other.stream_writer if other.stream_writer is not _no_op else self.stream_writer,
+            stream_writer=other.stream_writer
+            if other.stream_writer is not _no_op
+            else self.stream_writer,
             heartbeat=other.heartbeat if other.heartbeat is not _no_op else self.heartbeat,
             previous=other.previous if other.previous is not None else self.previous,
             execution_info=other.execution_info or self.execution_info,
@@ -145,7 +213,24 @@ DEFAULT_RUNTIME: Runtime[Any] = Runtime()
 
 
 def get_runtime(context_schema: type[ContextT] | None = None) -> Runtime[ContextT]:
-    """Return the Runtime of the running node (``context_schema`` only narrows the type)."""
+    """Return the Runtime of the running node (``context_schema`` only narrows the type).
+
+    Outside a run it raises ``RuntimeContextError`` (a ``RuntimeError``).
+
+    Examples:
+        >>> from dataclasses import dataclass
+        >>> from stategraph.graph import START, StateGraph
+        >>> from stategraph.runtime import get_runtime
+        >>> @dataclass
+        ... class Context:
+        ...     model: str
+        >>> def pick_model(state):
+        ...     runtime = get_runtime(Context)
+        ...     return {"model": runtime.context.model}
+        >>> builder = StateGraph(dict, context_schema=Context).add_node("pick", pick_model).add_edge(START, "pick")
+        >>> builder.compile().invoke({}, context=Context(model="small"))
+        {'model': 'small'}
+    """
     from .pregel._context import current_task
 
     return current_task("get_runtime").runtime

@@ -35,9 +35,13 @@ def ensure_config(*configs: dict[str, Any] | None) -> dict[str, Any]:
     ``configs`` names its own ``thread_id``/``checkpoint_*``.  The result always has ``tags``, ``metadata``, ``callbacks``, ``recursion_limit`` and
     ``configurable``; ``configurable``/``metadata`` merge key by key and ``tags`` accumulate.
 
-        >>> cfg = ensure_config({"configurable": {"thread_id": "1"}}, {"tags": ["a"]})
+    Examples:
+        >>> from stategraph.utils.config import ensure_config
+        >>> ensure_config()
+        {'tags': [], 'metadata': {}, 'callbacks': None, 'recursion_limit': 25, 'configurable': {}}
+        >>> cfg = ensure_config({"configurable": {"thread_id": "1"}, "tags": ["a"]}, {"tags": ["b"]})
         >>> cfg["configurable"], cfg["tags"], cfg["recursion_limit"]
-        ({'thread_id': '1'}, ['a'], 25)
+        ({'thread_id': '1'}, ['a', 'b'], 25)
     """
     out: dict[str, Any] = {
         "tags": [],
@@ -67,8 +71,15 @@ def _addresses_checkpoint(config: dict[str, Any] | None) -> bool:
 def patch_configurable(config: dict[str, Any] | None, patch: dict[str, Any]) -> dict[str, Any]:
     """Return a copy of ``config`` whose ``configurable`` also holds ``patch`` (``patch`` wins).
 
-    >>> patch_configurable({"tags": ["x"], "configurable": {"a": 1}}, {"b": 2})
-    {'tags': ['x'], 'configurable': {'a': 1, 'b': 2}}
+    Examples:
+        >>> from stategraph.utils.config import patch_configurable
+        >>> config = {"tags": ["x"], "configurable": {"thread_id": "t1", "model": "small"}}
+        >>> patch_configurable(config, {"model": "large"})
+        {'tags': ['x'], 'configurable': {'thread_id': 't1', 'model': 'large'}}
+        >>> config["configurable"]["model"]  # the original is unchanged
+        'small'
+        >>> patch_configurable(None, {"thread_id": "t2"})
+        {'configurable': {'thread_id': 't2'}}
     """
     if config is None:
         return {"configurable": dict(patch)}
