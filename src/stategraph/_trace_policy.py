@@ -41,7 +41,8 @@ def omit_payload(value: Any) -> dict[str, Any]:
         >>> from stategraph.types import TracePolicy, omit_payload
         >>> omit_payload({"password": "hunter2"})
         {}
-        >>> TracePolicy(process_inputs=omit_payload, process_outputs=omit_payload).process_outputs([1, 2, 3])
+        >>> policy = TracePolicy(process_inputs=omit_payload, process_outputs=omit_payload)
+        >>> policy.process_outputs([1, 2, 3])
         {}
     """
     return {}

@@ -57,7 +57,8 @@ def install_as_langgraph() -> None:
         ... from stategraph import install_as_langgraph
         ... install_as_langgraph()
         ... from langgraph.graph import START, StateGraph
-        ... graph = StateGraph(dict).add_node("a", lambda s: {"n": s["n"] + 1}).add_edge(START, "a").compile()
+        ... builder = StateGraph(dict).add_node("a", lambda s: {"n": s["n"] + 1})
+        ... graph = builder.add_edge(START, "a").compile()
         ... print(graph.invoke({"n": 1}), StateGraph.__module__)
         ... '''
         >>> print(subprocess.run([sys.executable, "-c", program], capture_output=True, text=True).stdout)

@@ -139,7 +139,8 @@ def coded(exc_type: type[BaseException], message: str, code: ErrorCode, **attrs:
 
     Examples:
         >>> from stategraph.errors import ErrorCode, coded
-        >>> error = coded(ValueError, "Port must be positive, got -1.", ErrorCode.BUILD_BAD_ARGUMENT, port=-1)
+        >>> message = "Port must be positive, got -1."
+        >>> error = coded(ValueError, message, ErrorCode.BUILD_BAD_ARGUMENT, port=-1)
         >>> try:
         ...     raise error
         ... except ValueError as e:
@@ -425,7 +426,8 @@ class NodeTimeoutError(StategraphError):
         >>> from stategraph.types import RetryPolicy
         >>> async def slow(state):
         ...     await asyncio.sleep(10)
-        >>> builder = StateGraph(dict).add_node("slow", slow, timeout=0.05, retry_policy=RetryPolicy(max_attempts=1))
+        >>> once = RetryPolicy(max_attempts=1)
+        >>> builder = StateGraph(dict).add_node("slow", slow, timeout=0.05, retry_policy=once)
         >>> graph = builder.add_edge(START, "slow").compile()
         >>> try:
         ...     asyncio.run(graph.ainvoke({}))
@@ -534,7 +536,8 @@ def is_invalid_resume(error: BaseException) -> bool:
         ...     years: int
         >>> def ask(state):
         ...     return {"age": interrupt("How old are you?", response_schema=Age).years}
-        >>> graph = StateGraph(dict).add_node("ask", ask).add_edge(START, "ask").compile(checkpointer=InMemorySaver())
+        >>> builder = StateGraph(dict).add_node("ask", ask).add_edge(START, "ask")
+        >>> graph = builder.compile(checkpointer=InMemorySaver())
         >>> config = {"configurable": {"thread_id": "t1"}}
         >>> _ = graph.invoke({}, config)
         >>> try:
@@ -586,7 +589,8 @@ class GraphInterrupt(GraphBubbleUp):
         ...     except GraphInterrupt as e:
         ...         print("paused on", e.interrupts[0].value)
         ...         raise  # let the graph handle the pause
-        >>> graph = StateGraph(dict).add_node("ask", ask).add_edge(START, "ask").compile(checkpointer=InMemorySaver())
+        >>> builder = StateGraph(dict).add_node("ask", ask).add_edge(START, "ask")
+        >>> graph = builder.compile(checkpointer=InMemorySaver())
         >>> graph.invoke({"ok": None}, {"configurable": {"thread_id": "t1"}})
         paused on Proceed?
         {'ok': None, '__interrupt__': [Interrupt(value='Proceed?', id='...', response_schema=None)]}
@@ -612,7 +616,8 @@ class NodeInterrupt(GraphInterrupt):
         ...     if state["n"] < 0:
         ...         raise NodeInterrupt("n is negative")
         ...     return state
-        >>> graph = StateGraph(dict).add_node("check", check).add_edge(START, "check").compile(checkpointer=InMemorySaver())
+        >>> builder = StateGraph(dict).add_node("check", check).add_edge(START, "check")
+        >>> graph = builder.compile(checkpointer=InMemorySaver())
         >>> with warnings.catch_warnings():
         ...     warnings.simplefilter("ignore", DeprecationWarning)
         ...     graph.invoke({"n": -1}, {"configurable": {"thread_id": "t1"}})

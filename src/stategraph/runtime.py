@@ -35,10 +35,11 @@ class ExecutionInfo:
         >>> from stategraph.runtime import ExecutionInfo, Runtime
         >>> def where(state, runtime: Runtime):
         ...     info = runtime.execution_info
-        ...     return {"thread": info.thread_id, "attempt": info.node_attempt, "has_task_id": info.task_id is not None}
-        >>> graph = StateGraph(dict).add_node("where", where).add_edge(START, "where").compile(checkpointer=InMemorySaver())
+        ...     return {"thread": info.thread_id, "attempt": info.node_attempt}
+        >>> builder = StateGraph(dict).add_node("where", where).add_edge(START, "where")
+        >>> graph = builder.compile(checkpointer=InMemorySaver())
         >>> graph.invoke({}, {"configurable": {"thread_id": "t1"}})
-        {'thread': 't1', 'attempt': 1, 'has_task_id': True}
+        {'thread': 't1', 'attempt': 1}
         >>> ExecutionInfo(thread_id="t1").node_attempt
         1
     """
@@ -146,8 +147,8 @@ class Runtime(Generic[ContextT]):
         ...     greeting: str
         >>> def greet(state: State, runtime: Runtime[Context]) -> State:
         ...     return {"greeting": f"Hello, {runtime.context.user_name}!"}
-        >>> builder = StateGraph(State, context_schema=Context).add_node("greet", greet).add_edge(START, "greet")
-        >>> builder.compile().invoke({"greeting": ""}, context=Context(user_name="Ada"))
+        >>> builder = StateGraph(State, context_schema=Context)
+        >>> builder.add_node("greet", greet).add_edge(START, "greet").compile().invoke({"greeting": ""}, context=Context(user_name="Ada"))
         {'greeting': 'Hello, Ada!'}
     """
 
@@ -227,8 +228,8 @@ def get_runtime(context_schema: type[ContextT] | None = None) -> Runtime[Context
         >>> def pick_model(state):
         ...     runtime = get_runtime(Context)
         ...     return {"model": runtime.context.model}
-        >>> builder = StateGraph(dict, context_schema=Context).add_node("pick", pick_model).add_edge(START, "pick")
-        >>> builder.compile().invoke({}, context=Context(model="small"))
+        >>> builder = StateGraph(dict, context_schema=Context)
+        >>> builder.add_node("pick", pick_model).add_edge(START, "pick").compile().invoke({}, context=Context(model="small"))
         {'model': 'small'}
     """
     from .pregel._context import current_task

@@ -34,7 +34,8 @@ def enable_tracing(tracer_provider: Any = None) -> None:
         >>> provider = TracerProvider()
         >>> provider.add_span_processor(SimpleSpanProcessor(exporter))
         >>> enable_tracing(provider)
-        >>> graph = StateGraph(dict).add_node("greet", lambda s: {"msg": "hi"}).add_edge(START, "greet").compile(name="hello")
+        >>> builder = StateGraph(dict).add_node("greet", lambda s: {"msg": "hi"})
+        >>> graph = builder.add_edge(START, "greet").compile(name="hello")
         >>> graph.invoke({})
         {'msg': 'hi'}
         >>> [span.name for span in exporter.get_finished_spans()]

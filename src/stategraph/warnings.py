@@ -58,7 +58,10 @@ class LangGraphDeprecationWarning(DeprecationWarning):
         if self.since is None or self.expected_removal is None:
             return f"{self.message}."
         (major, minor), (r_major, r_minor) = self.since, self.expected_removal
-        return f"{self.message}. Deprecated in LangGraph V{major}.{minor} to be removed in V{r_major}.{r_minor}."
+        return (
+            f"{self.message}. Deprecated in LangGraph V{major}.{minor} "
+            f"to be removed in V{r_major}.{r_minor}."
+        )
 
 
 class LangGraphDeprecatedSinceV05(LangGraphDeprecationWarning):
@@ -123,7 +126,8 @@ class LangGraphDeprecatedSinceV11(LangGraphDeprecationWarning):
         ...         warnings.warn(warning)
         ...     except LangGraphDeprecatedSinceV11 as w:
         ...         print(w)
-        `result[key]` is deprecated. Use `result.value`. Deprecated in LangGraph V1.1 to be removed in V3.0.
+        `result[key]` is deprecated. Use `result.value`.
+        Deprecated in LangGraph V1.1 to be removed in V3.0.
     """
 
     def __init__(self, message: str, *args: object) -> None:

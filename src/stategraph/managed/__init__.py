@@ -28,8 +28,9 @@ class ManagedValue:
         >>> def record(state):
         ...     return {"seen": state["seen"] + [state["step"]]}
         >>> builder = StateGraph(State).add_node("record", record).add_edge(START, "record")
-        >>> builder.add_conditional_edges("record", lambda s: END if len(s["seen"]) == 3 else "record")
-        <stategraph.graph.state.StateGraph object at ...>
+        >>> def route(state):
+        ...     return END if len(state["seen"]) == 3 else "record"
+        >>> builder = builder.add_conditional_edges("record", route)
         >>> builder.compile().invoke({"seen": []})
         {'seen': [1, 2, 3]}
     """
@@ -52,9 +53,10 @@ class IsLastStepManager(ManagedValue):
         >>> class State(TypedDict):
         ...     rounds: int
         ...     is_last_step: IsLastStep
+        >>> def route(state):
+        ...     return END if state["is_last_step"] else "work"
         >>> builder = StateGraph(State).add_node("work", lambda s: {"rounds": s["rounds"] + 1})
-        >>> builder.add_edge(START, "work").add_conditional_edges("work", lambda s: END if s["is_last_step"] else "work")
-        <stategraph.graph.state.StateGraph object at ...>
+        >>> builder = builder.add_edge(START, "work").add_conditional_edges("work", route)
         >>> builder.compile().invoke({"rounds": 0}, {"recursion_limit": 4})  # stops instead of failing
         {'rounds': 3}
     """
@@ -80,8 +82,9 @@ class RemainingStepsManager(ManagedValue):
         >>> def work(state):
         ...     return {"left": state["left"] + [state["remaining_steps"]]}
         >>> builder = StateGraph(State).add_node("work", work).add_edge(START, "work")
-        >>> builder.add_conditional_edges("work", lambda s: END if s["remaining_steps"] <= 2 else "work")
-        <stategraph.graph.state.StateGraph object at ...>
+        >>> def route(state):
+        ...     return END if state["remaining_steps"] <= 2 else "work"
+        >>> builder = builder.add_conditional_edges("work", route)
         >>> builder.compile().invoke({"left": []}, {"recursion_limit": 5})
         {'left': [4, 3, 2]}
     """
