@@ -6,6 +6,9 @@ too; the engine's checkpoint skeleton is kept as data (``_frozen``) and copied o
 For tests and single-process use; everything is lost when the process exits.
 """
 
+# why: over the 400-line target by InMemorySaver's docstring example only; the code is one
+# saver's methods, already split into the _-modules imported below.
+
 from __future__ import annotations
 
 import threading
