@@ -25,7 +25,16 @@ __all__ = ["build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser of the ``stategraph`` command."""
+    """Return the argument parser of the ``stategraph`` command.
+
+    Examples:
+        >>> from stategraph.cli import build_parser
+        >>> args = build_parser().parse_args(["run", "app.py:graph", "--input", '{"x": 1}'])
+        >>> args.command, args.graph, args.input, args.thread
+        ('run', 'app.py:graph', '{"x": 1}', None)
+        >>> build_parser().parse_args(["dev", "--port", "8123"]).port
+        8123
+    """
     parser = argparse.ArgumentParser(
         prog="stategraph",
         description="Run, resume, inspect, draw and serve graphs from a terminal.",
@@ -89,7 +98,32 @@ def _add_serve_commands(commands: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the console script; returns the exit status."""
+    """Entry point of the console script; returns the exit status.
+
+    ``stategraph run`` prints the graph's output as JSON (progress goes to stderr); a
+    usage problem is reported on stderr with exit status 2.
+
+    Examples:
+        >>> from pathlib import Path
+        >>> from stategraph.cli import main
+        >>> _ = Path("app.py").write_text('''
+        ... from typing_extensions import TypedDict
+        ... from stategraph.graph import START, StateGraph
+        ... class State(TypedDict):
+        ...     x: int
+        ... builder = StateGraph(State).add_node("inc", lambda s: {"x": s["x"] + 1})
+        ... graph = builder.add_edge(START, "inc").compile()
+        ... ''')
+        >>> main(["run", "app.py:graph", "--input", '{"x": 1}'])
+        {"x": 2}
+        0
+        >>> main(["run", "app.py:graph", "--thread", "t1", "--db", "runs.db", "--input", '{"x": 5}'])
+        {"x": 6}
+        0
+        >>> main(["threads", "list", "--db", "runs.db"])
+        t1 ...
+        0
+    """
     args = build_parser().parse_args(argv)
     try:
         if args.command in ("run", "resume"):

@@ -230,6 +230,23 @@ def test_messages_state() -> None:
     assert schema["required"] == ["messages"]
 
 
+def test_messages_state_docstring_stays_out_of_the_schema_as_in_langgraph() -> None:
+    # LangGraph's MessagesState has no docstring, so pydantic gives its schema no description
+    assert MessagesState.__doc__
+    assert "description" not in schema_json(MessagesState)
+
+    class Documented(MessagesState):
+        """Chat state with a topic."""
+
+        topic: str
+
+    class Undocumented(MessagesState):
+        topic: str
+
+    assert schema_json(Documented)["description"] == "Chat state with a topic."
+    assert "description" not in schema_json(Undocumented)
+
+
 def test_pydantic_gives_the_schema_where_it_can_as_in_langgraph() -> None:
     # typing_extensions TypedDicts, dataclasses...: pydantic's schema (titles, managed values)
     class WithSteps(typing_extensions.TypedDict):

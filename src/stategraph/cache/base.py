@@ -23,6 +23,27 @@ class BaseCache(ABC, Generic[ValueT]):
 
     ``serde`` (an object with ``dumps_typed``/``loads_typed``) is how a backend
     turns values into bytes; None lets an in-process cache keep copies instead.
+
+    Examples:
+        A backend implements ``get``, ``set`` and ``clear``; the async twins come free:
+
+        >>> import asyncio
+        >>> from stategraph.cache.base import BaseCache
+        >>> class DictCache(BaseCache):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.data = {}
+        ...     def get(self, keys):
+        ...         return {k: self.data[k] for k in keys if k in self.data}
+        ...     def set(self, pairs):
+        ...         self.data.update({k: value for k, (value, ttl) in pairs.items()})
+        ...     def clear(self, namespaces=None):
+        ...         self.data = {k: v for k, v in self.data.items()
+        ...                      if namespaces is not None and k[0] not in namespaces}
+        >>> cache = DictCache()
+        >>> cache.set({(("node",), "k1"): ({"x": 1}, None)})
+        >>> asyncio.run(cache.aget([(("node",), "k1"), (("node",), "k2")]))
+        {(('node',), 'k1'): {'x': 1}}
     """
 
     def __init__(self, *, serde: Any = None) -> None:

@@ -28,6 +28,35 @@ class InMemoryCache(BaseCache[ValueT]):
 
     With ``serde`` values are stored serialized (``dumps_typed``/``loads_typed``);
     without, they are deep-copied on the way in and out.
+
+    Examples:
+        Give a node a ``CachePolicy`` and compile with the cache; the second call is a hit:
+
+        >>> from typing_extensions import TypedDict
+        >>> from stategraph.cache.memory import InMemoryCache
+        >>> from stategraph.graph import START, StateGraph
+        >>> from stategraph.types import CachePolicy
+        >>> class State(TypedDict):
+        ...     x: int
+        >>> calls = []
+        >>> def double(state: State) -> State:
+        ...     calls.append(state["x"])
+        ...     return {"x": state["x"] * 2}
+        >>> graph = (
+        ...     StateGraph(State)
+        ...     .add_node("double", double, cache_policy=CachePolicy(ttl=60))
+        ...     .add_edge(START, "double")
+        ...     .compile(cache=InMemoryCache())
+        ... )
+        >>> graph.invoke({"x": 3}), graph.invoke({"x": 3}), calls
+        ({'x': 6}, {'x': 6}, [3])
+
+        The cache can also be used directly:
+
+        >>> cache = InMemoryCache()
+        >>> cache.set({(("ns",), "key"): ([1, 2], None)})
+        >>> cache.get([(("ns",), "key")])
+        {(('ns',), 'key'): [1, 2]}
     """
 
     def __init__(self, *, serde: Any = None) -> None:

@@ -74,6 +74,20 @@ class RedisCache(BaseCache[ValueT]):
     ``redis`` is a ``redis.Redis`` or a ``redis.asyncio.Redis`` (then only the
     ``a``-methods work).  With a sync client the ``a``-methods run it in a thread.
     ``clear()`` deletes only keys under ``prefix``, found with ``SCAN``.
+
+    Examples:
+        >>> import uuid
+        >>> import redis
+        >>> from stategraph.cache.redis import RedisCache
+        >>> client = redis.Redis.from_url("redis://127.0.0.1:6379/0")
+        >>> cache = RedisCache(client, prefix=f"docs:{uuid.uuid4().hex}:")
+        >>> cache.set({(("fetch",), "url-1"): ({"status": 200}, 60)})
+        >>> cache.get([(("fetch",), "url-1"), (("fetch",), "url-2")])
+        {(('fetch',), 'url-1'): {'status': 200}}
+        >>> cache.clear()  # deletes only this cache's keys
+        >>> cache.get([(("fetch",), "url-1")])
+        {}
+        >>> client.close()
     """
 
     def __init__(self, redis: Any, *, serde: Any = None, prefix: str = "langgraph:cache:") -> None:

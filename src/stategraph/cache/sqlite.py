@@ -54,6 +54,18 @@ class SqliteCache(BaseCache[ValueT]):
     ``serde`` defaults to the strict ``JsonPlusSerializer``; entries it cannot read
     back are warned about and treated as misses.  Call ``close()`` (or use ``with``)
     to release the file.
+
+    Examples:
+        >>> from stategraph.cache.sqlite import SqliteCache
+        >>> with SqliteCache(path="cache.db") as cache:
+        ...     cache.set({(("fetch",), "url-1"): ({"status": 200}, 300)})
+        ...     print(cache.get([(("fetch",), "url-1"), (("fetch",), "url-2")]))
+        ...     cache.clear([("fetch",)])
+        ...     print(cache.get([(("fetch",), "url-1")]))
+        {(('fetch',), 'url-1'): {'status': 200}}
+        {}
+
+        Pass it to ``compile(cache=...)`` to cache nodes that have a ``CachePolicy``.
     """
 
     def __init__(self, *, path: str | os.PathLike[str], serde: Any = None) -> None:

@@ -34,7 +34,43 @@ MISSING: Any = _Missing()
 
 
 class BaseChannel(Generic[Value, Update, CheckpointT], ABC):
-    """One state key: how writes combine, what is saved, when it is readable."""
+    """One state key: how writes combine, what is saved, when it is readable.
+
+    A kind implements ``update`` (apply one step's writes), ``get`` (raise
+    ``EmptyChannelError`` while empty), ``checkpoint``/``from_checkpoint`` (what is
+    saved and how it comes back) and the ``ValueType``/``UpdateType`` properties.
+
+    Examples:
+        A channel that counts the writes it received:
+
+        >>> from stategraph.channels import BaseChannel
+        >>> from stategraph.errors import EmptyChannelError
+        >>> class Counter(BaseChannel):
+        ...     __slots__ = ("count",)
+        ...     def __init__(self, typ=int, key=""):
+        ...         super().__init__(typ, key)
+        ...         self.count = 0
+        ...     ValueType = property(lambda self: int)
+        ...     UpdateType = property(lambda self: object)
+        ...     def from_checkpoint(self, checkpoint):
+        ...         new = Counter(self.typ, self.key)
+        ...         new.count = checkpoint if isinstance(checkpoint, int) else 0
+        ...         return new
+        ...     def get(self):
+        ...         if not self.count:
+        ...             raise EmptyChannelError()
+        ...         return self.count
+        ...     def update(self, values):
+        ...         self.count += len(values)
+        ...         return bool(values)
+        >>> channel = Counter()
+        >>> channel.is_available()
+        False
+        >>> channel.update(["a", "b"]), channel.get()
+        (True, 2)
+        >>> channel.copy().get()  # copy() goes through checkpoint()/from_checkpoint()
+        2
+    """
 
     __slots__ = ("key", "typ")
 
@@ -62,7 +98,9 @@ class BaseChannel(Generic[Value, Update, CheckpointT], ABC):
             return MISSING
 
     @abstractmethod
-    def from_checkpoint(self, checkpoint: CheckpointT | Any) -> BaseChannel[Value, Update, CheckpointT]:
+    def from_checkpoint(
+        self, checkpoint: CheckpointT | Any
+    ) -> BaseChannel[Value, Update, CheckpointT]:
         """Return a new channel of the same kind restored from ``checkpoint``."""
 
     @abstractmethod
@@ -101,7 +139,10 @@ def _make_cloner(template: BaseChannel[Any, Any, Any]) -> Any:
     """A function copying ``template``'s slots into a new instance of its class."""
     cls = template.__class__
     slots = dict.fromkeys(
-        slot for klass in cls.__mro__ for slot in getattr(klass, "__slots__", ()) if hasattr(template, slot)
+        slot
+        for klass in cls.__mro__
+        for slot in getattr(klass, "__slots__", ())
+        if hasattr(template, slot)
     )
     # why: generated (as dataclasses does) because every run clones every channel of its graph:
     # plain attribute stores are ~4x faster than a getattr/setattr loop over the slot names

@@ -44,6 +44,37 @@ def overwrite_value(value: Any) -> tuple[bool, Any]:
 
 
 class BinaryOperatorAggregate(BaseChannel[Any, Any, Any]):
+    """Fold every write into the value with ``operator(current, write)`` (a reducer).
+
+    A state field annotated ``Annotated[T, reducer]`` gets this channel; it starts
+    from ``typ()`` when that works (``0`` for int, ``[]`` for list).
+
+    Examples:
+        >>> import operator
+        >>> from stategraph.channels import BinaryOperatorAggregate
+        >>> total = BinaryOperatorAggregate(int, operator.add)
+        >>> total.update([2, 3]), total.get()
+        (True, 5)
+
+        The usual way in, through a state schema:
+
+        >>> from typing import Annotated
+        >>> from typing_extensions import TypedDict
+        >>> from stategraph.graph import START, StateGraph
+        >>> class State(TypedDict):
+        ...     items: Annotated[list, operator.add]
+        >>> graph = (
+        ...     StateGraph(State)
+        ...     .add_node("a", lambda state: {"items": ["a"]})
+        ...     .add_node("b", lambda state: {"items": ["b"]})
+        ...     .add_edge(START, "a")
+        ...     .add_edge(START, "b")
+        ...     .compile()
+        ... )
+        >>> graph.invoke({"items": ["start"]})
+        {'items': ['start', 'a', 'b']}
+    """
+
     __slots__ = ("value", "operator")
 
     def __init__(self, typ: Any, operator: Callable[[Any, Any], Any], key: str = "") -> None:

@@ -13,6 +13,27 @@ __all__ = ["EphemeralValue"]
 
 
 class EphemeralValue(SingleValueChannel):
+    """Hold a value for one step only: the next step's update (even with no writes) clears it.
+
+    With ``guard=True`` (the default) a step may write at most one value.
+
+    Examples:
+        >>> from stategraph.channels import EphemeralValue
+        >>> from stategraph.errors import InvalidUpdateError
+        >>> channel = EphemeralValue(str, key="trigger")
+        >>> channel.update(["go"]), channel.get()
+        (True, 'go')
+        >>> channel.update([]), channel.is_available()
+        (True, False)
+        >>> try:
+        ...     channel.update(["a", "b"])
+        ... except InvalidUpdateError as e:
+        ...     print(type(e).__name__, "-", e)
+        InvalidUpdateError - EphemeralValue(guard=True) at key 'trigger' can receive only one value per step (got 2). Use guard=False to keep the last one.
+        >>> EphemeralValue(str, guard=False).update(["a", "b"])
+        True
+    """
+
     __slots__ = ("guard",)
 
     def __init__(self, typ: Any = Any, guard: bool = True, key: str = "") -> None:

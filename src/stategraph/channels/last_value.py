@@ -23,6 +23,26 @@ def concurrent_write_error(key: str, count: int) -> InvalidUpdateError:
 
 
 class LastValue(SingleValueChannel):
+    """Store the one value written in a step; the default channel of a state field.
+
+    Two writes in the same step raise ``InvalidUpdateError``
+    (``INVALID_CONCURRENT_GRAPH_UPDATE``): give the field a reducer instead.
+
+    Examples:
+        >>> from stategraph.channels import LastValue
+        >>> from stategraph.errors import InvalidUpdateError
+        >>> channel = LastValue(int, key="count")
+        >>> channel.update([1]), channel.get()
+        (True, 1)
+        >>> channel.update([]), channel.get()  # no writes keep the value
+        (False, 1)
+        >>> try:
+        ...     channel.update([2, 3])
+        ... except InvalidUpdateError as e:
+        ...     print(e.code.value)
+        INVALID_CONCURRENT_GRAPH_UPDATE
+    """
+
     __slots__ = ()
 
     def __eq__(self, other: object) -> bool:
@@ -40,7 +60,21 @@ class LastValue(SingleValueChannel):
 
 
 class LastValueAfterFinish(BaseChannel[Any, Any, Any]):
-    """Stores the last value but is readable only after ``finish()`` (deferred nodes)."""
+    """Stores the last value but is readable only after ``finish()`` (deferred nodes).
+
+    The engine calls ``finish()`` when the graph would otherwise stop, and
+    ``consume()`` once the reader has run, which empties it again.
+
+    Examples:
+        >>> from stategraph.channels import LastValueAfterFinish
+        >>> channel = LastValueAfterFinish(str)
+        >>> channel.update(["draft"]), channel.is_available()
+        (True, False)
+        >>> channel.finish(), channel.get()
+        (True, 'draft')
+        >>> channel.consume(), channel.is_available()
+        (True, False)
+    """
 
     __slots__ = ("value", "finished")
 

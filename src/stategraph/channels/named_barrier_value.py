@@ -12,6 +12,22 @@ __all__ = ["NamedBarrierValue", "NamedBarrierValueAfterFinish"]
 
 
 class NamedBarrierValue(BaseChannel[None, Any, set]):
+    """A barrier that becomes available once every name in ``names`` has written to it.
+
+    This is how a node with several required predecessors (``add_edge(["a", "b"], "c")``)
+    waits for all of them; ``consume()`` resets it for the next round.
+
+    Examples:
+        >>> from stategraph.channels import NamedBarrierValue
+        >>> barrier = NamedBarrierValue(str, names={"a", "b"})
+        >>> barrier.update(["a"]), barrier.is_available()
+        (True, False)
+        >>> barrier.update(["b"]), barrier.is_available()
+        (True, True)
+        >>> barrier.consume(), barrier.is_available()
+        (True, False)
+    """
+
     __slots__ = ("names", "seen")
 
     def __init__(self, typ: Any, names: set[Any], key: str = "") -> None:
@@ -73,7 +89,16 @@ class NamedBarrierValue(BaseChannel[None, Any, set]):
 
 
 class NamedBarrierValueAfterFinish(NamedBarrierValue):
-    """A barrier that also waits for ``finish()`` (join into a deferred node)."""
+    """A barrier that also waits for ``finish()`` (join into a deferred node).
+
+    Examples:
+        >>> from stategraph.channels import NamedBarrierValueAfterFinish
+        >>> barrier = NamedBarrierValueAfterFinish(str, names={"a", "b"})
+        >>> barrier.update(["a", "b"]), barrier.is_available()
+        (True, False)
+        >>> barrier.finish(), barrier.is_available()
+        (True, True)
+    """
 
     __slots__ = ("finished",)
 

@@ -12,6 +12,38 @@ __all__ = ["Topic"]
 
 
 class Topic(BaseChannel[Any, Any, Any]):
+    """Collect every write of a step into a list (a write that is a list adds its items).
+
+    With ``accumulate=False`` (the default) each step starts a new list; with
+    ``accumulate=True`` values pile up across steps.
+
+    Examples:
+        >>> from stategraph.channels import Topic
+        >>> topic = Topic(str)
+        >>> topic.update(["a", ["b", "c"]]), topic.get()
+        (True, ['a', 'b', 'c'])
+        >>> topic.update(["d"]), topic.get()  # a new step replaces the list
+        (True, ['d'])
+
+        As a state field, parallel nodes can all append:
+
+        >>> from typing import Annotated
+        >>> from typing_extensions import TypedDict
+        >>> from stategraph.graph import START, StateGraph
+        >>> class State(TypedDict):
+        ...     log: Annotated[list, Topic(str, accumulate=True)]
+        >>> graph = (
+        ...     StateGraph(State)
+        ...     .add_node("a", lambda state: {"log": "from a"})
+        ...     .add_node("b", lambda state: {"log": "from b"})
+        ...     .add_edge(START, "a")
+        ...     .add_edge(START, "b")
+        ...     .compile()
+        ... )
+        >>> graph.invoke({"log": "start"})
+        {'log': ['start', 'from a', 'from b']}
+    """
+
     __slots__ = ("values", "accumulate")
 
     def __init__(self, typ: Any = Any, accumulate: bool = False, key: str = "") -> None:

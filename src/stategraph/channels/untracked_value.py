@@ -13,6 +13,20 @@ __all__ = ["UntrackedValue"]
 
 
 class UntrackedValue(SingleValueChannel):
+    """Keep the last written value like ``LastValue``, but never save it in a checkpoint.
+
+    Use it for run-local objects (a client, a cache handle) that must not be
+    serialized; after a resume from a checkpoint the channel starts empty.
+
+    Examples:
+        >>> from stategraph.channels import UntrackedValue
+        >>> channel = UntrackedValue(dict)
+        >>> channel.update([{"client": "db"}]), channel.get()
+        (True, {'client': 'db'})
+        >>> channel.copy().is_available()  # nothing was checkpointed
+        False
+    """
+
     __slots__ = ("guard",)
 
     def __init__(self, typ: Any = Any, guard: bool = True, key: str = "") -> None:

@@ -76,6 +76,14 @@ def uuid6(node: int | None = None, clock_seq: int | None = None) -> uuid.UUID:
     ``clock_seq`` (the engine passes the step number) fills the 14 clock-sequence
     bits and is masked to them, so -1 and -2 are accepted; ``node`` defaults to 48
     random bits.
+
+    Examples:
+        >>> from stategraph.checkpoint.base.id import uuid6
+        >>> first, second = uuid6(), uuid6(clock_seq=1)
+        >>> first.version, str(first) < str(second)
+        (6, True)
+        >>> str(second)
+        '...-6...-8001-...'
     """
     return uuid.UUID(int=_uuid6_int(clock_seq, node))
 

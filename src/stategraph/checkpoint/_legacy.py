@@ -28,8 +28,9 @@ def create_checkpoint(
 
     Only channels that ``checkpoint`` has a version for are read; empty ones are left out.
 
+    Examples:
         >>> from stategraph.channels import LastValue
-        >>> from stategraph.checkpoint.base import empty_checkpoint
+        >>> from stategraph.checkpoint.base import create_checkpoint, empty_checkpoint
         >>> base = empty_checkpoint()
         >>> base["channel_versions"]["x"] = 1
         >>> x = LastValue(int)
@@ -65,7 +66,15 @@ def create_checkpoint(
 def get_serializable_checkpoint_metadata(
     config: Mapping[str, Any], metadata: Mapping[str, Any]
 ) -> Any:
-    """``get_checkpoint_metadata`` without the old ``writes`` key."""
+    """``get_checkpoint_metadata`` without the old ``writes`` key.
+
+    Examples:
+        >>> from stategraph.checkpoint.base import get_serializable_checkpoint_metadata
+        >>> config = {"configurable": {"thread_id": "t1", "user": "ann"}}
+        >>> metadata = {"source": "loop", "step": 2, "writes": {"node": {"x": 1}}}
+        >>> get_serializable_checkpoint_metadata(config, metadata)
+        {'source': 'loop', 'step': 2, 'user': 'ann'}
+    """
     from .base import get_checkpoint_metadata
 
     merged = get_checkpoint_metadata(config, metadata)

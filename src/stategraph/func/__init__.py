@@ -93,7 +93,29 @@ def task(
     timeout: Any = None,
     **kwargs: Any,
 ) -> Any:
-    """Mark ``func`` as a durable task: ``@task`` or ``@task(retry_policy=...)``."""
+    """Mark ``func`` as a durable task: ``@task`` or ``@task(retry_policy=...)``.
+
+    Calling a task inside an entrypoint (or a node) starts it and returns a future;
+    ``.result()`` waits for it.  With a checkpointer, finished tasks are not rerun
+    when the run resumes.
+
+    Examples:
+        >>> from stategraph.func import entrypoint, task
+        >>> @task
+        ... def square(n: int) -> int:
+        ...     return n * n
+        >>> @entrypoint()
+        ... def sum_squares(numbers: list[int]) -> int:
+        ...     futures = [square(n) for n in numbers]  # run in parallel
+        ...     return sum(future.result() for future in futures)
+        >>> sum_squares.invoke([1, 2, 3])
+        14
+        >>> try:
+        ...     square(3)
+        ... except RuntimeError as e:
+        ...     print(e.code.name)
+        RUN_OUTSIDE_CONTEXT
+    """
     retry_policy = retry_policy or kwargs.pop("retry", None)
 
     def decorate(fn: Callable[..., Any]) -> _TaskFunction:
@@ -103,7 +125,33 @@ def task(
 
 
 class entrypoint(Generic[R]):
-    """Decorator: turn a function of one input into a runnable, checkpointable graph."""
+    """Decorator: turn a function of one input into a runnable, checkpointable graph.
+
+    The function may take keyword-only ``previous`` (its last saved return value on
+    the thread), ``config``, ``runtime``, ``store`` or ``writer`` parameters.
+
+    Examples:
+        >>> from stategraph.checkpoint.memory import InMemorySaver
+        >>> from stategraph.func import entrypoint
+        >>> from stategraph.types import Command, interrupt
+        >>> @entrypoint(checkpointer=InMemorySaver())
+        ... def review(draft: str) -> str:
+        ...     verdict = interrupt({"draft": draft})  # pause until a human answers
+        ...     return f"{draft}: {verdict}"
+        >>> config = {"configurable": {"thread_id": "t1"}}
+        >>> review.invoke("essay", config)["__interrupt__"][0].value
+        {'draft': 'essay'}
+        >>> review.invoke(Command(resume="approved"), config)
+        'essay: approved'
+
+        ``previous`` carries a value from one run of a thread to the next:
+
+        >>> @entrypoint(checkpointer=InMemorySaver())
+        ... def running_total(n: int, *, previous: int | None = None) -> int:
+        ...     return (previous or 0) + n
+        >>> running_total.invoke(1, config), running_total.invoke(5, config)
+        (1, 6)
+    """
 
     def __init__(
         self,

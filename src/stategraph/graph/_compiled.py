@@ -8,7 +8,30 @@ from ..pregel.main import Pregel
 
 
 class CompiledStateGraph(Pregel):
-    """The runnable result of ``StateGraph.compile()``."""
+    """The runnable result of ``StateGraph.compile()``.
+
+    It is a ``Pregel`` graph: ``invoke``/``stream`` (and ``ainvoke``/``astream``) run
+    it; with a checkpointer, ``get_state``/``update_state`` read and edit a thread.
+
+    Examples:
+        >>> from typing_extensions import TypedDict
+        >>> from stategraph.checkpoint.memory import InMemorySaver
+        >>> from stategraph.graph import START, StateGraph
+        >>> class State(TypedDict):
+        ...     x: int
+        >>> builder = StateGraph(State).add_node("inc", lambda state: {"x": state["x"] + 1})
+        >>> graph = builder.add_edge(START, "inc").compile(checkpointer=InMemorySaver())
+        >>> type(graph).__name__
+        'CompiledStateGraph'
+        >>> config = {"configurable": {"thread_id": "t1"}}
+        >>> list(graph.stream({"x": 1}, config, stream_mode="updates"))
+        [{'inc': {'x': 2}}]
+        >>> graph.get_state(config).values
+        {'x': 2}
+        >>> _ = graph.update_state(config, {"x": 10})
+        >>> graph.get_state(config).values
+        {'x': 10}
+    """
 
     builder: Any
 

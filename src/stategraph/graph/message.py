@@ -138,6 +138,25 @@ def add_messages(left: Any = None, right: Any = None, *, format: str | None = No
     """Merge two message lists: append new ids, replace existing ids, delete on RemoveMessage.
 
     ``add_messages(format=...)`` with no lists returns the configured reducer.
+
+    Examples:
+        >>> from stategraph.graph import add_messages
+        >>> history = add_messages(
+        ...     [{"role": "user", "content": "hi", "id": "1"}],
+        ...     [{"role": "assistant", "content": "hello", "id": "2"}],
+        ... )
+        >>> [(m.type, m.content, m.id) for m in history]
+        [('human', 'hi', '1'), ('ai', 'hello', '2')]
+        >>> edited = add_messages(history, [{"role": "assistant", "content": "hey!", "id": "2"}])
+        >>> [(m.type, m.content) for m in edited]  # same id: replaced in place
+        [('human', 'hi'), ('ai', 'hey!')]
+
+        As the reducer of a state field (this is what ``MessagesState`` does):
+
+        >>> from typing import Annotated
+        >>> from typing_extensions import TypedDict
+        >>> class State(TypedDict):
+        ...     messages: Annotated[list, add_messages]
     """
     if left is None and right is None:
         return lambda a, b: add_messages(a, b, format=format)
@@ -163,7 +182,34 @@ def add_messages(left: Any = None, right: Any = None, *, format: str | None = No
 
 
 class MessagesState(TypedDict):
+    """A ready-made state with one ``messages`` list merged by ``add_messages``.
+
+    Subclass it to add fields of your own.
+
+    Examples:
+        >>> from stategraph.graph import START, MessagesState, StateGraph
+        >>> def chat(state: MessagesState):
+        ...     count = len(state["messages"])
+        ...     return {"messages": [("ai", f"{count} message(s) so far")]}
+        >>> graph = StateGraph(MessagesState).add_node("chat", chat).add_edge(START, "chat").compile()
+        >>> result = graph.invoke({"messages": [("user", "hi")]})
+        >>> [(m.type, m.content) for m in result["messages"]]
+        [('human', 'hi'), ('ai', '1 message(s) so far')]
+    """
+
     messages: Annotated[list, add_messages]
+
+
+def _schema_without_docs(schema: dict[str, Any], cls: Any) -> None:
+    # why: pydantic turns a TypedDict's docstring into the JSON Schema "description"; LangGraph's
+    # MessagesState has no docstring, so its graphs' schemas (the server's /schemas) have none.
+    # Subclasses inherit this hook but keep the description of their own docstring.
+    if cls is MessagesState:
+        schema.pop("description", None)
+
+
+# a plain dict is a pydantic ConfigDict; set after the class, as TypedDict bodies hold fields only
+MessagesState.__pydantic_config__ = {"json_schema_extra": _schema_without_docs}  # type: ignore[attr-defined]
 
 
 def push_message(message: Any, *, state_key: str | None = "messages") -> Any:
@@ -188,7 +234,18 @@ def push_message(message: Any, *, state_key: str | None = "messages") -> Any:
 
 
 def MessageGraph() -> Any:
-    """Deprecated: a StateGraph whose whole state is one message list."""
+    """Deprecated: a StateGraph whose whole state is one message list.
+
+    Prefer ``StateGraph(MessagesState)``.  Nodes take the list and return messages to add.
+
+    Examples:
+        >>> from stategraph.graph import START, MessageGraph
+        >>> def bot(messages):
+        ...     return [("ai", f"you said {messages[-1].content!r}")]
+        >>> graph = MessageGraph().add_node("bot", bot).add_edge(START, "bot").compile()
+        >>> [(m.type, m.content) for m in graph.invoke([("user", "hello")])]
+        [('human', 'hello'), ('ai', "you said 'hello'")]
+    """
     from .state import StateGraph
 
     return StateGraph(Annotated[list, add_messages])

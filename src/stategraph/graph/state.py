@@ -90,7 +90,40 @@ class NodeSpec:
 
 
 class StateGraph(Generic[StateT, ContextT, InputT, OutputT]):
-    """A graph whose nodes read and update one shared state."""
+    """A graph whose nodes read and update one shared state.
+
+    Each key of ``state_schema`` (a TypedDict, dataclass or pydantic model) becomes a
+    channel; ``Annotated[type, reducer]`` says how concurrent or repeated updates
+    combine.  Add nodes and edges, then ``compile()`` into a runnable graph.
+
+    Examples:
+        >>> import operator
+        >>> from typing import Annotated
+        >>> from typing_extensions import TypedDict
+        >>> from stategraph.graph import END, START, StateGraph
+        >>> class State(TypedDict):
+        ...     n: int
+        ...     path: Annotated[list[str], operator.add]
+        >>> builder = StateGraph(State)
+        >>> builder = builder.add_node("check", lambda state: {"path": ["check"]})
+        >>> builder = builder.add_node("even", lambda state: {"path": ["even"]})
+        >>> builder = builder.add_node("odd", lambda state: {"path": ["odd"]})
+        >>> builder = builder.add_edge(START, "check")
+        >>> def parity(state: State) -> str:
+        ...     return "even" if state["n"] % 2 == 0 else "odd"
+        >>> builder = builder.add_conditional_edges("check", parity, ["even", "odd"])
+        >>> graph = builder.add_edge("even", END).add_edge("odd", END).compile()
+        >>> graph.invoke({"n": 3, "path": []})
+        {'n': 3, 'path': ['check', 'odd']}
+
+        Mistakes are reported when compiling, with a code:
+
+        >>> try:
+        ...     StateGraph(State).add_node("a", lambda state: {}).add_edge(START, "b").compile()
+        ... except ValueError as e:
+        ...     print(e.code.name)
+        BUILD_UNKNOWN_NODE
+    """
 
     def __init__(
         self,

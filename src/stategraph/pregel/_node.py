@@ -21,7 +21,24 @@ Writer = Callable[[Any, Any], Any]
 
 
 class PregelNode:
-    """An engine actor.  ``func``/``afunc`` take (input, task) and return the output."""
+    """An engine actor.  ``func``/``afunc`` take (input, task) and return the output.
+
+    It runs when one of its ``triggers`` channels changes, reads ``channels`` and
+    writes through its ``writers``.  Build one with ``NodeBuilder``; every node of a
+    compiled graph is one.
+
+    Examples:
+        >>> from typing_extensions import TypedDict
+        >>> from stategraph.graph import START, StateGraph
+        >>> from stategraph.pregel import PregelNode
+        >>> class State(TypedDict):
+        ...     x: int
+        >>> builder = StateGraph(State).add_node("inc", lambda state: {"x": state["x"] + 1})
+        >>> graph = builder.add_edge(START, "inc").compile()
+        >>> node = graph.nodes["inc"]
+        >>> isinstance(node, PregelNode), node.name, node.triggers
+        (True, 'inc', ['branch:to:inc'])
+    """
 
     __slots__ = (
         "name", "triggers", "trigger_tuple", "channels", "mapper", "func", "afunc", "writers", "retry_policy",
@@ -104,7 +121,37 @@ def _entries_writer(entries: list[ChannelWriteEntry]) -> Writer:
 
 
 class NodeBuilder:
-    """Fluent builder of a PregelNode: subscribe_only/subscribe_to/read_from/do/write_to/build."""
+    """Fluent builder of a PregelNode: subscribe_only/subscribe_to/read_from/do/write_to/build.
+
+    Examples:
+        Two nodes triggered by the same input channel, each writing its own output:
+
+        >>> from stategraph.channels import EphemeralValue, LastValue
+        >>> from stategraph.pregel import NodeBuilder, Pregel
+        >>> shout = NodeBuilder().subscribe_only("text").do(str.upper).write_to("loud")
+        >>> count = NodeBuilder().subscribe_only("text").do(len).write_to("size")
+        >>> app = Pregel(
+        ...     nodes={"shout": shout, "count": count},
+        ...     channels={"text": EphemeralValue(str), "loud": LastValue(str), "size": LastValue(int)},
+        ...     input_channels="text",
+        ...     output_channels=["loud", "size"],
+        ... )
+        >>> app.invoke("hello")
+        {'loud': 'HELLO', 'size': 5}
+
+        ``write_to`` also takes ``channel=function`` to write a derived value:
+
+        >>> node = NodeBuilder().subscribe_only("n").do(lambda n: n * 2)
+        >>> node = node.write_to("double", plus_one=lambda n: n + 1)
+        >>> app = Pregel(
+        ...     nodes={"node": node},
+        ...     channels={"n": EphemeralValue(int), "double": LastValue(int), "plus_one": LastValue(int)},
+        ...     input_channels="n",
+        ...     output_channels=["double", "plus_one"],
+        ... )
+        >>> app.invoke(5)
+        {'double': 10, 'plus_one': 11}
+    """
 
     def __init__(self) -> None:
         self._channels: str | list[str] = []

@@ -26,7 +26,20 @@ _DROPPED = ("checkpoint_ns", "checkpoint_map", "checkpoint_id")
 
 
 class RemoteException(StategraphError):
-    """The remote run failed; ``error`` is the remote exception's class name."""
+    """The remote run failed; ``error`` is the remote exception's class name.
+
+    ``RemoteGraph.invoke``/``stream`` raise it when the server reports that the run
+    errored (see ``RemoteGraph`` for a full example); ``message`` is the remote
+    exception's message.
+
+    Examples:
+        >>> from stategraph.pregel.remote import RemoteException
+        >>> error = RemoteException("ValueError", "x must not be negative", assistant_id="counter")
+        >>> print(error)
+        Remote graph 'counter' failed with ValueError: x must not be negative [E...]
+        >>> error.error, error.message, error.code.name
+        ('ValueError', 'x must not be negative', 'SERVER_REMOTE_FAILED')
+    """
 
     code = ErrorCode.SERVER_REMOTE_FAILED
 

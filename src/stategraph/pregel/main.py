@@ -29,7 +29,32 @@ _QUIET = (LastValue, LastValueAfterFinish, BinaryOperatorAggregate, NamedBarrier
 # method is short and most delegate to their own modules (_prepare, _state, _draw), so the length
 # is the surface itself rather than logic that would read better split.
 class Pregel:
-    """A graph of nodes over channels, run in bulk-synchronous supersteps."""
+    """A graph of nodes over channels, run in bulk-synchronous supersteps.
+
+    In each step every node whose trigger channels changed runs on the values of the
+    last step; their writes are applied together at the end of the step.  The run
+    ends when no node is triggered.  ``StateGraph.compile()`` builds one of these.
+
+    Examples:
+        Two steps: ``split`` runs on the input, then ``count`` on what ``split`` wrote:
+
+        >>> from stategraph.channels import EphemeralValue, LastValue
+        >>> from stategraph.pregel import NodeBuilder, Pregel
+        >>> split = NodeBuilder().subscribe_only("text").do(str.split).write_to("words")
+        >>> count = NodeBuilder().subscribe_only("words").do(len).write_to("total")
+        >>> app = Pregel(
+        ...     nodes={"split": split, "count": count},
+        ...     channels={"text": EphemeralValue(str), "words": LastValue(list), "total": LastValue(int)},
+        ...     input_channels="text",
+        ...     output_channels=["words", "total"],
+        ... )
+        >>> app.invoke("to be or not")
+        {'words': ['to', 'be', 'or', 'not'], 'total': 4}
+        >>> for update in app.stream("let it be", stream_mode="updates"):
+        ...     print(update)
+        {'split': {'words': ['let', 'it', 'be']}}
+        {'count': {'total': 3}}
+    """
 
     # A prebuilt agent's name: its runs are traced as ``invoke_agent`` (see _trace).
     trace_agent: str | None = None

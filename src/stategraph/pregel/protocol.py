@@ -43,7 +43,28 @@ _REQUIRED = (
 
 
 class PregelProtocol(ABC):
-    """The public interface of a runnable graph: run it, read and update its threads' state."""
+    """The public interface of a runnable graph: run it, read and update its threads' state.
+
+    Examples:
+        Accept a local or a remote graph alike:
+
+        >>> from typing_extensions import TypedDict
+        >>> from stategraph.graph import START, StateGraph
+        >>> from stategraph.pregel.protocol import PregelProtocol
+        >>> from stategraph.pregel.remote import RemoteGraph
+        >>> def run_twice(graph: PregelProtocol, value: dict) -> dict:
+        ...     return graph.invoke(graph.invoke(value))
+        >>> class State(TypedDict):
+        ...     x: int
+        >>> builder = StateGraph(State).add_node("inc", lambda state: {"x": state["x"] + 1})
+        >>> graph = builder.add_edge(START, "inc").compile()
+        >>> run_twice(graph, {"x": 1})
+        {'x': 3}
+        >>> isinstance(graph, PregelProtocol), isinstance(RemoteGraph("agent"), PregelProtocol)
+        (True, True)
+        >>> isinstance(object(), PregelProtocol)
+        False
+    """
 
     @classmethod
     def __subclasshook__(cls, other: type) -> Any:

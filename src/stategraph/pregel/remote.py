@@ -21,7 +21,49 @@ __all__ = ["RemoteException", "RemoteGraph"]
 
 
 class RemoteGraph:
-    """Run, stream and inspect assistant ``assistant_id`` (an assistant id or a graph name)."""
+    """Run, stream and inspect assistant ``assistant_id`` (an assistant id or a graph name).
+
+    Examples:
+        Serve a graph (here with ``stategraph.server`` in a background thread; usually
+        ``stategraph dev`` or a deployed server), then call it like a local graph:
+
+        >>> import json, threading, time
+        >>> from pathlib import Path
+        >>> import uvicorn
+        >>> from stategraph.pregel.remote import RemoteException, RemoteGraph
+        >>> from stategraph.server import create_app
+        >>> _ = Path("graphs.py").write_text('''
+        ... from typing_extensions import TypedDict
+        ... from stategraph.graph import START, StateGraph
+        ... class State(TypedDict):
+        ...     x: int
+        ... def inc(state):
+        ...     if state["x"] < 0:
+        ...         raise ValueError("x must not be negative")
+        ...     return {"x": state["x"] + 1}
+        ... counter = StateGraph(State).add_node("inc", inc).add_edge(START, "inc").compile()
+        ... ''')
+        >>> config = {"graphs": {"counter": "./graphs.py:counter"}}
+        >>> _ = Path("langgraph.json").write_text(json.dumps(config))
+        >>> app = create_app("langgraph.json")
+        >>> server = uvicorn.Server(uvicorn.Config(app, port=0, log_level="warning"))
+        >>> threading.Thread(target=server.run, daemon=True).start()
+        >>> while not server.started:
+        ...     time.sleep(0.05)
+        >>> port = server.servers[0].sockets[0].getsockname()[1]
+
+        >>> remote = RemoteGraph("counter", url=f"http://127.0.0.1:{port}")
+        >>> remote.invoke({"x": 1})
+        {'x': 2}
+        >>> list(remote.stream({"x": 1}, stream_mode="updates"))
+        [{'inc': {'x': 2}}]
+        >>> try:
+        ...     remote.invoke({"x": -1})
+        ... except RemoteException as e:
+        ...     print(e.error, "-", e.message)
+        ValueError - x must not be negative
+        >>> server.should_exit = True
+    """
 
     def __init__(
         self,

@@ -69,7 +69,35 @@ EXCLUDED_METADATA_KEYS = frozenset(
 
 
 class Checkpoint(TypedDict):
-    """The state of a graph at one superstep boundary."""
+    """The state of a graph at one superstep boundary.
+
+    ``channel_values`` holds the state, ``channel_versions`` each channel's version
+    and ``versions_seen`` which versions each node has already run on.
+
+    Examples:
+        A saver returns the latest checkpoint of a thread:
+
+        >>> from typing_extensions import TypedDict
+        >>> from stategraph.checkpoint.memory import InMemorySaver
+        >>> from stategraph.graph import START, StateGraph
+        >>> class State(TypedDict):
+        ...     x: int
+        >>> saver = InMemorySaver()
+        >>> graph = (
+        ...     StateGraph(State)
+        ...     .add_node("inc", lambda state: {"x": state["x"] + 1})
+        ...     .add_edge(START, "inc")
+        ...     .compile(checkpointer=saver)
+        ... )
+        >>> config = {"configurable": {"thread_id": "t1"}}
+        >>> graph.invoke({"x": 1}, config)
+        {'x': 2}
+        >>> checkpoint = saver.get(config)
+        >>> checkpoint["channel_values"]
+        {'x': 2}
+        >>> sorted(checkpoint)
+        ['channel_values', 'channel_versions', 'id', 'ts', 'updated_channels', 'v', 'versions_seen']
+    """
 
     v: int
     id: str
@@ -81,7 +109,32 @@ class Checkpoint(TypedDict):
 
 
 class CheckpointMetadata(TypedDict, total=False):
-    """What produced a checkpoint; user keys are allowed and filterable in ``list``."""
+    """What produced a checkpoint; user keys are allowed and filterable in ``list``.
+
+    ``source`` is ``"input"`` (the run's input), ``"loop"`` (after a step),
+    ``"update"`` (``update_state``) or ``"fork"``; ``step`` is -1 for the input.
+
+    Examples:
+        >>> from typing_extensions import TypedDict
+        >>> from stategraph.checkpoint.memory import InMemorySaver
+        >>> from stategraph.graph import START, StateGraph
+        >>> class State(TypedDict):
+        ...     x: int
+        >>> saver = InMemorySaver()
+        >>> graph = (
+        ...     StateGraph(State)
+        ...     .add_node("inc", lambda state: {"x": state["x"] + 1})
+        ...     .add_edge(START, "inc")
+        ...     .compile(checkpointer=saver)
+        ... )
+        >>> config = {"configurable": {"thread_id": "t1"}}
+        >>> graph.invoke({"x": 1}, config)
+        {'x': 2}
+        >>> [(t.metadata["source"], t.metadata["step"]) for t in saver.list(config)]
+        [('loop', 1), ('loop', 0), ('input', -1)]
+        >>> len(list(saver.list(config, filter={"source": "input"})))
+        1
+    """
 
     source: Literal["input", "loop", "update", "fork"]
     step: int
@@ -90,7 +143,32 @@ class CheckpointMetadata(TypedDict, total=False):
 
 
 class CheckpointTuple(NamedTuple):
-    """A checkpoint with its config, metadata, parent and pending writes."""
+    """A checkpoint with its config, metadata, parent and pending writes.
+
+    Examples:
+        >>> from typing_extensions import TypedDict
+        >>> from stategraph.checkpoint.memory import InMemorySaver
+        >>> from stategraph.graph import START, StateGraph
+        >>> class State(TypedDict):
+        ...     x: int
+        >>> saver = InMemorySaver()
+        >>> graph = (
+        ...     StateGraph(State)
+        ...     .add_node("inc", lambda state: {"x": state["x"] + 1})
+        ...     .add_edge(START, "inc")
+        ...     .compile(checkpointer=saver)
+        ... )
+        >>> config = {"configurable": {"thread_id": "t1"}}
+        >>> graph.invoke({"x": 1}, config)
+        {'x': 2}
+        >>> saved = saver.get_tuple(config)
+        >>> saved.checkpoint["channel_values"], saved.metadata["source"]
+        ({'x': 2}, 'loop')
+        >>> saved.config["configurable"]["checkpoint_id"] == saved.checkpoint["id"]
+        True
+        >>> saver.get_tuple(saved.parent_config).metadata["step"]
+        0
+    """
 
     config: Config
     checkpoint: Checkpoint
@@ -100,7 +178,16 @@ class CheckpointTuple(NamedTuple):
 
 
 def empty_checkpoint() -> Checkpoint:
-    """Return a checkpoint with no channels, stamped now (LangGraph's legacy v2 shape)."""
+    """Return a checkpoint with no channels, stamped now (LangGraph's legacy v2 shape).
+
+    Examples:
+        >>> from stategraph.checkpoint.base import empty_checkpoint
+        >>> checkpoint = empty_checkpoint()
+        >>> checkpoint["v"], checkpoint["channel_values"], checkpoint["channel_versions"]
+        (2, {}, {})
+        >>> checkpoint["id"]
+        '...-6...-...'
+    """
     return Checkpoint(  # type: ignore[typeddict-unknown-key]
         v=LATEST_VERSION,
         id=str(uuid6(clock_seq=-2)),
@@ -114,7 +201,17 @@ def empty_checkpoint() -> Checkpoint:
 
 
 def copy_checkpoint(checkpoint: Checkpoint) -> Checkpoint:
-    """Copy ``checkpoint`` deeply enough that mutating the copy's maps leaves it intact."""
+    """Copy ``checkpoint`` deeply enough that mutating the copy's maps leaves it intact.
+
+    Examples:
+        >>> from stategraph.checkpoint.base import copy_checkpoint, empty_checkpoint
+        >>> original = empty_checkpoint()
+        >>> original["channel_values"]["x"] = 1
+        >>> copied = copy_checkpoint(original)
+        >>> copied["channel_values"]["x"] = 2
+        >>> original["channel_values"], copied["channel_values"]
+        ({'x': 1}, {'x': 2})
+    """
     result = checkpoint.copy()
     result["channel_values"] = dict(checkpoint["channel_values"])
     result["channel_versions"] = dict(checkpoint["channel_versions"])
@@ -125,7 +222,15 @@ def copy_checkpoint(checkpoint: Checkpoint) -> Checkpoint:
 
 
 def get_checkpoint_id(config: Mapping[str, Any]) -> str | None:
-    """Return ``config["configurable"]["checkpoint_id"]`` if set."""
+    """Return ``config["configurable"]["checkpoint_id"]`` if set.
+
+    Examples:
+        >>> from stategraph.checkpoint.base import get_checkpoint_id
+        >>> get_checkpoint_id({"configurable": {"thread_id": "t1", "checkpoint_id": "1ef-abc"}})
+        '1ef-abc'
+        >>> print(get_checkpoint_id({"configurable": {"thread_id": "t1"}}))
+        None
+    """
     configurable = config.get("configurable") or {}
     return configurable.get("checkpoint_id") or configurable.get("thread_ts")
 
@@ -136,6 +241,15 @@ def get_checkpoint_metadata(config: Mapping[str, Any], metadata: Mapping[str, An
     Keys of ``config["metadata"]`` and ``config["configurable"]`` are added when the
     metadata lacks them, they are not private (``__x``) or in ``EXCLUDED_METADATA_KEYS``,
     and their value is a str, int, float or bool.
+
+    Examples:
+        >>> from stategraph.checkpoint.base import get_checkpoint_metadata
+        >>> config = {
+        ...     "configurable": {"thread_id": "t1", "user": "ann", "__secret": "x"},
+        ...     "metadata": {"tag": "nightly" + chr(0)},  # NUL is stripped
+        ... }
+        >>> get_checkpoint_metadata(config, {"source": "loop", "step": 1})
+        {'source': 'loop', 'step': 1, 'tag': 'nightly', 'user': 'ann'}
     """
     merged = {k: _strip_nul(v) for k, v in metadata.items()}
     for source in (config.get("metadata"), config.get("configurable")):
@@ -159,6 +273,40 @@ class BaseCheckpointSaver(ABC, Generic[V]):
     the base offers the other side.  Sync savers are run in a worker thread for async
     callers (inline if ``_sync_is_nonblocking``); async savers bound to an event loop
     (``self.loop``) are run on that loop for sync callers in other threads.
+
+    Examples:
+        A saver that keeps only the latest checkpoint of each thread in a dict:
+
+        >>> from typing_extensions import TypedDict
+        >>> from stategraph.checkpoint.base import BaseCheckpointSaver, CheckpointTuple
+        >>> from stategraph.graph import START, StateGraph
+        >>> class LatestOnly(BaseCheckpointSaver):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.latest = {}
+        ...     def get_tuple(self, config):
+        ...         return self.latest.get(config["configurable"]["thread_id"])
+        ...     def put(self, config, checkpoint, metadata, new_versions):
+        ...         conf = config["configurable"]
+        ...         saved = {"configurable": {**conf, "checkpoint_id": checkpoint["id"]}}
+        ...         self.latest[conf["thread_id"]] = CheckpointTuple(saved, checkpoint, metadata, config)
+        ...         return saved
+        ...     def put_writes(self, config, writes, task_id, task_path=""):
+        ...         pass  # a full saver stores them to resume interrupted steps
+        >>> class State(TypedDict):
+        ...     x: int
+        >>> saver = LatestOnly()
+        >>> graph = (
+        ...     StateGraph(State)
+        ...     .add_node("inc", lambda state: {"x": state["x"] + 1})
+        ...     .add_edge(START, "inc")
+        ...     .compile(checkpointer=saver)
+        ... )
+        >>> config = {"configurable": {"thread_id": "t1"}}
+        >>> graph.invoke({"x": 1}, config)
+        {'x': 2}
+        >>> saver.get(config)["channel_values"]
+        {'x': 2}
     """
 
     serde: SerializerProtocol

@@ -50,6 +50,26 @@ class PostgresSaver(BaseCheckpointSaver[int]):
     ``check=ConnectionPool.check_connection``) or a connection string (one connection,
     opened on first use; ``close()`` closes it).  ``pipe`` (LangGraph's argument) or
     ``pipeline=True`` sends each transaction's writes without waiting for each.
+
+    Examples:
+        >>> from typing_extensions import TypedDict
+        >>> from stategraph.graph import START, StateGraph
+        >>> class State(TypedDict):
+        ...     x: int
+        >>> builder = StateGraph(State).add_node("inc", lambda s: {"x": s["x"] + 1})
+        >>> builder = builder.add_edge(START, "inc")
+        >>> import uuid
+        >>> from stategraph.checkpoint.postgres import PostgresSaver
+        >>> url = "postgresql://postgres@127.0.0.1:5432/postgres"
+        >>> config = {"configurable": {"thread_id": f"docs-{uuid.uuid4()}"}}
+        >>> with PostgresSaver.from_conn_string(url) as saver:
+        ...     saver.setup()  # creates or migrates the tables; safe to repeat
+        ...     graph = builder.compile(checkpointer=saver)
+        ...     print(graph.invoke({"x": 1}, config), graph.get_state(config).values)
+        ...     saver.delete_thread(config["configurable"]["thread_id"])
+        ...     print(saver.get_tuple(config))
+        {'x': 2} {'x': 2}
+        None
     """
 
     def __init__(

@@ -25,7 +25,21 @@ CONNECTION_KWARGS: dict[str, Any] = {"autocommit": True, "row_factory": tuple_ro
 
 
 class PoolConfig(TypedDict, total=False):
-    """Options of the pool that ``from_conn_string(pool_config=...)`` opens."""
+    """Options of the pool that ``from_conn_string(pool_config=...)`` opens.
+
+    Examples:
+        >>> import uuid
+        >>> from stategraph.checkpoint.postgres import PoolConfig, PostgresSaver
+        >>> pool_config: PoolConfig = {"min_size": 1, "max_size": 4}
+        >>> url = "postgresql://postgres@127.0.0.1:5432/postgres"
+        >>> thread_id = f"docs-{uuid.uuid4()}"
+        >>> with PostgresSaver.from_conn_string(url, pool_config=pool_config) as saver:
+        ...     saver.setup()
+        ...     print(type(saver.conn).__name__, saver.conn.max_size)
+        ...     print(saver.get_tuple({"configurable": {"thread_id": thread_id}}))
+        ConnectionPool 4
+        None
+    """
 
     min_size: int
     max_size: int

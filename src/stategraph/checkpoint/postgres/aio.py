@@ -44,6 +44,28 @@ class AsyncPostgresSaver(BaseCheckpointSaver[int]):
     ``conn`` is an ``AsyncConnection`` (shared under a lock, in autocommit mode), an
     ``AsyncConnectionPool`` (concurrent operations each take a connection; make it with
     ``check=AsyncConnectionPool.check_connection``) or a connection string.
+
+    Examples:
+        >>> from typing_extensions import TypedDict
+        >>> from stategraph.graph import START, StateGraph
+        >>> class State(TypedDict):
+        ...     x: int
+        >>> builder = StateGraph(State).add_node("inc", lambda s: {"x": s["x"] + 1})
+        >>> builder = builder.add_edge(START, "inc")
+        >>> import asyncio, uuid
+        >>> from stategraph.checkpoint.postgres.aio import AsyncPostgresSaver
+        >>> url = "postgresql://postgres@127.0.0.1:5432/postgres"
+        >>> config = {"configurable": {"thread_id": f"docs-{uuid.uuid4()}"}}
+        >>> async def main():
+        ...     async with AsyncPostgresSaver.from_conn_string(url) as saver:
+        ...         await saver.setup()
+        ...         graph = builder.compile(checkpointer=saver)
+        ...         print(await graph.ainvoke({"x": 1}, config))
+        ...         print((await graph.aget_state(config)).values)
+        ...         await saver.adelete_thread(config["configurable"]["thread_id"])
+        >>> asyncio.run(main())
+        {'x': 2}
+        {'x': 2}
     """
 
     def __init__(

@@ -17,4 +17,18 @@ __all__ = ["BasePostgresSaver"]
 
 
 class BasePostgresSaver(ABC):  # noqa: B024 - a type for isinstance, with no methods of its own
-    """Common type of ``PostgresSaver`` and ``AsyncPostgresSaver`` (see the module docstring)."""
+    """Common type of ``PostgresSaver`` and ``AsyncPostgresSaver`` (see the module docstring).
+
+    Examples:
+        >>> from stategraph.checkpoint.memory import InMemorySaver
+        >>> from stategraph.checkpoint.postgres import PostgresSaver
+        >>> from stategraph.checkpoint.postgres.aio import AsyncPostgresSaver
+        >>> from stategraph.checkpoint.postgres.base import BasePostgresSaver
+        >>> def is_postgres(saver):
+        ...     return isinstance(saver, BasePostgresSaver)
+        >>> url = "postgresql://postgres@127.0.0.1:5432/postgres"
+        >>> is_postgres(PostgresSaver(url)), is_postgres(AsyncPostgresSaver(url))
+        (True, True)
+        >>> is_postgres(InMemorySaver())
+        False
+    """

@@ -22,7 +22,22 @@ _NONCE_SIZE = 12
 
 
 class AesGcmCipher:
-    """AES-GCM with a random 96-bit nonce; ciphertext layout is ``nonce || data || tag``."""
+    """AES-GCM with a random 96-bit nonce; ciphertext layout is ``nonce || data || tag``.
+
+    Examples:
+        >>> from stategraph.checkpoint.serde.encrypted import AesGcmCipher
+        >>> cipher = AesGcmCipher(b"0123456789abcdef")  # a 16-byte key: AES-128
+        >>> name, ciphertext = cipher.encrypt(b"hello")
+        >>> name, len(ciphertext)  # 12-byte nonce + 5 bytes + 16-byte tag
+        ('aes', 33)
+        >>> cipher.decrypt(name, ciphertext)
+        b'hello'
+        >>> try:
+        ...     AesGcmCipher(b"short")
+        ... except Exception as e:
+        ...     print(type(e).__name__, e.code.name)
+        CheckpointError CHECKPOINT_BAD_ARGUMENT
+    """
 
     name = "aes"
 
@@ -69,7 +84,25 @@ class AesGcmCipher:
 
 
 class EncryptedSerializer:
-    """Serialize with ``serde`` and encrypt the bytes with ``cipher``."""
+    """Serialize with ``serde`` and encrypt the bytes with ``cipher``.
+
+    Examples:
+        >>> from stategraph.checkpoint.base import EncryptedSerializer
+        >>> from stategraph.checkpoint.memory import InMemorySaver
+        >>> serde = EncryptedSerializer.from_aes(key=b"0123456789abcdef0123456789abcdef")
+        >>> tag, data = serde.dumps_typed({"api_key": "sk-123"})
+        >>> tag, b"sk-123" in data
+        ('msgpack+aes', False)
+        >>> serde.loads_typed((tag, data))
+        {'api_key': 'sk-123'}
+        >>> wrong = EncryptedSerializer.from_aes(key=b"another key of thirty-two bytes!")
+        >>> try:
+        ...     wrong.loads_typed((tag, data))
+        ... except Exception as e:
+        ...     print(type(e).__name__, e.code.name)
+        SerializationError CHECKPOINT_CORRUPT
+        >>> saver = InMemorySaver(serde=serde)  # checkpoints are now encrypted at rest
+    """
 
     def __init__(self, cipher: CipherProtocol, serde: SerializerProtocol | None = None) -> None:
         self.cipher = cipher

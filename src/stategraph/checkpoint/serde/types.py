@@ -25,7 +25,21 @@ C = TypeVar("C")
 
 
 class ChannelProtocol(Protocol[Value, Update, C]):
-    """The channel methods a checkpoint saver may call (``BaseChannel`` satisfies it)."""
+    """The channel methods a checkpoint saver may call (``BaseChannel`` satisfies it).
+
+    Examples:
+        Code typed against the protocol works with any channel kind:
+
+        >>> from stategraph.channels import LastValue, Topic
+        >>> from stategraph.checkpoint.base import ChannelProtocol
+        >>> def round_trip(channel: ChannelProtocol):
+        ...     return channel.from_checkpoint(channel.checkpoint()).get()
+        >>> value, topic = LastValue(int), Topic(str)
+        >>> value.update([7]), topic.update(["a", "b"])
+        (True, True)
+        >>> round_trip(value), round_trip(topic)
+        (7, ['a', 'b'])
+    """
 
     @property
     def ValueType(self) -> Any:
@@ -60,7 +74,17 @@ class ChannelProtocol(Protocol[Value, Update, C]):
 
 @runtime_checkable
 class SendProtocol(Protocol):
-    """A packet for one node: its ``node`` name and ``arg`` (``stategraph.types.Send`` matches)."""
+    """A packet for one node: its ``node`` name and ``arg`` (``stategraph.types.Send`` matches).
+
+    Examples:
+        >>> from stategraph.checkpoint.serde.types import SendProtocol
+        >>> from stategraph.types import Send
+        >>> packet = Send("summarize", {"doc": "a.txt"})
+        >>> isinstance(packet, SendProtocol), packet.node, packet.arg
+        (True, 'summarize', {'doc': 'a.txt'})
+        >>> isinstance({"node": "summarize"}, SendProtocol)
+        False
+    """
 
     node: str
     arg: Any

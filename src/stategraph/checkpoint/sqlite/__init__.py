@@ -37,7 +37,26 @@ drive = _shared_drive
 
 
 class SqliteSaver(BaseCheckpointSaver[int]):
-    """Store checkpoints in SQLite; safe to share between threads."""
+    """Store checkpoints in SQLite; safe to share between threads.
+
+    Examples:
+        A thread saved in a file survives reopening it:
+
+        >>> from typing_extensions import TypedDict
+        >>> from stategraph.graph import START, StateGraph
+        >>> class State(TypedDict):
+        ...     x: int
+        >>> builder = StateGraph(State).add_node("inc", lambda s: {"x": s["x"] + 1})
+        >>> builder = builder.add_edge(START, "inc")
+        >>> from stategraph.checkpoint.sqlite import SqliteSaver
+        >>> config = {"configurable": {"thread_id": "t1"}}
+        >>> with SqliteSaver.from_conn_string("checkpoints.db") as saver:
+        ...     builder.compile(checkpointer=saver).invoke({"x": 1}, config)
+        {'x': 2}
+        >>> with SqliteSaver.from_conn_string("checkpoints.db") as saver:
+        ...     builder.compile(checkpointer=saver).get_state(config).values
+        {'x': 2}
+    """
 
     def __init__(
         self, conn: sqlite3.Connection, *, serde: SerializerProtocol | None = None

@@ -36,7 +36,27 @@ drive = _shared_adrive
 
 
 class AsyncSqliteSaver(BaseCheckpointSaver[int]):
-    """Store checkpoints in SQLite from asyncio code."""
+    """Store checkpoints in SQLite from asyncio code.
+
+    Examples:
+        >>> from typing_extensions import TypedDict
+        >>> from stategraph.graph import START, StateGraph
+        >>> class State(TypedDict):
+        ...     x: int
+        >>> builder = StateGraph(State).add_node("inc", lambda s: {"x": s["x"] + 1})
+        >>> builder = builder.add_edge(START, "inc")
+        >>> import asyncio
+        >>> from stategraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+        >>> config = {"configurable": {"thread_id": "t1"}}
+        >>> async def main():
+        ...     async with AsyncSqliteSaver.from_conn_string("checkpoints.db") as saver:
+        ...         graph = builder.compile(checkpointer=saver)
+        ...         print(await graph.ainvoke({"x": 1}, config))
+        ...         print(len([c async for c in saver.alist(config)]))
+        >>> asyncio.run(main())
+        {'x': 2}
+        3
+    """
 
     def __init__(
         self, conn: aiosqlite.Connection, *, serde: SerializerProtocol | None = None
