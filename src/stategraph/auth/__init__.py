@@ -23,7 +23,43 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Auth:
-    """Holds the authenticate handler and the authorization handlers of a server."""
+    """Holds the authenticate handler and the authorization handlers of a server.
+
+    Examples:
+        An ``auth.py`` that admits one token and tags each new thread with its owner,
+        served beside a graph and called over HTTP:
+
+        >>> from pathlib import Path
+        >>> from starlette.testclient import TestClient
+        >>> from stategraph.server import create_app
+        >>> _ = Path("auth.py").write_text('''
+        ... from stategraph.auth import Auth
+        ... auth = Auth()
+        ...
+        ... @auth.authenticate
+        ... async def authenticate(authorization):
+        ...     if authorization != "Bearer alice-token":
+        ...         raise Auth.exceptions.HTTPException(401, "Unknown token.")
+        ...     return "alice"
+        ...
+        ... @auth.on.threads.create
+        ... async def tag_owner(ctx, value):
+        ...     value.setdefault("metadata", {})["owner"] = ctx.user.identity
+        ... ''')
+        >>> _ = Path("agent.py").write_text(
+        ...     "from stategraph.graph import MessagesState, StateGraph\\n"
+        ...     "graph = StateGraph(MessagesState).add_node('echo', lambda s: {})"
+        ...     ".add_edge('__start__', 'echo').compile()\\n"
+        ... )
+        >>> config = {"graphs": {"agent": "./agent.py:graph"}, "auth": {"path": "./auth.py:auth"}}
+        >>> with TestClient(create_app(config)) as client:
+        ...     refused = client.post("/threads", json={})
+        ...     created = client.post("/threads", json={}, headers={"Authorization": "Bearer alice-token"})
+        >>> refused.status_code, refused.json()
+        (401, {'detail': 'Unknown token.'})
+        >>> created.status_code, created.json()["metadata"]
+        (200, {'owner': 'alice'})
+    """
 
     types = types
     exceptions = exceptions

@@ -30,7 +30,37 @@ Handler = Callable[..., Awaitable[HandlerResult]]
 
 
 class MinimalUserDict(TypedDict, total=False):
-    """What an authenticate handler may return instead of a user object or an id string."""
+    """What an authenticate handler may return instead of a user object or an id string.
+
+    Examples:
+        The server turns the returned dict into the ``User`` that later handlers see:
+
+        >>> from pathlib import Path
+        >>> from starlette.testclient import TestClient
+        >>> from stategraph.server import create_app
+        >>> _ = Path("auth.py").write_text('''
+        ... from stategraph.auth import Auth
+        ... from stategraph.auth.types import MinimalUserDict
+        ... auth = Auth()
+        ...
+        ... @auth.authenticate
+        ... async def authenticate(authorization) -> MinimalUserDict:
+        ...     return {"identity": "u1", "display_name": "Ann", "permissions": ["admin"]}
+        ...
+        ... @auth.on.threads.create
+        ... async def stamp(ctx, value):
+        ...     value["metadata"] = {"by": ctx.user.display_name, "perms": list(ctx.permissions)}
+        ... ''')
+        >>> _ = Path("agent.py").write_text(
+        ...     "from stategraph.graph import MessagesState, StateGraph\\n"
+        ...     "graph = StateGraph(MessagesState).add_node('echo', lambda s: {})"
+        ...     ".add_edge('__start__', 'echo').compile()\\n"
+        ... )
+        >>> config = {"graphs": {"agent": "./agent.py:graph"}, "auth": {"path": "./auth.py:auth"}}
+        >>> with TestClient(create_app(config)) as client:
+        ...     print(client.post("/threads", json={}).json()["metadata"])
+        {'by': 'Ann', 'perms': ['admin']}
+    """
 
     identity: Required[str]
     display_name: str
@@ -40,7 +70,18 @@ class MinimalUserDict(TypedDict, total=False):
 
 @dataclass(frozen=True, slots=True)
 class User:
-    """The authenticated user as handlers see it; also readable as ``user["identity"]``."""
+    """The authenticated user as handlers see it; also readable as ``user["identity"]``.
+
+    Examples:
+        >>> from stategraph.auth.types import User
+        >>> user = User(identity="alice", permissions=("threads:write",), extra=(("org", "acme"),))
+        >>> user.identity, user["identity"], user["org"]
+        ('alice', 'alice', 'acme')
+        >>> "org" in user, list(user)
+        (True, ['identity', 'permissions', 'display_name', 'is_authenticated', 'org'])
+        >>> user.dict()["permissions"]
+        ('threads:write',)
+    """
 
     identity: str
     permissions: tuple[str, ...] = ()
@@ -70,7 +111,24 @@ class User:
 
 @dataclass(frozen=True, slots=True)
 class AuthContext:
-    """Who asks (``user``, ``permissions``) for what (``resource``, ``action``)."""
+    """Who asks (``user``, ``permissions``) for what (``resource``, ``action``).
+
+    Examples:
+        The server builds one per request and passes it to the handler as ``ctx``:
+
+        >>> import asyncio
+        >>> from stategraph.auth import Auth
+        >>> from stategraph.auth.types import AuthContext, User
+        >>> auth = Auth()
+        >>> @auth.on.threads.delete
+        ... async def admins_only(ctx: AuthContext, value: dict):
+        ...     return "admin" in ctx.permissions
+        >>> ctx = AuthContext(user=User("bob"), permissions=(), resource="threads", action="delete")
+        >>> asyncio.run(admins_only(ctx=ctx, value={"thread_id": "t1"}))  # False: 403
+        False
+        >>> ctx.user.identity, ctx.resource, ctx.action
+        ('bob', 'threads', 'delete')
+    """
 
     user: Any  # a User, or the object the authenticate handler returned
     permissions: Sequence[str]
@@ -90,7 +148,24 @@ _RESOURCE_ACTIONS = ("create", "read", "update", "delete", "search")
 
 
 class on:
-    """``on.threads.create.value`` etc.: the type of each handler's ``value``."""
+    """``on.threads.create.value`` etc.: the type of each handler's ``value``.
+
+    Examples:
+        >>> import asyncio
+        >>> from stategraph.auth import Auth
+        >>> from stategraph.auth.types import AuthContext, User, on
+        >>> on.threads.create.value, on.store.put.value
+        (dict[str, typing.Any], dict[str, typing.Any])
+        >>> auth = Auth()
+        >>> @auth.on.store.put
+        ... async def own_namespace(ctx: AuthContext, value: on.store.put.value):
+        ...     value["namespace"] = (ctx.user.identity, *value["namespace"])
+        >>> value = {"namespace": ("notes",), "key": "k", "value": {}}
+        >>> ctx = AuthContext(user=User("alice"), permissions=(), resource="store", action="put")
+        >>> asyncio.run(own_namespace(ctx=ctx, value=value))
+        >>> value["namespace"]
+        ('alice', 'notes')
+    """
 
     value = dict[str, Any]
     threads = _actions(*_RESOURCE_ACTIONS, "create_run")

@@ -100,6 +100,26 @@ def create_app(
 
     With ``scale``, serve from Postgres + Redis (``database`` unused); ``run_worker=False``
     leaves executing runs to separate ``stategraph worker`` processes.
+
+    Examples:
+        >>> from pathlib import Path
+        >>> from starlette.testclient import TestClient
+        >>> from stategraph.server import create_app
+        >>> _ = Path("agent.py").write_text(
+        ...     "from stategraph.graph import MessagesState, StateGraph\\n"
+        ...     "graph = StateGraph(MessagesState).add_node('echo', lambda s: {})"
+        ...     ".add_edge('__start__', 'echo').compile()\\n"
+        ... )
+        >>> app = create_app({"graphs": {"agent": "./agent.py:graph"}})  # in-memory SQLite
+        >>> with TestClient(app) as client:
+        ...     print(client.get("/ok").json())
+        ...     run = client.post("/runs/wait", json={
+        ...         "assistant_id": "agent",
+        ...         "input": {"messages": [{"role": "user", "content": "hi"}]},
+        ...     })
+        ...     print([(m["type"], m["content"]) for m in run.json()["messages"]])
+        {'ok': True}
+        [('human', 'hi')]
     """
     loaded = config if isinstance(config, ServerConfig) else load_config(config)
     state = open_state(loaded, database) if scale is None else _scale_state(loaded, scale)

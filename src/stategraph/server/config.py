@@ -23,12 +23,40 @@ __all__ = ["ConfigError", "ServerConfig", "load_config"]
 
 
 class ConfigError(StategraphError, ValueError):
-    """The server config is unreadable, or names a file or attribute that does not exist."""
+    """The server config is unreadable, or names a file or attribute that does not exist.
+
+    Examples:
+        >>> from stategraph.server import ConfigError, load_config
+        >>> try:
+        ...     load_config({"graphs": {}})
+        ... except ConfigError as e:
+        ...     print(e)
+        Config (mapping) has no 'graphs' mapping. Add e.g. {"graphs": {"agent": "./agent.py:graph"}}.
+        >>> try:
+        ...     load_config({"graphs": {"agent": "./missing.py:graph"}})
+        ... except ConfigError as e:
+        ...     print(e)
+        Config (mapping) key 'graphs.agent' names '.../missing.py', which does not exist.
+    """
 
 
 @dataclass(frozen=True, slots=True)
 class ServerConfig:
-    """Graphs by id (loaded objects, compiled or builders) and the applied environment."""
+    """Graphs by id (loaded objects, compiled or builders) and the applied environment.
+
+    Examples:
+        Build one in code (no config file) and serve it:
+
+        >>> from starlette.testclient import TestClient
+        >>> from stategraph.graph import MessagesState, StateGraph
+        >>> from stategraph.server import ServerConfig, create_app
+        >>> builder = StateGraph(MessagesState).add_node("echo", lambda state: {})
+        >>> config = ServerConfig(graphs={"agent": builder.add_edge("__start__", "echo").compile()})
+        >>> with TestClient(create_app(config)) as client:
+        ...     [assistant] = client.post("/assistants/search", json={}).json()
+        >>> assistant["graph_id"], assistant["name"]
+        ('agent', 'agent')
+    """
 
     graphs: dict[str, Any]
     env: dict[str, str] = field(default_factory=dict)
@@ -37,7 +65,28 @@ class ServerConfig:
 
 
 def load_config(source: str | os.PathLike[str] | Mapping[str, Any]) -> ServerConfig:
-    """Read ``source`` (a path to a JSON file, or the parsed mapping) and import its graphs."""
+    """Read ``source`` (a path to a JSON file, or the parsed mapping) and import its graphs.
+
+    Examples:
+        >>> import json, os
+        >>> from pathlib import Path
+        >>> from stategraph.server import load_config
+        >>> _ = Path("agent.py").write_text(
+        ...     "from stategraph.graph import MessagesState, StateGraph\\n"
+        ...     "graph = StateGraph(MessagesState).add_node('echo', lambda s: {})"
+        ...     ".add_edge('__start__', 'echo').compile()\\n"
+        ... )
+        >>> _ = Path("langgraph.json").write_text(
+        ...     json.dumps({"graphs": {"agent": "./agent.py:graph"}, "env": {"GREETING": "hi"}})
+        ... )
+        >>> config = load_config("langgraph.json")
+        >>> config.graphs
+        {'agent': CompiledStateGraph(name='LangGraph', nodes=['__start__', 'echo'])}
+        >>> config.env, config.path.name
+        ({'GREETING': 'hi'}, 'langgraph.json')
+        >>> os.environ.pop("GREETING")  # applied to the process before the graphs import
+        'hi'
+    """
     if isinstance(source, Mapping):
         raw, base, path = dict(source), Path.cwd(), None
     else:

@@ -78,6 +78,20 @@ def tokenize_path(path: str) -> list[str]:
     """Split a field path into key, ``[i]``, ``[*]`` and ``{a,b}`` tokens.
 
     ``tokenize_path("a.b[0].{x,y}") == ["a", "b", "[0]", "{x,y}"]``; ``"$"`` gives ``[]``.
+
+    Examples:
+        >>> from stategraph.store.base import tokenize_path
+        >>> tokenize_path("meta.authors[*].name")
+        ['meta', 'authors', '[*]', 'name']
+        >>> tokenize_path("a.b[0].{x,y}")
+        ['a', 'b', '[0]', '{x,y}']
+        >>> tokenize_path("$")
+        []
+        >>> try:
+        ...     tokenize_path("a..b")
+        ... except Exception as e:
+        ...     print(type(e).__name__, e.code.value)
+        StoreError E404
     """
     if path in ("", WHOLE_VALUE):
         return []
@@ -140,6 +154,20 @@ def get_text_at_path(obj: Any, path: str | list[str]) -> list[str]:
 
     Strings are returned as-is, numbers and booleans as JSON, and dicts or lists
     as sorted-key JSON, so ``"$"`` embeds the whole value as one text.
+
+    Examples:
+        >>> from stategraph.store.base import get_text_at_path
+        >>> doc = {"title": "Intro", "meta": {"pages": 3, "authors": [{"name": "Ann"}, {"name": "Bo"}]}}
+        >>> get_text_at_path(doc, "title")
+        ['Intro']
+        >>> get_text_at_path(doc, "meta.authors[*].name")
+        ['Ann', 'Bo']
+        >>> get_text_at_path(doc, "meta.{pages,authors[-1].name}")
+        ['3', 'Bo']
+        >>> get_text_at_path(doc, "summary")  # missing: nothing to embed
+        []
+        >>> get_text_at_path({"b": [1], "a": 1}, "$")
+        ['{"a": 1, "b": [1]}']
     """
     tokens = tokenize_path(path) if isinstance(path, str) else list(path)
     return _walk(obj, tokens)

@@ -32,7 +32,19 @@ RESERVED_ROOT = "langgraph"
 
 
 class InvalidNamespaceError(StoreError):
-    """A namespace is not a non-empty tuple of non-empty, dot-free string labels."""
+    """A namespace is not a non-empty tuple of non-empty, dot-free string labels.
+
+    Examples:
+        >>> from stategraph.store.base import InvalidNamespaceError
+        >>> from stategraph.store.memory import InMemoryStore
+        >>> store = InMemoryStore()
+        >>> try:
+        ...     store.put(("users", "u1.prefs"), "k", {"v": 1})
+        ... except InvalidNamespaceError as e:
+        ...     print(e.code.value, e)
+        E401 Namespace ('users', 'u1.prefs') has a label containing '.'; split it into separate labels or replace the dot. [E401]
+        >>> store.put(("users", "u1", "prefs"), "k", {"v": 1})  # one label per level
+    """
 
     code = ErrorCode.STORE_BAD_NAMESPACE
 

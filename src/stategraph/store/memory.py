@@ -80,6 +80,21 @@ class InMemoryStore(BaseStore):
     Pass ``index`` to enable semantic search and ``ttl`` for expiry (our extension:
     LangGraph's InMemoryStore has no TTL, so without ``ttl`` a ``put(ttl=...)`` raises
     NotImplementedError there and here); ``sweep_ttl()`` drops expired items.
+
+    Examples:
+        >>> from stategraph.store.memory import InMemoryStore
+        >>> store = InMemoryStore()
+        >>> store.put(("users", "u1"), "prefs", {"color": "blue", "lang": "en"})
+        >>> store.put(("users", "u2"), "prefs", {"color": "red", "lang": "en"})
+        >>> store.get(("users", "u1"), "prefs").value
+        {'color': 'blue', 'lang': 'en'}
+        >>> [item.namespace for item in store.search(("users",), filter={"color": "red"})]
+        [('users', 'u2')]
+        >>> store.list_namespaces(prefix=("users",))
+        [('users', 'u1'), ('users', 'u2')]
+        >>> store.delete(("users", "u1"), "prefs")
+        >>> print(store.get(("users", "u1"), "prefs"))
+        None
     """
 
     supports_ttl = False  # per instance: True when built with a ttl config

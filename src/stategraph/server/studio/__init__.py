@@ -23,7 +23,23 @@ async def _to_index(request: Request) -> Response:
 
 
 def studio_routes(prefix: str = "/studio") -> list[BaseRoute]:
-    """Return the routes serving the Studio under ``prefix`` (``/studio`` redirects to ``/studio/``)."""
+    """Return the routes serving the Studio under ``prefix`` (``/studio`` redirects to ``/studio/``).
+
+    Examples:
+        ``create_app`` mounts them at ``/studio``; another Starlette app can mount them too:
+
+        >>> from starlette.applications import Starlette
+        >>> from starlette.testclient import TestClient
+        >>> from stategraph.server.studio import studio_routes
+        >>> app = Starlette(routes=studio_routes("/ui"))
+        >>> with TestClient(app) as client:
+        ...     moved = client.get("/ui", follow_redirects=False)
+        ...     page = client.get("/ui/")
+        >>> moved.status_code, moved.headers["location"]
+        (307, 'http://testserver/ui/')
+        >>> page.status_code, page.headers["content-type"]
+        (200, 'text/html; charset=utf-8')
+    """
     return [
         Route(prefix, _to_index, methods=["GET"]),
         Mount(prefix, app=StaticFiles(directory=STATIC_DIR, html=True), name="studio"),

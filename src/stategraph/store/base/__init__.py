@@ -57,7 +57,24 @@ def _as_datetime(value: datetime | str) -> datetime:
 
 
 class Item:
-    """A stored value with its namespace, key and timestamps."""
+    """A stored value with its namespace, key and timestamps.
+
+    Examples:
+        >>> from stategraph.store.base import Item
+        >>> item = Item(
+        ...     value={"color": "blue"},
+        ...     key="prefs",
+        ...     namespace=("users", "u1"),
+        ...     created_at="2024-05-01T12:00:00+00:00",
+        ...     updated_at="2024-05-01T12:00:00+00:00",
+        ... )
+        >>> item.namespace, item.key, item.value
+        (('users', 'u1'), 'prefs', {'color': 'blue'})
+        >>> item.created_at.year
+        2024
+        >>> item.dict()["namespace"]
+        ['users', 'u1']
+    """
 
     __slots__ = ("value", "key", "namespace", "created_at", "updated_at")
 
@@ -130,7 +147,18 @@ class Item:
 
 
 class SearchItem(Item):
-    """An Item returned by search, with its similarity ``score`` (None without a query)."""
+    """An Item returned by search, with its similarity ``score`` (None without a query).
+
+    Examples:
+        >>> from stategraph.store.memory import InMemoryStore
+        >>> store = InMemoryStore()
+        >>> store.put(("notes",), "n1", {"text": "buy milk"})
+        >>> [hit] = store.search(("notes",))
+        >>> type(hit).__name__, hit.key, hit.value, hit.score
+        ('SearchItem', 'n1', {'text': 'buy milk'}, None)
+        >>> sorted(hit.dict())
+        ['created_at', 'key', 'namespace', 'score', 'updated_at', 'value']
+    """
 
     __slots__ = ("score",)
 
@@ -184,19 +212,44 @@ register_codec(
 register_codec(
     SearchItem,
     lambda i: [i.value, i.key, list(i.namespace), i.created_at, i.updated_at, i.score],
-    lambda s: SearchItem(value=s[0], key=s[1], namespace=tuple(s[2]), created_at=s[3], updated_at=s[4], score=s[5]),
+    lambda s: SearchItem(
+        value=s[0], key=s[1], namespace=tuple(s[2]), created_at=s[3], updated_at=s[4], score=s[5]
+    ),
 )
 
 
 class MatchCondition(NamedTuple):
-    """Keep namespaces whose start (``prefix``) or end (``suffix``) matches ``path``."""
+    """Keep namespaces whose start (``prefix``) or end (``suffix``) matches ``path``.
+
+    Examples:
+        >>> from stategraph.store.base import ListNamespacesOp, MatchCondition
+        >>> from stategraph.store.memory import InMemoryStore
+        >>> store = InMemoryStore()
+        >>> store.put(("users", "u1", "prefs"), "k", {"v": 1})
+        >>> store.put(("users", "u2", "notes"), "k", {"v": 2})
+        >>> op = ListNamespacesOp(match_conditions=(MatchCondition("suffix", ("*", "prefs")),))
+        >>> store.batch([op])
+        [[('users', 'u1', 'prefs')]]
+    """
 
     match_type: NamespaceMatchType
     path: NamespacePath
 
 
 class GetOp(NamedTuple):
-    """Read one item by namespace and key."""
+    """Read one item by namespace and key.
+
+    Examples:
+        >>> from stategraph.store.base import GetOp
+        >>> from stategraph.store.memory import InMemoryStore
+        >>> store = InMemoryStore()
+        >>> store.put(("users", "u1"), "prefs", {"color": "blue"})
+        >>> found, missing = store.batch(
+        ...     [GetOp(("users", "u1"), "prefs"), GetOp(("users", "u1"), "other")]
+        ... )
+        >>> found.value, missing
+        ({'color': 'blue'}, None)
+    """
 
     namespace: tuple[str, ...]
     key: str
@@ -204,7 +257,18 @@ class GetOp(NamedTuple):
 
 
 class SearchOp(NamedTuple):
-    """Find items under a namespace prefix, optionally filtered and ranked by ``query``."""
+    """Find items under a namespace prefix, optionally filtered and ranked by ``query``.
+
+    Examples:
+        >>> from stategraph.store.base import SearchOp
+        >>> from stategraph.store.memory import InMemoryStore
+        >>> store = InMemoryStore()
+        >>> store.put(("docs",), "a", {"lang": "en", "n": 1})
+        >>> store.put(("docs",), "b", {"lang": "fr", "n": 2})
+        >>> [hits] = store.batch([SearchOp(("docs",), filter={"lang": "fr"}, limit=5)])
+        >>> [(hit.key, hit.value) for hit in hits]
+        [('b', {'lang': 'fr', 'n': 2})]
+    """
 
     namespace_prefix: tuple[str, ...]
     filter: dict[str, Any] | None = None
@@ -215,7 +279,19 @@ class SearchOp(NamedTuple):
 
 
 class PutOp(NamedTuple):
-    """Write (or with ``value=None`` delete) one item; ``ttl`` is in minutes."""
+    """Write (or with ``value=None`` delete) one item; ``ttl`` is in minutes.
+
+    Examples:
+        >>> from stategraph.store.base import PutOp
+        >>> from stategraph.store.memory import InMemoryStore
+        >>> store = InMemoryStore()
+        >>> store.batch([PutOp(("cfg",), "a", {"on": True}), PutOp(("cfg",), "b", {"on": False})])
+        [None, None]
+        >>> store.batch([PutOp(("cfg",), "a", None)])  # value=None deletes
+        [None]
+        >>> [item.key for item in store.search(("cfg",))]
+        ['b']
+    """
 
     namespace: tuple[str, ...]
     key: str
@@ -225,7 +301,20 @@ class PutOp(NamedTuple):
 
 
 class ListNamespacesOp(NamedTuple):
-    """List distinct namespaces, filtered by match conditions and truncated to ``max_depth``."""
+    """List distinct namespaces, filtered by match conditions and truncated to ``max_depth``.
+
+    Examples:
+        >>> from stategraph.store.base import ListNamespacesOp, MatchCondition
+        >>> from stategraph.store.memory import InMemoryStore
+        >>> store = InMemoryStore()
+        >>> for ns in [("users", "u1", "prefs"), ("users", "u2", "prefs"), ("teams", "t1")]:
+        ...     store.put(ns, "k", {})
+        >>> store.batch([ListNamespacesOp(max_depth=1)])
+        [[('teams',), ('users',)]]
+        >>> prefix = (MatchCondition("prefix", ("users",)),)
+        >>> store.batch([ListNamespacesOp(match_conditions=prefix, limit=1)])
+        [[('users', 'u1', 'prefs')]]
+    """
 
     match_conditions: tuple[MatchCondition, ...] | None = None
     max_depth: int | None = None
@@ -238,7 +327,19 @@ Result: TypeAlias = Item | list[Item] | list[SearchItem] | list[tuple[str, ...]]
 
 
 class NotProvided:
-    """Type of ``NOT_PROVIDED``: an argument the caller left out (distinct from None)."""
+    """Type of ``NOT_PROVIDED``: an argument the caller left out (distinct from None).
+
+    Examples:
+        >>> from stategraph.store.base import NOT_PROVIDED, NotProvided
+        >>> def describe(ttl=NOT_PROVIDED):
+        ...     if isinstance(ttl, NotProvided):
+        ...         return "store default"
+        ...     return "no expiry" if ttl is None else f"{ttl} minutes"
+        >>> describe(), describe(None), describe(5)
+        ('store default', 'no expiry', '5 minutes')
+        >>> NOT_PROVIDED, bool(NOT_PROVIDED)
+        (NOT_PROVIDED, False)
+    """
 
     __slots__ = ()
 
@@ -253,7 +354,20 @@ NOT_PROVIDED = NotProvided()
 
 
 class TTLConfig(TypedDict, total=False):
-    """Expiry settings of a store; ``default_ttl`` is in minutes."""
+    """Expiry settings of a store; ``default_ttl`` is in minutes.
+
+    Examples:
+        >>> from stategraph.store.base import TTLConfig
+        >>> from stategraph.store.memory import InMemoryStore
+        >>> ttl: TTLConfig = {"default_ttl": 60, "refresh_on_read": True}
+        >>> store = InMemoryStore(ttl=ttl)
+        >>> store.supports_ttl
+        True
+        >>> store.put(("sessions",), "s1", {"user": "u1"})  # expires in an hour
+        >>> store.put(("sessions",), "s2", {"user": "u2"}, ttl=None)  # never expires
+        >>> [item.key for item in store.search(("sessions",))]
+        ['s1', 's2']
+    """
 
     refresh_on_read: bool
     default_ttl: float | None
@@ -262,7 +376,20 @@ class TTLConfig(TypedDict, total=False):
 
 
 class IndexConfig(TypedDict, total=False):
-    """Semantic-search settings: vector size, embedder, and the value fields to embed."""
+    """Semantic-search settings: vector size, embedder, and the value fields to embed.
+
+    Examples:
+        >>> from stategraph.store.base import IndexConfig
+        >>> from stategraph.store.memory import InMemoryStore
+        >>> def embed(texts):  # a toy embedder: (1, length of the text)
+        ...     return [[1.0, float(len(text))] for text in texts]
+        >>> index: IndexConfig = {"dims": 2, "embed": embed, "fields": ["text"]}
+        >>> store = InMemoryStore(index=index)
+        >>> store.put(("docs",), "short", {"text": "hi"})
+        >>> store.put(("docs",), "long", {"text": "a much longer sentence"})
+        >>> [hit.key for hit in store.search(("docs",), query="hey")]
+        ['short', 'long']
+    """
 
     dims: int
     embed: Any  # why: Embeddings object, sync/async function, or "provider:model" string
@@ -273,6 +400,38 @@ class BaseStore(ABC):
     """A key-value store of dict values, grouped into hierarchical namespaces.
 
     Override ``batch`` and ``abatch``; everything else is built on them.
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> from stategraph.config import BaseStore
+        >>> from stategraph.store.base import GetOp, Item, PutOp
+        >>> class DictStore(BaseStore):  # handles GetOp and PutOp only
+        ...     def __init__(self):
+        ...         self.items = {}
+        ...     def batch(self, ops):
+        ...         results = []
+        ...         for op in ops:
+        ...             where = (op.namespace, op.key)
+        ...             if isinstance(op, GetOp):
+        ...                 results.append(self.items.get(where))
+        ...                 continue
+        ...             now = datetime.now(timezone.utc)
+        ...             if op.value is None:
+        ...                 self.items.pop(where, None)
+        ...             else:
+        ...                 self.items[where] = Item(value=op.value, key=op.key,
+        ...                     namespace=op.namespace, created_at=now, updated_at=now)
+        ...             results.append(None)
+        ...         return results
+        ...     async def abatch(self, ops):
+        ...         return self.batch(ops)
+        >>> store = DictStore()
+        >>> store.put(("users", "u1"), "prefs", {"color": "blue"})  # built on batch
+        >>> store.get(("users", "u1"), "prefs").value
+        {'color': 'blue'}
+        >>> store.delete(("users", "u1"), "prefs")
+        >>> print(store.get(("users", "u1"), "prefs"))
+        None
     """
 
     supports_ttl: bool = False

@@ -67,22 +67,26 @@ class AsyncBatchedBaseStore(BaseStore):
     Create it inside a running event loop.  The sync methods (``get``, ``put``, ``batch``...)
     must be called from another thread; they run on that loop and wait.
 
+    Examples:
         >>> import asyncio
-        >>> class Dict(AsyncBatchedBaseStore):
+        >>> from stategraph.store.base import PutOp
+        >>> from stategraph.store.base.batch import AsyncBatchedBaseStore
+        >>> class DictStore(AsyncBatchedBaseStore):  # handles PutOp only
         ...     def __init__(self):
-        ...         super().__init__(); self.data = {}; self.batches = 0
+        ...         super().__init__()
+        ...         self.data, self.batch_sizes = {}, []
         ...     async def abatch(self, ops):
-        ...         self.batches += 1; out = []
+        ...         self.batch_sizes.append(len(ops))
         ...         for op in ops:
-        ...             if isinstance(op, PutOp): self.data[op.namespace, op.key] = op.value
-        ...             out.append(None)
-        ...         return out
+        ...             if isinstance(op, PutOp):
+        ...                 self.data[op.namespace, op.key] = op.value
+        ...         return [None] * len(ops)
         >>> async def main():
-        ...     store = Dict()
-        ...     await asyncio.gather(store.aput(("a",), "1", {}), store.aput(("a",), "2", {}))
-        ...     return store.batches
-        >>> asyncio.run(main())
-        1
+        ...     store = DictStore()
+        ...     await asyncio.gather(*(store.aput(("a",), str(i), {"i": i}) for i in range(3)))
+        ...     return store.batch_sizes, len(store.data)
+        >>> asyncio.run(main())  # three concurrent puts, one abatch call
+        ([3], 3)
     """
 
     def __init__(self) -> None:

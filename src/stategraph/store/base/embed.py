@@ -37,13 +37,23 @@ class Embeddings(Protocol):
     """What a store needs from an embedder: document and query embedding, sync and async.
 
     Stores accept any object with ``embed_documents``/``embed_query`` (LangChain ``Embeddings``
-    included).  Subclass this to inherit async methods that run the sync ones in a thread:
+    included).  Subclass this to inherit async methods that run the sync ones in a thread.
 
-        >>> class Letters(Embeddings):
-        ...     def embed_documents(self, texts): return [[float(len(t)), 1.0] for t in texts]
-        ...     def embed_query(self, text): return self.embed_documents([text])[0]
-        >>> import asyncio; asyncio.run(Letters().aembed_query("abc"))
+    Examples:
+        >>> import asyncio
+        >>> from stategraph.store.base.embed import Embeddings
+        >>> from stategraph.store.memory import InMemoryStore
+        >>> class Lengths(Embeddings):  # a toy embedder: (length of the text, 1)
+        ...     def embed_documents(self, texts):
+        ...         return [[float(len(text)), 1.0] for text in texts]
+        ...     def embed_query(self, text):
+        ...         return self.embed_documents([text])[0]
+        >>> asyncio.run(Lengths().aembed_query("abc"))  # inherited async form
         [3.0, 1.0]
+        >>> store = InMemoryStore(index={"dims": 2, "embed": Lengths()})
+        >>> store.put(("docs",), "a", {"text": "hi"})
+        >>> [hit.key for hit in store.search(("docs",), query="yo")]
+        ['a']
     """
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -103,11 +113,23 @@ def ensure_embeddings(
 ) -> Embeddings:
     """Return an ``Embeddings`` object for an embedder given in any accepted form.
 
+    Raises ``StoreError`` (E404) for ``None`` or an object that cannot embed.
+
+    Examples:
+        >>> import asyncio
+        >>> from stategraph.store.base.embed import ensure_embeddings
         >>> emb = ensure_embeddings(lambda texts: [[1.0, float(len(t))] for t in texts])
         >>> emb.embed_query("four")
         [1.0, 4.0]
-
-    Raises ``StoreError`` (E404) for ``None`` or an object that cannot embed.
+        >>> async def aembed(texts):
+        ...     return [[float(len(t))] for t in texts]
+        >>> asyncio.run(ensure_embeddings(aembed).aembed_documents(["a", "bb"]))
+        [[1.0], [2.0]]
+        >>> try:
+        ...     ensure_embeddings(None)
+        ... except Exception as e:
+        ...     print(type(e).__name__, e.code.value)
+        StoreError E404
     """
     if embed is None:
         raise StoreError(

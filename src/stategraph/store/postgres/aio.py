@@ -46,7 +46,23 @@ async def drive(conn: AsyncConnection[Any], plan: plans.Plan[Any], *, atomic: bo
 
 
 class AsyncPostgresStore(AsyncSqlStore):
-    """A long-term store in PostgreSQL for asyncio code (connection or pool)."""
+    """A long-term store in PostgreSQL for asyncio code (connection or pool).
+
+    Examples:
+        >>> import asyncio, uuid
+        >>> from stategraph.store.postgres import AsyncPostgresStore
+        >>> url = "postgresql://postgres@127.0.0.1:5432/postgres"
+        >>> async def main():
+        ...     namespace = ("users", uuid.uuid4().hex)  # unique: leaves no data behind
+        ...     async with AsyncPostgresStore.from_conn_string(url) as store:
+        ...         await store.setup()
+        ...         await store.aput(namespace, "prefs", {"color": "blue"})
+        ...         item = await store.aget(namespace, "prefs")
+        ...         await store.adelete(namespace, "prefs")
+        ...         return item.value, await store.aget(namespace, "prefs")
+        >>> asyncio.run(main())
+        ({'color': 'blue'}, None)
+    """
 
     dialect = POSTGRES
 

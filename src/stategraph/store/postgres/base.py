@@ -33,9 +33,16 @@ from .._sql.stores import SyncSqlStore
 from ..base import IndexConfig, TTLConfig
 
 __all__ = [
-    "CONNECTION_KWARGS", "PoolConfig", "PostgresStore", "drive",
+    "CONNECTION_KWARGS",
+    "PoolConfig",
+    "PostgresStore",
+    "drive",
     # LangGraph's typing names (see stategraph.store._backend_types)
-    "ANNIndexConfig", "BasePostgresStore", "HNSWConfig", "IVFFlatConfig", "PostgresIndexConfig",
+    "ANNIndexConfig",
+    "BasePostgresStore",
+    "HNSWConfig",
+    "IVFFlatConfig",
+    "PostgresIndexConfig",
 ]
 
 # autocommit: each batch is one explicit transaction; rows as tuples whatever the caller set
@@ -43,7 +50,21 @@ CONNECTION_KWARGS: dict[str, Any] = {"autocommit": True, "row_factory": tuple_ro
 
 
 class PoolConfig(TypedDict, total=False):
-    """Options of the pool that ``from_conn_string(pool_config=...)`` opens."""
+    """Options of the pool that ``from_conn_string(pool_config=...)`` opens.
+
+    Examples:
+        >>> import uuid
+        >>> from stategraph.store.postgres import PoolConfig, PostgresStore
+        >>> pool: PoolConfig = {"min_size": 1, "max_size": 4}
+        >>> url = "postgresql://postgres@127.0.0.1:5432/postgres"
+        >>> namespace = ("example", uuid.uuid4().hex)  # unique: leaves no data behind
+        >>> with PostgresStore.from_conn_string(url, pool_config=pool) as store:
+        ...     store.setup()
+        ...     store.put(namespace, "k", {"v": 1})
+        ...     print(type(store.conn).__name__, store.get(namespace, "k").value)
+        ...     store.delete(namespace, "k")
+        ConnectionPool {'v': 1}
+    """
 
     min_size: int
     max_size: int
@@ -78,6 +99,22 @@ class PostgresStore(SyncSqlStore):
 
     ``conn`` is a psycopg ``Connection`` (used by one thread at a time) or a
     ``ConnectionPool`` (concurrent batches each take a connection).
+
+    Examples:
+        >>> import uuid
+        >>> from stategraph.store.postgres import PostgresStore
+        >>> url = "postgresql://postgres@127.0.0.1:5432/postgres"
+        >>> namespace = ("users", uuid.uuid4().hex)  # unique: leaves no data behind
+        >>> with PostgresStore.from_conn_string(url) as store:
+        ...     store.setup()  # creates the tables once; safe to repeat
+        ...     store.put(namespace, "prefs", {"color": "blue"})
+        ...     print(store.get(namespace, "prefs").value)
+        ...     print([hit.key for hit in store.search(namespace, filter={"color": "blue"})])
+        ...     store.delete(namespace, "prefs")
+        ...     print(store.get(namespace, "prefs"))
+        {'color': 'blue'}
+        ['prefs']
+        None
     """
 
     dialect = POSTGRES

@@ -27,7 +27,20 @@ drive = _shared_adrive
 
 
 class AsyncSqliteStore(AsyncSqlStore):
-    """A long-term store in SQLite for asyncio code."""
+    """A long-term store in SQLite for asyncio code.
+
+    Examples:
+        >>> import asyncio
+        >>> from stategraph.store.sqlite import AsyncSqliteStore
+        >>> async def main():
+        ...     async with AsyncSqliteStore.from_conn_string(":memory:") as store:
+        ...         await store.setup()
+        ...         await store.aput(("users", "u1"), "prefs", {"color": "blue"})
+        ...         item = await store.aget(("users", "u1"), "prefs")
+        ...         return item.value, await store.alist_namespaces()
+        >>> asyncio.run(main())
+        ({'color': 'blue'}, [('users', 'u1')])
+    """
 
     dialect = SQLITE
 

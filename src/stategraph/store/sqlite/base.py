@@ -41,6 +41,17 @@ class SqliteStore(SyncSqlStore):
 
     ``index`` enables semantic search, ``ttl`` a default expiry (minutes); call
     ``setup()`` once (the first operation also does).
+
+    Examples:
+        >>> from stategraph.store.sqlite import SqliteStore
+        >>> with SqliteStore.from_conn_string("store.db") as store:  # or ":memory:"
+        ...     store.setup()
+        ...     store.put(("users", "u1"), "prefs", {"color": "blue"})
+        >>> with SqliteStore.from_conn_string("store.db") as store:  # the file keeps it
+        ...     print(store.get(("users", "u1"), "prefs").value)
+        ...     print([hit.key for hit in store.search(("users",), filter={"color": "blue"})])
+        {'color': 'blue'}
+        ['prefs']
     """
 
     dialect = SQLITE
