@@ -7,8 +7,8 @@
 each call to ``tools`` as its own task with ``Send``.
 """
 
-from __future__ import annotations
-
+# why: no `from __future__ import annotations`: TypedDict on 3.11 reads NotRequired only
+# from evaluated annotations, so string ones would list every key as required
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any, NotRequired, get_type_hints
 

@@ -5,8 +5,8 @@ in ``active_agent``.  The graph starts at the active agent (``default_active_age
 thread), so with a checkpointer the conversation resumes where it was handed last.
 """
 
-from __future__ import annotations
-
+# why: no `from __future__ import annotations`: TypedDict on 3.11 reads NotRequired only
+# from evaluated annotations, so string ones would list every key as required
 from collections.abc import Sequence
 from typing import Any, NotRequired
 
