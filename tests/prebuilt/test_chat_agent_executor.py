@@ -307,3 +307,11 @@ def test_an_async_prompt_function_runs_on_the_async_surface() -> None:
     assert contents(out)[-1] == "ok" and model.calls[0][0].content == "from async"
     with pytest.raises(TypeError, match="ainvoke"):
         agent.invoke({"messages": [("user", "hi")]})
+
+
+def test_the_agent_states_declare_their_optional_keys() -> None:
+    from stategraph.prebuilt.chat_agent_executor import AgentStateWithStructuredResponse
+
+    assert AgentState.__required_keys__ == {"messages"}
+    assert AgentState.__optional_keys__ == {"remaining_steps"}
+    assert AgentStateWithStructuredResponse.__optional_keys__ == {"remaining_steps", "structured_response"}

@@ -28,6 +28,17 @@ def test_results_become_tool_messages_with_json_for_data() -> None:
     assert result_to_output({"k": [1]}, call, "messages").content == '{"k": [1]}'
     assert result_to_output([{"type": "text", "text": "x"}], call, "messages").content == [{"type": "text", "text": "x"}]
     assert result_to_output(object, call, "messages").content.startswith("<class")
+    assert result_to_output([], call, "messages").content == []
+
+
+def test_lists_other_than_content_blocks_become_json_as_in_langgraph() -> None:
+    call = CALLS[0]
+    assert result_to_output(["a", "b"], call, "messages").content == '["a", "b"]'
+    assert result_to_output([{"k": 1}], call, "messages").content == '[{"k": 1}]'
+    mixed = [{"type": "text", "text": "t"}, "a"]
+    assert result_to_output(mixed, call, "messages").content == '[{"type": "text", "text": "t"}, "a"]'
+    image = [{"type": "image", "url": "https://example.com/a.png"}]
+    assert result_to_output(image, call, "messages").content == image
     mine = ToolMessage("mine", tool_call_id="1")
     assert result_to_output(mine, call, "messages") is mine
 

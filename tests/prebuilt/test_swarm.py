@@ -50,3 +50,10 @@ def test_default_agent_must_exist_and_names_must_be_unique() -> None:
         create_swarm([a], default_active_agent="b")
     with pytest.raises(ValueError, match="unique name"):
         create_swarm([a, a], default_active_agent="a")
+
+
+def test_swarm_state_leaves_the_active_agent_optional() -> None:
+    from stategraph.prebuilt.swarm import SwarmState
+
+    assert SwarmState.__required_keys__ == {"messages"}
+    assert SwarmState.__optional_keys__ == {"active_agent"}

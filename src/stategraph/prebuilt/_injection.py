@@ -22,6 +22,26 @@ class InjectedState:
 
     ``Annotated[dict, InjectedState]`` passes the whole state;
     ``Annotated[list, InjectedState("messages")]`` passes one key.
+
+    Examples:
+        The model sees only ``greeting``; ``user`` comes from the state:
+
+        >>> from typing import Annotated
+        >>> from stategraph.graph import START, MessagesState, StateGraph
+        >>> from stategraph.messages import AIMessage
+        >>> from stategraph.prebuilt import InjectedState, ToolNode
+        >>> class State(MessagesState):
+        ...     user: str
+        >>> def greet(greeting: str, user: Annotated[str, InjectedState("user")]) -> str:
+        ...     '''Greet the current user.'''
+        ...     return f"{greeting}, {user}!"
+        >>> ToolNode([greet]).tool_specs[0]["function"]["parameters"]["properties"]
+        {'greeting': {'type': 'string'}}
+        >>> graph = StateGraph(State).add_node("tools", ToolNode([greet])).add_edge(START, "tools").compile()
+        >>> call = {"name": "greet", "args": {"greeting": "Hello"}, "id": "call-1"}
+        >>> out = graph.invoke({"messages": [AIMessage("", tool_calls=[call])], "user": "Ada"})
+        >>> out["messages"][-1].content
+        'Hello, Ada!'
     """
 
     def __init__(self, field: str | None = None) -> None:
@@ -32,7 +52,29 @@ class InjectedState:
 
 
 class InjectedStore:
-    """Marker: fill this tool argument with the graph's long-term store (``BaseStore``)."""
+    """Marker: fill this tool argument with the graph's long-term store (``BaseStore``).
+
+    Examples:
+        The tool writes to the store the graph was compiled with:
+
+        >>> from typing import Annotated, Any
+        >>> from stategraph.graph import START, MessagesState, StateGraph
+        >>> from stategraph.messages import AIMessage
+        >>> from stategraph.prebuilt import InjectedStore, ToolNode
+        >>> from stategraph.store.memory import InMemoryStore
+        >>> def remember(fact: str, store: Annotated[Any, InjectedStore()]) -> str:
+        ...     '''Save a fact about the user.'''
+        ...     store.put(("facts",), "latest", {"text": fact})
+        ...     return "saved"
+        >>> store = InMemoryStore()
+        >>> graph = (StateGraph(MessagesState).add_node("tools", ToolNode([remember]))
+        ...          .add_edge(START, "tools").compile(store=store))
+        >>> call = {"name": "remember", "args": {"fact": "likes tea"}, "id": "call-1"}
+        >>> graph.invoke({"messages": [AIMessage("", tool_calls=[call])]})["messages"][-1].content
+        'saved'
+        >>> store.get(("facts",), "latest").value
+        {'text': 'likes tea'}
+    """
 
     def __repr__(self) -> str:
         return "InjectedStore()"
@@ -40,7 +82,28 @@ class InjectedStore:
 
 @dataclass
 class ToolRuntime(Generic[ContextT, StateT]):
-    """Everything a tool may need from the run; injected into a parameter typed ``ToolRuntime``."""
+    """Everything a tool may need from the run; injected into a parameter typed ``ToolRuntime``.
+
+    Examples:
+        A tool reads its call id and streams progress with ``emit_output_delta``:
+
+        >>> from stategraph.graph import START, MessagesState, StateGraph
+        >>> from stategraph.messages import AIMessage
+        >>> from stategraph.prebuilt import ToolNode, ToolRuntime
+        >>> def count(n: int, runtime: ToolRuntime) -> str:
+        ...     '''Count up to n.'''
+        ...     for i in range(1, n + 1):
+        ...         runtime.emit_output_delta(i)
+        ...     return f"counted to {n} for {runtime.tool_call_id}"
+        >>> graph = StateGraph(MessagesState).add_node("tools", ToolNode([count])).add_edge(START, "tools").compile()
+        >>> call = {"name": "count", "args": {"n": 2}, "id": "call-1"}
+        >>> for mode, chunk in graph.stream({"messages": [AIMessage("", tool_calls=[call])]},
+        ...                                 stream_mode=["custom", "updates"]):
+        ...     print(mode, chunk if mode == "custom" else chunk["tools"]["messages"][0].content)
+        custom {'tool_call_id': 'call-1', 'delta': 1}
+        custom {'tool_call_id': 'call-1', 'delta': 2}
+        updates counted to 2 for call-1
+    """
 
     state: Any = None
     context: Any = None

@@ -27,10 +27,17 @@ def tool_message(content: Any, *, name: str, tool_call_id: str, status: str = "s
     return to_langchain(msg) if langchain_loaded() else msg
 
 
+# the content-block kinds a tool message may carry as they are (langchain-core's list)
+CONTENT_BLOCK_TYPES = frozenset(
+    {"text", "image_url", "image", "json", "search_result", "custom_tool_call_output", "document", "file"}
+)
+
+
 def _content(result: Any) -> Any:
+    """A tool result as message content: text and content blocks as they are, anything else as JSON."""
     if isinstance(result, str):
         return result
-    if isinstance(result, list) and all(isinstance(b, (str, dict)) for b in result):
+    if isinstance(result, list) and all(isinstance(b, dict) and b.get("type") in CONTENT_BLOCK_TYPES for b in result):
         return result
     try:
         return json.dumps(result, ensure_ascii=False)

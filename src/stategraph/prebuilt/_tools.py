@@ -22,7 +22,32 @@ __all__ = ["Tool", "ToolInvocationError", "as_tool", "tool_spec"]
 
 
 class ToolInvocationError(Exception):
-    """The model called a tool with arguments that do not fit its schema."""
+    """The model called a tool with arguments that do not fit its schema.
+
+    By default ``ToolNode`` turns it into an error message for the model; with
+    ``handle_tool_errors=False`` it propagates.
+
+    Examples:
+        >>> from stategraph.graph import START, MessagesState, StateGraph
+        >>> from stategraph.messages import AIMessage
+        >>> from stategraph.prebuilt import ToolInvocationError, ToolNode
+        >>> def add(a: int, b: int) -> int:
+        ...     '''Add two integers.'''
+        ...     return a + b
+        >>> node = ToolNode([add], handle_tool_errors=False)
+        >>> graph = StateGraph(MessagesState).add_node("tools", node).add_edge(START, "tools").compile()
+        >>> call = {"name": "add", "args": {"a": "two"}, "id": "call-1"}
+        >>> try:
+        ...     graph.invoke({"messages": [AIMessage("", tool_calls=[call])]})
+        ... except ToolInvocationError as e:
+        ...     print(type(e).__name__, e.tool_name, e.tool_kwargs)
+        ...     print(e)
+        ToolInvocationError add {'a': 'two'}
+        Error invoking tool 'add' with kwargs {'a': 'two'} with error:
+         a: Input should be a valid integer, unable to parse string as an integer
+        b: Field required
+         Please fix the error and try again.
+    """
 
     def __init__(self, tool_name: str, args: Any, source: BaseException, injected: Iterable[str] = ()) -> None:
         super().__init__(

@@ -7,8 +7,8 @@
 each call to ``tools`` as its own task with ``Send``.
 """
 
-from __future__ import annotations
-
+# why: no `from __future__ import annotations`: TypedDict on 3.11 reads NotRequired only
+# from evaluated annotations, so string ones would list every key as required
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any, NotRequired, get_type_hints
 
@@ -46,13 +46,51 @@ __all__ = [
 
 
 class AgentState(TypedDict):
-    """The default agent state: the conversation plus the steps left before the recursion limit."""
+    """The default agent state: the conversation plus the steps left before the recursion limit.
+
+    Examples:
+        Subclass it to give the agent more state, here read by the prompt:
+
+        >>> from stategraph.prebuilt import create_react_agent
+        >>> from stategraph.prebuilt.chat_agent_executor import AgentState
+        >>> from stategraph.testing import FakeChatModel
+        >>> class State(AgentState):
+        ...     user_name: str
+        >>> def prompt(state: State) -> list:
+        ...     return [("system", f"The user is {state['user_name']}."), *state["messages"]]
+        >>> model = FakeChatModel(["Hello, Ada!"])
+        >>> agent = create_react_agent(model, [], state_schema=State, prompt=prompt)
+        >>> out = agent.invoke({"messages": [("user", "Hi")], "user_name": "Ada"})
+        >>> out["messages"][-1].content, model.calls[0][0].content
+        ('Hello, Ada!', 'The user is Ada.')
+    """
 
     messages: Annotated[Sequence[Any], add_messages]
     remaining_steps: NotRequired[RemainingSteps]
 
 
 class AgentStateWithStructuredResponse(AgentState):
+    """The agent state with ``structured_response``: what an agent with ``response_format`` returns.
+
+    Examples:
+        After its last answer the agent asks the model for the response in the given shape:
+
+        >>> import pydantic
+        >>> from stategraph.prebuilt import create_react_agent
+        >>> from stategraph.prebuilt.chat_agent_executor import AgentStateWithStructuredResponse
+        >>> from stategraph.testing import FakeChatModel
+        >>> class Weather(pydantic.BaseModel):
+        ...     city: str
+        ...     sky: str
+        >>> class State(AgentStateWithStructuredResponse):
+        ...     units: str
+        >>> model = FakeChatModel(["It is sunny in Paris."], structured=[{"city": "Paris", "sky": "sunny"}])
+        >>> agent = create_react_agent(model, [], response_format=Weather, state_schema=State)
+        >>> out = agent.invoke({"messages": [("user", "Weather in Paris?")], "units": "metric"})
+        >>> out["structured_response"]
+        Weather(city='Paris', sky='sunny')
+    """
+
     structured_response: NotRequired[Any]
 
 
@@ -165,7 +203,29 @@ def create_react_agent(
     name: str | None = None,
     **deprecated: Any,
 ) -> Any:
-    """Build and compile a tool-calling agent graph (see the module docstring)."""
+    """Build and compile a tool-calling agent graph (see the module docstring).
+
+    Examples:
+        The model asks for a tool, the agent runs it and calls the model again with the result:
+
+        >>> from stategraph.prebuilt import create_react_agent
+        >>> from stategraph.testing import FakeChatModel, ai, call
+        >>> def get_weather(city: str) -> str:
+        ...     '''Get the weather for a city.'''
+        ...     return f"It is sunny in {city}."
+        >>> model = FakeChatModel([ai("", call("get_weather", {"city": "Paris"}, "call-1")),
+        ...                        "Sunny in Paris."])
+        >>> agent = create_react_agent(model, [get_weather], prompt="You are a weather bot.")
+        >>> out = agent.invoke({"messages": [("user", "Weather in Paris?")]})
+        >>> for m in out["messages"]:
+        ...     print(m.type, repr(m.content))
+        human 'Weather in Paris?'
+        ai ''
+        tool 'It is sunny in Paris.'
+        ai 'Sunny in Paris.'
+        >>> [m.type for m in model.calls[0]]
+        ['system', 'human']
+    """
     from ..graph import StateGraph
 
     context_schema = context_schema or deprecated.pop("config_schema", None)

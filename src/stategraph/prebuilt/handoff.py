@@ -23,6 +23,15 @@ __all__ = ["create_handoff_tool", "create_handoff_back_messages", "check_tool_hi
 
 
 def handoff_tool_name(agent_name: str, prefix: str = "transfer_to_") -> str:
+    """The name of the tool that hands over to ``agent_name``: the prefix plus a snake_case name.
+
+    Examples:
+        >>> from stategraph.prebuilt.handoff import handoff_tool_name
+        >>> handoff_tool_name("Flight Agent")
+        'transfer_to_flight_agent'
+        >>> handoff_tool_name("hotel-bot", prefix="transfer_back_to_")
+        'transfer_back_to_hotel_bot'
+    """
     return prefix + re.sub(r"\W+", "_", agent_name.strip()).strip("_").lower()
 
 
@@ -42,6 +51,30 @@ def create_handoff_tool(
 
     With ``add_handoff_messages=False`` the AI message that called the tool (and its answers)
     is left out of the history instead of leaving an unanswered call behind.
+
+    Examples:
+        An agent (a subgraph) calls the tool, and the parent graph moves on to ``hotels``:
+
+        >>> from stategraph.graph import START, MessagesState, StateGraph
+        >>> from stategraph.prebuilt import create_react_agent
+        >>> from stategraph.prebuilt.handoff import create_handoff_tool
+        >>> from stategraph.testing import FakeChatModel, ai, call
+        >>> to_hotels = create_handoff_tool(agent_name="hotels")
+        >>> to_hotels.__name__, to_hotels.__doc__
+        ('transfer_to_hotels', "Ask agent 'hotels' for help.")
+        >>> model = FakeChatModel([ai("", call("transfer_to_hotels", {}, "call-1"))])
+        >>> triage = create_react_agent(model, [to_hotels], name="triage")
+        >>> def hotels(state: MessagesState) -> dict:
+        ...     return {"messages": [("ai", "Hotels desk: which city?")]}
+        >>> graph = (StateGraph(MessagesState)
+        ...          .add_node("triage", triage, destinations=("hotels",)).add_node("hotels", hotels)
+        ...          .add_edge(START, "triage").compile())
+        >>> for m in graph.invoke({"messages": [("user", "I need a hotel.")]})["messages"]:
+        ...     print(m.type, repr(m.content))
+        human 'I need a hotel.'
+        ai ''
+        tool 'Successfully transferred to hotels'
+        ai 'Hotels desk: which city?'
     """
     tool_name = name or handoff_tool_name(agent_name)
 
@@ -74,7 +107,18 @@ def _without_call(messages: list[Any], call_id: str | None) -> list[Any]:
 
 
 def create_handoff_back_messages(agent_name: str, supervisor_name: str) -> list[Any]:
-    """An answered ``transfer_back_to_<supervisor>`` call: marks the return to the supervisor."""
+    """An answered ``transfer_back_to_<supervisor>`` call: marks the return to the supervisor.
+
+    Examples:
+        >>> from stategraph.prebuilt.handoff import check_tool_history, create_handoff_back_messages
+        >>> call, answer = create_handoff_back_messages("flights", "supervisor")
+        >>> call.name, call.content, call.tool_calls[0]["name"]
+        ('flights', 'Transferring back to supervisor', 'transfer_back_to_supervisor')
+        >>> answer.content, answer.tool_call_id == call.tool_calls[0]["id"]
+        ('Successfully transferred back to supervisor', True)
+        >>> check_tool_history([call, answer])
+        []
+    """
     call_id = str(uuid.uuid4())
     tool_name = handoff_tool_name(supervisor_name, "transfer_back_to_")
     ai = AIMessage(f"Transferring back to {supervisor_name}", name=agent_name,
@@ -84,7 +128,19 @@ def create_handoff_back_messages(agent_name: str, supervisor_name: str) -> list[
 
 
 def check_tool_history(messages: Sequence[Any]) -> list[str]:
-    """Every violation of the history rule, as readable strings (empty when valid)."""
+    """Every violation of the history rule, as readable strings (empty when valid).
+
+    Examples:
+        >>> from stategraph.messages import AIMessage, HumanMessage, ToolMessage
+        >>> from stategraph.prebuilt.handoff import check_tool_history
+        >>> asks = AIMessage("", tool_calls=[{"name": "add", "args": {"a": 1}, "id": "call-1"}])
+        >>> check_tool_history([HumanMessage("1 + 1?"), asks, ToolMessage("2", tool_call_id="call-1")])
+        []
+        >>> check_tool_history([asks, HumanMessage("Well?")])
+        ["message 1: human message arrives while tool calls ['call-1'] are unanswered"]
+        >>> check_tool_history([ToolMessage("2", tool_call_id="call-9")])
+        ["message 0: tool message answers 'call-9', which no preceding AI call left open"]
+    """
     problems: list[str] = []
     open_calls: dict[str, str] = {}
     for i, m in enumerate(messages):

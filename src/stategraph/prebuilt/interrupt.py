@@ -16,6 +16,37 @@ __all__ = ["HumanInterruptConfig", "ActionRequest", "HumanInterrupt", "HumanResp
 
 
 class HumanInterruptConfig(TypedDict):
+    """Which answers the reviewer may give: accept, edit, respond (answer instead) or ignore.
+
+    Examples:
+        Allow only accepting or skipping the call; another answer fails the run:
+
+        >>> from stategraph.checkpoint.memory import InMemorySaver
+        >>> from stategraph.prebuilt import create_react_agent
+        >>> from stategraph.prebuilt.interrupt import HumanInterruptConfig, add_human_in_the_loop
+        >>> from stategraph.testing import FakeChatModel, ai, call
+        >>> from stategraph.types import Command
+        >>> def book_hotel(city: str) -> str:
+        ...     '''Book a hotel.'''
+        ...     return f"Booked a hotel in {city}."
+        >>> model = FakeChatModel([ai("", call("book_hotel", {"city": "Paris"}, "call-1")), "Done."])
+        >>> yes_or_no: HumanInterruptConfig = {
+        ...     "allow_accept": True, "allow_ignore": True, "allow_edit": False, "allow_respond": False}
+        >>> tool = add_human_in_the_loop(book_hotel, interrupt_config=yes_or_no)
+        >>> agent = create_react_agent(model, [tool], checkpointer=InMemorySaver())
+        >>> config = {"configurable": {"thread_id": "review-1"}}
+        >>> _ = agent.invoke({"messages": [("user", "Book a hotel in Paris")]}, config)
+        >>> try:
+        ...     agent.invoke(Command(resume=[{"type": "response", "args": "Lyon!"}]), config)
+        ... except ValueError as e:
+        ...     print(e)
+        Review of 'book_hotel' got response {'type': 'response', 'args': 'Lyon!'}; allowed types:
+        ['accept', 'ignore'].
+        >>> out = agent.invoke(Command(resume=[{"type": "ignore", "args": None}]), config)
+        >>> out["messages"][-2].content
+        "The user chose not to run 'book_hotel'."
+    """
+
     allow_ignore: bool
     allow_respond: bool
     allow_edit: bool
@@ -23,17 +54,89 @@ class HumanInterruptConfig(TypedDict):
 
 
 class ActionRequest(TypedDict):
+    """The call under review: the tool's name and its arguments.
+
+    Examples:
+        The reviewer finds it in the interrupt, and sends one back to edit the call:
+
+        >>> from stategraph.checkpoint.memory import InMemorySaver
+        >>> from stategraph.prebuilt import create_react_agent
+        >>> from stategraph.prebuilt.interrupt import ActionRequest, add_human_in_the_loop
+        >>> from stategraph.testing import FakeChatModel, ai, call
+        >>> from stategraph.types import Command
+        >>> def book_hotel(city: str) -> str:
+        ...     '''Book a hotel.'''
+        ...     return f"Booked a hotel in {city}."
+        >>> model = FakeChatModel([ai("", call("book_hotel", {"city": "Paris"}, "call-1")), "Done."])
+        >>> agent = create_react_agent(model, [add_human_in_the_loop(book_hotel)],
+        ...                            checkpointer=InMemorySaver())
+        >>> config = {"configurable": {"thread_id": "review-1"}}
+        >>> out = agent.invoke({"messages": [("user", "Book a hotel in Paris")]}, config)
+        >>> out["__interrupt__"][0].value[0]["action_request"]
+        {'action': 'book_hotel', 'args': {'city': 'Paris'}}
+        >>> edited: ActionRequest = {"action": "book_hotel", "args": {"city": "Lyon"}}
+        >>> out = agent.invoke(Command(resume=[{"type": "edit", "args": edited}]), config)
+        >>> out["messages"][-2].content
+        'Booked a hotel in Lyon.'
+    """
+
     action: str
     args: dict[str, Any]
 
 
 class HumanInterrupt(TypedDict):
+    """What the run pauses with (a list of one): the call, the allowed answers, a description.
+
+    Examples:
+        >>> from stategraph.checkpoint.memory import InMemorySaver
+        >>> from stategraph.prebuilt import create_react_agent
+        >>> from stategraph.prebuilt.interrupt import HumanInterrupt, add_human_in_the_loop
+        >>> from stategraph.testing import FakeChatModel, ai, call
+        >>> from stategraph.types import Command
+        >>> def book_hotel(city: str) -> str:
+        ...     '''Book a hotel.'''
+        ...     return f"Booked a hotel in {city}."
+        >>> model = FakeChatModel([ai("", call("book_hotel", {"city": "Paris"}, "call-1")), "Done."])
+        >>> tool = add_human_in_the_loop(book_hotel, description="Book this hotel?")
+        >>> agent = create_react_agent(model, [tool], checkpointer=InMemorySaver())
+        >>> config = {"configurable": {"thread_id": "review-1"}}
+        >>> out = agent.invoke({"messages": [("user", "Book a hotel in Paris")]}, config)
+        >>> request: HumanInterrupt = out["__interrupt__"][0].value[0]
+        >>> request["description"], request["action_request"]["args"], request["config"]["allow_edit"]
+        ('Book this hotel?', {'city': 'Paris'}, True)
+    """
+
     action_request: ActionRequest
     config: HumanInterruptConfig
     description: str | None
 
 
 class HumanResponse(TypedDict):
+    """The reviewer's answer, sent with ``Command(resume=[response])``.
+
+    ``type`` is ``accept`` (``args`` unused), ``edit`` (``args`` an ``ActionRequest``),
+    ``response`` (``args`` the text for the model) or ``ignore``.
+
+    Examples:
+        >>> from stategraph.checkpoint.memory import InMemorySaver
+        >>> from stategraph.prebuilt import create_react_agent
+        >>> from stategraph.prebuilt.interrupt import HumanResponse, add_human_in_the_loop
+        >>> from stategraph.testing import FakeChatModel, ai, call
+        >>> from stategraph.types import Command
+        >>> def book_hotel(city: str) -> str:
+        ...     '''Book a hotel.'''
+        ...     return f"Booked a hotel in {city}."
+        >>> model = FakeChatModel([ai("", call("book_hotel", {"city": "Paris"}, "call-1")), "Done."])
+        >>> agent = create_react_agent(model, [add_human_in_the_loop(book_hotel)],
+        ...                            checkpointer=InMemorySaver())
+        >>> config = {"configurable": {"thread_id": "review-1"}}
+        >>> _ = agent.invoke({"messages": [("user", "Book a hotel in Paris")]}, config)
+        >>> answer: HumanResponse = {"type": "response", "args": "Not Paris, Lyon please."}
+        >>> out = agent.invoke(Command(resume=[answer]), config)
+        >>> out["messages"][-2].content
+        'The user answered instead of running the tool: Not Paris, Lyon please.'
+    """
+
     type: Literal["accept", "ignore", "response", "edit"]
     args: Any
 
@@ -60,7 +163,30 @@ def _decide(name: str, kwargs: dict[str, Any], config: HumanInterruptConfig, des
 
 def add_human_in_the_loop(tool: Any, *, interrupt_config: HumanInterruptConfig | None = None,
                           description: str | None = None) -> Any:
-    """Wrap a plain-function tool (or a langchain ``StructuredTool``'s function) with a review step."""
+    """Wrap a plain-function tool (or a langchain ``StructuredTool``'s function) with a review step.
+
+    Examples:
+        The run pauses before the tool runs; accepting runs it as the model asked:
+
+        >>> from stategraph.checkpoint.memory import InMemorySaver
+        >>> from stategraph.prebuilt import create_react_agent
+        >>> from stategraph.prebuilt.interrupt import add_human_in_the_loop
+        >>> from stategraph.testing import FakeChatModel, ai, call
+        >>> from stategraph.types import Command
+        >>> def book_hotel(city: str) -> str:
+        ...     '''Book a hotel.'''
+        ...     return f"Booked a hotel in {city}."
+        >>> model = FakeChatModel([ai("", call("book_hotel", {"city": "Paris"}, "call-1")), "Done."])
+        >>> agent = create_react_agent(model, [add_human_in_the_loop(book_hotel)],
+        ...                            checkpointer=InMemorySaver())
+        >>> config = {"configurable": {"thread_id": "review-1"}}
+        >>> out = agent.invoke({"messages": [("user", "Book a hotel in Paris")]}, config)
+        >>> out["__interrupt__"][0].value[0]["description"]
+        "Please review the call of 'book_hotel'."
+        >>> out = agent.invoke(Command(resume=[{"type": "accept", "args": None}]), config)
+        >>> [m.content for m in out["messages"][-2:]]
+        ['Booked a hotel in Paris.', 'Done.']
+    """
     fn = getattr(tool, "func", None) or tool
     if not callable(fn) or inspect.iscoroutinefunction(fn):
         raise TypeError(f"add_human_in_the_loop needs a sync function tool, got {tool!r}.")

@@ -91,7 +91,31 @@ def create_supervisor(
     supervisor_name: str = "supervisor",
     include_agent_name: Literal["inline"] | None = None,
 ) -> Any:
-    """Build (not compile) a supervisor team; ``.compile(checkpointer=...)`` it to run."""
+    """Build (not compile) a supervisor team; ``.compile(checkpointer=...)`` it to run.
+
+    Examples:
+        The supervisor hands the question to ``math``, which answers and hands back:
+
+        >>> from stategraph.prebuilt import create_react_agent
+        >>> from stategraph.prebuilt.supervisor import create_supervisor
+        >>> from stategraph.testing import FakeChatModel, ai, call
+        >>> def add(a: int, b: int) -> int:
+        ...     '''Add two integers.'''
+        ...     return a + b
+        >>> math = create_react_agent(
+        ...     FakeChatModel([ai("", call("add", {"a": 2, "b": 3}, "m-1")), "2 + 3 = 5"]), [add], name="math")
+        >>> boss = FakeChatModel([ai("", call("transfer_to_math", {}, "s-1")), "The answer is 5."])
+        >>> team = create_supervisor([math], model=boss).compile()
+        >>> for m in team.invoke({"messages": [("user", "What is 2 + 3?")]})["messages"]:
+        ...     print(m.type, m.name, repr(m.content))
+        human None 'What is 2 + 3?'
+        ai supervisor ''
+        tool transfer_to_math 'Successfully transferred to math'
+        ai math '2 + 3 = 5'
+        ai math 'Transferring back to supervisor'
+        tool transfer_back_to_supervisor 'Successfully transferred back to supervisor'
+        ai supervisor 'The answer is 5.'
+    """
     from ..graph import StateGraph
 
     if output_mode not in ("full_history", "last_message"):

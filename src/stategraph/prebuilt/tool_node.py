@@ -6,6 +6,8 @@ output is ``{messages_key: [tool messages]}`` (a list for list input), or Comman
 return them; see ``_outputs`` for how handoffs keep the history valid.
 """
 
+# why: over 400 lines only through the runnable docstring examples of its five public names;
+# the code itself is about 300 lines, one concept (running tool calls)
 from __future__ import annotations
 
 import asyncio
@@ -40,7 +42,34 @@ TOOL_CALL_ERROR_TEMPLATE = "Error: {error}\n Please fix your mistakes."
 
 
 class ToolCallWithContext(TypedDict):
-    """What create_react_agent(version="v2") sends to the tools node: one call plus the state."""
+    """What create_react_agent(version="v2") sends to the tools node: one call plus the state.
+
+    Examples:
+        Send each tool call to the ToolNode as its own task:
+
+        >>> from stategraph.graph import START, MessagesState, StateGraph
+        >>> from stategraph.messages import AIMessage
+        >>> from stategraph.prebuilt import ToolNode
+        >>> from stategraph.prebuilt.tool_node import ToolCallWithContext
+        >>> from stategraph.types import Send
+        >>> def add(a: int, b: int) -> int:
+        ...     '''Add two integers.'''
+        ...     return a + b
+        >>> def one_task_per_call(state: MessagesState) -> list[Send]:
+        ...     sends = []
+        ...     for call in state["messages"][-1].tool_calls:
+        ...         task: ToolCallWithContext = {
+        ...             "__type": "tool_call_with_context", "tool_call": call, "state": state}
+        ...         sends.append(Send("tools", task))
+        ...     return sends
+        >>> graph = (StateGraph(MessagesState).add_node("tools", ToolNode([add]))
+        ...          .add_conditional_edges(START, one_task_per_call, ["tools"]).compile())
+        >>> calls = [{"name": "add", "args": {"a": 1, "b": 2}, "id": "call-1"},
+        ...          {"name": "add", "args": {"a": 3, "b": 4}, "id": "call-2"}]
+        >>> out = graph.invoke({"messages": [AIMessage("", tool_calls=calls)]})
+        >>> [(m.tool_call_id, m.content) for m in out["messages"][1:]]
+        [('call-1', '3'), ('call-2', '7')]
+    """
 
     __type: Literal["tool_call_with_context"]
     tool_call: dict[str, Any]
@@ -49,7 +78,28 @@ class ToolCallWithContext(TypedDict):
 
 @dataclass
 class ToolCallRequest:
-    """One tool call as seen by ``wrap_tool_call`` middleware."""
+    """One tool call as seen by ``wrap_tool_call`` middleware.
+
+    Examples:
+        Middleware sees the request and may run a changed copy of it (``override``):
+
+        >>> from stategraph.graph import START, MessagesState, StateGraph
+        >>> from stategraph.messages import AIMessage
+        >>> from stategraph.prebuilt import ToolCallRequest, ToolNode
+        >>> def add(a: int, b: int) -> int:
+        ...     '''Add two integers.'''
+        ...     return a + b
+        >>> def doubled(request: ToolCallRequest, execute):
+        ...     print("running", request.tool.__name__, "for", request.runtime.tool_call_id)
+        ...     args = {k: v * 2 for k, v in request.tool_call["args"].items()}
+        ...     return execute(request.override(tool_call={**request.tool_call, "args": args}))
+        >>> node = ToolNode([add], wrap_tool_call=doubled)
+        >>> graph = StateGraph(MessagesState).add_node("tools", node).add_edge(START, "tools").compile()
+        >>> call = {"name": "add", "args": {"a": 1, "b": 2}, "id": "call-1"}
+        >>> graph.invoke({"messages": [AIMessage("", tool_calls=[call])]})["messages"][-1].content
+        running add for call-1
+        '6'
+    """
 
     tool_call: dict[str, Any]
     tool: Any
@@ -61,7 +111,21 @@ class ToolCallRequest:
 
 
 def msg_content_output(output: Any) -> Any:
-    """The content a tool message gets for a tool's return value."""
+    """The content a tool message gets for a tool's return value.
+
+    Text and lists of content blocks are kept; anything else becomes JSON (or ``str``).
+
+    Examples:
+        >>> from stategraph.prebuilt.tool_node import msg_content_output
+        >>> msg_content_output("sunny")
+        'sunny'
+        >>> msg_content_output({"temp": 21, "unit": "°C"})
+        '{"temp": 21, "unit": "°C"}'
+        >>> msg_content_output([{"type": "text", "text": "sunny"}])
+        [{'type': 'text', 'text': 'sunny'}]
+        >>> msg_content_output(["a", "b"]), msg_content_output({1})
+        ('["a", "b"]', '{1}')
+    """
     from ._outputs import _content
 
     return _content(output)
@@ -82,7 +146,29 @@ def _error_types(handler: Callable[..., Any]) -> tuple[type[BaseException], ...]
 
 
 class ToolNode:
-    """A graph node that executes tool calls; see the module docstring."""
+    """A graph node that executes tool calls; see the module docstring.
+
+    Examples:
+        The calls of the last AI message run in parallel, each answered by a tool message;
+        arguments that do not fit the tool's signature come back as an error for the model:
+
+        >>> from stategraph.graph import START, MessagesState, StateGraph
+        >>> from stategraph.messages import AIMessage
+        >>> from stategraph.prebuilt import ToolNode
+        >>> def add(a: int, b: int) -> int:
+        ...     '''Add two integers.'''
+        ...     return a + b
+        >>> tools = ToolNode([add])
+        >>> tools.tool_specs[0]["function"]["parameters"]["required"]
+        ['a', 'b']
+        >>> graph = StateGraph(MessagesState).add_node("tools", tools).add_edge(START, "tools").compile()
+        >>> calls = [{"name": "add", "args": {"a": 2, "b": 3}, "id": "call-1"},
+        ...          {"name": "add", "args": {"a": "two", "b": 3}, "id": "call-2"}]
+        >>> for m in graph.invoke({"messages": [AIMessage("", tool_calls=calls)]})["messages"][1:]:
+        ...     print(m.tool_call_id, m.status, m.content.splitlines()[0])
+        call-1 success 5
+        call-2 error Error invoking tool 'add' with kwargs {'a': 'two', 'b': 3} with error:
+    """
 
     def __init__(
         self,
@@ -288,7 +374,35 @@ class ToolNode:
 
 
 def tools_condition(state: Any, messages_key: str = "messages") -> Literal["tools", "__end__"]:
-    """Route to "tools" when the last message is an AI message with tool calls, else to END."""
+    """Route to "tools" when the last message is an AI message with tool calls, else to END.
+
+    Examples:
+        >>> from stategraph.messages import AIMessage
+        >>> from stategraph.prebuilt import tools_condition
+        >>> call = {"name": "add", "args": {"a": 2, "b": 3}, "id": "call-1"}
+        >>> tools_condition({"messages": [AIMessage("", tool_calls=[call])]})
+        'tools'
+        >>> tools_condition({"messages": [AIMessage("2 + 3 = 5")]})
+        '__end__'
+
+        The usual agent loop: the model's node routes with it, the tools answer back:
+
+        >>> from stategraph.graph import START, MessagesState, StateGraph
+        >>> from stategraph.prebuilt import ToolNode
+        >>> from stategraph.testing import FakeChatModel, ai, call
+        >>> def add(a: int, b: int) -> int:
+        ...     '''Add two integers.'''
+        ...     return a + b
+        >>> model = FakeChatModel([ai("", call("add", {"a": 2, "b": 3}, "call-1")), "2 + 3 = 5"])
+        >>> def agent(state: MessagesState) -> dict:
+        ...     return {"messages": [model.invoke(state["messages"])]}
+        >>> builder = StateGraph(MessagesState).add_node("agent", agent).add_node("tools", ToolNode([add]))
+        >>> _ = builder.add_edge(START, "agent").add_conditional_edges("agent", tools_condition)
+        >>> graph = builder.add_edge("tools", "agent").compile()
+        >>> out = graph.invoke({"messages": [("user", "What is 2 + 3?")]})
+        >>> [m.type for m in out["messages"]], out["messages"][-1].content
+        (['human', 'ai', 'tool', 'ai'], '2 + 3 = 5')
+    """
     if isinstance(state, list):
         messages = state
     elif isinstance(state, dict):

@@ -56,7 +56,29 @@ def _schema_entry(schema: Any) -> tuple[str, Any]:
 
 
 class ValidationNode:
-    """Validate tool calls against pydantic models, functions or tools (see the module docstring)."""
+    """Validate tool calls against pydantic models, functions or tools (see the module docstring).
+
+    Examples:
+        >>> import pydantic
+        >>> from stategraph.messages import AIMessage
+        >>> from stategraph.prebuilt import ValidationNode
+        >>> class SelectNumber(pydantic.BaseModel):
+        ...     a: int
+        ...     @pydantic.field_validator("a")
+        ...     @classmethod
+        ...     def only_37(cls, value: int) -> int:
+        ...         if value != 37:
+        ...             raise ValueError("only 37 is allowed")
+        ...         return value
+        >>> node = ValidationNode([SelectNumber],
+        ...                       format_error=lambda error, call, schema: error.errors()[0]["msg"])
+        >>> calls = [{"name": "SelectNumber", "args": {"a": 37}, "id": "call-1"},
+        ...          {"name": "SelectNumber", "args": {"a": 42}, "id": "call-2"}]
+        >>> for m in node.invoke({"messages": [AIMessage("", tool_calls=calls)]})["messages"]:
+        ...     print(m.tool_call_id, m.content)
+        call-1 {"a":37}
+        call-2 Value error, only 37 is allowed
+    """
 
     def __init__(self, schemas: Sequence[Any], *, format_error: Callable[..., str] | None = None,
                  name: str = "validation", tags: list[str] | None = None) -> None:
