@@ -39,6 +39,7 @@ from ..constants import (
 )
 from ..errors import (
     EmptyInputError,
+    GraphDrained,
     GraphInterrupt,
     GraphRecursionError,
     ParentCommand,
@@ -510,6 +511,12 @@ class PregelLoop:
             todo = [t for t in tasks if not t.done]
         if self.interrupt_before:
             self._interrupt_if(self.interrupt_before, tasks, "interrupt_before")
+        control = self.runtime.control
+        if control is not None and control.drain_requested:
+            # after the breakpoint check (a resume passes it), before any task runs: the last
+            # saved checkpoint is where a later invoke(None, config) picks the run up
+            self.status = "draining"
+            raise GraphDrained(control.drain_reason or "shutdown")
         return todo
 
     def _raise_failures(self, tasks: list[Task]) -> None:
@@ -559,8 +566,8 @@ class PregelLoop:
             if task.resume:
                 writes.append((RESUME, list(task.resume)))
             return self._writes_effect(task, writes)
-        if isinstance(err, ParentCommand):
-            return None
+        if isinstance(err, ParentCommand | GraphDrained):
+            return None  # not a failure of the task: nothing to record, it runs again on resume
         if self.sink.wants("tasks") or self.sink.wants("debug"):
             _events.emit_task_result(self, task)
         return self._writes_effect(task, [(ERROR, _events.error_record(err))])

@@ -75,13 +75,15 @@ def make_loop(
     durability: str | None,
     interrupt_before: Any,
     interrupt_after: Any,
+    control: Any = None,
 ) -> PregelLoop:
     parent = CURRENT_TASK.get()
     if parent is not None and parent.loop.graph is graph:
         parent = None  # a node re-invoking its own graph starts a separate run
     if parent is not None:
         return _nested_loop(graph, input, config, parent, modes=modes, put=put, context=context,
-                            durability=durability, interrupt_before=interrupt_before, interrupt_after=interrupt_after)
+                            durability=durability, interrupt_before=interrupt_before, interrupt_after=interrupt_after,
+                            control=control)
     cfg = merge_configs(graph.config, config)
     saver = graph.checkpointer
     if saver is True:
@@ -99,9 +101,12 @@ def make_loop(
     if limit < 1:
         raise ValueError(f"recursion_limit must be at least 1, got {limit!r}")
     sink = StreamSink(modes, put, subgraphs=subgraphs)
+    runtime = _root_runtime(graph, coerce_context(graph, context), sink)
+    if control is not None:  # a drain handle is per run: never on the cached runtime
+        runtime = runtime.override(control=control)
     return PregelLoop(
         graph, input=input, config=cfg, saver=saver, cache=graph.cache, sink=sink,
-        runtime=_root_runtime(graph, coerce_context(graph, context), sink),
+        runtime=runtime,
         durability=durability or cfg.get(CONF, {}).get("__pregel_durability") or "async",
         interrupt_before=graph.interrupt_before_nodes if interrupt_before is None else interrupt_before,
         interrupt_after=graph.interrupt_after_nodes if interrupt_after is None else interrupt_after,
@@ -168,6 +173,7 @@ def _nested_loop(graph: Pregel, input: Any, config: dict[str, Any] | None, paren
         store=graph.store or ploop.runtime.store,
         stream_writer=_custom_writer(sink) if sink.wants("custom") else _runtime_no_op(),
         previous=None,
+        control=kw.get("control") or ploop.runtime.control,  # a drain reaches every subgraph of the run
     )
     loop = PregelLoop(
         graph, input=input, config=cfg, saver=saver, cache=graph.cache or ploop.cache, sink=sink,

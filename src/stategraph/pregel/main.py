@@ -225,7 +225,7 @@ class Pregel:
 
     def _setup(self, make_run: Any, input: Any, config: Any, stream_mode: Any, subgraphs: bool, *,
                streaming: bool = True, context: Any, durability: str | None, interrupt_before: Any,
-               interrupt_after: Any, output_keys: Any = None) -> Any:
+               interrupt_after: Any, output_keys: Any = None, control: Any = None) -> Any:
         """The driver state of one run, its loop, and whether a single mode was asked for.
 
         Written once for stream/astream/invoke/ainvoke; ``streaming=False`` (invoke) means
@@ -235,7 +235,7 @@ class Pregel:
         modes, single = self._modes(stream_mode) if streaming else ((), True)
         loop = make_loop(self, input, config, modes=set(modes), put=run.put if streaming else None,
                          subgraphs=subgraphs, context=context, durability=durability,
-                         interrupt_before=interrupt_before, interrupt_after=interrupt_after)
+                         interrupt_before=interrupt_before, interrupt_after=interrupt_after, control=control)
         if output_keys is not None:
             self.validate_output_keys(output_keys)
             loop.output_keys = output_keys
@@ -253,6 +253,7 @@ class Pregel:
         interrupt_before: Any = None,
         interrupt_after: Any = None,
         durability: str | None = None,
+        control: Any = None,
         subgraphs: bool = False,
         debug: bool | None = None,
         **kwargs: Any,
@@ -260,7 +261,7 @@ class Pregel:
         """Run the graph, yielding chunks of the requested stream mode(s)."""
         run, loop, single = self._setup(_sync_driver.SyncRun, input, config, stream_mode, subgraphs, context=context,
                                         durability=durability, interrupt_before=interrupt_before,
-                                        interrupt_after=interrupt_after, output_keys=output_keys)
+                                        interrupt_after=interrupt_after, output_keys=output_keys, control=control)
         fmt = make_formatter(self, single_mode=single, subgraphs=subgraphs, version=kwargs.get("version"))
         for chunk in _sync_driver.drive(loop, run):
             yield fmt(chunk)
@@ -277,6 +278,7 @@ class Pregel:
         interrupt_before: Any = None,
         interrupt_after: Any = None,
         durability: str | None = None,
+        control: Any = None,
         subgraphs: bool = False,
         debug: bool | None = None,
         **kwargs: Any,
@@ -286,7 +288,7 @@ class Pregel:
 
         run, loop, single = self._setup(_async_driver.AsyncRun, input, config, stream_mode, subgraphs, context=context,
                                         durability=durability, interrupt_before=interrupt_before,
-                                        interrupt_after=interrupt_after, output_keys=output_keys)
+                                        interrupt_after=interrupt_after, output_keys=output_keys, control=control)
         fmt = make_formatter(self, single_mode=single, subgraphs=subgraphs, version=kwargs.get("version"))
         async for chunk in _async_driver.drive(loop, run):
             yield fmt(chunk)
@@ -344,6 +346,7 @@ class Pregel:
         interrupt_before: Any = None,
         interrupt_after: Any = None,
         durability: str | None = None,
+        control: Any = None,
         **kwargs: Any,
     ) -> Any:
         """Run the graph to completion (or interrupt) and return its output."""
@@ -351,10 +354,10 @@ class Pregel:
             return list(self.stream(input, config, context=context, stream_mode=stream_mode,
                                     output_keys=self._invoke_keys(output_keys),
                                     interrupt_before=interrupt_before, interrupt_after=interrupt_after,
-                                    durability=durability, **kwargs))
+                                    durability=durability, control=control, **kwargs))
         run, loop, _ = self._setup(_sync_driver.SyncRun, input, config, None, False, streaming=False, context=context,
                                    durability=durability, interrupt_before=interrupt_before,
-                                   interrupt_after=interrupt_after, output_keys=output_keys)
+                                   interrupt_after=interrupt_after, output_keys=output_keys, control=control)
         for _ in _sync_driver.drive(loop, run):
             pass
         return self._final_output(loop, kwargs.get("version"))
@@ -371,6 +374,7 @@ class Pregel:
         interrupt_before: Any = None,
         interrupt_after: Any = None,
         durability: str | None = None,
+        control: Any = None,
         **kwargs: Any,
     ) -> Any:
         """Async ``invoke``."""
@@ -378,12 +382,12 @@ class Pregel:
             return [c async for c in self.astream(input, config, context=context, stream_mode=stream_mode,
                                                   output_keys=self._invoke_keys(output_keys),
                                                   interrupt_before=interrupt_before, interrupt_after=interrupt_after,
-                                                  durability=durability, **kwargs)]
+                                                  durability=durability, control=control, **kwargs)]
         from . import _async_driver
 
         run, loop, _ = self._setup(_async_driver.AsyncRun, input, config, None, False, streaming=False, context=context,
                                    durability=durability, interrupt_before=interrupt_before,
-                                   interrupt_after=interrupt_after, output_keys=output_keys)
+                                   interrupt_after=interrupt_after, output_keys=output_keys, control=control)
         async for _ in _async_driver.drive(loop, run):
             pass
         return self._final_output(loop, kwargs.get("version"))
