@@ -17,6 +17,7 @@ try:  # why: pydantic (the graph's JSON schemas) needs typing_extensions' TypedD
 except ImportError:  # pragma: no cover - no pydantic installed either, so no schema is generated
     from typing import TypedDict
 
+from .._schema_description import publish_description
 from ..messages import AIMessageChunk, BaseMessage, convert_to_messages, to_langchain
 from ..messages._index import keep_ids, take_ids
 from ..messages._langchain import langchain_loaded
@@ -200,16 +201,7 @@ class MessagesState(TypedDict):
     messages: Annotated[list, add_messages]
 
 
-def _schema_without_docs(schema: dict[str, Any], cls: Any) -> None:
-    # why: pydantic turns a TypedDict's docstring into the JSON Schema "description"; LangGraph's
-    # MessagesState has no docstring, so its graphs' schemas (the server's /schemas) have none.
-    # Subclasses inherit this hook but keep the description of their own docstring.
-    if cls is MessagesState:
-        schema.pop("description", None)
-
-
-# a plain dict is a pydantic ConfigDict; set after the class, as TypedDict bodies hold fields only
-MessagesState.__pydantic_config__ = {"json_schema_extra": _schema_without_docs}  # type: ignore[attr-defined]
+publish_description(MessagesState, None)  # LangGraph's MessagesState has no docstring
 
 
 def push_message(message: Any, *, state_key: str | None = "messages") -> Any:

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Union
 
 import pydantic
 
+from .._schema_description import publish_description
 from ..graph.message import add_messages
 from ..managed import RemainingSteps
 
@@ -62,3 +63,7 @@ class AgentStateWithStructuredResponsePydantic(AgentStatePydantic):
     """
 
     structured_response: StructuredResponse
+
+
+publish_description(AgentStatePydantic, "The state of the agent.")
+publish_description(AgentStateWithStructuredResponsePydantic, "The state of the agent with a structured response.")

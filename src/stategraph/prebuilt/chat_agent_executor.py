@@ -17,6 +17,7 @@ try:  # why: pydantic (JSON schemas of the agent's state) needs typing_extension
 except ImportError:  # pragma: no cover - no pydantic installed either, so no schema is ever generated
     from typing import TypedDict
 
+from .._schema_description import publish_description
 from ..constants import END, START
 from ..graph.message import add_messages
 from ..managed import RemainingSteps
@@ -92,6 +93,10 @@ class AgentStateWithStructuredResponse(AgentState):
     """
 
     structured_response: NotRequired[Any]
+
+
+publish_description(AgentState, "The state of the agent.")
+publish_description(AgentStateWithStructuredResponse, "The state of the agent with a structured response.")
 
 
 def _bound_specs(model: Any) -> list[Any] | None:
