@@ -104,21 +104,18 @@ def create_app(
     loaded = config if isinstance(config, ServerConfig) else load_config(config)
     state = open_state(loaded, database) if scale is None else _scale_state(loaded, scale)
 
-    # why: the cron tables and their claim exist on the embedded database only (so far)
-    scheduler = Crons(state) if state.scale is None else None
+    # every instance schedules crons; in scale-out mode their claim makes that safe
+    scheduler = Crons(state) if state.scale is None else state.scale.crons
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        ticking = (
-            None if scheduler is None else asyncio.get_running_loop().create_task(scheduler.run())
-        )
+        ticking = asyncio.get_running_loop().create_task(scheduler.run())
         if state.scale is not None:
             state.runs.open(reap=not run_worker)  # a local worker reaps already
             if run_worker:
                 await state.scale.worker.start()
         yield
-        if ticking is not None:
-            ticking.cancel()
+        ticking.cancel()
         if state.scale is not None:
             await state.scale.worker.stop(drain=True)
         await state.runs.close()
