@@ -4,6 +4,7 @@ firing on an injected clock; in scale-out mode, two schedulers fire each due tim
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +19,14 @@ from langgraph_sdk import get_client
 
 from stategraph.server import create_app
 
-from .conftest import drop_keys, scale_schema, scale_settings, serve, write_config
+from .conftest import (
+    drop_keys,
+    scale_schema,
+    scale_settings,
+    serve,
+    serve_in_mode,
+    write_config,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -61,28 +69,23 @@ class Served:
 @contextmanager
 def serve_with_clock(app: Any, clock: Clock) -> Iterator[Served]:
     """Serve ``app`` with its cron scheduler on ``clock``, ticking every 50 ms."""
-    app.state.crons.clock = clock
-    app.state.crons.poll_seconds = 0.05
+    on_clock(app, clock)
     with serve(app) as url:
         yield Served(url, clock, app)
+
+
+def on_clock(app: Any, clock: Clock) -> None:
+    app.state.crons.clock = clock
+    app.state.crons.poll_seconds = 0.05
 
 
 @pytest.fixture
 def served(tmp_path: Path, server_mode: str) -> Iterator[Served]:
     """One server per mode: embedded (SQLite) and scale-out (Postgres + Redis, a worker)."""
-    config = write_config(tmp_path)
-    if server_mode == "embedded":
-        app = create_app(config, database=str(tmp_path / "s.db"))
-        with serve_with_clock(app, Clock()) as served:
-            yield served
-        return
-    with scale_schema() as (dsn, redis):
-        settings = scale_settings(dsn, redis)
-        try:
-            with serve_with_clock(create_app(config, scale=settings), Clock()) as served:
-                yield served
-        finally:
-            drop_keys(redis, settings.key_prefix)
+    clock = Clock()
+    prepare = functools.partial(on_clock, clock=clock)
+    with serve_in_mode(write_config(tmp_path), server_mode, prepare) as (url, app):
+        yield Served(url, clock, app)
 
 
 async def test_create_search_count_update_delete(served: Served) -> None:

@@ -81,7 +81,7 @@ def open_state(config: ServerConfig, database: str) -> ServerState:
     checkpointer = SqliteSaver(connect(database))
     resources = Resources(database)
     store_conn = connect(database)
-    store = SqliteStore(store_conn, index=config.store_index)  # type: ignore[arg-type]
+    store = SqliteStore(store_conn, index=config.store_index, ttl=config.store_ttl)  # type: ignore[arg-type]
     graphs = {gid: bind_graph(gid, g, checkpointer, store) for gid, g in config.graphs.items()}
     assistants_ = Assistants(resources, graphs)
     threads_ = Threads(resources, checkpointer)
@@ -110,12 +110,15 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         ticking = asyncio.get_running_loop().create_task(scheduler.run())
+        if (loaded.store_ttl or {}).get("sweep_interval_minutes"):
+            state.store.start_ttl_sweeper()  # a thread; deleting expired items is idempotent
         if state.scale is not None:
             state.runs.open(reap=not run_worker)  # a local worker reaps already
             if run_worker:
                 await state.scale.worker.start()
         yield
         ticking.cancel()
+        state.store.stop_ttl_sweeper()
         if state.scale is not None:
             await state.scale.worker.stop(drain=True)
         await state.runs.close()

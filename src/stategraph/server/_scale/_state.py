@@ -67,7 +67,7 @@ def open_scale(config: ServerConfig, settings: ScaleSettings) -> ScaleBackends:
         ) from None
     checkpointer = PostgresSaver(pool)
     checkpointer.setup()
-    store = PostgresStore(pool, index=config.store_index)  # type: ignore[arg-type]
+    store = PostgresStore(pool, index=config.store_index, ttl=config.store_ttl)  # type: ignore[arg-type]
     store.setup()
     resources = PgResources(settings.postgres_uri)
     graphs = {gid: bind_graph(gid, g, checkpointer, store) for gid, g in config.graphs.items()}
