@@ -1,14 +1,19 @@
-"""The scale-out cron claim on real PostgreSQL: a cron another instance is firing is skipped."""
+"""The scale-out cron claim on real PostgreSQL: a cron another instance is firing is skipped,
+and worker processes (no API process at all) fire due crons, once per due time."""
 
 from __future__ import annotations
 
 import threading
+import time
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from stategraph.server._db import now_iso
 from stategraph.server._scale._crons import claim_due_locked
 from stategraph.server._scale._pg_resources import PgResources
+
+from ._scale_processes import workers
 
 NOW = datetime(2030, 1, 1, 0, 1, 30, tzinfo=UTC)
 
@@ -81,3 +86,29 @@ def test_a_failing_cron_is_undone_and_the_others_still_fire(scale: dict[str, Any
         assert {r["next_run_date"] for r in rows.values()} == {"2030-01-01T00:02:00+00:00"}
     finally:
         resources.close()
+
+
+def test_worker_processes_fire_a_due_cron_once(scale: dict[str, Any]) -> None:
+    resources = PgResources(scale["dsn"])
+    try:
+        steps = str(uuid.uuid5(uuid.NAMESPACE_URL, "steps"))  # the system assistant's id
+        due = datetime.now(UTC) - timedelta(seconds=1)
+        cron = {**_cron("yearly", next_run=due), "assistant_id": steps, "schedule": "0 0 1 1 *"}
+        resources.insert("crons", {**cron, "on_run_completed": "keep"})
+        with workers(scale["config"], scale["settings"], 2):
+            deadline = time.monotonic() + 30
+            while not [r for r in _cron_runs(resources) if r["status"] == "success"]:
+                assert time.monotonic() < deadline, _cron_runs(resources)
+                time.sleep(0.1)
+            time.sleep(1.0)  # both workers tick several times meanwhile
+        (run,) = _cron_runs(resources)
+        assert resources.get("threads", "thread_id", run["thread_id"]) is not None  # kept
+        row = resources.get("crons", "cron_id", "yearly")
+        assert row is not None and row["next_run_date"].endswith("-01-01T00:00:00+00:00")
+    finally:
+        resources.close()
+
+
+def _cron_runs(resources: PgResources) -> list[dict[str, Any]]:
+    runs = resources.select("runs")
+    return [r for r in runs if r["metadata"].get("cron_id") == "yearly"]

@@ -31,7 +31,7 @@ __all__ = ["Admitted", "ClaimDue", "Crons", "claim_due", "next_run_date"]
 # a started (not yet launched) run and what to call once it has ended
 Admitted = tuple[ActiveRun, Callable[[], None]]
 # claim(resources, now, admit): run admit on every due cron and advance its next_run_date
-ClaimDue = Callable[[Any, datetime, Callable[[dict[str, Any]], "Admitted | None"]], list[Admitted]]
+ClaimDue = Callable[[Any, datetime, Callable[[dict[str, Any]], Admitted | None]], list[Admitted]]
 
 _log = logging.getLogger("stategraph.server.crons")
 SORT_KEYS = (
