@@ -150,6 +150,19 @@ async def test_interrupt_and_resume_on_the_remote_thread(url: str, driver: str) 
     assert done == {"items": ["hello ada"]}
 
 
+async def test_get_state_with_subgraphs_nests_the_subgraphs_snapshot(url: str, driver: str) -> None:
+    remote = RemoteGraph("nested_asker", url=url)
+    config = thread()
+    await call(driver, remote, "invoke", {"items": []}, config)
+    flat = await call(driver, remote, "get_state", config)
+    assert flat.tasks[0].state["configurable"]["checkpoint_ns"].startswith("inner:")
+    deep = await call(driver, remote, "get_state", config, subgraphs=True)
+    inner = deep.tasks[0].state
+    assert isinstance(inner, StateSnapshot)
+    assert (inner.values, inner.next) == ({"items": ["step"]}, ("ask",))
+    assert inner.tasks[0].interrupts[0].value == {"question": "name?"}
+
+
 def _parent(remote: RemoteGraph) -> Any:
     class Parent(TypedDict, total=False):
         items: list[str]

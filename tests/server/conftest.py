@@ -12,7 +12,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -89,16 +89,30 @@ def server_mode(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def server_url(tmp_path: Path, server_mode: str) -> Iterator[str]:
     """Serve the example graphs (embedded: from a file database); yield the base URL."""
-    config = write_config(tmp_path)
-    if server_mode == "embedded":
-        with serve(create_app(config, database=str(tmp_path / "server.db"))) as url:
-            yield url
+    with serve_in_mode(write_config(tmp_path), server_mode) as (url, _):
+        yield url
+
+
+@contextmanager
+def serve_in_mode(
+    config: Path, mode: str, prepare: Callable[[Any], None] | None = None
+) -> Iterator[tuple[str, Any]]:
+    """Serve ``config`` in ``mode`` (``prepare(app)`` first, if given); yield (URL, app)."""
+    if mode == "embedded":
+        app = create_app(config, database=str(config.with_name("server.db")))
+        if prepare is not None:
+            prepare(app)
+        with serve(app) as url:
+            yield url, app
         return
     with scale_schema() as (dsn, redis):
         settings = scale_settings(dsn, redis)
         try:
-            with serve(create_app(config, scale=settings)) as url:
-                yield url
+            app = create_app(config, scale=settings)
+            if prepare is not None:
+                prepare(app)
+            with serve(app) as url:
+                yield url, app
         finally:
             drop_keys(redis, settings.key_prefix)
 

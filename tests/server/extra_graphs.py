@@ -143,7 +143,23 @@ def explode(state: TypedState) -> dict:
 failing = _one_node("explode", explode).compile()
 
 
-SERVED = ("typed", "talker", "chain", "asker", "twice", "pair", "failing")
+def _chain_of(*nodes: tuple[str, typing.Any]) -> StateGraph:
+    builder = StateGraph(TypedState)
+    previous = START
+    for name, node in nodes:
+        builder.add_node(name, node)
+        builder.add_edge(previous, name)
+        previous = name
+    builder.add_edge(previous, END)
+    return builder
+
+
+# node 'inner' is a subgraph (step -> ask) that interrupts; 'after' runs once it resumes
+nested_asker = _chain_of(
+    ("inner", _chain_of(("step", step), ("ask", ask)).compile()), ("after", step)
+).compile()
+
+SERVED = ("typed", "talker", "chain", "asker", "twice", "pair", "failing", "nested_asker")
 
 
 def write_extra_config(directory: Path) -> Path:

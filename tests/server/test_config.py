@@ -127,3 +127,28 @@ def test_store_index_embed_from_a_file(tmp_path: Path) -> None:
 def test_store_index_errors(tmp_path: Path, store: object, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         load_config(_write(tmp_path, {"graphs": {"a": "pkg/agent.py:graph"}, "store": store}))
+
+
+def test_store_ttl_is_the_stores_ttl_config(tmp_path: Path) -> None:
+    ttl = {"default_ttl": 10080, "refresh_on_read": False, "sweep_interval_minutes": 60}
+    path = _write(tmp_path, {"graphs": {"a": "pkg/agent.py:graph"}, "store": {"ttl": ttl}})
+    assert load_config(path).store_ttl == ttl
+    assert load_config(_write(tmp_path, {"graphs": {"a": "pkg/agent.py:graph"}})).store_ttl is None
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"store": {"ttl": 5}}, "key 'store.ttl' must be an object"),
+        ({"store": {"ttl": {"default": 5}}}, r"'store.ttl.default' is unknown; use 'refresh_on"),
+        ({"store": {"ttl": {"default_ttl": 0}}}, "'store.ttl.default_ttl' must be a positive"),
+        ({"store": {"ttl": {"default_ttl": "7d"}}}, "'store.ttl.default_ttl' must be .* '7d'"),
+        ({"store": {"ttl": {"default_ttl": True}}}, "'store.ttl.default_ttl' must be"),
+        ({"store": {"ttl": {"refresh_on_read": 1}}}, "'store.ttl.refresh_on_read' must be true"),
+        ({"store": {"ttl": {"sweep_interval_minutes": 1.5}}}, "'store.ttl.sweep_interval_min"),
+        ({"checkpointer": {"ttl": {"strategy": "delete"}}}, "'checkpointer.ttl' is not supported"),
+    ],
+)
+def test_ttl_errors_name_the_key(tmp_path: Path, extra: dict, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_config(_write(tmp_path, {"graphs": {"a": "pkg/agent.py:graph"}, **extra}))

@@ -1,10 +1,13 @@
-"""Crons through the SDK: create, search, count, update, delete, and firing on an injected clock."""
+"""Crons through the SDK, in both server modes: create, search, count, update, delete, and
+firing on an injected clock; in scale-out mode, two schedulers fire each due time once."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,7 +19,14 @@ from langgraph_sdk import get_client
 
 from stategraph.server import create_app
 
-from .conftest import serve, write_config
+from .conftest import (
+    drop_keys,
+    scale_schema,
+    scale_settings,
+    serve,
+    serve_in_mode,
+    write_config,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -56,13 +66,25 @@ class Served:
         )
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
-    app = create_app(write_config(tmp_path), database=str(tmp_path / "s.db"))
-    clock = Clock()
+@contextmanager
+def serve_with_clock(app: Any, clock: Clock) -> Iterator[Served]:
+    """Serve ``app`` with its cron scheduler on ``clock``, ticking every 50 ms."""
+    on_clock(app, clock)
+    with serve(app) as url:
+        yield Served(url, clock, app)
+
+
+def on_clock(app: Any, clock: Clock) -> None:
     app.state.crons.clock = clock
     app.state.crons.poll_seconds = 0.05
-    with serve(app) as url:
+
+
+@pytest.fixture
+def served(tmp_path: Path, server_mode: str) -> Iterator[Served]:
+    """One server per mode: embedded (SQLite) and scale-out (Postgres + Redis, a worker)."""
+    clock = Clock()
+    prepare = functools.partial(on_clock, clock=clock)
+    with serve_in_mode(write_config(tmp_path), server_mode, prepare) as (url, app):
         yield Served(url, clock, app)
 
 
@@ -115,6 +137,25 @@ async def test_a_thread_cron_fires_on_schedule(served: Served) -> None:
     await served.wait_runs(cron["cron_id"], 2)
     await asyncio.sleep(0.3)
     assert len(served.cron_runs(cron["cron_id"])) == 2
+
+
+async def test_a_thread_cron_follows_its_multitask_strategy(served: Served) -> None:
+    client = get_client(url=served.url)
+    tid = (await client.threads.create())["thread_id"]
+    cron = await client.crons.create_for_thread(tid, "agent", schedule="* * * * *",
+                                                input={"items": []},
+                                                multitask_strategy="reject")  # fmt: skip
+    slow = await client.runs.create(tid, "slowpoke", input={"items": []})
+    served.clock.advance(minutes=1)  # due while the thread is busy: refused, not queued
+    deadline = time.monotonic() + 10
+    while (await client.crons.search())[0]["next_run_date"] != "2030-01-01T00:02:00+00:00":
+        assert time.monotonic() < deadline, "the busy-thread slot was never passed"
+        await asyncio.sleep(0.05)
+    assert served.cron_runs(cron["cron_id"]) == []
+    await client.runs.join(tid, slow["run_id"])
+    served.clock.advance(minutes=1)  # idle now: the next slot fires
+    (run,) = await served.wait_runs(cron["cron_id"], 1)
+    assert run["multitask_strategy"] == "reject" and run["thread_id"] == tid
 
 
 async def test_stateless_cron_threads_are_deleted_unless_kept(
@@ -192,3 +233,35 @@ async def test_bad_cron_requests_store_nothing(
         missing = await http.post("/threads/nope/runs/crons", json={**body, "schedule": "@daily"})
         assert missing.status_code == 404
     assert await get_client(url=served.url).crons.count() == 0
+
+
+async def test_two_scale_out_instances_fire_each_due_time_once(tmp_path: Path) -> None:
+    config, clock = write_config(tmp_path), Clock()
+    with scale_schema() as (dsn, redis):
+        settings = scale_settings(dsn, redis)
+        try:
+            with (
+                serve_with_clock(create_app(config, scale=settings), clock) as one,
+                serve_with_clock(create_app(config, scale=settings), clock) as two,
+            ):
+                for app in (one.app, two.app):
+                    app.state.crons.poll_seconds = 0.01  # why: tick often, so claims collide
+                client = get_client(url=one.url)
+                threads = [(await client.threads.create())["thread_id"] for _ in range(3)]
+                crons = [
+                    await client.crons.create_for_thread(t, "agent", schedule="* * * * *",
+                                                         input={"items": []})  # fmt: skip
+                    for t in threads
+                ] + [await client.crons.create("agent", schedule="* * * * *", input={"items": []},
+                                               on_run_completed="keep")]  # fmt: skip
+                for minute in (1, 2, 3):
+                    clock.advance(minutes=1)
+                    for cron in crons:
+                        await one.wait_runs(cron["cron_id"], minute)
+                await asyncio.sleep(0.5)  # a duplicate would have been admitted by now
+                for cron in crons:
+                    runs = one.cron_runs(cron["cron_id"])
+                    assert len(runs) == 3, runs
+                assert await get_client(url=two.url).crons.count() == 4
+        finally:
+            drop_keys(redis, settings.key_prefix)

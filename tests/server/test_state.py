@@ -1,11 +1,17 @@
-"""Thread state routes through the SDK: by checkpoint, update_state, history filters."""
+"""Thread state routes through the SDK: by checkpoint, subgraphs, update_state, history."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 from langgraph_sdk import get_client
 from langgraph_sdk.errors import BadRequestError, NotFoundError
+
+from .conftest import serve_in_mode
+from .extra_graphs import write_extra_config
 
 pytestmark = pytest.mark.anyio
 
@@ -63,3 +69,49 @@ async def test_thread_update_and_count(server_url: str) -> None:
     assert await client.threads.count(metadata={"b": 2}) == 1
     async with httpx.AsyncClient(base_url=server_url) as http:
         assert (await http.patch("/threads/nope", json={})).status_code == 404
+
+
+@pytest.fixture
+def nested_url(tmp_path: Path, server_mode: str) -> Iterator[str]:
+    """The extra graphs (``nested_asker`` among them), served in both modes."""
+    with serve_in_mode(write_extra_config(tmp_path), server_mode) as (url, _):
+        yield url
+
+
+async def test_subgraphs_true_nests_the_interrupted_subgraphs_state(nested_url: str) -> None:
+    client = get_client(url=nested_url)
+    tid = (await client.threads.create())["thread_id"]
+    await client.runs.wait(tid, "nested_asker", input={"items": []})
+    flat = await client.threads.get_state(tid)
+    (task,) = flat["tasks"]
+    assert task["name"] == "inner" and task["state"] is None
+    namespace = task["checkpoint"]["checkpoint_ns"]  # where the subgraph's checkpoints are
+    assert namespace.startswith("inner:")
+    deep = await client.threads.get_state(tid, subgraphs=True)
+    (task,) = deep["tasks"]
+    inner = task["state"]
+    assert inner["values"] == {"items": ["step"]} and inner["next"] == ["ask"]
+    assert inner["checkpoint"]["checkpoint_ns"] == namespace and task["checkpoint"] is None
+    assert [t["name"] for t in inner["tasks"]] == ["ask"]
+    assert inner["tasks"][0]["interrupts"][0]["value"] == {"question": "name?"}
+    assert inner["interrupts"] == deep["interrupts"] == task["interrupts"]
+    # the same at the parent's checkpoint, by id (GET) and by object (POST)
+    at = deep["checkpoint"]
+    by_id = await client.threads.get_state(tid, checkpoint_id=at["checkpoint_id"], subgraphs=True)
+    by_object = await client.threads.get_state(tid, checkpoint=at, subgraphs=True)
+    assert by_id["tasks"][0]["state"] == by_object["tasks"][0]["state"] == inner
+    done = await client.runs.wait(tid, "nested_asker", command={"resume": "ada"})
+    assert done["items"] == ["step", "hello ada", "step"]
+    assert (await client.threads.get_state(tid, subgraphs=True))["tasks"] == []
+
+
+async def test_a_bad_subgraphs_flag_is_422(nested_url: str) -> None:
+    client = get_client(url=nested_url)
+    tid = (await client.threads.create())["thread_id"]
+    async with httpx.AsyncClient(base_url=nested_url) as http:
+        response = await http.get(f"/threads/{tid}/state", params={"subgraphs": "maybe"})
+        assert response.status_code == 422 and "'subgraphs'" in response.json()["detail"]
+        response = await http.post(
+            f"/threads/{tid}/state/checkpoint", json={"checkpoint": {}, "subgraphs": "yes"}
+        )
+        assert response.status_code == 422 and "'subgraphs'" in response.json()["detail"]

@@ -228,8 +228,10 @@ async def _work(config: Any, settings: Any) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, on_signal)
     await backends.worker.start()
+    ticking = loop.create_task(backends.crons.run())  # every instance schedules crons
     print(f"stategraph worker {backends.worker.worker_id} ready", flush=True)
     await stop.wait()
+    ticking.cancel()
     try:
         await asyncio.wait_for(_shut_down(backends), DRAIN_SECONDS)
     except TimeoutError:

@@ -1,9 +1,11 @@
 """Crons: stored schedules that start runs, and the scheduler task that fires them.
 
 A cron row holds the run request to send (``payload``), its schedule and time zone, and
-``next_run_date`` (UTC).  :meth:`Crons.tick` starts every enabled cron that is due through
-``Runs.start``/``Runs.launch`` (the path ``POST /threads/{id}/runs`` takes), then moves its
-``next_run_date`` past now; a missed slot (server down) fires once, not once per slot.
+``next_run_date`` (UTC).  :meth:`Crons.tick` claims the enabled crons that are due (``claim``:
+:func:`claim_due` in the embedded server; in scale-out mode ``_scale._crons.claim_due_locked``,
+which lets any number of instances tick), admits each one's run through ``runs.start`` (the
+path ``POST /threads/{id}/runs`` takes) and moves its ``next_run_date`` past now in the same
+claim, then launches the runs; a missed slot (server down) fires once, not once per slot.
 A cron without a thread runs on a new thread each time, deleted after the run unless
 ``on_run_completed`` is ``keep``.  ``clock`` is injectable, so tests never wait for minutes.
 """
@@ -24,7 +26,12 @@ from ._run_request import parse_run_request
 from ._runs import ActiveRun
 from ._threads import matches_metadata
 
-__all__ = ["Crons", "next_run_date"]
+__all__ = ["Admitted", "ClaimDue", "Crons", "claim_due", "next_run_date"]
+
+# a started (not yet launched) run and what to call once it has ended
+Admitted = tuple[ActiveRun, Callable[[], None]]
+# claim(resources, now, admit): run admit on every due cron and advance its next_run_date
+ClaimDue = Callable[[Any, datetime, Callable[[dict[str, Any]], Admitted | None]], list[Admitted]]
 
 _log = logging.getLogger("stategraph.server.crons")
 SORT_KEYS = (
@@ -55,9 +62,11 @@ class Crons:
         *,
         clock: Callable[[], datetime] | None = None,
         poll_seconds: float = 2.0,
+        claim: ClaimDue | None = None,
     ) -> None:
         self._server = server
         self._resources = server.resources
+        self._claim = claim or claim_due
         self.clock = clock or (lambda: datetime.now(UTC))
         self.poll_seconds = poll_seconds
 
@@ -124,38 +133,43 @@ class Crons:
     async def tick(self) -> list[ActiveRun]:
         """Start every enabled cron that is due now; return the runs started."""
         now = self.clock()
-        started = []
-        for cron in self._resources.select("crons", "enabled = ?", [1]):
-            due = cron["next_run_date"] and datetime.fromisoformat(cron["next_run_date"]) <= now
-            if not due:
-                continue
-            if cron["end_time"] and datetime.fromisoformat(cron["end_time"]) < now:
-                self._resources.update("crons", "cron_id", cron["cron_id"], enabled=0)
-                continue
-            try:
-                started.append(self._fire(cron))
-            except ApiError as exc:  # e.g. its thread was deleted, or is busy under 'reject'
-                _log.warning("Cron %s did not start a run: %s", cron["cron_id"], exc.detail)
-                if cron["thread_id"] and not self._server.threads.exists(cron["thread_id"]):
-                    self._resources.update("crons", "cron_id", cron["cron_id"], enabled=0)
-            finally:
-                after = next_run_date(cron["schedule"], cron["timezone"], now)
-                self._resources.update("crons", "cron_id", cron["cron_id"], next_run_date=after)
-        return started
+        started = self._claim(self._resources, now, lambda cron: self._admit(cron, now))
+        for active, on_done in started:  # why: after the claim committed, so workers see it
+            self._server.runs.launch(active, on_done)
+        return [active for active, _ in started]
 
-    def _fire(self, cron: dict[str, Any]) -> ActiveRun:
+    def _admit(self, cron: dict[str, Any], now: datetime) -> Admitted | None:
+        """Admit the run of a due cron; switch off an ended cron or one whose thread went."""
+        cron_id = cron["cron_id"]
+        if cron["end_time"] and datetime.fromisoformat(cron["end_time"]) < now:
+            self._resources.update("crons", "cron_id", cron_id, enabled=0)
+            return None
+        try:
+            return self._start(cron)
+        except ApiError as exc:  # e.g. its thread was deleted, or is busy under 'reject'
+            _log.warning("Cron %s did not start a run: %s", cron_id, exc.detail)
+            if cron["thread_id"] and not self._server.threads.exists(cron["thread_id"]):
+                self._resources.update("crons", "cron_id", cron_id, enabled=0)
+            return None
+
+    def _start(self, cron: dict[str, Any]) -> Admitted:
         request = parse_run_request({**cron["payload"], "assistant_id": cron["assistant_id"]})
         request.metadata = {**request.metadata, "cron_id": cron["cron_id"]}
         runs, threads = self._server.runs, self._server.threads
         if cron["thread_id"] is not None:
-            active = runs.start(cron["thread_id"], request)
-            runs.launch(active, lambda: None)
-            return active
+            return runs.start(cron["thread_id"], request), lambda: None
         request.if_not_exists = "create"
         active = runs.start(str(uuid.uuid4()), request)
-        keep = cron["on_run_completed"] == "keep"
-        runs.launch(active, (lambda: None) if keep else (lambda: threads.delete(active.thread_id)))
-        return active
+        if cron["on_run_completed"] == "keep":
+            return active, lambda: None
+
+        def drop_thread() -> None:
+            # why: a watcher stopped early (its process shutting down) must not delete the
+            # thread of a run still queued or executing elsewhere
+            if not runs.is_busy(active.thread_id) and threads.exists(active.thread_id):
+                threads.delete(active.thread_id)
+
+        return active, drop_thread
 
     async def run(self) -> None:
         """Tick every ``poll_seconds`` until cancelled; a failing tick is logged, not fatal."""
@@ -165,6 +179,29 @@ class Crons:
             except Exception:  # why: one bad cron row must not stop every other schedule
                 _log.exception("Cron scheduler tick failed")
             await asyncio.sleep(self.poll_seconds)
+
+
+def claim_due(
+    resources: Any, now: datetime, admit: Callable[[dict[str, Any]], Admitted | None]
+) -> list[Admitted]:
+    """Admit the due enabled crons of one process's database, each then moved past ``now``.
+
+    The embedded server is the only scheduler of its database, so no lock is needed; the
+    scale-out claim (``_scale._crons``) does the same under ``FOR UPDATE SKIP LOCKED``.
+    """
+    admitted = []
+    for cron in resources.select("crons", "enabled = ?", [1]):
+        due = cron["next_run_date"] and datetime.fromisoformat(cron["next_run_date"]) <= now
+        if not due:
+            continue
+        try:
+            started = admit(cron)
+        finally:
+            after = next_run_date(cron["schedule"], cron["timezone"], now)
+            resources.update("crons", "cron_id", cron["cron_id"], next_run_date=after)
+        if started is not None:
+            admitted.append(started)
+    return admitted
 
 
 def _keep(row: dict[str, Any], query: Mapping[str, Any]) -> bool:

@@ -45,12 +45,16 @@ def thread_state(snapshot: StateSnapshot) -> dict[str, Any]:
 
 
 def _task(task: Any) -> dict[str, Any]:
+    """A ThreadTask.  A subgraph task's ``state`` is the subgraph's ThreadState when the
+    snapshot was read with ``subgraphs=True``; otherwise ``checkpoint`` says where it is."""
+    nested = task.state if isinstance(task.state, StateSnapshot) else None
+    where = task.state.get("configurable") if isinstance(task.state, dict) else None
     return {
         "id": task.id,
         "name": task.name,
         "error": None if task.error is None else f"{type(task.error).__name__}: {task.error}",
         "interrupts": to_jsonable(list(task.interrupts)),
-        "checkpoint": None,
-        "state": None,
+        "checkpoint": None if where is None else to_jsonable(where),
+        "state": None if nested is None else thread_state(nested),
         "result": to_jsonable(task.result),
     }

@@ -81,7 +81,7 @@ def open_state(config: ServerConfig, database: str) -> ServerState:
     checkpointer = SqliteSaver(connect(database))
     resources = Resources(database)
     store_conn = connect(database)
-    store = SqliteStore(store_conn, index=config.store_index)  # type: ignore[arg-type]
+    store = SqliteStore(store_conn, index=config.store_index, ttl=config.store_ttl)  # type: ignore[arg-type]
     graphs = {gid: bind_graph(gid, g, checkpointer, store) for gid, g in config.graphs.items()}
     assistants_ = Assistants(resources, graphs)
     threads_ = Threads(resources, checkpointer)
@@ -124,21 +124,21 @@ def create_app(
     loaded = config if isinstance(config, ServerConfig) else load_config(config)
     state = open_state(loaded, database) if scale is None else _scale_state(loaded, scale)
 
-    # why: the cron tables and their claim exist on the embedded database only (so far)
-    scheduler = Crons(state) if state.scale is None else None
+    # every instance schedules crons; in scale-out mode their claim makes that safe
+    scheduler = Crons(state) if state.scale is None else state.scale.crons
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        ticking = (
-            None if scheduler is None else asyncio.get_running_loop().create_task(scheduler.run())
-        )
+        ticking = asyncio.get_running_loop().create_task(scheduler.run())
+        if (loaded.store_ttl or {}).get("sweep_interval_minutes"):
+            state.store.start_ttl_sweeper()  # a thread; deleting expired items is idempotent
         if state.scale is not None:
             state.runs.open(reap=not run_worker)  # a local worker reaps already
             if run_worker:
                 await state.scale.worker.start()
         yield
-        if ticking is not None:
-            ticking.cancel()
+        ticking.cancel()
+        state.store.stop_ttl_sweeper()
         if state.scale is not None:
             await state.scale.worker.stop(drain=True)
         await state.runs.close()

@@ -5,6 +5,8 @@ attribute is a compiled graph or a ``StateGraph`` builder.  ``env`` is a dict or
 ``.env`` file and is applied to ``os.environ`` before the graph modules are imported.
 ``store.index`` (``dims``, ``embed``, ``fields``) turns on the store's semantic search; ``embed``
 is ``"./file.py:function"`` (relative to the config file) or a ``"provider:model"`` string.
+``store.ttl`` (``refresh_on_read``, ``default_ttl`` minutes, ``sweep_interval_minutes``) is the
+store's ``TTLConfig``.  ``checkpointer.ttl`` (thread expiry) is refused: nothing would honour it.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ class ServerConfig:
     env: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
     store_index: dict[str, Any] | None = None
+    store_ttl: dict[str, Any] | None = None  # a TTLConfig
 
 
 def load_config(source: str | os.PathLike[str] | Mapping[str, Any]) -> ServerConfig:
@@ -104,7 +107,54 @@ def load_config(source: str | os.PathLike[str] | Mapping[str, Any]) -> ServerCon
         for gid, spec in raw["graphs"].items()
     }
     index = _load_store_index(raw.get("store"), base, path)
-    return ServerConfig(graphs=graphs, env=env, path=path, store_index=index)
+    ttl = _load_store_ttl(raw.get("store"), path)
+    _refuse_checkpointer_ttl(raw.get("checkpointer"), path)
+    return ServerConfig(graphs=graphs, env=env, path=path, store_index=index, store_ttl=ttl)
+
+
+# store.ttl key -> (accepted types, what the value must be)
+_TTL_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
+    "refresh_on_read": ((bool,), "true or false"),
+    "default_ttl": ((int, float, type(None)), "a positive number of minutes, or null"),
+    "sweep_interval_minutes": ((int, type(None)), "a positive whole number of minutes, or null"),
+}
+
+
+def _load_store_ttl(store: Any, path: Path | None) -> dict[str, Any] | None:
+    ttl = store.get("ttl") if isinstance(store, Mapping) else None
+    if ttl is None:
+        return None
+    if not isinstance(ttl, Mapping):
+        raise ConfigError(
+            f"Config {_where(path)} key 'store.ttl' must be an object, e.g. "
+            '{"default_ttl": 10080, "refresh_on_read": true, "sweep_interval_minutes": 60}.'
+        )
+    for key, value in ttl.items():
+        if key not in _TTL_KEYS:
+            raise ConfigError(
+                f"Config {_where(path)} key 'store.ttl.{key}' is unknown; use "
+                f"{', '.join(repr(k) for k in _TTL_KEYS)}."
+            )
+        types, wanted = _TTL_KEYS[key]
+        bad_type = isinstance(value, bool) and bool not in types
+        if bad_type or not isinstance(value, types) or _not_positive(value):
+            raise ConfigError(
+                f"Config {_where(path)} key 'store.ttl.{key}' must be {wanted}, got {value!r}."
+            )
+    return dict(ttl)
+
+
+def _not_positive(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0
+
+
+def _refuse_checkpointer_ttl(checkpointer: Any, path: Path | None) -> None:
+    if isinstance(checkpointer, Mapping) and checkpointer.get("ttl") is not None:
+        raise ConfigError(
+            f"Config {_where(path)} key 'checkpointer.ttl' is not supported: this server does "
+            "not expire threads or checkpoints yet. Remove the key, and delete old threads "
+            "with POST /threads/prune (client.threads.prune) instead."
+        )
 
 
 def _load_store_index(store: Any, base: Path, path: Path | None) -> dict[str, Any] | None:

@@ -1,4 +1,4 @@
-"""The server's resource tables (assistants, threads, runs) on PostgreSQL.
+"""The server's resource tables (assistants, threads, runs, crons) on PostgreSQL.
 
 Same row interface as the SQLite ``_db.Resources`` (plain dicts, JSON columns decoded), so
 ``Assistants`` and ``Threads`` run unchanged.  Tables carry an ``sg_server_`` prefix inside
@@ -21,7 +21,7 @@ from psycopg.types.json import Jsonb
 
 from .._db import now_iso
 
-__all__ = ["PgResources", "table_name"]
+__all__ = ["PgResources", "decode_row", "table_name"]
 
 T = TypeVar("T")
 
@@ -59,9 +59,20 @@ _MIGRATIONS: list[list[str]] = [
         "CREATE INDEX sg_server_runs_leases ON sg_server_runs (lease_expires_at) "
         "WHERE status = 'running'",
     ],
+    [
+        # scheduled runs (.._crons, ._crons); payload is the stored run request; enabled is
+        # 0/1 as in the SQLite table, so one row code serves both
+        """CREATE TABLE sg_server_crons (
+            cron_id TEXT PRIMARY KEY, assistant_id TEXT NOT NULL, thread_id TEXT,
+            user_id TEXT, schedule TEXT NOT NULL, timezone TEXT, end_time TIMESTAMPTZ,
+            enabled INTEGER NOT NULL, on_run_completed TEXT, payload JSONB NOT NULL,
+            metadata JSONB NOT NULL, next_run_date TIMESTAMPTZ,
+            created_at TIMESTAMPTZ NOT NULL, updated_at TIMESTAMPTZ NOT NULL)""",
+        "CREATE INDEX sg_server_crons_due ON sg_server_crons (next_run_date) WHERE enabled = 1",
+    ],
 ]
 _JSON_COLUMNS = frozenset(
-    {"config", "context", "metadata", "values", "interrupts", "kwargs", "error"}
+    {"config", "context", "metadata", "values", "interrupts", "kwargs", "error", "payload"}
 )
 _MIGRATION_LOCK = 0x53475352  # "SGSR": advisory lock id of the server's migrations
 # The queue's own columns, left out of the rows the API reports.  start_checkpoint_id: the
@@ -180,7 +191,7 @@ class PgResources:
         rows = self.execute(
             f"SELECT * FROM {table_name(table)} WHERE {clause} ORDER BY created_at", params or []
         )
-        return [{k: v for k, v in r.items() if k not in _HIDDEN} for r in rows]
+        return [decode_row(r) for r in rows]
 
     def delete(self, table: str, key: str, key_value: str) -> int:
         """Delete rows whose ``key`` is ``key_value``; return how many went."""
@@ -203,6 +214,11 @@ class PgResources:
 def encode(column: str, value: Any) -> Any:
     """Bind a column value: JSON columns as jsonb (None stays SQL NULL)."""
     return Jsonb(value) if column in _JSON_COLUMNS and value is not None else value
+
+
+def decode_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A fetched row as the API reports it: times as ISO strings, queue columns left out."""
+    return {k: v for k, v in _iso_times(row).items() if k not in _HIDDEN}
 
 
 def _iso_times(row: dict[str, Any]) -> dict[str, Any]:

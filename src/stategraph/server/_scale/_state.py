@@ -11,9 +11,11 @@ from ...checkpoint.postgres import PostgresSaver
 from ...checkpoint.postgres._connect import pool_arguments, pool_checks
 from ...store.postgres import PostgresStore
 from .._assistants import Assistants, bind_graph
+from .._crons import Crons
 from .._threads import Threads
 from ..config import ConfigError, ServerConfig
 from ._bus import Bus
+from ._crons import claim_due_locked
 from ._pg_resources import PgResources
 from ._runs import ScaleRuns
 from ._worker import Worker
@@ -38,6 +40,7 @@ class ScaleBackends:
     worker: Worker
     bus: Bus
     pool: ConnectionPool
+    crons: Crons | None = None  # set by open_scale: it needs these backends to start runs
 
     async def close(self) -> None:
         """Close Redis and Postgres (runs and the worker must be stopped first)."""
@@ -64,7 +67,7 @@ def open_scale(config: ServerConfig, settings: ScaleSettings) -> ScaleBackends:
         ) from None
     checkpointer = PostgresSaver(pool)
     checkpointer.setup()
-    store = PostgresStore(pool, index=config.store_index)  # type: ignore[arg-type]
+    store = PostgresStore(pool, index=config.store_index, ttl=config.store_ttl)  # type: ignore[arg-type]
     store.setup()
     resources = PgResources(settings.postgres_uri)
     graphs = {gid: bind_graph(gid, g, checkpointer, store) for gid, g in config.graphs.items()}
@@ -75,4 +78,6 @@ def open_scale(config: ServerConfig, settings: ScaleSettings) -> ScaleBackends:
     runs = ScaleRuns(resources, assistants, threads, bus, settings)
     worker = Worker(resources, assistants, threads, bus, settings)
     parts: dict[str, Any] = {"worker": worker, "bus": bus, "pool": pool}
-    return ScaleBackends(resources, checkpointer, store, assistants, threads, runs, **parts)
+    backends = ScaleBackends(resources, checkpointer, store, assistants, threads, runs, **parts)
+    backends.crons = Crons(backends, claim=claim_due_locked)
+    return backends

@@ -201,12 +201,5 @@ routes = [
 
 
 def _scheduler(request: Request) -> Any:
-    """The app's cron scheduler; the scale-out mode has none yet (422 saying so)."""
-    scheduler = request.app.state.crons
-    if scheduler is None:
-        raise ApiError(
-            422,
-            "Crons run on the embedded server only in this version; the Postgres + Redis "
-            "mode does not schedule them. Start runs from your own scheduler instead.",
-        )
-    return scheduler
+    """The app's cron scheduler (both modes): rows, search and firing."""
+    return request.app.state.crons

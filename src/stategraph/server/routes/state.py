@@ -47,13 +47,14 @@ def _checkpoint_config(thread_id: str, checkpoint: dict[str, Any]) -> dict[str, 
     }
 
 
-async def _state_at(request: Request, checkpoint: dict[str, Any]) -> Response:
+async def _state_at(request: Request, checkpoint: dict[str, Any], *, subgraphs: bool) -> Response:
     thread_id, graph = _thread_graph(request)
     if graph is None:
         if checkpoint.get("checkpoint_id"):
             raise ApiError(404, f"Thread {thread_id!r} has no checkpoints yet.")
         return json_response(_EMPTY_STATE)
-    snapshot = await graph.aget_state(_checkpoint_config(thread_id, checkpoint))
+    config = _checkpoint_config(thread_id, checkpoint)
+    snapshot = await graph.aget_state(config, subgraphs=subgraphs)
     # why: a missing checkpoint comes back as an empty snapshot, told apart by no created_at
     if checkpoint.get("checkpoint_id") and snapshot.created_at is None:
         raise ApiError(
@@ -63,15 +64,25 @@ async def _state_at(request: Request, checkpoint: dict[str, Any]) -> Response:
 
 
 async def get_state(request: Request) -> Response:
-    """``GET /threads/{thread_id}/state[/{checkpoint_id}]``: a ThreadState."""
+    """``GET /threads/{thread_id}/state[/{checkpoint_id}]?subgraphs=``: a ThreadState."""
     checkpoint_id = request.path_params.get("checkpoint_id")
-    return await _state_at(request, {"checkpoint_id": checkpoint_id} if checkpoint_id else {})
+    checkpoint = {"checkpoint_id": checkpoint_id} if checkpoint_id else {}
+    return await _state_at(request, checkpoint, subgraphs=_subgraphs_param(request))
 
 
 async def get_state_at_checkpoint(request: Request) -> Response:
     """``POST /threads/{thread_id}/state/checkpoint``: the ThreadState at ``checkpoint``."""
     body = await read_body(request)
-    return await _state_at(request, field(body, "checkpoint", (dict,), {}))
+    checkpoint = field(body, "checkpoint", (dict,), {})
+    return await _state_at(request, checkpoint, subgraphs=field(body, "subgraphs", (bool,), False))
+
+
+def _subgraphs_param(request: Request) -> bool:
+    """The ``subgraphs`` query parameter (``true``/``false``, as the SDK sends it)."""
+    raw = request.query_params.get("subgraphs", "false")
+    if raw.lower() not in ("true", "false", "1", "0"):
+        raise ApiError(422, f"Query parameter 'subgraphs' must be true or false, got {raw!r}.")
+    return raw.lower() in ("true", "1")
 
 
 async def update_state(request: Request) -> Response:

@@ -67,7 +67,8 @@ async def get_item(request: Request) -> Response:
     if not key:
         raise ApiError(422, "Query parameter 'key' is required.")
     namespace = tuple(raw_namespace.split(".")) if raw_namespace else ()
-    refresh = request.query_params.get("refresh_ttl") in ("1", "true", "True")
+    raw_refresh = request.query_params.get("refresh_ttl")  # absent: the store's refresh_on_read
+    refresh = None if raw_refresh is None else raw_refresh in ("1", "true", "True")
     item = await _call(request.app.state.server.store.aget, namespace, key, refresh_ttl=refresh)
     if item is None:
         raise ApiError(404, f"No item {key!r} in namespace {list(namespace)!r}.")
