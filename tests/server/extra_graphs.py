@@ -13,6 +13,7 @@ import typing_extensions
 from stategraph.config import get_stream_writer
 from stategraph.graph import END, START, MessagesState, StateGraph
 from stategraph.messages import AIMessage
+from stategraph.runtime import Runtime
 from stategraph.testing import FakeChatModel
 from stategraph.testing.langchain_models import FakeToolCallingChatModel
 from stategraph.types import interrupt
@@ -159,7 +160,27 @@ nested_asker = _chain_of(
     ("inner", _chain_of(("step", step), ("ask", ask)).compile()), ("after", step)
 ).compile()
 
-SERVED = ("typed", "talker", "chain", "asker", "twice", "pair", "failing", "nested_asker")
+
+def whoami(state: TypedState, runtime: Runtime) -> dict:
+    info = runtime.server_info
+    user = info.user if info is not None else None
+    seen = [info.assistant_id, info.graph_id, user and user.identity, user and user["identity"]]
+    return {"items": [json.dumps(seen if info is not None else None)]}
+
+
+served_info = _one_node("whoami", whoami).compile()  # reports Runtime.server_info
+
+SERVED = (
+    "typed",
+    "talker",
+    "chain",
+    "asker",
+    "twice",
+    "pair",
+    "failing",
+    "nested_asker",
+    "served_info",
+)
 
 
 def write_extra_config(directory: Path) -> Path:

@@ -60,18 +60,23 @@ async def own_namespace(ctx, value):
 WHOAMI = """
 from stategraph.config import get_config
 from stategraph.graph import StateGraph
+from stategraph.runtime import Runtime
 from typing_extensions import TypedDict
 
 
 class State(TypedDict, total=False):
     who: list
+    served: list
 
 
-def whoami(state: State) -> State:
+def whoami(state: State, runtime: Runtime) -> State:
     configurable = get_config()["configurable"]
     user = configurable.get("langgraph_auth_user") or {}
+    info = runtime.server_info
     return {"who": [configurable.get("langgraph_auth_user_id"), user.get("identity"),
-                    configurable.get("langgraph_auth_permissions")]}
+                    configurable.get("langgraph_auth_permissions")],
+            "served": [info.graph_id, info.user.identity, list(info.user.permissions),
+                       info.user["identity"]]}
 
 
 graph = StateGraph(State).add_node(whoami).add_edge("__start__", "whoami").compile()
@@ -430,3 +435,8 @@ def test_every_route_has_an_authorization_rule(tmp_path: Path) -> None:
             if path not in ("/ok", "/info") and _rule_for({"method": method, "path": path}) is None:
                 unguarded.append(f"{method} {route.path}")
     assert not unguarded, f"add these to _auth_middleware._RULE_SOURCE: {unguarded}"
+
+
+async def test_nodes_see_the_caller_in_runtime_server_info(owner_url: str) -> None:
+    out = await _as(owner_url, "alice").runs.wait(None, "whoami", input={})
+    assert out["served"] == ["whoami", "alice", ["threads:write"], "alice"]

@@ -103,6 +103,10 @@ class User:
         yield from ("identity", "permissions", "display_name", "is_authenticated")
         yield from dict(self.extra)
 
+    def get(self, key: str, default: Any = None) -> Any:
+        """``user[key]``, or ``default`` when the user has no such key (as a mapping's ``get``)."""
+        return self[key] if key in self else default
+
     def dict(self) -> dict[str, Any]:
         """Return the user as a plain mapping."""
         fields = ("identity", "permissions", "display_name", "is_authenticated")

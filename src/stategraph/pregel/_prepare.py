@@ -104,6 +104,9 @@ def make_loop(
     runtime = _root_runtime(graph, coerce_context(graph, context), sink)
     if control is not None:  # a drain handle is per run: never on the cached runtime
         runtime = runtime.override(control=control)
+    served = _server_info(cfg.get(CONF) or {})
+    if served is not None:
+        runtime = runtime.override(server_info=served)
     return PregelLoop(
         graph, input=input, config=cfg, saver=saver, cache=graph.cache, sink=sink,
         runtime=runtime,
@@ -131,6 +134,27 @@ def _root_runtime(graph: Pregel, context: Any, sink: StreamSink) -> Any:
     if context is None and not custom:
         graph._plain_runtime = runtime  # type: ignore[attr-defined]
     return runtime
+
+
+def _server_info(configurable: dict[str, Any]) -> Any:
+    """``Runtime.server_info`` from what a server put in ``configurable`` (None: not served).
+
+    A server names the run's ``assistant_id`` and ``graph_id`` there, and the authenticated
+    caller as ``langgraph_auth_user`` (an object with an ``identity``, as ``BaseUser`` has).
+    """
+    assistant_id, graph_id = configurable.get("assistant_id"), configurable.get("graph_id")
+    user = configurable.get("langgraph_auth_user")
+    if user is not None and not hasattr(user, "identity"):
+        user = None  # a plain mapping is not a user object (the server converts its own)
+    if assistant_id is None and graph_id is None and user is None:
+        return None
+    from ..runtime import ServerInfo
+
+    return ServerInfo(
+        assistant_id=str(assistant_id) if assistant_id else "",
+        graph_id=str(graph_id) if graph_id else "",
+        user=user,
+    )
 
 
 def _runtime_no_op() -> Any:
@@ -174,6 +198,7 @@ def _nested_loop(graph: Pregel, input: Any, config: dict[str, Any] | None, paren
         stream_writer=_custom_writer(sink) if sink.wants("custom") else _runtime_no_op(),
         previous=None,
         control=kw.get("control") or ploop.runtime.control,  # a drain reaches every subgraph of the run
+        server_info=ploop.runtime.server_info,
     )
     loop = PregelLoop(
         graph, input=input, config=cfg, saver=saver, cache=graph.cache or ploop.cache, sink=sink,

@@ -25,6 +25,9 @@ def run_config(
     configurable = {k: v for k, v in configurable.items() if not k.startswith("__")}
     configurable.pop("checkpoint_ns", None)
     configurable["thread_id"] = thread_id
+    # the engine reads these into Runtime.server_info, as LangGraph's server has them
+    configurable["assistant_id"] = assistant["assistant_id"]
+    configurable["graph_id"] = assistant["graph_id"]
     if request.checkpoint_id:
         configurable["checkpoint_id"] = request.checkpoint_id
     metadata = {**base.get("metadata", {}), **body.get("metadata", {}), **request.metadata}
@@ -49,6 +52,7 @@ def stream_graph(
         dict.fromkeys(STREAM_MODES[mode] for mode in request.stream_modes if mode != "events")
     )
     graph_input = request.command if request.command is not None else request.input
+    config = _with_user_object(config)
     # why: an events-only run still needs a mode for astream; its chunks are dropped
     kwargs = {
         "context": context,
@@ -63,6 +67,25 @@ def stream_graph(
     else:
         stream = graph.astream(graph_input, config, **kwargs)
     return _server_chunks(stream, request.stream_modes, request.stream_subgraphs)
+
+
+def _with_user_object(config: dict[str, Any]) -> dict[str, Any]:
+    """The caller travels as a JSON mapping (runs are stored); nodes get a ``BaseUser`` object."""
+    configurable = config.get("configurable") or {}
+    user = configurable.get("langgraph_auth_user")
+    if not isinstance(user, dict) or not isinstance(user.get("identity"), str):
+        return config
+    from ..auth.types import User
+
+    known = ("identity", "permissions", "display_name", "is_authenticated")
+    obj = User(
+        identity=user["identity"],
+        permissions=tuple(user.get("permissions") or ()),
+        display_name=str(user.get("display_name") or ""),
+        is_authenticated=bool(user.get("is_authenticated", True)),
+        extra=tuple((k, v) for k, v in user.items() if k not in known),
+    )
+    return {**config, "configurable": {**configurable, "langgraph_auth_user": obj}}
 
 
 async def _with_events(
