@@ -135,6 +135,14 @@ SNAPSHOT = {
     ],
     "stategraph.pregel.remote": ["RemoteException", "RemoteGraph"],
     "stategraph.func": ["entrypoint", "task"],
+    "stategraph.graph.ui": [
+        "AnyUIMessage",
+        "RemoveUIMessage",
+        "UIMessage",
+        "delete_ui_message",
+        "push_ui_message",
+        "ui_message_reducer",
+    ],
     "stategraph.checkpoint.base": [
         "BaseCheckpointSaver",
         "ChannelProtocol",

@@ -137,12 +137,15 @@ def build_task_config(loop: PregelLoop, task: Task) -> dict[str, Any]:
         langgraph_checkpoint_ns=task.ns,
     )
     metadata.update(task.node.metadata)
-    cfg = {k: v for k, v in base.items() if k not in (CONF, "metadata", "tags")}
+    # run_name and run_id name the run, not its tasks (a node's config has neither, as in LangGraph)
+    cfg = {k: v for k, v in base.items() if k not in _NOT_INHERITED}
     cfg["tags"] = [*(base.get("tags") or []), *task.node.tags]
     cfg["metadata"] = metadata
     cfg[CONF] = conf
     return cfg
 
+
+_NOT_INHERITED = frozenset((CONF, "metadata", "tags", "run_name", "run_id"))
 
 # configurable keys a run also records in its tasks' metadata
 _PROPAGATED = ("thread_id", "checkpoint_id", "task_id", "run_id", "assistant_id", "graph_id")
