@@ -25,7 +25,7 @@ def __getattr__(name: str) -> Any:
 def get_config() -> dict[str, Any]:
     """Return the RunnableConfig of the running node; raise RuntimeError outside a run.
 
-    Outside a run it raises ``RuntimeContextError`` (a ``RuntimeError``).
+    Outside a run it raises ``RuntimeError`` (code E206).
 
     Examples:
         >>> from stategraph.config import get_config

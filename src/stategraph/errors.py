@@ -7,12 +7,10 @@
     RecursionError
     └── GraphRecursionError                    a run exceeded ``recursion_limit`` supersteps
     StategraphError (Exception)                stategraph's own failures
-    ├── GraphBuildError (+ ValueError)         structural mistakes, raised by StateGraph/compile
     ├── CheckpointError                        corrupt/unknown stored data, missing checkpoints
     │   └── ConcurrentRunError                 a second writer on the same thread
     ├── StoreError (+ ValueError)              long-term store misuse
     ├── SerializationError (+ TypeError)       a value that cannot be (de)serialized
-    ├── RuntimeContextError (+ RuntimeError)   get_config()/get_runtime() outside a run
     ├── NodeTimeoutError                       a node exceeded its timeout
     ├── NodeCancelledError                     a node raised asyncio.CancelledError itself
     └── UnknownInterruptError (+ RuntimeError) a resume that matches no pending interrupt
@@ -26,7 +24,8 @@
 The first four keep LangGraph's exact bases (programs and tests check their MRO); they carry
 a ``code`` through the ``Coded`` mixin.  Where LangGraph raises a builtin (ValueError,
 RuntimeError, TypeError, KeyError) we raise the same builtin with a ``[Exxx]`` code in the
-message and a ``code`` attribute.
+message and a ``code`` attribute: a graph-building mistake is a ``ValueError`` (E1xx), a helper
+such as ``get_config()`` called outside a run a ``RuntimeError`` (E206).
 
 ``GraphBubbleUp`` subclasses ``Exception`` (as in LangGraph) so existing
 ``except Exception`` code keeps its meaning; the engine never retries or
@@ -45,7 +44,6 @@ __all__ = [
     "ErrorCode",
     "Coded",
     "StategraphError",
-    "GraphBuildError",
     "InvalidUpdateError",
     "GraphRecursionError",
     "EmptyInputError",
@@ -54,7 +52,6 @@ __all__ = [
     "ConcurrentRunError",
     "StoreError",
     "SerializationError",
-    "RuntimeContextError",
     "NodeTimeoutError",
     "GraphBubbleUp",
     "GraphInterrupt",
@@ -218,29 +215,6 @@ class StategraphError(Coded, Exception):
     """
 
 
-class GraphBuildError(StategraphError, ValueError):
-    """A structural mistake in a graph, found while building or compiling it.
-
-    A ``ValueError`` too, so code written for LangGraph (which raises ``ValueError``) still
-    catches it.
-
-    Examples:
-        >>> from stategraph.errors import GraphBuildError
-        >>> from stategraph.graph import START, StateGraph
-        >>> builder = StateGraph(dict).add_node("a", lambda state: state)
-        >>> try:
-        ...     builder.add_node("a", lambda state: state)
-        ... except GraphBuildError as e:
-        ...     print(e.code.name, "|", e)
-        BUILD_DUPLICATE_NODE | Node `a` already present. [E103]
-        >>> try:
-        ...     builder.add_edge(START, "b").compile()
-        ... except ValueError as e:  # LangGraph's type, still caught
-        ...     print(type(e).__name__, e.code.name)
-        GraphBuildError BUILD_UNKNOWN_NODE
-    """
-
-
 class InvalidUpdateError(Exception, Coded):
     """A node or caller wrote to channels in a way the channels cannot accept.
 
@@ -395,25 +369,6 @@ class SerializationError(StategraphError, TypeError):
         ...     print(e.code.name)
         CHECKPOINT_CORRUPT
     """
-
-
-class RuntimeContextError(StategraphError, RuntimeError):
-    """A run-scoped helper was called outside of a running graph.
-
-    A ``RuntimeError`` too, which is what LangGraph raises there.
-
-    Examples:
-        >>> from stategraph.config import get_config
-        >>> from stategraph.errors import RuntimeContextError
-        >>> try:
-        ...     get_config()
-        ... except RuntimeContextError as e:
-        ...     print(e)
-        get_config() was called outside of a running graph: call it from inside a node, a task
-        or an entrypoint while the graph runs (invoke/stream). [E206]
-    """
-
-    code = ErrorCode.RUN_OUTSIDE_CONTEXT
 
 
 class NodeTimeoutError(StategraphError):

@@ -216,7 +216,7 @@ DEFAULT_RUNTIME: Runtime[Any] = Runtime()
 def get_runtime(context_schema: type[ContextT] | None = None) -> Runtime[ContextT]:
     """Return the Runtime of the running node (``context_schema`` only narrows the type).
 
-    Outside a run it raises ``RuntimeContextError`` (a ``RuntimeError``).
+    Outside a run it raises ``RuntimeError`` (code E206).
 
     Examples:
         >>> from dataclasses import dataclass

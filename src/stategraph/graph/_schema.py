@@ -9,7 +9,7 @@ from typing import Annotated, Any, get_args, get_origin, get_type_hints
 from ..channels.base import BaseChannel
 from ..channels.last_value import LastValue
 from ..constants import ROOT
-from ..errors import ErrorCode, GraphBuildError
+from ..errors import ErrorCode, coded
 from ..managed import is_managed_value
 
 # why: ``inspect`` and ``dataclasses`` (~5 ms to import) are imported inside the functions that
@@ -27,10 +27,11 @@ def schema_hints(schema: Any) -> dict[str, Any] | None:
     try:
         hints = get_type_hints(schema, include_extras=True)
     except NameError as exc:
-        raise GraphBuildError(
+        raise coded(
+            ValueError,
             f"Cannot resolve the annotations of schema {getattr(schema, '__name__', schema)!r}: {exc}. "
             "Define or import every name used in its field annotations (including reducers).",
-            code=ErrorCode.BUILD_BAD_SCHEMA,
+            ErrorCode.BUILD_BAD_SCHEMA,
         ) from exc
     except TypeError:
         hints = dict(getattr(schema, "__annotations__", {}) or {})
@@ -87,11 +88,11 @@ def channel_for(key: str, annotation: Any) -> BaseChannel | type:
 
 def _reducer_channel(key: str, typ: Any, fn: Callable[[Any, Any], Any]) -> BaseChannel:
     if not _reducer_arity_ok(fn):
-        raise GraphBuildError(
+        raise coded(
+            ValueError,
             f"Invalid reducer signature for key '{key}': a reducer takes exactly two positional "
             f"arguments (current, update), e.g. operator.add. Got {fn!r}.",
-            code=ErrorCode.BUILD_BAD_REDUCER,
-            key=key,
+            ErrorCode.BUILD_BAD_REDUCER, key=key,
         )
     # why: binop imports ``stategraph.types`` (dataclasses); load it with the first reducer field.
     from ..channels.binop import BinaryOperatorAggregate

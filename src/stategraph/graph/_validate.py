@@ -6,16 +6,15 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..constants import END, START
-from ..errors import ErrorCode, GraphBuildError
+from ..errors import ErrorCode, coded
 
 if TYPE_CHECKING:
     from .state import StateGraph
 
 
-def _err(message: str, code: ErrorCode) -> GraphBuildError:
-    # why: LangGraph raises ValueError here and programs catch it by that type; GraphBuildError
-    # is a ValueError that also carries the code
-    return GraphBuildError(message, code=code)
+def _err(message: str, code: ErrorCode) -> ValueError:
+    # why: LangGraph raises ValueError here and programs catch it by that type; we add the code.
+    return coded(ValueError, message, code)
 
 
 def _known(builder: StateGraph, name: str) -> str:

@@ -18,7 +18,7 @@ from typing import (
 
 from .._lazy import lazy_exports
 from ..constants import END, NS_END, NS_SEP, START
-from ..errors import ErrorCode, GraphBuildError, coded
+from ..errors import ErrorCode, coded
 from ._schema import channels_of, first_param_schema, return_schema
 
 if TYPE_CHECKING:
@@ -40,10 +40,9 @@ InputT = TypeVar("InputT")
 OutputT = TypeVar("OutputT")
 
 
-def _err(message: str, code: ErrorCode) -> GraphBuildError:
-    # why: LangGraph raises ValueError here and programs catch it by that type; GraphBuildError
-    # is a ValueError that also carries the code
-    return GraphBuildError(message, code=code)
+def _err(message: str, code: ErrorCode) -> ValueError:
+    # why: LangGraph raises ValueError here and programs catch it by that type; we add the code.
+    return coded(ValueError, message, code)
 
 
 class NodeSpec:
