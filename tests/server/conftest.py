@@ -87,20 +87,28 @@ def server_mode(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def server_url(tmp_path: Path, server_mode: str) -> Iterator[str]:
-    """Serve the example graphs (embedded: from a file database); yield the base URL."""
+def served(tmp_path: Path, server_mode: str) -> Iterator[tuple[str, Any]]:
+    """Serve the example graphs (embedded: from a file database); yield base URL and app."""
     config = write_config(tmp_path)
     if server_mode == "embedded":
-        with serve(create_app(config, database=str(tmp_path / "server.db"))) as url:
-            yield url
+        app = create_app(config, database=str(tmp_path / "server.db"))
+        with serve(app) as url:
+            yield url, app
         return
     with scale_schema() as (dsn, redis):
         settings = scale_settings(dsn, redis)
         try:
-            with serve(create_app(config, scale=settings)) as url:
-                yield url
+            app = create_app(config, scale=settings)
+            with serve(app) as url:
+                yield url, app
         finally:
             drop_keys(redis, settings.key_prefix)
+
+
+@pytest.fixture
+def server_url(served: tuple[str, Any]) -> str:
+    """The base URL of the served example graphs (see ``served``)."""
+    return served[0]
 
 
 def drop_keys(redis_url: str, prefix: str) -> None:
