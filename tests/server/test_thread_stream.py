@@ -118,6 +118,18 @@ async def test_state_update_sends_the_values_after_each_step(server_url: str) ->
     assert [part.event for part in seen if part.event == "updates"] == ["updates"] * 2
 
 
+async def test_a_state_update_through_the_api_is_sent_too(server_url: str) -> None:
+    client = get_client(url=server_url)
+    tid = (await client.threads.create(graph_id="agent"))["thread_id"]
+    await client.threads.update_state(tid, {"items": ["edited"]}, as_node="second")
+    seen: list[Any] = []
+    stream = await client.threads.join_stream(tid, stream_mode="state_update", last_event_id="-")
+    await asyncio.wait_for(_read(stream, lambda s: len(s) == 1, seen), 30)
+    assert [(p.event, p.data) for p in seen] == [
+        ("state_update", {"run_id": None, "values": {"items": ["edited"]}})
+    ]
+
+
 async def test_reconnecting_with_last_event_id_gets_each_event_once(server_url: str) -> None:
     client = get_client(url=server_url)
     tid = (await client.threads.create())["thread_id"]
@@ -204,3 +216,18 @@ async def test_a_client_that_leaves_leaves_nothing_open(served: tuple[str, Any])
         return stats.followers == 0 and getattr(stats, "connections", 0) == 0
 
     await _wait_for(closed, 10)
+
+
+async def test_a_quiet_thread_gets_heartbeat_comments(
+    server_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stategraph.server import _sse
+
+    monkeypatch.setattr(_sse, "HEARTBEAT_SECONDS", 0.2)
+    client = get_client(url=server_url)
+    tid = (await client.threads.create())["thread_id"]
+    async with httpx.AsyncClient(base_url=server_url, timeout=10) as http:
+        async with http.stream("GET", f"/threads/{tid}/stream") as response:
+            lines = response.aiter_lines()
+            first = await asyncio.wait_for(anext(lines), 5)
+    assert first == ": heartbeat"

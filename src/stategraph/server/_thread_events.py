@@ -16,6 +16,7 @@ still increasing after a restart).  Each event belongs to one or more thread str
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
@@ -91,11 +92,20 @@ def parse_thread_modes(values: Iterable[str]) -> frozenset[str]:
 
 
 async def thread_frames(
-    events: AsyncIterator[tuple[str, str, Any] | None], modes: frozenset[str]
+    events: AsyncIterator[tuple[str, str, Any] | None],
+    modes: frozenset[str],
+    heartbeat: float,
 ) -> AsyncIterator[bytes]:
-    """Frame ``(id, event, data)`` items of the wanted modes; ``None`` is a heartbeat."""
+    """Frame ``(id, event, data)`` items of the wanted modes; ``None`` is a heartbeat.
+
+    A heartbeat also replaces a skipped event when nothing was sent for ``heartbeat`` seconds.
+    """
+    sent = time.monotonic()
     async for item in events:
-        if item is None:
-            yield _HEARTBEAT
-        elif modes_of(item[1]) & modes:
+        if item is not None and modes_of(item[1]) & modes:
             yield frame(item[1], item[2], item[0])
+        elif item is None or time.monotonic() - sent >= heartbeat:
+            yield _HEARTBEAT
+        else:
+            continue
+        sent = time.monotonic()

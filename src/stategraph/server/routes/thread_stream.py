@@ -27,12 +27,13 @@ async def join_thread_stream(request: Request) -> Response:
     # why: the SDK sends stream_mode; LangGraph's API reference names it stream_modes
     modes = parse_thread_modes([*query.getlist("stream_mode"), *query.getlist("stream_modes")])
     after = parse_last_event_id(request.headers.get("last-event-id"))
-    events = server.thread_events.follow(thread_id, after, idle=_sse.HEARTBEAT_SECONDS)
+    heartbeat = _sse.HEARTBEAT_SECONDS
+    events = server.thread_events.follow(thread_id, after, idle=heartbeat)
     # the SDK reconnects here with Last-Event-ID after a dropped connection
     again = urlencode([("stream_mode", mode) for mode in sorted(modes)])
     headers = {"Cache-Control": "no-store", "Location": f"/threads/{thread_id}/stream?{again}"}
     return StreamingResponse(
-        thread_frames(events, modes), media_type="text/event-stream", headers=headers
+        thread_frames(events, modes, heartbeat), media_type="text/event-stream", headers=headers
     )
 
 
