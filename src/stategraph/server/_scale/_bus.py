@@ -108,11 +108,19 @@ class Bus:
 
     # ---------------------------------------------------------------- events
     async def add_event(
-        self, run_id: str, index: int, event: str, data: Any, *, thread_id: str | None = None
+        self,
+        run_id: str,
+        index: int,
+        event: str,
+        data: Any,
+        *,
+        thread_id: str | None = None,
+        thread_first: Sequence[tuple[str, Any]] = (),
     ) -> None:
         """Append event ``index`` of a run, and to thread ``thread_id``'s events when given.
 
-        A failed append is logged; the run goes on.
+        ``thread_first``: thread-only ``(event, data)`` items appended just before it, in the
+        same round trip.  A failed append is logged; the run goes on.
         """
         fields = {"event": event, "data": json.dumps(data)}
         if thread_id is None:
@@ -120,6 +128,9 @@ class Bus:
             return
         try:
             async with self.redis.pipeline(transaction=False) as pipe:
+                for first_event, first_data in thread_first:
+                    first = {"event": first_event, "data": json.dumps(first_data)}
+                    self._add_thread_entry(pipe, thread_id, first)
                 pipe.xadd(self.stream_key(run_id), fields, id=f"0-{index + 1}")
                 self._add_thread_entry(pipe, thread_id, fields)
                 await pipe.execute()

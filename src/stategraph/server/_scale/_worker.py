@@ -175,14 +175,7 @@ class Worker:
             runner = self._graphs[assistant["graph_id"]]
             stream = stream_graph(runner, request, config, context or None, state_updates=True)
             async for chunk in stream:
-                streamed, values = split_chunk(chunk, request)
-                if values is not None:
-                    update = [("state_update", {"run_id": run_id, "values": values})]
-                    await self._bus.add_thread_events(thread_id, update)
-                if streamed:
-                    event, data = event_of(chunk, request.stream_subgraphs)
-                    await self._bus.add_event(run_id, index, event, data, thread_id=thread_id)
-                    index += 1
+                index = await self._record_chunk(row, request, chunk, index)
             outcome = "success"
         except psycopg.OperationalError as exc:  # Postgres dropped us: try again, not fail
             outcome, error = "retry", {"error": type(exc).__name__, "message": str(exc)}
@@ -192,6 +185,23 @@ class Worker:
             index += 1
         finally:
             await asyncio.shield(self._finish(row, graph, outcome, error, index))
+
+    async def _record_chunk(
+        self, row: dict[str, Any], request: RunRequest, chunk: Any, index: int
+    ) -> int:
+        """Append a chunk to the run's and the thread's events; return the next run index."""
+        run_id, thread_id = row["run_id"], row["thread_id"]
+        streamed, values = split_chunk(chunk, request)
+        update = [] if values is None else [("state_update", {"run_id": run_id, "values": values})]
+        if not streamed:
+            if update:
+                await self._bus.add_thread_events(thread_id, update)
+            return index
+        event, data = event_of(chunk, request.stream_subgraphs)
+        await self._bus.add_event(
+            run_id, index, event, data, thread_id=thread_id, thread_first=update
+        )
+        return index + 1
 
     async def _announce_start(self, row: dict[str, Any]) -> None:
         metadata = {"run_id": row["run_id"], "attempt": row["attempt"]}
