@@ -1,18 +1,26 @@
-"""Thread events on a real Redis: appended by any process, followed, trimmed and expiring."""
+"""Thread events on a real Redis: appended by any process, followed, expiring; reaped runs."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from _services import redis_url
+from stategraph.server._run_request import parse_run_request
+from stategraph.server._runs import new_run_row
+from stategraph.server._scale import _queue as queue
 from stategraph.server._scale._bus import Bus
+from stategraph.server._scale._pg_resources import PgResources
+from stategraph.server._scale._reaper import reap_forever
 from stategraph.server._scale._thread_stream import ScaleThreadEvents
+from stategraph.server._threads import Threads
 
 from .conftest import drop_keys
+from .test_scale_queue import _thread_row
 
 pytestmark = pytest.mark.anyio
 
@@ -70,3 +78,29 @@ async def test_a_quiet_thread_yields_heartbeats(bus: Bus) -> None:
         assert await _take(threads.follow("quiet", None, idle=0.1), 2) == [None, None]
     finally:
         await threads.close()
+
+
+async def test_the_reaper_tells_the_thread_that_a_lost_run_failed(scale: dict[str, Any]) -> None:
+    settings = replace(scale["settings"], reap_seconds=0.05, max_attempts=1)
+    resources = PgResources(scale["dsn"])
+    bus = Bus(settings.redis_uri, settings.key_prefix, settings.keep_seconds)
+    threads = ScaleThreadEvents(bus, poll=0.1)
+    reaper = None
+    try:
+        resources.insert("threads", _thread_row("t1"))
+        assistant = {"assistant_id": "a1", "graph_id": "steps"}
+        row = new_run_row("t1", assistant, parse_run_request({"assistant_id": "a1"}))
+        queue.admit(resources, row, "enqueue", assistant)
+        assert queue.claim(resources, "w1", 0.05) is not None  # then the worker vanishes
+        thread_rows = Threads(resources, checkpointer=None)  # type: ignore[arg-type]
+        reaper = asyncio.ensure_future(reap_forever(resources, thread_rows, bus, settings))
+        done = await asyncio.wait_for(_take(threads.follow("t1", (0, 0)), 1), 10)
+    finally:
+        if reaper is not None:
+            reaper.cancel()
+        await threads.close()
+        await bus.close()
+        resources.close()
+    assert [item[1:] for item in done] == [
+        ("run_done", {"run_id": row["run_id"], "thread_id": "t1", "status": "error"})
+    ]

@@ -231,3 +231,24 @@ async def test_a_quiet_thread_gets_heartbeat_comments(
             lines = response.aiter_lines()
             first = await asyncio.wait_for(anext(lines), 5)
     assert first == ": heartbeat"
+
+
+async def test_a_queued_run_cancelled_before_it_starts_is_done_interrupted(
+    server_url: str,
+) -> None:
+    client = get_client(url=server_url)
+    tid = (await client.threads.create())["thread_id"]
+    running = await client.runs.create(tid, "slowpoke", input={"items": []})
+    queued = await client.runs.create(tid, "agent", input={"items": []})  # enqueued behind it
+    await client.runs.cancel(tid, queued["run_id"])
+    seen: list[Any] = []
+    stream = await client.threads.join_stream(tid, stream_mode="lifecycle", last_event_id="-")
+    await asyncio.wait_for(_read(stream, lambda s: _done_count(s) == 2, seen), 30)
+    names = {running["run_id"]: "running", queued["run_id"]: "queued"}
+    assert sorted((names[p.data["run_id"]], p.event, p.data["status"]) for p in seen) == [
+        ("queued", "run_created", "pending"),
+        ("queued", "run_done", "interrupted"),
+        ("running", "run_created", "pending"),
+        ("running", "run_done", "success"),
+        ("running", "run_started", "running"),
+    ]
