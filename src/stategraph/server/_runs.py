@@ -3,8 +3,10 @@
 ``start`` does every check that can fail with an HTTP error (before any response byte) and
 queues the run on its thread; ``launch`` runs it in a task of the server's loop once it is at
 the head of that queue, recording its events in a :class:`RunLog` that wait, stream and join
-requests follow.  Whatever way a run ends (finished, failed, cancelled) its run and thread rows
-are brought up to date.  At most one run of a thread executes at a time.
+requests follow, and them with its lifecycle and state updates in the thread's
+:class:`ThreadEvents` (the thread join stream).  Whatever way a run ends (finished, failed,
+cancelled) its run and thread rows are brought up to date.  At most one run of a thread
+executes at a time.
 """
 
 from __future__ import annotations
