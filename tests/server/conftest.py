@@ -87,10 +87,16 @@ def server_mode(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def server_url(tmp_path: Path, server_mode: str) -> Iterator[str]:
-    """Serve the example graphs (embedded: from a file database); yield the base URL."""
-    with serve_in_mode(write_config(tmp_path), server_mode) as (url, _):
-        yield url
+def served(tmp_path: Path, server_mode: str) -> Iterator[tuple[str, Any]]:
+    """Serve the example graphs (embedded: from a file database); yield base URL and app."""
+    with serve_in_mode(write_config(tmp_path), server_mode) as served_pair:
+        yield served_pair
+
+
+@pytest.fixture
+def server_url(served: tuple[str, Any]) -> str:
+    """The base URL of the served example graphs (see ``served``)."""
+    return served[0]
 
 
 @contextmanager

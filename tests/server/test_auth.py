@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import Iterator
@@ -146,6 +147,20 @@ async def test_threads_are_scoped_to_their_owner(owner_url: str) -> None:
     assert await bob.threads.count() == 1 and await alice.threads.count() == 1
     assert (await alice.threads.get(tid))["metadata"]["owner"] == "alice"
     assert await alice.runs.list(tid) == []  # bob's run was never created
+
+
+async def test_only_the_owner_joins_a_thread_stream(owner_url: str) -> None:
+    alice, bob = _as(owner_url, "alice"), _as(owner_url, "bob")
+    tid = (await alice.threads.create())["thread_id"]
+    await alice.runs.wait(tid, "agent", input={"items": []})
+    with pytest.raises(httpx.HTTPStatusError) as exc:
+        async for _ in await bob.threads.join_stream(tid):
+            pass
+    assert _status(exc) == 404
+    stream = await alice.threads.join_stream(tid, stream_mode="lifecycle", last_event_id="-")
+    first = await asyncio.wait_for(anext(stream), 10)  # streamed, not buffered
+    await stream.aclose()
+    assert (first.event, first.data["status"]) == ("run_created", "pending")
 
 
 async def test_an_id_taken_by_another_owner_is_a_conflict(owner_url: str) -> None:

@@ -117,3 +117,48 @@ async def test_an_expired_stream_is_answered_from_the_run_row(
     assert [p.event for p in replay] == ["metadata", "error", "end"]
     assert replay[1].data["message"] == "node 'explode' failed on purpose"
     assert [(p.event, p.data) for p in synthesized][1:] == [(e.event, e.data) for e in replay[1:]]
+
+
+async def _thread_events(stream: Any, last_event: str) -> list[Any]:
+    """Read a thread join stream up to the first ``last_event``; close it."""
+    seen = []
+    try:
+        async for part in stream:
+            seen.append(part)
+            if part.event == last_event:
+                return seen
+    finally:
+        await stream.aclose()
+    return seen
+
+
+async def test_thread_stream_on_other_api_instances_than_the_worker(
+    scale: dict[str, Any],
+) -> None:
+    settings = scale["settings"]
+    first = create_app(scale["config"], scale=settings, run_worker=False)
+    second = create_app(scale["config"], scale=settings, run_worker=False)
+    env = {"SG_STEP_SECONDS": "0.3"}
+    with (
+        workers(scale["config"], settings, 1, **env),
+        serve(first) as url_a,
+        serve(second) as url_b,
+    ):
+        client_a, client_b = get_client(url=url_a), get_client(url=url_b)
+        tid = (await client_a.threads.create())["thread_id"]
+        run = await client_a.runs.create(tid, "steps", input={"items": []}, stream_mode="updates")
+        modes: Any = ["run_modes", "lifecycle"]
+        stream = await client_b.threads.join_stream(tid, stream_mode=modes, last_event_id="-")
+        before = await asyncio.wait_for(_thread_events(stream, "updates"), 30)  # then drops
+        stream = await client_a.threads.join_stream(
+            tid, stream_mode=modes, last_event_id=before[-1].id
+        )
+        after = await asyncio.wait_for(_thread_events(stream, "run_done"), 30)
+        stream = await client_b.threads.join_stream(tid, stream_mode=modes, last_event_id="-")
+        every = await asyncio.wait_for(_thread_events(stream, "run_done"), 30)
+    events = [p.event for p in every]
+    assert events == ["run_created", "run_started", "metadata", *["updates"] * len(NODES)] + [
+        "run_done"
+    ]
+    assert every[-1].data == {"run_id": run["run_id"], "thread_id": tid, "status": "success"}
+    assert [(p.id, p.data) for p in before + after] == [(p.id, p.data) for p in every]

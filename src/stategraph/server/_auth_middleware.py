@@ -46,6 +46,7 @@ _RULE_SOURCE: list[tuple[str, str, str, str, str]] = [
     ("POST", f"/threads/{_R}/state/checkpoint", "threads", "read", "one"),
     ("GET", f"/threads/{_R}/state/{{checkpoint_id}}", "threads", "read", "one"),
     ("POST", f"/threads/{_R}/history", "threads", "read", "one"),
+    ("GET", f"/threads/{_R}/stream", "threads", "read", "one"),
     ("GET", f"/threads/{_R}/history", "threads", "read", "one"),
     ("POST", f"/threads/{_R}/runs/crons", "crons", "create", "thread_cron"),
     ("POST", f"/threads/{_R}/runs/wait", "threads", "create_run", "run"),

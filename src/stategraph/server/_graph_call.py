@@ -11,7 +11,7 @@ from ._http import to_jsonable
 from ._message_stream import MessageAccumulator
 from ._run_request import STREAM_MODES, RunRequest
 
-__all__ = ["event_of", "run_config", "stream_graph"]
+__all__ = ["event_of", "run_config", "split_chunk", "stream_graph"]
 
 
 def run_config(
@@ -41,16 +41,25 @@ def run_config(
 
 
 def stream_graph(
-    graph: Pregel, request: RunRequest, config: dict[str, Any], context: Any
+    graph: Pregel,
+    request: RunRequest,
+    config: dict[str, Any],
+    context: Any,
+    *,
+    state_updates: bool = False,
 ) -> AsyncIterator[Any]:
     """Stream the graph for ``request`` (input or command) as chunks named by SSE event.
 
     Each chunk is ``(event_mode, payload)``, or ``(namespace, event_mode, payload)`` with
-    ``stream_subgraphs``, for :func:`event_of` to name and encode.
+    ``stream_subgraphs``, for :func:`event_of` to name and encode.  With ``state_updates``
+    the ``values`` chunks come even when the request did not ask for them (for the thread
+    stream's ``state_update``); :func:`split_chunk` tells them apart.
     """
     modes = list(
         dict.fromkeys(STREAM_MODES[mode] for mode in request.stream_modes if mode != "events")
     )
+    if state_updates and "values" not in modes:
+        modes.append("values")
     graph_input = request.command if request.command is not None else request.input
     config = _with_user_object(config)
     # why: an events-only run still needs a mode for astream; its chunks are dropped
@@ -142,6 +151,18 @@ async def _server_chunks(
         close = getattr(stream, "aclose", None)
         if close is not None:
             await close()
+
+
+def split_chunk(chunk: Any, request: RunRequest) -> tuple[bool, Any]:
+    """Whether the run streams ``chunk``, and the thread's values it carries (None: none).
+
+    Only a root-graph ``values`` chunk carries the thread's values.
+    """
+    namespace, mode, payload = chunk if request.stream_subgraphs else ((), *chunk)
+    if mode != "values":
+        return True, None
+    values = to_jsonable(payload) if not namespace else None
+    return "values" in request.stream_modes, values
 
 
 def event_of(chunk: Any, subgraphs: bool) -> tuple[str, Any]:

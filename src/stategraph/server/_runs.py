@@ -3,8 +3,10 @@
 ``start`` does every check that can fail with an HTTP error (before any response byte) and
 queues the run on its thread; ``launch`` runs it in a task of the server's loop once it is at
 the head of that queue, recording its events in a :class:`RunLog` that wait, stream and join
-requests follow.  Whatever way a run ends (finished, failed, cancelled) its run and thread rows
-are brought up to date.  At most one run of a thread executes at a time.
+requests follow, and them with its lifecycle and state updates in the thread's
+:class:`ThreadEvents` (the thread join stream).  Whatever way a run ends (finished, failed,
+cancelled) its run and thread rows are brought up to date.  At most one run of a thread
+executes at a time.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from typing import Any
 from ..pregel import Pregel
 from ._assistants import Assistants
 from ._db import Resources, now_iso
-from ._graph_call import event_of, run_config, stream_graph
+from ._graph_call import event_of, run_config, split_chunk, stream_graph
 from ._http import ApiError, to_jsonable
 from ._run_log import RunLog
 from ._run_request import RunRequest
 from ._state import snapshot_interrupts
+from ._thread_events import lifecycle_event
+from ._thread_log import ThreadEvents
 from ._threads import Threads
 from ._webhooks import notify_run_ended
 
@@ -184,10 +188,17 @@ class RunRows:
 class Runs(RunRows):
     """Starts, queues, executes and cancels runs."""
 
-    def __init__(self, resources: Resources, assistants: Assistants, threads: Threads) -> None:
+    def __init__(
+        self,
+        resources: Resources,
+        assistants: Assistants,
+        threads: Threads,
+        thread_events: ThreadEvents | None = None,
+    ) -> None:
         self._resources = resources
         self._assistants = assistants
         self._threads = threads
+        self._events = thread_events or ThreadEvents()
         # Invariant: _queues[t] lists thread t's unfinished runs in start order; only the
         # head executes. A thread with no unfinished run has no key.
         self._queues: dict[str, list[ActiveRun]] = {}
@@ -212,6 +223,7 @@ class Runs(RunRows):
         run = self._insert_run(thread_id, assistant, request)
         active = activate(self._assistants, self._threads, assistant, run, request)
         self._queues.setdefault(thread_id, []).append(active)
+        self._events.publish(thread_id, "run_created", lifecycle_event(run, "pending"))
         return active
 
     def _make_room(self, thread_id: str, strategy: str) -> None:
@@ -239,6 +251,7 @@ class Runs(RunRows):
                 await self._wait_turn(active)
                 async for event, data in self._execute(active):
                     log.append(event, data)
+                    self._events.publish(active.thread_id, event, data)
             finally:
                 if not active.done:  # cancelled while waiting its turn
                     self._finish(active, "interrupted")
@@ -259,11 +272,20 @@ class Runs(RunRows):
 
     async def _execute(self, active: ActiveRun) -> AsyncIterator[tuple[str, Any]]:
         self._resources.update("runs", "run_id", active.run_id, status="running")
+        self._announce_start(active)
         outcome = "interrupted"  # why: a run closed before it finishes was cancelled
+        request = active.request
         try:
-            stream = stream_graph(active.graph, active.request, active.config, active.context)
+            stream = stream_graph(
+                active.graph, request, active.config, active.context, state_updates=True
+            )
             async for chunk in stream:
-                yield event_of(chunk, active.request.stream_subgraphs)
+                streamed, values = split_chunk(chunk, request)
+                if values is not None:
+                    update = {"run_id": active.run_id, "values": values}
+                    self._events.publish(active.thread_id, "state_update", update)
+                if streamed:
+                    yield event_of(chunk, request.stream_subgraphs)
             outcome = "success"
         except Exception as exc:  # the graph's failure is reported, not raised
             outcome = "error"
@@ -271,6 +293,11 @@ class Runs(RunRows):
             yield "error", active.error
         finally:
             self._finish(active, outcome)
+
+    def _announce_start(self, active: ActiveRun) -> None:
+        thread_id = active.thread_id
+        self._events.publish(thread_id, "run_started", lifecycle_event(active.run, "running"))
+        self._events.publish(thread_id, "metadata", {"run_id": active.run_id, "attempt": 1})
 
     def _finish(self, active: ActiveRun, outcome: str) -> None:
         # Sync on purpose: this also runs while the task is being cancelled.
@@ -288,6 +315,8 @@ class Runs(RunRows):
             self._resources.update(
                 "runs", "run_id", active.run_id, status=active.run["status"], error=active.error
             )
+            done = lifecycle_event(active.run, active.run["status"])
+            self._events.publish(active.thread_id, "run_done", done)
 
     def _record_thread(self, active: ActiveRun, outcome: str, *, busy: bool) -> None:
         active.run["status"] = record_thread(

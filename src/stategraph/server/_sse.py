@@ -13,7 +13,7 @@ HEARTBEAT_SECONDS = 15.0
 _HEARTBEAT = b": heartbeat\n\n"
 
 
-def frame(event: str, data: Any, event_id: int | None = None) -> bytes:
+def frame(event: str, data: Any, event_id: int | str | None = None) -> bytes:
     """Encode one SSE event; ``data`` is JSON (``null`` for None); ``id:`` when given."""
     head = "" if event_id is None else f"id: {event_id}\n"
     return f"{head}event: {event}\ndata: {json.dumps(data)}\n\n".encode()

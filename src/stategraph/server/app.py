@@ -29,10 +29,11 @@ from ._guards import guard_middleware
 from ._http import ApiError, handle_api_error, json_response
 from ._runs import Runs
 from ._scale.settings import ScaleSettings
+from ._thread_log import ThreadEvents
 from ._threads import Threads
 from ._webhooks import sender as webhooks
 from .config import ServerConfig, load_config
-from .routes import assistants, crons, runs, threads
+from .routes import assistants, crons, runs, thread_stream, threads
 from .routes import state as state_routes
 from .routes import store as store_routes
 from .studio import studio_routes
@@ -51,6 +52,7 @@ class ServerState:
     threads: Threads
     runs: Any  # Runs (in process) or ScaleRuns (workers anywhere)
     scale: Any = None  # ScaleBackends in scale-out mode
+    thread_events: Any = None  # ThreadEvents (in process) or ScaleThreadEvents (Redis)
 
     def close(self) -> None:
         if self.scale is not None:
@@ -73,6 +75,7 @@ def _scale_state(config: ServerConfig, settings: ScaleSettings) -> ServerState:
         parts.threads,
         parts.runs,
         parts,
+        thread_events=parts.thread_events,
     )
 
 
@@ -85,8 +88,11 @@ def open_state(config: ServerConfig, database: str) -> ServerState:
     graphs = {gid: bind_graph(gid, g, checkpointer, store) for gid, g in config.graphs.items()}
     assistants_ = Assistants(resources, graphs)
     threads_ = Threads(resources, checkpointer)
-    runs_ = Runs(resources, assistants_, threads_)
-    return ServerState(resources, checkpointer, store, assistants_, threads_, runs_)
+    thread_events = ThreadEvents()
+    runs_ = Runs(resources, assistants_, threads_, thread_events)
+    return ServerState(
+        resources, checkpointer, store, assistants_, threads_, runs_, thread_events=thread_events
+    )
 
 
 def create_app(
@@ -148,7 +154,7 @@ def create_app(
         state.close()
 
     meta = [Route("/ok", ok, methods=["GET"]), Route("/info", info, methods=["GET"])]
-    resources = (crons, assistants, threads, state_routes, runs, store_routes)
+    resources = (crons, assistants, threads, thread_stream, state_routes, runs, store_routes)
     all_routes = meta + [route for module in resources for route in module.routes]
     app = Starlette(
         routes=all_routes + studio_routes(),

@@ -8,6 +8,11 @@ Each run's events are one Redis Stream whose entry ids are ``0-<n>``: the event 
 ``i`` (counted from 0, as the embedded mode counts them) is entry ``0-<i+1>``, so a client's
 ``Last-Event-ID`` maps straight onto ``XREAD``.  The entry after the last event carries an
 ``end`` field; the stream expires ``keep_seconds`` after the run ends.
+
+Each thread's events (the thread join stream's, see ``_thread_events``) are one more Redis
+Stream with Redis' own ``<ms>-<n>`` ids, appended to by whichever API or worker process
+sees the event; entries older than ``keep_seconds`` are trimmed, and the key expires
+``keep_seconds`` after its last append.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import redis.asyncio as aioredis
@@ -32,8 +38,10 @@ _ERRORS = (RedisError, OSError)
 class Bus:
     """The Redis keys of one deployment (``prefix``) and the operations on them."""
 
-    def __init__(self, url: str, prefix: str) -> None:
+    def __init__(self, url: str, prefix: str, keep_seconds: float = 120.0) -> None:
         self.redis = aioredis.Redis.from_url(url, socket_connect_timeout=2)
+        self.url = url
+        self.keep_seconds = keep_seconds
         self._prefix = prefix
         self.wake_key = f"{prefix}:wake"
         self.cancel_channel = f"{prefix}:cancel"
@@ -42,6 +50,10 @@ class Bus:
     def stream_key(self, run_id: str) -> str:
         """The Redis Stream of run ``run_id``'s events."""
         return f"{self._prefix}:run:{run_id}:events"
+
+    def thread_key(self, thread_id: str) -> str:
+        """The Redis Stream of thread ``thread_id``'s join-stream events."""
+        return f"{self._prefix}:thread:{thread_id}:events"
 
     async def close(self) -> None:
         """Close the connection pool."""
@@ -95,10 +107,52 @@ class Bus:
             await asyncio.sleep(retry)
 
     # ---------------------------------------------------------------- events
-    async def add_event(self, run_id: str, index: int, event: str, data: Any) -> None:
-        """Append event ``index`` of a run (a failed append is logged, the run goes on)."""
+    async def add_event(
+        self,
+        run_id: str,
+        index: int,
+        event: str,
+        data: Any,
+        *,
+        thread_id: str | None = None,
+        thread_first: Sequence[tuple[str, Any]] = (),
+    ) -> None:
+        """Append event ``index`` of a run, and to thread ``thread_id``'s events when given.
+
+        ``thread_first``: thread-only ``(event, data)`` items appended just before it, in the
+        same round trip.  A failed append is logged; the run goes on.
+        """
         fields = {"event": event, "data": json.dumps(data)}
-        await self._add(run_id, index, fields)
+        if thread_id is None:
+            await self._add(run_id, index, fields)
+            return
+        try:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for first_event, first_data in thread_first:
+                    first = {"event": first_event, "data": json.dumps(first_data)}
+                    self._add_thread_entry(pipe, thread_id, first)
+                pipe.xadd(self.stream_key(run_id), fields, id=f"0-{index + 1}")
+                self._add_thread_entry(pipe, thread_id, fields)
+                await pipe.execute()
+        except _ERRORS as exc:
+            logger.warning("Redis event %d of run %s not recorded: %s", index, run_id, exc)
+
+    async def add_thread_events(self, thread_id: str, events: Sequence[tuple[str, Any]]) -> None:
+        """Append ``(event, data)`` items to a thread's events (a failure is logged)."""
+        try:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for event, data in events:
+                    fields = {"event": event, "data": json.dumps(data)}
+                    self._add_thread_entry(pipe, thread_id, fields)
+                await pipe.execute()
+        except _ERRORS as exc:
+            logger.warning("Redis events of thread %s not recorded: %s", thread_id, exc)
+
+    def _add_thread_entry(self, pipe: Any, thread_id: str, fields: dict[str, str]) -> None:
+        key = self.thread_key(thread_id)
+        oldest = max(int((time.time() - self.keep_seconds) * 1000), 0)
+        pipe.xadd(key, fields, minid=f"{oldest}-0", approximate=True)
+        pipe.expire(key, max(int(self.keep_seconds), 1))
 
     async def end_stream(self, run_id: str, index: int, keep_seconds: float) -> None:
         """Append the end marker at ``index`` and let the stream expire after ``keep_seconds``."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from .._thread_events import lifecycle_event
 from .._threads import Threads
 from . import _queue as queue
 from ._bus import Bus
@@ -38,4 +39,7 @@ async def reap_forever(
                 continue
             busy = queue.has_active(resources, run["thread_id"])
             threads.record(run["thread_id"], status="busy" if busy else "error")
+            await bus.add_thread_events(
+                run["thread_id"], [("run_done", lifecycle_event(run, "error"))]
+            )
             await bus.publish(bus.done_channel, run["run_id"])

@@ -23,6 +23,7 @@ from .._runs import (
     record_thread,
     thread_not_found,
 )
+from .._thread_events import lifecycle_event
 from .._threads import Threads
 from . import _queue as queue
 from ._bus import Bus
@@ -70,6 +71,8 @@ class ScaleRuns(RunRows):
         strategy = request.kwargs.get("multitask_strategy") or "enqueue"
         for run_id in queue.admit(self._resources, run, strategy, assistant):
             self._spawn(self._bus.publish(self._bus.cancel_channel, run_id))
+        created = [("run_created", lifecycle_event(run, "pending"))]
+        self._spawn(self._bus.add_thread_events(thread_id, created))
         return prepare_run(self._assistants, assistant, run, request)
 
     def launch(self, active: ActiveRun, on_done: Callable[[], None]) -> StreamLog:
@@ -122,6 +125,8 @@ class ScaleRuns(RunRows):
         thread_id = queue.cancel_pending(self._resources, run_id)
         if thread_id is not None:  # no worker had it: it ends here
             self._settle_thread(thread_id, run_id)
+            done = {"run_id": run_id, "thread_id": thread_id, "status": "interrupted"}
+            await self._bus.add_thread_events(thread_id, [("run_done", done)])
             await self._bus.publish(self._bus.done_channel, run_id)
         elif queue.request_cancel(self._resources, run_id):
             await self._bus.publish(self._bus.cancel_channel, run_id)

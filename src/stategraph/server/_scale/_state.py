@@ -18,6 +18,7 @@ from ._bus import Bus
 from ._crons import claim_due_locked
 from ._pg_resources import PgResources
 from ._runs import ScaleRuns
+from ._thread_stream import ScaleThreadEvents
 from ._worker import Worker
 from .settings import ScaleSettings
 
@@ -40,10 +41,12 @@ class ScaleBackends:
     worker: Worker
     bus: Bus
     pool: ConnectionPool
+    thread_events: ScaleThreadEvents
     crons: Crons | None = None  # set by open_scale: it needs these backends to start runs
 
     async def close(self) -> None:
         """Close Redis and Postgres (runs and the worker must be stopped first)."""
+        await self.thread_events.close()
         await self.bus.close()
         self.resources.close()
         self.pool.close()
@@ -74,10 +77,12 @@ def open_scale(config: ServerConfig, settings: ScaleSettings) -> ScaleBackends:
     with resources.advisory_lock(_SEED_LOCK):
         assistants = Assistants(resources, graphs)  # type: ignore[arg-type]
     threads = Threads(resources, checkpointer)  # type: ignore[arg-type]
-    bus = Bus(settings.redis_uri, settings.key_prefix)
+    bus = Bus(settings.redis_uri, settings.key_prefix, settings.keep_seconds)
     runs = ScaleRuns(resources, assistants, threads, bus, settings)
     worker = Worker(resources, assistants, threads, bus, settings)
+    thread_events = ScaleThreadEvents(bus, settings.poll_seconds)
     parts: dict[str, Any] = {"worker": worker, "bus": bus, "pool": pool}
+    parts["thread_events"] = thread_events
     backends = ScaleBackends(resources, checkpointer, store, assistants, threads, runs, **parts)
     backends.crons = Crons(backends, claim=claim_due_locked)
     return backends

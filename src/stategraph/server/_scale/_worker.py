@@ -24,9 +24,10 @@ from psycopg_pool import AsyncConnectionPool
 from ...checkpoint.postgres._connect import async_pool_checks, pool_arguments
 from ...checkpoint.postgres.aio import AsyncPostgresSaver
 from .._assistants import Assistants
-from .._graph_call import event_of, run_config, stream_graph
+from .._graph_call import event_of, run_config, split_chunk, stream_graph
 from .._run_request import RunRequest, parse_run_request
 from .._runs import record_thread
+from .._thread_events import lifecycle_event
 from .._threads import Threads
 from .._webhooks import notify_row_ended
 from . import _queue as queue
@@ -170,20 +171,42 @@ class Worker:
                 await asyncio.to_thread(_note_start, self._resources, graph, row)
             config = run_config(assistant, request, thread_id, run_id)
             context = request.context if request.context is not None else assistant["context"]
+            await self._announce_start(row)
             runner = self._graphs[assistant["graph_id"]]
-            async for chunk in stream_graph(runner, request, config, context or None):
-                event, data = event_of(chunk, request.stream_subgraphs)
-                await self._bus.add_event(run_id, index, event, data)
-                index += 1
+            stream = stream_graph(runner, request, config, context or None, state_updates=True)
+            async for chunk in stream:
+                index = await self._record_chunk(row, request, chunk, index)
             outcome = "success"
         except psycopg.OperationalError as exc:  # Postgres dropped us: try again, not fail
             outcome, error = "retry", {"error": type(exc).__name__, "message": str(exc)}
         except Exception as exc:  # the graph's failure is reported, not raised
             outcome, error = "error", {"error": type(exc).__name__, "message": str(exc)}
-            await self._bus.add_event(run_id, index, "error", error)
+            await self._bus.add_event(run_id, index, "error", error, thread_id=thread_id)
             index += 1
         finally:
             await asyncio.shield(self._finish(row, graph, outcome, error, index))
+
+    async def _record_chunk(
+        self, row: dict[str, Any], request: RunRequest, chunk: Any, index: int
+    ) -> int:
+        """Append a chunk to the run's and the thread's events; return the next run index."""
+        run_id, thread_id = row["run_id"], row["thread_id"]
+        streamed, values = split_chunk(chunk, request)
+        update = [] if values is None else [("state_update", {"run_id": run_id, "values": values})]
+        if not streamed:
+            if update:
+                await self._bus.add_thread_events(thread_id, update)
+            return index
+        event, data = event_of(chunk, request.stream_subgraphs)
+        await self._bus.add_event(
+            run_id, index, event, data, thread_id=thread_id, thread_first=update
+        )
+        return index + 1
+
+    async def _announce_start(self, row: dict[str, Any]) -> None:
+        metadata = {"run_id": row["run_id"], "attempt": row["attempt"]}
+        started = [("run_started", lifecycle_event(row, "running")), ("metadata", metadata)]
+        await self._bus.add_thread_events(row["thread_id"], started)
 
     async def _finish(
         self, row: dict[str, Any], graph: Any, outcome: str, error: Any, index: int
@@ -199,11 +222,12 @@ class Worker:
                 await self._retry(run_id)
                 return
             outcome = "error"
-            await self._bus.add_event(run_id, index, "error", error)
+            await self._bus.add_event(run_id, index, "error", error, thread_id=row["thread_id"])
             index += 1
         try:
             # why: in a thread, so the loop keeps streaming and heartbeating other runs
-            if not await asyncio.to_thread(self._record_end, row, graph, outcome, error):
+            status = await asyncio.to_thread(self._record_end, row, graph, outcome, error)
+            if status is None:
                 return
         except psycopg.OperationalError:  # the end is not recorded: run it again, resumed
             await self._retry(run_id)
@@ -212,18 +236,21 @@ class Worker:
             logger.exception("Recording the end of run %s failed; the reaper retries it", run_id)
             return
         await self._bus.end_stream(run_id, index, self._settings.keep_seconds)
+        done = [("run_done", lifecycle_event(row, status))]
+        await self._bus.add_thread_events(row["thread_id"], done)
         await self._bus.publish(self._bus.done_channel, run_id)
         await self._bus.wake()  # a run queued behind this one on its thread may start
         # why: a stateless run's row may already be deleted by the API that waited for it
-        final = {**row, "status": outcome, "error": error}
+        final = {**row, "status": status, "error": error}
         notify_row_ended(self._resources, run_id, (row.get("kwargs") or {}).get("webhook"), final)
 
-    def _record_end(self, row: dict[str, Any], graph: Any, outcome: str, error: Any) -> bool:
-        """Thread row, then run row; False when this worker no longer holds the run."""
+    def _record_end(self, row: dict[str, Any], graph: Any, outcome: str, error: Any) -> str | None:
+        """Thread row, then run row: the run's final status; None when no longer ours."""
         run_id, thread_id = row["run_id"], row["thread_id"]
         busy = _has_other_active(self._resources, thread_id, run_id)
         outcome = self._record_thread(graph, thread_id, outcome, busy=busy)
-        return queue.finish(self._resources, run_id, self.worker_id, outcome, error)
+        held = queue.finish(self._resources, run_id, self.worker_id, outcome, error)
+        return outcome if held else None
 
     async def _retry(self, run_id: str) -> None:
         """Give a run that met a transient Postgres error back to the queue (attempt kept)."""

@@ -104,12 +104,15 @@ async def update_state(request: Request) -> Response:
     new_config = await graph.aupdate_state(config, body.get("values"), as_node=as_node)
     snapshot = await graph.aget_state({"configurable": {"thread_id": thread_id}})
     interrupts = snapshot_interrupts(snapshot)
+    values = to_jsonable(snapshot.values)
     server.threads.record(
         thread_id,
-        values=to_jsonable(snapshot.values),
+        values=values,
         interrupts=interrupts,
         status="interrupted" if interrupts else "idle",
     )
+    update = {"run_id": None, "values": values}
+    await server.thread_events.announce(thread_id, "state_update", update)
     return json_response({"checkpoint": checkpoint_ref(new_config)})
 
 
