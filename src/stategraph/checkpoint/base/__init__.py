@@ -331,18 +331,16 @@ class BaseCheckpointSaver(ABC, Generic[V]):
         )
 
     def delete_for_runs(self, run_ids: Sequence[str]) -> None:
-        """Delete the checkpoints and writes of the given runs (no built-in saver keeps run ids).
+        """Delete the checkpoints (with their writes) whose metadata ``run_id`` is in ``run_ids``.
 
-        LangGraph's savers raise NotImplementedError here too; delete threads or prune instead.
+        The built-in savers implement it (the server's rollback uses it); a saver that
+        overrides neither form raises NotImplementedError.
         """
-        raise NotImplementedError(
-            f"{type(self).__name__} does not record which run made a checkpoint, so it cannot "
-            "delete by run id. Use delete_thread(thread_id) or prune(thread_ids) instead."
-        )
+        return self._blocking("adelete_for_runs", lambda: self.adelete_for_runs(run_ids))
 
     async def adelete_for_runs(self, run_ids: Sequence[str]) -> None:
         """Async form of ``delete_for_runs``."""
-        self.delete_for_runs(run_ids)
+        return await self._threaded("delete_for_runs", lambda: self.delete_for_runs(run_ids))
 
     def batch(self, ops: Sequence[tuple[Any, ...]]) -> builtins.list[Any]:
         """Apply ("put", ...) / ("put_writes", ...) ops in order; return each op's result.
