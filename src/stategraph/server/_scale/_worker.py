@@ -6,7 +6,9 @@ every ``heartbeat_seconds`` (a run whose lease it lost, or whose cancel was requ
 stopped); and reaps expired leases of any worker every ``reap_seconds``.  A run claimed
 again after its worker died resumes from the thread's last checkpoint when an earlier
 attempt wrote checkpoints (the thread moved past the checkpoint noted when the run first
-started), so no finished step runs twice.
+started), so no finished step runs twice.  A run whose cancel asked for a rollback is, once
+stopped (or at once, when claimed again after its worker died), deleted with the checkpoints
+it wrote; the row goes last, so the thread's next run cannot start before.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from ...checkpoint.postgres.aio import AsyncPostgresSaver
 from .._assistants import Assistants
 from .._graph_call import event_of, run_config, stream_graph
 from .._run_request import RunRequest, parse_run_request
-from .._runs import record_thread
+from .._runs import record_thread, roll_back_thread
 from .._threads import Threads
 from .._webhooks import notify_row_ended
 from . import _queue as queue
@@ -160,6 +162,8 @@ class Worker:
         try:
             assistant = self._assistants.get(row["assistant_id"])
             graph = self._assistants.graph_for(assistant)
+            if row.get("cancel_action") == "rollback":
+                return  # rolled back before this claim (its worker died): not run again
             request = parse_run_request(row["kwargs"])
             if row["start_checkpoint_id"] is not None:  # an earlier attempt began
                 index = await self._bus.event_count(run_id)
@@ -191,6 +195,18 @@ class Worker:
         run_id = row["run_id"]
         if run_id in self._lost:
             return  # the reaper gave it to another worker, which finishes it
+        try:
+            rollback = queue.rollback_requested(self._resources, run_id)
+            if rollback and not await asyncio.to_thread(self._roll_back, row, graph):
+                return
+        except Exception:
+            logger.exception("Rolling back run %s failed; the reaper retries it", run_id)
+            return
+        if rollback:
+            await self._bus.end_stream(run_id, index, self._settings.keep_seconds)
+            await self._bus.publish(self._bus.done_channel, run_id)
+            await self._bus.wake()
+            return
         if self._draining and outcome == "interrupted":
             queue.release(self._resources, run_id, self.worker_id)
             return
@@ -224,6 +240,16 @@ class Worker:
         busy = _has_other_active(self._resources, thread_id, run_id)
         outcome = self._record_thread(graph, thread_id, outcome, busy=busy)
         return queue.finish(self._resources, run_id, self.worker_id, outcome, error)
+
+    def _roll_back(self, row: dict[str, Any], graph: Any) -> bool:
+        """Checkpoints, thread row, then run row; False when this worker lost the run."""
+        run_id, thread_id = row["run_id"], row["thread_id"]
+        busy = _has_other_active(self._resources, thread_id, run_id)
+        if graph is None:
+            self._threads.forget_runs([run_id])
+        else:
+            roll_back_thread(self._threads, graph, thread_id, [run_id], busy=busy)
+        return queue.delete_rolled_back(self._resources, run_id, self.worker_id)
 
     async def _retry(self, run_id: str) -> None:
         """Give a run that met a transient Postgres error back to the queue (attempt kept)."""
