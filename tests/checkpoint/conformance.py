@@ -128,8 +128,8 @@ class Harness:
     def prune(self, thread_ids: list[str], **kwargs: Any) -> None:
         return self._call("prune", thread_ids, **kwargs)
 
-    def delete_for_runs(self, run_ids: list[str]) -> None:
-        return self._call("delete_for_runs", run_ids)
+    def delete_for_runs(self, run_ids: list[str], **kwargs: Any) -> None:
+        return self._call("delete_for_runs", run_ids, **kwargs)
 
     def list(self, config: dict[str, Any] | None, **kwargs: Any) -> list[Any]:
         if self.mode == "sync":

@@ -78,3 +78,13 @@ def test_delete_for_runs_of_nothing_changes_nothing(harness: Harness) -> None:
     harness.delete_for_runs([])
     harness.delete_for_runs(["other"])
     assert harness.get_tuple(config("t")).config == first
+
+
+def test_delete_for_runs_within_one_thread_leaves_the_others(harness: Harness) -> None:
+    _, kept_of_t = _two_runs(harness, "t")
+    writer_u, _ = _two_runs(harness, "u")
+    harness.delete_for_runs(["r2"], thread_id="t")
+    harness.delete_for_runs(["r2"], thread_id="nowhere")
+    assert harness.get_tuple(config("t")).config == kept_of_t
+    assert harness.get_tuple(config("u")).config == writer_u.config  # u's r2 stays
+    assert harness.get_tuple(config("u")).metadata["run_id"] == "r2"

@@ -312,15 +312,18 @@ class InMemorySaver(BaseCheckpointSaver[int]):
                     del store[key]
             self._lists.drop_threads([thread_id])
 
-    def delete_for_runs(self, run_ids: Sequence[str]) -> None:
+    def delete_for_runs(self, run_ids: Sequence[str], *, thread_id: str | None = None) -> None:
         """Delete every checkpoint (with its writes and dead blobs) the given runs wrote.
 
-        A checkpoint belongs to the run named by its metadata ``run_id``.
+        A checkpoint belongs to the run named by its metadata ``run_id``; ``thread_id``
+        limits the search to one thread.
         """
         wanted = set(map(str, run_ids))
         with self._lock:
             touched = set()
             for scope, rows in list(self.storage.items()):
+                if thread_id is not None and scope[0] != str(thread_id):
+                    continue
                 doomed = [c for c, row in rows.items() if _run_of(row) in wanted]
                 for checkpoint_id in doomed:
                     del rows[checkpoint_id]

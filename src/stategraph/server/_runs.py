@@ -90,7 +90,7 @@ def roll_back_thread(
     threads: Threads, graph: Pregel, thread_id: str, run_ids: list[str], *, busy: bool
 ) -> None:
     """Delete the checkpoints of ``run_ids``; recompute the thread row from what remains."""
-    threads.forget_runs(run_ids)
+    threads.forget_runs(thread_id, run_ids)
     record_thread(threads, graph, thread_id, "interrupted", busy=busy)
 
 

@@ -156,25 +156,36 @@ def delete_for_runs(
     """Delete the checkpoints (and their writes) of ``run_ids``, then the blobs left dead.
 
     ``thread_ids`` are the threads to look in (``threads_of_runs`` when None); returns
-    them.  Each is unsealed first, so sealed rows of the runs go too, and sealed again.
+    those that held rows of the runs.  Each of them is unsealed first, so sealed rows of
+    the runs go too, and sealed again.
     """
     run_ids = list(dict.fromkeys(map(str, run_ids)))
     if thread_ids is None:
         thread_ids = yield from threads_of_runs(dialect, run_ids)
+    touched = []
     for thread_id in thread_ids:
+        if not (yield from _rows_of_runs(dialect, thread_id, run_ids)):
+            continue  # nothing of the runs in this thread's tables (see threads_of_runs)
+        touched.append(thread_id)
         yield from seal.unseal_thread(dialect, thread_id)
-        doomed = []
-        for run_id in run_ids:
-            condition, params = dialect.metadata_equals("run_id", json.dumps(run_id))
-            sql = dialect.render(
-                "SELECT checkpoint_ns, checkpoint_id FROM checkpoints "
-                f"WHERE thread_id = ? AND {condition}"
-            )
-            rows = yield Query(sql, [thread_id, *params])
-            doomed.extend((thread_id, checkpoint_ns, key) for checkpoint_ns, key in rows)
-        if doomed:
-            yield Query(_queries(dialect).delete_writes_of, doomed, many=True)
-            yield Query(_queries(dialect).delete_checkpoint, doomed, many=True)
-            yield from _drop_dead_blobs(dialect, thread_id)
+        doomed = yield from _rows_of_runs(dialect, thread_id, run_ids)
+        yield Query(_queries(dialect).delete_writes_of, doomed, many=True)
+        yield Query(_queries(dialect).delete_checkpoint, doomed, many=True)
+        yield from _drop_dead_blobs(dialect, thread_id)
         yield from seal.seal_thread(dialect, thread_id)
-    return list(thread_ids)
+    return touched
+
+
+def _rows_of_runs(
+    dialect: Dialect, thread_id: str, run_ids: list[str]
+) -> Plan[list[tuple[str, str, Any]]]:
+    """The (thread, namespace, id key) of the thread's table rows written by ``run_ids``."""
+    found = []
+    for run_id in run_ids:
+        condition, params = dialect.metadata_equals("run_id", json.dumps(run_id))
+        sql = dialect.render(
+            f"SELECT checkpoint_ns, checkpoint_id FROM checkpoints WHERE thread_id = ? AND {condition}"
+        )
+        rows = yield Query(sql, [thread_id, *params])
+        found.extend((thread_id, checkpoint_ns, key) for checkpoint_ns, key in rows)
+    return found

@@ -76,7 +76,7 @@ class ScaleRuns(RunRows):
         for run_id in cancelled:
             self._spawn(self._bus.publish(self._bus.cancel_channel, run_id))
         if dropped:  # pending runs a rollback deleted: what an earlier attempt wrote goes too
-            self._threads.forget_runs(dropped)
+            self._threads.forget_runs(thread_id, dropped)
             for run_id in dropped:
                 self._spawn(self._bus.publish(self._bus.done_channel, run_id))
         return prepare_run(self._assistants, assistant, run, request)

@@ -246,7 +246,7 @@ class Worker:
         run_id, thread_id = row["run_id"], row["thread_id"]
         busy = _has_other_active(self._resources, thread_id, run_id)
         if graph is None:
-            self._threads.forget_runs([run_id])
+            self._threads.forget_runs(thread_id, [run_id])
         else:
             roll_back_thread(self._threads, graph, thread_id, [run_id], busy=busy)
         return queue.delete_rolled_back(self._resources, run_id, self.worker_id)
