@@ -203,9 +203,7 @@ class Worker:
             logger.exception("Rolling back run %s failed; the reaper retries it", run_id)
             return
         if rollback:
-            await self._bus.end_stream(run_id, index, self._settings.keep_seconds)
-            await self._bus.publish(self._bus.done_channel, run_id)
-            await self._bus.wake()
+            await self._announce_end(row, "interrupted", None, index)
             return
         if self._draining and outcome == "interrupted":
             queue.release(self._resources, run_id, self.worker_id)
@@ -227,10 +225,17 @@ class Worker:
         except Exception:
             logger.exception("Recording the end of run %s failed; the reaper retries it", run_id)
             return
+        await self._announce_end(row, outcome, error, index)
+
+    async def _announce_end(
+        self, row: dict[str, Any], outcome: str, error: Any, index: int
+    ) -> None:
+        """End the run's event stream, publish its done notice, wake a worker, call its webhook."""
+        run_id = row["run_id"]
         await self._bus.end_stream(run_id, index, self._settings.keep_seconds)
         await self._bus.publish(self._bus.done_channel, run_id)
         await self._bus.wake()  # a run queued behind this one on its thread may start
-        # why: a stateless run's row may already be deleted by the API that waited for it
+        # why: a stateless (or rolled-back) run's row may be gone: the webhook gets this one
         final = {**row, "status": outcome, "error": error}
         notify_row_ended(self._resources, run_id, (row.get("kwargs") or {}).get("webhook"), final)
 
