@@ -128,6 +128,9 @@ class Harness:
     def prune(self, thread_ids: list[str], **kwargs: Any) -> None:
         return self._call("prune", thread_ids, **kwargs)
 
+    def delete_for_runs(self, run_ids: list[str], **kwargs: Any) -> None:
+        return self._call("delete_for_runs", run_ids, **kwargs)
+
     def list(self, config: dict[str, Any] | None, **kwargs: Any) -> list[Any]:
         if self.mode == "sync":
             return list(self.saver.list(config, **kwargs))
@@ -371,7 +374,11 @@ def test_pending_writes_come_back_by_task_path_then_task_id(harness: Harness) ->
     harness.put_writes(saved, [("x", 2), ("y", 3)], "task-b", "~__pregel_pull, m")
     harness.put_writes(saved, [("x", 4)], "task-0", "~__pregel_pull, z")
     assert harness.get_tuple(saved).pending_writes == [  # LangGraph's order of a step's writes
-        ("task-b", "x", 2), ("task-b", "y", 3), ("task-0", "x", 4), ("task-a", "x", 1)]
+        ("task-b", "x", 2),
+        ("task-b", "y", 3),
+        ("task-0", "x", 4),
+        ("task-a", "x", 1),
+    ]
 
 
 # --- list -------------------------------------------------------------------------------

@@ -47,13 +47,20 @@ def test_legacy_create_checkpoint_reads_versioned_channels() -> None:
     seen, skipped, empty = LastValue(int), LastValue(int), LastValue(int)
     seen.update([1])
     skipped.update([2])
-    source = {**empty_checkpoint(), "channel_versions": {"a": 1, "c": 1}, "versions_seen": {"n": {"a": 1}}}
+    source = {
+        **empty_checkpoint(),
+        "channel_versions": {"a": 1, "c": 1},
+        "versions_seen": {"n": {"a": 1}},
+    }
     made = base.create_checkpoint(source, {"a": seen, "b": skipped, "c": empty}, 3, id="fixed")
     assert (made["id"], made["v"], made["channel_values"]) == ("fixed", 2, {"a": 1})
     assert made["channel_versions"] == {"a": 1, "c": 1} and made["pending_sends"] == []
     assert base.create_checkpoint(source, None, 0)["channel_values"] == {}
     config = {"configurable": {"user": "u"}}
-    assert base.get_serializable_checkpoint_metadata(config, {"writes": {}, "step": 1}) == {"step": 1, "user": "u"}
+    assert base.get_serializable_checkpoint_metadata(config, {"writes": {}, "step": 1}) == {
+        "step": 1,
+        "user": "u",
+    }
 
 
 def test_special_write_indexes() -> None:
@@ -286,11 +293,12 @@ async def test_prune_passes_max_age_across_sync_and_async_only_when_given() -> N
 
 
 @pytest.mark.anyio
-async def test_delete_for_runs_is_not_implemented_as_in_langgraph() -> None:
-    from stategraph.checkpoint.memory import InMemorySaver
+async def test_delete_for_runs_without_either_form_is_not_implemented() -> None:
+    class NoRuns(BaseCheckpointSaver[int]):
+        pass
 
-    saver = InMemorySaver()
-    with pytest.raises(NotImplementedError, match="delete_thread"):
+    saver = NoRuns()
+    with pytest.raises(NotImplementedError, match="neither 'delete_for_runs' nor"):
         saver.delete_for_runs(["run-1"])
-    with pytest.raises(NotImplementedError):
+    with pytest.raises(NotImplementedError, match="adelete_for_runs"):
         await saver.adelete_for_runs(["run-1"])

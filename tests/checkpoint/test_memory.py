@@ -24,6 +24,7 @@ from .conformance_delta import *  # noqa: F403
 from .conformance_delta import grow
 from .conformance_head import *  # noqa: F403
 from .conformance_retention import *  # noqa: F403
+from .conformance_runs import *  # noqa: F403
 from .strategies import assert_same
 
 
@@ -295,5 +296,8 @@ def test_list_of_all_threads_goes_thread_by_thread_as_first_stored() -> None:
             previous = saver.put(cfg, checkpoint, {"step": step}, {"x": step + 1})
     listed = [(t.config["configurable"]["thread_id"], t.metadata["step"]) for t in saver.list(None)]
     assert listed == [("b", 1), ("b", 0), ("a", 1), ("a", 0), ("c", 1), ("c", 0)]
-    assert [t.config["configurable"]["thread_id"] for t in saver.list(None, limit=3)] == ["b", "b", "a"]
-
+    assert [t.config["configurable"]["thread_id"] for t in saver.list(None, limit=3)] == [
+        "b",
+        "b",
+        "a",
+    ]

@@ -44,6 +44,7 @@ from .conformance_delta import *  # noqa: F403
 from .conformance_head import *  # noqa: F403
 from .conformance_head import put_child
 from .conformance_retention import *  # noqa: F403
+from .conformance_runs import *  # noqa: F403
 
 POOL = {"min_size": 1, "max_size": 4}
 

@@ -20,6 +20,7 @@ from .conformance import *  # noqa: F403 - the shared spec cases, on sealed hist
 from .conformance_delta import *  # noqa: F403
 from .conformance_head import *  # noqa: F403
 from .conformance_retention import *  # noqa: F403
+from .conformance_runs import *  # noqa: F403
 from .sealing import Unsealing, seal_eagerly  # noqa: F401 - seal_eagerly is autouse
 from .test_sqlite import AsyncSqliteBackend, SqliteBackend
 

@@ -15,6 +15,7 @@ from .conformance import *  # noqa: F403 - the shared spec cases, on sealed hist
 from .conformance_delta import *  # noqa: F403
 from .conformance_head import *  # noqa: F403
 from .conformance_retention import *  # noqa: F403
+from .conformance_runs import *  # noqa: F403
 from .sealing import Unsealing, run_plan, seal_eagerly  # noqa: F401 - seal_eagerly is autouse
 from .test_postgres import AsyncPostgresBackend, PostgresBackend, database, schema  # noqa: F401
 

@@ -28,6 +28,7 @@ from .conformance_batch import *  # noqa: F403
 from .conformance_delta import *  # noqa: F403
 from .conformance_head import *  # noqa: F403
 from .conformance_retention import *  # noqa: F403
+from .conformance_runs import *  # noqa: F403
 
 
 def _execute(path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:

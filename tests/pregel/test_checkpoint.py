@@ -68,7 +68,12 @@ def test_node_config_as_langgraph_builds_it(driver: object) -> None:
         seen.append(get_config())
         return {}
 
-    g = StateGraph(State).add_node("n", node).add_edge(START, "n").compile(checkpointer=InMemorySaver())
+    g = (
+        StateGraph(State)
+        .add_node("n", node)
+        .add_edge(START, "n")
+        .compile(checkpointer=InMemorySaver())
+    )
     driver.run(g, {"x": 1}, {"configurable": {"thread_id": "t", "extra": 1}})  # type: ignore[attr-defined]
     driver.run(g, {"x": 1}, {"configurable": {"thread_id": "t"}, "recursion_limit": 7})  # type: ignore[attr-defined]
     first, second = seen
@@ -77,3 +82,22 @@ def test_node_config_as_langgraph_builds_it(driver: object) -> None:
     assert first["configurable"]["checkpoint_id"] is None
     # recursion_limit is there only when the caller gave one
     assert "recursion_limit" not in first and second["recursion_limit"] == 7
+
+
+def test_checkpoint_metadata_records_the_runs_metadata_run_id() -> None:
+    # as LangGraph: a server's run_id reaches every checkpoint (delete_for_runs finds them)
+    from typing import TypedDict
+
+    from stategraph.checkpoint.memory import InMemorySaver
+    from stategraph.graph import START, StateGraph
+
+    class State(TypedDict):
+        x: int
+
+    g = StateGraph(State).add_node("n", lambda s: {"x": 2}).add_edge(START, "n")
+    graph = g.compile(checkpointer=InMemorySaver())
+    config = {"configurable": {"thread_id": "t"}, "metadata": {"run_id": "run-1", "step": 99}}
+    graph.invoke({"x": 1}, config)
+    history = list(graph.get_state_history({"configurable": {"thread_id": "t"}}))
+    assert [s.metadata["run_id"] for s in history] == ["run-1"] * 3
+    assert [s.metadata["step"] for s in history] == [1, 0, -1]  # the engine's own keys win

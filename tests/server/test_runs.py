@@ -272,8 +272,8 @@ async def test_cancel_stops_a_streaming_run(server_url: str) -> None:
     tid = (await client.threads.create())["thread_id"]
     stream = client.runs.stream(tid, "slowpoke", input={"items": ["in"]})
     run_id = (await anext(stream)).data["run_id"]
-    with pytest.raises(UnprocessableEntityError, match="'rollback' is not supported"):
-        await client.runs.cancel(tid, run_id, action="rollback")
+    with pytest.raises(UnprocessableEntityError, match="'action' must be one of"):
+        await client.runs.cancel(tid, run_id, action="explode")
     cancelled = await client.runs.cancel(tid, run_id, wait=True)
     assert cancelled["status"] == "interrupted"
     assert [part.event async for part in stream][-1] == "end"
@@ -299,8 +299,8 @@ async def test_multitask_interrupt_cancels_the_running_run(server_url: str) -> N
     tid = (await client.threads.create())["thread_id"]
     first = await client.runs.create(tid, "slowpoke", input={"items": ["a"]})
     with pytest.raises(httpx.HTTPStatusError, match="422") as caught:
-        await client.runs.wait(tid, "agent", input={}, multitask_strategy="rollback")
-    assert "'rollback' is not supported" in caught.value.response.json()["detail"]
+        await client.runs.wait(tid, "agent", input={}, multitask_strategy="explode")
+    assert "'multitask_strategy' must be one of" in caught.value.response.json()["detail"]
     result = await client.runs.wait(
         tid, "agent", input={"items": ["b"]}, multitask_strategy="interrupt"
     )

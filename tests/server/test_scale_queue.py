@@ -103,6 +103,59 @@ def test_the_reaper_requeues_then_fails_after_max_attempts(scale: dict[str, Any]
         resources.close()
 
 
+def test_admission_with_rollback_deletes_pending_runs_and_flags_the_running_one(
+    scale: dict[str, Any],
+) -> None:
+    resources = PgResources(scale["dsn"])
+    try:
+        resources.insert("threads", _thread_row("t1"))
+        assistant = {"assistant_id": "a1", "graph_id": "steps"}
+        request = parse_run_request({"assistant_id": "a1"})
+        running, pending, new = (new_run_row("t1", assistant, request) for _ in range(3))
+        for row in (running, pending):
+            queue.admit(resources, row, "enqueue", assistant)
+        assert queue.claim(resources, "w1", 30)["run_id"] == running["run_id"]  # type: ignore[index]
+        cancelled, dropped = queue.admit(resources, new, "rollback", assistant)
+        assert (cancelled, dropped) == ([running["run_id"]], [pending["run_id"]])
+        assert resources.get("runs", "run_id", pending["run_id"]) is None
+        assert queue.rollback_requested(resources, running["run_id"])
+        queue.request_cancel(resources, running["run_id"])  # a later interrupt: still rollback
+        assert queue.rollback_requested(resources, running["run_id"])
+        assert not queue.delete_rolled_back(resources, running["run_id"], "w2")  # not its run
+        assert queue.delete_rolled_back(resources, running["run_id"], "w1")
+        assert queue.cancel_pending(resources, new["run_id"], "rollback") == "t1"
+        assert run_rows(scale["dsn"]) == {}
+    finally:
+        resources.close()
+
+
+def test_a_reaped_run_whose_rollback_was_asked_is_not_run_again(
+    scale: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings, counter = scale["settings"], scale["counter"]
+    monkeypatch.setenv("SG_COUNTER_FILE", str(counter))
+    resources = PgResources(scale["dsn"])
+    try:
+        resources.insert("threads", _thread_row("t1"))
+        assistant = {"assistant_id": "steps", "graph_id": "steps"}
+        row = new_run_row("t1", assistant, parse_run_request({"assistant_id": "steps"}))
+        queue.admit(resources, row, "enqueue", assistant)
+        assert queue.claim(resources, "dead-worker", 0.05) is not None
+        assert queue.request_cancel(resources, row["run_id"], "rollback")
+        time.sleep(0.1)
+        assert [r["status"] for r in queue.reap(resources, max_attempts=3)] == ["pending"]
+        with serve(create_app(scale["config"], scale=settings)):
+            for _ in range(200):  # the app's worker claims it and only rolls it back
+                if resources.get("runs", "run_id", row["run_id"]) is None:
+                    break
+                time.sleep(0.05)
+        assert resources.get("runs", "run_id", row["run_id"]) is None
+        assert not [key for key in executions(counter) if key[0] == row["run_id"]]
+        assert resources.get("threads", "thread_id", "t1")["status"] == "idle"  # type: ignore[index]
+    finally:
+        resources.close()
+
+
 def _thread_row(thread_id: str) -> dict[str, Any]:
     stamp = "2026-01-01T00:00:00+00:00"
     return {

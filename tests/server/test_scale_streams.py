@@ -162,3 +162,39 @@ async def test_thread_stream_on_other_api_instances_than_the_worker(
     ]
     assert every[-1].data == {"run_id": run["run_id"], "thread_id": tid, "status": "success"}
     assert [(p.id, p.data) for p in before + after] == [(p.id, p.data) for p in every]
+
+
+async def test_rollback_on_one_instance_is_done_by_the_worker_process(
+    scale: dict[str, Any],
+) -> None:
+    settings, counter = scale["settings"], scale["counter"]
+    app = create_app(scale["config"], scale=settings, run_worker=False)
+    env = {"SG_COUNTER_FILE": str(counter), "SG_STEP_SECONDS": "0.3"}
+    with workers(scale["config"], settings, 1, **env), serve(app) as url:
+        client = get_client(url=url)
+        tid = (await client.threads.create())["thread_id"]
+        done = await client.runs.wait(tid, "steps", input={"items": ["a"]})
+        before = [s["checkpoint"]["checkpoint_id"] for s in await client.threads.get_history(tid)]
+        rolled = await client.runs.create(tid, "steps", input={"items": ["b"]})
+        while (rolled["run_id"], "n2") not in executions(counter):
+            await asyncio.sleep(0.05)
+        await asyncio.wait_for(
+            client.runs.cancel(tid, rolled["run_id"], wait=True, action="rollback"), 30
+        )
+        state = await client.threads.get_state(tid)
+        history = await client.threads.get_history(tid)
+        runs = [r["run_id"] for r in await client.runs.list(tid)]
+        # multitask rollback across processes: the new run starts from the state before
+        active = await client.runs.create(tid, "steps", input={"items": ["c"]})
+        while (active["run_id"], "n1") not in executions(counter):
+            await asyncio.sleep(0.05)
+        after = await asyncio.wait_for(
+            client.runs.wait(tid, "steps", input={"items": ["d"]}, multitask_strategy="rollback"),
+            30,
+        )
+        statuses = {r["run_id"]: r["status"] for r in await client.runs.list(tid)}
+    assert state["values"] == done and state["next"] == []
+    assert [s["checkpoint"]["checkpoint_id"] for s in history] == before
+    assert rolled["run_id"] not in runs and len(runs) == 1
+    assert after == {"items": [*done["items"], "d", *NODES]}
+    assert active["run_id"] not in statuses and set(statuses.values()) == {"success"}

@@ -6,8 +6,8 @@ too; the engine's checkpoint skeleton is kept as data (``_frozen``) and copied o
 For tests and single-process use; everything is lost when the process exits.
 """
 
-# why: over the 400-line target by InMemorySaver's docstring example only; the code is one
-# saver's methods, already split into the _-modules imported below.
+# why: over 400 lines: one saver class whose thread-wide operations (delete, copy, prune,
+# delete_for_runs) share its private dicts and lock, and a runnable docstring example.
 
 from __future__ import annotations
 
@@ -333,6 +333,45 @@ class InMemorySaver(BaseCheckpointSaver[int]):
                     del store[key]
             self._lists.drop_threads([thread_id])
 
+    def delete_for_runs(self, run_ids: Sequence[str], *, thread_id: str | None = None) -> None:
+        """Delete every checkpoint (with its writes and dead blobs) the given runs wrote.
+
+        A checkpoint belongs to the run named by its metadata ``run_id``; ``thread_id``
+        limits the search to one thread.
+        """
+        wanted = set(map(str, run_ids))
+        with self._lock:
+            touched = set()
+            for scope, rows in list(self.storage.items()):
+                if thread_id is not None and scope[0] != str(thread_id):
+                    continue
+                doomed = [c for c, row in rows.items() if _run_of(row) in wanted]
+                for checkpoint_id in doomed:
+                    del rows[checkpoint_id]
+                    self.writes.pop((*scope, checkpoint_id), None)
+                if doomed:
+                    touched.add(scope)
+            for scope in touched:
+                self._drop_dead_blobs(scope)
+                rows = self.storage[scope]
+                if rows:
+                    self._heads[scope] = max(rows)
+                else:
+                    del self.storage[scope]
+                    self._heads.pop(scope, None)
+            self._lists.drop_threads(sorted({scope[0] for scope in touched}))
+
+    def _drop_dead_blobs(self, scope: Scope) -> None:
+        """Delete the blobs of ``scope`` no stored checkpoint refers to (nor builds on)."""
+        live: set[tuple[str, str]] = set()
+        for checkpoint_id, row in self.storage[scope].items():
+            with records.loading(*scope, checkpoint_id):
+                refs = records.decode_refs(row.blob_refs)
+            live.update((channel, ref.origin) for channel, ref in refs.items())
+        live = with_bases(live, self._bases(scope))
+        for key in [k for k in self.blobs if k[:2] == scope and k[2:] not in live]:
+            del self.blobs[key]
+
     def copy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
         """Copy a thread's checkpoints, blobs and writes; existing target rows win."""
         with self._lock:
@@ -415,6 +454,11 @@ class InMemorySaver(BaseCheckpointSaver[int]):
     def _has_interrupt(self, scope: Scope, row: records.StoredCheckpoint) -> bool:
         stored = self.writes.get((*scope, row.checkpoint_id), {})
         return any(write[0] == INTERRUPT for write in stored.values())
+
+
+def _run_of(row: records.StoredCheckpoint) -> str | None:
+    run_id = (row.metadata or {}).get("run_id")
+    return None if run_id is None else str(run_id)
 
 
 StoredCheckpoint = records.StoredCheckpoint

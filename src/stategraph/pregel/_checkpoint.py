@@ -14,11 +14,13 @@ if TYPE_CHECKING:
     from ._loop import PregelLoop
     from ._task import Task
 
+# why: run_id is not here: as in LangGraph, a config's metadata run_id is recorded in every
+# checkpoint, which is how a server finds what a run wrote (delete_for_runs, rollback)
 _RESERVED_META = {
     "thread_id", "checkpoint_id", "checkpoint_ns", "checkpoint_map", "langgraph_step", "langgraph_node",
-    "langgraph_triggers", "langgraph_path", "langgraph_checkpoint_ns", "run_id", "step", "source",
+    "langgraph_triggers", "langgraph_path", "langgraph_checkpoint_ns", "step", "source",
     "parents", "writes",
-}
+}  # fmt: skip
 
 
 # (unix second, its ISO prefix "YYYY-MM-DDTHH:MM:SS") of the last timestamp made

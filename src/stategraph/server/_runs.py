@@ -7,8 +7,14 @@ requests follow, and them with its lifecycle and state updates in the thread's
 :class:`ThreadEvents` (the thread join stream).  Whatever way a run ends (finished, failed,
 cancelled) its run and thread rows are brought up to date.  At most one run of a thread
 executes at a time.
+
+A run cancelled with ``rollback`` (the cancel action, or the ``rollback`` multitask strategy
+of a newer run) is stopped like an interrupted one, then its checkpoints and its row are
+deleted and the thread row is recomputed from the checkpoints that remain.
 """
 
+# why: over 400 lines: the helpers both run backends share (strategy, cancel action,
+# rollback, thread record) sit beside the embedded queue whose invariant they serve.
 from __future__ import annotations
 
 import asyncio
@@ -32,19 +38,24 @@ from ._threads import Threads
 from ._webhooks import notify_run_ended
 
 __all__ = [
+    "CANCEL_ACTIONS",
     "ActiveRun",
     "RunRows",
     "Runs",
     "activate",
+    "check_cancel_action",
     "check_strategy",
     "ensure_thread",
     "new_run_row",
+    "not_rollbackable",
     "prepare_run",
     "record_thread",
+    "roll_back_thread",
     "thread_not_found",
 ]
 
-_STRATEGIES = ("reject", "enqueue", "interrupt")
+_STRATEGIES = ("reject", "enqueue", "interrupt", "rollback")
+CANCEL_ACTIONS = ("interrupt", "rollback")
 KEEP_SECONDS = 120.0  # how long a stream_resumable run's events stay replayable
 
 
@@ -60,6 +71,31 @@ def check_strategy(thread_id: str, strategy: str, busy_with: str) -> None:
             f"Thread {thread_id!r} is busy with run {busy_with!r}; wait for it, or "
             "pass multitask_strategy='enqueue' or 'interrupt'.",
         )
+
+
+def check_cancel_action(action: str) -> None:
+    """Refuse (422) a cancel ``action`` other than ``interrupt`` or ``rollback``."""
+    if action not in CANCEL_ACTIONS:
+        raise ApiError(
+            422, f"Query parameter 'action' must be one of {CANCEL_ACTIONS}, got {action!r}."
+        )
+
+
+def not_rollbackable(run: dict[str, Any]) -> ApiError:
+    """The 409 of a rollback asked for a run that already ended."""
+    return ApiError(
+        409,
+        f"Run {run['run_id']!r} is {run['status']}; only a pending or running run can be "
+        f"rolled back. Delete it with DELETE /threads/{run['thread_id']}/runs/{run['run_id']}.",
+    )
+
+
+def roll_back_thread(
+    threads: Threads, graph: Pregel, thread_id: str, run_ids: list[str], *, busy: bool
+) -> None:
+    """Delete the checkpoints of ``run_ids``; recompute the thread row from what remains."""
+    threads.forget_runs(thread_id, run_ids)
+    record_thread(threads, graph, thread_id, "interrupted", busy=busy)
 
 
 def new_run_row(thread_id: str, assistant: dict[str, Any], request: RunRequest) -> dict[str, Any]:
@@ -151,6 +187,7 @@ class ActiveRun:
     error: dict[str, str] | None = None
     done: bool = False
     log: RunLog | None = None
+    rollback: bool = False  # cancelled with rollback: deleted with its checkpoints once stopped
 
     @property
     def thread_id(self) -> str:
@@ -231,7 +268,8 @@ class Runs(RunRows):
         if not queue or strategy == "enqueue":
             return
         check_strategy(thread_id, strategy, queue[0].run_id)
-        for queued in queue:  # interrupt: cancel what runs and what waits
+        for queued in queue:  # interrupt / rollback: cancel what runs and what waits
+            queued.rollback = queued.rollback or strategy == "rollback"
             if queued.run_id in self._tasks:
                 self._tasks[queued.run_id].cancel()
 
@@ -309,6 +347,12 @@ class Runs(RunRows):
         turns, self._turns = self._turns, asyncio.Event()
         turns.set()
         active.run["status"] = outcome
+        if active.rollback:
+            # why: sync, before any queued run resumes: the next run starts from what remains
+            self._resources.delete("runs", "run_id", active.run_id)
+            ids = [active.run_id]
+            roll_back_thread(self._threads, active.graph, active.thread_id, ids, busy=bool(queue))
+            return
         try:
             self._record_thread(active, outcome, busy=bool(queue))
         finally:
@@ -352,16 +396,33 @@ class Runs(RunRows):
             # why: asyncio.wait, not await: a joining client that leaves must not cancel the run
             await asyncio.wait([task])
 
-    async def cancel(self, thread_id: str, run_id: str, *, wait: bool) -> None:
-        """Cancel run ``run_id`` (it ends ``interrupted``); with ``wait``, until it stopped."""
-        self.get(thread_id, run_id)
+    async def cancel(
+        self, thread_id: str, run_id: str, *, wait: bool, action: str = "interrupt"
+    ) -> None:
+        """Cancel run ``run_id``; with ``wait``, until it stopped (and was rolled back).
+
+        ``interrupt``: it ends ``interrupted``.  ``rollback``: it is deleted with its
+        checkpoints (a run that already ended answers 409).
+        """
+        run = self.get(thread_id, run_id)
+        if action == "rollback":
+            active = next((a for a in self._queues.get(thread_id, []) if a.run_id == run_id), None)
+            if active is None:
+                raise not_rollbackable(run)
+            active.rollback = True
         task = self._tasks.get(run_id)
         if task is not None:
             task.cancel()
             if wait:
                 await self.wait_done(run_id)
 
-    def cancel_many(self, thread_id: str | None, run_ids: list[str] | None, status: str) -> None:
+    def cancel_many(
+        self,
+        thread_id: str | None,
+        run_ids: list[str] | None,
+        status: str,
+        action: str = "interrupt",
+    ) -> None:
         """Cancel the unfinished runs matching a thread, ids and status (pending|running|all)."""
         for queue in list(self._queues.values()):
             for position, active in enumerate(queue):
@@ -371,6 +432,7 @@ class Runs(RunRows):
                     continue
                 # the head of a queue executes (running); the others wait (pending)
                 if status == "all" or status == ("running" if position == 0 else "pending"):
+                    active.rollback = active.rollback or action == "rollback"
                     self.stop(active.run_id)
 
     async def close(self) -> None:

@@ -71,6 +71,10 @@ class Threads:
         self._resources.delete("runs", "thread_id", thread_id)
         self._checkpointer.delete_thread(thread_id)
 
+    def forget_runs(self, thread_id: str, run_ids: list[str]) -> None:
+        """Delete every checkpoint the runs ``run_ids`` of ``thread_id`` wrote (a rollback)."""
+        self._checkpointer.delete_for_runs(run_ids, thread_id=thread_id)
+
     def matching(self, query: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Return the threads matching metadata/values (subset match), status and ids."""
         status = query.get("status")

@@ -5,6 +5,7 @@ Split from ``plans`` (the per-step plans); ``plans`` re-exports them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,7 @@ from .dialect import Dialect
 from .plans import Plan, Query
 from .queries import queries_for as _queries
 
-__all__ = ["copy_thread", "delete_thread", "prune"]
+__all__ = ["copy_thread", "delete_for_runs", "delete_thread", "prune", "threads_of_runs"]
 
 
 def delete_thread(dialect: Dialect, thread_id: str) -> Plan[None]:
@@ -105,6 +106,13 @@ def _prune_thread(
     if doomed:
         yield Query(q.delete_writes_of, doomed, many=True)
         yield Query(q.delete_checkpoint, doomed, many=True)
+    yield from _drop_dead_blobs(dialect, thread_id)
+    yield from seal.seal_thread(dialect, thread_id)
+
+
+def _drop_dead_blobs(dialect: Dialect, thread_id: str) -> Plan[None]:
+    """Delete the blobs of a thread no remaining checkpoint refers to (nor builds on)."""
+    q = _queries(dialect)
     live = set()
     for checkpoint_ns, key, parent_key, blob_refs in (
         yield Query(q.select_thread_refs, (thread_id,))
@@ -126,4 +134,58 @@ def _prune_thread(
     ]
     if dead:
         yield Query(q.delete_blob, dead, many=True)
-    yield from seal.seal_thread(dialect, thread_id)
+
+
+def threads_of_runs(dialect: Dialect, run_ids: Sequence[str]) -> Plan[list[str]]:
+    """The threads holding a checkpoint whose metadata ``run_id`` is one of ``run_ids``.
+
+    Only unsealed rows are searched: a scope's newest checkpoints are never sealed, so a
+    run is found unless every checkpoint it wrote was sealed under newer ones.
+    """
+    found: set[str] = set()
+    for run_id in dict.fromkeys(map(str, run_ids)):
+        condition, params = dialect.metadata_equals("run_id", json.dumps(run_id))
+        sql = dialect.render(f"SELECT DISTINCT thread_id FROM checkpoints WHERE {condition}")
+        found.update(thread_id for (thread_id,) in (yield Query(sql, params)))
+    return sorted(found)
+
+
+def delete_for_runs(
+    dialect: Dialect, run_ids: Sequence[str], thread_ids: Sequence[str] | None = None
+) -> Plan[list[str]]:
+    """Delete the checkpoints (and their writes) of ``run_ids``, then the blobs left dead.
+
+    ``thread_ids`` are the threads to look in (``threads_of_runs`` when None); returns
+    those that held rows of the runs.  Each of them is unsealed first, so sealed rows of
+    the runs go too, and sealed again.
+    """
+    run_ids = list(dict.fromkeys(map(str, run_ids)))
+    if thread_ids is None:
+        thread_ids = yield from threads_of_runs(dialect, run_ids)
+    touched = []
+    for thread_id in thread_ids:
+        if not (yield from _rows_of_runs(dialect, thread_id, run_ids)):
+            continue  # nothing of the runs in this thread's tables (see threads_of_runs)
+        touched.append(thread_id)
+        yield from seal.unseal_thread(dialect, thread_id)
+        doomed = yield from _rows_of_runs(dialect, thread_id, run_ids)
+        yield Query(_queries(dialect).delete_writes_of, doomed, many=True)
+        yield Query(_queries(dialect).delete_checkpoint, doomed, many=True)
+        yield from _drop_dead_blobs(dialect, thread_id)
+        yield from seal.seal_thread(dialect, thread_id)
+    return touched
+
+
+def _rows_of_runs(
+    dialect: Dialect, thread_id: str, run_ids: list[str]
+) -> Plan[list[tuple[str, str, Any]]]:
+    """The (thread, namespace, id key) of the thread's table rows written by ``run_ids``."""
+    found = []
+    for run_id in run_ids:
+        condition, params = dialect.metadata_equals("run_id", json.dumps(run_id))
+        sql = dialect.render(
+            f"SELECT checkpoint_ns, checkpoint_id FROM checkpoints WHERE thread_id = ? AND {condition}"
+        )
+        rows = yield Query(sql, [thread_id, *params])
+        found.extend((thread_id, checkpoint_ns, key) for checkpoint_ns, key in rows)
+    return found

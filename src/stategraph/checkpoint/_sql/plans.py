@@ -32,12 +32,14 @@ __all__ = [
     "Plan",
     "Query",
     "copy_thread",
+    "delete_for_runs",
     "delete_thread",
     "get_tuple",
     "list_tuples",
     "prune",
     "put",
     "put_writes",
+    "threads_of_runs",
 ]
 
 T = TypeVar("T")
@@ -385,4 +387,10 @@ def put_writes(
 # why: the thread-wide plans live in their own module, which builds on Query and Plan
 # above, and so does chains (bound here, not imported inside _fetch_chains: ~1 us a put)
 from . import chains, cold, seal  # noqa: E402
-from .maintenance import copy_thread, delete_thread, prune  # noqa: E402
+from .maintenance import (  # noqa: E402
+    copy_thread,
+    delete_for_runs,
+    delete_thread,
+    prune,
+    threads_of_runs,
+)

@@ -478,19 +478,26 @@ class BaseCheckpointSaver(ABC, Generic[V]):
             "copy_thread", lambda: self.copy_thread(source_thread_id, target_thread_id)
         )
 
-    def delete_for_runs(self, run_ids: Sequence[str]) -> None:
-        """Delete the checkpoints and writes of the given runs (no built-in saver keeps run ids).
+    def delete_for_runs(self, run_ids: Sequence[str], *, thread_id: str | None = None) -> None:
+        """Delete the checkpoints (with their writes) whose metadata ``run_id`` is in ``run_ids``.
 
-        LangGraph's savers raise NotImplementedError here too; delete threads or prune instead.
+        ``thread_id`` (ours, not LangGraph's), when the caller knows the runs' thread, looks
+        only there instead of searching every thread's metadata.  The built-in savers
+        implement it (the server's rollback uses it); a saver that overrides neither form
+        raises NotImplementedError.
         """
-        raise NotImplementedError(
-            f"{type(self).__name__} does not record which run made a checkpoint, so it cannot "
-            "delete by run id. Use delete_thread(thread_id) or prune(thread_ids) instead."
-        )
+        # why: a saver written against LangGraph's signature still works without thread_id
+        extra = {} if thread_id is None else {"thread_id": thread_id}
+        return self._blocking("adelete_for_runs", lambda: self.adelete_for_runs(run_ids, **extra))
 
-    async def adelete_for_runs(self, run_ids: Sequence[str]) -> None:
+    async def adelete_for_runs(
+        self, run_ids: Sequence[str], *, thread_id: str | None = None
+    ) -> None:
         """Async form of ``delete_for_runs``."""
-        self.delete_for_runs(run_ids)
+        extra = {} if thread_id is None else {"thread_id": thread_id}
+        return await self._threaded(
+            "delete_for_runs", lambda: self.delete_for_runs(run_ids, **extra)
+        )
 
     def batch(self, ops: Sequence[tuple[Any, ...]]) -> builtins.list[Any]:
         """Apply ("put", ...) / ("put_writes", ...) ops in order; return each op's result.

@@ -182,6 +182,21 @@ class PostgresSaver(BaseCheckpointSaver[int]):
         self._lists.drop_threads([str(thread_id)])
         self._committed.drop_threads([str(thread_id)])
 
+    def delete_for_runs(self, run_ids: Sequence[str], *, thread_id: str | None = None) -> None:
+        """Delete every checkpoint (with its writes and dead blobs) the given runs wrote.
+
+        A checkpoint belongs to the run named by its metadata ``run_id``; ``thread_id``
+        limits the search to one thread (else every thread's metadata is searched).
+        """
+        if thread_id is not None:
+            thread_ids = [str(thread_id)]
+        else:
+            thread_ids = self._io.run(operation.threads_of_runs(run_ids))
+        if thread_ids:
+            self._io.run(operation.delete_for_runs(run_ids, thread_ids))
+        self._lists.drop_threads(thread_ids)
+        self._committed.drop_threads(thread_ids)
+
     def copy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
         """See ``BaseCheckpointSaver.copy_thread``."""
         self._io.run(operation.copy_thread(source_thread_id, target_thread_id))

@@ -8,7 +8,7 @@ says how to tell that the dropped attempt committed (``committed``):
 
 - reads, ``put_writes`` (regular writes insert-if-absent, special ones are replaced by
   the same value), ``delete_thread``, ``copy_thread`` (``ON CONFLICT DO NOTHING``),
-  ``prune`` and ``setup`` simply run again;
+  ``prune``, ``delete_for_runs`` and ``setup`` simply run again;
 - ``batch`` (every put and put_writes) first checks whether its last put's checkpoint id
   is stored: if so the commit went through and only its acknowledgement was lost, so it
   succeeds without writing again (re-running would fail its own head check: the head is
@@ -43,6 +43,7 @@ __all__ = [
     "begin_statements",
     "head_moved",
     "copy_thread",
+    "delete_for_runs",
     "delete_thread",
     "get_tuple",
     "list_tuples",
@@ -51,6 +52,7 @@ __all__ = [
     "seal_scope",
     "setup",
     "thread_lock",
+    "threads_of_runs",
 ]
 
 # pg_advisory_xact_lock(int4, int4): the first number says what is locked, so these keys
@@ -157,6 +159,24 @@ def delete_thread(thread_id: str) -> Operation:
     """See ``BaseCheckpointSaver.delete_thread``."""
     return Operation(
         lambda: plans.delete_thread(POSTGRES, thread_id), locks=_thread_locks([thread_id])
+    )
+
+
+def threads_of_runs(run_ids: Sequence[str]) -> Operation:
+    """The threads holding checkpoints of ``run_ids`` (a read: no locks)."""
+    run_ids = list(run_ids)
+    return Operation(lambda: plans.threads_of_runs(POSTGRES, run_ids), begin=SNAPSHOT_BEGIN)
+
+
+def delete_for_runs(run_ids: Sequence[str], thread_ids: Sequence[str]) -> Operation:
+    """See ``BaseCheckpointSaver.delete_for_runs``, in the ``thread_ids`` found first.
+
+    The threads' locks keep a concurrent put from referring to a blob found dead here.
+    """
+    run_ids, thread_ids = list(run_ids), list(thread_ids)
+    return Operation(
+        lambda: plans.delete_for_runs(POSTGRES, run_ids, thread_ids),
+        locks=_thread_locks(thread_ids),
     )
 
 

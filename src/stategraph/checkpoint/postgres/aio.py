@@ -183,6 +183,23 @@ class AsyncPostgresSaver(BaseCheckpointSaver[int]):
         self._lists.drop_threads([str(thread_id)])
         self._committed.drop_threads([str(thread_id)])
 
+    async def adelete_for_runs(
+        self, run_ids: Sequence[str], *, thread_id: str | None = None
+    ) -> None:
+        """Delete every checkpoint (with its writes and dead blobs) the given runs wrote.
+
+        A checkpoint belongs to the run named by its metadata ``run_id``; ``thread_id``
+        limits the search to one thread (else every thread's metadata is searched).
+        """
+        if thread_id is not None:
+            thread_ids = [str(thread_id)]
+        else:
+            thread_ids = await self._io.run(operation.threads_of_runs(run_ids))
+        if thread_ids:
+            await self._io.run(operation.delete_for_runs(run_ids, thread_ids))
+        self._lists.drop_threads(thread_ids)
+        self._committed.drop_threads(thread_ids)
+
     async def acopy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
         """See ``BaseCheckpointSaver.copy_thread``."""
         await self._io.run(operation.copy_thread(source_thread_id, target_thread_id))

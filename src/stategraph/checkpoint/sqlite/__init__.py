@@ -143,6 +143,16 @@ class SqliteSaver(BaseCheckpointSaver[int]):
         self._run(plans.delete_thread(SQLITE, thread_id), write=True)
         self._lists.drop_threads([str(thread_id)])
 
+    def delete_for_runs(self, run_ids: Sequence[str], *, thread_id: str | None = None) -> None:
+        """Delete every checkpoint (with its writes and dead blobs) the given runs wrote.
+
+        A checkpoint belongs to the run named by its metadata ``run_id``; ``thread_id``
+        limits the search to one thread.
+        """
+        within = None if thread_id is None else [str(thread_id)]
+        thread_ids = self._run(plans.delete_for_runs(SQLITE, run_ids, within), write=True)
+        self._lists.drop_threads(thread_ids)
+
     def copy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
         """See ``BaseCheckpointSaver.copy_thread``."""
         self._run(plans.copy_thread(SQLITE, source_thread_id, target_thread_id), write=True)

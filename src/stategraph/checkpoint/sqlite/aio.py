@@ -153,6 +153,14 @@ class AsyncSqliteSaver(BaseCheckpointSaver[int]):
         await self._run(plans.delete_thread(SQLITE, thread_id), write=True)
         self._lists.drop_threads([str(thread_id)])
 
+    async def adelete_for_runs(
+        self, run_ids: Sequence[str], *, thread_id: str | None = None
+    ) -> None:
+        """See ``SqliteSaver.delete_for_runs``."""
+        within = None if thread_id is None else [str(thread_id)]
+        thread_ids = await self._run(plans.delete_for_runs(SQLITE, run_ids, within), write=True)
+        self._lists.drop_threads(thread_ids)
+
     async def acopy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
         """See ``BaseCheckpointSaver.copy_thread``."""
         await self._run(plans.copy_thread(SQLITE, source_thread_id, target_thread_id), write=True)

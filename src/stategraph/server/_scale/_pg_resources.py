@@ -70,6 +70,9 @@ _MIGRATIONS: list[list[str]] = [
             created_at TIMESTAMPTZ NOT NULL, updated_at TIMESTAMPTZ NOT NULL)""",
         "CREATE INDEX sg_server_crons_due ON sg_server_crons (next_run_date) WHERE enabled = 1",
     ],
+    # cancel_action: what a requested cancel does once the run stopped (NULL: interrupt;
+    # 'rollback': delete the run and its checkpoints)
+    ["ALTER TABLE sg_server_runs ADD COLUMN cancel_action TEXT"],
 ]
 _JSON_COLUMNS = frozenset(
     {"config", "context", "metadata", "values", "interrupts", "kwargs", "error", "payload"}
@@ -79,7 +82,15 @@ _MIGRATION_LOCK = 0x53475352  # "SGSR": advisory lock id of the server's migrati
 # thread's latest checkpoint when the run first started (a re-claimed run whose thread has
 # moved past it had begun writing, and goes on from there).
 _HIDDEN = frozenset(
-    {"seq", "worker_id", "lease_expires_at", "cancel_requested", "attempt", "start_checkpoint_id"}
+    {
+        "seq",
+        "worker_id",
+        "lease_expires_at",
+        "cancel_requested",
+        "cancel_action",
+        "attempt",
+        "start_checkpoint_id",
+    }
 )
 
 

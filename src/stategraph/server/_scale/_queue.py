@@ -24,6 +24,7 @@ __all__ = [
     "active_runs",
     "admit",
     "cancel_pending",
+    "delete_rolled_back",
     "ensure_thread",
     "claim",
     "finish",
@@ -32,10 +33,13 @@ __all__ = [
     "reap",
     "release",
     "request_cancel",
+    "rollback_requested",
 ]
 
 RUNS = table_name("runs")
 THREADS = table_name("threads")
+# a cancel's action (a %s parameter) never downgrades a rollback already asked for
+_KEEP_ROLLBACK = "CASE WHEN cancel_action = 'rollback' THEN cancel_action ELSE %s END"
 
 
 def ensure_thread(res: PgResources, thread_id: str, *, create: bool) -> bool:
@@ -55,12 +59,14 @@ def ensure_thread(res: PgResources, thread_id: str, *, create: bool) -> bool:
 
 def admit(
     res: PgResources, row: dict[str, Any], strategy: str, assistant: dict[str, Any]
-) -> list[str]:
+) -> tuple[list[str], list[str]]:
     """Insert a pending run, applying the multitask strategy; mark its thread busy.
 
     The thread's metadata gains ``graph_id`` and ``assistant_id`` unless it has them.
-    Returns the running runs the new one interrupts (their cancel is requested here; the
-    caller publishes it).  A busy thread answers 409 (``reject``) or 422 (unknown strategy).
+    Returns the running runs the new one interrupts or rolls back (their cancel, with its
+    action, is requested here; the caller publishes it) and the pending runs a rollback
+    deleted (the caller deletes their checkpoints).  A busy thread answers 409
+    (``reject``) or 422 (unknown strategy).
     """
     thread_id = row["thread_id"]
     columns = ", ".join(f'"{k}"' for k in row)
@@ -76,9 +82,9 @@ def admit(
             f"WITH run AS ({insert} RETURNING thread_id) {busy}",
             [*values, encode("metadata", names), thread_id],
         )
-        return []
+        return [], []
 
-    def work(cur: Any) -> list[str]:
+    def work(cur: Any) -> tuple[list[str], list[str]]:
         cur.execute(f"SELECT 1 FROM {THREADS} WHERE thread_id = %s FOR UPDATE", (thread_id,))
         active = cur.execute(
             f"SELECT run_id FROM {RUNS} WHERE thread_id = %s "
@@ -86,22 +92,32 @@ def admit(
             (thread_id,),
         ).fetchall()
         interrupted: list[str] = []
+        dropped: list[str] = []
         if active and strategy != "enqueue":
             check_strategy(thread_id, strategy, active[0]["run_id"])
-            cur.execute(
-                f"UPDATE {RUNS} SET status = 'interrupted', updated_at = now() "
-                "WHERE thread_id = %s AND status = 'pending'",
-                (thread_id,),
-            )
+            if strategy == "rollback":
+                gone = cur.execute(
+                    f"DELETE FROM {RUNS} WHERE thread_id = %s AND status = 'pending' "
+                    "RETURNING run_id",
+                    (thread_id,),
+                ).fetchall()
+                dropped = [r["run_id"] for r in gone]
+            else:
+                cur.execute(
+                    f"UPDATE {RUNS} SET status = 'interrupted', updated_at = now() "
+                    "WHERE thread_id = %s AND status = 'pending'",
+                    (thread_id,),
+                )
+            action = "rollback" if strategy == "rollback" else None
             found = cur.execute(
-                f"UPDATE {RUNS} SET cancel_requested = TRUE "
+                f"UPDATE {RUNS} SET cancel_requested = TRUE, cancel_action = {_KEEP_ROLLBACK} "
                 "WHERE thread_id = %s AND status = 'running' RETURNING run_id",
-                (thread_id,),
+                (action, thread_id),
             ).fetchall()
             interrupted = [r["run_id"] for r in found]
         cur.execute(insert, values)
         cur.execute(busy, [encode("metadata", names), thread_id])
-        return interrupted
+        return interrupted, dropped
 
     return res.in_transaction(work)
 
@@ -190,22 +206,46 @@ def reap(res: PgResources, max_attempts: int) -> list[dict[str, Any]]:
     )
 
 
-def cancel_pending(res: PgResources, run_id: str) -> str | None:
-    """Interrupt ``run_id`` if no worker has it yet; return its thread id, else None."""
-    rows = res.execute(
-        f"""UPDATE {RUNS} SET status = 'interrupted', updated_at = now()
-        WHERE run_id = %s AND status = 'pending' RETURNING thread_id""",
-        (run_id,),
-    )
+def cancel_pending(res: PgResources, run_id: str, action: str = "interrupt") -> str | None:
+    """End ``run_id`` if no worker has it yet; return its thread id, else None.
+
+    ``interrupt`` marks it interrupted; ``rollback`` deletes its row (the caller deletes
+    the checkpoints an earlier attempt may have written).
+    """
+    if action == "rollback":
+        sql = f"DELETE FROM {RUNS} WHERE run_id = %s AND status = 'pending' RETURNING thread_id"
+    else:
+        sql = f"""UPDATE {RUNS} SET status = 'interrupted', updated_at = now()
+        WHERE run_id = %s AND status = 'pending' RETURNING thread_id"""
+    rows = res.execute(sql, (run_id,))
     return rows[0]["thread_id"] if rows else None
 
 
-def request_cancel(res: PgResources, run_id: str) -> bool:
-    """Flag a running run for cancellation (its worker sees it at the latest on heartbeat)."""
+def request_cancel(res: PgResources, run_id: str, action: str = "interrupt") -> bool:
+    """Flag a running run for cancellation (its worker sees it at the latest on heartbeat).
+
+    The action is kept on the row for the worker to apply once the run has stopped.
+    """
     rows = res.execute(
-        f"UPDATE {RUNS} SET cancel_requested = TRUE WHERE run_id = %s AND status = 'running' "
-        "RETURNING run_id",
-        (run_id,),
+        f"UPDATE {RUNS} SET cancel_requested = TRUE, cancel_action = {_KEEP_ROLLBACK} "
+        "WHERE run_id = %s AND status = 'running' RETURNING run_id",
+        (None if action == "interrupt" else action, run_id),
+    )
+    return bool(rows)
+
+
+def rollback_requested(res: PgResources, run_id: str) -> bool:
+    """Whether a rollback of ``run_id`` was asked for (read by its worker once it stopped)."""
+    rows = res.execute(f"SELECT cancel_action FROM {RUNS} WHERE run_id = %s", (run_id,))
+    return bool(rows) and rows[0]["cancel_action"] == "rollback"
+
+
+def delete_rolled_back(res: PgResources, run_id: str, worker_id: str) -> bool:
+    """Delete a rolled-back run's row if ``worker_id`` still holds it; False if it lost it."""
+    rows = res.execute(
+        f"""DELETE FROM {RUNS} WHERE run_id = %s AND worker_id = %s AND status = 'running'
+        RETURNING run_id""",
+        (run_id, worker_id),
     )
     return bool(rows)
 

@@ -3,7 +3,9 @@
 ``start`` admits a run into Postgres (multitask strategy under the thread's row lock) and
 ``launch`` wakes a worker; the run executes in whichever worker process claims it.  Wait,
 join and stream requests follow it through Redis (``StreamLog``, ``DoneWatch``); cancel
-requests flag the run in Postgres and publish a cancel notice its worker acts on.
+requests flag the run in Postgres (with the action: interrupt or rollback) and publish a
+cancel notice its worker acts on.  A rollback of a running run is done by its worker once
+the run has stopped writing; a pending run is ended (or deleted) here.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from .._runs import (
     ActiveRun,
     RunRows,
     new_run_row,
+    not_rollbackable,
     prepare_run,
     record_thread,
+    roll_back_thread,
     thread_not_found,
 )
 from .._thread_events import lifecycle_event
@@ -69,10 +73,15 @@ class ScaleRuns(RunRows):
             raise thread_not_found(thread_id)
         run = new_run_row(thread_id, assistant, request)
         strategy = request.kwargs.get("multitask_strategy") or "enqueue"
-        for run_id in queue.admit(self._resources, run, strategy, assistant):
+        cancelled, dropped = queue.admit(self._resources, run, strategy, assistant)
+        for run_id in cancelled:
             self._spawn(self._bus.publish(self._bus.cancel_channel, run_id))
         created = [("run_created", lifecycle_event(run, "pending"))]
         self._spawn(self._bus.add_thread_events(thread_id, created))
+        if dropped:  # pending runs a rollback deleted: what an earlier attempt wrote goes too
+            self._threads.forget_runs(thread_id, dropped)
+            for run_id in dropped:
+                self._spawn(self._bus.publish(self._bus.done_channel, run_id))
         return prepare_run(self._assistants, assistant, run, request)
 
     def launch(self, active: ActiveRun, on_done: Callable[[], None]) -> StreamLog:
@@ -117,27 +126,25 @@ class ScaleRuns(RunRows):
             return self._log(run_id)
         return None
 
-    def stop(self, run_id: str) -> None:
+    def stop(self, run_id: str, action: str = "interrupt") -> None:
         """Cancel run ``run_id`` if it has not ended (its client left)."""
-        self._spawn(self._cancel(run_id))
+        self._spawn(self._cancel(run_id, action))
 
-    async def _cancel(self, run_id: str) -> None:
-        thread_id = queue.cancel_pending(self._resources, run_id)
-        if thread_id is not None:  # no worker had it: it ends here
-            self._settle_thread(thread_id, run_id)
+    async def _cancel(self, run_id: str, action: str = "interrupt") -> None:
+        run = self._resources.get("runs", "run_id", run_id)
+        thread_id = queue.cancel_pending(self._resources, run_id, action)
+        if thread_id is not None and run is not None:  # no worker had it: it ends here
+            graph = self._assistants.graph_for(self._assistants.get(run["assistant_id"]))
+            busy = queue.has_active(self._resources, thread_id)
+            if action == "rollback":
+                roll_back_thread(self._threads, graph, thread_id, [run_id], busy=busy)
+            else:
+                record_thread(self._threads, graph, thread_id, "interrupted", busy=busy)
             done = {"run_id": run_id, "thread_id": thread_id, "status": "interrupted"}
             await self._bus.add_thread_events(thread_id, [("run_done", done)])
             await self._bus.publish(self._bus.done_channel, run_id)
-        elif queue.request_cancel(self._resources, run_id):
+        elif queue.request_cancel(self._resources, run_id, action):
             await self._bus.publish(self._bus.cancel_channel, run_id)
-
-    def _settle_thread(self, thread_id: str, run_id: str) -> None:
-        run = self._resources.get("runs", "run_id", run_id)
-        if run is None:
-            return
-        graph = self._assistants.graph_for(self._assistants.get(run["assistant_id"]))
-        busy = queue.has_active(self._resources, thread_id)
-        record_thread(self._threads, graph, thread_id, "interrupted", busy=busy)
 
     async def wait_done(self, run_id: str) -> None:
         """Return once run ``run_id`` has ended (and its local ``on_done`` ran)."""
@@ -148,17 +155,31 @@ class ScaleRuns(RunRows):
         else:
             await self._done.wait(run_id)
 
-    async def cancel(self, thread_id: str, run_id: str, *, wait: bool) -> None:
-        """Cancel run ``run_id`` (it ends ``interrupted``); with ``wait``, until it stopped."""
-        self.get(thread_id, run_id)
-        await self._cancel(run_id)
+    async def cancel(
+        self, thread_id: str, run_id: str, *, wait: bool, action: str = "interrupt"
+    ) -> None:
+        """Cancel run ``run_id``; with ``wait``, until it stopped (and was rolled back).
+
+        ``interrupt``: it ends ``interrupted``.  ``rollback``: it is deleted with its
+        checkpoints (a run that already ended answers 409).
+        """
+        run = self.get(thread_id, run_id)
+        if action == "rollback" and run["status"] not in ("pending", "running"):
+            raise not_rollbackable(run)
+        await self._cancel(run_id, action)
         if wait:
             await self.wait_done(run_id)
 
-    def cancel_many(self, thread_id: str | None, run_ids: list[str] | None, status: str) -> None:
+    def cancel_many(
+        self,
+        thread_id: str | None,
+        run_ids: list[str] | None,
+        status: str,
+        action: str = "interrupt",
+    ) -> None:
         """Cancel the unfinished runs matching a thread, ids and status (pending|running|all)."""
         for run in queue.active_runs(self._resources, thread_id, run_ids, status):
-            self.stop(run["run_id"])
+            self.stop(run["run_id"], action)
 
     def open(self, *, reap: bool = True) -> None:
         """Start following done notices (and reaping, unless a local worker does it)."""

@@ -6,7 +6,9 @@ every ``heartbeat_seconds`` (a run whose lease it lost, or whose cancel was requ
 stopped); and reaps expired leases of any worker every ``reap_seconds``.  A run claimed
 again after its worker died resumes from the thread's last checkpoint when an earlier
 attempt wrote checkpoints (the thread moved past the checkpoint noted when the run first
-started), so no finished step runs twice.
+started), so no finished step runs twice.  A run whose cancel asked for a rollback is, once
+stopped (or at once, when claimed again after its worker died), deleted with the checkpoints
+it wrote; the row goes last, so the thread's next run cannot start before.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from ...checkpoint.postgres.aio import AsyncPostgresSaver
 from .._assistants import Assistants
 from .._graph_call import event_of, run_config, split_chunk, stream_graph
 from .._run_request import RunRequest, parse_run_request
-from .._runs import record_thread
+from .._runs import record_thread, roll_back_thread
 from .._thread_events import lifecycle_event
 from .._threads import Threads
 from .._webhooks import notify_row_ended
@@ -161,6 +163,8 @@ class Worker:
         try:
             assistant = self._assistants.get(row["assistant_id"])
             graph = self._assistants.graph_for(assistant)
+            if row.get("cancel_action") == "rollback":
+                return  # rolled back before this claim (its worker died): not run again
             request = parse_run_request(row["kwargs"])
             if row["start_checkpoint_id"] is not None:  # an earlier attempt began
                 index = await self._bus.event_count(run_id)
@@ -214,6 +218,16 @@ class Worker:
         run_id = row["run_id"]
         if run_id in self._lost:
             return  # the reaper gave it to another worker, which finishes it
+        try:
+            rollback = queue.rollback_requested(self._resources, run_id)
+            if rollback and not await asyncio.to_thread(self._roll_back, row, graph):
+                return
+        except Exception:
+            logger.exception("Rolling back run %s failed; the reaper retries it", run_id)
+            return
+        if rollback:
+            await self._announce_end(row, "interrupted", None, index)
+            return
         if self._draining and outcome == "interrupted":
             queue.release(self._resources, run_id, self.worker_id)
             return
@@ -235,12 +249,17 @@ class Worker:
         except Exception:
             logger.exception("Recording the end of run %s failed; the reaper retries it", run_id)
             return
+        await self._announce_end(row, status, error, index)
+
+    async def _announce_end(self, row: dict[str, Any], status: str, error: Any, index: int) -> None:
+        """End the run's event stream, publish its done notice, wake a worker, call its webhook."""
+        run_id = row["run_id"]
         await self._bus.end_stream(run_id, index, self._settings.keep_seconds)
         done = [("run_done", lifecycle_event(row, status))]
         await self._bus.add_thread_events(row["thread_id"], done)
         await self._bus.publish(self._bus.done_channel, run_id)
         await self._bus.wake()  # a run queued behind this one on its thread may start
-        # why: a stateless run's row may already be deleted by the API that waited for it
+        # why: a stateless (or rolled-back) run's row may be gone: the webhook gets this one
         final = {**row, "status": status, "error": error}
         notify_row_ended(self._resources, run_id, (row.get("kwargs") or {}).get("webhook"), final)
 
@@ -251,6 +270,16 @@ class Worker:
         outcome = self._record_thread(graph, thread_id, outcome, busy=busy)
         held = queue.finish(self._resources, run_id, self.worker_id, outcome, error)
         return outcome if held else None
+
+    def _roll_back(self, row: dict[str, Any], graph: Any) -> bool:
+        """Checkpoints, thread row, then run row; False when this worker lost the run."""
+        run_id, thread_id = row["run_id"], row["thread_id"]
+        busy = _has_other_active(self._resources, thread_id, run_id)
+        if graph is None:
+            self._threads.forget_runs(thread_id, [run_id])
+        else:
+            roll_back_thread(self._threads, graph, thread_id, [run_id], busy=busy)
+        return queue.delete_rolled_back(self._resources, run_id, self.worker_id)
 
     async def _retry(self, run_id: str) -> None:
         """Give a run that met a transient Postgres error back to the queue (attempt kept)."""

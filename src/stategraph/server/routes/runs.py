@@ -19,7 +19,7 @@ from starlette.routing import Route
 from .. import _sse
 from .._http import ApiError, field, json_response, read_body
 from .._run_request import STREAM_MODES, parse_run_request
-from .._runs import ActiveRun
+from .._runs import ActiveRun, check_cancel_action
 from .._sse import joined_events, run_events
 
 __all__ = ["routes"]
@@ -202,32 +202,33 @@ async def _no_events() -> AsyncIterator[tuple[int, str, Any] | None]:
 
 
 async def cancel_run(request: Request) -> Response:
-    """``POST /threads/{thread_id}/runs/{run_id}/cancel?wait=0|1&action=interrupt``."""
+    """``POST /threads/{thread_id}/runs/{run_id}/cancel?wait=0|1&action=interrupt|rollback``.
+
+    ``interrupt`` answers the run; ``rollback`` deletes it, so it answers no body (204 once
+    rolled back with ``wait``, else 202).
+    """
     runs, params = request.app.state.server.runs, request.path_params
     action = request.query_params.get("action", "interrupt")
-    if action != "interrupt":
-        raise ApiError(
-            422, f"Query parameter 'action' {action!r} is not supported; use 'interrupt'."
-        )
+    check_cancel_action(action)
     wait = request.query_params.get("wait", "0") in ("1", "true")
-    await runs.cancel(params["thread_id"], params["run_id"], wait=wait)
+    await runs.cancel(params["thread_id"], params["run_id"], wait=wait, action=action)
+    if action == "rollback":
+        return Response(status_code=204 if wait else 202)
     return json_response(runs.get(params["thread_id"], params["run_id"]))
 
 
 async def cancel_runs(request: Request) -> Response:
-    """``POST /runs/cancel``: thread_id, run_ids, status (pending|running|all); 204."""
+    """``POST /runs/cancel?action=interrupt|rollback``: thread_id, run_ids, status; 204."""
     body = await read_body(request)
-    if request.query_params.get("action", "interrupt") != "interrupt":
-        raise ApiError(
-            422, "Query parameter 'action' must be 'interrupt' (rollback is not supported)."
-        )
+    action = request.query_params.get("action", "interrupt")
+    check_cancel_action(action)
     thread_id, run_ids = field(body, "thread_id", (str,)), field(body, "run_ids", (list,))
     status = field(body, "status", (str,))
     if status is not None and status not in ("pending", "running", "all"):
         raise ApiError(422, "Body key 'status' must be 'pending', 'running' or 'all'.")
     if thread_id is None and run_ids is None and status is None:
         raise ApiError(422, "Send 'thread_id', 'run_ids' or 'status' to say which runs to cancel.")
-    request.app.state.server.runs.cancel_many(thread_id, run_ids, status or "all")
+    request.app.state.server.runs.cancel_many(thread_id, run_ids, status or "all", action)
     return Response(status_code=204)
 
 
