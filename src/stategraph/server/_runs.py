@@ -352,6 +352,8 @@ class Runs(RunRows):
             self._resources.delete("runs", "run_id", active.run_id)
             ids = [active.run_id]
             roll_back_thread(self._threads, active.graph, active.thread_id, ids, busy=bool(queue))
+            done = lifecycle_event(active.run, "interrupted")
+            self._events.publish(active.thread_id, "run_done", done)
             return
         try:
             self._record_thread(active, outcome, busy=bool(queue))
