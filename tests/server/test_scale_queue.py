@@ -214,6 +214,6 @@ async def test_a_stopped_worker_hands_its_run_back_without_counting_it(
             result = await asyncio.wait_for(client.runs.join(tid, run["run_id"]), 60)
     assert result == {"items": list(NODES)}
     counts = executions(counter)
-    assert counts[(run["run_id"], "n1")] == 1  # resumed after n1, not started over
-    assert all(counts[(run["run_id"], node)] >= 1 for node in NODES)
+    # drained at a step boundary: the step running at SIGTERM finished there, none repeats
+    assert [counts[(run["run_id"], node)] for node in NODES] == [1] * len(NODES)
     assert run_rows(scale["dsn"])[run["run_id"]]["attempt"] == 1

@@ -47,13 +47,15 @@ def stream_graph(
     context: Any,
     *,
     state_updates: bool = False,
+    control: Any = None,
 ) -> AsyncIterator[Any]:
     """Stream the graph for ``request`` (input or command) as chunks named by SSE event.
 
     Each chunk is ``(event_mode, payload)``, or ``(namespace, event_mode, payload)`` with
     ``stream_subgraphs``, for :func:`event_of` to name and encode.  With ``state_updates``
     the ``values`` chunks come even when the request did not ask for them (for the thread
-    stream's ``state_update``); :func:`split_chunk` tells them apart.
+    stream's ``state_update``); :func:`split_chunk` tells them apart.  ``control``, a
+    ``RunControl``, lets the caller drain the run at a step boundary (``GraphDrained``).
     """
     modes = list(
         dict.fromkeys(STREAM_MODES[mode] for mode in request.stream_modes if mode != "events")
@@ -70,6 +72,7 @@ def stream_graph(
         "interrupt_before": request.interrupt_before,
         "interrupt_after": request.interrupt_after,
         "durability": request.durability,
+        "control": control,
     }
     if "events" in request.stream_modes:
         stream = _with_events(graph, graph_input, config, kwargs, keep_chunks=bool(modes))

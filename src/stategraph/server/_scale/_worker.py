@@ -25,6 +25,8 @@ from psycopg_pool import AsyncConnectionPool
 
 from ...checkpoint.postgres._connect import async_pool_checks, pool_arguments
 from ...checkpoint.postgres.aio import AsyncPostgresSaver
+from ...errors import GraphDrained
+from ...runtime import RunControl
 from .._assistants import Assistants
 from .._graph_call import event_of, run_config, split_chunk, stream_graph
 from .._run_request import RunRequest, parse_run_request
@@ -61,6 +63,7 @@ class Worker:
         self._settings = settings
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._running: dict[str, asyncio.Task[None]] = {}  # run id -> its execution
+        self._controls: dict[str, RunControl] = {}  # run id -> its drain handle
         self._lost: set[str] = set()  # runs whose lease went elsewhere: do not finish them
         self._draining = False
         self._loops: list[asyncio.Task[None]] = []
@@ -92,12 +95,22 @@ class Worker:
         self._graphs = {gid: graph.copy({"checkpointer": saver}) for gid, graph in graphs}
 
     async def stop(self, *, drain: bool = True) -> None:
-        """Stop claiming; put the executing runs back to pending (``drain``) and stop them."""
+        """Stop claiming; hand the executing runs back to pending (``drain``) and stop them.
+
+        Draining lets each run finish the step it is in (its checkpoint is saved) and stop at
+        that boundary, for at most ``drain_seconds``; leases keep being extended meanwhile.
+        What is still running then is cancelled: its step runs again on the next worker.
+        """
         self._draining = drain
-        for task in self._loops:
-            task.cancel()
+        claim, *others = self._loops or [None]
+        if claim is not None:
+            claim.cancel()
         running = list(self._running.values())
-        for task in running:
+        if drain and running:
+            for control in list(self._controls.values()):
+                control.request_drain("worker shutdown")
+            await asyncio.wait(running, timeout=self._settings.drain_seconds)
+        for task in [*others, *running]:
             task.cancel()
         await asyncio.gather(*self._loops, *running, return_exceptions=True)
         if self._pool is not None:
@@ -177,10 +190,17 @@ class Worker:
             context = request.context if request.context is not None else assistant["context"]
             await self._announce_start(row)
             runner = self._graphs[assistant["graph_id"]]
-            stream = stream_graph(runner, request, config, context or None, state_updates=True)
+            control = self._controls[run_id] = RunControl()
+            if self._draining:  # claimed just before the stop: hand it straight back
+                control.request_drain("worker shutdown")
+            stream = stream_graph(
+                runner, request, config, context or None, state_updates=True, control=control
+            )
             async for chunk in stream:
                 index = await self._record_chunk(row, request, chunk, index)
             outcome = "success"
+        except GraphDrained:  # stopped at a step boundary by a draining stop(): handed back
+            outcome = "interrupted"
         except psycopg.OperationalError as exc:  # Postgres dropped us: try again, not fail
             outcome, error = "retry", {"error": type(exc).__name__, "message": str(exc)}
         except Exception as exc:  # the graph's failure is reported, not raised
@@ -188,6 +208,7 @@ class Worker:
             await self._bus.add_event(run_id, index, "error", error, thread_id=thread_id)
             index += 1
         finally:
+            self._controls.pop(run_id, None)
             await asyncio.shield(self._finish(row, graph, outcome, error, index))
 
     async def _record_chunk(

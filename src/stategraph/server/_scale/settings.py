@@ -19,6 +19,9 @@ class ScaleSettings:
     back runs whose lease expired (failing them after ``max_attempts``).  Idle workers poll
     Postgres every ``poll_seconds`` when no Redis wake-up comes.  A run's event stream stays
     ``keep_seconds`` after it ends.  ``jobs``: runs one worker process executes at once.
+    A worker told to stop (SIGTERM) lets its runs finish the step they are in, for at most
+    ``drain_seconds``, and hands them back at that step boundary; what is still running then
+    is cancelled (its step runs again elsewhere).
     """
 
     postgres_uri: str
@@ -31,6 +34,7 @@ class ScaleSettings:
     max_attempts: int = 3
     jobs: int = 10
     keep_seconds: float = 120.0
+    drain_seconds: float = 30.0
 
     @classmethod
     def from_env(
