@@ -44,11 +44,17 @@ def thread_state(snapshot: StateSnapshot) -> dict[str, Any]:
     }
 
 
+def _error(error: Any) -> str | None:
+    if error is None or isinstance(error, str):  # snapshots hold the saved repr
+        return error
+    return f"{type(error).__name__}: {error}"
+
+
 def _task(task: Any) -> dict[str, Any]:
     return {
         "id": task.id,
         "name": task.name,
-        "error": None if task.error is None else f"{type(task.error).__name__}: {task.error}",
+        "error": _error(task.error),
         "interrupts": to_jsonable(list(task.interrupts)),
         "checkpoint": None,
         "state": None,
