@@ -504,7 +504,10 @@ class PregelLoop:
             self.pending_writes = [
                 w for w in self.pending_writes if w[1] not in (INTERRUPT, RESUME, ERROR)
             ]
-            yield from self._save("fork", step=self.step - 1)
+            # the fork counts as a step of its own (LangGraph numbers it one past the checkpoint
+            # replayed, and the replayed tasks run in the step after it)
+            yield from self._save("fork", step=self.step)
+            self.step += 1
         yield from ()
 
     def _apply_input(self, inp: Any) -> None:

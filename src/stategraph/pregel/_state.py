@@ -433,7 +433,8 @@ def _copy(graph: Pregel, loop: PregelLoop, saved: Any, values: Any) -> Gen:
         CONF: {k: v for k, v in saved.config[CONF].items() if k != "checkpoint_id"}
     }
     loop.updated_channels = None
-    yield from loop._save("fork", step=loop.step - 1)
+    # the copy is numbered one past the checkpoint copied, as LangGraph numbers it
+    yield from loop._save("fork", step=loop.step)
     config = loop.checkpoint_config
     for item in values or ():
         vals, as_node = item if isinstance(item, tuple) else (item, None)
