@@ -84,7 +84,10 @@ def test_task_result_is_replayed_not_recomputed_on_resume(driver: Any) -> None:
     cfg = {"configurable": {"thread_id": "r"}}
     first = driver.run(flow, "cats", cfg)
     assert first["__interrupt__"][0].value == {"essay": "essay on cats"}
-    assert driver.run(flow, Command(resume="ok"), cfg) == {"essay": "essay on cats", "verdict": "ok"}
+    assert driver.run(flow, Command(resume="ok"), cfg) == {
+        "essay": "essay on cats",
+        "verdict": "ok",
+    }
     assert calls == ["cats"]
 
 
@@ -105,7 +108,11 @@ def test_task_error_propagates_and_retry_policy_applies(driver: Any) -> None:
 
     attempts: list[int] = []
 
-    @task(retry_policy=RetryPolicy(max_attempts=3, initial_interval=0.001, jitter=False, retry_on=KeyError))
+    @task(
+        retry_policy=RetryPolicy(
+            max_attempts=3, initial_interval=0.001, jitter=False, retry_on=KeyError
+        )
+    )
     def flaky() -> str:
         attempts.append(1)
         if len(attempts) < 3:
@@ -250,3 +257,20 @@ def test_tasks_called_from_state_graph_nodes_and_from_tasks(driver: Any) -> None
 
     g = StateGraph(S).add_node("node", node).add_edge(START, "node").add_edge("node", END).compile()
     assert driver.run(g, {"x": 1}) == {"x": 20}
+
+
+def test_values_before_the_entrypoint_returns_read_as_none(driver: Any) -> None:
+    @entrypoint(checkpointer=InMemorySaver())
+    def ask(x: int) -> int:
+        return interrupt("go?")
+
+    config = {"configurable": {"thread_id": "none-yet"}}
+    chunks = driver.stream(ask, 1, config, stream_mode=["values", "checkpoints"])
+    # the input checkpoint has no output yet: None (not {}), and the interrupt chunk holds only it
+    assert [(mode, p["values"]) for mode, p in chunks if mode == "checkpoints"] == [
+        ("checkpoints", None)
+    ]
+    [(_, values)] = [c for c in chunks if c[0] == "values"]
+    assert list(values) == ["__interrupt__"]
+    assert driver.get_state(ask, config).values is None
+

@@ -112,7 +112,13 @@ def emit_interrupt(loop: PregelLoop, interrupts: tuple[Any, ...]) -> None:
     if loop.want_values:
         from ._algo import read_channels
 
-        out = read_channels(loop.channels, loop.values_keys)
+        keys = loop.values_keys
+        if isinstance(
+            keys, str
+        ):  # a single output channel (maybe still empty): only the interrupts
+            loop.sink.emit("values", {INTERRUPT: interrupts})
+            return
+        out = read_channels(loop.channels, keys)
         if isinstance(out, dict):
             loop.sink.emit("values", {**out, INTERRUPT: interrupts})
         else:  # a single output channel: the chunk holds only the interrupts

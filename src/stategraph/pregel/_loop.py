@@ -869,7 +869,11 @@ class PregelLoop:
         return any(ch in upd for ch in stream)
 
     def read_stream_values(self) -> Any:
-        return read_channels(self.channels, self.graph.stream_channels_asis)
+        """The values a checkpoint shows: a single output channel still empty reads as None."""
+        asis = self.graph.stream_channels_asis
+        if isinstance(asis, str) and not self.channels[asis].is_available():
+            return None
+        return read_channels(self.channels, asis)
 
     def _emit_values(self) -> None:
         self.sink.emit(

@@ -29,7 +29,7 @@ from ..constants import (
 from ..errors import ErrorCode, InvalidUpdateError, coded
 from ..runtime import Runtime
 from ..types import PregelTask, StateSnapshot, StateUpdate
-from ._algo import apply_writes, is_finished, prepare_tasks, read_channels
+from ._algo import apply_writes, is_finished, prepare_tasks
 from ._events import error_text, with_checkpoint_map
 from ._io import input_writes
 from ._loop import PregelLoop
@@ -182,11 +182,7 @@ def snapshot_from(
         nexts = tuple(t.name for t in tasks if t not in finished)
     else:
         nexts = tuple(t.name for t in tasks)
-    asis = graph.stream_channels_asis
-    if isinstance(asis, str) and not loop.channels[asis].is_available():
-        values: Any = {}
-    else:
-        values = graph.map_output_values(read_channels(loop.channels, asis))
+    values = graph.map_output_values(loop.read_stream_values())
     return StateSnapshot(
         values=values,
         next=nexts,
