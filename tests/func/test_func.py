@@ -274,3 +274,31 @@ def test_values_before_the_entrypoint_returns_read_as_none(driver: Any) -> None:
     assert list(values) == ["__interrupt__"]
     assert driver.get_state(ask, config).values is None
 
+
+def test_debug_and_tasks_streams_announce_each_task_call(driver: Any) -> None:
+    @task
+    def sq(x: int) -> int:
+        return x * x
+
+    @entrypoint(checkpointer=InMemorySaver())
+    def flow(x: int) -> int:
+        return sq(x).result() + sq(x + 1).result()
+
+    debug = driver.stream(flow, 2, {"configurable": {"thread_id": "dbg"}}, stream_mode="debug")
+    assert [(c["type"], c["payload"].get("name")) for c in debug] == [
+        ("checkpoint", None),
+        ("task", "flow"),
+        ("task", "sq"),
+        ("task_result", "sq"),
+        ("task", "sq"),
+        ("task_result", "sq"),
+        ("task_result", "flow"),
+        ("checkpoint", None),
+    ]
+    assert debug[2]["payload"]["input"] == ((2,), {}) and debug[0]["payload"]["values"] is None
+    tasks = driver.stream(flow, 3, {"configurable": {"thread_id": "tsk"}}, stream_mode="tasks")
+    assert [("input" in t, t["name"]) for t in tasks][:3] == [
+        (True, "flow"),
+        (True, "sq"),
+        (False, "sq"),
+    ]
