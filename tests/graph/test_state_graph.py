@@ -639,6 +639,42 @@ def test_batch_return_exceptions(driver: Any) -> None:
         driver.batch(g.compile(), [{"x": 1}, {"x": -1}])
 
 
+def _as_completed(
+    driver: Any, app: Any, inputs: list[Any], config: Any = None, **kw: Any
+) -> list[Any]:
+    if not driver.is_async:
+        return list(app.batch_as_completed(inputs, config, **kw))
+
+    async def collect() -> list[Any]:
+        return [pair async for pair in app.abatch_as_completed(inputs, config, **kw)]
+
+    return asyncio.run(collect())
+
+
+def test_batch_as_completed_yields_index_and_output(driver: Any) -> None:
+    def maybe(state: State) -> dict[str, int]:
+        if state["x"] < 0:
+            raise KeyError("negative")
+        return {"x": state["x"] * 2}
+
+    g = StateGraph(State)
+    app = g.add_node("a", maybe).add_edge(START, "a").compile(checkpointer=InMemorySaver())
+    pairs = _as_completed(driver, app, [{"x": 1}, {"x": 2}], [cfg("c1"), cfg("c2")])
+    assert sorted(pairs, key=lambda p: p[0]) == [(0, {"x": 2, "log": []}), (1, {"x": 4, "log": []})]
+    assert driver.get_state(app, cfg("c2")).values == {"x": 4, "log": []}
+    mixed = dict(
+        _as_completed(
+            driver, app.copy({"checkpointer": None}), [{"x": 1}, {"x": -1}], return_exceptions=True
+        )
+    )
+    assert mixed[0] == {"x": 2, "log": []} and isinstance(mixed[1], KeyError)
+    with pytest.raises(KeyError):
+        _as_completed(driver, app.copy({"checkpointer": None}), [{"x": -1}, {"x": 1}])
+    assert _as_completed(driver, app, []) == []
+    with pytest.raises(ValueError, match="2 inputs but 1 configs"):
+        _as_completed(driver, app, [{"x": 1}, {"x": 2}], [cfg("c3")])
+
+
 def test_default_recursion_limit_is_langgraphs(driver: Any) -> None:
     from stategraph.constants import DEFAULT_RECURSION_LIMIT
 

@@ -400,6 +400,22 @@ class Pregel:
         with ThreadPoolExecutor(max_workers=min(len(inputs), 16)) as pool:
             return list(pool.map(one, zip(inputs, configs, strict=True)))
 
+    def batch_as_completed(
+        self, inputs: Sequence[Any], config: Any = None, *, return_exceptions: bool = False, **kwargs: Any
+    ) -> Iterator[tuple[int, Any]]:
+        """Like ``batch``, yielding ``(index, output)`` as each run finishes."""
+        from ._batch import batch_as_completed
+
+        return batch_as_completed(self, inputs, config, return_exceptions, kwargs)
+
+    def abatch_as_completed(
+        self, inputs: Sequence[Any], config: Any = None, *, return_exceptions: bool = False, **kwargs: Any
+    ) -> AsyncIterator[tuple[int, Any]]:
+        """Like ``abatch``, yielding ``(index, output)`` as each run finishes."""
+        from ._batch import abatch_as_completed
+
+        return abatch_as_completed(self, inputs, config, return_exceptions, kwargs)
+
     async def abatch(self, inputs: Sequence[Any], config: Any = None, *, return_exceptions: bool = False, **kwargs: Any) -> list[Any]:
         configs = config if isinstance(config, list) else [config] * len(inputs)
         coros = [self.ainvoke(i, c, **kwargs) for i, c in zip(inputs, configs, strict=True)]
