@@ -200,6 +200,40 @@ def test_tools_may_return_commands(flavour: str, driver) -> None:
     assert [m.content for m in out["messages"][1:]] == ["mood=calm", "2"]
 
 
+def test_with_commands_each_call_is_its_own_update_in_call_order(driver) -> None:
+    class State(MessagesState):
+        mood: str
+
+    def set_mood(mood: str, runtime: ToolRuntime) -> Command:
+        """Set the mood."""
+        answer = ToolMessage(f"mood={mood}", tool_call_id=runtime.tool_call_id, name="set_mood")
+        return Command(update={"mood": mood, "messages": [answer]})
+
+    g = (
+        StateGraph(State)
+        .add_node("tools", ToolNode([add, set_mood]))
+        .add_edge(START, "tools")
+        .compile()
+    )
+    calls = (
+        ("add", {"a": 1, "b": 1}, "c1"),
+        ("set_mood", {"mood": "calm"}, "c2"),
+        ("add", {"a": 2, "b": 2}, "c3"),
+    )
+    [chunk] = driver.stream(
+        g, {"messages": [ai_calling(*calls)], "mood": ""}, stream_mode="updates"
+    )
+    # LangGraph's shape: one write per tool output (a Command's update split per key), in call order
+    assert [sorted(u) for u in chunk["tools"]] == [
+        ["messages"],
+        ["mood"],
+        ["messages"],
+        ["messages"],
+    ]
+    out = driver.run(g, {"messages": [ai_calling(*calls)], "mood": ""})
+    assert [m.tool_call_id for m in out["messages"][1:]] == ["c1", "c2", "c3"]
+
+
 def test_command_without_an_answer_for_its_call_is_rejected(driver) -> None:
     def sneaky() -> Command:
         """Forget to answer."""

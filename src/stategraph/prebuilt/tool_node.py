@@ -314,16 +314,17 @@ class ToolNode:
         flat_outputs = [o[0] if isinstance(o, list) and len(o) == 1 else o for o in outputs]
         if any(isinstance(o, Command) and o.graph == Command.PARENT for o in flat_outputs):
             return fold_parent_command(flat_outputs, calls, self.messages_key)
-        commands: list[Any] = []
-        messages: list[Any] = []
-        for out in outputs:
-            for item in out if isinstance(out, list) else [out]:
-                (commands if isinstance(item, Command) else messages).append(item)
-        if not commands:
-            return messages if kind == "list" else {self.messages_key: messages}
-        if messages:
-            commands.append(messages if kind == "list" else {self.messages_key: messages})
-        return commands
+        items = [item for out in outputs for item in (out if isinstance(out, list) else [out])]
+        if not any(isinstance(item, Command) for item in items):
+            return items if kind == "list" else {self.messages_key: items}
+        # with Commands: one update per call, in call order (LangGraph's shape), so the state and
+        # the updates stream list each tool's writes where its call was
+        return [
+            item
+            if isinstance(item, Command)
+            else ([item] if kind == "list" else {self.messages_key: [item]})
+            for item in items
+        ]
 
 
 def tools_condition(state: Any, messages_key: str = "messages") -> Literal["tools", "__end__"]:
