@@ -69,6 +69,29 @@ def test_pydantic_state_nodes_receive_models_and_output_is_set_keys(driver: Any)
         driver.run(app, {"x": "not a number"})
 
 
+class Inner(BaseModel):
+    a: int = 0
+
+
+class Nested(BaseModel):
+    inner: Inner = Inner()
+    n: int = 0
+
+
+def test_pydantic_writes_are_checked_but_kept_as_written(driver: Any) -> None:
+    seen: list[Any] = []
+    g = StateGraph(Nested)
+    g.add_node("w", lambda s: {"inner": {"a": s.inner.a + 1}})
+    g.add_node("r", lambda s: seen.append(s.inner) or {})
+    app = g.add_edge(START, "w").add_edge("w", "r").compile()
+    out = driver.run(app, {"inner": {"a": 1}})
+    # the channel keeps the dict the node wrote (LangGraph's output); nodes still read a model
+    assert out == {"inner": {"a": 2}} and seen == [Inner(a=2)]
+    bad = StateGraph(Nested).add_node("w", lambda s: {"n": "not a number"}).add_edge(START, "w")
+    with pytest.raises(ValidationError):
+        driver.run(bad.compile(), {})
+
+
 def test_v2_output_is_coerced_to_the_model(driver: Any) -> None:
     g = StateGraph(PState)
     g.add_node("n", lambda s: {"x": s.x + 1}).add_edge(START, "n")
