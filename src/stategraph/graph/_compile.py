@@ -90,6 +90,10 @@ def compile_graph(builder: StateGraph, **opts: Any) -> CompiledStateGraph:
         cache_policy=None,
         stream_mode="updates",
     )
+    if opts["checkpointer"] not in (None, True, False):
+        from ._declared_types import allow_declared_classes, graph_schemas
+
+        allow_declared_classes(opts["checkpointer"], graph_schemas(builder))
     builder.compiled = True
     return graph
 
