@@ -630,3 +630,31 @@ def test_mermaid_subgraph_blocks_follow_langgraphs_edge_rules():
     assert got["nodes"]["solo\\3aonly"] == "only" and got["nodes"]["mid\\3am1"] == "m1"
     assert ("mid\\3am1", "mid\\3ainner\\3adeep", "solid", "") in got["edges"]
     assert ("loop\\3al", "loop\\3al", "solid", "") in got["edges"]
+
+
+def test_a_branch_without_known_destinations_draws_nothing_from_its_node():
+    from typing import TypedDict
+
+    from stategraph.graph import StateGraph
+
+    class S(TypedDict):
+        v: int
+
+    def route(state: S) -> str:  # neither a path map nor a Literal return type
+        return "f"
+
+    def node(state: S) -> dict:
+        return {}
+
+    mid = StateGraph(S).add_node("a", node).add_node("f", node).add_edge(START, "a")
+    mid = mid.add_conditional_edges("a", route).add_edge("f", END).compile()
+    # LangGraph infers edges it can see: "a" ends the run (solid), "f" is unreachable
+    assert edge_set(mid.get_graph()) == {(START, "a", False, None), ("a", END, False, None)}
+    first = (
+        StateGraph(S)
+        .add_node("f", node)
+        .add_conditional_edges(START, route)
+        .add_edge("f", END)
+        .compile()
+    )
+    assert edge_set(first.get_graph()) == {(START, END, True, None)}
