@@ -213,3 +213,38 @@ def test_builtin_errors_carry_a_code_attribute(driver: Any, case: str) -> None:
             get_runtime()
     assert getattr(info.value, "code", None) is not None
     assert info.value.code.value == case
+
+
+@pytest.mark.parametrize("durability", ["sync", "async", "exit"])
+def test_a_quick_sibling_of_a_failing_node_still_runs_and_is_saved(
+    driver: Any, durability: str
+) -> None:
+    class Log(TypedDict):
+        log: Annotated[list, operator.add]
+
+    calls: list[str] = []
+
+    def ok(state: Log) -> dict[str, list[str]]:
+        calls.append("ok")
+        return {"log": ["ok"]}
+
+    def bad(state: Log) -> None:
+        raise RuntimeError("boom")
+
+    async def aok(state: Log) -> dict[str, list[str]]:
+        return ok(state)
+
+    async def abad(state: Log) -> None:
+        bad(state)
+
+    # async runs use async nodes: sync nodes there go to threads, racing as in LangGraph
+    g = StateGraph(Log).add_node("bad", abad if driver.is_async else bad)
+    g = g.add_node("ok", aok if driver.is_async else ok)
+    app = g.add_edge(START, "bad").add_edge(START, "ok").compile(checkpointer=InMemorySaver())
+    config = {"configurable": {"thread_id": f"sib-{durability}"}}
+    for _ in range(5):  # the sibling started with the failing node: never dropped
+        calls.clear()
+        with pytest.raises(RuntimeError):
+            driver.run(app, {"log": []}, config, durability=durability)
+        snap = driver.get_state(app, config)
+        assert calls == ["ok"] and snap.next == ("bad",) and snap.values == {"log": ["ok"]}
