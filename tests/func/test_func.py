@@ -302,3 +302,41 @@ def test_debug_and_tasks_streams_announce_each_task_call(driver: Any) -> None:
         (True, "sq"),
         (False, "sq"),
     ]
+
+
+def test_entrypoint_json_schemas_come_from_its_annotations() -> None:
+    @entrypoint()
+    def flow(x: int) -> str:
+        return str(x)
+
+    @entrypoint()
+    def final(x: dict, *, previous: Any = None) -> entrypoint.final[list[str], int]:
+        return entrypoint.final(value=[], save=1)
+
+    @entrypoint()
+    def plain(x):
+        return x
+
+    assert flow.get_input_jsonschema() == {"title": "LangGraphInput", "type": "integer"}
+    assert flow.get_output_jsonschema() == {"title": "LangGraphOutput", "type": "string"}
+    assert final.get_input_jsonschema() == {
+        "additionalProperties": True,
+        "title": "LangGraphInput",
+        "type": "object",
+    }
+    assert final.get_output_jsonschema() == {
+        "items": {"type": "string"},
+        "title": "LangGraphOutput",
+        "type": "array",
+    }
+    assert plain.get_input_jsonschema() == {"title": "LangGraphInput"}
+
+
+def test_entrypoint_drawing_ends_dotted() -> None:
+    @entrypoint()
+    def flow(x: int) -> str:
+        return str(x)
+
+    # one node and nothing after it: it ends the run dotted, as LangGraph draws an entrypoint
+    edges = sorted((e.source, e.target, e.conditional) for e in flow.get_graph().edges)
+    assert edges == [("__start__", "flow", False), ("flow", "__end__", True)]

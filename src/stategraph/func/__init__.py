@@ -203,8 +203,25 @@ class entrypoint(Generic[R]):
             context_schema=self.context_schema,
         )
         functools.update_wrapper(graph, func, updated=())  # type: ignore[arg-type]
+        graph.input_type, graph.output_type = _io_types(func)
         if self.checkpointer not in (None, True, False):  # its input/return types round-trip
             from ..graph._declared_types import allow_declared_classes, function_types
 
             allow_declared_classes(self.checkpointer, function_types(func))
         return graph
+
+
+def _io_types(func: Callable[..., Any]) -> tuple[Any, Any]:
+    """The entrypoint's input type (its first parameter) and output type (the return type, or
+    the value type of an ``entrypoint.final[value, save]``); ``Any`` where not annotated."""
+    import typing
+
+    try:
+        hints = typing.get_type_hints(func)
+    except Exception:  # unresolvable annotations: the schemas say nothing
+        hints = {}
+    first = next(iter(inspect.signature(func).parameters))
+    returned = hints.get("return", Any)
+    if typing.get_origin(returned) is entrypoint.final:
+        returned = typing.get_args(returned)[0]
+    return hints.get(first, Any), returned

@@ -480,6 +480,18 @@ class Pregel:
         for item in self.get_subgraphs(namespace=namespace, recurse=recurse):
             yield item
 
+    def get_input_jsonschema(self, config: Any = None) -> dict[str, Any]:
+        """The JSON Schema of the input (an entrypoint's parameter type, else the channels')."""
+        from ._io_schema import io_jsonschema
+
+        return io_jsonschema(self, output=False)
+
+    def get_output_jsonschema(self, config: Any = None) -> dict[str, Any]:
+        """The JSON Schema of the output (an entrypoint's return type, else the channels')."""
+        from ._io_schema import io_jsonschema
+
+        return io_jsonschema(self, output=True)
+
     def get_graph(self, config: Any = None, *, xray: int | bool = False) -> Any:
         from ._drawing import pregel_drawable
 
