@@ -316,6 +316,30 @@ def _pausing_child(**compile_kw: Any) -> Any:
     return child.compile(**compile_kw)
 
 
+def test_a_subgraph_task_not_started_yet_shows_an_empty_snapshot(driver: Any) -> None:
+    parent = StateGraph(State)
+    parent.add_node("sub", _pausing_child()).add_edge(START, "sub")
+    app = parent.compile(checkpointer=InMemorySaver(), interrupt_before=["sub"])
+    driver.run(app, {"log": []}, cfg())
+    (task,) = driver.get_state(app, cfg(), subgraphs=True).tasks
+    # LangGraph's shape: a snapshot at the child's namespace with nothing in it yet
+    assert isinstance(task.state, StateSnapshot)
+    assert (task.state.values, task.state.next, task.state.tasks, task.state.interrupts) == (
+        {},
+        (),
+        (),
+        (),
+    )
+    assert (
+        task.state.metadata is None
+        and task.state.created_at is None
+        and task.state.parent_config is None
+    )
+    assert task.state.config["configurable"]["checkpoint_ns"] == f"sub:{task.id}"
+    (plain,) = driver.get_state(app, cfg()).tasks  # without subgraphs=True: the child's config
+    assert plain.state == {"configurable": {"thread_id": "t", "checkpoint_ns": f"sub:{task.id}"}}
+
+
 def test_snapshot_of_a_persistent_subgraph_is_found_without_task_ids(driver: Any) -> None:
     parent = StateGraph(State)
     parent.add_node("sub", _pausing_child(checkpointer=True)).add_edge(START, "sub")

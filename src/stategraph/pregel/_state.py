@@ -134,6 +134,8 @@ def _snapshot(graph: Pregel, config: dict[str, Any], saved: Any, *, subgraphs: b
             child_saved = yield ("get_tuple", lookup)
             if child_saved is not None:
                 state = yield from _snapshot(child, lookup, child_saved, subgraphs=True)
+            else:  # not started yet: an empty snapshot at its namespace (LangGraph's shape)
+                state = StateSnapshot({}, (), child_cfg, None, None, None, (), ())
         tasks.append(t._replace(state=state))
     return snap._replace(tasks=tuple(tasks))
 
