@@ -18,17 +18,18 @@ ValueT = TypeVar("ValueT")
 KeyFuncT = TypeVar("KeyFuncT", bound=Callable[..., str | bytes])
 
 
-def _default_cache_key(*args: Any, **kwargs: Any) -> str:
-    from .cache._key import default_cache_key
+def default_cache_key(*args: Any, **kwargs: Any) -> str:
+    """The default ``CachePolicy.key_func`` (named as LangGraph's, which reprs show)."""
+    from .cache._key import default_cache_key as key
 
-    return default_cache_key(*args, **kwargs)
+    return key(*args, **kwargs)
 
 
 @dataclass(frozen=True, kw_only=True)
 class CachePolicy(Generic[KeyFuncT]):
     """Cache a node's writes keyed on its input; ``ttl`` in seconds, None for no expiry."""
 
-    key_func: KeyFuncT = _default_cache_key  # type: ignore[assignment]
+    key_func: KeyFuncT = default_cache_key  # type: ignore[assignment]
     ttl: int | None = None
 
 
@@ -54,7 +55,9 @@ class TimeoutPolicy:
             value = value.total_seconds()
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return cls(run_timeout=float(value))
-        raise TypeError(f"timeout must be a number of seconds, a timedelta or a TimeoutPolicy, got {value!r}")
+        raise TypeError(
+            f"timeout must be a number of seconds, a timedelta or a TimeoutPolicy, got {value!r}"
+        )
 
 
 @dataclass(frozen=True)
@@ -82,5 +85,3 @@ class PregelExecutableTask:
     writers: Sequence[Any] = ()
     subgraphs: Sequence[Any] = ()
     timeout: TimeoutPolicy | None = None
-
-
