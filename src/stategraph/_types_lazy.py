@@ -18,10 +18,11 @@ ValueT = TypeVar("ValueT")
 KeyFuncT = TypeVar("KeyFuncT", bound=Callable[..., str | bytes])
 
 
-def _default_cache_key(*args: Any, **kwargs: Any) -> str:
-    from .cache._key import default_cache_key
+def default_cache_key(*args: Any, **kwargs: Any) -> str:
+    """The default ``CachePolicy.key_func`` (named as LangGraph's, which reprs show)."""
+    from .cache._key import default_cache_key as key
 
-    return default_cache_key(*args, **kwargs)
+    return key(*args, **kwargs)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,7 +48,7 @@ class CachePolicy(Generic[KeyFuncT]):
         [2, 3]
     """
 
-    key_func: KeyFuncT = _default_cache_key  # type: ignore[assignment]
+    key_func: KeyFuncT = default_cache_key  # type: ignore[assignment]
     ttl: int | None = None
 
 

@@ -301,3 +301,31 @@ def test_list_of_all_threads_goes_thread_by_thread_as_first_stored() -> None:
         "b",
         "a",
     ]
+
+
+def test_unknown_classes_are_not_loaded_until_allowed(mode: str) -> None:
+    """Overrides the shared case: InMemorySaver's bytes never leave the process, so by default it
+    reads back any class of an imported module (as LangGraph's does); a strict serializer given
+    explicitly still refuses unregistered classes."""
+    from stategraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+    from stategraph.errors import ErrorCode, SerializationError
+
+    from .conformance import Unregistered
+
+    def read(saver: InMemorySaver, saved: Any) -> Any:
+        if mode == "sync":
+            return saver.get_tuple(saved)
+        return asyncio.run(saver.aget_tuple(saved))
+
+    checkpoint = make_checkpoint({"a": Unregistered(1)}, {"a": 1})
+    own = InMemorySaver()
+    saved = own.put(config("t"), checkpoint, {}, {"a": 1})
+    assert read(own, saved).checkpoint["channel_values"] == {"a": Unregistered(1)}
+    strict = InMemorySaver(serde=JsonPlusSerializer())
+    saved = strict.put(config("t"), checkpoint, {}, {"a": 1})
+    with pytest.raises(SerializationError) as raised:
+        read(strict, saved)
+    assert raised.value.code is ErrorCode.CHECKPOINT_UNKNOWN_TYPE
+    assert read(strict.with_allowlist([Unregistered]), saved).checkpoint["channel_values"] == {
+        "a": Unregistered(1)
+    }

@@ -84,7 +84,10 @@ def test_task_result_is_replayed_not_recomputed_on_resume(driver: Any) -> None:
     cfg = {"configurable": {"thread_id": "r"}}
     first = driver.run(flow, "cats", cfg)
     assert first["__interrupt__"][0].value == {"essay": "essay on cats"}
-    assert driver.run(flow, Command(resume="ok"), cfg) == {"essay": "essay on cats", "verdict": "ok"}
+    assert driver.run(flow, Command(resume="ok"), cfg) == {
+        "essay": "essay on cats",
+        "verdict": "ok",
+    }
     assert calls == ["cats"]
 
 
@@ -105,7 +108,11 @@ def test_task_error_propagates_and_retry_policy_applies(driver: Any) -> None:
 
     attempts: list[int] = []
 
-    @task(retry_policy=RetryPolicy(max_attempts=3, initial_interval=0.001, jitter=False, retry_on=KeyError))
+    @task(
+        retry_policy=RetryPolicy(
+            max_attempts=3, initial_interval=0.001, jitter=False, retry_on=KeyError
+        )
+    )
     def flaky() -> str:
         attempts.append(1)
         if len(attempts) < 3:
@@ -250,3 +257,86 @@ def test_tasks_called_from_state_graph_nodes_and_from_tasks(driver: Any) -> None
 
     g = StateGraph(S).add_node("node", node).add_edge(START, "node").add_edge("node", END).compile()
     assert driver.run(g, {"x": 1}) == {"x": 20}
+
+
+def test_values_before_the_entrypoint_returns_read_as_none(driver: Any) -> None:
+    @entrypoint(checkpointer=InMemorySaver())
+    def ask(x: int) -> int:
+        return interrupt("go?")
+
+    config = {"configurable": {"thread_id": "none-yet"}}
+    chunks = driver.stream(ask, 1, config, stream_mode=["values", "checkpoints"])
+    # the input checkpoint has no output yet: None (not {}), and the interrupt chunk holds only it
+    assert [(mode, p["values"]) for mode, p in chunks if mode == "checkpoints"] == [
+        ("checkpoints", None)
+    ]
+    [(_, values)] = [c for c in chunks if c[0] == "values"]
+    assert list(values) == ["__interrupt__"]
+    assert driver.get_state(ask, config).values is None
+
+
+def test_debug_and_tasks_streams_announce_each_task_call(driver: Any) -> None:
+    @task
+    def sq(x: int) -> int:
+        return x * x
+
+    @entrypoint(checkpointer=InMemorySaver())
+    def flow(x: int) -> int:
+        return sq(x).result() + sq(x + 1).result()
+
+    debug = driver.stream(flow, 2, {"configurable": {"thread_id": "dbg"}}, stream_mode="debug")
+    assert [(c["type"], c["payload"].get("name")) for c in debug] == [
+        ("checkpoint", None),
+        ("task", "flow"),
+        ("task", "sq"),
+        ("task_result", "sq"),
+        ("task", "sq"),
+        ("task_result", "sq"),
+        ("task_result", "flow"),
+        ("checkpoint", None),
+    ]
+    assert debug[2]["payload"]["input"] == ((2,), {}) and debug[0]["payload"]["values"] is None
+    tasks = driver.stream(flow, 3, {"configurable": {"thread_id": "tsk"}}, stream_mode="tasks")
+    assert [("input" in t, t["name"]) for t in tasks][:3] == [
+        (True, "flow"),
+        (True, "sq"),
+        (False, "sq"),
+    ]
+
+
+def test_entrypoint_json_schemas_come_from_its_annotations() -> None:
+    @entrypoint()
+    def flow(x: int) -> str:
+        return str(x)
+
+    @entrypoint()
+    def final(x: dict, *, previous: Any = None) -> entrypoint.final[list[str], int]:
+        return entrypoint.final(value=[], save=1)
+
+    @entrypoint()
+    def plain(x):
+        return x
+
+    assert flow.get_input_jsonschema() == {"title": "LangGraphInput", "type": "integer"}
+    assert flow.get_output_jsonschema() == {"title": "LangGraphOutput", "type": "string"}
+    assert final.get_input_jsonschema() == {
+        "additionalProperties": True,
+        "title": "LangGraphInput",
+        "type": "object",
+    }
+    assert final.get_output_jsonschema() == {
+        "items": {"type": "string"},
+        "title": "LangGraphOutput",
+        "type": "array",
+    }
+    assert plain.get_input_jsonschema() == {"title": "LangGraphInput"}
+
+
+def test_entrypoint_drawing_ends_dotted() -> None:
+    @entrypoint()
+    def flow(x: int) -> str:
+        return str(x)
+
+    # one node and nothing after it: it ends the run dotted, as LangGraph draws an entrypoint
+    edges = sorted((e.source, e.target, e.conditional) for e in flow.get_graph().edges)
+    assert edges == [("__start__", "flow", False), ("flow", "__end__", True)]

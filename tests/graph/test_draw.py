@@ -51,16 +51,22 @@ def edge_set(graph: Graph) -> set[tuple[str, str, bool, object]]:
 
 # -- fixtures: the graph of conformance scenario 087 ---------------------------------
 def child_087(depth: int | bool) -> Graph:
-    return build_drawable(nodes=["inner"], edges=[(START, "inner"), ("inner", END)],
-                          branches=[], subgraphs={}, xray=depth)
+    return build_drawable(
+        nodes=["inner"],
+        edges=[(START, "inner"), ("inner", END)],
+        branches=[],
+        subgraphs={},
+        xray=depth,
+    )
 
 
 def parent_087(xray: int | bool) -> Graph:
     return build_drawable(
         nodes=["router", "left", "right", "child"],
         edges=[(START, "router"), ("left", "child"), ("right", "child"), ("child", END)],
-        branches=[("router", {"left": "left", "right": "right", "stop": END},
-                   ["left", "right", END])],
+        branches=[
+            ("router", {"left": "left", "right": "right", "stop": END}, ["left", "right", END])
+        ],
         subgraphs={"child": child_087},
         xray=xray,
     )
@@ -71,18 +77,27 @@ def test_087_collapsed_mermaid_structure():
     assert text.startswith("---\nconfig:\n  flowchart:\n    curve: linear\n---\ngraph TD;\n")
     got = parse(text)
     assert got["nodes"] == {
-        "__start__": "<p>__start__</p>:::first", "router": "router", "left": "left",
-        "right": "right", "child": "child", "__end__": "<p>__end__</p>:::last",
+        "__start__": "<p>__start__</p>:::first",
+        "router": "router",
+        "left": "left",
+        "right": "right",
+        "child": "child",
+        "__end__": "<p>__end__</p>:::last",
     }
     assert got["edges"] == {
-        ("__start__", "router", "solid", ""), ("left", "child", "solid", ""),
-        ("right", "child", "solid", ""), ("router", "__end__", "dotted", "stop"),
-        ("router", "left", "dotted", ""), ("router", "right", "dotted", ""),
+        ("__start__", "router", "solid", ""),
+        ("left", "child", "solid", ""),
+        ("right", "child", "solid", ""),
+        ("router", "__end__", "dotted", "stop"),
+        ("router", "left", "dotted", ""),
+        ("router", "right", "dotted", ""),
         ("child", "__end__", "solid", ""),
     }
     assert got["blocks"] == []
-    assert text.endswith("\tclassDef default fill:#f2f0ff,line-height:1.2\n"
-                         "\tclassDef first fill-opacity:0\n\tclassDef last fill:#bfb6fc\n")
+    assert text.endswith(
+        "\tclassDef default fill:#f2f0ff,line-height:1.2\n"
+        "\tclassDef first fill-opacity:0\n\tclassDef last fill:#bfb6fc\n"
+    )
 
 
 def test_087_xray_inlines_child_in_a_subgraph_block():
@@ -102,32 +117,52 @@ def test_087_xray_inlines_child_in_a_subgraph_block():
 def test_edges_keep_langgraph_order_solid_end_edges_last():
     graph = parent_087(False)
     assert [(e.source, e.target) for e in graph.edges] == [
-        ("__start__", "router"), ("left", "child"), ("right", "child"),
-        ("router", "__end__"), ("router", "left"), ("router", "right"), ("child", "__end__"),
+        ("__start__", "router"),
+        ("left", "child"),
+        ("right", "child"),
+        ("router", "__end__"),
+        ("router", "left"),
+        ("router", "right"),
+        ("child", "__end__"),
     ]
     assert graph.edges[3] == Edge("router", "__end__", "stop", True)
 
 
 # -- edges and labels --------------------------------------------------------------
 def test_sequence_edges_and_nodes():
-    graph = build_drawable(nodes=["alpha", "beta", "gamma"],
-                           edges=[(START, "alpha"), ("alpha", "beta"), ("beta", "gamma")],
-                           branches=[], subgraphs={}, xray=False)
+    graph = build_drawable(
+        nodes=["alpha", "beta", "gamma"],
+        edges=[(START, "alpha"), ("alpha", "beta"), ("beta", "gamma")],
+        branches=[],
+        subgraphs={},
+        xray=False,
+    )
     assert sorted(graph.nodes) == ["__end__", "__start__", "alpha", "beta", "gamma"]
     # gamma has no way out: it ends the run
     assert sorted([e.source, e.target] for e in graph.edges) == [
-        ["__start__", "alpha"], ["alpha", "beta"], ["beta", "gamma"], ["gamma", "__end__"]]
+        ["__start__", "alpha"],
+        ["alpha", "beta"],
+        ["beta", "gamma"],
+        ["gamma", "__end__"],
+    ]
     assert isinstance(graph.nodes["alpha"], Node)
 
 
 def test_literal_routers_give_dotted_unlabelled_edges():
-    graph = build_drawable(nodes=["work", "skip"], edges=[("skip", END)],
-                           branches=[(START, None, ["work", "skip"]),
-                                     ("work", None, ["work", END])],
-                           subgraphs={}, xray=False)
+    graph = build_drawable(
+        nodes=["work", "skip"],
+        edges=[("skip", END)],
+        branches=[(START, None, ["work", "skip"]), ("work", None, ["work", END])],
+        subgraphs={},
+        xray=False,
+    )
     assert sorted([e.source, e.target, e.conditional] for e in graph.edges) == [
-        ["__start__", "skip", True], ["__start__", "work", True], ["skip", "__end__", False],
-        ["work", "__end__", True], ["work", "work", True]]
+        ["__start__", "skip", True],
+        ["__start__", "work", True],
+        ["skip", "__end__", False],
+        ["work", "__end__", True],
+        ["work", "work", True],
+    ]
     assert all(e.data is None for e in graph.edges)
     lines = graph.draw_mermaid().splitlines()
     edge_lines = [line for line in lines if "->" in line]
@@ -135,48 +170,74 @@ def test_literal_routers_give_dotted_unlabelled_edges():
 
 
 def test_path_map_labels_only_where_label_differs():
-    graph = build_drawable(nodes=["a", "b"], edges=[(START, "a"), ("b", END)],
-                           branches=[("a", {"b": "b", "finish": END, "again": "a"}, [])],
-                           subgraphs={}, xray=False)
-    assert edge_set(graph) == {(START, "a", False, None), ("a", "b", True, None),
-                               ("a", END, True, "finish"), ("a", "a", True, "again"),
-                               ("b", END, False, None)}
+    graph = build_drawable(
+        nodes=["a", "b"],
+        edges=[(START, "a"), ("b", END)],
+        branches=[("a", {"b": "b", "finish": END, "again": "a"}, [])],
+        subgraphs={},
+        xray=False,
+    )
+    assert edge_set(graph) == {
+        (START, "a", False, None),
+        ("a", "b", True, None),
+        ("a", END, True, "finish"),
+        ("a", "a", True, "again"),
+        ("b", END, False, None),
+    }
     assert "\ta -. &nbsp;finish&nbsp; .-> __end__;" in graph.draw_mermaid()
 
 
 def test_dotted_edge_hides_solid_twin_and_duplicates_collapse():
-    graph = build_drawable(nodes=["a", "b"], edges=[(START, "a"), ("a", "b"), ("a", "b")],
-                           branches=[("a", None, ["b"]), ("a", None, ["b"])],
-                           subgraphs={}, xray=False)
+    graph = build_drawable(
+        nodes=["a", "b"],
+        edges=[(START, "a"), ("a", "b"), ("a", "b")],
+        branches=[("a", None, ["b"]), ("a", None, ["b"])],
+        subgraphs={},
+        xray=False,
+    )
     assert [e for e in graph.edges if e.source == "a"] == [Edge("a", "b", None, True)]
 
 
 def test_waiting_edge_sources_drawn_solid():
-    graph = build_drawable(nodes=["a", "b", "c"],
-                           edges=[(START, "a"), (START, "b"), ("a", "c"), ("b", "c"), ("c", END)],
-                           branches=[], subgraphs={}, xray=False)
+    graph = build_drawable(
+        nodes=["a", "b", "c"],
+        edges=[(START, "a"), (START, "b"), ("a", "c"), ("b", "c"), ("c", END)],
+        branches=[],
+        subgraphs={},
+        xray=False,
+    )
     assert {("a", "c", False, None), ("b", "c", False, None)} <= edge_set(graph)
 
 
 def test_unreachable_nodes_are_listed_but_their_edges_not_drawn():
     # 'a' routes with no known targets: it is drawn ending the run (solid),
     # and b/c cannot be reached, so their edges are not drawn.
-    graph = build_drawable(nodes=["a", "b", "c"], edges=[(START, "a"), ("b", END), ("c", END)],
-                           branches=[("a", None, [])], subgraphs={}, xray=False)
+    graph = build_drawable(
+        nodes=["a", "b", "c"],
+        edges=[(START, "a"), ("b", END), ("c", END)],
+        branches=[("a", None, [])],
+        subgraphs={},
+        xray=False,
+    )
     assert list(graph.nodes) == ["__start__", "a", "b", "c", "__end__"]
     assert edge_set(graph) == {(START, "a", False, None), ("a", END, False, None)}
 
 
 def test_start_with_target_less_branch_goes_dotted_to_end():
-    graph = build_drawable(nodes=["a"], edges=[("a", END)], branches=[(START, None, [])],
-                           subgraphs={}, xray=False)
+    graph = build_drawable(
+        nodes=["a"], edges=[("a", END)], branches=[(START, None, [])], subgraphs={}, xray=False
+    )
     assert edge_set(graph) == {(START, END, True, None)}
 
 
 def test_end_node_only_when_something_reaches_it():
-    graph = build_drawable(nodes=["a", "b"], edges=[(START, "a")],
-                           branches=[("a", None, ["a", "b"]), ("b", None, ["a", "b"])],
-                           subgraphs={}, xray=False)
+    graph = build_drawable(
+        nodes=["a", "b"],
+        edges=[(START, "a")],
+        branches=[("a", None, ["a", "b"]), ("b", None, ["a", "b"])],
+        subgraphs={},
+        xray=False,
+    )
     assert list(graph.nodes) == ["__start__", "a", "b"]
     assert graph.last_node() is None
     assert ":::last" not in graph.draw_mermaid()
@@ -184,22 +245,34 @@ def test_end_node_only_when_something_reaches_it():
 
 # -- xray ----------------------------------------------------------------------------
 def _inner(depth: int | bool) -> Graph:
-    return build_drawable(nodes=["i1", "i2", "i3"],
-                          edges=[(START, "i1"), (START, "i2"), ("i2", END), ("i3", END)],
-                          branches=[("i1", {"a": "i3", "b": END}, [])], subgraphs={}, xray=depth)
+    return build_drawable(
+        nodes=["i1", "i2", "i3"],
+        edges=[(START, "i1"), (START, "i2"), ("i2", END), ("i3", END)],
+        branches=[("i1", {"a": "i3", "b": END}, [])],
+        subgraphs={},
+        xray=depth,
+    )
 
 
 def _mid(depth: int | bool) -> Graph:
-    return build_drawable(nodes=["m1", "inner"],
-                          edges=[(START, "m1"), ("m1", "inner"), ("inner", END)],
-                          branches=[], subgraphs={"inner": _inner}, xray=depth)
+    return build_drawable(
+        nodes=["m1", "inner"],
+        edges=[(START, "m1"), ("m1", "inner"), ("inner", END)],
+        branches=[],
+        subgraphs={"inner": _inner},
+        xray=depth,
+    )
 
 
 def _top(xray: int | bool) -> Graph:
-    return build_drawable(nodes=["t1", "mid", "t2"],
-                          edges=[(START, "t1"), ("t1", "mid"), ("t2", END)],
-                          branches=[("mid", {"again": "t1", "t2": "t2"}, [])],
-                          subgraphs={"mid": _mid}, xray=xray, node_metadata={"t1": {"k": "v"}})
+    return build_drawable(
+        nodes=["t1", "mid", "t2"],
+        edges=[(START, "t1"), ("t1", "mid"), ("t2", END)],
+        branches=[("mid", {"again": "t1", "t2": "t2"}, [])],
+        subgraphs={"mid": _mid},
+        xray=xray,
+        node_metadata={"t1": {"k": "v"}},
+    )
 
 
 def test_xray_depth_one_expands_one_level():
@@ -237,8 +310,13 @@ def test_xray_passes_decremented_depth_and_false_never_calls():
         return child_087(depth)
 
     def parent(xray: int | bool) -> Graph:
-        return build_drawable(nodes=["c"], edges=[(START, "c"), ("c", END)], branches=[],
-                              subgraphs={"c": child}, xray=xray)
+        return build_drawable(
+            nodes=["c"],
+            edges=[(START, "c"), ("c", END)],
+            branches=[],
+            subgraphs={"c": child},
+            xray=xray,
+        )
 
     parent(False)
     parent(0)
@@ -250,23 +328,41 @@ def test_xray_passes_decremented_depth_and_false_never_calls():
 
 def test_xray_child_without_single_exit_stays_collapsed():
     def child(depth: int | bool) -> Graph:
-        return build_drawable(nodes=["a", "b"], edges=[(START, "a")],
-                              branches=[("a", None, ["a", "b"]), ("b", None, ["a", "b"])],
-                              subgraphs={}, xray=depth)
+        return build_drawable(
+            nodes=["a", "b"],
+            edges=[(START, "a")],
+            branches=[("a", None, ["a", "b"]), ("b", None, ["a", "b"])],
+            subgraphs={},
+            xray=depth,
+        )
 
-    graph = build_drawable(nodes=["p", "ch"], edges=[(START, "p"), ("p", "ch"), ("ch", END)],
-                           branches=[], subgraphs={"ch": child}, xray=True)
+    graph = build_drawable(
+        nodes=["p", "ch"],
+        edges=[(START, "p"), ("p", "ch"), ("ch", END)],
+        branches=[],
+        subgraphs={"ch": child},
+        xray=True,
+    )
     assert list(graph.nodes) == ["__start__", "p", "ch", "__end__"]
 
 
 def test_xray_cyclic_child_keeps_its_start_and_end():
     def child(depth: int | bool) -> Graph:
-        return build_drawable(nodes=["a", "b"], edges=[(START, "a"), ("a", "b")],
-                              branches=[("b", {"loop": "a", "done": END}, [])],
-                              subgraphs={}, xray=depth)
+        return build_drawable(
+            nodes=["a", "b"],
+            edges=[(START, "a"), ("a", "b")],
+            branches=[("b", {"loop": "a", "done": END}, [])],
+            subgraphs={},
+            xray=depth,
+        )
 
-    graph = build_drawable(nodes=["p", "c"], edges=[(START, "p"), ("p", "c"), ("c", END)],
-                           branches=[], subgraphs={"c": child}, xray=True)
+    graph = build_drawable(
+        nodes=["p", "c"],
+        edges=[(START, "p"), ("p", "c"), ("c", END)],
+        branches=[],
+        subgraphs={"c": child},
+        xray=True,
+    )
     assert ("p", "c:__start__", False, None) in edge_set(graph)
     assert ("c:__end__", END, False, None) in edge_set(graph)
     assert ("c:b", "c:a", True, "loop") in edge_set(graph)
@@ -274,17 +370,26 @@ def test_xray_cyclic_child_keeps_its_start_and_end():
 
 def test_xray_does_not_mutate_the_child_graph():
     child = child_087(True)
-    build_drawable(nodes=["c"], edges=[(START, "c"), ("c", END)], branches=[],
-                   subgraphs={"c": lambda depth: child}, xray=True)
+    build_drawable(
+        nodes=["c"],
+        edges=[(START, "c"), ("c", END)],
+        branches=[],
+        subgraphs={"c": lambda depth: child},
+        xray=True,
+    )
     assert list(child.nodes) == ["__start__", "inner", "__end__"]
 
 
 # -- mermaid options ---------------------------------------------------------------
 def test_escaping_metadata_and_unstyled_output():
-    graph = build_drawable(nodes=["b c", "x.y", "ünï"],
-                           edges=[(START, "b c"), ("b c", "x.y"), ("x.y", "ünï"), ("ünï", END)],
-                           branches=[], subgraphs={}, xray=False,
-                           node_metadata={"b c": {"one": 1, "two": [2, 3], "none": None}})
+    graph = build_drawable(
+        nodes=["b c", "x.y", "ünï"],
+        edges=[(START, "b c"), ("b c", "x.y"), ("x.y", "ünï"), ("ünï", END)],
+        branches=[],
+        subgraphs={},
+        xray=False,
+        node_metadata={"b c": {"one": 1, "two": [2, 3], "none": None}},
+    )
     text = graph.draw_mermaid()
     assert "\tb\\20c(b c<hr/><small><em>one = 1\ntwo = 2, 3</em></small>)" in text
     assert "\tb\\20c --> x\\2ey;" in text
@@ -295,19 +400,29 @@ def test_escaping_metadata_and_unstyled_output():
 
 
 def test_frontmatter_curve_wrap_and_colors():
-    graph = build_drawable(nodes=["a"], edges=[(START, "a"), ("a", END)],
-                           branches=[(START, {"one two three four five": "a"}, [])],
-                           subgraphs={}, xray=False)
+    graph = build_drawable(
+        nodes=["a"],
+        edges=[(START, "a"), ("a", END)],
+        branches=[(START, {"one two three four five": "a"}, [])],
+        subgraphs={},
+        xray=False,
+    )
     text = graph.draw_mermaid(
-        curve_style=CurveStyle.BASIS, wrap_label_n_words=2,
-        frontmatter_config={"config": {"theme": "neutral", "flowchart": {"curve": "step"}},
-                            "title": "T: x"},
+        curve_style=CurveStyle.BASIS,
+        wrap_label_n_words=2,
+        frontmatter_config={
+            "config": {"theme": "neutral", "flowchart": {"curve": "step"}},
+            "title": "T: x",
+        },
         node_colors=NodeStyles(first="fill:#000"),
     )
-    assert text.startswith("---\nconfig:\n  flowchart:\n    curve: basis\n  theme: neutral\n"
-                           "title: 'T: x'\n---\ngraph TD;\n")
-    assert ("\t__start__ -. &nbsp;one two&nbsp<br>&nbspthree four&nbsp<br>&nbspfive&nbsp; "
-            ".-> a;") in text
+    assert text.startswith(
+        "---\nconfig:\n  flowchart:\n    curve: basis\n  theme: neutral\n"
+        "title: 'T: x'\n---\ngraph TD;\n"
+    )
+    assert (
+        "\t__start__ -. &nbsp;one two&nbsp<br>&nbspthree four&nbsp<br>&nbspfive&nbsp; .-> a;"
+    ) in text
     assert "\tclassDef first fill:#000\n" in text
 
 
@@ -386,8 +501,9 @@ def test_repr_mimebundle_offers_text_and_mermaid():
 
 # -- ASCII -----------------------------------------------------------------------------
 def test_ascii_chain_exact():
-    graph = build_drawable(nodes=["a"], edges=[(START, "a"), ("a", END)], branches=[],
-                           subgraphs={}, xray=False)
+    graph = build_drawable(
+        nodes=["a"], edges=[(START, "a"), ("a", END)], branches=[], subgraphs={}, xray=False
+    )
     assert graph.draw_ascii() == (
         "+-----------+\n"
         "| __start__ |\n"
@@ -441,7 +557,9 @@ def test_ascii_cycles_self_loops_and_long_edges():
         nodes=["a", "b", "c", "d"],
         edges=[(START, "a"), ("a", "b"), ("b", "c"), ("c", "d"), ("a", "d")],
         branches=[("d", {"again": "a", "done": END}, []), ("c", None, ["c"])],
-        subgraphs={}, xray=False)
+        subgraphs={},
+        xray=False,
+    )
     text = _check_paths(graph)
     assert "^" in text, "the back edge d -> a enters a from below"
     assert "|<" in text, "c's self-loop hook"
@@ -456,9 +574,13 @@ def test_ascii_of_xray_graph_uses_node_names():
 
 
 def test_ascii_two_cycle_draws_both_directions_apart():
-    graph = build_drawable(nodes=["a", "b"], edges=[(START, "a"), ("a", "b")],
-                           branches=[("b", {"loop": "a", "done": END}, [])],
-                           subgraphs={}, xray=False)
+    graph = build_drawable(
+        nodes=["a", "b"],
+        edges=[(START, "a"), ("a", "b")],
+        branches=[("b", {"loop": "a", "done": END}, [])],
+        subgraphs={},
+        xray=False,
+    )
     plan = plan_ascii(graph)
     down = plan.paths[graph.edges.index(Edge("a", "b"))]
     up = plan.paths[graph.edges.index(Edge("b", "a", "loop", True))]
@@ -483,3 +605,56 @@ def test_deferred_node_is_drawn_with_defer_metadata() -> None:
     assert drawable.nodes["d"].metadata == {"defer": True}
     assert drawable.nodes["a"].metadata == {"k": "v"}
     assert "d(d<hr/><small><em>defer = True</em></small>)" in drawable.draw_mermaid()
+
+
+def test_mermaid_subgraph_blocks_follow_langgraphs_edge_rules():
+    # top: START -> p -> mid:m1 -> mid:inner:deep -> END, and a lone top-level "solo:only"
+    g = Graph()
+    for node_id in (START, "p", "mid:m1", "mid:inner:deep", "solo:only", "loop:l", END):
+        g.add_node(None, node_id, name=node_id.rsplit(":", 1)[-1])
+    for src, dst in (
+        (START, "p"),
+        ("p", "mid:m1"),
+        ("mid:m1", "mid:inner:deep"),
+        ("mid:inner:deep", END),
+        ("p", "solo:only"),
+        ("loop:l", "loop:l"),
+    ):
+        g.add_edge(src, dst)
+    got = parse(g.draw_mermaid())
+    # mid:inner has no edge of its own: no block and its node is not declared (LangGraph's output);
+    # solo has none either but is top level: still drawn, after the others; loop's only edge is a
+    # self-loop: no block and no declaration, the edge alone
+    assert got["blocks"] == [("mid", 0), ("solo", 0)]
+    assert "mid\\3ainner\\3adeep" not in got["nodes"] and "loop\\3al" not in got["nodes"]
+    assert got["nodes"]["solo\\3aonly"] == "only" and got["nodes"]["mid\\3am1"] == "m1"
+    assert ("mid\\3am1", "mid\\3ainner\\3adeep", "solid", "") in got["edges"]
+    assert ("loop\\3al", "loop\\3al", "solid", "") in got["edges"]
+
+
+def test_a_branch_without_known_destinations_draws_nothing_from_its_node():
+    from typing import TypedDict
+
+    from stategraph.graph import StateGraph
+
+    class S(TypedDict):
+        v: int
+
+    def route(state: S) -> str:  # neither a path map nor a Literal return type
+        return "f"
+
+    def node(state: S) -> dict:
+        return {}
+
+    mid = StateGraph(S).add_node("a", node).add_node("f", node).add_edge(START, "a")
+    mid = mid.add_conditional_edges("a", route).add_edge("f", END).compile()
+    # LangGraph infers edges it can see: "a" ends the run (solid), "f" is unreachable
+    assert edge_set(mid.get_graph()) == {(START, "a", False, None), ("a", END, False, None)}
+    first = (
+        StateGraph(S)
+        .add_node("f", node)
+        .add_conditional_edges(START, route)
+        .add_edge("f", END)
+        .compile()
+    )
+    assert edge_set(first.get_graph()) == {(START, END, True, None)}

@@ -102,7 +102,9 @@ def test_async_node_under_sync_invoke_is_a_clear_type_error(driver: Any) -> None
         return
     with pytest.raises(TypeError) as info:  # LangGraph's type
         driver.run(app, {"x": 1})
-    assert "[E202]" in str(info.value) and "'bad'" in str(info.value) and "ainvoke" in str(info.value)
+    assert (
+        "[E202]" in str(info.value) and "'bad'" in str(info.value) and "ainvoke" in str(info.value)
+    )
     with pytest.raises(TypeError, match="E202"):
         driver.stream(app, {"x": 1})
 
@@ -155,7 +157,23 @@ def test_node_exception_propagates_unchanged_and_is_recorded(driver: Any) -> Non
     snap = driver.get_state(app, config)
     assert snap.next == ("bad",)
     [task] = snap.tasks
-    assert isinstance(task.error, KeyError) and "missing" in str(task.error)
+    assert task.error == "KeyError('missing')"  # the saved repr, as LangGraph's savers give it back
+
+
+def test_a_recorded_error_reads_back_as_its_repr_from_every_snapshot(driver: Any) -> None:
+    class Boom(Exception):
+        pass
+
+    def fail(state: State) -> None:
+        raise Boom("kaboom", 2)
+
+    app = single(fail).copy({"checkpointer": InMemorySaver()})
+    config = {"configurable": {"thread_id": "err-repr"}}
+    with pytest.raises(Boom):
+        driver.run(app, {"x": 1}, config)
+    assert [t.error for t in driver.get_state(app, config).tasks] == ["Boom('kaboom', 2)"]
+    errors = [t.error for s in driver.history(app, config) for t in s.tasks if t.error]
+    assert errors == ["Boom('kaboom', 2)"]
 
 
 def test_failed_step_is_not_applied_and_can_be_retried(driver: Any) -> None:
@@ -195,3 +213,38 @@ def test_builtin_errors_carry_a_code_attribute(driver: Any, case: str) -> None:
             get_runtime()
     assert getattr(info.value, "code", None) is not None
     assert info.value.code.value == case
+
+
+@pytest.mark.parametrize("durability", ["sync", "async", "exit"])
+def test_a_quick_sibling_of_a_failing_node_still_runs_and_is_saved(
+    driver: Any, durability: str
+) -> None:
+    class Log(TypedDict):
+        log: Annotated[list, operator.add]
+
+    calls: list[str] = []
+
+    def ok(state: Log) -> dict[str, list[str]]:
+        calls.append("ok")
+        return {"log": ["ok"]}
+
+    def bad(state: Log) -> None:
+        raise RuntimeError("boom")
+
+    async def aok(state: Log) -> dict[str, list[str]]:
+        return ok(state)
+
+    async def abad(state: Log) -> None:
+        bad(state)
+
+    # async runs use async nodes: sync nodes there go to threads, racing as in LangGraph
+    g = StateGraph(Log).add_node("bad", abad if driver.is_async else bad)
+    g = g.add_node("ok", aok if driver.is_async else ok)
+    app = g.add_edge(START, "bad").add_edge(START, "ok").compile(checkpointer=InMemorySaver())
+    config = {"configurable": {"thread_id": f"sib-{durability}"}}
+    for _ in range(5):  # the sibling started with the failing node: never dropped
+        calls.clear()
+        with pytest.raises(RuntimeError):
+            driver.run(app, {"log": []}, config, durability=durability)
+        snap = driver.get_state(app, config)
+        assert calls == ["ok"] and snap.next == ("bad",) and snap.values == {"log": ["ok"]}

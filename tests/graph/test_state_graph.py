@@ -69,6 +69,29 @@ def test_pydantic_state_nodes_receive_models_and_output_is_set_keys(driver: Any)
         driver.run(app, {"x": "not a number"})
 
 
+class Inner(BaseModel):
+    a: int = 0
+
+
+class Nested(BaseModel):
+    inner: Inner = Inner()
+    n: int = 0
+
+
+def test_pydantic_writes_are_checked_but_kept_as_written(driver: Any) -> None:
+    seen: list[Any] = []
+    g = StateGraph(Nested)
+    g.add_node("w", lambda s: {"inner": {"a": s.inner.a + 1}})
+    g.add_node("r", lambda s: seen.append(s.inner) or {})
+    app = g.add_edge(START, "w").add_edge("w", "r").compile()
+    out = driver.run(app, {"inner": {"a": 1}})
+    # the channel keeps the dict the node wrote (LangGraph's output); nodes still read a model
+    assert out == {"inner": {"a": 2}} and seen == [Inner(a=2)]
+    bad = StateGraph(Nested).add_node("w", lambda s: {"n": "not a number"}).add_edge(START, "w")
+    with pytest.raises(ValidationError):
+        driver.run(bad.compile(), {})
+
+
 def test_v2_output_is_coerced_to_the_model(driver: Any) -> None:
     g = StateGraph(PState)
     g.add_node("n", lambda s: {"x": s.x + 1}).add_edge(START, "n")
@@ -637,6 +660,42 @@ def test_batch_return_exceptions(driver: Any) -> None:
     assert isinstance(out[1], KeyError)
     with pytest.raises(KeyError):
         driver.batch(g.compile(), [{"x": 1}, {"x": -1}])
+
+
+def _as_completed(
+    driver: Any, app: Any, inputs: list[Any], config: Any = None, **kw: Any
+) -> list[Any]:
+    if not driver.is_async:
+        return list(app.batch_as_completed(inputs, config, **kw))
+
+    async def collect() -> list[Any]:
+        return [pair async for pair in app.abatch_as_completed(inputs, config, **kw)]
+
+    return asyncio.run(collect())
+
+
+def test_batch_as_completed_yields_index_and_output(driver: Any) -> None:
+    def maybe(state: State) -> dict[str, int]:
+        if state["x"] < 0:
+            raise KeyError("negative")
+        return {"x": state["x"] * 2}
+
+    g = StateGraph(State)
+    app = g.add_node("a", maybe).add_edge(START, "a").compile(checkpointer=InMemorySaver())
+    pairs = _as_completed(driver, app, [{"x": 1}, {"x": 2}], [cfg("c1"), cfg("c2")])
+    assert sorted(pairs, key=lambda p: p[0]) == [(0, {"x": 2, "log": []}), (1, {"x": 4, "log": []})]
+    assert driver.get_state(app, cfg("c2")).values == {"x": 4, "log": []}
+    mixed = dict(
+        _as_completed(
+            driver, app.copy({"checkpointer": None}), [{"x": 1}, {"x": -1}], return_exceptions=True
+        )
+    )
+    assert mixed[0] == {"x": 2, "log": []} and isinstance(mixed[1], KeyError)
+    with pytest.raises(KeyError):
+        _as_completed(driver, app.copy({"checkpointer": None}), [{"x": -1}, {"x": 1}])
+    assert _as_completed(driver, app, []) == []
+    with pytest.raises(ValueError, match="2 inputs but 1 configs"):
+        _as_completed(driver, app, [{"x": 1}, {"x": 2}], [cfg("c3")])
 
 
 def test_default_recursion_limit_is_langgraphs(driver: Any) -> None:

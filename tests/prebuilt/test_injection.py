@@ -30,8 +30,11 @@ def tool(
 
 def test_find_injections_reads_annotations() -> None:
     assert find_injections(tool) == {
-        "whole": Injection("state"), "one": Injection("state", "messages"), "store": Injection("store"),
-        "runtime": Injection("runtime"), "typed": Injection("runtime"),
+        "whole": Injection("state"),
+        "one": Injection("state", "messages"),
+        "store": Injection("store"),
+        "runtime": Injection("runtime"),
+        "typed": Injection("runtime"),
     }
     assert find_injections(None) == {} and find_injections(42) == {}
 
@@ -74,4 +77,28 @@ def test_emit_output_delta_goes_to_the_stream_writer() -> None:
     ToolRuntime(stream_writer=seen.append, tool_call_id="c").emit_output_delta("part")
     ToolRuntime().emit_output_delta("ignored")
     assert seen == [{"tool_call_id": "c", "delta": "part"}]
-    assert repr(InjectedState("x")) == "InjectedState(field='x')" and repr(InjectedStore()) == "InjectedStore()"
+    assert (
+        repr(InjectedState("x")) == "InjectedState(field='x')"
+        and repr(InjectedStore()) == "InjectedStore()"
+    )
+
+
+def test_langchain_tool_schemas_hide_injected_arguments() -> None:
+    lc_tools = pytest.importorskip("langchain_core.tools")
+    from stategraph.prebuilt import ToolNode
+
+    def lookup(
+        q: str,
+        state: Annotated[dict, InjectedState],
+        user: Annotated[str, InjectedState("user")],
+        store: Annotated[Any, InjectedStore()],
+        runtime: ToolRuntime,
+    ) -> str:
+        """Look up q."""
+        return q
+
+    wrapped = lc_tools.tool(lookup)
+    ToolNode([wrapped])  # langchain-core is loaded: the markers are its injected-argument kinds
+    assert list(wrapped.tool_call_schema.model_json_schema()["properties"]) == ["q"]
+    assert find_injections(lookup)["runtime"] == Injection("runtime")
+    assert isinstance(InjectedState("user"), lc_tools.InjectedToolArg)

@@ -41,7 +41,12 @@ def ai_calling(*calls: tuple[str, dict[str, Any], str]) -> AIMessage:
 
 
 def graph_for(node: ToolNode, **compile_kw: Any) -> Any:
-    return StateGraph(MessagesState).add_node("tools", node).add_edge(START, "tools").compile(**compile_kw)
+    return (
+        StateGraph(MessagesState)
+        .add_node("tools", node)
+        .add_edge(START, "tools")
+        .compile(**compile_kw)
+    )
 
 
 def run(node: ToolNode, driver, *calls: tuple[str, dict[str, Any], str], **kw: Any) -> list[Any]:
@@ -49,9 +54,13 @@ def run(node: ToolNode, driver, *calls: tuple[str, dict[str, Any], str], **kw: A
 
 
 def test_answers_every_call_in_call_order(driver) -> None:
-    out = run(ToolNode([add]), driver, ("add", {"a": 1, "b": 2}, "c1"), ("add", {"a": 3, "b": 4}, "c2"))
+    out = run(
+        ToolNode([add]), driver, ("add", {"a": 1, "b": 2}, "c1"), ("add", {"a": 3, "b": 4}, "c2")
+    )
     assert [(m.content, m.tool_call_id, m.name, m.status) for m in out] == [
-        ("3", "c1", "add", "success"), ("7", "c2", "add", "success")]
+        ("3", "c1", "add", "success"),
+        ("7", "c2", "add", "success"),
+    ]
 
 
 def test_calls_run_in_parallel(driver) -> None:
@@ -62,8 +71,12 @@ def test_calls_run_in_parallel(driver) -> None:
         barrier.wait()
         return tag
 
-    out = run(ToolNode([wait_for_sibling]), driver, ("wait_for_sibling", {"tag": "x"}, "c1"),
-              ("wait_for_sibling", {"tag": "y"}, "c2"))
+    out = run(
+        ToolNode([wait_for_sibling]),
+        driver,
+        ("wait_for_sibling", {"tag": "x"}, "c1"),
+        ("wait_for_sibling", {"tag": "y"}, "c2"),
+    )
     assert [m.content for m in out] == ["x", "y"]
 
 
@@ -75,15 +88,23 @@ def test_default_handler_reports_bad_arguments_and_raises_tool_errors(driver) ->
         run(node, driver, ("broken", {"x": 1}, "c2"))
 
 
-@pytest.mark.parametrize(("mode", "content"), [
-    (True, "Error: ValueError('tool exploded')\n Please fix your mistakes."),
-    ("custom text", "custom text"),
-    (ValueError, "Error: ValueError('tool exploded')\n Please fix your mistakes."),
-    ((KeyError, ValueError), "Error: ValueError('tool exploded')\n Please fix your mistakes."),
-])
+@pytest.mark.parametrize(
+    ("mode", "content"),
+    [
+        (True, "Error: ValueError('tool exploded')\n Please fix your mistakes."),
+        ("custom text", "custom text"),
+        (ValueError, "Error: ValueError('tool exploded')\n Please fix your mistakes."),
+        ((KeyError, ValueError), "Error: ValueError('tool exploded')\n Please fix your mistakes."),
+    ],
+)
 def test_handled_errors_become_error_messages(mode: Any, content: str, driver) -> None:
     [msg] = run(ToolNode([broken], handle_tool_errors=mode), driver, ("broken", {"x": 1}, "c"))
-    assert (msg.content, msg.status, msg.name, msg.tool_call_id) == (content, "error", "broken", "c")
+    assert (msg.content, msg.status, msg.name, msg.tool_call_id) == (
+        content,
+        "error",
+        "broken",
+        "c",
+    )
 
 
 def test_callable_handler_catches_only_its_annotated_types(driver) -> None:
@@ -149,15 +170,68 @@ def test_tools_may_return_commands(flavour: str, driver) -> None:
 
     def set_mood(mood: str, runtime: ToolRuntime) -> Command:
         """Set the mood."""
-        return Command(update={"mood": mood, "messages": [
-            ToolMessage(f"mood={mood}", tool_call_id=runtime.tool_call_id, name="set_mood")]}, goto="after")
+        return Command(
+            update={
+                "mood": mood,
+                "messages": [
+                    ToolMessage(f"mood={mood}", tool_call_id=runtime.tool_call_id, name="set_mood")
+                ],
+            },
+            goto="after",
+        )
 
     tool = lc_tools.tool(set_mood) if flavour == "langchain" else set_mood
-    g = (StateGraph(State).add_node("tools", ToolNode([tool, add])).add_node("after", lambda s: {"mood": s["mood"] + "!"})
-         .add_edge(START, "tools").compile())
-    out = driver.run(g, {"messages": [ai_calling(("set_mood", {"mood": "calm"}, "c1"), ("add", {"a": 1, "b": 1}, "c2"))]})
+    g = (
+        StateGraph(State)
+        .add_node("tools", ToolNode([tool, add]))
+        .add_node("after", lambda s: {"mood": s["mood"] + "!"})
+        .add_edge(START, "tools")
+        .compile()
+    )
+    out = driver.run(
+        g,
+        {
+            "messages": [
+                ai_calling(("set_mood", {"mood": "calm"}, "c1"), ("add", {"a": 1, "b": 1}, "c2"))
+            ]
+        },
+    )
     assert out["mood"] == "calm!"
     assert [m.content for m in out["messages"][1:]] == ["mood=calm", "2"]
+
+
+def test_with_commands_each_call_is_its_own_update_in_call_order(driver) -> None:
+    class State(MessagesState):
+        mood: str
+
+    def set_mood(mood: str, runtime: ToolRuntime) -> Command:
+        """Set the mood."""
+        answer = ToolMessage(f"mood={mood}", tool_call_id=runtime.tool_call_id, name="set_mood")
+        return Command(update={"mood": mood, "messages": [answer]})
+
+    g = (
+        StateGraph(State)
+        .add_node("tools", ToolNode([add, set_mood]))
+        .add_edge(START, "tools")
+        .compile()
+    )
+    calls = (
+        ("add", {"a": 1, "b": 1}, "c1"),
+        ("set_mood", {"mood": "calm"}, "c2"),
+        ("add", {"a": 2, "b": 2}, "c3"),
+    )
+    [chunk] = driver.stream(
+        g, {"messages": [ai_calling(*calls)], "mood": ""}, stream_mode="updates"
+    )
+    # LangGraph's shape: one write per tool output (a Command's update split per key), in call order
+    assert [sorted(u) for u in chunk["tools"]] == [
+        ["messages"],
+        ["mood"],
+        ["messages"],
+        ["messages"],
+    ]
+    out = driver.run(g, {"messages": [ai_calling(*calls)], "mood": ""})
+    assert [m.tool_call_id for m in out["messages"][1:]] == ["c1", "c2", "c3"]
 
 
 def test_command_without_an_answer_for_its_call_is_rejected(driver) -> None:
@@ -189,10 +263,18 @@ def test_wrappers_also_see_calls_of_unknown_tools(driver) -> None:
             return execute(request.override(tool_call={**request.tool_call, "name": "add"}))
         return execute(request)
 
-    fixed, unknown = run(ToolNode([add], wrap_tool_call=wrap), driver,
-                         ("ad", {"a": 1, "b": 2}, "c1"), ("zzz", {}, "c2"))
+    fixed, unknown = run(
+        ToolNode([add], wrap_tool_call=wrap),
+        driver,
+        ("ad", {"a": 1, "b": 2}, "c1"),
+        ("zzz", {}, "c2"),
+    )
     assert seen[0] == ("ad", None) and fixed.content == "3"
-    plain = run(ToolNode([add], wrap_tool_call=lambda request, execute: execute(request)), driver, ("zzz", {}, "c3"))
+    plain = run(
+        ToolNode([add], wrap_tool_call=lambda request, execute: execute(request)),
+        driver,
+        ("zzz", {}, "c3"),
+    )
     assert plain[0].status == "error" and "not a valid tool" in plain[0].content
 
 
@@ -203,13 +285,29 @@ def test_list_input_gives_list_output_and_send_input_runs_one_call(driver) -> No
     node = ToolNode([add])
 
     def fan_out(state: State) -> list[Send]:
-        return [Send("tools", {"__type": "tool_call_with_context", "tool_call": c, "state": state})
-                for c in state["messages"][-1].tool_calls]
+        return [
+            Send("tools", {"__type": "tool_call_with_context", "tool_call": c, "state": state})
+            for c in state["messages"][-1].tool_calls
+        ]
 
-    g = (StateGraph(State).add_node("tools", node).add_conditional_edges(START, fan_out, ["tools"]).compile())
-    out = driver.run(g, {"messages": [ai_calling(("add", {"a": 1, "b": 1}, "c1"), ("add", {"a": 2, "b": 2}, "c2"))]})
+    g = (
+        StateGraph(State)
+        .add_node("tools", node)
+        .add_conditional_edges(START, fan_out, ["tools"])
+        .compile()
+    )
+    out = driver.run(
+        g,
+        {
+            "messages": [
+                ai_calling(("add", {"a": 1, "b": 1}, "c1"), ("add", {"a": 2, "b": 2}, "c2"))
+            ]
+        },
+    )
     assert sorted(m.content for m in out["messages"][1:]) == ["2", "4"]
-    inner = StateGraph(MessagesState).add_node("n", lambda s: {"messages": node.invoke([ai_calling(("add", {"a": 5, "b": 5}, "c"))])})
+    inner = StateGraph(MessagesState).add_node(
+        "n", lambda s: {"messages": node.invoke([ai_calling(("add", {"a": 5, "b": 5}, "c"))])}
+    )
     out = inner.add_edge(START, "n").compile().invoke({"messages": []})
     assert out["messages"][0].content == "10"
 

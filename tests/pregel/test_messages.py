@@ -28,7 +28,11 @@ def _messages(chunks: list[Any]) -> list[tuple[Any, dict[str, Any]]]:
 
 @pytest.mark.parametrize("kind", ["own", "langchain"])
 def test_model_tokens_stream_with_node_metadata(kind: str, driver) -> None:
-    model = FakeChatModel(["hello big world"]) if kind == "own" else FakeToolCallingChatModel(["hello big world"])
+    model = (
+        FakeChatModel(["hello big world"])
+        if kind == "own"
+        else FakeToolCallingChatModel(["hello big world"])
+    )
 
     async def achat(state: MessagesState) -> dict:
         return {"messages": [await model.ainvoke(state["messages"])]}
@@ -43,22 +47,67 @@ def test_model_tokens_stream_with_node_metadata(kind: str, driver) -> None:
     assert all(type(m).__name__ == "AIMessageChunk" for m, _ in out)
     meta = out[0][1]
     assert meta["langgraph_node"] == "chat" and meta["langgraph_step"] == 1
-    assert meta["langgraph_checkpoint_ns"].startswith("chat:") and meta["checkpoint_ns"] == meta["langgraph_checkpoint_ns"]
+    assert (
+        meta["langgraph_checkpoint_ns"].startswith("chat:")
+        and meta["checkpoint_ns"] == meta["langgraph_checkpoint_ns"]
+    )
     assert "ls_provider" in meta
 
 
 def test_node_output_messages_are_emitted_once_and_inputs_are_not(driver) -> None:
     def echo(state: MessagesState) -> dict:
-        return {"messages": [*state["messages"], AIMessage("new", id="n1"), ("ai", "tuple is not a message")]}
+        return {
+            "messages": [
+                *state["messages"],
+                AIMessage("new", id="n1"),
+                ("ai", "tuple is not a message"),
+            ]
+        }
 
-    out = _messages(driver.stream(_graph(echo), {"messages": [AIMessage("old", id="o1")]}, stream_mode=["messages"]))
+    out = _messages(
+        driver.stream(
+            _graph(echo), {"messages": [AIMessage("old", id="o1")]}, stream_mode=["messages"]
+        )
+    )
     assert [(m.id, m.content) for m, _ in out] == [("n1", "new")]
+
+
+def test_output_and_pushed_messages_carry_the_config_metadata_only(driver) -> None:
+    from stategraph.graph.message import push_message
+
+    def chat(state: MessagesState) -> dict:
+        push_message(AIMessage("pushed", id="p1"))
+        return {"messages": [AIMessage("out", id="o1")]}
+
+    g = (
+        StateGraph(MessagesState)
+        .add_node("chat", chat, metadata={"nm": 1})
+        .add_edge(START, "chat")
+        .compile()
+    )
+    out = _messages(
+        driver.stream(g, {"messages": [("user", "hi")]}, {"tags": ["t1"]}, stream_mode=["messages"])
+    )
+    pushed, output = (meta for _, meta in out)
+    # LangGraph's shape: no checkpoint_ns copy and no tags; output messages are marked ls_integration
+    assert "checkpoint_ns" not in pushed and "tags" not in pushed and "ls_integration" not in pushed
+    assert (
+        pushed["nm"] == 1
+        and pushed["langgraph_node"] == "chat"
+        and pushed["langgraph_checkpoint_ns"].startswith("chat:")
+    )
+    assert output == {**pushed, "ls_integration": "langgraph"}
 
 
 def test_streamed_message_is_not_emitted_again_at_node_end(driver) -> None:
     model = FakeChatModel([AIMessage("a b", id="fixed")])
-    out = _messages(driver.stream(_graph(lambda s: {"messages": [model.invoke(s["messages"])]}),
-                                  {"messages": [("user", "x")]}, stream_mode=["messages"]))
+    out = _messages(
+        driver.stream(
+            _graph(lambda s: {"messages": [model.invoke(s["messages"])]}),
+            {"messages": [("user", "x")]},
+            stream_mode=["messages"],
+        )
+    )
     assert [m.content for m, _ in out] == ["a", " b"]
     assert all(isinstance(m, AIMessageChunk) and m.id == "fixed" for m, _ in out)
 
@@ -77,8 +126,11 @@ def test_nostream_tag_skips_tokens_but_not_the_node_output() -> None:
 
 def test_other_modes_do_not_collect_messages() -> None:
     model = FakeChatModel(["a"])
-    chunks = list(_graph(lambda s: {"messages": [model.invoke(s["messages"])]}).stream(
-        {"messages": [("user", "x")]}, stream_mode="updates"))
+    chunks = list(
+        _graph(lambda s: {"messages": [model.invoke(s["messages"])]}).stream(
+            {"messages": [("user", "x")]}, stream_mode="updates"
+        )
+    )
     assert list(chunks[0]) == ["chat"]
 
 
@@ -93,7 +145,11 @@ def test_subgraph_tokens_need_subgraphs_true() -> None:
     flat = list(outer(inner_graph()).stream({"messages": [("user", "x")]}, stream_mode="messages"))
     assert [type(m).__name__ for m, _ in flat] == ["AIMessage"]  # the subgraph node's output, whole
     assert flat[0][1]["langgraph_node"] == "sub"
-    nested = list(outer(inner_graph()).stream({"messages": [("user", "x")]}, stream_mode="messages", subgraphs=True))
+    nested = list(
+        outer(inner_graph()).stream(
+            {"messages": [("user", "x")]}, stream_mode="messages", subgraphs=True
+        )
+    )
     tokens = [(ns, m.content) for ns, (m, meta) in nested]
     assert [t for _, t in tokens] == ["inner", " reply"]  # no duplicate at the parent node's end
     assert tokens[0][0][0].startswith("sub:")

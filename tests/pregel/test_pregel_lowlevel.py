@@ -17,8 +17,12 @@ from stategraph.types import RetryPolicy
 
 def doubler() -> Pregel:
     node = NodeBuilder().subscribe_only("a").do(lambda x: x + x).write_to("b")
-    return Pregel(nodes={"double": node}, channels={"a": EphemeralValue(str), "b": LastValue(str)},
-                  input_channels="a", output_channels="b")
+    return Pregel(
+        nodes={"double": node},
+        channels={"a": EphemeralValue(str), "b": LastValue(str)},
+        input_channels="a",
+        output_channels="b",
+    )
 
 
 def test_subscribe_only_passes_the_bare_value(driver: Any) -> None:
@@ -38,8 +42,13 @@ def test_two_nodes_accumulate_into_a_topic(driver: Any) -> None:
     second = NodeBuilder().subscribe_only("b").do(lambda x: x + "!").write_to("c")
     app = Pregel(
         nodes={"first": first, "second": second},
-        channels={"a": EphemeralValue(str), "b": EphemeralValue(str), "c": Topic(str, accumulate=True)},
-        input_channels="a", output_channels=["c"],
+        channels={
+            "a": EphemeralValue(str),
+            "b": EphemeralValue(str),
+            "c": Topic(str, accumulate=True),
+        },
+        input_channels="a",
+        output_channels=["c"],
     )
     assert driver.run(app, "x") == {"c": ["xx", "xx!"]}
     assert driver.stream(app, "x", stream_mode="updates") == [
@@ -54,7 +63,8 @@ def test_non_accumulating_topic_holds_only_the_last_step(driver: Any) -> None:
     app = Pregel(
         nodes={"first": first, "second": second},
         channels={"a": EphemeralValue(str), "b": EphemeralValue(str), "c": Topic(str)},
-        input_channels="a", output_channels="c",
+        input_channels="a",
+        output_channels="c",
     )
     assert driver.run(app, "x") == ["x1", "x2"]
 
@@ -69,8 +79,14 @@ def test_subscribe_to_read_from_and_write_to_kwargs(driver: Any) -> None:
     )
     app = Pregel(
         nodes={"n": node},
-        channels={"a": EphemeralValue(str), "k": LastValue(str), "out": LastValue(str), "static": LastValue(str)},
-        input_channels=["a", "k"], output_channels=["out", "static"],
+        channels={
+            "a": EphemeralValue(str),
+            "k": LastValue(str),
+            "out": LastValue(str),
+            "static": LastValue(str),
+        },
+        input_channels=["a", "k"],
+        output_channels=["out", "static"],
     )
     assert driver.run(app, {"a": "x", "k": "y"}) == {"out": "x-y", "static": "S"}
     assert driver.run(app, {"a": "x"}) == {"out": "x-None", "static": "S"}
@@ -78,11 +94,14 @@ def test_subscribe_to_read_from_and_write_to_kwargs(driver: Any) -> None:
 
 def test_read_from_channel_does_not_trigger(driver: Any) -> None:
     calls: list[Any] = []
-    node = NodeBuilder().subscribe_to("a").read_from("k").do(lambda d: calls.append(d)).write_to("out")
+    node = (
+        NodeBuilder().subscribe_to("a").read_from("k").do(lambda d: calls.append(d)).write_to("out")
+    )
     app = Pregel(
         nodes={"n": node},
         channels={"a": EphemeralValue(str), "k": LastValue(str), "out": LastValue(Any)},
-        input_channels=["a", "k"], output_channels=["k"],
+        input_channels=["a", "k"],
+        output_channels=["k"],
     )
     assert driver.run(app, {"k": "only-k"}) == {"k": "only-k"}
     assert calls == []
@@ -98,7 +117,8 @@ def test_a_cycle_stops_when_a_write_is_skipped(driver: Any) -> None:
     app = Pregel(
         nodes={"inc": step},
         channels={"n": LastValue(int), "seen": Topic(Any, accumulate=True)},
-        input_channels="n", output_channels=["n", "seen"],
+        input_channels="n",
+        output_channels=["n", "seen"],
     )
     assert driver.run(app, 1) == {"n": 5, "seen": [2, 3, 4, 5, None]}
 
@@ -109,8 +129,12 @@ def test_async_steps_run_under_both_drivers_only_when_async(driver: Any) -> None
         return x.upper()
 
     node = NodeBuilder().subscribe_only("a").do(shout).do(lambda x: x + "?").write_to("b")
-    app = Pregel(nodes={"n": node}, channels={"a": EphemeralValue(str), "b": LastValue(str)},
-                 input_channels="a", output_channels="b")
+    app = Pregel(
+        nodes={"n": node},
+        channels={"a": EphemeralValue(str), "b": LastValue(str)},
+        input_channels="a",
+        output_channels="b",
+    )
     if driver.is_async:
         assert driver.run(app, "hi") == "HI?"
     else:
@@ -127,18 +151,32 @@ def test_node_retry_policies(driver: Any) -> None:
             raise ConnectionError("again")
         return x * 2
 
-    node = (NodeBuilder().subscribe_only("a").do(flaky).write_to("b")
-            .add_retry_policies(RetryPolicy(initial_interval=0.001, jitter=False)))
-    app = Pregel(nodes={"n": node}, channels={"a": EphemeralValue(int), "b": LastValue(int)},
-                 input_channels="a", output_channels="b")
+    node = (
+        NodeBuilder()
+        .subscribe_only("a")
+        .do(flaky)
+        .write_to("b")
+        .add_retry_policies(RetryPolicy(initial_interval=0.001, jitter=False))
+    )
+    app = Pregel(
+        nodes={"n": node},
+        channels={"a": EphemeralValue(int), "b": LastValue(int)},
+        input_channels="a",
+        output_channels="b",
+    )
     assert driver.run(app, 21) == 42
     assert calls == [21, 21, 21]
 
 
 def test_checkpointed_topic_accumulates_across_invocations(driver: Any) -> None:
     node = NodeBuilder().subscribe_only("a").write_to("log")
-    app = Pregel(nodes={"n": node}, channels={"a": EphemeralValue(str), "log": Topic(str, accumulate=True)},
-                 input_channels="a", output_channels="log", checkpointer=InMemorySaver())
+    app = Pregel(
+        nodes={"n": node},
+        channels={"a": EphemeralValue(str), "log": Topic(str, accumulate=True)},
+        input_channels="a",
+        output_channels="log",
+        checkpointer=InMemorySaver(),
+    )
     config = {"configurable": {"thread_id": "topic"}}
     assert driver.run(app, "one", config) == ["one"]
     assert driver.run(app, "two", config) == ["one", "two"]
@@ -149,11 +187,19 @@ def test_builder_and_constructor_validation() -> None:
     with pytest.raises(ValueError, match="subscribe_only"):
         NodeBuilder().subscribe_only("a").subscribe_to("b")
     with pytest.raises(ValueError, match="unknown channel 'zz'"):
-        Pregel(nodes={"n": NodeBuilder().subscribe_only("zz")}, channels={"a": LastValue(int)},
-               input_channels="a", output_channels="a")
+        Pregel(
+            nodes={"n": NodeBuilder().subscribe_only("zz")},
+            channels={"a": LastValue(int)},
+            input_channels="a",
+            output_channels="a",
+        )
     with pytest.raises(ValueError, match="Input channel 'missing'"):
-        Pregel(nodes={"n": NodeBuilder().subscribe_only("a")}, channels={"a": LastValue(int)},
-               input_channels="missing", output_channels="a")
+        Pregel(
+            nodes={"n": NodeBuilder().subscribe_only("a")},
+            channels={"a": LastValue(int)},
+            input_channels="missing",
+            output_channels="a",
+        )
 
 
 def test_trigger_index_is_built_on_validate() -> None:
@@ -179,9 +225,13 @@ def test_a_trigger_readable_before_any_write_does_not_start_its_node() -> None:
             "watch": NodeBuilder().subscribe_only("acc").do(watch).write_to("out").build(),
             "start": NodeBuilder().subscribe_only("inp").do(lambda x: [x]).write_to("acc").build(),
         },
-        channels={"acc": BinaryOperatorAggregate(list, operator.add), "inp": EphemeralValue(int),
-                  "out": LastValue(int)},
-        input_channels="inp", output_channels=["out", "acc"],
+        channels={
+            "acc": BinaryOperatorAggregate(list, operator.add),
+            "inp": EphemeralValue(int),
+            "out": LastValue(int),
+        },
+        input_channels="inp",
+        output_channels=["out", "acc"],
     )
     assert g.blank_triggers == ("acc",)
     assert g.invoke(3) == {"out": 1, "acc": [3]}
@@ -199,11 +249,73 @@ class SeededEphemeral(EphemeralValue):
 
 def test_a_fresh_run_expires_one_step_values_held_while_blank() -> None:
     g = Pregel(
-        nodes={"copy": NodeBuilder().subscribe_only("inp").do(lambda x: x * 2).write_to("out").build()},
+        nodes={
+            "copy": NodeBuilder().subscribe_only("inp").do(lambda x: x * 2).write_to("out").build()
+        },
         channels={"inp": EphemeralValue(int), "out": LastValue(int), "flag": SeededEphemeral(str)},
-        input_channels="inp", output_channels=["out", "flag"],
+        input_channels="inp",
+        output_channels=["out", "flag"],
     )
     # a run from no checkpoint treats exactly the channels readable while blank as just changed
     assert g.blank_available == frozenset({"flag"})
     assert g.invoke(3) == {"out": 6}  # the seed lived for the input step only
     assert g.invoke(4) == {"out": 8}  # each run starts from its own blank channels
+
+
+def _edges(app: Pregel) -> list[tuple[str, str, bool]]:
+    return sorted((e.source, e.target, e.conditional) for e in app.get_graph().edges)
+
+
+def test_drawing_follows_declared_writes_to_the_nodes_they_trigger() -> None:
+    n1 = NodeBuilder().subscribe_only("a").do(lambda x: x + 1).write_to("b")
+    n2 = NodeBuilder().subscribe_only("b").do(lambda x: x * 2).write_to("c")
+    n3 = NodeBuilder().subscribe_only("a").do(lambda x: x).write_to("c")
+    loop = NodeBuilder().subscribe_to("b", read=False).do(lambda x: 1).write_to("b")
+    chans = {"a": EphemeralValue(int), "b": LastValue(int), "c": LastValue(int)}
+    chain = Pregel(
+        nodes={"n1": n1, "n2": n2}, channels=chans, input_channels="a", output_channels="c"
+    )
+    assert _edges(chain) == [
+        ("__start__", "n1", False),
+        ("n1", "n2", False),
+        ("n2", "__end__", False),
+    ]
+    # two nodes straight from the input and nothing after them: no END drawn (LangGraph's view)
+    fork = Pregel(
+        nodes={"n1": n1, "n3": n3}, channels=chans, input_channels="a", output_channels=["b", "c"]
+    )
+    assert _edges(fork) == [("__start__", "n1", False), ("__start__", "n3", False)]
+    assert "__end__" not in fork.get_graph().nodes
+    # a cycle: its last step is the looping node, which ends the run dotted
+    cyc = Pregel(
+        nodes={"n1": n1, "loop": loop}, channels=chans, input_channels="a", output_channels="b"
+    )
+    assert _edges(cyc) == [
+        ("__start__", "n1", False),
+        ("loop", "__end__", True),
+        ("loop", "loop", False),
+        ("n1", "loop", False),
+    ]
+
+
+def test_io_json_schemas_come_from_the_channel_types() -> None:
+    n1 = NodeBuilder().subscribe_only("a").do(lambda x: x + 1).write_to("b")
+    one = Pregel(
+        nodes={"n": n1},
+        channels={"a": EphemeralValue(int), "b": LastValue(str)},
+        input_channels="a",
+        output_channels="b",
+    )
+    assert one.get_input_jsonschema() == {"title": "LangGraphInput", "type": "integer"}
+    assert one.get_output_jsonschema() == {"title": "LangGraphOutput", "type": "string"}
+    many = Pregel(
+        nodes={"n": n1},
+        channels={"a": EphemeralValue(int), "b": LastValue(str)},
+        input_channels=["a"],
+        output_channels=["b"],
+    )
+    assert many.get_output_jsonschema() == {
+        "properties": {"b": {"default": None, "title": "B", "type": "string"}},
+        "title": "LangGraphOutput",
+        "type": "object",
+    }

@@ -21,7 +21,9 @@ def fast(**kw: Any) -> RetryPolicy:
     return RetryPolicy(initial_interval=0.001, backoff_factor=1.0, jitter=False, **kw)
 
 
-def flaky_graph(errors: list[BaseException], policy: Any, calls: list[int], *, is_async: bool = False) -> Any:
+def flaky_graph(
+    errors: list[BaseException], policy: Any, calls: list[int], *, is_async: bool = False
+) -> Any:
     """A node that raises errors[i] on attempt i, then returns x+1."""
 
     def body(state: State) -> dict[str, int]:
@@ -86,7 +88,9 @@ def test_no_policy_means_no_retry(driver: Any) -> None:
         (lambda exc: "again" in str(exc), ValueError("stop"), False),
     ],
 )
-def test_retry_on_types_sequences_and_callables(driver: Any, retry_on: Any, error: Exception, retried: bool) -> None:
+def test_retry_on_types_sequences_and_callables(
+    driver: Any, retry_on: Any, error: Exception, retried: bool
+) -> None:
     calls: list[int] = []
     app = flaky_graph([error], fast(retry_on=retry_on), calls)
     if retried:
@@ -135,7 +139,9 @@ def test_interrupts_are_never_retried(driver: Any) -> None:
     g = StateGraph(State)
     g.add_node("ask", ask, retry_policy=fast(retry_on=lambda e: True, max_attempts=5))
     g.add_edge(START, "ask")
-    out = driver.run(g.compile(checkpointer=InMemorySaver()), {"x": 0}, {"configurable": {"thread_id": "t"}})
+    out = driver.run(
+        g.compile(checkpointer=InMemorySaver()), {"x": 0}, {"configurable": {"thread_id": "t"}}
+    )
     assert [i.value for i in out["__interrupt__"]] == ["q"]
     assert len(calls) == 1
 
@@ -155,11 +161,65 @@ def test_runtime_reports_node_attempt(driver: Any) -> None:
     assert attempts == [1, 2]
 
 
+@pytest.mark.parametrize("saved", [False, True])
+def test_execution_info_names_the_task_checkpoint_and_first_attempt(
+    driver: Any, saved: bool
+) -> None:
+    from stategraph.checkpoint.memory import InMemorySaver
+
+    seen: list[Any] = []
+
+    def body(state: State, runtime: Any, config: Any) -> dict[str, int]:
+        seen.append((runtime.execution_info, config))
+        if len(seen) < 2:
+            raise Transient()
+        return {"x": 1}
+
+    def after(state: State, runtime: Any, config: Any) -> dict[str, int]:
+        seen.append((runtime.execution_info, config))
+        return {}
+
+    g = StateGraph(State)
+    g.add_node("work", body, retry_policy=fast()).add_node("after", after)
+    g.add_edge(START, "work").add_edge("work", "after")
+    app = g.compile(checkpointer=InMemorySaver() if saved else None)
+    driver.run(app, {"x": 0}, {"configurable": {"thread_id": "t"}} if saved else None)
+    (first, conf1), (retry, _), (later, conf2) = seen
+    # the task's own namespace, the id of the checkpoint it runs from (also without a saver)
+    assert (
+        first.checkpoint_ns == f"work:{first.task_id}"
+        and later.checkpoint_ns == f"after:{later.task_id}"
+    )
+    assert (
+        first.checkpoint_id and later.checkpoint_id and first.checkpoint_id != later.checkpoint_id
+    )
+    assert conf1["configurable"]["checkpoint_map"] == {"": first.checkpoint_id}
+    assert conf2["configurable"]["checkpoint_map"] == {"": later.checkpoint_id}
+    # run_id only from config["run_id"]; the first attempt's time survives retries
+    assert first.run_id is None and isinstance(first.node_first_attempt_time, float)
+    assert (
+        retry.node_attempt == 2 and retry.node_first_attempt_time == first.node_first_attempt_time
+    )
+    assert "tags" not in conf1  # no tags given: no key
+
+
+def test_execution_info_run_id_comes_from_the_config(driver: Any) -> None:
+    seen: list[Any] = []
+    g = StateGraph(State)
+    g.add_node("n", lambda s, runtime: seen.append(runtime.execution_info.run_id) or {}).add_edge(
+        START, "n"
+    )
+    driver.run(g.compile(), {"x": 0}, {"run_id": "r-1", "tags": []})
+    assert seen == ["r-1"]
+
+
 # -- pure policy decisions --------------------------------------------------------------------
 
 
 def test_retry_delay_is_exponential_and_capped() -> None:
-    p = RetryPolicy(initial_interval=1.0, backoff_factor=2.0, max_interval=5.0, max_attempts=10, jitter=False)
+    p = RetryPolicy(
+        initial_interval=1.0, backoff_factor=2.0, max_interval=5.0, max_attempts=10, jitter=False
+    )
     assert [retry_delay([p], Transient(), n) for n in range(1, 6)] == [1.0, 2.0, 4.0, 5.0, 5.0]
     assert retry_delay([p], Transient(), 10) is None  # attempts exhausted
     assert retry_delay([], Transient(), 1) is None
@@ -192,16 +252,26 @@ class HTTPStatusError(Exception):
 @pytest.mark.parametrize(
     ("exc", "expected"),
     [
-        (ValueError(), False), (TypeError(), False), (ZeroDivisionError(), False), (KeyError(), False),
-        (IndexError(), False), (NameError(), False), (RuntimeError(), False), (OSError(), False),
-        (ImportError(), False), (StopIteration(), False),
-        (ConnectionError(), True), (ConnectionResetError(), True), (Transient(), True),
-        (NodeTimeoutError("slow"), True), (HTTPStatusError(503), True), (HTTPStatusError(404), False),
+        (ValueError(), False),
+        (TypeError(), False),
+        (ZeroDivisionError(), False),
+        (KeyError(), False),
+        (IndexError(), False),
+        (NameError(), False),
+        (RuntimeError(), False),
+        (OSError(), False),
+        (ImportError(), False),
+        (StopIteration(), False),
+        (ConnectionError(), True),
+        (ConnectionResetError(), True),
+        (Transient(), True),
+        (NodeTimeoutError("slow"), True),
+        (HTTPStatusError(503), True),
+        (HTTPStatusError(404), False),
     ],
 )
 def test_default_retry_on(exc: Exception, expected: bool) -> None:
     assert default_retry_on(exc) is expected
-
 
 
 def test_an_all_async_graph_never_hops_to_a_thread(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -217,7 +287,9 @@ def test_an_all_async_graph_never_hops_to_a_thread(monkeypatch: pytest.MonkeyPat
     g = StateGraph(State)
     g.add_node("a", add).add_node("b", add)
     g.add_edge(START, "a").add_edge("a", "b").add_edge("b", END)
-    assert asyncio.run(g.compile().ainvoke({"x": 1})) == {"x": 3}  # the hidden __start__ node included
+    assert asyncio.run(g.compile().ainvoke({"x": 1})) == {
+        "x": 3
+    }  # the hidden __start__ node included
 
 
 def test_a_retried_attempt_is_logged_on_the_pregel_logger(caplog, driver) -> None:

@@ -215,16 +215,21 @@ def test_replay_from_a_past_checkpoint_re_executes_and_branches(driver: Any) -> 
     chunks = driver.stream(app, None, past.config, stream_mode="updates")
     assert chunks == [{"b": {"log": ["b"]}}, {"c": {"log": ["c"]}}, {"d": {"log": ["d"]}}]
     sources = [(s.metadata["source"], s.metadata["step"]) for s in driver.history(app, cfg())]
-    assert sources[:3] == [("loop", 3), ("loop", 2), ("fork", 1)]
+    # the fork is numbered one past the replayed checkpoint and the replay runs after it
+    assert sources[:3] == [("loop", 4), ("loop", 3), ("fork", 2)]
     assert len(sources) == 8  # the old branch is kept
 
 
 def test_bulk_update_applies_supersteps_in_order(driver: Any) -> None:
     app = chain()
-    driver.bulk_update_state(app, cfg("bulk"), [
-        [StateUpdate({"x": 1, "log": ["i"]}, "a")],
-        [StateUpdate({"log": ["B"]}, "b")],
-    ])
+    driver.bulk_update_state(
+        app,
+        cfg("bulk"),
+        [
+            [StateUpdate({"x": 1, "log": ["i"]}, "a")],
+            [StateUpdate({"log": ["B"]}, "b")],
+        ],
+    )
     snap = driver.get_state(app, cfg("bulk"))
     assert snap.values == {"x": 1, "log": ["i", "B"]}
     assert snap.next == ("c",)
@@ -293,6 +298,9 @@ def test_update_as_copy_forks_a_sibling(driver: Any) -> None:
     latest = driver.get_state(app, cfg())
     copied = driver.get_state(app, driver.update_state(app, cfg(), None, as_node="__copy__"))
     assert copied.metadata["source"] == "fork"
+    assert (
+        copied.metadata["step"] == latest.metadata["step"] + 1
+    )  # numbered one past, as in LangGraph
     assert copied.values == latest.values
     assert copied.parent_config == latest.parent_config
 
@@ -306,6 +314,30 @@ def _pausing_child(**compile_kw: Any) -> Any:
     child = StateGraph(State)
     child.add_node("ask", lambda s: {"log": [interrupt("sub?")]}).add_edge(START, "ask")
     return child.compile(**compile_kw)
+
+
+def test_a_subgraph_task_not_started_yet_shows_an_empty_snapshot(driver: Any) -> None:
+    parent = StateGraph(State)
+    parent.add_node("sub", _pausing_child()).add_edge(START, "sub")
+    app = parent.compile(checkpointer=InMemorySaver(), interrupt_before=["sub"])
+    driver.run(app, {"log": []}, cfg())
+    (task,) = driver.get_state(app, cfg(), subgraphs=True).tasks
+    # LangGraph's shape: a snapshot at the child's namespace with nothing in it yet
+    assert isinstance(task.state, StateSnapshot)
+    assert (task.state.values, task.state.next, task.state.tasks, task.state.interrupts) == (
+        {},
+        (),
+        (),
+        (),
+    )
+    assert (
+        task.state.metadata is None
+        and task.state.created_at is None
+        and task.state.parent_config is None
+    )
+    assert task.state.config["configurable"]["checkpoint_ns"] == f"sub:{task.id}"
+    (plain,) = driver.get_state(app, cfg()).tasks  # without subgraphs=True: the child's config
+    assert plain.state == {"configurable": {"thread_id": "t", "checkpoint_ns": f"sub:{task.id}"}}
 
 
 def test_snapshot_of_a_persistent_subgraph_is_found_without_task_ids(driver: Any) -> None:
@@ -353,7 +385,10 @@ def test_send_tasks_in_snapshots_carry_the_no_call_flag(driver: Any) -> None:
     g.add_conditional_edges(START, lambda s: [Send("w", {"x": 1}), Send("w", {"x": 2})])
     app = g.compile(checkpointer=InMemorySaver(), interrupt_before=["w"])
     driver.run(app, {"log": []}, cfg())
-    assert [t.path for t in driver.get_state(app, cfg()).tasks] == [("__pregel_push", 0, False), ("__pregel_push", 1, False)]
+    assert [t.path for t in driver.get_state(app, cfg()).tasks] == [
+        ("__pregel_push", 0, False),
+        ("__pregel_push", 1, False),
+    ]
 
 
 # -- update_state details as LangGraph ------------------------------------------------------------
@@ -451,7 +486,9 @@ def test_a_subgraph_config_addresses_the_subgraph(driver: Any) -> None:
     assert driver.get_state(app, sub_config).next == ("ask",)
     # the update is made with the subgraph's nodes (as "first": its edge to "ask" is followed)
     new_config = driver.update_state(app, sub_config, {"items": ["patched"]})
-    assert new_config["configurable"]["checkpoint_ns"] == sub_config["configurable"]["checkpoint_ns"]
+    assert (
+        new_config["configurable"]["checkpoint_ns"] == sub_config["configurable"]["checkpoint_ns"]
+    )
     assert driver.get_state(app, new_config).next == ("ask",)
     assert driver.run(app, Command(resume="R"), cfg()) == {"items": ["first", "patched", "R"]}
     with pytest.raises(ValueError, match="nope"):
@@ -460,7 +497,10 @@ def test_a_subgraph_config_addresses_the_subgraph(driver: Any) -> None:
 
 def test_update_checkpoint_records_the_callers_metadata_and_configurable(driver: Any) -> None:
     app = chain()
-    config = {"configurable": {"thread_id": "md", "user_id": "u1", "obj": {"no": 1}}, "metadata": {"m": "v"}}
+    config = {
+        "configurable": {"thread_id": "md", "user_id": "u1", "obj": {"no": 1}},
+        "metadata": {"m": "v"},
+    }
     driver.run(app, {"x": 1, "log": []}, config)
     driver.update_state(app, config, {"x": 5})
     md = driver.get_state(app, cfg("md")).metadata

@@ -44,6 +44,7 @@ from .base import (
     PruneStrategy,
 )
 from .serde.base import SerializerProtocol
+from .serde.jsonplus import JsonPlusSerializer
 
 __all__ = ["InMemorySaver", "MemorySaver"]
 
@@ -78,7 +79,14 @@ class InMemorySaver(BaseCheckpointSaver[int]):
     _sync_is_nonblocking = True
 
     def __init__(self, *, serde: SerializerProtocol | None = None) -> None:
-        super().__init__(serde=serde)
+        # why: these bytes never leave this process, so any class they name was in a module
+        # already imported when it was written; the allowlist guards bytes read from storage
+        # another process may have written (LangGraph's in-memory saver reads its own classes back)
+        super().__init__(
+            serde=serde
+            if serde is not None
+            else JsonPlusSerializer(allow_all_already_imported=True)
+        )
         self._lock = threading.RLock()
         # Invariant: every origin in a stored checkpoint's blob_refs has an entry in _blobs.
         self.storage: dict[Scope, dict[str, records.StoredCheckpoint]] = {}

@@ -34,14 +34,23 @@ def _return_writer(out: Any, task: Any) -> None:
 class _TaskFunction:
     """What ``@task`` returns: call it inside a run to get a future of the result."""
 
-    def __init__(self, func: Callable[..., Any], *, name: str | None, retry_policy: Any, cache_policy: Any,
-                 timeout: Any = None) -> None:
+    def __init__(
+        self,
+        func: Callable[..., Any],
+        *,
+        name: str | None,
+        retry_policy: Any,
+        cache_policy: Any,
+        timeout: Any = None,
+    ) -> None:
         from ..types import TimeoutPolicy
 
         self.func = func
         self.timeout = TimeoutPolicy.coerce(timeout)
         if self.timeout is not None and not is_async_callable(func):
-            raise ValueError(f"@task {getattr(func, '__name__', func)!r}: timeout= needs an async function.")
+            raise ValueError(
+                f"@task {getattr(func, '__name__', func)!r}: timeout= needs an async function."
+            )
         self.name = name or getattr(func, "__name__", "task")
         self.retry_policy = retry_policy
         self.cache_policy = cache_policy
@@ -50,9 +59,19 @@ class _TaskFunction:
             sync, asyn = None, _star(func, is_async=True)
         else:
             sync, asyn = _star(func, is_async=False), None
-        self.node = PregelNode(name=self.name, triggers=[], channels=[], func=sync, afunc=asyn,
-                               writers=[_return_writer], retry_policy=policies, cache_policy=cache_policy,
-                               bound=func, update_mode="return", timeout=self.timeout)
+        self.node = PregelNode(
+            name=self.name,
+            triggers=[],
+            channels=[],
+            func=sync,
+            afunc=asyn,
+            writers=[_return_writer],
+            retry_policy=policies,
+            cache_policy=cache_policy,
+            bound=func,
+            update_mode="return",
+            timeout=self.timeout,
+        )
         functools.update_wrapper(self, func)
         self.__name__ = self.name  # name= renames the task everywhere, as LangGraph does
 
@@ -119,7 +138,9 @@ def task(
     retry_policy = retry_policy or kwargs.pop("retry", None)
 
     def decorate(fn: Callable[..., Any]) -> _TaskFunction:
-        return _TaskFunction(fn, name=name, retry_policy=retry_policy, cache_policy=cache_policy, timeout=timeout)
+        return _TaskFunction(
+            fn, name=name, retry_policy=retry_policy, cache_policy=cache_policy, timeout=timeout
+        )
 
     return decorate(func) if func is not None else decorate
 
@@ -183,9 +204,13 @@ class entrypoint(Generic[R]):
 
     def __call__(self, func: Callable[..., Any]) -> Pregel:
         if inspect.isgeneratorfunction(func) or inspect.isasyncgenfunction(func):
-            raise NotImplementedError("Generators are not supported by @entrypoint: return a value instead.")
+            raise NotImplementedError(
+                "Generators are not supported by @entrypoint: return a value instead."
+            )
         if not inspect.signature(func).parameters:
-            raise ValueError(f"@entrypoint function {func.__name__!r} needs at least one parameter for its input.")
+            raise ValueError(
+                f"@entrypoint function {func.__name__!r} needs at least one parameter for its input."
+            )
         name = func.__name__
         if self.timeout is not None and not is_async_callable(func):
             raise ValueError(f"@entrypoint {name!r}: timeout= needs an async function.")
@@ -197,17 +222,54 @@ class entrypoint(Generic[R]):
             else:
                 task.send([(END, out), (PREVIOUS, out)])
 
-        node = PregelNode(name=name, triggers=[START], channels=START, func=sync, afunc=asyn,
-                          writers=[write_result], bound=func,
-                          retry_policy=[self.retry_policy] if isinstance(self.retry_policy, RetryPolicy) else self.retry_policy,
-                          cache_policy=self.cache_policy, timeout=self.timeout)
+        node = PregelNode(
+            name=name,
+            triggers=[START],
+            channels=START,
+            func=sync,
+            afunc=asyn,
+            writers=[write_result],
+            bound=func,
+            retry_policy=[self.retry_policy]
+            if isinstance(self.retry_policy, RetryPolicy)
+            else self.retry_policy,
+            cache_policy=self.cache_policy,
+            timeout=self.timeout,
+        )
         # The graph keeps Pregel's default name ("LangGraph"), as LangGraph's entrypoints do.
         graph = Pregel(
             nodes={name: node},
             channels={START: EphemeralValue(Any), END: LastValue(Any), PREVIOUS: LastValue(Any)},
-            input_channels=START, output_channels=END, stream_channels=END, stream_mode="updates",
-            stream_eager=True, checkpointer=self.checkpointer, store=self.store, cache=self.cache,
+            input_channels=START,
+            output_channels=END,
+            stream_channels=END,
+            stream_mode="updates",
+            stream_eager=True,
+            checkpointer=self.checkpointer,
+            store=self.store,
+            cache=self.cache,
             context_schema=self.context_schema,
         )
         functools.update_wrapper(graph, func, updated=())  # type: ignore[arg-type]
+        graph.input_type, graph.output_type = _io_types(func)
+        if self.checkpointer not in (None, True, False):  # its input/return types round-trip
+            from ..graph._declared_types import allow_declared_classes, function_types
+
+            allow_declared_classes(self.checkpointer, function_types(func))
         return graph
+
+
+def _io_types(func: Callable[..., Any]) -> tuple[Any, Any]:
+    """The entrypoint's input type (its first parameter) and output type (the return type, or
+    the value type of an ``entrypoint.final[value, save]``); ``Any`` where not annotated."""
+    import typing
+
+    try:
+        hints = typing.get_type_hints(func)
+    except Exception:  # unresolvable annotations: the schemas say nothing
+        hints = {}
+    first = next(iter(inspect.signature(func).parameters))
+    returned = hints.get("return", Any)
+    if typing.get_origin(returned) is entrypoint.final:
+        returned = typing.get_args(returned)[0]
+    return hints.get(first, Any), returned

@@ -61,7 +61,9 @@ def compile_graph(builder: StateGraph, **opts: Any) -> CompiledStateGraph:
         handler = handler_of(builder, name)
         if handler is not None:
             node.error_handler = handler[0]
-            made = handler_node(handler[0], handler[1], node.channels, _handler_writer(builder, graph, handler[0]))
+            made = handler_node(
+                handler[0], handler[1], node.channels, _handler_writer(builder, graph, handler[0])
+            )
             if handler[0] == DEFAULT_HANDLER:
                 default_handler = made
             else:
@@ -88,6 +90,10 @@ def compile_graph(builder: StateGraph, **opts: Any) -> CompiledStateGraph:
         cache_policy=None,
         stream_mode="updates",
     )
+    if opts["checkpointer"] not in (None, True, False):
+        from ._declared_types import allow_declared_classes, graph_schemas
+
+        allow_declared_classes(opts["checkpointer"], graph_schemas(builder))
     builder.compiled = True
     return graph
 
@@ -202,7 +208,9 @@ def _user_node(builder: StateGraph, graph: Any, name: str, joins: list[str]) -> 
 
 def _handler_writer(builder: StateGraph, graph: Any, name: str) -> Any:
     # a handler's update goes where its node's would, but it follows no edge of that node
-    return _updater(name, set(builder.channels), [], graph, strict=True, validators=field_validators(builder))
+    return _updater(
+        name, set(builder.channels), [], graph, strict=True, validators=field_validators(builder)
+    )
 
 
 def _updater(
@@ -254,8 +262,8 @@ def validate_writes(
     for key, value in writes:
         adapter = validators.get(key)
         if adapter is not None:
-            try:
-                value = adapter.validate_python(value)
+            try:  # checked only: the channel keeps the value as written, as in LangGraph
+                adapter.validate_python(value)
             except Exception as exc:  # pydantic.ValidationError: keep its type, say where
                 exc.add_note(
                     f"while validating state key {key!r} written by node {name!r}; "

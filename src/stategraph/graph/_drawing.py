@@ -17,11 +17,15 @@ def state_graph_drawable(graph: Any, *, xray: int | bool = False) -> Any:
     for source, bs in builder.branches.items():
         for b in bs.values():
             pm = {str(k): v for k, v in b.path_map.items()} if b.path_map else None
-            targets = b.ends or [n for n in builder.nodes if n != source] + ["__end__"]
+            # no path map and no Literal return type: the destinations are unknown until it runs,
+            # so nothing is drawn from it (LangGraph's drawing infers edges from what it can see)
+            targets = list(b.ends or [])
             branches.append((source, pm, targets if pm is None else list(pm.values())))
     for name, spec in builder.nodes.items():
         if isinstance(spec.ends, dict) and spec.ends:
-            branches.append((name, {label: target for target, label in spec.ends.items()}, list(spec.ends)))
+            branches.append(
+                (name, {label: target for target, label in spec.ends.items()}, list(spec.ends))
+            )
         elif spec.ends:
             branches.append((name, None, list(spec.ends)))
     subgraphs = {}
@@ -37,6 +41,10 @@ def state_graph_drawable(graph: Any, *, xray: int | bool = False) -> Any:
         if s.metadata or s.defer
     }
     return build_drawable(
-        nodes=list(builder.nodes), edges=edges, branches=branches, subgraphs=subgraphs, xray=xray,
+        nodes=list(builder.nodes),
+        edges=edges,
+        branches=branches,
+        subgraphs=subgraphs,
+        xray=xray,
         node_metadata=metadata or None,
     )

@@ -11,13 +11,25 @@ import inspect
 from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Generic, TypeVar, get_args, get_origin, get_type_hints
 
-__all__ = ["InjectedState", "InjectedStore", "ToolRuntime", "Injection", "find_injections"]
+__all__ = [
+    "InjectedState",
+    "InjectedStore",
+    "ToolRuntime",
+    "Injection",
+    "find_injections",
+    "adopt_langchain_base",
+]
 
 ContextT = TypeVar("ContextT")
 StateT = TypeVar("StateT")
 
 
-class InjectedState:
+class _Marker:
+    """The markers' own base; swapped for langchain-core's ``InjectedToolArg`` once that is loaded
+    (``adopt_langchain_base``). why: a class whose base is ``object`` itself cannot be rebased."""
+
+
+class InjectedState(_Marker):
     """Marker: fill this tool argument with the graph state (or one field of it).
 
     ``Annotated[dict, InjectedState]`` passes the whole state;
@@ -51,7 +63,7 @@ class InjectedState:
         return f"InjectedState(field={self.field!r})"
 
 
-class InjectedStore:
+class InjectedStore(_Marker):
     """Marker: fill this tool argument with the graph's long-term store (``BaseStore``).
 
     Examples:
@@ -80,8 +92,30 @@ class InjectedStore:
         return "InjectedStore()"
 
 
+def adopt_langchain_base() -> None:
+    """Make ``InjectedState`` / ``InjectedStore`` subclasses of langchain-core's ``InjectedToolArg``
+    when langchain-core is loaded, so its tool schemas (what ``bind_tools`` shows a model) hide
+    these arguments, as LangGraph's markers do. Never imports langchain-core itself."""
+    from ..messages._langchain import langchain_loaded
+
+    if InjectedState.__bases__ != (_Marker,) or not langchain_loaded():
+        return
+    try:
+        from langchain_core.tools import InjectedToolArg
+        from langchain_core.tools.base import _DirectlyInjectedToolArg
+    except ImportError:  # pragma: no cover - a broken or much older langchain-core install
+        return
+    for marker in (InjectedState, InjectedStore):
+        marker.__bases__ = (InjectedToolArg,)
+    ToolRuntime.__bases__ = (_DirectlyInjectedToolArg, Generic)
+
+
+class _RuntimeMarker:
+    """``ToolRuntime``'s own base; swapped for langchain-core's directly-injected marker."""
+
+
 @dataclass
-class ToolRuntime(Generic[ContextT, StateT]):
+class ToolRuntime(_RuntimeMarker, Generic[ContextT, StateT]):
     """Everything a tool may need from the run; injected into a parameter typed ``ToolRuntime``.
 
     Examples:
@@ -121,6 +155,9 @@ class ToolRuntime(Generic[ContextT, StateT]):
             self.stream_writer({"tool_call_id": self.tool_call_id, "delta": delta})
 
 
+adopt_langchain_base()
+
+
 @dataclass(frozen=True)
 class Injection:
     """What to pass to one parameter: kind is 'state' | 'store' | 'runtime' | 'tool_call_id'."""
@@ -141,7 +178,9 @@ def _marker_of(annotation: Any) -> Injection | None:
         return Injection("runtime")
     for extra in extras:
         if extra is InjectedState or isinstance(extra, InjectedState):
-            return Injection("state", getattr(extra, "field", None) if not isinstance(extra, type) else None)
+            return Injection(
+                "state", getattr(extra, "field", None) if not isinstance(extra, type) else None
+            )
         if extra is InjectedStore or isinstance(extra, InjectedStore):
             return Injection("store")
         name = extra.__name__ if isinstance(extra, type) else type(extra).__name__
@@ -174,8 +213,10 @@ def resolve(injection: Injection, *, state: Any, runtime: ToolRuntime[Any, Any])
         return runtime
     if injection.kind == "store":
         if runtime.store is None:
-            raise ValueError("A tool asks for InjectedStore but the graph has no store: "
-                             "compile it with a store, e.g. graph.compile(store=InMemoryStore()).")
+            raise ValueError(
+                "A tool asks for InjectedStore but the graph has no store: "
+                "compile it with a store, e.g. graph.compile(store=InMemoryStore())."
+            )
         return runtime.store
     if injection.kind == "tool_call_id":
         return runtime.tool_call_id

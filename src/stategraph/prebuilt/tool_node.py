@@ -22,7 +22,7 @@ from typing import Any, Literal, TypedDict, Union, get_args, get_origin, get_typ
 from ..errors import ErrorCode, GraphBubbleUp, coded, is_invalid_resume
 from ..pregel import _trace
 from ..types import Command
-from ._injection import InjectedState, InjectedStore, ToolRuntime, resolve
+from ._injection import InjectedState, InjectedStore, ToolRuntime, adopt_langchain_base, resolve
 from ._outputs import fold_parent_command, result_to_output, tool_message
 from ._tools import Tool, ToolInvocationError, as_tool
 
@@ -189,6 +189,7 @@ class ToolNode:
         self.awrap_tool_call = awrap_tool_call
         self._tools: dict[str, Tool] = {}
         self.tools_by_name: dict[str, Any] = {}
+        adopt_langchain_base()  # langchain tools given: their schemas must hide injected args
         for obj in tools:
             tool = as_tool(obj)
             self._tools[tool.name] = tool
@@ -216,10 +217,15 @@ class ToolNode:
             messages, kind = value.get(self.messages_key, []), "dict"
         else:
             messages, kind = getattr(value, self.messages_key, None) or [], "dict"
-        last_ai = next((m for m in reversed(messages) if getattr(m, "type", None) in ("ai", "AIMessageChunk")), None)
+        last_ai = next(
+            (m for m in reversed(messages) if getattr(m, "type", None) in ("ai", "AIMessageChunk")),
+            None,
+        )
         if last_ai is None:
-            raise ValueError(f"ToolNode '{self.name}' found no AI message in its input's {self.messages_key!r}: "
-                             "it runs the tool calls of the last AI message.")
+            raise ValueError(
+                f"ToolNode '{self.name}' found no AI message in its input's {self.messages_key!r}: "
+                "it runs the tool calls of the last AI message."
+            )
         return list(last_ai.tool_calls), value, kind
 
     def _runtime(self, config: Any) -> tuple[Any, Any]:
@@ -235,14 +241,24 @@ class ToolNode:
             )
         return task.runtime, (config if config is not None else task.config)
 
-    def _request(self, call: dict[str, Any], state: Any, runtime: Any, config: Any) -> ToolCallRequest:
+    def _request(
+        self, call: dict[str, Any], state: Any, runtime: Any, config: Any
+    ) -> ToolCallRequest:
         tool = self._tools.get(call["name"])
         tool_runtime: ToolRuntime[Any, Any] = ToolRuntime(
-            state=state, context=runtime.context, config=config or {}, stream_writer=runtime.stream_writer,
-            tool_call_id=call.get("id"), store=runtime.store, tools=list(self.tools_by_name.values()),
-            execution_info=runtime.execution_info, server_info=runtime.server_info,
+            state=state,
+            context=runtime.context,
+            config=config or {},
+            stream_writer=runtime.stream_writer,
+            tool_call_id=call.get("id"),
+            store=runtime.store,
+            tools=list(self.tools_by_name.values()),
+            execution_info=runtime.execution_info,
+            server_info=runtime.server_info,
         )
-        return ToolCallRequest(tool_call=call, tool=tool.source if tool else None, state=state, runtime=tool_runtime)
+        return ToolCallRequest(
+            tool_call=call, tool=tool.source if tool else None, state=state, runtime=tool_runtime
+        )
 
     # ------------------------------------------------------------ errors
     def _on_error(self, exc: Exception, call: dict[str, Any]) -> Any:
@@ -259,7 +275,9 @@ class ToolNode:
             raise exc
         elif isinstance(mode, str):
             content = mode
-        elif isinstance(mode, type) or (isinstance(mode, tuple) and all(isinstance(t, type) for t in mode)):
+        elif isinstance(mode, type) or (
+            isinstance(mode, tuple) and all(isinstance(t, type) for t in mode)
+        ):
             if not isinstance(exc, mode):
                 raise exc
             content = TOOL_CALL_ERROR_TEMPLATE.format(error=repr(exc))
@@ -268,17 +286,28 @@ class ToolNode:
                 raise exc
             content = str(mode(exc))
         else:
-            raise TypeError(f"handle_tool_errors must be a bool, str, exception type(s) or callable, got {mode!r}.")
-        return tool_message(content, name=call["name"], tool_call_id=call.get("id") or "", status="error")
+            raise TypeError(
+                f"handle_tool_errors must be a bool, str, exception type(s) or callable, got {mode!r}."
+            )
+        return tool_message(
+            content, name=call["name"], tool_call_id=call.get("id") or "", status="error"
+        )
 
     def _unknown(self, call: dict[str, Any]) -> Any:
         names = ", ".join(self._tools)
-        return tool_message(f"Error: {call['name']} is not a valid tool, try one of [{names}].",
-                            name=call["name"], tool_call_id=call.get("id") or "", status="error")
+        return tool_message(
+            f"Error: {call['name']} is not a valid tool, try one of [{names}].",
+            name=call["name"],
+            tool_call_id=call.get("id") or "",
+            status="error",
+        )
 
     def _kwargs(self, request: ToolCallRequest) -> dict[str, Any]:
         tool = self._tools[request.tool_call["name"]]
-        injected = {p: resolve(inj, state=request.state, runtime=request.runtime) for p, inj in tool.injections.items()}
+        injected = {
+            p: resolve(inj, state=request.state, runtime=request.runtime)
+            for p, inj in tool.injections.items()
+        }
         return tool.validate(dict(request.tool_call.get("args") or {}), injected)
 
     # ------------------------------------------------------------ sync execution
@@ -303,7 +332,9 @@ class ToolNode:
     def _run_one(self, call: dict[str, Any], state: Any, runtime: Any, config: Any) -> Any:
         if self.wrap_tool_call is None and call.get("name") not in self._tools:
             return self._unknown(call)
-        request = self._request(call, state, runtime, config)  # wrappers see unknown tools too (tool=None)
+        request = self._request(
+            call, state, runtime, config
+        )  # wrappers see unknown tools too (tool=None)
         if self.wrap_tool_call is not None:
             return self.wrap_tool_call(request, self._execute)
         return self._execute(request)
@@ -314,9 +345,15 @@ class ToolNode:
         if len(calls) <= 1:
             outputs = [self._run_one(c, state, runtime, config) for c in calls]
         else:
-            with ThreadPoolExecutor(max_workers=min(len(calls), (config or {}).get("max_concurrency") or 32)) as pool:
-                futures = [pool.submit(contextvars.copy_context().run, self._run_one, c, state, runtime, config)
-                           for c in calls]
+            with ThreadPoolExecutor(
+                max_workers=min(len(calls), (config or {}).get("max_concurrency") or 32)
+            ) as pool:
+                futures = [
+                    pool.submit(
+                        contextvars.copy_context().run, self._run_one, c, state, runtime, config
+                    )
+                    for c in calls
+                ]
                 outputs = [f.result() for f in futures]
         return self._combine(outputs, calls, kind)
 
@@ -343,7 +380,9 @@ class ToolNode:
         wrapped = self.awrap_tool_call is not None or self.wrap_tool_call is not None
         if not wrapped and call.get("name") not in self._tools:
             return self._unknown(call)
-        request = self._request(call, state, runtime, config)  # wrappers see unknown tools too (tool=None)
+        request = self._request(
+            call, state, runtime, config
+        )  # wrappers see unknown tools too (tool=None)
         if self.awrap_tool_call is not None:
             return await self.awrap_tool_call(request, self._aexecute)
         if self.wrap_tool_call is not None:
@@ -361,16 +400,17 @@ class ToolNode:
         flat_outputs = [o[0] if isinstance(o, list) and len(o) == 1 else o for o in outputs]
         if any(isinstance(o, Command) and o.graph == Command.PARENT for o in flat_outputs):
             return fold_parent_command(flat_outputs, calls, self.messages_key)
-        commands: list[Any] = []
-        messages: list[Any] = []
-        for out in outputs:
-            for item in out if isinstance(out, list) else [out]:
-                (commands if isinstance(item, Command) else messages).append(item)
-        if not commands:
-            return messages if kind == "list" else {self.messages_key: messages}
-        if messages:
-            commands.append(messages if kind == "list" else {self.messages_key: messages})
-        return commands
+        items = [item for out in outputs for item in (out if isinstance(out, list) else [out])]
+        if not any(isinstance(item, Command) for item in items):
+            return items if kind == "list" else {self.messages_key: items}
+        # with Commands: one update per call, in call order (LangGraph's shape), so the state and
+        # the updates stream list each tool's writes where its call was
+        return [
+            item
+            if isinstance(item, Command)
+            else ([item] if kind == "list" else {self.messages_key: [item]})
+            for item in items
+        ]
 
 
 def tools_condition(state: Any, messages_key: str = "messages") -> Literal["tools", "__end__"]:
@@ -410,6 +450,8 @@ def tools_condition(state: Any, messages_key: str = "messages") -> Literal["tool
     else:
         messages = getattr(state, messages_key, [])
     if not messages:
-        raise ValueError(f"No messages found in input state to tools_condition (key {messages_key!r}).")
+        raise ValueError(
+            f"No messages found in input state to tools_condition (key {messages_key!r})."
+        )
     last = messages[-1]
     return "tools" if getattr(last, "tool_calls", None) else "__end__"

@@ -72,7 +72,9 @@ def create_checkpoint(loop: PregelLoop, step: int) -> dict[str, Any]:
         "channel_versions": loop.versions if live else dict(loop.versions),
         # inner dicts are copy-on-write (_algo)
         "versions_seen": loop.versions_seen if live else dict(loop.versions_seen),
-        "updated_channels": sorted(loop.updated_channels) if loop.updated_channels is not None else None,
+        "updated_channels": sorted(loop.updated_channels)
+        if loop.updated_channels is not None
+        else None,
     }
 
 
@@ -120,9 +122,11 @@ def build_task_config(loop: PregelLoop, task: Task) -> dict[str, Any]:
     conf[CONFIG_KEY_TASK_ID] = task.id
     if loop.thread_id is not None:
         conf["thread_id"] = loop.thread_id
-    cp_id = loop.checkpoint_config.get(CONF, {}).get("checkpoint_id")
+    cp_id = loop.current_checkpoint_id(task.step)
     requested = conf.get("checkpoint_id")
-    conf["checkpoint_id"] = None  # a node runs at no fixed checkpoint (the key stays, as in LangGraph)
+    conf["checkpoint_id"] = (
+        None  # a node runs at no fixed checkpoint (the key stays, as in LangGraph)
+    )
     if cp_id:
         conf["checkpoint_map"] = {**loop.checkpoint_map, loop.checkpoint_ns: cp_id}
     metadata = dict(base.get("metadata") or {})
@@ -141,7 +145,9 @@ def build_task_config(loop: PregelLoop, task: Task) -> dict[str, Any]:
     metadata.update(task.node.metadata)
     # run_name and run_id name the run, not its tasks (a node's config has neither, as in LangGraph)
     cfg = {k: v for k, v in base.items() if k not in _NOT_INHERITED}
-    cfg["tags"] = [*(base.get("tags") or []), *task.node.tags]
+    tags = [*(base.get("tags") or []), *task.node.tags]
+    if tags or "tags" in base:  # no tags given: no key, as in LangGraph
+        cfg["tags"] = tags
     cfg["metadata"] = metadata
     cfg[CONF] = conf
     return cfg

@@ -84,7 +84,11 @@ def fold_writes(writes: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def interrupt_dict(intr: Any) -> dict[str, Any]:
     """An Interrupt as plain data (the tasks/debug/checkpoints payloads carry no objects)."""
-    return {"value": intr.value, "id": intr.id, "response_schema": getattr(intr, "response_schema", None)}
+    return {
+        "value": intr.value,
+        "id": intr.id,
+        "response_schema": getattr(intr, "response_schema", None),
+    }
 
 
 def announce_step(loop: PregelLoop, tasks: list[Task], todo: list[Task]) -> None:
@@ -108,7 +112,13 @@ def emit_interrupt(loop: PregelLoop, interrupts: tuple[Any, ...]) -> None:
     if loop.want_values:
         from ._algo import read_channels
 
-        out = read_channels(loop.channels, loop.values_keys)
+        keys = loop.values_keys
+        if isinstance(
+            keys, str
+        ):  # a single output channel (maybe still empty): only the interrupts
+            loop.sink.emit("values", {INTERRUPT: interrupts})
+            return
+        out = read_channels(loop.channels, keys)
         if isinstance(out, dict):
             loop.sink.emit("values", {**out, INTERRUPT: interrupts})
         else:  # a single output channel: the chunk holds only the interrupts
@@ -122,7 +132,9 @@ def emit_task_start(loop: PregelLoop, task: Task) -> None:
     if loop.sink.wants("tasks"):
         loop.sink.emit("tasks", payload)
     if loop.sink.wants("debug"):
-        loop.sink.emit("debug", {"step": task.step, "timestamp": _now(), "type": "task", "payload": payload})
+        loop.sink.emit(
+            "debug", {"step": task.step, "timestamp": _now(), "type": "task", "payload": payload}
+        )
 
 
 def emit_task_result(loop: PregelLoop, task: Task) -> None:
@@ -132,7 +144,10 @@ def emit_task_result(loop: PregelLoop, task: Task) -> None:
     if loop.sink.wants("tasks"):
         loop.sink.emit("tasks", payload)
     if loop.sink.wants("debug"):
-        loop.sink.emit("debug", {"step": task.step, "timestamp": _now(), "type": "task_result", "payload": payload})
+        loop.sink.emit(
+            "debug",
+            {"step": task.step, "timestamp": _now(), "type": "task_result", "payload": payload},
+        )
 
 
 def emit_checkpoint(loop: PregelLoop, tasks: list[Task]) -> None:
@@ -141,15 +156,23 @@ def emit_checkpoint(loop: PregelLoop, tasks: list[Task]) -> None:
     conf = loop.checkpoint_config.get(CONF, {})
     # durability="exit" saves nothing before the end: as in LangGraph, the events' parent stays
     # the parent of the checkpoint the run started from
-    parent = loop.restored_parent_config if loop.durability == "exit" else loop.parent_checkpoint_config
+    parent = (
+        loop.restored_parent_config if loop.durability == "exit" else loop.parent_checkpoint_config
+    )
     metadata = loop.checkpoint_metadata
     payload = {
         "config": with_checkpoint_map(_public_config(loop, conf), metadata),
-        "parent_config": with_checkpoint_map(_public_config(loop, parent.get(CONF, {})), metadata) if parent else None,
+        "parent_config": with_checkpoint_map(_public_config(loop, parent.get(CONF, {})), metadata)
+        if parent
+        else None,
         "values": loop.graph.map_output_values(loop.read_stream_values()),
         # the checkpoint's own metadata, without the run's config extras a saver stores with it
         # (as LangGraph's events); parents copied: a saver may keep this very dict (LIVE_KEY)
-        "metadata": {k: dict(v) if type(v) is dict else v for k, v in metadata.items() if k in _EVENT_METADATA},
+        "metadata": {
+            k: dict(v) if type(v) is dict else v
+            for k, v in metadata.items()
+            if k in _EVENT_METADATA
+        },
         "next": [t.name for t in tasks],
         "tasks": checkpoint_tasks(loop, tasks, conf),
     }
@@ -157,13 +180,17 @@ def emit_checkpoint(loop: PregelLoop, tasks: list[Task]) -> None:
         loop.sink.emit("checkpoints", payload)
     if loop.sink.wants("debug"):
         step = loop.step - 1
-        loop.sink.emit("debug", {"step": step, "timestamp": _now(), "type": "checkpoint", "payload": payload})
+        loop.sink.emit(
+            "debug", {"step": step, "timestamp": _now(), "type": "checkpoint", "payload": payload}
+        )
 
 
 _EVENT_METADATA = frozenset(("source", "step", "parents"))
 
 
-def checkpoint_tasks(loop: PregelLoop, tasks: list[Task], conf: dict[str, Any]) -> list[dict[str, Any]]:
+def checkpoint_tasks(
+    loop: PregelLoop, tasks: list[Task], conf: dict[str, Any]
+) -> list[dict[str, Any]]:
     """The next tasks of a checkpoint event, with what their saved writes already tell."""
     from ._algo import is_finished
 
@@ -176,18 +203,26 @@ def checkpoint_tasks(loop: PregelLoop, tasks: list[Task], conf: dict[str, Any]) 
         state = None
         if t.node.subgraphs:  # the config that finds the subgraph's own checkpoints
             ns = f"{t.name}:{t.id}"
-            state = {CONF: {"thread_id": loop.thread_id, "checkpoint_ns": f"{parent_ns}|{ns}" if parent_ns else ns}}
+            state = {
+                CONF: {
+                    "thread_id": loop.thread_id,
+                    "checkpoint_ns": f"{parent_ns}|{ns}" if parent_ns else ns,
+                }
+            }
         writes = by_task.get(t.id, ())
-        error = next((error_from_record(v) for ch, v in writes if ch == ERROR), None)
+        error = next((error_text(v) for ch, v in writes if ch == ERROR), None)
         if error is not None:  # a saved error reads back as its repr (LangGraph's payload too)
-            out.append({"id": t.id, "name": t.name, "error": repr(error), "state": state})
+            out.append({"id": t.id, "name": t.name, "error": error, "state": state})
             continue
         entry: dict[str, Any] = {"id": t.id, "name": t.name}
         result = _saved_result(loop, writes) if writes and is_finished(list(writes)) else None
         if result:
             entry["result"] = result
         entry["interrupts"] = tuple(
-            interrupt_dict(i) for ch, v in writes if ch == INTERRUPT for i in (v if isinstance(v, (list, tuple)) else [v])
+            interrupt_dict(i)
+            for ch, v in writes
+            if ch == INTERRUPT
+            for i in (v if isinstance(v, (list, tuple)) else [v])
         )
         entry["state"] = state
         out.append(entry)
@@ -211,11 +246,17 @@ def with_checkpoint_map(config: Any, metadata: Any) -> Any:
     if config is None or not parents:
         return config
     conf = config[CONF]
-    return {**config, CONF: {**conf, "checkpoint_map": {**parents, conf["checkpoint_ns"]: conf["checkpoint_id"]}}}
+    return {
+        **config,
+        CONF: {**conf, "checkpoint_map": {**parents, conf["checkpoint_ns"]: conf["checkpoint_id"]}},
+    }
 
 
 def _public_config(loop: PregelLoop, conf: dict[str, Any]) -> dict[str, Any]:
-    out = {"thread_id": conf.get("thread_id", loop.thread_id), "checkpoint_ns": conf.get("checkpoint_ns", "")}
+    out = {
+        "thread_id": conf.get("thread_id", loop.thread_id),
+        "checkpoint_ns": conf.get("checkpoint_ns", ""),
+    }
     if conf.get("checkpoint_id"):
         out["checkpoint_id"] = conf["checkpoint_id"]
     return {CONF: out}
@@ -223,7 +264,15 @@ def _public_config(loop: PregelLoop, conf: dict[str, Any]) -> dict[str, Any]:
 
 def error_record(err: BaseException) -> dict[str, Any]:
     """What an ERROR pending write stores: never the exception object itself (no pickling)."""
-    return {"type": type(err).__name__, "message": str(err)}
+    return {"type": type(err).__name__, "message": str(err), "repr": repr(err)}
+
+
+def error_text(value: Any) -> str:
+    """How a saved ERROR write reads back in snapshots and checkpoint events: the exception's
+    repr (what LangGraph's savers hand back, e.g. ``"ValueError('boom')"``)."""
+    if isinstance(value, dict) and isinstance(value.get("repr"), str):
+        return value["repr"]
+    return repr(error_from_record(value))
 
 
 def error_from_record(value: Any) -> Exception:
@@ -243,5 +292,14 @@ def error_from_record(value: Any) -> Exception:
     return Exception(str(value))
 
 
-__all__ = ["emit_updates", "emit_checkpoint", "emit_task_start", "emit_task_result", "error_record",
-           "INTERRUPT", "ERROR", "NO_WRITES", "TASKS"]
+__all__ = [
+    "emit_updates",
+    "emit_checkpoint",
+    "emit_task_start",
+    "emit_task_result",
+    "error_record",
+    "INTERRUPT",
+    "ERROR",
+    "NO_WRITES",
+    "TASKS",
+]

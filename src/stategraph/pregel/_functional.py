@@ -78,12 +78,16 @@ def _run_sync(child: Task) -> Any:
 
     loop = child.loop
     child.cache_key = _cache_key(child)
-    if child.cache_key is not None and _cache_hit(child, loop.handle_sync(("cache_get", [child.cache_key[0]]))):
+    if child.cache_key is not None and _cache_hit(
+        child, loop.handle_sync(("cache_get", [child.cache_key[0]]))
+    ):
         pass
     else:
         run_task_sync(child)
         if child.cache_key is not None and child.error is None:
-            loop.handle_sync(("cache_set", {child.cache_key[0]: (child.writes, child.cache_key[1])}))
+            loop.handle_sync(
+                ("cache_set", {child.cache_key[0]: (child.writes, child.cache_key[1])})
+            )
     _mark_call(child)
     effect = loop.task_done(child)
     if effect is not None:
@@ -96,12 +100,16 @@ async def _run_async(child: Task) -> Any:
 
     loop = child.loop
     child.cache_key = _cache_key(child)
-    if child.cache_key is not None and _cache_hit(child, await loop.handle_async(("cache_get", [child.cache_key[0]]))):
+    if child.cache_key is not None and _cache_hit(
+        child, await loop.handle_async(("cache_get", [child.cache_key[0]]))
+    ):
         pass
     else:
         await run_task_async(child)
         if child.cache_key is not None and child.error is None:
-            await loop.handle_async(("cache_set", {child.cache_key[0]: (child.writes, child.cache_key[1])}))
+            await loop.handle_async(
+                ("cache_set", {child.cache_key[0]: (child.writes, child.cache_key[1])})
+            )
     _mark_call(child)
     effect = loop.task_done(child)
     if effect is not None:
@@ -122,9 +130,20 @@ def call_task(name: str, node: Any, args: tuple[Any, ...], kwargs: dict[str, Any
             f"Task call #{index} in {parent.name!r} was {recorded!r} when this thread first ran, but is "
             f"{name!r} now. An entrypoint or node must call tasks in the same order every time it runs; "
             "move non-deterministic choices into a task (or journal them with runtime.step).",
-            ErrorCode.RUN_NON_DETERMINISTIC, node=parent.name, task=name, position=index,
+            ErrorCode.RUN_NON_DETERMINISTIC,
+            node=parent.name,
+            task=name,
+            position=index,
         )
-    child = Task(loop, node, name, (args, kwargs), (PUSH, parent.path, index, parent.id, "call"), (PUSH,), step=parent.step)
+    child = Task(
+        loop,
+        node,
+        name,
+        (args, kwargs),
+        (PUSH, parent.path, index, parent.id, "call"),
+        (PUSH,),
+        step=parent.step,
+    )
     child.parent = parent
     child.call = None
     saved = loop.saved_writes.get(child.id)
@@ -137,6 +156,12 @@ def call_task(name: str, node: Any, args: tuple[Any, ...], kwargs: dict[str, Any
         for ch, v in saved:
             if ch == RESUME:
                 child.resume = list(v)
+    if (
+        loop.want_task_events
+    ):  # the call starts now: its "tasks"/"debug" start event, as in LangGraph
+        from ._events import emit_task_start
+
+        emit_task_start(loop, child)
     aloop = loop.event_loop
     on_loop_thread = aloop is not None and threading.get_ident() == loop.event_loop_thread
     if node.afunc is not None and node.func is None:
@@ -164,7 +189,15 @@ def journal_step(name: str, fn: Any, args: tuple[Any, ...], kwargs: dict[str, An
     loop = parent.loop
     index = parent.call_index
     parent.call_index += 1
-    child = Task(loop, parent.node, name, None, (PUSH, parent.path, index, parent.id, "step"), (PUSH,), step=parent.step)
+    child = Task(
+        loop,
+        parent.node,
+        name,
+        None,
+        (PUSH, parent.path, index, parent.id, "step"),
+        (PUSH,),
+        step=parent.step,
+    )
     saved = loop.saved_writes.get(child.id)
     if saved:
         for ch, v in saved:
@@ -172,7 +205,9 @@ def journal_step(name: str, fn: Any, args: tuple[Any, ...], kwargs: dict[str, An
                 return v
     value = fn(*args, **kwargs)
     if inspect.isawaitable(value):
-        raise TypeError(f"runtime.step({name!r}, ...) got an async function: use `await runtime.astep(...)`.")
+        raise TypeError(
+            f"runtime.step({name!r}, ...) got an async function: use `await runtime.astep(...)`."
+        )
     _record(loop, child, value, sync=True)
     return value
 
@@ -182,7 +217,15 @@ async def ajournal_step(name: str, fn: Any, args: tuple[Any, ...], kwargs: dict[
     loop = parent.loop
     index = parent.call_index
     parent.call_index += 1
-    child = Task(loop, parent.node, name, None, (PUSH, parent.path, index, parent.id, "step"), (PUSH,), step=parent.step)
+    child = Task(
+        loop,
+        parent.node,
+        name,
+        None,
+        (PUSH, parent.path, index, parent.id, "step"),
+        (PUSH,),
+        step=parent.step,
+    )
     saved = loop.saved_writes.get(child.id)
     if saved:
         for ch, v in saved:

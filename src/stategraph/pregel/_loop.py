@@ -68,7 +68,9 @@ class PregelLoop:
     _run_id: str | None = None
     trace_span: Any = None  # this run's span while tracing (see _trace)
     trace_step: Any = None  # the open superstep's span while tracing
-    callback_run: Any = None  # this run's langchain-core run manager while it has callbacks (see _callbacks)
+    callback_run: Any = (
+        None  # this run's langchain-core run manager while it has callbacks (see _callbacks)
+    )
     step = 0
     stop = 0
     status = "pending"
@@ -82,7 +84,9 @@ class PregelLoop:
     # checkpoint) until its first superstep is applied; a subgraph started in that superstep
     # continues from its own checkpoint instead of taking its input afresh (as LangGraph does)
     resuming = False
-    restored_parent_config: dict[str, Any] | None = None  # the parent of the checkpoint started from
+    restored_parent_config: dict[str, Any] | None = (
+        None  # the parent of the checkpoint started from
+    )
     output_keys: Any = None  # stream/invoke(output_keys=...): the channels values and updates show
     unsaved = False
     # The newest checkpoint id of this thread+ns as far as this run knows ("" = none yet);
@@ -174,7 +178,9 @@ class PregelLoop:
         self.want_values = "values" in modes
         self.want_updates = "updates" in modes
         self.want_task_events = "tasks" in modes or "debug" in modes
-        self.want_checkpoint_events = saver is not None and ("checkpoints" in modes or "debug" in modes)
+        self.want_checkpoint_events = saver is not None and (
+            "checkpoints" in modes or "debug" in modes
+        )
         # chunks produced while a node runs (tokens, custom) must reach the consumer live, so
         # even a lone task then runs beside the driver instead of inline
         self.live_stream = "messages" in modes or "custom" in modes
@@ -187,6 +193,20 @@ class PregelLoop:
         if self._run_id is None:
             self._run_id = str(self.config.get("run_id") or os.urandom(16).hex())
         return self._run_id
+
+    def current_checkpoint_id(self, step: int) -> str | None:
+        """The id of the checkpoint the tasks of ``step`` run from. A run without a saver still
+        names one per step (LangGraph's nodes see it in config and execution_info); drawn lazily,
+        since most runs never ask."""
+        cp_id = self.checkpoint_config.get(CONF, {}).get("checkpoint_id")
+        if cp_id or self.saver is not None:
+            return cp_id
+        unsaved = self.__dict__.get("_unsaved_cp_id")
+        if unsaved is None or unsaved[0] != step:
+            from ..checkpoint._ids import new_checkpoint_id
+
+            unsaved = self._unsaved_cp_id = (step, new_checkpoint_id(step))
+        return unsaved[1]
 
     @property
     def id_seed(self) -> str:
@@ -248,7 +268,9 @@ class PregelLoop:
                 if self.trace_step is not None:
                     _trace.end_step(self)
                 self.step += 1
-                self._interrupt_if(self.interrupt_after, tasks, "interrupt_after")  # none: returns at once
+                self._interrupt_if(
+                    self.interrupt_after, tasks, "interrupt_after"
+                )  # none: returns at once
         except GraphInterrupt as exc:
             yield from self._on_interrupt(exc)
             if self.is_nested:
@@ -272,9 +294,13 @@ class PregelLoop:
             saved = yield ("get_tuple", cfg)
             if requested and not self.is_nested:
                 latest = yield ("get_tuple", self._saver_config(None))
-                self.expected_head = latest.config[CONF]["checkpoint_id"] if latest is not None else ""
+                self.expected_head = (
+                    latest.config[CONF]["checkpoint_id"] if latest is not None else ""
+                )
             else:
-                self.expected_head = saved.config[CONF]["checkpoint_id"] if saved is not None else ""
+                self.expected_head = (
+                    saved.config[CONF]["checkpoint_id"] if saved is not None else ""
+                )
         self._restore(saved)
         inp = self.input
         if self.is_nested:
@@ -318,7 +344,9 @@ class PregelLoop:
         self.versions = dict(cp.get("channel_versions", {}))
         self.max_version = max(self.versions.values()) if self.versions else None
         self.versions_seen = {k: dict(v) for k, v in cp.get("versions_seen", {}).items()}
-        self.values_cache = {k: v for k, v in values.items() if k in self.channels and v is not MISSING}
+        self.values_cache = {
+            k: v for k, v in values.items() if k in self.channels and v is not MISSING
+        }
         self.dirty, self.unsaved_changes, self.seen_changed = {}, {}, {}
         self.checkpoint = cp
         self.id_seed = cp.get("id") or ""
@@ -365,7 +393,16 @@ class PregelLoop:
         writes = command_writes(cmd, self.graph)
         if writes:
             self._validate_sends(writes)
-            pseudo = Task(self, self.graph.input_node, INPUT, None, (INPUT,), (), step=self.step, id=NULL_TASK_ID)
+            pseudo = Task(
+                self,
+                self.graph.input_node,
+                INPUT,
+                None,
+                (INPUT,),
+                (),
+                step=self.step,
+                id=NULL_TASK_ID,
+            )
             pseudo.writes = writes
             nv = self._next_version()
             apply_writes(self, [pseudo], nv, new_step=False)  # pending tasks keep their triggers
@@ -377,9 +414,20 @@ class PregelLoop:
 
     def _reapply_command_writes(self) -> None:
         """Resuming: the writes of a Command given to an earlier, paused run of this step."""
-        writes = [(ch, v) for tid, ch, v in self.pending_writes if tid == NULL_TASK_ID and ch != RESUME]
+        writes = [
+            (ch, v) for tid, ch, v in self.pending_writes if tid == NULL_TASK_ID and ch != RESUME
+        ]
         if writes:
-            pseudo = Task(self, self.graph.input_node, INPUT, None, (INPUT,), (), step=self.step, id=NULL_TASK_ID)
+            pseudo = Task(
+                self,
+                self.graph.input_node,
+                INPUT,
+                None,
+                (INPUT,),
+                (),
+                step=self.step,
+                id=NULL_TASK_ID,
+            )
             pseudo.writes = writes
             apply_writes(self, [pseudo], self._next_version(), new_step=False)
             self.updated_channels = None
@@ -399,7 +447,9 @@ class PregelLoop:
                 raise UnknownInterruptError(
                     f"Command(resume=...) names interrupt ids that are not pending on thread {self.thread_id!r}: "
                     f"{unknown}. Pending: {pending_ids}. Read them from graph.get_state(config).interrupts.",
-                    reason="not_pending", interrupt_ids=unknown, pending_ids=pending_ids,
+                    reason="not_pending",
+                    interrupt_ids=unknown,
+                    pending_ids=pending_ids,
                 )
             self.resume_map = dict(resume)
             return
@@ -412,7 +462,8 @@ class PregelLoop:
             raise UnknownInterruptError(
                 f"Command(resume=...) was given but thread {self.thread_id!r} has no checkpoint to resume. "
                 "Start the thread with an input first; resume after a run returned '__interrupt__'.",
-                reason="not_pending", pending_ids=[],
+                reason="not_pending",
+                pending_ids=[],
             )
         self.null_resume = resume
 
@@ -444,10 +495,20 @@ class PregelLoop:
             self._emit_values()
         source = self.checkpoint_metadata.get("source")
         requested = self.config.get(CONF, {}).get("checkpoint_id")
-        if requested and source not in ("update", "fork") and not self.is_nested and self.saver is not None:
+        if (
+            requested
+            and source not in ("update", "fork")
+            and not self.is_nested
+            and self.saver is not None
+        ):
             # time travel: replay from an old checkpoint forks history
-            self.pending_writes = [w for w in self.pending_writes if w[1] not in (INTERRUPT, RESUME, ERROR)]
-            yield from self._save("fork", step=self.step - 1)
+            self.pending_writes = [
+                w for w in self.pending_writes if w[1] not in (INTERRUPT, RESUME, ERROR)
+            ]
+            # the fork counts as a step of its own (LangGraph numbers it one past the checkpoint
+            # replayed, and the replayed tasks run in the step after it)
+            yield from self._save("fork", step=self.step)
+            self.step += 1
         yield from ()
 
     def _apply_input(self, inp: Any) -> None:
@@ -455,7 +516,9 @@ class PregelLoop:
         writes = input_writes(self.graph, inp)
         if not writes:
             raise EmptyInputError(f"Received no input for {self.graph.input_channels_label}")
-        pseudo = Task(self, self.graph.input_node, INPUT, inp, (INPUT,), (), step=self.step, id=NULL_TASK_ID)
+        pseudo = Task(
+            self, self.graph.input_node, INPUT, inp, (INPUT,), (), step=self.step, id=NULL_TASK_ID
+        )
         pseudo.writes = writes
         self.updated_channels = apply_writes(self, [pseudo], self._next_version())
         self.pending_writes = []
@@ -473,7 +536,10 @@ class PregelLoop:
             fresh = not self.versions and not self.values_cache
             triggers = self.graph.blank_triggers if fresh else t2n
             names = {
-                n for ch in triggers if (c := channels.get(ch)) is not None and c.is_available() for n in t2n[ch]
+                n
+                for ch in triggers
+                if (c := channels.get(ch)) is not None and c.is_available()
+                for n in t2n[ch]
             }
             if not names:
                 return
@@ -525,12 +591,18 @@ class PregelLoop:
                 break
         else:
             return
-        failed = [t for t in tasks if t.error is not None and not t.handled and not isinstance(t.error, GraphInterrupt)]
+        failed = [
+            t
+            for t in tasks
+            if t.error is not None and not t.handled and not isinstance(t.error, GraphInterrupt)
+        ]
         if failed:
             self.status = "error"
             raise failed[0].error  # type: ignore[misc]
         # no other failure: every failed task was interrupted
-        interrupts = tuple(i for t in tasks if isinstance(t.error, GraphInterrupt) for i in t.error.interrupts)
+        interrupts = tuple(
+            i for t in tasks if isinstance(t.error, GraphInterrupt) for i in t.error.interrupts
+        )
         raise GraphInterrupt(interrupts)
 
     def _apply_step(self, tasks: list[Task]) -> None:
@@ -595,7 +667,9 @@ class PregelLoop:
             if not writes:
                 continue
             if is_finished(writes):
-                task.writes = [(ch, v) for ch, v in writes if ch not in (NO_WRITES, ERROR, INTERRUPT, RESUME)]
+                task.writes = [
+                    (ch, v) for ch, v in writes if ch not in (NO_WRITES, ERROR, INTERRUPT, RESUME)
+                ]
                 task.done = True
                 continue
             if task.node.error_handler is not None and _handlers.restore_failure(task, writes):
@@ -615,12 +689,12 @@ class PregelLoop:
         if not names:
             return False
         seen = self.versions_seen.get(INTERRUPT, {})
-        changed = any(v > seen.get(ch, 0) if ch in seen else True for ch, v in self.versions.items())
+        changed = any(
+            v > seen.get(ch, 0) if ch in seen else True for ch, v in self.versions.items()
+        )
         if not changed:
             return False
-        hit = any(
-            (not t.node.hidden) and (names == "*" or t.name in names) for t in tasks
-        )
+        hit = any((not t.node.hidden) and (names == "*" or t.name in names) for t in tasks)
         if hit:
             self.versions_seen[INTERRUPT] = self.seen_changed[INTERRUPT] = dict(self.versions)
         return hit
@@ -634,8 +708,16 @@ class PregelLoop:
             return  # each interrupted task already streamed its interrupts (task_done)
         # what finished, and what an interrupted task wrote before pausing (a conditional edge
         # may call interrupt() after the node's update), as LangGraph shows them
-        done = [t for t in self.tasks if t.done and (t.error is None or isinstance(t.error, GraphInterrupt)) and t.writes]
-        if done and self.status == "interrupt" and any(isinstance(t.error, GraphInterrupt) for t in self.tasks):
+        done = [
+            t
+            for t in self.tasks
+            if t.done and (t.error is None or isinstance(t.error, GraphInterrupt)) and t.writes
+        ]
+        if (
+            done
+            and self.status == "interrupt"
+            and any(isinstance(t.error, GraphInterrupt) for t in self.tasks)
+        ):
             # in memory only: the output, and one last values chunk, show them
             self.updated_channels = apply_writes(self, done, self._next_version())
             if self.want_values and self._output_changed():
@@ -686,7 +768,9 @@ class PregelLoop:
         self.unsaved_changes = {}  # the put holds the last one (its new_versions)
         self.seen_changed = {}  # the put holds the last one
         self.skeleton_base = cp_id
-        self.parent_checkpoint_config = parent if parent.get(CONF, {}).get("checkpoint_id") else None
+        self.parent_checkpoint_config = (
+            parent if parent.get(CONF, {}).get("checkpoint_id") else None
+        )
         self.checkpoint_config = result
         self._id_seed = cp_id
 
@@ -709,7 +793,9 @@ class PregelLoop:
 
     def _advance_config(self, checkpoint_id: str) -> None:
         parent = self.checkpoint_config
-        self.parent_checkpoint_config = parent if parent.get(CONF, {}).get("checkpoint_id") else None
+        self.parent_checkpoint_config = (
+            parent if parent.get(CONF, {}).get("checkpoint_id") else None
+        )
         conf = dict(parent.get(CONF, {}))
         conf["checkpoint_id"] = checkpoint_id
         self._exit_parent = getattr(self, "_exit_parent", parent)
@@ -721,7 +807,13 @@ class PregelLoop:
             return
         parent = getattr(self, "_exit_parent", self.checkpoint_config)
         new_versions = self._new_versions()
-        result = yield ("put", self._with_head(parent), self.checkpoint, self.checkpoint_metadata, new_versions)
+        result = yield (
+            "put",
+            self._with_head(parent),
+            self.checkpoint,
+            self.checkpoint_metadata,
+            new_versions,
+        )
         self.expected_head = self.skeleton_base = self.checkpoint["id"]
         self.unsaved_changes, self.seen_changed = {}, {}
         self.checkpoint_config = result
@@ -784,10 +876,16 @@ class PregelLoop:
         return any(ch in upd for ch in stream)
 
     def read_stream_values(self) -> Any:
-        return read_channels(self.channels, self.graph.stream_channels_asis)
+        """The values a checkpoint shows: a single output channel still empty reads as None."""
+        asis = self.graph.stream_channels_asis
+        if isinstance(asis, str) and not self.channels[asis].is_available():
+            return None
+        return read_channels(self.channels, asis)
 
     def _emit_values(self) -> None:
-        self.sink.emit("values", self.graph.map_output_values(read_channels(self.channels, self.values_keys)))
+        self.sink.emit(
+            "values", self.graph.map_output_values(read_channels(self.channels, self.values_keys))
+        )
 
     def read_fresh(self, task: Task, select: Any) -> Any:
         """Read ``select`` as if only ``task``'s writes had been applied (for branches)."""

@@ -60,7 +60,9 @@ def _nostream(tags: Any) -> bool:
     return bool(tags) and (TAG_NOSTREAM in tags)
 
 
-def task_metadata(task: Task, tags: Any = (), extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def task_metadata(
+    task: Task, tags: Any = (), extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The metadata dict of a messages chunk: the task's langgraph_* keys, node metadata, tags."""
     config = task.config
     meta = dict(config.get("metadata") or {})
@@ -70,6 +72,16 @@ def task_metadata(task: Task, tags: Any = (), extra: dict[str, Any] | None = Non
     all_tags = [*(config.get("tags") or []), *(tags or [])]
     if all_tags:
         meta["tags"] = list(dict.fromkeys(all_tags))
+    return meta
+
+
+def state_metadata(task: Task, *, from_output: bool) -> dict[str, Any]:
+    """The metadata of a message that no chat model produced (pushed, or found in a node's output):
+    the task's config metadata only (no ``checkpoint_ns`` copy, no tags); output messages are also
+    marked ``ls_integration="langgraph"``, as LangGraph marks them."""
+    meta = dict(task.config.get("metadata") or {})
+    if from_output:
+        meta.setdefault("ls_integration", "langgraph")
     return meta
 
 
@@ -84,7 +96,9 @@ def _emit(task: Task, message: Any, metadata: dict[str, Any], *, dedupe: bool) -
 
 
 # ---------------------------------------------------------------- stategraph's own models
-def stream_target(tags: Any = (), extra: dict[str, Any] | None = None) -> tuple[Task, dict[str, Any]] | None:
+def stream_target(
+    tags: Any = (), extra: dict[str, Any] | None = None
+) -> tuple[Task, dict[str, Any]] | None:
     """Where a chat model called now should stream to: (task, metadata), or None."""
     task = _streaming_task()
     if task is None or _nostream(tags) or _nostream(task.node.tags):
@@ -111,7 +125,7 @@ def mark_seen(target: tuple[Task, dict[str, Any]], message: Any, *, streamed: bo
 def emit_pushed(task: Task, message: Any) -> None:
     """``push_message``: emit now, without dedupe, and remember the id."""
     if task.loop.sink.wants("messages"):
-        _emit(task, message, task_metadata(task), dedupe=False)
+        _emit(task, message, state_metadata(task, from_output=False), dedupe=False)
 
 
 # ---------------------------------------------------------------- node outputs
@@ -139,7 +153,7 @@ def emit_task_output(task: Task) -> None:
     if not found:
         return
     skip = _input_ids(task.input)
-    metadata = task_metadata(task)
+    metadata = state_metadata(task, from_output=True)
     for message in found:
         if message.id is None or message.id not in skip:
             _emit(task, message, metadata, dedupe=True)
@@ -206,13 +220,23 @@ def _make_handler() -> Any:
         def tap_output_aiter(self, run_id: Any, output: Any) -> Any:
             return output
 
-        def on_chat_model_start(self, serialized: Any, messages: Any, *, run_id: Any, tags: Any = None,
-                                metadata: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        def on_chat_model_start(
+            self,
+            serialized: Any,
+            messages: Any,
+            *,
+            run_id: Any,
+            tags: Any = None,
+            metadata: dict[str, Any] | None = None,
+            **kwargs: Any,
+        ) -> None:
             target = stream_target(tags, metadata)
             if target is not None:
                 self.runs[run_id] = target
 
-        def on_llm_new_token(self, token: str, *, chunk: Any = None, run_id: Any, **kwargs: Any) -> None:
+        def on_llm_new_token(
+            self, token: str, *, chunk: Any = None, run_id: Any, **kwargs: Any
+        ) -> None:
             target = self.runs.get(run_id)
             if target is not None and isinstance(chunk, ChatGenerationChunk):
                 emit_chunk(target, chunk.message)

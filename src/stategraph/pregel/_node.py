@@ -41,8 +41,24 @@ class PregelNode:
     """
 
     __slots__ = (
-        "name", "triggers", "trigger_tuple", "channels", "mapper", "func", "afunc", "writers", "retry_policy",
-        "cache_policy", "metadata", "tags", "subgraphs", "timeout", "hidden", "bound", "input_schema", "update_mode",
+        "name",
+        "triggers",
+        "trigger_tuple",
+        "channels",
+        "mapper",
+        "func",
+        "afunc",
+        "writers",
+        "retry_policy",
+        "cache_policy",
+        "metadata",
+        "tags",
+        "subgraphs",
+        "timeout",
+        "hidden",
+        "bound",
+        "input_schema",
+        "update_mode",
         "error_handler",
     )
 
@@ -85,8 +101,12 @@ class PregelNode:
         self.hidden = hidden
         self.bound = bound
         self.input_schema = input_schema
-        self.update_mode = update_mode  # "writes": updates show channel writes; "return": the __return__ value
-        self.error_handler = error_handler  # the node that runs, in the same step, when this one fails
+        self.update_mode = (
+            update_mode  # "writes": updates show channel writes; "return": the __return__ value
+        )
+        self.error_handler = (
+            error_handler  # the node that runs, in the same step, when this one fails
+        )
 
     def __repr__(self) -> str:
         return f"PregelNode(name={self.name!r}, triggers={self.triggers!r})"
@@ -98,7 +118,9 @@ class ChannelWriteEntry:
     __slots__ = ("channel", "value", "skip_none", "mapper")
     PASSTHROUGH: Any = object()
 
-    def __init__(self, channel: str, value: Any = PASSTHROUGH, skip_none: bool = False, mapper: Any = None) -> None:
+    def __init__(
+        self, channel: str, value: Any = PASSTHROUGH, skip_none: bool = False, mapper: Any = None
+    ) -> None:
         self.channel = channel
         self.value = value
         self.skip_none = skip_none
@@ -117,6 +139,7 @@ def _entries_writer(entries: list[ChannelWriteEntry]) -> Writer:
             writes.append((e.channel, value))
         task.send(writes)
 
+    write.channels = tuple(e.channel for e in entries)  # type: ignore[attr-defined]  # for drawing
     return write
 
 
@@ -173,7 +196,9 @@ class NodeBuilder:
     def subscribe_to(self, *channels: str, read: bool = True) -> NodeBuilder:
         """Trigger on ``channels``; with read=True receive them in a dict input."""
         if isinstance(self._channels, str):
-            raise ValueError("subscribe_to() cannot follow subscribe_only(): a node reads a single channel or a dict.")
+            raise ValueError(
+                "subscribe_to() cannot follow subscribe_only(): a node reads a single channel or a dict."
+            )
         self._triggers.extend(channels)
         if read:
             self._channels.extend(channels)
@@ -261,7 +286,9 @@ def _chain(adapted: list[tuple[Any, Any]]) -> tuple[Any, Any]:
         from ._runner import call_in_thread
 
         for f, af in adapted:
-            value = await af(value, task) if af is not None else await call_in_thread(f, value, task)
+            value = (
+                await af(value, task) if af is not None else await call_in_thread(f, value, task)
+            )
         return value
 
     return run_sync, run_async

@@ -29,8 +29,8 @@ from ..constants import (
 from ..errors import ErrorCode, InvalidUpdateError, coded
 from ..runtime import Runtime
 from ..types import PregelTask, StateSnapshot, StateUpdate
-from ._algo import apply_writes, is_finished, prepare_tasks, read_channels
-from ._events import error_from_record, with_checkpoint_map
+from ._algo import apply_writes, is_finished, prepare_tasks
+from ._events import error_text, with_checkpoint_map
 from ._io import input_writes
 from ._loop import PregelLoop
 from ._prepare import strip_task_ids
@@ -134,6 +134,8 @@ def _snapshot(graph: Pregel, config: dict[str, Any], saved: Any, *, subgraphs: b
             child_saved = yield ("get_tuple", lookup)
             if child_saved is not None:
                 state = yield from _snapshot(child, lookup, child_saved, subgraphs=True)
+            else:  # not started yet: an empty snapshot at its namespace (LangGraph's shape)
+                state = StateSnapshot({}, (), child_cfg, None, None, None, (), ())
         tasks.append(t._replace(state=state))
     return snap._replace(tasks=tuple(tasks))
 
@@ -158,7 +160,8 @@ def snapshot_from(
     finished = []
     for t in tasks:
         writes = by_task.get(t.id, [])
-        error = next((error_from_record(v) for ch, v in writes if ch == ERROR), None)
+        # a saved error reads back as its repr string, as from LangGraph's savers
+        error = next((error_text(v) for ch, v in writes if ch == ERROR), None)
         # the most recent question the task asked (LangGraph keeps one INTERRUPT slot per task)
         asked = [v for ch, v in writes if ch == INTERRUPT]
         interrupts = tuple(asked[-1]) if asked else ()
@@ -181,11 +184,7 @@ def snapshot_from(
         nexts = tuple(t.name for t in tasks if t not in finished)
     else:
         nexts = tuple(t.name for t in tasks)
-    asis = graph.stream_channels_asis
-    if isinstance(asis, str) and not loop.channels[asis].is_available():
-        values: Any = {}
-    else:
-        values = graph.map_output_values(read_channels(loop.channels, asis))
+    values = graph.map_output_values(loop.read_stream_values())
     return StateSnapshot(
         values=values,
         next=nexts,
@@ -235,14 +234,18 @@ def _target(graph: Pregel, config: dict[str, Any]) -> Pregel:
     for name, sub in graph.get_subgraphs(recurse=True):
         if name == wanted:
             return sub.copy({"checkpointer": graph.checkpointer})
-    raise ValueError(f"Subgraph {wanted!r} not found: checkpoint_ns {ns!r} names no subgraph of this graph.")
+    raise ValueError(
+        f"Subgraph {wanted!r} not found: checkpoint_ns {ns!r} names no subgraph of this graph."
+    )
 
 
 def get_state(graph: Pregel, config: dict[str, Any], *, subgraphs: bool = False) -> StateSnapshot:
     return run_sync(graph, _get_state(_target(graph, config), config, subgraphs))
 
 
-async def aget_state(graph: Pregel, config: dict[str, Any], *, subgraphs: bool = False) -> StateSnapshot:
+async def aget_state(
+    graph: Pregel, config: dict[str, Any], *, subgraphs: bool = False
+) -> StateSnapshot:
     return await run_async(graph, _get_state(_target(graph, config), config, subgraphs))
 
 
@@ -250,7 +253,9 @@ def get_state_history(graph: Pregel, config: dict[str, Any], **kwargs: Any) -> A
     return iter(run_sync(graph, _history(_target(graph, config), config, kwargs)))
 
 
-async def aget_state_history(graph: Pregel, config: dict[str, Any], **kwargs: Any) -> list[StateSnapshot]:
+async def aget_state_history(
+    graph: Pregel, config: dict[str, Any], **kwargs: Any
+) -> list[StateSnapshot]:
     return await run_async(graph, _history(_target(graph, config), config, kwargs))
 
 
@@ -333,19 +338,25 @@ def _input_task(graph: Pregel, loop: PregelLoop, values: Any, count: int) -> Tas
     """as_node="__input__": the values go to the input channels, as a run's input would; the
     next run (input None) starts from them."""
     if count > 1:
-        raise InvalidUpdateError("Cannot apply several updates in one superstep when updating as __input__.")
+        raise InvalidUpdateError(
+            "Cannot apply several updates in one superstep when updating as __input__."
+        )
     writes = input_writes(graph, values) if values is not None else []
     if not writes:
         raise InvalidUpdateError(
             f"update_state(as_node='__input__') got no input for {graph.input_channels_label}: "
             "pass the run's input (e.g. a dict of state keys)."
         )
-    task = Task(loop, graph.input_node, INPUT, values, (INPUT,), (), step=loop.step, id=NULL_TASK_ID)
+    task = Task(
+        loop, graph.input_node, INPUT, values, (INPUT,), (), step=loop.step, id=NULL_TASK_ID
+    )
     task.writes = writes
     return task
 
 
-def _update(graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence[StateUpdate]]) -> Gen:
+def _update(
+    graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence[StateUpdate]]
+) -> Gen:
     if not supersteps:
         raise ValueError(
             "No supersteps provided: bulk_update_state needs a list of supersteps of StateUpdates."
@@ -356,8 +367,11 @@ def _update(graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence
         )
     loop = _offline_loop(graph, config)
     # the update's checkpoint records the caller's metadata and configurable values, as a run's does
-    loop.config = {**loop.config, "metadata": config.get("metadata") or {},
-                   CONF: {**(config.get(CONF) or {}), **loop.config[CONF]}}
+    loop.config = {
+        **loop.config,
+        "metadata": config.get("metadata") or {},
+        CONF: {**(config.get(CONF) or {}), **loop.config[CONF]},
+    }
     saved = yield ("get_tuple", _lookup_config(config))
     latest = saved
     if config.get(CONF, {}).get("checkpoint_id"):
@@ -376,7 +390,11 @@ def _update(graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence
     # the writes of an update are also saved on the checkpoint it builds on (as LangGraph 1.2
     # does), so that checkpoint's history shows them as its tasks' results; not when the thread
     # already moved past it (a fork), whose other children must not see them
-    record = saved is not None and latest is not None and latest.config[CONF]["checkpoint_id"] == saved.config[CONF]["checkpoint_id"]
+    record = (
+        saved is not None
+        and latest is not None
+        and latest.config[CONF]["checkpoint_id"] == saved.config[CONF]["checkpoint_id"]
+    )
     for updates in supersteps:
         if len(updates) > 1 and any(u.as_node is None for u in updates):
             raise InvalidUpdateError(
@@ -413,7 +431,8 @@ def _copy(graph: Pregel, loop: PregelLoop, saved: Any, values: Any) -> Gen:
         CONF: {k: v for k, v in saved.config[CONF].items() if k != "checkpoint_id"}
     }
     loop.updated_channels = None
-    yield from loop._save("fork", step=loop.step - 1)
+    # the copy is numbered one past the checkpoint copied, as LangGraph numbers it
+    yield from loop._save("fork", step=loop.step)
     config = loop.checkpoint_config
     for item in values or ():
         vals, as_node = item if isinstance(item, tuple) else (item, None)
@@ -421,20 +440,38 @@ def _copy(graph: Pregel, loop: PregelLoop, saved: Any, values: Any) -> Gen:
     return config
 
 
-def update_state(graph: Pregel, config: dict[str, Any], values: Any, *, as_node: str | None, task_id: str | None) -> dict[str, Any]:
-    return run_sync(graph, _update(_target(graph, config), config, [[StateUpdate(values, as_node, task_id)]]))
+def update_state(
+    graph: Pregel, config: dict[str, Any], values: Any, *, as_node: str | None, task_id: str | None
+) -> dict[str, Any]:
+    return run_sync(
+        graph, _update(_target(graph, config), config, [[StateUpdate(values, as_node, task_id)]])
+    )
 
 
-async def aupdate_state(graph: Pregel, config: dict[str, Any], values: Any, *, as_node: str | None, task_id: str | None) -> dict[str, Any]:
-    return await run_async(graph, _update(_target(graph, config), config, [[StateUpdate(values, as_node, task_id)]]))
+async def aupdate_state(
+    graph: Pregel, config: dict[str, Any], values: Any, *, as_node: str | None, task_id: str | None
+) -> dict[str, Any]:
+    return await run_async(
+        graph, _update(_target(graph, config), config, [[StateUpdate(values, as_node, task_id)]])
+    )
 
 
-def bulk_update_state(graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence[Any]]) -> dict[str, Any]:
-    return run_sync(graph, _update(_target(graph, config), config, [[StateUpdate(*u) for u in s] for s in supersteps]))
+def bulk_update_state(
+    graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence[Any]]
+) -> dict[str, Any]:
+    return run_sync(
+        graph,
+        _update(_target(graph, config), config, [[StateUpdate(*u) for u in s] for s in supersteps]),
+    )
 
 
-async def abulk_update_state(graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence[Any]]) -> dict[str, Any]:
-    return await run_async(graph, _update(_target(graph, config), config, [[StateUpdate(*u) for u in s] for s in supersteps]))
+async def abulk_update_state(
+    graph: Pregel, config: dict[str, Any], supersteps: Sequence[Sequence[Any]]
+) -> dict[str, Any]:
+    return await run_async(
+        graph,
+        _update(_target(graph, config), config, [[StateUpdate(*u) for u in s] for s in supersteps]),
+    )
 
 
 __all__ = ["get_state", "update_state", "NO_WRITES", "RESUME"]

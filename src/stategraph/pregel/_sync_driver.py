@@ -41,7 +41,9 @@ class SyncRun:
             from concurrent.futures import ThreadPoolExecutor
 
             # why: task calls block their caller's thread on a child; a small pool would deadlock
-            self._executor = ThreadPoolExecutor(max_workers=self.max_concurrency or 64, thread_name_prefix="stategraph")
+            self._executor = ThreadPoolExecutor(
+                max_workers=self.max_concurrency or 64, thread_name_prefix="stategraph"
+            )
         return self._executor
 
     def submit(self, fn: Any, *args: Any) -> Future[Any]:
@@ -59,8 +61,11 @@ class SyncRun:
         if executor is None:
             return
         self._executor = None
-        if (self.max_concurrency is None and len(_IDLE_EXECUTORS) < _KEEP_IDLE
-                and all(f.done() for f in self._futures)):
+        if (
+            self.max_concurrency is None
+            and len(_IDLE_EXECUTORS) < _KEEP_IDLE
+            and all(f.done() for f in self._futures)
+        ):
             _IDLE_EXECUTORS.append(executor)
         else:
             executor.shutdown(wait=False, cancel_futures=True)
@@ -84,7 +89,11 @@ def drive(loop: Any, run: SyncRun) -> Iterator[Any]:
     """Run ``loop`` to completion, yielding stream chunks as they are produced."""
     loop.executor_for_async = lambda: None
     loop.handle_sync = lambda effect: handle(loop, effect)
-    if loop.saver is not None and loop.durability == "async" and _groups_commits(loop.saver, "batch"):
+    if (
+        loop.saver is not None
+        and loop.durability == "async"
+        and _groups_commits(loop.saver, "batch")
+    ):
         loop.writer = ThreadWriter(loop.saver)
     loop.submit_sync = run.submit
     gen = loop.run()
@@ -209,7 +218,16 @@ def _run_tasks(loop: Any, run: SyncRun, tasks: list[Any]) -> Iterator[Any]:
             continue
         _finish(loop, task)
         err = task.error
-        if err is not None and not isinstance(err, GraphBubbleUp) and not failed and task.node.error_handler is None:
+        if (
+            err is not None
+            and not isinstance(err, GraphBubbleUp)
+            and not failed
+            and task.node.error_handler is None
+        ):
             failed = True
-            for f in futures:
-                f.cancel()  # siblings not started yet are dropped; running ones finish
+            # why: every task of a step is started at once (as LangGraph starts them), so a
+            # sibling still waiting for its thread to spawn runs too and its writes are saved
+            # for the resume; only a max_concurrency queue drops the tasks it has not started
+            if run.max_concurrency is not None:
+                for f in futures:
+                    f.cancel()

@@ -7,6 +7,7 @@ look at them, and hashing them for every step would dominate the per-step cost.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from ..constants import CONF, CONFIG_KEY_CHECKPOINT_NS, NS_END, NS_SEP, PULL, PUSH
@@ -35,6 +36,7 @@ class Task:
     interrupts: tuple[Any, ...] = ()
     cached = False
     attempt = 1
+    first_attempt_at: float | None = None  # time.time() when the first attempt's runtime was made
     done = False
     parent: Task | None = None
     call: Any = None
@@ -120,10 +122,17 @@ class Task:
         """The run's Runtime with this attempt's ``execution_info`` (built on first use)."""
         if self._runtime is None:
             loop = self.loop
-            cp_id = loop.checkpoint_config.get(CONF, {}).get("checkpoint_id")
+            if self.first_attempt_at is None:
+                self.first_attempt_at = time.time()
+            run_id = loop.config.get("run_id")  # config["run_id"] only, as in LangGraph
             self._runtime = loop.runtime.patch_execution_info(
-                checkpoint_id=cp_id, checkpoint_ns=loop.checkpoint_ns, task_id=self.id,
-                thread_id=loop.thread_id, run_id=loop.run_id, node_attempt=self.attempt,
+                checkpoint_id=loop.current_checkpoint_id(self.step),
+                checkpoint_ns=self.ns,
+                task_id=self.id,
+                thread_id=loop.thread_id,
+                run_id=str(run_id) if run_id else None,
+                node_attempt=self.attempt,
+                node_first_attempt_time=self.first_attempt_at,
             )
         return self._runtime
 

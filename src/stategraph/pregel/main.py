@@ -429,6 +429,22 @@ class Pregel:
         with ThreadPoolExecutor(max_workers=min(len(inputs), 16)) as pool:
             return list(pool.map(one, zip(inputs, configs, strict=True)))
 
+    def batch_as_completed(
+        self, inputs: Sequence[Any], config: Any = None, *, return_exceptions: bool = False, **kwargs: Any
+    ) -> Iterator[tuple[int, Any]]:
+        """Like ``batch``, yielding ``(index, output)`` as each run finishes."""
+        from ._batch import batch_as_completed
+
+        return batch_as_completed(self, inputs, config, return_exceptions, kwargs)
+
+    def abatch_as_completed(
+        self, inputs: Sequence[Any], config: Any = None, *, return_exceptions: bool = False, **kwargs: Any
+    ) -> AsyncIterator[tuple[int, Any]]:
+        """Like ``abatch``, yielding ``(index, output)`` as each run finishes."""
+        from ._batch import abatch_as_completed
+
+        return abatch_as_completed(self, inputs, config, return_exceptions, kwargs)
+
     async def abatch(self, inputs: Sequence[Any], config: Any = None, *, return_exceptions: bool = False, **kwargs: Any) -> list[Any]:
         configs = config if isinstance(config, list) else [config] * len(inputs)
         coros = [self.ainvoke(i, c, **kwargs) for i, c in zip(inputs, configs, strict=True)]
@@ -492,6 +508,18 @@ class Pregel:
     async def aget_subgraphs(self, *, namespace: str | None = None, recurse: bool = False) -> AsyncIterator[tuple[str, Pregel]]:
         for item in self.get_subgraphs(namespace=namespace, recurse=recurse):
             yield item
+
+    def get_input_jsonschema(self, config: Any = None) -> dict[str, Any]:
+        """The JSON Schema of the input (an entrypoint's parameter type, else the channels')."""
+        from ._io_schema import io_jsonschema
+
+        return io_jsonschema(self, output=False)
+
+    def get_output_jsonschema(self, config: Any = None) -> dict[str, Any]:
+        """The JSON Schema of the output (an entrypoint's return type, else the channels')."""
+        from ._io_schema import io_jsonschema
+
+        return io_jsonschema(self, output=True)
 
     def get_graph(self, config: Any = None, *, xray: int | bool = False) -> Any:
         from ._drawing import pregel_drawable

@@ -44,6 +44,12 @@ def thread_state(snapshot: StateSnapshot) -> dict[str, Any]:
     }
 
 
+def _error(error: Any) -> str | None:
+    if error is None or isinstance(error, str):  # snapshots hold the saved repr
+        return error
+    return f"{type(error).__name__}: {error}"
+
+
 def _task(task: Any) -> dict[str, Any]:
     """A ThreadTask.  A subgraph task's ``state`` is the subgraph's ThreadState when the
     snapshot was read with ``subgraphs=True``; otherwise ``checkpoint`` says where it is."""
@@ -52,7 +58,7 @@ def _task(task: Any) -> dict[str, Any]:
     return {
         "id": task.id,
         "name": task.name,
-        "error": None if task.error is None else f"{type(task.error).__name__}: {task.error}",
+        "error": _error(task.error),
         "interrupts": to_jsonable(list(task.interrupts)),
         "checkpoint": None if where is None else to_jsonable(where),
         "state": None if nested is None else thread_state(nested),

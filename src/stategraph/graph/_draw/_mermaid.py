@@ -59,9 +59,15 @@ def escape_id(node_id: str) -> str:
     return _SAFE_ID.sub(lambda m: f"\\{ord(m.group()):x}", node_id)
 
 
-def render_mermaid(graph: Graph, *, with_styles: bool, curve_style: CurveStyle | str,
-                   node_colors: NodeStyles | None, wrap_label_n_words: int,
-                   frontmatter_config: Mapping[str, Any] | None) -> str:
+def render_mermaid(
+    graph: Graph,
+    *,
+    with_styles: bool,
+    curve_style: CurveStyle | str,
+    node_colors: NodeStyles | None,
+    wrap_label_n_words: int,
+    frontmatter_config: Mapping[str, Any] | None,
+) -> str:
     """Return the mermaid text for ``graph``; see the module docstring for its layout."""
     lines: list[str] = []
     if with_styles:
@@ -71,12 +77,23 @@ def render_mermaid(graph: Graph, *, with_styles: bool, curve_style: CurveStyle |
     first, last = graph.first_node(), graph.last_node()
     roles = {n.id: role for n, role in ((last, "last"), (first, "first")) if n is not None}
     nodes_by, edges_by, children = _group(graph)
-    _render_level((), lines, nodes_by, edges_by, children, with_styles=with_styles,
-                  roles=roles, wrap=wrap_label_n_words)
+    _render_level(
+        (),
+        lines,
+        nodes_by,
+        edges_by,
+        children,
+        with_styles=with_styles,
+        roles=roles,
+        wrap=wrap_label_n_words,
+    )
     if with_styles:
         styles = node_colors or NodeStyles()
-        lines += [f"\tclassDef default {styles.default}", f"\tclassDef first {styles.first}",
-                  f"\tclassDef last {styles.last}"]
+        lines += [
+            f"\tclassDef default {styles.default}",
+            f"\tclassDef first {styles.first}",
+            f"\tclassDef last {styles.last}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -91,8 +108,9 @@ def _common(a: Prefix, b: Prefix) -> Prefix:
     return a[:n]
 
 
-def _group(graph: Graph) -> tuple[dict[Prefix, list[Node]], dict[Prefix, list[Edge]],
-                                  dict[Prefix, list[Prefix]]]:
+def _group(
+    graph: Graph,
+) -> tuple[dict[Prefix, list[Node]], dict[Prefix, list[Edge]], dict[Prefix, list[Prefix]]]:
     """Sort nodes and edges into subgraph levels; an edge sits at its ends' common level."""
     nodes_by: dict[Prefix, list[Node]] = {}
     edges_by: dict[Prefix, list[Edge]] = {}
@@ -114,22 +132,50 @@ def _group(graph: Graph) -> tuple[dict[Prefix, list[Node]], dict[Prefix, list[Ed
     return nodes_by, edges_by, children
 
 
-def _render_level(key: Prefix, lines: list[str], nodes_by: dict[Prefix, list[Node]],
-                  edges_by: dict[Prefix, list[Edge]], children: dict[Prefix, list[Prefix]],
-                  *, with_styles: bool, roles: dict[str, str], wrap: int) -> None:
-    if key:
-        lines.append(f"\tsubgraph {key[-1]}")
-    if with_styles:
-        lines += [_node_line(n, roles.get(n.id)) for n in nodes_by.get(key, [])]
+def _render_level(
+    key: Prefix,
+    lines: list[str],
+    nodes_by: dict[Prefix, list[Node]],
+    edges_by: dict[Prefix, list[Edge]],
+    children: dict[Prefix, list[Prefix]],
+    *,
+    with_styles: bool,
+    roles: dict[str, str],
+    wrap: int,
+) -> None:
+    # LangGraph's (langchain-core's) rules for which subgraph blocks appear: a subgraph level is
+    # drawn from its edges, so one without edges of its own is left out with everything inside it,
+    # except at the top level, where it is still drawn (its nodes only) after the others; a level
+    # whose only edge is a self-loop gets no block of its own.
     edges = edges_by.get(key, [])
+    block = bool(key) and not (len(edges) == 1 and edges[0].source == edges[0].target)
+    if block:
+        lines.append(f"\tsubgraph {key[-1]}")
+    if with_styles and (block or not key):
+        lines += [_node_line(n, roles.get(n.id)) for n in nodes_by.get(key, [])]
     # Self-loops go last so that mermaid lays the through-edges out first.
     ordered = sorted(edges, key=lambda e: e.source == e.target)  # stable: order kept otherwise
     lines += [_edge_line(e, wrap) for e in ordered]
     for child in children.get(key, []):
-        _render_level(child, lines, nodes_by, edges_by, children,
-                      with_styles=with_styles, roles=roles, wrap=wrap)
-    if key:
+        if edges_by.get(child):
+            _render_level(
+                child,
+                lines,
+                nodes_by,
+                edges_by,
+                children,
+                with_styles=with_styles,
+                roles=roles,
+                wrap=wrap,
+            )
+    if block:
         lines.append("\tend")
+    if not key and with_styles:
+        for child in children.get(key, []):
+            if not edges_by.get(child) and nodes_by.get(child):
+                lines.append(f"\tsubgraph {child[-1]}")
+                lines += [_node_line(n, roles.get(n.id)) for n in nodes_by[child]]
+                lines.append("\tend")
 
 
 def _node_line(node: Node, role: str | None) -> str:
