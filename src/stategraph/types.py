@@ -448,8 +448,10 @@ class PregelTask(NamedTuple):
         ... except ValueError:
         ...     pass
         >>> [task] = graph.get_state(config).tasks  # the task that failed, kept for a retry
-        >>> isinstance(task, PregelTask), task.name, task.error, task.path
-        (True, 'check', ValueError('n must be positive'), ('__pregel_pull', 'check'))
+        >>> isinstance(task, PregelTask), task.name, task.path
+        (True, 'check', ('__pregel_pull', 'check'))
+        >>> task.error  # read back from the checkpoint: the error's repr, as in LangGraph
+        "ValueError('n must be positive')"
     """
 
     id: str
