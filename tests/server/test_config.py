@@ -136,6 +136,13 @@ def test_store_ttl_is_the_stores_ttl_config(tmp_path: Path) -> None:
     assert load_config(_write(tmp_path, {"graphs": {"a": "pkg/agent.py:graph"}})).store_ttl is None
 
 
+def test_checkpointer_ttl_is_the_thread_ttl_config(tmp_path: Path) -> None:
+    ttl = {"strategy": "keep_latest", "default_ttl": 60, "sweep_interval_minutes": 0.5}
+    path = _write(tmp_path, {"graphs": {"a": "pkg/agent.py:graph"}, "checkpointer": {"ttl": ttl}})
+    assert load_config(path).thread_ttl == ttl
+    assert load_config(_write(tmp_path, {"graphs": {"a": "pkg/agent.py:graph"}})).thread_ttl is None
+
+
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
@@ -146,7 +153,12 @@ def test_store_ttl_is_the_stores_ttl_config(tmp_path: Path) -> None:
         ({"store": {"ttl": {"default_ttl": True}}}, "'store.ttl.default_ttl' must be"),
         ({"store": {"ttl": {"refresh_on_read": 1}}}, "'store.ttl.refresh_on_read' must be true"),
         ({"store": {"ttl": {"sweep_interval_minutes": 1.5}}}, "'store.ttl.sweep_interval_min"),
-        ({"checkpointer": {"ttl": {"strategy": "delete"}}}, "'checkpointer.ttl' is not supported"),
+        ({"checkpointer": {"ttl": 5}}, "key 'checkpointer.ttl' must be an object"),
+        ({"checkpointer": {"ttl": {"ttl": 5}}}, r"'checkpointer.ttl.ttl' is unknown; use 'strat"),
+        ({"checkpointer": {"ttl": {"strategy": "drop"}}}, "'checkpointer.ttl.strategy' must be"),
+        ({"checkpointer": {"ttl": {"default_ttl": -1}}}, "'checkpointer.ttl.default_ttl' must"),
+        ({"checkpointer": {"ttl": {"sweep_interval_minutes": 0}}}, "ttl.sweep_interval_minutes'"),
+        ({"checkpointer": {"ttl": {"sweep_limit": 2.5}}}, "'checkpointer.ttl.sweep_limit' must"),
     ],
 )
 def test_ttl_errors_name_the_key(tmp_path: Path, extra: dict, message: str) -> None:

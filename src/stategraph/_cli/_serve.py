@@ -215,6 +215,7 @@ def worker(args: Any) -> int:
 
 async def _work(config: Any, settings: Any) -> None:
     from ..server._scale._state import open_scale
+    from ..server._thread_ttl import sweeper_for
 
     backends = open_scale(config, settings)
     stop = asyncio.Event()
@@ -229,9 +230,11 @@ async def _work(config: Any, settings: Any) -> None:
         loop.add_signal_handler(signum, on_signal)
     await backends.worker.start()
     ticking = loop.create_task(backends.crons.run())  # every instance schedules crons
+    sweeping = loop.create_task(sweeper_for(backends, config.thread_ttl).run())  # and sweeps
     print(f"stategraph worker {backends.worker.worker_id} ready", flush=True)
     await stop.wait()
     ticking.cancel()
+    sweeping.cancel()
     try:
         await asyncio.wait_for(_shut_down(backends), DRAIN_SECONDS)
     except TimeoutError:

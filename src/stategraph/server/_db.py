@@ -52,10 +52,16 @@ _MIGRATIONS: list[list[str]] = [
             metadata TEXT NOT NULL, next_run_date TEXT,
             created_at TEXT NOT NULL, updated_at TEXT NOT NULL)""",
     ],
+    [
+        # thread TTL (_thread_ttl.py): {"strategy", "ttl_minutes"} or NULL; when the sweeper
+        # last pruned the thread to its latest checkpoint (keep_latest)
+        "ALTER TABLE threads ADD COLUMN ttl TEXT",
+        "ALTER TABLE threads ADD COLUMN ttl_swept_at TEXT",
+    ],
 ]
 
 _JSON_COLUMNS = frozenset(
-    {"config", "context", "metadata", "values", "interrupts", "kwargs", "error", "payload"}
+    {"config", "context", "metadata", "values", "interrupts", "kwargs", "error", "payload", "ttl"}
 )
 
 
@@ -110,8 +116,8 @@ class Resources:
             )
 
     def update(self, table: str, key: str, key_value: str, **fields: Any) -> None:
-        """Set ``fields`` (and ``updated_at``) on the row whose ``key`` is ``key_value``."""
-        fields["updated_at"] = now_iso()
+        """Set ``fields`` (and ``updated_at``, now unless given) on the row ``key`` names."""
+        fields.setdefault("updated_at", now_iso())
         assignments = ", ".join(f'"{k}" = ?' for k in fields)
         with self._lock:
             self._conn.execute(
@@ -139,6 +145,11 @@ class Resources:
         """Delete rows whose ``key`` is ``key_value``; return how many went."""
         with self._lock:
             return self._conn.execute(f"DELETE FROM {table} WHERE {key} = ?", [key_value]).rowcount
+
+    def delete_where(self, table: str, where: str, params: list[Any]) -> int:
+        """Delete rows matching ``where`` (a fixed clause with ``?`` params); return how many."""
+        with self._lock:
+            return self._conn.execute(f"DELETE FROM {table} WHERE {where}", params).rowcount
 
 
 def _encode(column: str, value: Any) -> Any:

@@ -1,18 +1,32 @@
-"""Thread rows: create (with ``if_exists``), look up, search, delete with their checkpoints."""
+"""Thread rows: create (with ``if_exists``), look up, search, delete with their checkpoints.
+
+A thread may carry a TTL (``_thread_ttl``); :meth:`Threads.expired` and :meth:`Threads.expire`
+are what the sweeper uses.  :func:`public` is the row as the API shows it.
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from ._db import Resources, now_iso
 from ._http import ApiError, reuse_or_conflict
+from ._thread_ttl import expires_at, ttl_view
 
-__all__ = ["Threads", "matches_metadata"]
+__all__ = ["Threads", "matches_metadata", "public"]
 
 THREAD_STATUSES = ("idle", "busy", "interrupted", "error")
 _SORT_KEYS = ("thread_id", "status", "created_at", "updated_at")
+
+
+def public(row: dict[str, Any], *, with_ttl: bool = False) -> dict[str, Any]:
+    """The thread as responses show it: no sweeper columns; ``ttl`` only if asked for."""
+    shown = {k: v for k, v in row.items() if k not in ("ttl", "ttl_swept_at")}
+    if with_ttl:
+        shown["ttl"] = ttl_view(row)
+    return shown
 
 
 def matches_metadata(metadata: Mapping[str, Any], wanted: Mapping[str, Any]) -> bool:
@@ -23,14 +37,22 @@ def matches_metadata(metadata: Mapping[str, Any], wanted: Mapping[str, Any]) -> 
 class Threads:
     """Thread rows; deleting a thread also deletes its runs and checkpoints."""
 
-    def __init__(self, resources: Resources, checkpointer: Any) -> None:
+    def __init__(
+        self, resources: Resources, checkpointer: Any, default_ttl: dict[str, Any] | None = None
+    ) -> None:
         self._resources = resources
         self._checkpointer = checkpointer
+        self.default_ttl = default_ttl  # {"strategy", "ttl_minutes"} for new threads, or None
 
     def create(
-        self, thread_id: str | None, metadata: dict[str, Any], *, if_exists: str = "raise"
+        self,
+        thread_id: str | None,
+        metadata: dict[str, Any],
+        *,
+        if_exists: str = "raise",
+        ttl: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Insert a thread; an existing id answers 409 (``raise``) or the existing row."""
+        """Insert a thread (``ttl``, else the default); an existing id: 409 or that row."""
         thread_id = thread_id or str(uuid.uuid4())
         existing = self._resources.get("threads", "thread_id", thread_id)
         if existing is not None:
@@ -46,8 +68,10 @@ class Threads:
             "created_at": stamp,
             "updated_at": stamp,
         }
+        if ttl or self.default_ttl:
+            row["ttl"] = ttl or self.default_ttl
         self._resources.insert("threads", row)
-        return row
+        return self.get(thread_id)
 
     def get(self, thread_id: str) -> dict[str, Any]:
         """Return the thread row, or answer 404."""
@@ -74,6 +98,27 @@ class Threads:
     def forget_runs(self, thread_id: str, run_ids: list[str]) -> None:
         """Delete every checkpoint the runs ``run_ids`` of ``thread_id`` wrote (a rollback)."""
         self._checkpointer.delete_for_runs(run_ids, thread_id=thread_id)
+
+    def expired(self, now: datetime) -> list[dict[str, Any]]:
+        """Threads whose TTL has passed by ``now`` and that were not pruned since."""
+        rows = self._resources.select("threads", "ttl IS NOT NULL")
+        return [r for r in rows if _expired(r, now) and not _pruned_since_update(r)]
+
+    def expire(self, row: dict[str, Any]) -> bool:
+        """Apply ``row``'s TTL strategy if the row is unchanged and idle; return if it did."""
+        thread_id = row["thread_id"]
+        if row["ttl"]["strategy"] == "delete":
+            # why: one conditional statement, so a run admitted meanwhile (which marks the
+            # thread busy and moves updated_at) or another sweeper wins cleanly
+            where = "thread_id = ? AND updated_at = ? AND status <> 'busy'"
+            if not self._resources.delete_where("threads", where, [thread_id, row["updated_at"]]):
+                return False
+            self._resources.delete("runs", "thread_id", thread_id)
+            self._checkpointer.delete_thread(thread_id)
+            return True
+        self._checkpointer.prune([thread_id], strategy="keep_latest")
+        self.record(thread_id, ttl_swept_at=now_iso(), updated_at=row["updated_at"])
+        return True
 
     def matching(self, query: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Return the threads matching metadata/values (subset match), status and ids."""
@@ -110,6 +155,18 @@ class Threads:
         rows.sort(key=lambda r: r[sort_by], reverse=query.get("sort_order", "desc") != "asc")
         offset, limit = query.get("offset") or 0, query.get("limit")
         return rows[offset : offset + (10 if limit is None else limit)]
+
+
+def _expired(row: dict[str, Any], now: datetime) -> bool:
+    when = expires_at(row)
+    return when is not None and when <= now
+
+
+def _pruned_since_update(row: dict[str, Any]) -> bool:
+    swept = row.get("ttl_swept_at")
+    if swept is None:
+        return False
+    return datetime.fromisoformat(swept) >= datetime.fromisoformat(row["updated_at"])
 
 
 def _keep(row: dict[str, Any], query: Mapping[str, Any]) -> bool:

@@ -30,6 +30,7 @@ from ._http import ApiError, handle_api_error, json_response
 from ._runs import Runs
 from ._scale.settings import ScaleSettings
 from ._thread_log import ThreadEvents
+from ._thread_ttl import default_ttl, sweeper_for
 from ._threads import Threads
 from ._webhooks import sender as webhooks
 from .config import ServerConfig, load_config
@@ -87,7 +88,7 @@ def open_state(config: ServerConfig, database: str) -> ServerState:
     store = SqliteStore(store_conn, index=config.store_index, ttl=config.store_ttl)  # type: ignore[arg-type]
     graphs = {gid: bind_graph(gid, g, checkpointer, store) for gid, g in config.graphs.items()}
     assistants_ = Assistants(resources, graphs)
-    threads_ = Threads(resources, checkpointer)
+    threads_ = Threads(resources, checkpointer, default_ttl(config.thread_ttl))
     thread_events = ThreadEvents()
     runs_ = Runs(resources, assistants_, threads_, thread_events)
     return ServerState(
@@ -132,10 +133,13 @@ def create_app(
 
     # every instance schedules crons; in scale-out mode their claim makes that safe
     scheduler = Crons(state) if state.scale is None else state.scale.crons
+    # every instance sweeps expired threads too: the sweeper's deletes are conditional SQL
+    sweeper = sweeper_for(state, loaded.thread_ttl)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         ticking = asyncio.get_running_loop().create_task(scheduler.run())
+        sweeping = asyncio.get_running_loop().create_task(sweeper.run())
         if (loaded.store_ttl or {}).get("sweep_interval_minutes"):
             state.store.start_ttl_sweeper()  # a thread; deleting expired items is idempotent
         if state.scale is not None:
@@ -144,6 +148,7 @@ def create_app(
                 await state.scale.worker.start()
         yield
         ticking.cancel()
+        sweeping.cancel()
         state.store.stop_ttl_sweeper()
         if state.scale is not None:
             await state.scale.worker.stop(drain=True)
@@ -164,6 +169,7 @@ def create_app(
     )
     app.state.server = state
     app.state.crons = scheduler
+    app.state.thread_sweeper = sweeper
     return app
 
 

@@ -6,7 +6,8 @@ attribute is a compiled graph or a ``StateGraph`` builder.  ``env`` is a dict or
 ``store.index`` (``dims``, ``embed``, ``fields``) turns on the store's semantic search; ``embed``
 is ``"./file.py:function"`` (relative to the config file) or a ``"provider:model"`` string.
 ``store.ttl`` (``refresh_on_read``, ``default_ttl`` minutes, ``sweep_interval_minutes``) is the
-store's ``TTLConfig``.  ``checkpointer.ttl`` (thread expiry) is refused: nothing would honour it.
+store's ``TTLConfig``.  ``checkpointer.ttl`` (``strategy``, ``default_ttl`` minutes,
+``sweep_interval_minutes``, ``sweep_limit``) sets thread expiry (``_thread_ttl``).
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ class ServerConfig:
     path: Path | None = None
     store_index: dict[str, Any] | None = None
     store_ttl: dict[str, Any] | None = None  # a TTLConfig
+    thread_ttl: dict[str, Any] | None = None  # checkpointer.ttl, validated
 
 
 def load_config(source: str | os.PathLike[str] | Mapping[str, Any]) -> ServerConfig:
@@ -108,8 +110,15 @@ def load_config(source: str | os.PathLike[str] | Mapping[str, Any]) -> ServerCon
     }
     index = _load_store_index(raw.get("store"), base, path)
     ttl = _load_store_ttl(raw.get("store"), path)
-    _refuse_checkpointer_ttl(raw.get("checkpointer"), path)
-    return ServerConfig(graphs=graphs, env=env, path=path, store_index=index, store_ttl=ttl)
+    thread_ttl = _load_thread_ttl(raw.get("checkpointer"), path)
+    return ServerConfig(
+        graphs=graphs,
+        env=env,
+        path=path,
+        store_index=index,
+        store_ttl=ttl,
+        thread_ttl=thread_ttl,
+    )
 
 
 # store.ttl key -> (accepted types, what the value must be)
@@ -148,13 +157,54 @@ def _not_positive(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0
 
 
-def _refuse_checkpointer_ttl(checkpointer: Any, path: Path | None) -> None:
-    if isinstance(checkpointer, Mapping) and checkpointer.get("ttl") is not None:
+# checkpointer.ttl key -> (check, what the value must be)
+_THREAD_TTL_KEYS: dict[str, tuple[Any, str]] = {
+    "strategy": (lambda v: v in ("delete", "keep_latest"), "'delete' or 'keep_latest'"),
+    "default_ttl": (
+        lambda v: v is None or _is_number(v) and v > 0,
+        "a positive number of minutes, or null",
+    ),
+    "sweep_interval_minutes": (
+        lambda v: v is None or _is_number(v) and v > 0,
+        "a positive number of minutes (fractions allowed), or null",
+    ),
+    "sweep_limit": (
+        lambda v: v is None or isinstance(v, int) and not isinstance(v, bool) and v > 0,
+        "a positive whole number of threads, or null",
+    ),
+}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _load_thread_ttl(checkpointer: Any, path: Path | None) -> dict[str, Any] | None:
+    if checkpointer is None:
+        return None
+    if not isinstance(checkpointer, Mapping):
+        raise ConfigError(f"Config {_where(path)} key 'checkpointer' must be an object.")
+    ttl = checkpointer.get("ttl")
+    if ttl is None:
+        return None
+    if not isinstance(ttl, Mapping):
         raise ConfigError(
-            f"Config {_where(path)} key 'checkpointer.ttl' is not supported: this server does "
-            "not expire threads or checkpoints yet. Remove the key, and delete old threads "
-            "with POST /threads/prune (client.threads.prune) instead."
+            f"Config {_where(path)} key 'checkpointer.ttl' must be an object, e.g. "
+            '{"strategy": "delete", "default_ttl": 43200, "sweep_interval_minutes": 60}.'
         )
+    for key, value in ttl.items():
+        if key not in _THREAD_TTL_KEYS:
+            raise ConfigError(
+                f"Config {_where(path)} key 'checkpointer.ttl.{key}' is unknown; use "
+                f"{', '.join(repr(k) for k in _THREAD_TTL_KEYS)}."
+            )
+        check, wanted = _THREAD_TTL_KEYS[key]
+        if not check(value):
+            raise ConfigError(
+                f"Config {_where(path)} key 'checkpointer.ttl.{key}' must be {wanted}, "
+                f"got {value!r}."
+            )
+    return dict(ttl)
 
 
 def _load_store_index(store: Any, base: Path, path: Path | None) -> dict[str, Any] | None:

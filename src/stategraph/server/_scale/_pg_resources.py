@@ -73,9 +73,14 @@ _MIGRATIONS: list[list[str]] = [
     # cancel_action: what a requested cancel does once the run stopped (NULL: interrupt;
     # 'rollback': delete the run and its checkpoints)
     ["ALTER TABLE sg_server_runs ADD COLUMN cancel_action TEXT"],
+    [
+        # thread TTL (.._thread_ttl): {"strategy", "ttl_minutes"} or NULL, and when the
+        # sweeper last pruned the thread to its latest checkpoint (keep_latest)
+        "ALTER TABLE sg_server_threads ADD COLUMN ttl JSONB, ADD COLUMN ttl_swept_at TIMESTAMPTZ",
+    ],
 ]
 _JSON_COLUMNS = frozenset(
-    {"config", "context", "metadata", "values", "interrupts", "kwargs", "error", "payload"}
+    {"config", "context", "metadata", "values", "interrupts", "kwargs", "error", "payload", "ttl"}
 )
 _MIGRATION_LOCK = 0x53475352  # "SGSR": advisory lock id of the server's migrations
 # The queue's own columns, left out of the rows the API reports.  start_checkpoint_id: the
@@ -181,8 +186,8 @@ class PgResources:
         )
 
     def update(self, table: str, key: str, key_value: str, **fields: Any) -> None:
-        """Set ``fields`` (and ``updated_at``) on the row whose ``key`` is ``key_value``."""
-        fields["updated_at"] = now_iso()
+        """Set ``fields`` (and ``updated_at``, now unless given) on the row ``key`` names."""
+        fields.setdefault("updated_at", now_iso())
         assignments = ", ".join(f'"{k}" = %s' for k in fields)
         self.execute(
             f"UPDATE {table_name(table)} SET {assignments} WHERE {key} = %s",
@@ -208,6 +213,14 @@ class PgResources:
         """Delete rows whose ``key`` is ``key_value``; return how many went."""
         rows = self.execute(
             f"DELETE FROM {table_name(table)} WHERE {key} = %s RETURNING 1 AS gone", [key_value]
+        )
+        return len(rows)
+
+    def delete_where(self, table: str, where: str, params: list[Any]) -> int:
+        """Delete rows matching ``where`` (a fixed clause with ``?`` params); return how many."""
+        clause = where.replace("?", "%s")
+        rows = self.execute(
+            f"DELETE FROM {table_name(table)} WHERE {clause} RETURNING 1 AS gone", params
         )
         return len(rows)
 

@@ -42,17 +42,20 @@ THREADS = table_name("threads")
 _KEEP_ROLLBACK = "CASE WHEN cancel_action = 'rollback' THEN cancel_action ELSE %s END"
 
 
-def ensure_thread(res: PgResources, thread_id: str, *, create: bool) -> bool:
-    """Whether thread ``thread_id`` exists, creating it (idle, empty) when ``create``."""
+def ensure_thread(
+    res: PgResources, thread_id: str, *, create: bool, ttl: dict[str, Any] | None = None
+) -> bool:
+    """Whether thread ``thread_id`` exists, creating it (idle, empty, ``ttl``) when ``create``."""
     if not create:
         return bool(
             res.execute(f"SELECT 1 AS found FROM {THREADS} WHERE thread_id = %s", [thread_id])
         )
     res.execute(
         f"""INSERT INTO {THREADS} (thread_id, metadata, status, "values", interrupts, config,
-            created_at, updated_at) VALUES (%s, '{{}}', 'idle', NULL, '{{}}', '{{}}', now(), now())
+            created_at, updated_at, ttl)
+        VALUES (%s, '{{}}', 'idle', NULL, '{{}}', '{{}}', now(), now(), %s)
         ON CONFLICT (thread_id) DO NOTHING""",
-        [thread_id],
+        [thread_id, encode("ttl", ttl)],
     )
     return True
 

@@ -69,7 +69,8 @@ class ScaleRuns(RunRows):
         """Check assistant (404), thread (404), strategy (409/422); admit the run as pending."""
         assistant = self._assistants.get(request.assistant_id)
         create = request.if_not_exists == "create"
-        if not queue.ensure_thread(self._resources, thread_id, create=create):
+        ttl = self._threads.default_ttl
+        if not queue.ensure_thread(self._resources, thread_id, create=create, ttl=ttl):
             raise thread_not_found(thread_id)
         run = new_run_row(thread_id, assistant, request)
         strategy = request.kwargs.get("multitask_strategy") or "enqueue"

@@ -12,6 +12,7 @@ from ...checkpoint.postgres._connect import pool_arguments, pool_checks
 from ...store.postgres import PostgresStore
 from .._assistants import Assistants, bind_graph
 from .._crons import Crons
+from .._thread_ttl import default_ttl
 from .._threads import Threads
 from ..config import ConfigError, ServerConfig
 from ._bus import Bus
@@ -76,7 +77,7 @@ def open_scale(config: ServerConfig, settings: ScaleSettings) -> ScaleBackends:
     graphs = {gid: bind_graph(gid, g, checkpointer, store) for gid, g in config.graphs.items()}
     with resources.advisory_lock(_SEED_LOCK):
         assistants = Assistants(resources, graphs)  # type: ignore[arg-type]
-    threads = Threads(resources, checkpointer)  # type: ignore[arg-type]
+    threads = Threads(resources, checkpointer, default_ttl(config.thread_ttl))  # type: ignore[arg-type]
     bus = Bus(settings.redis_uri, settings.key_prefix, settings.keep_seconds)
     runs = ScaleRuns(resources, assistants, threads, bus, settings)
     worker = Worker(resources, assistants, threads, bus, settings)

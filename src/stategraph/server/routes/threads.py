@@ -8,26 +8,79 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .._http import ApiError, count_field, field, json_response, read_body
+from .._http import ApiError, count_field, field, json_response, read_body, to_jsonable
+from .._state import snapshot_interrupts
+from .._supersteps import parse_supersteps
+from .._thread_ttl import parse_ttl
+from .._threads import public
 
 __all__ = ["routes"]
 
 
 async def create_thread(request: Request) -> Response:
-    """``POST /threads``: thread_id (optional), metadata, if_exists (raise|do_nothing)."""
+    """``POST /threads``: thread_id, metadata, if_exists (raise|do_nothing), ttl, supersteps.
+
+    ``supersteps`` are applied with the graph named by ``metadata.graph_id`` (the SDK's
+    ``graph_id``) to a new thread only; if they fail, the thread is not kept.
+    """
     body = await read_body(request)
     if_exists = field(body, "if_exists", (str,), "raise")
     if if_exists not in ("raise", "do_nothing"):
         raise ApiError(422, "Body key 'if_exists' must be 'raise' or 'do_nothing'.")
-    thread = request.app.state.server.threads.create(
-        field(body, "thread_id", (str,)), field(body, "metadata", (dict,), {}), if_exists=if_exists
+    server = request.app.state.server
+    thread_id, metadata = field(body, "thread_id", (str,)), field(body, "metadata", (dict,), {})
+    ttl = parse_ttl(body.get("ttl"))
+    steps = None if body.get("supersteps") is None else parse_supersteps(body["supersteps"])
+    graph = None if steps is None else _superstep_graph(server, metadata)
+    is_new = thread_id is None or not server.threads.exists(thread_id)
+    thread = server.threads.create(thread_id, metadata, if_exists=if_exists, ttl=ttl)
+    if steps is not None and is_new:
+        await _apply_supersteps(server, graph, thread["thread_id"], steps)
+        thread = server.threads.get(thread["thread_id"])
+    return json_response(public(thread, with_ttl=True))
+
+
+def _superstep_graph(server: Any, metadata: dict[str, Any]) -> Any:
+    graph_id = metadata.get("graph_id")
+    if not isinstance(graph_id, str):
+        raise ApiError(
+            422,
+            "Body key 'supersteps' needs the thread's graph: pass graph_id (metadata.graph_id).",
+        )
+    graph = server.assistants.graphs.get(graph_id)
+    if graph is None:
+        known = sorted(server.assistants.graphs)
+        raise ApiError(404, f"Graph {graph_id!r} not found (metadata.graph_id); known: {known}.")
+    return graph
+
+
+async def _apply_supersteps(server: Any, graph: Any, thread_id: str, steps: list[Any]) -> None:
+    config = {"configurable": {"thread_id": thread_id}}
+    try:
+        await graph.abulk_update_state(config, steps)
+    except Exception as exc:  # why: any failure of the caller's updates undoes the new thread
+        server.threads.delete(thread_id)
+        raise ApiError(
+            422, f"Body key 'supersteps' could not be applied: {type(exc).__name__}: {exc}"
+        ) from None
+    snapshot = await graph.aget_state(config)
+    interrupts = snapshot_interrupts(snapshot)
+    server.threads.record(
+        thread_id,
+        values=to_jsonable(snapshot.values),
+        interrupts=interrupts,
+        status="interrupted" if interrupts else "idle",
     )
-    return json_response(thread)
 
 
 async def get_thread(request: Request) -> Response:
-    """``GET /threads/{thread_id}``."""
-    return json_response(request.app.state.server.threads.get(request.path_params["thread_id"]))
+    """``GET /threads/{thread_id}?include=ttl``."""
+    include = [i for i in request.query_params.get("include", "").split(",") if i]
+    unknown = [i for i in include if i != "ttl"]
+    if unknown:
+        raise ApiError(422, f"Query parameter 'include' takes only 'ttl', got {unknown}.")
+    thread = request.app.state.server.threads.get(request.path_params["thread_id"])
+    return json_response(public(thread, with_ttl="ttl" in include))
 
 
 async def delete_thread(request: Request) -> Response:
@@ -40,12 +93,13 @@ async def delete_thread(request: Request) -> Response:
 
 
 async def update_thread(request: Request) -> Response:
-    """``PATCH /threads/{thread_id}``: merge ``metadata`` into the thread's."""
+    """``PATCH /threads/{thread_id}``: merge ``metadata`` into the thread's; set ``ttl``."""
     body = await read_body(request)
     threads, thread_id = request.app.state.server.threads, request.path_params["thread_id"]
     metadata = {**threads.get(thread_id)["metadata"], **field(body, "metadata", (dict,), {})}
-    threads.record(thread_id, metadata=metadata)
-    return json_response(threads.get(thread_id))
+    ttl = parse_ttl(body.get("ttl"))
+    threads.record(thread_id, metadata=metadata, **({"ttl": ttl} if ttl else {}))
+    return json_response(public(threads.get(thread_id), with_ttl=True))
 
 
 async def copy_thread(request: Request) -> Response:
@@ -53,7 +107,7 @@ async def copy_thread(request: Request) -> Response:
     server, thread_id = request.app.state.server, request.path_params["thread_id"]
     if server.runs.is_busy(thread_id):
         raise ApiError(409, f"Thread {thread_id!r} has a run executing; copy it afterwards.")
-    return json_response(server.threads.copy(thread_id))
+    return json_response(public(server.threads.copy(thread_id)))
 
 
 async def prune_threads(request: Request) -> Response:
@@ -91,7 +145,7 @@ async def search_threads(request: Request) -> Response:
         "sort_by": field(body, "sort_by", (str,)),
         "sort_order": field(body, "sort_order", (str,)),
     }
-    return json_response(request.app.state.server.threads.search(query))
+    return json_response([public(t) for t in request.app.state.server.threads.search(query)])
 
 
 async def count_threads(request: Request) -> Response:
