@@ -38,7 +38,8 @@ def test_rows_round_trip_as_the_sqlite_tables_give_them(scale: dict[str, Any]) -
     try:
         row = _thread("t1")
         resources.insert("threads", row)
-        assert resources.get("threads", "thread_id", "t1") == row  # same ISO time strings
+        stored = {**row, "ttl": None, "ttl_swept_at": None}  # the TTL columns' defaults
+        assert resources.get("threads", "thread_id", "t1") == stored  # same ISO time strings
         resources.update("threads", "thread_id", "t1", values={"items": ["a"]}, status="busy")
         found = resources.select("threads", "status = ?", ["busy"])
         assert [(r["thread_id"], r["values"]) for r in found] == [("t1", {"items": ["a"]})]
