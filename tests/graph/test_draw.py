@@ -658,3 +658,36 @@ def test_a_branch_without_known_destinations_draws_nothing_from_its_node():
         .compile()
     )
     assert edge_set(first.get_graph()) == {(START, END, True, None)}
+
+
+def test_nodes_show_interrupts_tools_and_defer_in_their_metadata():
+    from typing import TypedDict
+
+    from stategraph.graph import StateGraph
+    from stategraph.prebuilt import ToolNode
+
+    class S(TypedDict):
+        messages: list
+
+    def ping() -> str:
+        """Ping."""
+        return "pong"
+
+    def node(state: S) -> dict:
+        return {}
+
+    g = StateGraph(S).add_node("a", node, metadata={"k": "v"}).add_node("tools", ToolNode([ping]))
+    g = (
+        g.add_node("d", node, defer=True)
+        .add_edge(START, "a")
+        .add_edge("a", "tools")
+        .add_edge("tools", "d")
+    )
+    app = g.compile(interrupt_before=["tools", "a"], interrupt_after=["a"])
+    meta = {k: n.metadata for k, n in app.get_graph().nodes.items()}
+    assert meta["a"] == {"k": "v", "__interrupt": "before,after"}
+    assert meta["tools"] == {"__interrupt": "before", "__tools": ["ping"]}
+    assert meta["d"] == {"defer": True}
+    assert "__interrupt = before,after</em>" in app.get_graph().draw_mermaid()
+    star = g.compile(interrupt_before="*")  # "*" lists no node by name: nothing is shown
+    assert star.get_graph().nodes["a"].metadata == {"k": "v"}
