@@ -187,7 +187,7 @@ def test_path_map_labels_only_where_label_differs():
     assert "\ta -. &nbsp;finish&nbsp; .-> __end__;" in graph.draw_mermaid()
 
 
-def test_dotted_edge_hides_solid_twin_and_duplicates_collapse():
+def test_solid_edge_hides_dotted_twin_and_duplicates_collapse():
     graph = build_drawable(
         nodes=["a", "b"],
         edges=[(START, "a"), ("a", "b"), ("a", "b")],
@@ -195,7 +195,8 @@ def test_dotted_edge_hides_solid_twin_and_duplicates_collapse():
         subgraphs={},
         xray=False,
     )
-    assert [e for e in graph.edges if e.source == "a"] == [Edge("a", "b", None, True)]
+    # LangGraph keeps the first of its sorted edges per pair, and a solid one sorts first
+    assert [e for e in graph.edges if e.source == "a"] == [Edge("a", "b", None, False)]
 
 
 def test_waiting_edge_sources_drawn_solid():
@@ -402,7 +403,7 @@ def test_escaping_metadata_and_unstyled_output():
 def test_frontmatter_curve_wrap_and_colors():
     graph = build_drawable(
         nodes=["a"],
-        edges=[(START, "a"), ("a", END)],
+        edges=[("a", END)],
         branches=[(START, {"one two three four five": "a"}, [])],
         subgraphs={},
         xray=False,
@@ -658,3 +659,62 @@ def test_a_branch_without_known_destinations_draws_nothing_from_its_node():
         .compile()
     )
     assert edge_set(first.get_graph()) == {(START, END, True, None)}
+
+
+def test_nodes_show_interrupts_tools_and_defer_in_their_metadata():
+    from typing import TypedDict
+
+    from stategraph.graph import StateGraph
+    from stategraph.prebuilt import ToolNode
+
+    class S(TypedDict):
+        messages: list
+
+    def ping() -> str:
+        """Ping."""
+        return "pong"
+
+    def node(state: S) -> dict:
+        return {}
+
+    g = StateGraph(S).add_node("a", node, metadata={"k": "v"}).add_node("tools", ToolNode([ping]))
+    g = (
+        g.add_node("d", node, defer=True)
+        .add_edge(START, "a")
+        .add_edge("a", "tools")
+        .add_edge("tools", "d")
+    )
+    app = g.compile(interrupt_before=["tools", "a"], interrupt_after=["a"])
+    meta = {k: n.metadata for k, n in app.get_graph().nodes.items()}
+    assert meta["a"] == {"k": "v", "__interrupt": "before,after"}
+    assert meta["tools"] == {"__interrupt": "before", "__tools": ["ping"]}
+    assert meta["d"] == {"defer": True}
+    assert "__interrupt = before,after</em>" in app.get_graph().draw_mermaid()
+    star = g.compile(interrupt_before="*")  # "*" lists no node by name: nothing is shown
+    assert star.get_graph().nodes["a"].metadata == {"k": "v"}
+
+
+def test_a_plain_edge_and_a_branch_to_the_same_node_draw_solid():
+    from typing import TypedDict
+
+    from stategraph.graph import StateGraph
+
+    class S(TypedDict):
+        x: int
+
+    def route(state: S) -> str:
+        return "b"
+
+    def node(state: S) -> dict:
+        return {}
+
+    g = StateGraph(S).add_node("b", node).add_node("c", node).add_edge(START, "b")
+    app = (
+        g.add_conditional_edges("b", route, ["b", "c"])
+        .add_edge("b", "c")
+        .add_edge("c", END)
+        .compile()
+    )
+    got = parse(app.get_graph().draw_mermaid())["edges"]
+    assert ("b", "c", "solid", "") in got and ("b", "c", "dotted", "") not in got
+    assert ("b", "b", "dotted", "") in got

@@ -24,7 +24,12 @@ def add(a: int, b: int) -> int:
 
 
 def two_turns() -> FakeChatModel:
-    return FakeChatModel([ai("", call("add", {"a": 1, "b": 2}, "c1"), call("add", {"a": 3, "b": 4}, "c2")), "3 and 7"])
+    return FakeChatModel(
+        [
+            ai("", call("add", {"a": 1, "b": 2}, "c1"), call("add", {"a": 3, "b": 4}, "c2")),
+            "3 and 7",
+        ]
+    )
 
 
 def contents(out: dict[str, Any]) -> list[Any]:
@@ -41,25 +46,36 @@ def test_loop_runs_tools_until_the_model_answers(driver) -> None:
 
 @pytest.mark.parametrize("version", ["v1", "v2"])
 def test_v1_runs_one_tools_task_v2_one_per_call(version: str, driver) -> None:
-    chunks = driver.stream(create_react_agent(two_turns(), [add], version=version),
-                           {"messages": [("user", "x")]}, stream_mode="updates")
+    chunks = driver.stream(
+        create_react_agent(two_turns(), [add], version=version),
+        {"messages": [("user", "x")]},
+        stream_mode="updates",
+    )
     tool_updates = [c["tools"] for c in chunks if "tools" in c]
     assert len(tool_updates) == (1 if version == "v1" else 2)
 
 
-@pytest.mark.parametrize("prompt", [
-    "Be brief.",
-    SystemMessage("Be brief."),
-    lambda state: [SystemMessage("Be brief."), *state["messages"]],
-])
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Be brief.",
+        SystemMessage("Be brief."),
+        lambda state: [SystemMessage("Be brief."), *state["messages"]],
+    ],
+)
 def test_prompt_forms_put_a_system_message_first(prompt: Any) -> None:
     model = FakeChatModel(["ok"])
     create_react_agent(model, [], prompt=prompt).invoke({"messages": [("user", "hi")]})
-    assert [(m.type, m.content) for m in model.calls[0]] == [("system", "Be brief."), ("human", "hi")]
+    assert [(m.type, m.content) for m in model.calls[0]] == [
+        ("system", "Be brief."),
+        ("human", "hi"),
+    ]
 
 
 def test_name_marks_the_agent_messages() -> None:
-    out = create_react_agent(FakeChatModel(["hello"]), [], name="greeter").invoke({"messages": [("user", "hi")]})
+    out = create_react_agent(FakeChatModel(["hello"]), [], name="greeter").invoke(
+        {"messages": [("user", "hi")]}
+    )
     assert out["messages"][-1].name == "greeter"
 
 
@@ -68,13 +84,17 @@ def test_response_format_adds_a_structured_response(driver) -> None:
         city: str
         sunny: bool
 
-    model = FakeChatModel(["It is sunny in Oslo.", ai("", call("Weather", {"city": "Oslo", "sunny": True}, "w"))])
+    model = FakeChatModel(
+        ["It is sunny in Oslo.", ai("", call("Weather", {"city": "Oslo", "sunny": True}, "w"))]
+    )
     agent = create_react_agent(model, [add], response_format=("Extract the weather.", Weather))
     out = driver.run(agent, {"messages": [("user", "weather?")]})
     assert out["structured_response"] == Weather(city="Oslo", sunny=True)
     assert model.calls[1][0].content == "Extract the weather."
     scripted = FakeChatModel(["done"], structured=[{"city": "Rome", "sunny": False}])
-    out = driver.run(create_react_agent(scripted, [], response_format=Weather), {"messages": [("user", "x")]})
+    out = driver.run(
+        create_react_agent(scripted, [], response_format=Weather), {"messages": [("user", "x")]}
+    )
     assert out["structured_response"].city == "Rome"
 
 
@@ -89,8 +109,10 @@ def test_pre_model_hook_can_trim_what_the_model_sees(driver) -> None:
     def keep_last(state: dict) -> dict:
         return {"llm_input_messages": state["messages"][-1:]}
 
-    out = driver.run(create_react_agent(model, [add], pre_model_hook=keep_last),
-                     {"messages": [("user", "old"), ("user", "new")]})
+    out = driver.run(
+        create_react_agent(model, [add], pre_model_hook=keep_last),
+        {"messages": [("user", "old"), ("user", "new")]},
+    )
     assert [m.content for m in model.calls[0]] == ["new"]
     assert contents(out) == ["old", "new", "short answer"] and "llm_input_messages" not in out
 
@@ -101,12 +123,16 @@ def test_post_model_hook_runs_after_each_model_call(driver) -> None:
     def audit(state: dict) -> None:
         seen.append(state["messages"][-1].content)
 
-    out = driver.run(create_react_agent(two_turns(), [add], post_model_hook=audit), {"messages": [("user", "x")]})
+    out = driver.run(
+        create_react_agent(two_turns(), [add], post_model_hook=audit), {"messages": [("user", "x")]}
+    )
     assert seen == ["", "3 and 7"] and contents(out)[-1] == "3 and 7"
 
 
 def test_interrupt_before_tools_then_resume(driver) -> None:
-    agent = create_react_agent(two_turns(), [add], checkpointer=InMemorySaver(), interrupt_before=["tools"])
+    agent = create_react_agent(
+        two_turns(), [add], checkpointer=InMemorySaver(), interrupt_before=["tools"]
+    )
     config = {"configurable": {"thread_id": "t"}}
     driver.run(agent, {"messages": [("user", "x")]}, config)
     assert driver.get_state(agent, config).next == ("tools", "tools")  # v2: one task per call
@@ -116,7 +142,9 @@ def test_interrupt_before_tools_then_resume(driver) -> None:
 
 def test_runs_out_of_steps_politely() -> None:
     model = FakeChatModel([ai("", call("add", {"a": 1, "b": 1}, f"c{i}")) for i in range(10)])
-    out = create_react_agent(model, [add]).invoke({"messages": [("user", "loop")]}, {"recursion_limit": 4})
+    out = create_react_agent(model, [add]).invoke(
+        {"messages": [("user", "loop")]}, {"recursion_limit": 4}
+    )
     assert out["messages"][-1].content == "Sorry, need more steps to process this request."
 
 
@@ -154,12 +182,20 @@ def test_a_model_string_uses_init_chat_model() -> None:
 def test_human_review_edit_through_interrupt(driver) -> None:
     from stategraph.prebuilt.interrupt import add_human_in_the_loop
 
-    agent = create_react_agent(FakeChatModel([ai("", call("add", {"a": 1, "b": 1}, "c")), "done"]),
-                               [add_human_in_the_loop(add)], checkpointer=InMemorySaver())
+    agent = create_react_agent(
+        FakeChatModel([ai("", call("add", {"a": 1, "b": 1}, "c")), "done"]),
+        [add_human_in_the_loop(add)],
+        checkpointer=InMemorySaver(),
+    )
     config = {"configurable": {"thread_id": "r"}}
     paused = driver.run(agent, {"messages": [("user", "x")]}, config)
-    assert paused["__interrupt__"][0].value[0]["action_request"] == {"action": "add", "args": {"a": 1, "b": 1}}
-    out = driver.run(agent, Command(resume=[{"type": "edit", "args": {"args": {"a": 5, "b": 5}}}]), config)
+    assert paused["__interrupt__"][0].value[0]["action_request"] == {
+        "action": "add",
+        "args": {"a": 1, "b": 1},
+    }
+    out = driver.run(
+        agent, Command(resume=[{"type": "edit", "args": {"args": {"a": 5, "b": 5}}}]), config
+    )
     assert contents(out)[-2:] == ["10", "done"]
 
 
@@ -171,7 +207,9 @@ def test_custom_state_schema_keeps_extra_keys() -> None:
         return [SystemMessage(f"User is {state['user']}"), *state["messages"]]
 
     model = FakeChatModel(["hi"])
-    out = create_react_agent(model, [], prompt=greet, state_schema=State).invoke({"messages": "x", "user": "ann"})
+    out = create_react_agent(model, [], prompt=greet, state_schema=State).invoke(
+        {"messages": "x", "user": "ann"}
+    )
     assert out["user"] == "ann" and model.calls[0][0].content == "User is ann"
 
 
@@ -231,20 +269,28 @@ def test_a_model_bound_to_other_tools_is_refused() -> None:
 
 def test_out_of_steps_after_a_tool_turn_ends_the_run(driver) -> None:
     model = FakeChatModel([ai("", call("add", {"a": 1, "b": 1}, "c0"), id="same")], cycle=True)
-    out = driver.run(create_react_agent(model, [add]), {"messages": [("user", "loop")]}, {"recursion_limit": 4})
+    out = driver.run(
+        create_react_agent(model, [add]), {"messages": [("user", "loop")]}, {"recursion_limit": 4}
+    )
     # the polite reply replaces the calling message in place, so the tool answer stays last
     assert [(m.type, m.content) for m in out["messages"][1:]] == [
-        ("ai", "Sorry, need more steps to process this request."), ("tool", "2")]
+        ("ai", "Sorry, need more steps to process this request."),
+        ("tool", "2"),
+    ]
 
 
 def test_the_agent_name_replaces_the_reply_name() -> None:
-    out = create_react_agent(FakeChatModel([ai("hi", name="model")]), []).invoke({"messages": [("user", "x")]})
+    out = create_react_agent(FakeChatModel([ai("hi", name="model")]), []).invoke(
+        {"messages": [("user", "x")]}
+    )
     assert out["messages"][-1].name is None
 
 
 def test_without_tools_the_agent_ends_by_plain_edges() -> None:
     edges = create_react_agent(FakeChatModel(["x"]), []).get_graph().edges
-    assert [(e.source, e.target, e.conditional) for e in edges if e.source == "agent"] == [("agent", END, False)]
+    assert [(e.source, e.target, e.conditional) for e in edges if e.source == "agent"] == [
+        ("agent", END, False)
+    ]
     schema = create_react_agent(FakeChatModel(["x"]), [add]).get_input_jsonschema()
     assert sorted(schema["properties"]) == ["messages", "remaining_steps"]
 
@@ -277,7 +323,13 @@ def test_pydantic_agent_states_and_the_old_name(driver) -> None:
     assert "structured_response" in AgentStateWithStructuredResponsePydantic.model_fields
     # v1: the tools run as one pull task (a v2 Send to a pydantic-state node is coerced by the engine)
     agent = create_react_agent(two_turns(), [add], state_schema=State, version="v1")
-    assert contents(driver.run(agent, {"messages": [("user", "sums")]})) == ["sums", "", "3", "7", "3 and 7"]
+    assert contents(driver.run(agent, {"messages": [("user", "sums")]})) == [
+        "sums",
+        "",
+        "3",
+        "7",
+        "3 and 7",
+    ]
 
 
 def test_langchain_tools_with_injected_arguments_are_bound_as_specs() -> None:
@@ -315,3 +367,25 @@ def test_the_agent_states_declare_their_optional_keys() -> None:
     assert AgentState.__required_keys__ == {"messages"}
     assert AgentState.__optional_keys__ == {"remaining_steps"}
     assert AgentStateWithStructuredResponse.__optional_keys__ == {"remaining_steps", "structured_response"}
+
+
+def test_nodes_are_in_langgraphs_order() -> None:
+    from stategraph.prebuilt import create_react_agent
+    from stategraph.testing import FakeChatModel
+
+    def hook(state: Any) -> dict:
+        return {}
+
+    def ping() -> str:
+        """Ping."""
+        return "pong"
+
+    agent = create_react_agent(
+        FakeChatModel(["x"]), [ping], pre_model_hook=hook, post_model_hook=hook
+    )
+    assert list(agent.nodes) == ["__start__", "agent", "tools", "pre_model_hook", "post_model_hook"]
+    assert list(create_react_agent(FakeChatModel(["x"]), [], pre_model_hook=hook).nodes) == [
+        "__start__",
+        "agent",
+        "pre_model_hook",
+    ]

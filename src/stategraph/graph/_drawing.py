@@ -35,11 +35,8 @@ def state_graph_drawable(graph: Any, *, xray: int | bool = False) -> Any:
         for sub in node.subgraphs:
             subgraphs[name] = lambda depth, sub=sub: sub.get_graph(xray=depth)
     # a deferred node is labelled "defer = True" (LangGraph draws it into the node's metadata)
-    metadata = {
-        n: {**(s.metadata or {}), "defer": True} if s.defer else s.metadata
-        for n, s in builder.nodes.items()
-        if s.metadata or s.defer
-    }
+    metadata = {n: _node_metadata(graph, n, s) for n, s in builder.nodes.items()}
+    metadata = {n: m for n, m in metadata.items() if m}
     return build_drawable(
         nodes=list(builder.nodes),
         edges=edges,
@@ -48,3 +45,25 @@ def state_graph_drawable(graph: Any, *, xray: int | bool = False) -> Any:
         xray=xray,
         node_metadata=metadata or None,
     )
+
+
+def _listed(nodes: Any) -> list[str]:
+    return (
+        [] if isinstance(nodes, str) else list(nodes or ())
+    )  # "*" names no node here, as in LangGraph
+
+
+def _node_metadata(graph: Any, name: str, spec: Any) -> dict[str, Any]:
+    """What LangGraph shows of a node: its metadata, then ``defer``, ``__interrupt`` (before,
+    after or both, for listed interrupt nodes) and ``__tools`` (a ToolNode's tool names)."""
+    meta = dict(spec.metadata or {})
+    if spec.defer:
+        meta["defer"] = True
+    before = name in _listed(graph.interrupt_before_nodes)
+    after = name in _listed(graph.interrupt_after_nodes)
+    if before or after:
+        meta["__interrupt"] = ",".join(w for w, on in (("before", before), ("after", after)) if on)
+    tools = getattr(spec.runnable, "tools_by_name", None)
+    if isinstance(tools, dict) and tools:
+        meta["__tools"] = list(tools)
+    return meta

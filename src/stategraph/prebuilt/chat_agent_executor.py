@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Annotated, Any, NotRequired, get_type_hints
 
 try:  # why: pydantic (JSON schemas of the agent's state) needs typing_extensions' TypedDict before 3.12
     from typing_extensions import TypedDict
-except ImportError:  # pragma: no cover - no pydantic installed either, so no schema is ever generated
+except (
+    ImportError
+):  # pragma: no cover - no pydantic installed either, so no schema is ever generated
     from typing import TypedDict
 
 from .._schema_description import publish_description
@@ -103,8 +105,14 @@ def _bound_specs(model: Any) -> list[Any] | None:
     """The tools a model was already bound to (None if it was not), looking inside a sequence."""
     steps = getattr(model, "steps", None)
     if isinstance(steps, list):
-        model = next((s for s in steps if hasattr(s, "bound_tools") or isinstance(getattr(s, "kwargs", None), dict)),
-                     model)
+        model = next(
+            (
+                s
+                for s in steps
+                if hasattr(s, "bound_tools") or isinstance(getattr(s, "kwargs", None), dict)
+            ),
+            model,
+        )
     if getattr(model, "bound_tools", None):
         return list(model.bound_tools)
     kwargs = getattr(model, "kwargs", None)
@@ -126,11 +134,15 @@ def _should_bind(model: Any, tool_node: ToolNode, builtin: int) -> bool:
         return True
     names = set(tool_node.tools_by_name)
     if len(names) != len(bound) - builtin:
-        raise ValueError(f"The model was bound to {len(bound) - builtin} tools but create_react_agent got "
-                         f"{len(names)}: bind the same tools (model.bind_tools(tools)) or pass the unbound model.")
+        raise ValueError(
+            f"The model was bound to {len(bound) - builtin} tools but create_react_agent got "
+            f"{len(names)}: bind the same tools (model.bind_tools(tools)) or pass the unbound model."
+        )
     if missing := names - {_spec_name(t) for t in bound}:
-        raise ValueError(f"Tools {sorted(missing)} are given to create_react_agent but not bound to the model: "
-                         "bind the same tools (model.bind_tools(tools)) or pass the unbound model.")
+        raise ValueError(
+            f"Tools {sorted(missing)} are given to create_react_agent but not bound to the model: "
+            "bind the same tools (model.bind_tools(tools)) or pass the unbound model."
+        )
     return False
 
 
@@ -173,11 +185,15 @@ def _split_tools(tools: Any) -> tuple[ToolNode, list[dict[str, Any]]]:
 
 def _state_schema(state_schema: Any, response_format: Any) -> Any:
     if state_schema is not None:
-        required = {"messages", "remaining_steps"} | ({"structured_response"} if response_format is not None else set())
+        required = {"messages", "remaining_steps"} | (
+            {"structured_response"} if response_format is not None else set()
+        )
         if missing := required - set(get_type_hints(state_schema)):
-            raise ValueError(f"state_schema {getattr(state_schema, '__name__', state_schema)!r} lacks the key(s) "
-                             f"{sorted(missing)} create_react_agent needs: subclass AgentState (or "
-                             "AgentStateWithStructuredResponse when you pass response_format).")
+            raise ValueError(
+                f"state_schema {getattr(state_schema, '__name__', state_schema)!r} lacks the key(s) "
+                f"{sorted(missing)} create_react_agent needs: subclass AgentState (or "
+                "AgentStateWithStructuredResponse when you pass response_format)."
+            )
         return state_schema
     return AgentStateWithStructuredResponse if response_format is not None else AgentState
 
@@ -235,7 +251,9 @@ def create_react_agent(
 
     context_schema = context_schema or deprecated.pop("config_schema", None)
     if deprecated:
-        raise TypeError(f"create_react_agent() got unexpected keyword arguments {sorted(deprecated)}.")
+        raise TypeError(
+            f"create_react_agent() got unexpected keyword arguments {sorted(deprecated)}."
+        )
     if version not in ("v1", "v2"):
         raise ValueError(f"version must be 'v1' or 'v2', got {version!r}.")
     check_prompt(prompt)
@@ -244,14 +262,30 @@ def create_react_agent(
     dynamic = callable(model) and not isinstance(model, str) and not hasattr(model, "invoke")
     bound = model if dynamic else _bind_static(model, tool_node, provider_tools)
     return_direct = {n for n, t in tool_node._tools.items() if t.return_direct}
-    handoffs = {n for n, t in tool_node.tools_by_name.items() if getattr(t, "__handoff_destination__", None)}
+    handoffs = {
+        n for n, t in tool_node.tools_by_name.items() if getattr(t, "__handoff_destination__", None)
+    }
 
-    caller = ModelCaller(bound, _resolve_name, prompt=prompt, name=name, return_direct=return_direct,
-                         use_llm_input=pre_model_hook is not None)
+    caller = ModelCaller(
+        bound,
+        _resolve_name,
+        prompt=prompt,
+        name=name,
+        return_direct=return_direct,
+        use_llm_input=pre_model_hook is not None,
+    )
     graph = StateGraph(schema, context_schema=context_schema)
-    agent_input = _llm_input_schema(schema) if pre_model_hook is not None and isinstance(schema, type) and \
-        hasattr(schema, "__annotations__") and not hasattr(schema, "model_fields") else None
+    agent_input = (
+        _llm_input_schema(schema)
+        if pre_model_hook is not None
+        and isinstance(schema, type)
+        and hasattr(schema, "__annotations__")
+        and not hasattr(schema, "model_fields")
+        else None
+    )
     graph.add_node("agent", RunnableNode("agent", caller, caller.acall), input_schema=agent_input)
+    if tool_node._tools:  # right after the agent: LangGraph's node order (graph.nodes, drawings)
+        graph.add_node("tools", tool_node)
     entry = "agent"
     if pre_model_hook is not None:
         graph.add_node("pre_model_hook", pre_model_hook)
@@ -265,34 +299,66 @@ def create_react_agent(
     after_answer = END
     if response_format is not None:
         responder = StructuredResponder(model, response_format)
-        graph.add_node("generate_structured_response",
-                       RunnableNode("generate_structured_response", responder, responder.acall))
+        graph.add_node(
+            "generate_structured_response",
+            RunnableNode("generate_structured_response", responder, responder.acall),
+        )
         after_answer = "generate_structured_response"
     if tool_node._tools:
-        _wire_tools(graph, tool_node, version=version, entry=entry, after_answer=after_answer,
-                    post_hook=post_model_hook is not None, return_direct=return_direct, handoffs=handoffs)
+        _wire_tools(
+            graph,
+            tool_node,
+            version=version,
+            entry=entry,
+            after_answer=after_answer,
+            post_hook=post_model_hook is not None,
+            return_direct=return_direct,
+            handoffs=handoffs,
+        )
     elif response_format is not None:
         graph.add_edge(last, after_answer)
-    agent = graph.compile(checkpointer=checkpointer, store=store, interrupt_before=interrupt_before,
-                          interrupt_after=interrupt_after, debug=debug, name=name)
+    agent = graph.compile(
+        checkpointer=checkpointer,
+        store=store,
+        interrupt_before=interrupt_before,
+        interrupt_after=interrupt_after,
+        debug=debug,
+        name=name,
+    )
     agent.trace_agent = name or "agent"  # its runs trace as invoke_agent (pregel._trace)
     return agent
 
 
-def _wire_tools(graph: Any, tool_node: ToolNode, *, version: str, entry: str, after_answer: str, post_hook: bool,
-                return_direct: set[str], handoffs: set[str]) -> None:
-    """The loop through ``tools``: agent (-> post_model_hook) -> tools -> entry, as LangGraph wires it."""
-    graph.add_node("tools", tool_node)
+def _wire_tools(
+    graph: Any,
+    tool_node: ToolNode,
+    *,
+    version: str,
+    entry: str,
+    after_answer: str,
+    post_hook: bool,
+    return_direct: set[str],
+    handoffs: set[str],
+) -> None:
+    """The loop through ``tools`` (already added): agent (-> post_model_hook) -> tools -> entry, as
+    LangGraph wires it."""
     if post_hook:
-        graph.add_conditional_edges("post_model_hook", PostHookRouter("tools", after_answer, entry),
-                                    [entry, "tools", after_answer])
+        graph.add_conditional_edges(
+            "post_model_hook",
+            PostHookRouter("tools", after_answer, entry),
+            [entry, "tools", after_answer],
+        )
         agent_paths = ["post_model_hook"]
     else:
         agent_paths = ["tools", after_answer]
-    router = AgentRouter(version, "tools", after_answer, "post_model_hook" if post_hook else None, handoffs)
+    router = AgentRouter(
+        version, "tools", after_answer, "post_model_hook" if post_hook else None, handoffs
+    )
     graph.add_conditional_edges("agent", router, agent_paths)
     if return_direct:
-        graph.add_conditional_edges("tools", route_tool_responses(return_direct, entry), [entry, END])
+        graph.add_conditional_edges(
+            "tools", route_tool_responses(return_direct, entry), [entry, END]
+        )
     else:
         graph.add_edge("tools", entry)
 

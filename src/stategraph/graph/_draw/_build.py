@@ -19,9 +19,15 @@ __all__ = ["build_drawable"]
 Branch = tuple[str, "dict[str, str] | None", list[str]]
 
 
-def build_drawable(*, nodes: list[str], edges: list[tuple[str, str]], branches: list[Branch],
-                   subgraphs: dict[str, Callable[[int | bool], Graph]], xray: int | bool,
-                   node_metadata: dict[str, dict] | None = None) -> Graph:
+def build_drawable(
+    *,
+    nodes: list[str],
+    edges: list[tuple[str, str]],
+    branches: list[Branch],
+    subgraphs: dict[str, Callable[[int | bool], Graph]],
+    xray: int | bool,
+    node_metadata: dict[str, dict] | None = None,
+) -> Graph:
     """Build the drawing of one graph level, inlining subgraphs while ``xray`` allows.
 
     ``branches`` are ``(source, path_map, targets)``: with a ``{label: target}`` path
@@ -46,7 +52,8 @@ def build_drawable(*, nodes: list[str], edges: list[tuple[str, str]], branches: 
 
 
 def _collect_edges(edges: list[tuple[str, str]], branches: list[Branch]) -> list[Edge]:
-    """Plain edges solid, branch edges dotted; a dotted edge hides a solid twin."""
+    """Plain edges solid, branch edges dotted; a solid edge hides a dotted twin (LangGraph keeps
+    the first of its sorted edges per source and target, and a solid one sorts first)."""
     dotted: list[Edge] = []
     for source, path_map, targets in branches:
         if path_map is not None:
@@ -55,9 +62,9 @@ def _collect_edges(edges: list[tuple[str, str]], branches: list[Branch]) -> list
             pairs = [(target, target) for target in targets]
         for target, label in pairs:
             dotted.append(Edge(source, target, None if label == target else label, True))
-    hidden = {(e.source, e.target) for e in dotted}
-    solid = [Edge(s, t) for s, t in edges if (s, t) not in hidden]
-    return _unique(solid + dotted)
+    plain = {(s, t) for s, t in edges}
+    solid = [Edge(s, t) for s, t in edges]
+    return _unique(solid + [e for e in dotted if (e.source, e.target) not in plain])
 
 
 def _unique(edges: list[Edge]) -> list[Edge]:
@@ -97,6 +104,7 @@ def _dead_end(source: str, branches: list[Branch]) -> Edge:
 
 def _ordered(edges: list[Edge]) -> list[Edge]:
     """Sort by (source, target), with solid edges into END last (as LangGraph lists them)."""
+
     def key(edge: Edge) -> tuple[bool, str, str]:
         return (edge.target == END and not edge.conditional, edge.source, edge.target)
 
@@ -117,9 +125,13 @@ def _inline(graph: Graph, name: str, child: Graph) -> None:
     if entry is None or exit_ is None:
         return
     prefixed = f"{name}:"
-    outer = [e.copy(source=prefixed + exit_.id if e.source == name else None,
-                    target=prefixed + entry.id if e.target == name else None)
-             for e in graph.edges]
+    outer = [
+        e.copy(
+            source=prefixed + exit_.id if e.source == name else None,
+            target=prefixed + entry.id if e.target == name else None,
+        )
+        for e in graph.edges
+    ]
     graph.nodes.pop(name)
     graph.edges = outer
     graph.extend(child, prefix=name)
