@@ -67,8 +67,9 @@ __all__ = [
     "NodeError",
 ]
 
-# The errors page of the documentation site (make docs builds it: reference/errors/#CODE).
-DOCS_URL = "https://stategraph.dev/reference/errors/#"
+# The errors section of the documentation site: one page per code (docs/reference/errors/CODE.md,
+# which make docs builds at reference/errors/CODE/); see create_error_message.
+DOCS_URL = "https://stategraph.dev/reference/errors/"
 
 
 class ErrorCode(Enum):
@@ -152,16 +153,16 @@ def coded(exc_type: type[BaseException], message: str, code: ErrorCode, **attrs:
 
 
 def create_error_message(*, message: str, error_code: ErrorCode) -> str:
-    """Append the troubleshooting link for ``error_code`` to ``message``.
+    """Append the link to ``error_code``'s troubleshooting page to ``message``.
 
     Examples:
         >>> from stategraph.errors import ErrorCode, create_error_message
         >>> print(create_error_message(message="Recursion limit of 25 reached.",
         ...                            error_code=ErrorCode.GRAPH_RECURSION_LIMIT))
         Recursion limit of 25 reached.
-        For troubleshooting, visit: https://stategraph.dev/reference/errors/#GRAPH_RECURSION_LIMIT
+        For troubleshooting, visit: https://stategraph.dev/reference/errors/GRAPH_RECURSION_LIMIT/
     """
-    return f"{message}\nFor troubleshooting, visit: {DOCS_URL}{error_code.value}"
+    return f"{message}\nFor troubleshooting, visit: {DOCS_URL}{error_code.value}/"
 
 
 class Coded:
