@@ -191,13 +191,15 @@ class Coded:
 
     def __str__(self) -> str:
         base = BaseException.__str__(self)  # type: ignore[arg-type]
-        if (
-            self.code is not None
-            and self.code.value.startswith("E")
-            and f"[{self.code.value}]" not in base
-        ):
-            return f"{base} [{self.code.value}]"
-        return base
+        code = self.code
+        if code is None:
+            return base
+        if code.value.startswith("E"):
+            return base if f"[{code.value}]" in base else f"{base} [{code.value}]"
+        # a LangGraph-named code: its troubleshooting link ends the message, as in LangGraph
+        return base if "For troubleshooting, visit:" in base else create_error_message(
+            message=base, error_code=code
+        )
 
 
 class StategraphError(Coded, Exception):
@@ -259,6 +261,7 @@ class GraphRecursionError(RecursionError, Coded):
         ...     print(e)
         Recursion limit of 3 reached without hitting a stop condition. You can increase the
         limit by setting the `recursion_limit` config key.
+        For troubleshooting, visit: https://stategraph.dev/reference/errors/GRAPH_RECURSION_LIMIT/
     """
 
     __init__ = Coded.__init__
