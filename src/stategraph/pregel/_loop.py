@@ -393,17 +393,7 @@ class PregelLoop:
         writes = command_writes(cmd, self.graph)
         if writes:
             self._validate_sends(writes)
-            pseudo = Task(
-                self,
-                self.graph.input_node,
-                INPUT,
-                None,
-                (INPUT,),
-                (),
-                step=self.step,
-                id=NULL_TASK_ID,
-            )
-            pseudo.writes = writes
+            pseudo = self._input_task(writes)
             nv = self._next_version()
             apply_writes(self, [pseudo], nv, new_step=False)  # pending tasks keep their triggers
             self.updated_channels = None  # rescan every node: the command may touch any trigger
@@ -418,19 +408,15 @@ class PregelLoop:
             (ch, v) for tid, ch, v in self.pending_writes if tid == NULL_TASK_ID and ch != RESUME
         ]
         if writes:
-            pseudo = Task(
-                self,
-                self.graph.input_node,
-                INPUT,
-                None,
-                (INPUT,),
-                (),
-                step=self.step,
-                id=NULL_TASK_ID,
-            )
-            pseudo.writes = writes
+            pseudo = self._input_task(writes)
             apply_writes(self, [pseudo], self._next_version(), new_step=False)
             self.updated_channels = None
+
+    def _input_task(self, writes: list[tuple[str, Any]]) -> Task:
+        """The pseudo task (the input node, under the null task id) that carries a Command's writes."""
+        pseudo = Task(self, self.graph.input_node, INPUT, None, (INPUT,), (), step=self.step, id=NULL_TASK_ID)
+        pseudo.writes = writes
+        return pseudo
 
     def _check_resume(self, resume: Any) -> None:
         if self.saver is None:
