@@ -185,24 +185,9 @@ def journal_step(name: str, fn: Any, args: tuple[Any, ...], kwargs: dict[str, An
     When the calling node re-runs (after an interrupt, an error or a crash), the call at the
     same position finds its recorded result and returns it without calling ``fn`` again.
     """
-    parent = current_task("runtime.step")
-    loop = parent.loop
-    index = parent.call_index
-    parent.call_index += 1
-    child = Task(
-        loop,
-        parent.node,
-        name,
-        None,
-        (PUSH, parent.path, index, parent.id, "step"),
-        (PUSH,),
-        step=parent.step,
-    )
-    saved = loop.saved_writes.get(child.id)
+    loop, child, saved = _journal_slot(name, "runtime.step")
     if saved:
-        for ch, v in saved:
-            if ch == RETURN:
-                return v
+        return saved[0]
     value = fn(*args, **kwargs)
     if inspect.isawaitable(value):
         raise TypeError(
@@ -213,24 +198,9 @@ def journal_step(name: str, fn: Any, args: tuple[Any, ...], kwargs: dict[str, An
 
 
 async def ajournal_step(name: str, fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    parent = current_task("runtime.astep")
-    loop = parent.loop
-    index = parent.call_index
-    parent.call_index += 1
-    child = Task(
-        loop,
-        parent.node,
-        name,
-        None,
-        (PUSH, parent.path, index, parent.id, "step"),
-        (PUSH,),
-        step=parent.step,
-    )
-    saved = loop.saved_writes.get(child.id)
+    loop, child, saved = _journal_slot(name, "runtime.astep")
     if saved:
-        for ch, v in saved:
-            if ch == RETURN:
-                return v
+        return saved[0]
     value = fn(*args, **kwargs)
     if inspect.isawaitable(value):
         value = await value
@@ -238,6 +208,21 @@ async def ajournal_step(name: str, fn: Any, args: tuple[Any, ...], kwargs: dict[
     if effect is not None:
         await loop.handle_async(effect)
     return value
+
+
+def _journal_slot(name: str, caller: str) -> tuple[Any, Task, list[Any]]:
+    """The running loop, the child task id of this call (by position), and its recorded result.
+
+    The result list is empty when this call has no recorded result yet.
+    """
+    parent = current_task(caller)
+    loop = parent.loop
+    index = parent.call_index
+    parent.call_index += 1
+    path = (PUSH, parent.path, index, parent.id, "step")
+    child = Task(loop, parent.node, name, None, path, (PUSH,), step=parent.step)
+    saved = loop.saved_writes.get(child.id) or ()
+    return loop, child, [v for ch, v in saved if ch == RETURN][:1]
 
 
 def _record(loop: Any, child: Task, value: Any, *, sync: bool) -> Any:
