@@ -439,7 +439,8 @@ class PregelLoop:
                 )
             self.resume_map = dict(resume)
             return
-        if len(pending) > 1:
+        # one question counts once: a task's interrupt is also saved for the caller it bubbled through
+        if len({getattr(i, "id", None) for i in pending}) > 1:
             raise RuntimeError(
                 "When there are multiple pending interrupts, you must specify the interrupt id when resuming. "
                 f"Pending interrupt ids: {pending_ids}; resume with Command(resume={{id: value, ...}})."
