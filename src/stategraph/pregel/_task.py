@@ -105,9 +105,11 @@ class Task:
 
     @property
     def ns(self) -> str:
-        """This task's checkpoint namespace: ``{parent_ns|}{name}:{task_id}``."""
+        """This task's checkpoint namespace: ``{parent_ns|}{name}:{task_id}``; a task call's
+        parent is the task that called it."""
         if self._ns is None:
-            base = self.loop.checkpoint_ns
+            # a task call lives under the task that called it (LangGraph's namespaces)
+            base = self.parent.ns if self.parent is not None else self.loop.checkpoint_ns
             own = f"{self.name}{NS_END}{self.id}"
             self._ns = f"{base}{NS_SEP}{own}" if base else own
         return self._ns
