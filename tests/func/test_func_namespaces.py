@@ -46,3 +46,23 @@ def test_a_subgraph_run_in_a_task_call_streams_under_the_caller(driver: Any) -> 
     assert second[-1] == ((), {"main": 6})
     nested = [p for ns, p in second if [n.split(":")[0] for n in ns] == ["main", "run_sub"]]
     assert nested == [{"inner": {"x": 6}}]
+
+
+def test_custom_chunks_of_a_task_call_come_from_its_callers_namespace(driver: Any) -> None:
+    from stategraph.config import get_stream_writer
+
+    @task
+    def step(x: int) -> int:
+        get_stream_writer()(("step", x))
+        return x
+
+    @entrypoint()
+    def main(x: int) -> int:
+        get_stream_writer()("start")
+        return step(x).result()
+
+    chunks = driver.stream(main, 5, stream_mode="custom", subgraphs=True)
+    assert [(len(ns), payload) for ns, payload in chunks] == [(0, "start"), (1, ("step", 5))]
+    assert chunks[1][0][0].startswith("main:")
+    # without subgraphs=True the chunk is still delivered, without its namespace
+    assert driver.stream(main, 5, stream_mode="custom") == ["start", ("step", 5)]

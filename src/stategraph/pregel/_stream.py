@@ -43,6 +43,15 @@ class StreamSink:
         if fwd is not None and mode in fwd.modes and fwd.put is not None:
             fwd.put((self.ns, mode, payload))
 
+    def emit_under(self, ns: tuple[str, ...], mode: str, payload: Any) -> None:
+        """Emit a chunk made under ``ns`` (a namespace inside this run, e.g. of the task that
+        called a task) instead of this run's own."""
+        if mode in self.modes and self.put is not None:
+            self.put((ns[len(self.ns):], mode, payload))
+        fwd = self.forward
+        if fwd is not None and mode in fwd.modes and fwd.put is not None:
+            fwd.put((ns, mode, payload))
+
     def child_forward(self) -> StreamSink | None:
         """The sink a nested run should forward to (None when nobody wants subgraph chunks)."""
         if self.subgraphs:

@@ -136,6 +136,12 @@ class Task:
                 node_attempt=self.attempt,
                 node_first_attempt_time=self.first_attempt_at,
             )
+            if self.parent is not None and loop.sink.wants("custom"):
+                # a task call's custom chunks come from the namespace of the task that called it
+                ns, sink = tuple(self.parent.ns.split(NS_SEP)), loop.sink
+                self._runtime = self._runtime.override(
+                    stream_writer=lambda value: sink.emit_under(ns, "custom", value)
+                )
         return self._runtime
 
     @runtime.setter
