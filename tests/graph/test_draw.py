@@ -718,3 +718,13 @@ def test_a_plain_edge_and_a_branch_to_the_same_node_draw_solid():
     got = parse(app.get_graph().draw_mermaid())["edges"]
     assert ("b", "c", "solid", "") in got and ("b", "c", "dotted", "") not in got
     assert ("b", "b", "dotted", "") in got
+
+
+def test_curve_style_of_another_enum_draws_its_value() -> None:
+    import enum
+
+    class Curve(enum.Enum):  # e.g. langchain-core's CurveStyle
+        STEP = "step"
+
+    graph = build_drawable(nodes=["a"], edges=[(START, "a"), ("a", END)], branches=[], subgraphs={}, xray=False)
+    assert "    curve: step\n" in graph.draw_mermaid(curve_style=Curve.STEP)

@@ -71,7 +71,8 @@ def render_mermaid(
     """Return the mermaid text for ``graph``; see the module docstring for its layout."""
     lines: list[str] = []
     if with_styles:
-        curve = curve_style.value if isinstance(curve_style, CurveStyle) else str(curve_style)
+        # any enum (langchain-core's CurveStyle too) draws as its value
+        curve = str(getattr(curve_style, "value", curve_style))
         lines += _frontmatter(curve, frontmatter_config)
     lines.append("graph TD;")
     first, last = graph.first_node(), graph.last_node()
