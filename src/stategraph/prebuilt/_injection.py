@@ -11,6 +11,8 @@ import inspect
 from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Generic, TypeVar, get_args, get_origin, get_type_hints
 
+import typing_extensions
+
 __all__ = [
     "InjectedState",
     "InjectedStore",
@@ -21,7 +23,8 @@ __all__ = [
 ]
 
 ContextT = TypeVar("ContextT")
-StateT = TypeVar("StateT")
+# why: ToolRuntime[Ctx] names only the context, as LangGraph's (its state type defaults to dict)
+StateT = typing_extensions.TypeVar("StateT", default=dict)
 
 
 class _Marker:
