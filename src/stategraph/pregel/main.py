@@ -521,6 +521,12 @@ class Pregel:
 
         return io_jsonschema(self, output=True)
 
+    def get_context_jsonschema(self) -> dict[str, Any] | None:
+        """JSON Schema of the run context (``context_schema``); None when it declares none."""
+        from ..graph._jsonschema import schema_json
+
+        return schema_json(self.context_schema) if self.context_schema is not None else None
+
     def get_graph(self, config: Any = None, *, xray: int | bool = False) -> Any:
         from ._drawing import pregel_drawable
 
