@@ -115,6 +115,25 @@ def test_push_message_streams_now_and_writes_state(driver) -> None:
     assert chunks[-1][1]["messages"][-1].content == "pushed"
 
 
+def test_push_message_metadata_and_write_as_langgraph(driver) -> None:
+    def node(state: MessagesState) -> None:
+        push_message(AIMessage("pushed", id="p1"))
+
+    g = StateGraph(MessagesState).add_node("node", node).add_edge(START, "node").compile()
+    chunks = driver.stream(g, {"messages": []}, stream_mode=["messages", "updates"])
+    ((_, (message, meta)), (_, update)) = chunks
+    # the task's config metadata: no checkpoint_ns (a model-chunk key), no ls_integration
+    assert sorted(meta) == [
+        "langgraph_checkpoint_ns",
+        "langgraph_node",
+        "langgraph_path",
+        "langgraph_step",
+        "langgraph_triggers",
+    ]
+    # the write is the bare message, not a one-item list
+    assert update["node"]["messages"].id == "p1"
+
+
 def test_push_message_requires_an_id_and_a_running_node() -> None:
     def node(state: MessagesState) -> None:
         push_message(AIMessage("no id"))

@@ -221,7 +221,7 @@ def push_message(message: Any, *, state_key: str | None = "messages") -> Any:
         )
     emit_pushed(task, msg)
     if state_key is not None:
-        task.send([(state_key, [msg])])
+        task.send([(state_key, msg)])  # the bare message, as LangGraph writes it
     return msg
 
 
