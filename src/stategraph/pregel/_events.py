@@ -215,7 +215,7 @@ def checkpoint_tasks(
             out.append({"id": t.id, "name": t.name, "error": error, "state": state})
             continue
         entry: dict[str, Any] = {"id": t.id, "name": t.name}
-        result = _saved_result(loop, writes) if writes and is_finished(list(writes)) else None
+        result = saved_result(loop, writes) if writes and is_finished(list(writes)) else None
         if result:
             entry["result"] = result
         entry["interrupts"] = tuple(
@@ -229,7 +229,9 @@ def checkpoint_tasks(
     return out
 
 
-def _saved_result(loop: PregelLoop, writes: Any) -> Any:
+def saved_result(loop: PregelLoop, writes: Any) -> Any:
+    """A finished task's result as snapshots and checkpoint events show it: its return value,
+    else its writes to the output channel(s) (one channel: the bare value)."""
     ret = [v for ch, v in writes if ch == RETURN]
     if ret:
         return ret[0]

@@ -870,9 +870,11 @@ class PregelLoop:
         return read_channels(self.channels, asis)
 
     def _emit_values(self) -> None:
-        self.sink.emit(
-            "values", self.graph.map_output_values(read_channels(self.channels, self.values_keys))
-        )
+        keys = self.values_keys
+        if isinstance(keys, str) and not self.channels[keys].is_available():
+            self.sink.emit("values", None)  # a single output channel still empty (LangGraph: None)
+            return
+        self.sink.emit("values", self.graph.map_output_values(read_channels(self.channels, keys)))
 
     def read_fresh(self, task: Task, select: Any) -> Any:
         """Read ``select`` as if only ``task``'s writes had been applied (for branches)."""

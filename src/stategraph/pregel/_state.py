@@ -22,7 +22,6 @@ from ..constants import (
     NO_WRITES,
     NULL_TASK_ID,
     PULL,
-    RESERVED_WRITES,
     RESUME,
     TASKS,
 )
@@ -30,7 +29,7 @@ from ..errors import ErrorCode, InvalidUpdateError, coded
 from ..runtime import Runtime
 from ..types import PregelTask, StateSnapshot, StateUpdate
 from ._algo import apply_writes, is_finished, prepare_tasks
-from ._events import error_text, with_checkpoint_map
+from ._events import error_text, saved_result, with_checkpoint_map
 from ._io import input_writes
 from ._loop import PregelLoop
 from ._prepare import strip_task_ids
@@ -168,8 +167,7 @@ def snapshot_from(
         done = is_finished(writes)
         result = None
         if done:
-            allowed = graph.stream_channels_set
-            result = {ch: v for ch, v in writes if ch in allowed and ch not in RESERVED_WRITES}
+            result = saved_result(loop, writes)
             t.writes = [
                 (ch, v) for ch, v in writes if ch not in (ERROR, INTERRUPT, RESUME, NO_WRITES)
             ]
