@@ -146,6 +146,12 @@ def call_task(name: str, node: Any, args: tuple[Any, ...], kwargs: dict[str, Any
     )
     child.parent = parent
     child.call = None
+    if loop.want_task_events:
+        # its "tasks"/"debug" start event as soon as the call is made, as in LangGraph: also a
+        # resumed call that finds its recorded result
+        from ._events import emit_task_start
+
+        emit_task_start(loop, child)
     saved = loop.saved_writes.get(child.id)
     if saved:
         from ..constants import RESUME
@@ -156,12 +162,6 @@ def call_task(name: str, node: Any, args: tuple[Any, ...], kwargs: dict[str, Any
         for ch, v in saved:
             if ch == RESUME:
                 child.resume = list(v)
-    if (
-        loop.want_task_events
-    ):  # the call starts now: its "tasks"/"debug" start event, as in LangGraph
-        from ._events import emit_task_start
-
-        emit_task_start(loop, child)
     aloop = loop.event_loop
     on_loop_thread = aloop is not None and threading.get_ident() == loop.event_loop_thread
     if node.afunc is not None and node.func is None:

@@ -617,10 +617,13 @@ class PregelLoop:
             return self._writes_effect(task, writes)
         if isinstance(err, GraphInterrupt):
             task.interrupts = tuple(err.interrupts)
-            if err.interrupts:
-                _events.emit_interrupt(self, task.interrupts)
-            if self.sink.wants("tasks") or self.sink.wants("debug"):
-                _events.emit_task_result(self, task)
+            # a task call's interrupt bubbles up through its caller, which reports it (LangGraph
+            # shows no result event for the call)
+            if task.parent is None:
+                if err.interrupts:
+                    _events.emit_interrupt(self, task.interrupts)
+                if self.sink.wants("tasks") or self.sink.wants("debug"):
+                    _events.emit_task_result(self, task)
             writes = [(INTERRUPT, list(err.interrupts))]
             if task.resume:
                 writes.append((RESUME, list(task.resume)))
