@@ -128,6 +128,7 @@ class ErrorCode(Enum):
     STORE_BAD_FILTER = "E403"
     STORE_EMBEDDING = "E404"
     SERVER_REMOTE_FAILED = "E501"
+    SERVER_BAD_CONFIG = "E502"
 
 
 def coded(exc_type: type[BaseException], message: str, code: ErrorCode, **attrs: Any) -> Any:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .._import_path import import_failure, import_path
-from ..errors import StategraphError
+from ..errors import ErrorCode, StategraphError
 
 __all__ = ["ConfigError", "ServerConfig", "load_config"]
 
@@ -33,14 +33,16 @@ class ConfigError(StategraphError, ValueError):
         >>> try:
         ...     load_config({"graphs": {}})
         ... except ConfigError as e:
-        ...     print(e)
-        Config (mapping) has no 'graphs' mapping. Add e.g. {"graphs": {"agent": "./agent.py:graph"}}.
+        ...     print(e.code.value, "|", e)
+        E502 | Config (mapping) has no 'graphs' mapping. Add e.g. {"graphs": {"agent": "./agent.py:graph"}}. [E502]
         >>> try:
         ...     load_config({"graphs": {"agent": "./missing.py:graph"}})
         ... except ConfigError as e:
         ...     print(e)
-        Config (mapping) key 'graphs.agent' names '.../missing.py', which does not exist.
+        Config (mapping) key 'graphs.agent' names '.../missing.py', which does not exist. [E502]
     """
+
+    code = ErrorCode.SERVER_BAD_CONFIG
 
 
 @dataclass(frozen=True, slots=True)
