@@ -86,6 +86,12 @@ async def _drive(loop: Any, run: AsyncRun, gen: Any) -> AsyncIterator[Any]:
             raise
         reply, error = None, None
         if effect[0] == "run":
+            # why: a step's chunks reach the consumer once the step is committed (the put came
+            # before this next "run"), as LangGraph delivers them: a consumer that stops
+            # reading after a chunk leaves that step saved, not half applied
+            if streaming:
+                while not q.empty():
+                    yield q.get_nowait()
             tasks = effect[1]
             if len(tasks) == 1 and not loop.live_stream:
                 # why: a lone task is awaited inline: no asyncio task, no async generator per step
@@ -99,9 +105,6 @@ async def _drive(loop: Any, run: AsyncRun, gen: Any) -> AsyncIterator[Any]:
                 reply = await handle(loop, effect)
             except BaseException as exc:
                 error = exc
-        if streaming:
-            while not q.empty():
-                yield q.get_nowait()
     while not q.empty():
         yield q.get_nowait()
 

@@ -136,6 +136,12 @@ def _pump(loop: Any, run: SyncRun, gen: Any) -> Iterator[Any]:
             raise
         reply, error = None, None
         if effect[0] == "run":
+            # why: a step's chunks reach the consumer once the step is committed (the put came
+            # before this next "run"), as LangGraph delivers them: a consumer that stops
+            # reading after a chunk leaves that step saved, not half applied
+            if streaming:
+                while not q.empty():
+                    yield q.get_nowait()
             tasks = effect[1]
             if len(tasks) == 1 and not loop.live_stream:
                 # why: a lone task runs inline: no executor hop, no generator per step
@@ -150,9 +156,6 @@ def _pump(loop: Any, run: SyncRun, gen: Any) -> Iterator[Any]:
                 reply = handle(loop, effect)
             except BaseException as exc:
                 error = exc
-        if streaming:
-            while not q.empty():
-                yield q.get_nowait()
     while not q.empty():
         yield q.get_nowait()
 
