@@ -391,16 +391,19 @@ class PregelLoop:
         if cmd.resume is not None:
             self._check_resume(cmd.resume)
         writes = command_writes(cmd, self.graph)
+        pseudo = self._input_task(writes)
         if writes:
             self._validate_sends(writes)
-            pseudo = self._input_task(writes)
             nv = self._next_version()
             apply_writes(self, [pseudo], nv, new_step=False)  # pending tasks keep their triggers
             self.updated_channels = None  # rescan every node: the command may touch any trigger
-            if self.resuming and (effect := self._writes_effect(pseudo, writes)) is not None:
-                # recorded on the checkpoint resumed from, as LangGraph does: the state shows the
-                # update even if the step pauses again, and a later resume applies it again
-                yield effect
+        # a single resume value (not a map by interrupt id) is recorded too, under the null task,
+        # as LangGraph does: a later run from this checkpoint (invoke(None)) still reads it
+        record = writes if self.null_resume is MISSING else [*writes, (RESUME, self.null_resume)]
+        if self.resuming and record and (effect := self._writes_effect(pseudo, record)) is not None:
+            # recorded on the checkpoint resumed from, as LangGraph does: the state shows the
+            # update even if the step pauses again, and a later resume applies it again
+            yield effect
 
     def _reapply_command_writes(self) -> None:
         """Resuming: the writes of a Command given to an earlier, paused run of this step."""
@@ -414,7 +417,9 @@ class PregelLoop:
 
     def _input_task(self, writes: list[tuple[str, Any]]) -> Task:
         """The pseudo task (the input node, under the null task id) that carries a Command's writes."""
-        pseudo = Task(self, self.graph.input_node, INPUT, None, (INPUT,), (), step=self.step, id=NULL_TASK_ID)
+        pseudo = Task(
+            self, self.graph.input_node, INPUT, None, (INPUT,), (), step=self.step, id=NULL_TASK_ID
+        )
         pseudo.writes = writes
         return pseudo
 
