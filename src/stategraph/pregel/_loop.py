@@ -80,6 +80,7 @@ class PregelLoop:
     resume_map: dict[str, Any] | None = None
     null_resume: Any = MISSING
     skip_done_tasks = False
+    rerun_finished = False
     # True from the start of a run that continues its thread (input None or a Command on a saved
     # checkpoint) until its first superstep is applied; a subgraph started in that superstep
     # continues from its own checkpoint instead of taking its input afresh (as LangGraph does)
@@ -487,13 +488,21 @@ class PregelLoop:
             self._emit_values()
         source = self.checkpoint_metadata.get("source")
         requested = self.config.get(CONF, {}).get("checkpoint_id")
+        answering = isinstance(self.input, Command) and self.input.resume is not None
+        # a resume addressed at a checkpoint the thread has moved past reruns its finished
+        # tasks (their recorded answers still feed their interrupts), as LangGraph
+        self.rerun_finished = bool(
+            answering and requested and not self.is_nested and requested != self.expected_head
+        )
         if (
             requested
             and source not in ("update", "fork")
             and not self.is_nested
             and self.saver is not None
+            and not answering
         ):
-            # time travel: replay from an old checkpoint forks history
+            # time travel: replay from an old checkpoint forks history; a resume addressed at
+            # one is no time travel (LangGraph): it continues from it, keeping its answers
             self.pending_writes = [
                 w for w in self.pending_writes if w[1] not in (INTERRUPT, RESUME, ERROR)
             ]
@@ -661,7 +670,7 @@ class PregelLoop:
             writes = by_task.get(task.id)
             if not writes:
                 continue
-            if is_finished(writes):
+            if is_finished(writes) and not self.rerun_finished:
                 task.writes = [
                     (ch, v) for ch, v in writes if ch not in (NO_WRITES, ERROR, INTERRUPT, RESUME)
                 ]
