@@ -408,7 +408,10 @@ def _update(
         if record:
             yield from _record_update_writes(loop, tasks)
         record = True
-        apply_writes(loop, tasks, loop._next_version())
+        # an update as __input__ only adds input: the tasks still pending keep their triggers
+        # (LangGraph runs them beside the input's, as for a Command given as input)
+        as_input = all(t.node is graph.input_node for t in tasks)
+        apply_writes(loop, tasks, loop._next_version(), new_step=not as_input)
         loop.updated_channels = None  # the next run rescans every node: pending tasks may remain
         source = "input" if any(u.as_node in (INPUT,) for u in updates) else "update"
         yield from loop._save(source, step=loop.step)
