@@ -29,6 +29,7 @@ from ..constants import (
     INPUT,
     INTERRUPT,
     NO_WRITES,
+    NS_END,
     NS_SEP,
     NULL_TASK_ID,
     PREVIOUS,
@@ -281,7 +282,11 @@ class PregelLoop:
             if self.durability == "exit" and self.saver is not None and self.status != "pending":
                 yield from self._flush_exit()
             raise
-        if self.durability == "exit" and self.saver is not None:
+        # a subgraph run to its end under "exit" durability saves nothing (its parent's checkpoint
+        # holds its result), unless it keeps a history of its own (checkpointer=True: no task id
+        # in its namespace), as LangGraph
+        keeps_own = not self.is_nested or NS_END not in self.checkpoint_ns
+        if self.durability == "exit" and self.saver is not None and keeps_own:
             yield from self._flush_exit()
         self.status = "done"
         return "done"
