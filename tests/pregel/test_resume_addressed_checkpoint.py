@@ -71,3 +71,28 @@ def test_invoke_none_at_an_old_checkpoint_still_forks(driver) -> None:
     out = driver.run(graph, None, paused.config)
     assert [i.value for i in out["__interrupt__"]] == ["b?"]
     assert graph.get_state(config).metadata["source"] == "fork"
+
+
+def test_an_unused_resume_value_does_not_answer_a_later_step(driver) -> None:
+    def b(state: S) -> S:
+        return {"v": ["b-" + interrupt("q")]}
+
+    def c(state: S) -> S:
+        return {"v": ["c-" + interrupt("r")]}
+
+    graph = (
+        StateGraph(S)
+        .add_node("b", b)
+        .add_node("c", c)
+        .add_edge(START, "b")
+        .add_edge("b", "c")
+        .compile(checkpointer=InMemorySaver())
+    )
+    config = {"configurable": {"thread_id": "t"}}
+    driver.run(graph, {"v": []}, config)
+    at_b = graph.get_state(config)
+    driver.run(graph, Command(resume="1"), config)
+    # b reruns with its recorded answer; "2" is left unused and c, a step later, asks again
+    out = driver.run(graph, Command(resume="2"), at_b.config)
+    assert [i.value for i in out["__interrupt__"]] == ["r"]
+    assert driver.run(graph, Command(resume="3"), config) == {"v": ["b-1", "c-3"]}

@@ -262,6 +262,9 @@ class PregelLoop:
                     yield from self._cache_store(tasks)
                 self._apply_step(tasks)
                 self.resuming = False
+                # a plain resume value answers the resumed step's tasks only (LangGraph keeps it
+                # with that step's checkpoint): a task asking in a later step pauses
+                self.null_resume = MISSING
                 if self.saver is not None:
                     # why: the put is yielded here, not by a _save generator made per step
                     put = self._put_effect("loop", self.step)
