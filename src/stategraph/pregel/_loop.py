@@ -174,6 +174,8 @@ class PregelLoop:
             self._want(modes, saver)
         # task calls (functional API): saved writes by task id
         self.saved_writes: dict[str, list[tuple[str, Any]]] = {}
+        # durability="exit": the task writes made since the last checkpoint, saved at the end
+        self.exit_writes: list[tuple[str, list[tuple[str, Any]]]] = []
         self.saved_calls: dict[tuple[str, int], str] = {}
 
     def _want(self, modes: set[str], saver: Any) -> None:
@@ -663,6 +665,8 @@ class PregelLoop:
         for ch, v in writes:
             pending.append((task_id, ch, v))
         if self.durability == "exit":
+            if task_id != NULL_TASK_ID:
+                self.exit_writes.append((task_id, writes))
             return None
         return ("put_writes", self.checkpoint_config, writes, task_id, path_text(task.path))
 
@@ -768,6 +772,7 @@ class PregelLoop:
         md = self.checkpoint_metadata = checkpointing.metadata_for(self, source, step)
         if self.durability == "exit":
             self.unsaved = True
+            self.exit_writes = []  # they belonged to the checkpoint this one replaces
             self._advance_config(cp["id"])
             return None
         return ("put", self._with_head(self.checkpoint_config), cp, md, self._new_versions())
@@ -816,6 +821,11 @@ class PregelLoop:
 
     def _flush_exit(self) -> Gen:
         if not self.unsaved:
+            # no new checkpoint (a resumed step paused or failed again): the writes this run
+            # made go to the checkpoint it resumed, so its next resume sees them
+            for tid, writes in self.exit_writes:
+                yield ("put_writes", self.checkpoint_config, writes, tid, "")
+            self.exit_writes = []
             return
         parent = getattr(self, "_exit_parent", self.checkpoint_config)
         new_versions = self._new_versions()
