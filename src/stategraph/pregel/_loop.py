@@ -656,7 +656,10 @@ class PregelLoop:
             return None  # not a failure of the task: nothing to record, it runs again on resume
         if self.sink.wants("tasks") or self.sink.wants("debug"):
             _events.emit_task_result(self, task)
-        return self._writes_effect(task, [(ERROR, _events.error_record(err))])
+        writes = [(ERROR, _events.error_record(err))]
+        if task.resume:  # the answers it got before failing are kept for its retry, as LangGraph
+            writes.append((RESUME, list(task.resume)))
+        return self._writes_effect(task, writes)
 
     def _writes_effect(self, task: Task, writes: list[tuple[str, Any]]) -> Effect | None:
         if self.saver is None:
