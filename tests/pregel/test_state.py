@@ -491,8 +491,14 @@ def test_a_subgraph_config_addresses_the_subgraph(driver: Any) -> None:
     )
     assert driver.get_state(app, new_config).next == ("ask",)
     assert driver.run(app, Command(resume="R"), cfg()) == {"items": ["first", "patched", "R"]}
+    # a namespace naming no subgraph: read with the parent's channels (nothing saved there),
+    # but an update to it is refused
+    unknown = {"configurable": {"thread_id": "t", "checkpoint_ns": "nope:1"}}
+    empty = driver.get_state(app, unknown)
+    assert (empty.values, empty.next, empty.metadata, empty.created_at) == ({}, (), None, None)
+    assert driver.history(app, unknown) == []
     with pytest.raises(ValueError, match="nope"):
-        driver.get_state(app, {"configurable": {"thread_id": "t", "checkpoint_ns": "nope:1"}})
+        driver.update_state(app, unknown, {"items": ["x"]})
 
 
 def test_update_checkpoint_records_the_callers_metadata_and_configurable(driver: Any) -> None:

@@ -157,7 +157,7 @@ def call_task(name: str, node: Any, args: tuple[Any, ...], kwargs: dict[str, Any
         from ..constants import RESUME
         from ._algo import is_finished
 
-        if is_finished(saved):
+        if is_finished(saved) and not loop.rerun_finished:
             return _resolved(next((v for ch, v in saved if ch == RETURN), None))
         for ch, v in saved:
             if ch == RESUME:

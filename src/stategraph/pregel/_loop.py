@@ -29,6 +29,7 @@ from ..constants import (
     INPUT,
     INTERRUPT,
     NO_WRITES,
+    NS_END,
     NS_SEP,
     NULL_TASK_ID,
     PREVIOUS,
@@ -80,6 +81,7 @@ class PregelLoop:
     resume_map: dict[str, Any] | None = None
     null_resume: Any = MISSING
     skip_done_tasks = False
+    rerun_finished = False
     # True from the start of a run that continues its thread (input None or a Command on a saved
     # checkpoint) until its first superstep is applied; a subgraph started in that superstep
     # continues from its own checkpoint instead of taking its input afresh (as LangGraph does)
@@ -172,6 +174,8 @@ class PregelLoop:
             self._want(modes, saver)
         # task calls (functional API): saved writes by task id
         self.saved_writes: dict[str, list[tuple[str, Any]]] = {}
+        # durability="exit": the task writes made since the last checkpoint, saved at the end
+        self.exit_writes: list[tuple[str, list[tuple[str, Any]]]] = []
         self.saved_calls: dict[tuple[str, int], str] = {}
 
     def _want(self, modes: set[str], saver: Any) -> None:
@@ -260,6 +264,9 @@ class PregelLoop:
                     yield from self._cache_store(tasks)
                 self._apply_step(tasks)
                 self.resuming = False
+                # a plain resume value answers the resumed step's tasks only (LangGraph keeps it
+                # with that step's checkpoint): a task asking in a later step pauses
+                self.null_resume = MISSING
                 if self.saver is not None:
                     # why: the put is yielded here, not by a _save generator made per step
                     put = self._put_effect("loop", self.step)
@@ -280,7 +287,11 @@ class PregelLoop:
             if self.durability == "exit" and self.saver is not None and self.status != "pending":
                 yield from self._flush_exit()
             raise
-        if self.durability == "exit" and self.saver is not None:
+        # a subgraph run to its end under "exit" durability saves nothing (its parent's checkpoint
+        # holds its result), unless it keeps a history of its own (checkpointer=True: no task id
+        # in its namespace), as LangGraph
+        keeps_own = not self.is_nested or NS_END not in self.checkpoint_ns
+        if self.durability == "exit" and self.saver is not None and keeps_own:
             yield from self._flush_exit()
         self.status = "done"
         return "done"
@@ -391,16 +402,19 @@ class PregelLoop:
         if cmd.resume is not None:
             self._check_resume(cmd.resume)
         writes = command_writes(cmd, self.graph)
+        pseudo = self._input_task(writes)
         if writes:
             self._validate_sends(writes)
-            pseudo = self._input_task(writes)
             nv = self._next_version()
             apply_writes(self, [pseudo], nv, new_step=False)  # pending tasks keep their triggers
             self.updated_channels = None  # rescan every node: the command may touch any trigger
-            if self.resuming and (effect := self._writes_effect(pseudo, writes)) is not None:
-                # recorded on the checkpoint resumed from, as LangGraph does: the state shows the
-                # update even if the step pauses again, and a later resume applies it again
-                yield effect
+        # a single resume value (not a map by interrupt id) is recorded too, under the null task,
+        # as LangGraph does: a later run from this checkpoint (invoke(None)) still reads it
+        record = writes if self.null_resume is MISSING else [*writes, (RESUME, self.null_resume)]
+        if self.resuming and record and (effect := self._writes_effect(pseudo, record)) is not None:
+            # recorded on the checkpoint resumed from, as LangGraph does: the state shows the
+            # update even if the step pauses again, and a later resume applies it again
+            yield effect
 
     def _reapply_command_writes(self) -> None:
         """Resuming: the writes of a Command given to an earlier, paused run of this step."""
@@ -414,7 +428,9 @@ class PregelLoop:
 
     def _input_task(self, writes: list[tuple[str, Any]]) -> Task:
         """The pseudo task (the input node, under the null task id) that carries a Command's writes."""
-        pseudo = Task(self, self.graph.input_node, INPUT, None, (INPUT,), (), step=self.step, id=NULL_TASK_ID)
+        pseudo = Task(
+            self, self.graph.input_node, INPUT, None, (INPUT,), (), step=self.step, id=NULL_TASK_ID
+        )
         pseudo.writes = writes
         return pseudo
 
@@ -482,13 +498,21 @@ class PregelLoop:
             self._emit_values()
         source = self.checkpoint_metadata.get("source")
         requested = self.config.get(CONF, {}).get("checkpoint_id")
+        answering = isinstance(self.input, Command) and self.input.resume is not None
+        # a resume addressed at a checkpoint the thread has moved past reruns its finished
+        # tasks (their recorded answers still feed their interrupts), as LangGraph
+        self.rerun_finished = bool(
+            answering and requested and not self.is_nested and requested != self.expected_head
+        )
         if (
             requested
             and source not in ("update", "fork")
             and not self.is_nested
             and self.saver is not None
+            and not answering
         ):
-            # time travel: replay from an old checkpoint forks history
+            # time travel: replay from an old checkpoint forks history; a resume addressed at
+            # one is no time travel (LangGraph): it continues from it, keeping its answers
             self.pending_writes = [
                 w for w in self.pending_writes if w[1] not in (INTERRUPT, RESUME, ERROR)
             ]
@@ -632,7 +656,10 @@ class PregelLoop:
             return None  # not a failure of the task: nothing to record, it runs again on resume
         if self.sink.wants("tasks") or self.sink.wants("debug"):
             _events.emit_task_result(self, task)
-        return self._writes_effect(task, [(ERROR, _events.error_record(err))])
+        writes = [(ERROR, _events.error_record(err))]
+        if task.resume:  # the answers it got before failing are kept for its retry, as LangGraph
+            writes.append((RESUME, list(task.resume)))
+        return self._writes_effect(task, writes)
 
     def _writes_effect(self, task: Task, writes: list[tuple[str, Any]]) -> Effect | None:
         if self.saver is None:
@@ -641,6 +668,8 @@ class PregelLoop:
         for ch, v in writes:
             pending.append((task_id, ch, v))
         if self.durability == "exit":
+            if task_id != NULL_TASK_ID:
+                self.exit_writes.append((task_id, writes))
             return None
         return ("put_writes", self.checkpoint_config, writes, task_id, path_text(task.path))
 
@@ -656,7 +685,7 @@ class PregelLoop:
             writes = by_task.get(task.id)
             if not writes:
                 continue
-            if is_finished(writes):
+            if is_finished(writes) and not self.rerun_finished:
                 task.writes = [
                     (ch, v) for ch, v in writes if ch not in (NO_WRITES, ERROR, INTERRUPT, RESUME)
                 ]
@@ -746,6 +775,7 @@ class PregelLoop:
         md = self.checkpoint_metadata = checkpointing.metadata_for(self, source, step)
         if self.durability == "exit":
             self.unsaved = True
+            self.exit_writes = []  # they belonged to the checkpoint this one replaces
             self._advance_config(cp["id"])
             return None
         return ("put", self._with_head(self.checkpoint_config), cp, md, self._new_versions())
@@ -794,6 +824,11 @@ class PregelLoop:
 
     def _flush_exit(self) -> Gen:
         if not self.unsaved:
+            # no new checkpoint (a resumed step paused or failed again): the writes this run
+            # made go to the checkpoint it resumed, so its next resume sees them
+            for tid, writes in self.exit_writes:
+                yield ("put_writes", self.checkpoint_config, writes, tid, "")
+            self.exit_writes = []
             return
         parent = getattr(self, "_exit_parent", self.checkpoint_config)
         new_versions = self._new_versions()

@@ -222,9 +222,13 @@ def _history(graph: Pregel, config: dict[str, Any], kwargs: dict[str, Any]) -> G
     return out
 
 
-def _target(graph: Pregel, config: dict[str, Any]) -> Pregel:
+def _target(graph: Pregel, config: dict[str, Any], *, for_update: bool = False) -> Pregel:
     """The graph a config addresses: a subgraph when it names one's checkpoint_ns (read and
-    written with this graph's saver), else ``graph`` itself."""
+    written with this graph's saver), else ``graph`` itself.
+
+    A namespace naming no subgraph this graph declares is read with ``graph``'s own channels
+    (as LangGraph: an empty snapshot when nothing is saved there); an update to it is refused,
+    since this graph's nodes would write the wrong state into it."""
     ns = (config.get(CONF) or {}).get("checkpoint_ns") or ""
     if not ns:
         return graph
@@ -232,6 +236,8 @@ def _target(graph: Pregel, config: dict[str, Any]) -> Pregel:
     for name, sub in graph.get_subgraphs(recurse=True):
         if name == wanted:
             return sub.copy({"checkpointer": graph.checkpointer})
+    if not for_update:
+        return graph
     raise ValueError(
         f"Subgraph {wanted!r} not found: checkpoint_ns {ns!r} names no subgraph of this graph."
     )
@@ -402,7 +408,10 @@ def _update(
         if record:
             yield from _record_update_writes(loop, tasks)
         record = True
-        apply_writes(loop, tasks, loop._next_version())
+        # an update as __input__ only adds input: the tasks still pending keep their triggers
+        # (LangGraph runs them beside the input's, as for a Command given as input)
+        as_input = all(t.node is graph.input_node for t in tasks)
+        apply_writes(loop, tasks, loop._next_version(), new_step=not as_input)
         loop.updated_channels = None  # the next run rescans every node: pending tasks may remain
         source = "input" if any(u.as_node in (INPUT,) for u in updates) else "update"
         yield from loop._save(source, step=loop.step)
@@ -442,7 +451,12 @@ def update_state(
     graph: Pregel, config: dict[str, Any], values: Any, *, as_node: str | None, task_id: str | None
 ) -> dict[str, Any]:
     return run_sync(
-        graph, _update(_target(graph, config), config, [[StateUpdate(values, as_node, task_id)]])
+        graph,
+        _update(
+            _target(graph, config, for_update=True),
+            config,
+            [[StateUpdate(values, as_node, task_id)]],
+        ),
     )
 
 
@@ -450,7 +464,12 @@ async def aupdate_state(
     graph: Pregel, config: dict[str, Any], values: Any, *, as_node: str | None, task_id: str | None
 ) -> dict[str, Any]:
     return await run_async(
-        graph, _update(_target(graph, config), config, [[StateUpdate(values, as_node, task_id)]])
+        graph,
+        _update(
+            _target(graph, config, for_update=True),
+            config,
+            [[StateUpdate(values, as_node, task_id)]],
+        ),
     )
 
 
@@ -459,7 +478,11 @@ def bulk_update_state(
 ) -> dict[str, Any]:
     return run_sync(
         graph,
-        _update(_target(graph, config), config, [[StateUpdate(*u) for u in s] for s in supersteps]),
+        _update(
+            _target(graph, config, for_update=True),
+            config,
+            [[StateUpdate(*u) for u in s] for s in supersteps],
+        ),
     )
 
 
@@ -468,7 +491,11 @@ async def abulk_update_state(
 ) -> dict[str, Any]:
     return await run_async(
         graph,
-        _update(_target(graph, config), config, [[StateUpdate(*u) for u in s] for s in supersteps]),
+        _update(
+            _target(graph, config, for_update=True),
+            config,
+            [[StateUpdate(*u) for u in s] for s in supersteps],
+        ),
     )
 
 
