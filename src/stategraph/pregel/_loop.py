@@ -268,9 +268,7 @@ class PregelLoop:
                 if self.trace_step is not None:
                     _trace.end_step(self)
                 self.step += 1
-                self._interrupt_if(
-                    self.interrupt_after, tasks, "interrupt_after"
-                )  # none: returns at once
+                self._interrupt_after(tasks)  # none: returns at once
         except GraphInterrupt as exc:
             yield from self._on_interrupt(exc)
             if self.is_nested:
@@ -414,7 +412,9 @@ class PregelLoop:
 
     def _input_task(self, writes: list[tuple[str, Any]]) -> Task:
         """The pseudo task (the input node, under the null task id) that carries a Command's writes."""
-        pseudo = Task(self, self.graph.input_node, INPUT, None, (INPUT,), (), step=self.step, id=NULL_TASK_ID)
+        pseudo = Task(
+            self, self.graph.input_node, INPUT, None, (INPUT,), (), step=self.step, id=NULL_TASK_ID
+        )
         pseudo.writes = writes
         return pseudo
 
@@ -673,6 +673,15 @@ class PregelLoop:
         """Static interrupt (interrupt_before / _after ``names``): stop the run with ``status``."""
         if self._should_interrupt(names, tasks):
             self.status = status
+            raise GraphInterrupt(())
+
+    def _interrupt_after(self, tasks: Sequence[Task]) -> None:
+        """interrupt_after: stop once ``tasks`` ran; the checkpoint just saved is still
+        streamed first (checkpoints/debug), with the tasks a resume would run next."""
+        if self._should_interrupt(self.interrupt_after, tasks):
+            if self.want_checkpoint_events:
+                _events.emit_checkpoint(self, prepare_tasks(self, self.step))
+            self.status = "interrupt_after"
             raise GraphInterrupt(())
 
     def _should_interrupt(self, names: Any, tasks: Sequence[Task]) -> bool:
