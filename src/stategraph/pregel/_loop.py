@@ -547,6 +547,8 @@ class PregelLoop:
         """Plan the next superstep: the tasks still to run (all in ``self.tasks``), None at the end."""
         if self.step > self.stop:
             self.status = "out_of_steps"
+            if self.want_checkpoint_events:  # the last checkpoint saved is still streamed
+                _events.emit_checkpoint(self, prepare_tasks(self, self.step))
             raise GraphRecursionError(
                 f"Recursion limit of {self.recursion_limit} reached without hitting a stop condition. "
                 "You can increase the limit by setting the `recursion_limit` config key.",

@@ -1,13 +1,17 @@
-"""interrupt_after: the checkpoint saved before the stop is still streamed (checkpoints, debug)."""
+"""A run that stops (interrupt_after, recursion limit) still streams its last checkpoint
+(checkpoints, debug), with the tasks a resume would run next."""
 
 from __future__ import annotations
 
+import asyncio
 import operator
 from typing import Annotated
 
+import pytest
 from typing_extensions import TypedDict
 
 from stategraph.checkpoint.memory import InMemorySaver
+from stategraph.errors import GraphRecursionError
 from stategraph.graph import START, StateGraph
 
 
@@ -60,3 +64,44 @@ def test_interrupt_after_streams_each_checkpoint_once(driver) -> None:
         for c in driver.stream(graph, {"log": []}, config, stream_mode="checkpoints")
     ]
     assert steps == [-1, 0, 1, 2]
+
+
+def _loop_graph():
+    return (
+        StateGraph(S)
+        .add_node("a", lambda s: {"log": ["a"]})
+        .add_edge(START, "a")
+        .add_edge("a", "a")
+        .compile(checkpointer=InMemorySaver())
+    )
+
+
+def _collect_until_error(driver, graph, config, mode) -> list:
+    got: list = []
+    if not driver.is_async:
+        with pytest.raises(GraphRecursionError):
+            got.extend(graph.stream({"log": []}, config, stream_mode=mode))
+        return got
+
+    async def collect() -> None:
+        async for chunk in graph.astream({"log": []}, config, stream_mode=mode):
+            got.append(chunk)
+
+    with pytest.raises(GraphRecursionError):
+        asyncio.run(collect())
+    return got
+
+
+@pytest.mark.parametrize("mode", ["checkpoints", "debug"])
+def test_recursion_limit_streams_the_last_checkpoint_before_raising(driver, mode) -> None:
+    config = {"configurable": {"thread_id": "t"}, "recursion_limit": 3}
+    got = _collect_until_error(driver, _loop_graph(), config, mode)
+    saved = [e["payload"] if mode == "debug" else e for e in got]
+    saved = [c for c in saved if "next" in c]
+    assert [(c["metadata"]["step"], c["next"]) for c in saved] == [
+        (-1, ["__start__"]),
+        (0, ["a"]),
+        (1, ["a"]),
+        (2, ["a"]),
+        (3, ["a"]),
+    ]
