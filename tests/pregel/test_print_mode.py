@@ -53,3 +53,26 @@ def test_without_print_mode_nothing_is_printed(driver, capsys) -> None:
     driver.run(_leaf(), {"log": []})
     driver.stream(_leaf(), {"log": []}, stream_mode="updates")
     assert capsys.readouterr().out == ""
+
+
+def _values_updates_lines() -> list[str]:
+    return [
+        "\x1b[1m[values]\x1b[0m {'log': []}",
+        BOLD_UPDATES + "{'a': {'log': ['a']}}",
+        "\x1b[1m[values]\x1b[0m {'log': ['a']}",
+    ]
+
+
+def test_debug_true_prints_updates_and_values(driver, capsys) -> None:
+    assert driver.stream(_leaf(), {"log": []}, stream_mode="updates", debug=True) == [
+        {"a": {"log": ["a"]}}
+    ]
+    assert capsys.readouterr().out.splitlines() == _values_updates_lines()
+    assert driver.run(_leaf(), {"log": []}, debug=True) == {"log": ["a"]}
+    assert capsys.readouterr().out.splitlines() == _values_updates_lines()
+
+
+def test_a_graph_compiled_with_debug_prints_every_run(driver, capsys) -> None:
+    graph = StateGraph(S).add_node("a", lambda s: {"log": ["a"]}).add_edge(START, "a")
+    assert driver.run(graph.compile(debug=True), {"log": []}) == {"log": ["a"]}
+    assert capsys.readouterr().out.splitlines() == _values_updates_lines()

@@ -11,13 +11,13 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 
 
-def print_modes(print_mode: Any) -> list[str]:
-    """``print_mode`` as a list of mode names (a single name, a sequence, or empty)."""
-    if not print_mode:
-        return []
-    if isinstance(print_mode, str):
-        return [print_mode]
-    return list(print_mode)
+def print_modes(print_mode: Any, debug: Any = None) -> list[str]:
+    """``print_mode`` as a list of mode names (a single name, a sequence, or empty);
+    ``debug=True`` (the call's, else the graph's) prints the updates and values too."""
+    modes = [print_mode] if isinstance(print_mode, str) else list(print_mode or ())
+    if debug:
+        modes = list(dict.fromkeys([*modes, "updates", "values"]))
+    return modes
 
 
 def with_print_modes(modes: list[str], printed: list[str]) -> list[str]:

@@ -260,7 +260,7 @@ class Pregel:
         **kwargs: Any,
     ) -> Iterator[Any]:
         """Run the graph, yielding chunks of the requested stream mode(s)."""
-        printed = print_modes(print_mode)
+        printed = print_modes(print_mode, self.debug if debug is None else debug)
         wanted, single = self._modes(stream_mode)
         run, loop, _ = self._setup(_sync_driver.SyncRun, input, config,
                                    with_print_modes(wanted, printed) if printed else stream_mode, subgraphs,
@@ -291,7 +291,7 @@ class Pregel:
         """Async ``stream``: the same loop, driven by asyncio."""
         from . import _async_driver
 
-        printed = print_modes(print_mode)
+        printed = print_modes(print_mode, self.debug if debug is None else debug)
         wanted, single = self._modes(stream_mode)
         run, loop, _ = self._setup(_async_driver.AsyncRun, input, config,
                                    with_print_modes(wanted, printed) if printed else stream_mode, subgraphs,
@@ -364,7 +364,7 @@ class Pregel:
                                     output_keys=self._invoke_keys(output_keys),
                                     interrupt_before=interrupt_before, interrupt_after=interrupt_after,
                                     durability=durability, control=control, **kwargs))
-        printed = print_modes(print_mode)
+        printed = print_modes(print_mode, kwargs.get("debug", self.debug))
         run, loop, _ = self._setup(_sync_driver.SyncRun, input, config, printed or None, False,
                                    streaming=bool(printed), context=context, durability=durability,
                                    interrupt_before=interrupt_before, interrupt_after=interrupt_after,
@@ -398,7 +398,7 @@ class Pregel:
                                                   durability=durability, control=control, **kwargs)]
         from . import _async_driver
 
-        printed = print_modes(print_mode)
+        printed = print_modes(print_mode, kwargs.get("debug", self.debug))
         run, loop, _ = self._setup(_async_driver.AsyncRun, input, config, printed or None, False,
                                    streaming=bool(printed), context=context, durability=durability,
                                    interrupt_before=interrupt_before, interrupt_after=interrupt_after,
