@@ -372,3 +372,31 @@ def test_checkpoint_event_tasks_show_saved_interrupts_and_results(driver: Any) -
     assert tasks["done"]["result"] == {"x": 5} and tasks["done"]["interrupts"] == ()
     assert [i["value"] for i in tasks["ask"]["interrupts"]] == ["q"]
     assert "result" not in tasks["ask"] and tasks["ask"]["state"] is None
+
+
+def test_a_task_interrupted_in_its_conditional_edge_reports_no_result(driver: Any) -> None:
+    from stategraph.types import Command, interrupt
+
+    def route(state: Any) -> str:
+        return "b" if interrupt("where?") == "b" else END
+
+    graph = (
+        StateGraph(State)
+        .add_node("a", lambda s: {"log": ["a"]})
+        .add_node("b", lambda s: {"log": ["b"]})
+        .add_edge(START, "a")
+        .add_conditional_edges("a", route, ["b", END])
+        .compile(checkpointer=InMemorySaver())
+    )
+    config = {"configurable": {"thread_id": "t"}}
+    chunks = driver.stream(graph, {"x": 1}, config, stream_mode=["tasks", "values"])
+    done = [p for m, p in chunks if m == "tasks" and "result" in p]
+    assert [(p["name"], p["result"], len(p["interrupts"])) for p in done] == [("a", {}, 1)]
+    # what it wrote before pausing is kept all the same
+    assert chunks[-1] == ("values", {"x": 1, "log": ["a"]})
+    resumed = driver.stream(graph, Command(resume="b"), config, stream_mode="tasks")
+    # the resume runs "a" again (its edge pauses inside it), then the route it picks
+    assert [(p["name"], p["result"]) for p in resumed if "result" in p] == [
+        ("a", {"log": ["a"]}),
+        ("b", {"log": ["b"]}),
+    ]
