@@ -155,6 +155,23 @@ def test_subgraph_tokens_need_subgraphs_true() -> None:
     assert tokens[0][0][0].startswith("sub:")
 
 
+def test_a_subgraph_token_names_the_root_task_as_its_checkpoint_ns(driver) -> None:
+    # langgraph_checkpoint_ns is the chunk's own task; checkpoint_ns (set once, at the root
+    # graph's task) stays the outermost segment, as in LangGraph
+    model = FakeChatModel(["deep"])
+    leaf = _graph(lambda s: {"messages": [model.invoke(s["messages"])]})
+    mid = StateGraph(MessagesState).add_node("sub", leaf).add_edge(START, "sub").compile()
+    top = StateGraph(MessagesState).add_node("mid", mid).add_edge(START, "mid").compile()
+    chunks = driver.stream(
+        top, {"messages": [("user", "x")]}, stream_mode="messages", subgraphs=True
+    )
+    ns, (_, meta) = chunks[0]
+    own = meta["langgraph_checkpoint_ns"].split("|")
+    assert [p.split(":")[0] for p in own] == ["mid", "sub", "chat"]
+    assert list(ns) == own[:2]
+    assert meta["checkpoint_ns"] == own[0]
+
+
 def test_messages_mode_never_imports_langchain() -> None:
     code = textwrap.dedent("""
         import sys

@@ -77,7 +77,10 @@ def test_custom_mode_from_writer_param_and_get_stream_writer(driver: Any) -> Non
 
     g = chain()
     g.add_node("c", c).add_edge("b", "c")
-    assert driver.stream(g.compile(), {"x": 5}, stream_mode="custom") == [{"progress": 5}, "via-helper"]
+    assert driver.stream(g.compile(), {"x": 5}, stream_mode="custom") == [
+        {"progress": 5},
+        "via-helper",
+    ]
 
 
 def test_writer_is_a_no_op_when_custom_is_not_streamed(driver: Any) -> None:
@@ -86,11 +89,26 @@ def test_writer_is_a_no_op_when_custom_is_not_streamed(driver: Any) -> None:
 
 def test_tasks_mode_pairs_start_and_result(driver: Any) -> None:
     chunks = driver.stream(chain().compile(), {"x": 1}, stream_mode="tasks")
-    assert [(c["name"], "result" in c) for c in chunks] == [("a", False), ("a", True), ("b", False), ("b", True)]
+    assert [(c["name"], "result" in c) for c in chunks] == [
+        ("a", False),
+        ("a", True),
+        ("b", False),
+        ("b", True),
+    ]
     start, result = chunks[0], chunks[1]
-    assert start == {"id": start["id"], "name": "a", "input": {"x": 1, "log": []}, "triggers": ("branch:to:a",)}
-    assert result == {"id": start["id"], "name": "a", "error": None, "interrupts": [],
-                      "result": {"x": 2, "log": ["a"]}}
+    assert start == {
+        "id": start["id"],
+        "name": "a",
+        "input": {"x": 1, "log": []},
+        "triggers": ("branch:to:a",),
+    }
+    assert result == {
+        "id": start["id"],
+        "name": "a",
+        "error": None,
+        "interrupts": [],
+        "result": {"x": 2, "log": ["a"]},
+    }
     assert chunks[2]["id"] != start["id"]
 
 
@@ -124,8 +142,14 @@ def test_debug_mode_wraps_task_events_and_checkpoints(driver: Any) -> None:
     chunks = driver.stream(app, {"x": 1}, {"configurable": {"thread_id": "d"}}, stream_mode="debug")
     kinds = [(c["type"], c["step"]) for c in chunks]
     assert kinds == [
-        ("checkpoint", -1), ("checkpoint", 0), ("task", 1), ("task_result", 1),
-        ("checkpoint", 1), ("task", 2), ("task_result", 2), ("checkpoint", 2),
+        ("checkpoint", -1),
+        ("checkpoint", 0),
+        ("task", 1),
+        ("task_result", 1),
+        ("checkpoint", 1),
+        ("task", 2),
+        ("task_result", 2),
+        ("checkpoint", 2),
     ]
     assert all(isinstance(c["timestamp"], str) for c in chunks)
     assert chunks[2]["payload"]["name"] == "a"
@@ -135,9 +159,14 @@ def test_debug_mode_wraps_task_events_and_checkpoints(driver: Any) -> None:
 
 def test_checkpoints_mode(driver: Any) -> None:
     app = chain().compile(checkpointer=InMemorySaver())
-    chunks = driver.stream(app, {"x": 1}, {"configurable": {"thread_id": "c"}}, stream_mode="checkpoints")
+    chunks = driver.stream(
+        app, {"x": 1}, {"configurable": {"thread_id": "c"}}, stream_mode="checkpoints"
+    )
     assert [(c["metadata"]["source"], c["metadata"]["step"], c["next"]) for c in chunks] == [
-        ("input", -1, ["__start__"]), ("loop", 0, ["a"]), ("loop", 1, ["b"]), ("loop", 2, []),
+        ("input", -1, ["__start__"]),
+        ("loop", 0, ["a"]),
+        ("loop", 1, ["b"]),
+        ("loop", 2, []),
     ]
     assert chunks[0]["parent_config"] is None
     for prev, cur in zip(chunks, chunks[1:], strict=False):
@@ -158,9 +187,15 @@ def test_list_of_modes_yields_mode_payload_pairs(driver: Any) -> None:
     ]
 
 
-def test_tuple_of_modes_is_treated_as_a_list(driver: Any) -> None:
+def test_only_a_list_of_modes_tags_chunks_a_tuple_streams_bare_payloads(driver: Any) -> None:
+    # as LangGraph: the (mode, payload) pairs come with a list only
     chunks = driver.stream(chain().compile(), {"x": 1}, stream_mode=("updates",))
-    assert chunks == [("updates", {"a": {"x": 2, "log": ["a"]}}), ("updates", {"b": {"log": ["b"]}})]
+    assert chunks == [{"a": {"x": 2, "log": ["a"]}}, {"b": {"log": ["b"]}}]
+    chunks = driver.stream(chain().compile(), {"x": 1}, stream_mode=("updates", "values"))
+    assert chunks[:2] == [{"x": 1, "log": []}, {"a": {"x": 2, "log": ["a"]}}]
+    chunks = driver.stream(chain().compile(), {"x": 1}, stream_mode=("updates",), subgraphs=True)
+    assert chunks[0] == ((), {"a": {"x": 2, "log": ["a"]}})
+    assert driver.stream(chain().compile(), {"x": 1}, stream_mode=["updates"])[0][0] == "updates"
 
 
 def test_subgraphs_single_mode_yields_namespace_payload(driver: Any) -> None:
@@ -169,7 +204,11 @@ def test_subgraphs_single_mode_yields_namespace_payload(driver: Any) -> None:
     namespaces = [ns for ns, _ in chunks]
     assert namespaces[:2] == [(), ()]
     child_ns = namespaces[2]
-    assert len(child_ns) == 1 and child_ns[0].startswith("sub:") and len(child_ns[0]) == len("sub:") + 36
+    assert (
+        len(child_ns) == 1
+        and child_ns[0].startswith("sub:")
+        and len(child_ns[0]) == len("sub:") + 36
+    )
     assert chunks[2] == (child_ns, {"inner": {"x": 200}})
     assert chunks[3] == ((), {"sub": {"x": 200}})
     assert len(chunks) == 4
@@ -179,7 +218,14 @@ def test_subgraphs_with_list_of_modes_yields_triples(driver: Any) -> None:
     app = chain(sub=child_graph()).compile()
     chunks = driver.stream(app, {"x": 1}, stream_mode=["custom", "updates"], subgraphs=True)
     shapes = [(len(ns), mode) for ns, mode, _ in chunks]
-    assert shapes == [(0, "custom"), (0, "updates"), (0, "updates"), (1, "custom"), (1, "updates"), (0, "updates")]
+    assert shapes == [
+        (0, "custom"),
+        (0, "updates"),
+        (0, "updates"),
+        (1, "custom"),
+        (1, "updates"),
+        (0, "updates"),
+    ]
     assert chunks[3][2] == "from-child"
 
 
@@ -216,6 +262,7 @@ def test_normalize_modes() -> None:
     assert normalize_modes(None, "updates") == (["updates"], True)
     assert normalize_modes("values", "updates") == (["values"], True)
     assert normalize_modes(["values", "custom"], "updates") == (["values", "custom"], False)
+    assert normalize_modes(("values", "custom"), "updates") == (["values", "custom"], True)
 
 
 def test_a_mode_nothing_emits_yields_no_chunks(driver: Any) -> None:
@@ -235,7 +282,14 @@ def test_v2_stream_parts_carry_type_namespace_and_data(driver: Any) -> None:
     assert parts[0] == {"type": "values", "ns": (), "data": {"x": 1, "log": []}, "interrupts": ()}
     assert parts[1] == {"type": "custom", "ns": (), "data": {"progress": 1}}
     assert parts[2] == {"type": "updates", "ns": (), "data": {"a": {"x": 2, "log": ["a"]}}}
-    assert [p["type"] for p in parts] == ["values", "custom", "updates", "values", "updates", "values"]
+    assert [p["type"] for p in parts] == [
+        "values",
+        "custom",
+        "updates",
+        "values",
+        "updates",
+        "values",
+    ]
     # a single mode is no different: still one dict per chunk
     single = driver.stream(app, {"x": 1}, stream_mode="updates", version="v2")
     assert [p["data"] for p in single] == [{"a": {"x": 2, "log": ["a"]}}, {"b": {"log": ["b"]}}]
@@ -247,11 +301,15 @@ def test_v2_values_part_holds_interrupts_in_their_own_field(driver: Any) -> None
     g = StateGraph(State)
     g.add_node("ask", lambda s: {"log": [interrupt("q")]}).add_edge(START, "ask")
     app = g.compile(checkpointer=InMemorySaver())
-    parts = driver.stream(app, {"x": 1}, {"configurable": {"thread_id": "v2"}}, stream_mode="values", version="v2")
+    parts = driver.stream(
+        app, {"x": 1}, {"configurable": {"thread_id": "v2"}}, stream_mode="values", version="v2"
+    )
     last = parts[-1]
     assert last["data"] == {"x": 1, "log": []} and "__interrupt__" not in last["data"]
     assert [i.value for i in last["interrupts"]] == ["q"]
-    out = driver.run(app, None, {"configurable": {"thread_id": "v2"}}, stream_mode="updates", version="v2")
+    out = driver.run(
+        app, None, {"configurable": {"thread_id": "v2"}}, stream_mode="updates", version="v2"
+    )
     assert out[0]["type"] == "updates" and "__interrupt__" in out[0]["data"]
 
 
@@ -267,7 +325,10 @@ def test_output_keys_select_what_values_updates_and_invoke_show(driver: Any) -> 
     app = chain().compile()
     # a values chunk only for the steps that wrote a selected key (b writes only log)
     assert driver.stream(app, {"x": 1}, stream_mode="values", output_keys="x") == [1, 2]
-    assert driver.stream(app, {"x": 1}, stream_mode="updates", output_keys="x") == [{"a": 2}, {"b": None}]
+    assert driver.stream(app, {"x": 1}, stream_mode="updates", output_keys="x") == [
+        {"a": 2},
+        {"b": None},
+    ]
     assert driver.stream(app, {"x": 1}, stream_mode="updates", output_keys=["log"]) == [
         {"a": {"log": ["a"]}},
         {"b": {"log": ["b"]}},
@@ -311,3 +372,31 @@ def test_checkpoint_event_tasks_show_saved_interrupts_and_results(driver: Any) -
     assert tasks["done"]["result"] == {"x": 5} and tasks["done"]["interrupts"] == ()
     assert [i["value"] for i in tasks["ask"]["interrupts"]] == ["q"]
     assert "result" not in tasks["ask"] and tasks["ask"]["state"] is None
+
+
+def test_a_task_interrupted_in_its_conditional_edge_reports_no_result(driver: Any) -> None:
+    from stategraph.types import Command, interrupt
+
+    def route(state: Any) -> str:
+        return "b" if interrupt("where?") == "b" else END
+
+    graph = (
+        StateGraph(State)
+        .add_node("a", lambda s: {"log": ["a"]})
+        .add_node("b", lambda s: {"log": ["b"]})
+        .add_edge(START, "a")
+        .add_conditional_edges("a", route, ["b", END])
+        .compile(checkpointer=InMemorySaver())
+    )
+    config = {"configurable": {"thread_id": "t"}}
+    chunks = driver.stream(graph, {"x": 1}, config, stream_mode=["tasks", "values"])
+    done = [p for m, p in chunks if m == "tasks" and "result" in p]
+    assert [(p["name"], p["result"], len(p["interrupts"])) for p in done] == [("a", {}, 1)]
+    # what it wrote before pausing is kept all the same
+    assert chunks[-1] == ("values", {"x": 1, "log": ["a"]})
+    resumed = driver.stream(graph, Command(resume="b"), config, stream_mode="tasks")
+    # the resume runs "a" again (its edge pauses inside it), then the route it picks
+    assert [(p["name"], p["result"]) for p in resumed if "result" in p] == [
+        ("a", {"log": ["a"]}),
+        ("b", {"log": ["b"]}),
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..constants import CONF, ERROR, INTERRUPT, NO_WRITES, RETURN, TASKS
-from ..errors import GraphBubbleUp
+from ..errors import GraphBubbleUp, GraphInterrupt
 
 if TYPE_CHECKING:
     from ._loop import PregelLoop
@@ -62,7 +62,11 @@ def _task_result_payload(loop: PregelLoop, task: Task) -> dict[str, Any]:
         "id": task.id,
         "name": task.name,
         "error": error,
-        "result": fold_writes([(ch, v) for ch, v in task.writes if ch in allowed or ch == RETURN]),
+        # an interrupted task reports no result, even what it wrote before pausing (an
+        # interrupt in its conditional edge), as LangGraph
+        "result": {}
+        if isinstance(err, GraphInterrupt)
+        else fold_writes([(ch, v) for ch, v in task.writes if ch in allowed or ch == RETURN]),
         "interrupts": [interrupt_dict(i) for i in task.interrupts],
     }
 

@@ -275,9 +275,7 @@ class PregelLoop:
                 if self.trace_step is not None:
                     _trace.end_step(self)
                 self.step += 1
-                self._interrupt_if(
-                    self.interrupt_after, tasks, "interrupt_after"
-                )  # none: returns at once
+                self._interrupt_after(tasks)  # none: returns at once
         except GraphInterrupt as exc:
             yield from self._on_interrupt(exc)
             if self.is_nested:
@@ -571,6 +569,8 @@ class PregelLoop:
         """Plan the next superstep: the tasks still to run (all in ``self.tasks``), None at the end."""
         if self.step > self.stop:
             self.status = "out_of_steps"
+            if self.want_checkpoint_events:  # the last checkpoint saved is still streamed
+                _events.emit_checkpoint(self, prepare_tasks(self, self.step))
             raise GraphRecursionError(
                 f"Recursion limit of {self.recursion_limit} reached without hitting a stop condition. "
                 "You can increase the limit by setting the `recursion_limit` config key.",
@@ -702,6 +702,15 @@ class PregelLoop:
         """Static interrupt (interrupt_before / _after ``names``): stop the run with ``status``."""
         if self._should_interrupt(names, tasks):
             self.status = status
+            raise GraphInterrupt(())
+
+    def _interrupt_after(self, tasks: Sequence[Task]) -> None:
+        """interrupt_after: stop once ``tasks`` ran; the checkpoint just saved is still
+        streamed first (checkpoints/debug), with the tasks a resume would run next."""
+        if self._should_interrupt(self.interrupt_after, tasks):
+            if self.want_checkpoint_events:
+                _events.emit_checkpoint(self, prepare_tasks(self, self.step))
+            self.status = "interrupt_after"
             raise GraphInterrupt(())
 
     def _should_interrupt(self, names: Any, tasks: Sequence[Task]) -> bool:

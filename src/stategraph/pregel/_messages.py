@@ -20,7 +20,7 @@ import threading
 import weakref
 from typing import TYPE_CHECKING, Any
 
-from ..constants import TAG_NOSTREAM
+from ..constants import NS_SEP, TAG_NOSTREAM
 from ._context import CURRENT_TASK
 
 if TYPE_CHECKING:
@@ -66,7 +66,9 @@ def task_metadata(
     """The metadata dict of a messages chunk: the task's langgraph_* keys, node metadata, tags."""
     config = task.config
     meta = dict(config.get("metadata") or {})
-    meta.setdefault("checkpoint_ns", task.ns)
+    # the copy LangGraph sets once, at the outermost task: a subgraph's chunk names the task of
+    # the root graph that runs it, not its own (that is langgraph_checkpoint_ns)
+    meta.setdefault("checkpoint_ns", task.ns.partition(NS_SEP)[0])
     if extra:
         meta.update({k: v for k, v in extra.items() if k not in meta})
     all_tags = [*(config.get("tags") or []), *(tags or [])]

@@ -47,7 +47,7 @@ class StreamSink:
         """Emit a chunk made under ``ns`` (a namespace inside this run, e.g. of the task that
         called a task) instead of this run's own."""
         if mode in self.modes and self.put is not None:
-            self.put((ns[len(self.ns):], mode, payload))
+            self.put((ns[len(self.ns) :], mode, payload))
         fwd = self.forward
         if fwd is not None and mode in fwd.modes and fwd.put is not None:
             fwd.put((ns, mode, payload))
@@ -66,7 +66,9 @@ def format_chunk(chunk: Chunk, *, single_mode: bool, subgraphs: bool) -> Any:
     return payload if single_mode else (mode, payload)
 
 
-def make_formatter(graph: Any, *, single_mode: bool, subgraphs: bool, version: str | None) -> Callable[[Chunk], Any]:
+def make_formatter(
+    graph: Any, *, single_mode: bool, subgraphs: bool, version: str | None
+) -> Callable[[Chunk], Any]:
     """How the consumer sees each chunk: the v1 shapes, or ``version="v2"`` StreamPart dicts."""
     if version in (None, "v1"):
         return lambda chunk: format_chunk(chunk, single_mode=single_mode, subgraphs=subgraphs)
@@ -106,9 +108,12 @@ def _coerce_checkpoint_values(graph: Any, payload: Any) -> None:
         payload["values"] = graph.coerce_state(values)
 
 
-def normalize_modes(stream_mode: str | Sequence[str] | None, default: str | Sequence[str]) -> tuple[list[str], bool]:
+def normalize_modes(
+    stream_mode: str | Sequence[str] | None, default: str | Sequence[str]
+) -> tuple[list[str], bool]:
     mode = default if stream_mode is None else stream_mode
     if isinstance(mode, str):
         return [mode], True
-    # why: as in LangGraph, a mode nothing emits (a typo included) just yields no chunks
-    return list(mode), False
+    # why: as in LangGraph, a mode nothing emits (a typo included) just yields no chunks; only a
+    # list tags each chunk with its mode (a tuple of modes streams their bare payloads)
+    return list(mode), not isinstance(mode, list)

@@ -20,6 +20,7 @@ from ..types import RetryPolicy, Send, ensure_valid_checkpointer
 from . import _sync_driver
 from ._node import NodeBuilder, PregelNode
 from ._prepare import make_loop
+from ._print import atee, print_modes, tee, with_print_modes
 from ._stream import make_formatter, normalize_modes
 
 _QUIET = (LastValue, LastValueAfterFinish, BinaryOperatorAggregate, NamedBarrierValue, UntrackedValue)
@@ -259,11 +260,15 @@ class Pregel:
         **kwargs: Any,
     ) -> Iterator[Any]:
         """Run the graph, yielding chunks of the requested stream mode(s)."""
-        run, loop, single = self._setup(_sync_driver.SyncRun, input, config, stream_mode, subgraphs, context=context,
-                                        durability=durability, interrupt_before=interrupt_before,
-                                        interrupt_after=interrupt_after, output_keys=output_keys, control=control)
+        printed = print_modes(print_mode, self.debug if debug is None else debug)
+        wanted, single = self._modes(stream_mode)
+        run, loop, _ = self._setup(_sync_driver.SyncRun, input, config,
+                                   with_print_modes(wanted, printed) if printed else stream_mode, subgraphs,
+                                   context=context, durability=durability, interrupt_before=interrupt_before,
+                                   interrupt_after=interrupt_after, output_keys=output_keys, control=control)
         fmt = make_formatter(self, single_mode=single, subgraphs=subgraphs, version=kwargs.get("version"))
-        for chunk in _sync_driver.drive(loop, run):
+        chunks = _sync_driver.drive(loop, run)
+        for chunk in tee(chunks, printed, wanted) if printed else chunks:
             yield fmt(chunk)
 
     async def astream(
@@ -286,11 +291,15 @@ class Pregel:
         """Async ``stream``: the same loop, driven by asyncio."""
         from . import _async_driver
 
-        run, loop, single = self._setup(_async_driver.AsyncRun, input, config, stream_mode, subgraphs, context=context,
-                                        durability=durability, interrupt_before=interrupt_before,
-                                        interrupt_after=interrupt_after, output_keys=output_keys, control=control)
+        printed = print_modes(print_mode, self.debug if debug is None else debug)
+        wanted, single = self._modes(stream_mode)
+        run, loop, _ = self._setup(_async_driver.AsyncRun, input, config,
+                                   with_print_modes(wanted, printed) if printed else stream_mode, subgraphs,
+                                   context=context, durability=durability, interrupt_before=interrupt_before,
+                                   interrupt_after=interrupt_after, output_keys=output_keys, control=control)
         fmt = make_formatter(self, single_mode=single, subgraphs=subgraphs, version=kwargs.get("version"))
-        async for chunk in _async_driver.drive(loop, run):
+        chunks = _async_driver.drive(loop, run)
+        async for chunk in atee(chunks, printed, wanted) if printed else chunks:
             yield fmt(chunk)
 
     def astream_events(
@@ -351,14 +360,17 @@ class Pregel:
     ) -> Any:
         """Run the graph to completion (or interrupt) and return its output."""
         if stream_mode != "values":
-            return list(self.stream(input, config, context=context, stream_mode=stream_mode,
+            return list(self.stream(input, config, context=context, stream_mode=stream_mode, print_mode=print_mode,
                                     output_keys=self._invoke_keys(output_keys),
                                     interrupt_before=interrupt_before, interrupt_after=interrupt_after,
                                     durability=durability, control=control, **kwargs))
-        run, loop, _ = self._setup(_sync_driver.SyncRun, input, config, None, False, streaming=False, context=context,
-                                   durability=durability, interrupt_before=interrupt_before,
-                                   interrupt_after=interrupt_after, output_keys=output_keys, control=control)
-        for _ in _sync_driver.drive(loop, run):
+        printed = print_modes(print_mode, kwargs.get("debug", self.debug))
+        run, loop, _ = self._setup(_sync_driver.SyncRun, input, config, printed or None, False,
+                                   streaming=bool(printed), context=context, durability=durability,
+                                   interrupt_before=interrupt_before, interrupt_after=interrupt_after,
+                                   output_keys=output_keys, control=control)
+        chunks = _sync_driver.drive(loop, run)
+        for _ in tee(chunks, printed, ()) if printed else chunks:
             pass
         return self._final_output(loop, kwargs.get("version"))
 
@@ -380,15 +392,19 @@ class Pregel:
         """Async ``invoke``."""
         if stream_mode != "values":
             return [c async for c in self.astream(input, config, context=context, stream_mode=stream_mode,
+                                                  print_mode=print_mode,
                                                   output_keys=self._invoke_keys(output_keys),
                                                   interrupt_before=interrupt_before, interrupt_after=interrupt_after,
                                                   durability=durability, control=control, **kwargs)]
         from . import _async_driver
 
-        run, loop, _ = self._setup(_async_driver.AsyncRun, input, config, None, False, streaming=False, context=context,
-                                   durability=durability, interrupt_before=interrupt_before,
-                                   interrupt_after=interrupt_after, output_keys=output_keys, control=control)
-        async for _ in _async_driver.drive(loop, run):
+        printed = print_modes(print_mode, kwargs.get("debug", self.debug))
+        run, loop, _ = self._setup(_async_driver.AsyncRun, input, config, printed or None, False,
+                                   streaming=bool(printed), context=context, durability=durability,
+                                   interrupt_before=interrupt_before, interrupt_after=interrupt_after,
+                                   output_keys=output_keys, control=control)
+        chunks = _async_driver.drive(loop, run)
+        async for _ in atee(chunks, printed, ()) if printed else chunks:
             pass
         return self._final_output(loop, kwargs.get("version"))
 
