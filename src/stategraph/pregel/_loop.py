@@ -677,6 +677,8 @@ class PregelLoop:
         by_task: dict[str, list[tuple[str, Any]]] = {}
         for tid, ch, v in self.pending_writes:
             by_task.setdefault(tid, []).append((ch, v))
+        # a Command(resume=...) given to this run: its answers replace what a failed task kept
+        fresh_answer = self.resume_map is not None or self.null_resume is not MISSING
         if self.resume_map is None and self.null_resume is MISSING:
             null = [v for ch, v in by_task.get(NULL_TASK_ID, []) if ch == RESUME]
             if null:
@@ -693,6 +695,8 @@ class PregelLoop:
                 continue
             if task.node.error_handler is not None and _handlers.restore_failure(task, writes):
                 continue  # a recorded failure: its error handler runs in this step, not the node
+            if fresh_answer and any(ch == ERROR for ch, _ in writes):
+                continue  # it failed after its answers: the caller's new answer is the one meant
             for ch, v in writes:
                 if ch == RESUME:
                     task.resume = list(v)
