@@ -81,7 +81,7 @@ class AuthPolicy:
             result = await self._authenticate(**kwargs)
         except Exception as exc:
             raise _as_api_error(exc) from None
-        return _to_user(result)
+        return to_user(result)
 
     def _check_api_key(self, request: Request) -> Any:
         if not self.api_keys:
@@ -167,7 +167,8 @@ def _as_api_error(exc: Exception, default: int = 401) -> Exception:
     return exc
 
 
-def _to_user(result: Any) -> Any:
+def to_user(result: Any) -> Any:
+    """A ``User`` from what an authenticate handler returned (or a stored caller mapping)."""
     if isinstance(result, str):
         return User(identity=result)
     if isinstance(result, Mapping) and isinstance(result.get("identity"), str):

@@ -87,16 +87,9 @@ def _with_user_object(config: dict[str, Any]) -> dict[str, Any]:
     user = configurable.get("langgraph_auth_user")
     if not isinstance(user, dict) or not isinstance(user.get("identity"), str):
         return config
-    from ..auth.types import User
+    from ._auth import to_user
 
-    known = ("identity", "permissions", "display_name", "is_authenticated")
-    obj = User(
-        identity=user["identity"],
-        permissions=tuple(user.get("permissions") or ()),
-        display_name=str(user.get("display_name") or ""),
-        is_authenticated=bool(user.get("is_authenticated", True)),
-        extra=tuple((k, v) for k, v in user.items() if k not in known),
-    )
+    obj = to_user(user)  # the same User the request's authentication built
     return {**config, "configurable": {**configurable, "langgraph_auth_user": obj}}
 
 
